@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import type { ConversationService } from '../conversation/conversation-service.ts';
+import type { Database } from '../database/connection.ts';
+import type { Logger } from '../logger.ts';
+import type { OutboundMessage } from '../messages.ts';
+import type { ClerkCommandRunner } from '../tickets/clerk-command-runner.ts';
+
+/** What the outbox hands an adapter to deliver. */
+export interface Delivery {
+  outboxId: number;
+  /** The stored message id, when the delivery is a conversation message (absent for staff notices). */
+  messageId: number | null;
+  /** The recipient's id on the channel (contact external id, staff chat id…). */
+  recipient: string;
+  recipientChannelData: Record<string, unknown> | null;
+  message: OutboundMessage;
+  createdAt: string;
+}
+
+export class DeliveryError extends Error {
+  readonly code = 'FV_ERR_DELIVERY';
+  constructor(
+    message: string,
+    /** Whether trying again later can help (429, 5xx, network) or not (blocked by the user, 403). */
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface ChannelContext {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  conversations: ConversationService;
+  clerkCommands: ClerkCommandRunner;
+}
+
+export interface ChannelAdapter {
+  readonly id: string;
+  /**
+   * Whether repeating a send after a crash cannot produce a second visible message (the web chat
+   * de-duplicates by message id); such deliveries are retried, others are reported as uncertain.
+   */
+  readonly idempotentSend: boolean;
+  registerRoutes?(app: FastifyInstance): Promise<void> | void;
+  start?(): Promise<void>;
+  send(delivery: Delivery): Promise<{ externalId?: string }>;
+  readiness?(): { ready: boolean; reason?: string };
+  stop?(): Promise<void>;
+}
+
+/** A channel folder exports one of these; `channels/index.ts` lists them. */
+export interface ChannelDefinition {
+  id: string;
+  /** Returns undefined when the channel is not configured (e.g. no bot token). */
+  create(context: ChannelContext): ChannelAdapter | undefined;
+}

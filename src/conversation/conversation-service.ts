@@ -1,0 +1,306 @@
+import type { Database, Executor } from '../database/connection.ts';
+import { inTransaction } from '../database/connection.ts';
+import type { ContactRow, ConversationRow, MessageRow } from '../database/schema.ts';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import type { Language } from '../language.ts';
+import { isLanguage } from '../language.ts';
+import type { Logger } from '../logger.ts';
+import type { Button, InboundMessage, MessagePart, SourceReference } from '../messages.ts';
+import { enqueue } from '../outbox/outbox-store.ts';
+import { recordEvent } from '../tickets/ticket-store.ts';
+import {
+  currentConversation,
+  findContactById,
+  findInboundMessage,
+  insertInboundMessage,
+  insertOutboundMessage,
+  markProcessed,
+  recentMessages,
+  repliesTo,
+  unprocessedInboundMessages,
+  updateConversation,
+  upsertContact,
+} from './conversation-store.ts';
+import { handleHandover, handleStatus, handleTicketIntake, handleTicketOffer, type TurnContext } from './handlers.ts';
+import { detectIntentByRules, type Intent, type RuleIntent } from './intent-detection.ts';
+import { chooseLanguage, languageFromHint } from './language-detection.ts';
+import type { ProcedureAnswerer } from './procedure-answerer.ts';
+import type { ConversationState } from './request-intake.ts';
+import { citizenTexts } from './texts.ts';
+
+export interface Reply {
+  text: string;
+  sources?: SourceReference[];
+  buttons?: Button[];
+  answerMode?: 'llm' | 'retrieval';
+  ticketId?: number;
+}
+
+/** What a handler decided. `commit` runs inside the step's transaction (ticket numbering lives there). */
+export interface TurnResult {
+  intent: Intent | 'clerk_command' | 'cancel' | 'intake';
+  replies: Reply[];
+  /** null clears the conversation state; undefined leaves it. */
+  state?: ConversationState | null;
+  commit?: (transaction: Executor, now: Date) => Reply[];
+  handedOver?: boolean;
+}
+
+export interface ConversationDependencies {
+  database: Database;
+  logger: Logger;
+  townHallName: string;
+  knowledge?: KnowledgeBase;
+  answerer?: ProcedureAnswerer;
+  /** Intent from the language model when it is reachable; undefined falls back to the rules. */
+  classifyIntent?: (text: string, language: Language) => Promise<Intent | undefined>;
+  /** Called after a commit that queued outgoing messages. */
+  onQueued: () => void;
+}
+
+export interface ReceiveOptions {
+  signal?: AbortSignal;
+  onToken?: (delta: string) => void;
+  onStatus?: (text: string) => void;
+}
+
+export interface ReceiveResult {
+  duplicate: boolean;
+  replies: MessageRow[];
+  intent?: string;
+  language?: Language;
+  contact: ContactRow;
+}
+
+const historyTurns = 8;
+
+/**
+ * The conversation pipeline: dedupe → contact/session → language → intent → handler → commit.
+ * Each step that writes is one transaction; an accepted message is stored before anything else
+ * happens, so a crash loses nothing and a restart resumes the messages left unanswered.
+ */
+export class ConversationService {
+  private readonly locks = new Map<number, Promise<unknown>>();
+
+  constructor(private readonly dependencies: ConversationDependencies) {}
+
+  async receive(inbound: InboundMessage, options: ReceiveOptions = {}): Promise<ReceiveResult> {
+    const { database } = this.dependencies;
+    const now = new Date();
+    const accepted = inTransaction(database, (transaction) => {
+      const contact = upsertContact(
+        transaction,
+        {
+          channel: inbound.channel,
+          externalId: inbound.sender.externalId,
+          displayName: inbound.sender.displayName,
+          language: languageFromHint(inbound.sender.languageHint),
+          channelData: inbound.channelData,
+        },
+        now,
+      );
+      const conversation = currentConversation(transaction, contact, contact.language ?? languageFromHint(inbound.sender.languageHint) ?? 'ro', now);
+      const message = insertInboundMessage(
+        transaction,
+        { conversationId: conversation.id, contactId: contact.id, channel: inbound.channel, externalId: inbound.externalId, text: inbound.text, parts: inbound.parts },
+        now,
+      );
+      return { contact, message };
+    });
+    if (!accepted.message) {
+      const original = findInboundMessage(database, inbound.channel, inbound.externalId);
+      this.dependencies.logger.info({ channel: inbound.channel, externalId: inbound.externalId }, 'duplicate inbound message ignored');
+      return { duplicate: true, replies: original ? repliesTo(database, original.id) : [], contact: accepted.contact };
+    }
+    const message = accepted.message;
+    return this.serialized(accepted.contact.id, () => this.process(message, inbound.sender.languageHint, options));
+  }
+
+  /** Answers what was accepted but not answered before a crash or shutdown. */
+  async resumeUnprocessed(): Promise<number> {
+    const pending = unprocessedInboundMessages(this.dependencies.database);
+    for (const message of pending) {
+      await this.serialized(message.contactId, () => this.process(message, undefined, {}));
+    }
+    return pending.length;
+  }
+
+  private async serialized<T>(key: number, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(work);
+    this.locks.set(key, current);
+    try {
+      return await current;
+    } finally {
+      if (this.locks.get(key) === current) this.locks.delete(key);
+    }
+  }
+
+  private async process(message: MessageRow, languageHint: string | undefined, options: ReceiveOptions): Promise<ReceiveResult> {
+    const { database, logger } = this.dependencies;
+    const contact = findContactById(database, message.contactId);
+    if (!contact) throw new Error(`contact ${message.contactId} of message ${message.id} is missing`);
+    const conversation = currentConversation(database, contact, 'ro', new Date());
+    const language = chooseLanguage(message.text, conversation.language, languageHint ?? contact.language ?? undefined);
+    let result: TurnResult;
+    try {
+      result = await this.decide({ message, contact, conversation, language, options });
+    } catch (error) {
+      // A bug in a handler must not leave the citizen without an answer nor loop on restart.
+      logger.error({ err: error, messageId: message.id }, 'handler failed');
+      result = { intent: 'procedure', replies: [{ text: citizenTexts[language].ticketOffer, buttons: this.offerButtons(language) }], state: { kind: 'offer', question: message.text } };
+    }
+    const now = new Date();
+    const replies = inTransaction(database, (transaction) => {
+      const extra = result.commit?.(transaction, now) ?? [];
+      const stored = [...result.replies, ...extra]
+        .filter((reply) => reply.text.trim() !== '')
+        .map((reply) => this.storeReply(transaction, contact, conversation.id, message.id, result.intent, reply, now));
+      updateConversation(
+        transaction,
+        conversation.id,
+        {
+          language,
+          ...(result.state !== undefined ? { state: result.state as Record<string, unknown> | null } : {}),
+          ...(result.handedOver ? { handedOver: true } : {}),
+        },
+        now,
+      );
+      markProcessed(transaction, message.id, result.intent, now);
+      return stored;
+    });
+    if (replies.length > 0) this.dependencies.onQueued();
+    return { duplicate: false, replies, intent: result.intent, language, contact };
+  }
+
+  private storeReply(transaction: Executor, contact: ContactRow, conversationId: number, inReplyTo: number, intent: string, reply: Reply, now: Date): MessageRow {
+    const parts: MessagePart[] = [];
+    if (reply.sources && reply.sources.length > 0) parts.push({ type: 'sources', sources: reply.sources });
+    if (reply.buttons && reply.buttons.length > 0) parts.push({ type: 'buttons', buttons: reply.buttons });
+    const stored = insertOutboundMessage(
+      transaction,
+      { conversationId, contactId: contact.id, channel: contact.channel, author: 'bot', text: reply.text, parts, intent, answerMode: reply.answerMode, ticketId: reply.ticketId, inReplyTo },
+      now,
+    );
+    enqueue(
+      transaction,
+      {
+        channel: contact.channel,
+        recipient: contact.externalId,
+        recipientChannelData: contact.channelData,
+        messageId: stored.id,
+        ticketId: reply.ticketId,
+        message: { author: 'bot', text: reply.text, parts },
+      },
+      now,
+    );
+    return stored;
+  }
+
+  private offerButtons(language: Language): Button[] {
+    const texts = citizenTexts[language];
+    return [
+      { label: texts.buttons.yes, value: texts.buttons.yes },
+      { label: texts.buttons.no, value: texts.buttons.no },
+    ];
+  }
+
+  private async decide(input: { message: MessageRow; contact: ContactRow; conversation: ConversationRow; language: Language; options: ReceiveOptions }): Promise<TurnResult> {
+    const { message, contact, conversation, language, options } = input;
+    const state = (conversation.state ?? null) as ConversationState | null;
+    const turn: TurnContext = {
+      database: this.dependencies.database,
+      knowledge: this.dependencies.knowledge,
+      townHallName: this.dependencies.townHallName,
+      message,
+      contact,
+      conversation,
+      language,
+      texts: citizenTexts[language],
+      state,
+      offerButtons: this.offerButtons(language),
+    };
+    const ruleIntent: RuleIntent = detectIntentByRules(message.text);
+
+    if (ruleIntent === 'clerk_command') {
+      recordEvent(this.dependencies.database, null, 'command_refused', { type: 'citizen', id: String(contact.id), channel: contact.channel }, new Date(), {
+        command: message.text.slice(0, 200),
+      });
+      return { intent: 'clerk_command', replies: [{ text: turn.texts.clerkCommandRefused }] };
+    }
+    if (ruleIntent === 'cancel') {
+      return { intent: 'cancel', replies: [{ text: state ? turn.texts.cancelled : turn.texts.nothingToCancel }], state: null };
+    }
+    // An intake in progress takes every answer, except a status question or a plea for a person.
+    if (state?.kind === 'intake' && ruleIntent !== 'status' && ruleIntent !== 'handover') {
+      return handleTicketIntake(turn, state);
+    }
+    if (state?.kind === 'offer') {
+      const folded = message.text.trim().toLowerCase();
+      const answered = handleTicketOffer(turn, state, folded);
+      if (answered) return answered;
+    }
+
+    let intent: RuleIntent | Intent = ruleIntent;
+    if (ruleIntent === 'procedure' && this.dependencies.classifyIntent) {
+      const modelIntent = await this.dependencies.classifyIntent(message.text, language).catch(() => undefined);
+      if (modelIntent && modelIntent !== 'procedure' && modelIntent !== 'out_of_scope') intent = modelIntent;
+    }
+
+    switch (intent) {
+      case 'smalltalk':
+        return {
+          intent: 'smalltalk',
+          replies: [
+            {
+              text: turn.texts.welcome(this.dependencies.townHallName),
+              buttons: [
+                { label: turn.texts.buttons.openRequest, value: turn.texts.buttons.openRequest },
+                { label: turn.texts.buttons.talkToPerson, value: turn.texts.buttons.talkToPerson },
+              ],
+            },
+          ],
+          state: null,
+        };
+      case 'ticket':
+        return handleTicketIntake(turn, undefined);
+      case 'status':
+        return handleStatus(turn);
+      case 'handover':
+        return handleHandover(turn);
+      default:
+        return this.answerProcedure(turn, options);
+    }
+  }
+
+  private async answerProcedure(turn: TurnContext, options: ReceiveOptions): Promise<TurnResult> {
+    const answerer = this.dependencies.answerer;
+    if (!answerer) {
+      return { intent: 'procedure', replies: [{ text: turn.texts.ticketOffer, buttons: turn.offerButtons }], state: { kind: 'offer', question: turn.message.text } };
+    }
+    const history = recentMessages(this.dependencies.database, turn.conversation.id, historyTurns + 1)
+      .filter((row) => row.id !== turn.message.id)
+      .map((row) => ({ role: row.author === 'citizen' ? ('user' as const) : ('assistant' as const), content: row.text }));
+    const answer = await answerer.answer(turn.message.text, turn.language, {
+      history,
+      signal: options.signal,
+      onToken: options.onToken,
+      onQueued: options.onStatus ? (position) => options.onStatus?.(queuedText(turn.language, position)) : undefined,
+    });
+    return {
+      intent: answer.intent,
+      replies: [{ text: answer.text, sources: answer.sources, buttons: answer.buttons, answerMode: answer.mode }],
+      state: null,
+    };
+  }
+}
+
+function queuedText(language: Language, position: number): string {
+  if (language === 'hu') return `Egy pillanat… (${position}. a sorban)`;
+  if (language === 'en') return `One moment… (you are number ${position} in the queue)`;
+  return `Un moment… (sunteți al ${position}-lea la rând)`;
+}
+
+export function conversationLanguage(conversation: Pick<ConversationRow, 'language'>): Language {
+  return isLanguage(conversation.language) ? conversation.language : 'ro';
+}

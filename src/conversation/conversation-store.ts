@@ -1,0 +1,152 @@
+import { and, asc, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import type { Executor } from '../database/connection.ts';
+import { contacts, conversations, messages, type ContactRow, type ConversationRow, type MessageRow } from '../database/schema.ts';
+import type { MessagePart } from '../messages.ts';
+
+export function findContact(executor: Executor, channel: string, externalId: string): ContactRow | undefined {
+  return executor
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.channel, channel), eq(contacts.externalId, externalId)))
+    .get();
+}
+
+export function upsertContact(
+  executor: Executor,
+  identity: { channel: string; externalId: string; displayName?: string; language?: string; channelData?: Record<string, unknown> },
+  now: Date,
+): ContactRow {
+  const existing = findContact(executor, identity.channel, identity.externalId);
+  if (existing) {
+    return executor
+      .update(contacts)
+      .set({
+        lastSeenAt: now.toISOString(),
+        displayName: identity.displayName ?? existing.displayName,
+        channelData: identity.channelData ? { ...existing.channelData, ...identity.channelData } : existing.channelData,
+      })
+      .where(eq(contacts.id, existing.id))
+      .returning()
+      .get();
+  }
+  return executor
+    .insert(contacts)
+    .values({
+      channel: identity.channel,
+      externalId: identity.externalId,
+      displayName: identity.displayName,
+      language: identity.language,
+      channelData: identity.channelData,
+      createdAt: now.toISOString(),
+      lastSeenAt: now.toISOString(),
+    })
+    .returning()
+    .get();
+}
+
+export function currentConversation(executor: Executor, contact: ContactRow, language: string, now: Date): ConversationRow {
+  const existing = executor.select().from(conversations).where(eq(conversations.contactId, contact.id)).orderBy(desc(conversations.id)).get();
+  if (existing) return existing;
+  return executor
+    .insert(conversations)
+    .values({ contactId: contact.id, channel: contact.channel, language, createdAt: now.toISOString(), updatedAt: now.toISOString() })
+    .returning()
+    .get();
+}
+
+export function updateConversation(executor: Executor, conversationId: number, changes: Partial<ConversationRow>, now: Date): void {
+  executor
+    .update(conversations)
+    .set({ ...changes, updatedAt: now.toISOString() })
+    .where(eq(conversations.id, conversationId))
+    .run();
+}
+
+/** Stores an inbound message once; returns undefined when the channel already delivered this id. */
+export function insertInboundMessage(
+  executor: Executor,
+  values: { conversationId: number; contactId: number; channel: string; externalId: string; text: string; parts?: MessagePart[] },
+  now: Date,
+): MessageRow | undefined {
+  return executor
+    .insert(messages)
+    .values({ ...values, direction: 'inbound', author: 'citizen', createdAt: now.toISOString() })
+    .onConflictDoNothing({ target: [messages.channel, messages.externalId] })
+    .returning()
+    .get();
+}
+
+export function findInboundMessage(executor: Executor, channel: string, externalId: string): MessageRow | undefined {
+  return executor
+    .select()
+    .from(messages)
+    .where(and(eq(messages.channel, channel), eq(messages.externalId, externalId)))
+    .get();
+}
+
+export function insertOutboundMessage(
+  executor: Executor,
+  values: {
+    conversationId: number;
+    contactId: number;
+    channel: string;
+    author: 'bot' | 'clerk';
+    text: string;
+    parts?: MessagePart[];
+    intent?: string;
+    answerMode?: string;
+    ticketId?: number;
+    clerkId?: number;
+    inReplyTo?: number;
+  },
+  now: Date,
+): MessageRow {
+  return executor
+    .insert(messages)
+    .values({ ...values, direction: 'outbound', createdAt: now.toISOString() })
+    .returning()
+    .get();
+}
+
+export function markProcessed(executor: Executor, messageId: number, intent: string, now: Date): void {
+  executor.update(messages).set({ processedAt: now.toISOString(), intent }).where(eq(messages.id, messageId)).run();
+}
+
+export function repliesTo(executor: Executor, inboundMessageId: number): MessageRow[] {
+  return executor.select().from(messages).where(eq(messages.inReplyTo, inboundMessageId)).orderBy(asc(messages.id)).all();
+}
+
+export function unprocessedInboundMessages(executor: Executor): MessageRow[] {
+  return executor
+    .select()
+    .from(messages)
+    .where(and(eq(messages.direction, 'inbound'), isNull(messages.processedAt)))
+    .orderBy(asc(messages.id))
+    .all();
+}
+
+export function messagesOfContact(executor: Executor, contactId: number, afterId = 0, limit = 500): MessageRow[] {
+  return executor
+    .select()
+    .from(messages)
+    .where(and(eq(messages.contactId, contactId), gt(messages.id, afterId)))
+    .orderBy(asc(messages.id))
+    .limit(limit)
+    .all();
+}
+
+/** The last turns of a conversation, oldest first, for the language model's memory. */
+export function recentMessages(executor: Executor, conversationId: number, limit: number): MessageRow[] {
+  return executor
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), inArray(messages.author, ['citizen', 'bot', 'clerk'])))
+    .orderBy(desc(messages.id))
+    .limit(limit)
+    .all()
+    .reverse();
+}
+
+export function findContactById(executor: Executor, contactId: number): ContactRow | undefined {
+  return executor.select().from(contacts).where(eq(contacts.id, contactId)).get();
+}

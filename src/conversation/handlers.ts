@@ -1,0 +1,214 @@
+import type { Database } from '../database/connection.ts';
+import type { ContactRow, ConversationRow, MessageRow } from '../database/schema.ts';
+import type { KnowledgeBase, Procedure } from '../knowledge/knowledge-base.ts';
+import { foldDiacritics, type Language } from '../language.ts';
+import type { AttachmentPart, Button } from '../messages.ts';
+import { deadlineRuleFor, formatDate, localDate, type TicketType } from '../tickets/deadlines.ts';
+import {
+  createTicket,
+  eventsOfTicket,
+  findTicket,
+  openHandoverTicket,
+  statusLabels,
+  ticketLabel,
+  ticketsOfContact,
+  type TicketStatus,
+} from '../tickets/ticket-store.ts';
+import type { Reply, TurnResult } from './conversation-service.ts';
+import { findTicketNumber } from './intent-detection.ts';
+import { officeStatus } from './office-hours.ts';
+import { advanceIntake, startIntake, type IntakeReply, type IntakeState, type OfferState } from './request-intake.ts';
+import { consentVersion, departmentNames, type CitizenTexts } from './texts.ts';
+
+export interface TurnContext {
+  database: Database;
+  knowledge: KnowledgeBase | undefined;
+  townHallName: string;
+  message: MessageRow;
+  contact: ContactRow;
+  conversation: ConversationRow;
+  language: Language;
+  texts: CitizenTexts;
+  state: import('./request-intake.ts').ConversationState | null;
+  offerButtons: Button[];
+}
+
+function toReplies(replies: IntakeReply[]): Reply[] {
+  return replies.map((reply) => ({ text: reply.text, buttons: reply.buttons }));
+}
+
+const defaultHours = [
+  { days: [1, 2, 3, 4], open: '08:00', close: '16:00' },
+  { days: [5], open: '08:00', close: '14:00' },
+];
+
+/** Decides the ticket's type and department from what the citizen wrote. */
+async function classifyRequest(turn: TurnContext, subject: string): Promise<{ type: TicketType; department: string; procedure?: Procedure }> {
+  const folded = foldDiacritics(subject);
+  if (/\b(petitie|petitia|petitiei|peticio|peticiot|petition)\b/.test(folded)) return { type: 'petitie', department: 'secretariat' };
+  if (/\b(informati[ie]+ (de interes )?public|544\/2001|kozerdeku|public information)/.test(folded)) return { type: 'informatii-publice', department: 'secretariat' };
+  if (turn.knowledge) {
+    try {
+      const retrieval = await turn.knowledge.retrieve(subject, turn.language);
+      const best = retrieval.decision === 'answer' ? retrieval.candidates[0]?.procedure : undefined;
+      if (best) return { type: best.requestType, department: best.department, procedure: best };
+    } catch {
+      // Knowledge down: the ticket still gets registered, with the general term, at the registry.
+    }
+  }
+  if (/\b(sesizare|reclamatie|plangere|groapa|gropi|iluminat|bec|gunoi|deseuri|caini|bejelentes|panasz|katyu|szemet|complaint|pothole|report)\b/.test(folded)) {
+    return { type: 'sesizare', department: 'registratura' };
+  }
+  return { type: 'cerere', department: 'registratura' };
+}
+
+function attachmentsOf(message: MessageRow): { attachments: AttachmentPart[]; location?: { latitude: number; longitude: number } } {
+  const parts = (message.parts ?? []) as import('../messages.ts').MessagePart[];
+  const attachments = parts.filter((part): part is AttachmentPart => part.type === 'attachment');
+  const location = parts.find((part) => part.type === 'location');
+  return { attachments, location: location && location.type === 'location' ? { latitude: location.latitude, longitude: location.longitude } : undefined };
+}
+
+export async function handleTicketIntake(turn: TurnContext, state: IntakeState | undefined): Promise<TurnResult> {
+  const { texts } = turn;
+  if (!state) {
+    const started = startIntake(texts);
+    return { intent: 'ticket', replies: toReplies(started.replies), state: started.state };
+  }
+  const { attachments, location } = attachmentsOf(turn.message);
+  if (attachments.length > 0 || location) {
+    const withFiles: IntakeState = { ...state, attachments: [...(state.attachments ?? []), ...attachments], location: location ?? state.location };
+    if (turn.message.text.trim() === '') {
+      const acknowledgements = attachments.map((attachment) => ({ text: texts.attachmentReceived(attachment.fileName) }));
+      return { intent: 'intake', replies: acknowledgements, state: withFiles };
+    }
+    state = withFiles;
+  }
+  const outcome = advanceIntake(state, turn.message.text, texts, turn.townHallName);
+  if (outcome.status === 'continue') return { intent: 'intake', replies: toReplies(outcome.replies), state: outcome.state };
+  if (outcome.status === 'refused') return { intent: 'intake', replies: toReplies(outcome.replies), state: null };
+
+  const intake = outcome.intake;
+  const classification = await classifyRequest(turn, intake.subject);
+  const rule = deadlineRuleFor(classification.type, classification.procedure);
+  return {
+    intent: 'ticket',
+    replies: [],
+    state: null,
+    handedOver: true,
+    commit: (transaction, now) => {
+      const ticket = createTicket(
+        transaction,
+        {
+          contactId: turn.contact.id,
+          conversationId: turn.conversation.id,
+          channel: turn.contact.channel,
+          type: classification.type,
+          subject: intake.subject.slice(0, 140),
+          text: [
+            intake.subject,
+            intake.attachments.length > 0 ? `Atașamente: ${intake.attachments.map((file) => `${file.fileName} (sha256 ${file.sha256})`).join(', ')}` : '',
+            intake.location ? `Locație: ${intake.location.latitude}, ${intake.location.longitude}` : '',
+          ]
+            .filter(Boolean)
+            .join('\n'),
+          procedureSlug: classification.procedure?.slug,
+          department: classification.department,
+          citizenName: intake.name,
+          citizenPhone: intake.phone,
+          citizenEmail: intake.email,
+          consentAt: now.toISOString(),
+          consentVersion,
+          deadline: rule,
+        },
+        now,
+        { type: 'citizen', id: String(turn.contact.id), channel: turn.contact.channel },
+      );
+      const department = departmentNames[classification.department]?.[turn.language] ?? classification.department;
+      return [{ text: texts.requestRegistered(ticketLabel(ticket), department, formatDate(ticket.dueDate), rule.basis), ticketId: ticket.id }];
+    },
+  };
+}
+
+/** After "I can register a request — would you like that?": yes starts the intake with that question. */
+export function handleTicketOffer(turn: TurnContext, state: OfferState, text: string): TurnResult | undefined {
+  const folded = foldDiacritics(text);
+  if (turn.texts.yesWords.test(folded)) {
+    const started = startIntake(turn.texts, state.question);
+    return { intent: 'ticket', replies: toReplies(started.replies), state: started.state };
+  }
+  if (turn.texts.noWords.test(folded)) return { intent: 'cancel', replies: [{ text: turn.texts.cancelled }], state: null };
+  return undefined;
+}
+
+export function handleStatus(turn: TurnContext): TurnResult {
+  const { texts } = turn;
+  const reference = findTicketNumber(turn.message.text);
+  if (!reference) {
+    const own = ticketsOfContact(turn.database, turn.contact.id);
+    if (own.length === 0) return { intent: 'status', replies: [{ text: texts.noTickets }] };
+    const lines = own.slice(0, 5).map((ticket) => statusLineOf(turn, ticket));
+    return { intent: 'status', replies: [{ text: lines.join('\n') }] };
+  }
+  const ticket = findTicket(turn.database, reference);
+  // The same words whether the ticket does not exist or belongs to someone else: nothing leaks.
+  if (!ticket || ticket.contactId !== turn.contact.id) {
+    return { intent: 'status', replies: [{ text: texts.statusNotFound(`${reference.number}/${reference.year}`) }] };
+  }
+  const visibleKinds: Record<string, Record<Language, string>> = {
+    created: { ro: 'înregistrată', hu: 'iktatva', en: 'registered' },
+    assigned: { ro: 'preluată de un funcționar', hu: 'ügyintézőhöz került', en: 'taken by a clerk' },
+    reply: { ro: 'răspuns trimis', hu: 'válasz elküldve', en: 'answer sent' },
+    closed: { ro: 'închisă', hu: 'lezárva', en: 'closed' },
+  };
+  const history = eventsOfTicket(turn.database, ticket.id)
+    .filter((event) => visibleKinds[event.kind])
+    .map((event) => `• ${formatDate(event.createdAt.slice(0, 10))}: ${visibleKinds[event.kind]?.[turn.language]}`);
+  return { intent: 'status', replies: [{ text: [statusLineOf(turn, ticket), texts.statusHistory, ...history].join('\n') }] };
+}
+
+function statusLineOf(turn: TurnContext, ticket: import('../database/schema.ts').TicketRow): string {
+  const status = statusLabels[ticket.status as TicketStatus]?.[turn.language] ?? ticket.status;
+  return turn.texts.statusLine(ticketLabel(ticket), ticket.subject, status, formatDate(ticket.dueDate));
+}
+
+export function handleHandover(turn: TurnContext): TurnResult {
+  const { texts, language } = turn;
+  const hours = turn.knowledge?.townHall().hours ?? defaultHours;
+  const timezone = turn.knowledge?.townHall().timezone ?? 'Europe/Bucharest';
+  const office = officeStatus(hours, new Date(), timezone);
+  const whenOpen = office.open
+    ? texts.officeOpenNow
+    : texts.officeOpensAt(
+        office.nextOpening.date === localDate(new Date(), timezone) ? texts.weekdays[office.nextOpening.weekday - 1] ?? '' : `${texts.weekdays[office.nextOpening.weekday - 1]} ${formatDate(office.nextOpening.date)}`,
+        office.nextOpening.time,
+      );
+  return {
+    intent: 'handover',
+    replies: [],
+    state: null,
+    handedOver: true,
+    commit: (transaction, now) => {
+      const existing = openHandoverTicket(transaction, turn.contact.id);
+      const ticket =
+        existing ??
+        createTicket(
+          transaction,
+          {
+            contactId: turn.contact.id,
+            conversationId: turn.conversation.id,
+            channel: turn.contact.channel,
+            type: 'handover',
+            subject: language === 'hu' ? 'Ügyintézővel szeretne beszélni' : language === 'en' ? 'Wants to talk to a clerk' : 'Dorește să vorbească cu un funcționar',
+            text: turn.message.text,
+            department: 'registratura',
+            handover: true,
+            deadline: deadlineRuleFor('handover'),
+          },
+          now,
+          { type: 'citizen', id: String(turn.contact.id), channel: turn.contact.channel },
+        );
+      return [{ text: texts.handover(ticketLabel(ticket), whenOpen, Boolean(existing)), ticketId: ticket.id }];
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { foldDiacritics } from '../language.ts';
+import { isClerkCommandText } from '../tickets/clerk-command-parser.ts';
+
+export const intents = ['procedure', 'ticket', 'status', 'handover', 'out_of_scope', 'smalltalk'] as const;
+export type Intent = (typeof intents)[number];
+/** Intents the offline rules can tell apart before retrieval; procedure vs out of scope is retrieval's call. */
+export type RuleIntent = Exclude<Intent, 'out_of_scope'> | 'clerk_command' | 'cancel';
+
+// Patterns run on folded text (lower case, no diacritics), so "cererea", "cererea" and "kérelem"
+// match whether or not the citizen typed the accents.
+
+export const ticketNumberPattern = /(?<![\d/])(\d{1,6})\s*\/\s*(20\d{2})(?!\d)/;
+
+const statusPatterns = [
+  /\b(stadiu|stadiul|status|statusul|starea|situatia)\b.*\b(cerer|petiti|sesizar|dosar|solicitar)/,
+  /\b(ce se (mai )?intampla|unde (a )?ajuns|s-a rezolvat|cum sta|a fost rezolvat).*\b(cerer|petiti|sesizar|dosar|solicitar)/,
+  /\b(cererea|petitia|sesizarea|dosarul|solicitarea) (mea|meu|nr|numarul|numar)\b/,
+  /\b(hol tart|mi lett|allapot|allasa).*(kerelem|kervény|kerveny|bejelentes|panasz|ugy)/,
+  /\b(kerelmem|kervenyem|bejelentesem|ugyem)\b/,
+  /\b(status|where is|what happened|progress)\b.*\b(request|complaint|petition|ticket|application)\b/,
+  /\bmy (request|complaint|petition|ticket|application)\b/,
+  /^\/?(stare|status|allapot)\b/,
+];
+
+const handoverPatterns = [
+  /\b(vorbesc|vorbi|discut|discuta|vb)\b.*\b(om|persoana|functionar|operator|cineva|angajat|doamna|domnul)\b/,
+  /\b(un om|o persoana|un functionar|un operator) (real|adevarat)?/,
+  /\b(vreau|as vrea|pot)\b.*\b(cu un om|cu o persoana|cu un functionar|cu cineva)\b/,
+  /\b(beszelni|beszelhetek|beszelnek)\b.*\b(ugyintezo|emberrel|valakivel|munkatars|hivatalnok|ugyintezovel)/,
+  /\b(ugyintezovel|emberrel|valakivel) (szeretnek|akarok|beszelni)/,
+  /\b(talk|speak|chat)\b.*\b(human|person|someone|clerk|agent|operator|staff)\b/,
+  /\b(real person|human agent|live agent)\b/,
+  /^\/?(om|operator|human|ember|ugyintezo)$/,
+];
+
+const ticketPatterns = [
+  /\b(vreau|as vrea|doresc|as dori|pot|trebuie) (sa )?(depun|fac|inregistrez|deschid|trimit)\b.*\b(cerere|sesizare|petitie|reclamatie|solicitare|plangere)\b/,
+  /\b(depun|fac|inregistrez|deschid|trimit) (o )?(cerere|sesizare|petitie|reclamatie|solicitare|plangere)\b/,
+  /^(cerere|sesizare|petitie|reclamatie|solicitare) noua\b/,
+  /^(deschide|inregistreaza) (o )?(cerere|sesizare|petitie|solicitare)/,
+  /\b(kerelmet|kervenyt|bejelentest|panaszt|beadvanyt) (szeretnek|akarok|tennek|adnek|benyujtani|beadni|tenni)\b/,
+  /\b(szeretnek|akarok)\b.*\b(kerelmet|kervenyt|bejelentest|panaszt|beadvanyt)\b/,
+  /\b(file|open|submit|make|register)\b.*\b(request|complaint|petition|report|application)\b/,
+  /^\/?(cerere|sesizare|petitie|kerelem|request)$/,
+];
+
+const cancelPatterns = [/^(anuleaza|anulez|renunt|stop|gata|lasa|nu mai vreau|megse|megsem|megszakit|cancel|abort|quit)\b/];
+
+const smalltalkPatterns = [
+  /^(buna|buna ziua|buna seara|buna dimineata|neata|salut|salutare|hei|hey|hello|hi|hallo|szia|sziasztok|szervusz|jo napot|jo reggelt|jo estet|udv|good (morning|afternoon|evening))[\s!.,?]*$/,
+  /^(multumesc|mersi|mulțumesc|merci|ms|mul?tumim|koszonom|koszi|kosz|thanks|thank you|thx|ok|oke|okay|bine|rendben|jo|perfect|super)[\s!.,]*(frumos|szepen|mult|very much)?[\s!.,]*$/,
+  /^\/(start|help|ajutor|segitseg)\b/,
+  /^(ce (poti|stii) (sa )?face|cine esti|mit tudsz|ki vagy|what can you do|who are you)\??$/,
+];
+
+export function detectIntentByRules(text: string): RuleIntent {
+  const folded = foldDiacritics(text).trim().replace(/\s+/g, ' ');
+  if (isClerkCommandText(text)) return 'clerk_command';
+  if (cancelPatterns.some((pattern) => pattern.test(folded))) return 'cancel';
+  if (smalltalkPatterns.some((pattern) => pattern.test(folded))) return 'smalltalk';
+  if (handoverPatterns.some((pattern) => pattern.test(folded))) return 'handover';
+  if (statusPatterns.some((pattern) => pattern.test(folded)) || (ticketNumberPattern.test(folded) && folded.length < 120)) return 'status';
+  if (ticketPatterns.some((pattern) => pattern.test(folded))) return 'ticket';
+  return 'procedure';
+}
+
+export function findTicketNumber(text: string): { number: number; year: number } | undefined {
+  const match = ticketNumberPattern.exec(text);
+  if (!match) return undefined;
+  return { number: Number(match[1]), year: Number(match[2]) };
+}

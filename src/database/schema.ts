@@ -1,0 +1,184 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  text('created_at')
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
+
+/** One row per channel identity: a Telegram user, a WhatsApp number, a web chat session. */
+export const contacts = sqliteTable(
+  'contacts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    displayName: text('display_name'),
+    language: text('language'),
+    /** Channel-specific data needed to reach this person again (chat id, conversation reference…). */
+    channelData: text('channel_data', { mode: 'json' }).$type<Record<string, unknown>>(),
+    consentAt: text('consent_at'),
+    consentVersion: text('consent_version'),
+    anonymisedAt: text('anonymised_at'),
+    createdAt: createdAt(),
+    lastSeenAt: text('last_seen_at'),
+  },
+  (table) => [uniqueIndex('contacts_channel_external_id').on(table.channel, table.externalId)],
+);
+
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    channel: text('channel').notNull(),
+    language: text('language').notNull().default('ro'),
+    /** The guided-intake state machine and other per-conversation memory, as JSON. */
+    state: text('state', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** Set when a clerk was involved (handover or ticket) — for the indicators. */
+    handedOver: integer('handed_over', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at'),
+  },
+  (table) => [index('conversations_contact').on(table.contactId)],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    channel: text('channel').notNull(),
+    direction: text('direction', { enum: ['inbound', 'outbound'] }).notNull(),
+    author: text('author', { enum: ['citizen', 'bot', 'clerk'] }).notNull(),
+    /** The channel's own id of an inbound message: the dedupe key together with the channel. */
+    externalId: text('external_id'),
+    text: text('text').notNull(),
+    /** Typed parts beyond text: sources, buttons, attachments, location. */
+    parts: text('parts', { mode: 'json' }).$type<unknown[]>(),
+    intent: text('intent'),
+    answerMode: text('answer_mode'),
+    ticketId: integer('ticket_id'),
+    clerkId: integer('clerk_id'),
+    /** Outbound only: the inbound message this answers, so a duplicate delivery can be answered from storage. */
+    inReplyTo: integer('in_reply_to'),
+    /** Inbound only: set once the pipeline committed its replies; unset rows are resumed after a restart. */
+    processedAt: text('processed_at'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('messages_channel_external_id').on(table.channel, table.externalId),
+    index('messages_conversation').on(table.conversationId, table.id),
+  ],
+);
+
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    year: integer('year').notNull(),
+    number: integer('number').notNull(),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    conversationId: integer('conversation_id').references(() => conversations.id),
+    channel: text('channel').notNull(),
+    type: text('type').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    procedureSlug: text('procedure_slug'),
+    department: text('department').notNull(),
+    status: text('status').notNull().default('nou'),
+    handover: integer('handover', { mode: 'boolean' }).notNull().default(false),
+    citizenName: text('citizen_name'),
+    citizenPhone: text('citizen_phone'),
+    citizenEmail: text('citizen_email'),
+    consentAt: text('consent_at'),
+    consentVersion: text('consent_version'),
+    dueDate: text('due_date').notNull(),
+    dueRule: text('due_rule').notNull(),
+    assigneeClerkId: integer('assignee_clerk_id'),
+    firstResponseAt: text('first_response_at'),
+    closedAt: text('closed_at'),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at'),
+  },
+  (table) => [
+    uniqueIndex('tickets_year_number').on(table.year, table.number),
+    index('tickets_contact').on(table.contactId),
+    index('tickets_status').on(table.status),
+  ],
+);
+
+/** The audit trail: every command and state change, and refused attempts (ticket may be unknown). */
+export const ticketEvents = sqliteTable(
+  'ticket_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id'),
+    kind: text('kind').notNull(),
+    actorType: text('actor_type', { enum: ['citizen', 'clerk', 'bot', 'system', 'unknown'] }).notNull(),
+    actorId: text('actor_id'),
+    channel: text('channel'),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('ticket_events_ticket').on(table.ticketId)],
+);
+
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    messageId: integer('message_id').references(() => messages.id),
+    channel: text('channel').notNull(),
+    /** Who receives it on that channel: a contact's external id, a staff chat, a clerk. */
+    recipient: text('recipient').notNull(),
+    payload: text('payload', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    externalId: text('external_id'),
+    ticketId: integer('ticket_id'),
+    sentAt: text('sent_at'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('outbox_due').on(table.status, table.nextAttemptAt)],
+);
+
+export const clerks = sqliteTable(
+  'clerks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    department: text('department').notNull(),
+    telegramId: text('telegram_id'),
+    teamsId: text('teams_id'),
+    whatsapp: text('whatsapp'),
+    passwordHash: text('password_hash'),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('clerks_name').on(table.name),
+    uniqueIndex('clerks_telegram').on(table.telegramId),
+    uniqueIndex('clerks_teams').on(table.teamsId),
+    uniqueIndex('clerks_whatsapp').on(table.whatsapp),
+  ],
+);
+
+export type ContactRow = typeof contacts.$inferSelect;
+export type ConversationRow = typeof conversations.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type TicketRow = typeof tickets.$inferSelect;
+export type TicketEventRow = typeof ticketEvents.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+export type ClerkRow = typeof clerks.$inferSelect;

@@ -1,0 +1,89 @@
+import type { Language, Localized } from '../language.ts';
+
+// The contract between the conversation pipeline and the knowledge module.
+
+export type Department =
+  | 'urbanism'
+  | 'taxe-impozite'
+  | 'registru-agricol'
+  | 'stare-civila'
+  | 'asistenta-sociala'
+  | 'registratura'
+  | 'secretariat';
+
+export type RequestType = 'cerere' | 'sesizare' | 'petitie' | 'informatii-publice' | 'declaratie' | 'audienta';
+
+export interface Procedure {
+  slug: string;
+  title: Localized;
+  department: Department;
+  requestType: RequestType;
+  legalBasis: string[];
+  deadline: { days: number | null; workingDays: boolean; text: Localized };
+  documents: Localized[];
+  fee: Localized;
+  where: Localized;
+  online: string;
+  keywords: Localized<string[]>;
+  updated: string;
+  source: string[];
+  toConfirm: string[];
+  /** Markdown body (Romanian explanation, Hungarian and English summaries). */
+  body: string;
+  /** Path relative to the knowledge directory, for citations and error messages. */
+  file: string;
+}
+
+export interface OfficeHours {
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  days: number[];
+  open: string;
+  close: string;
+}
+
+export interface TownHall {
+  name: Localized;
+  address: string;
+  phone: string;
+  email: string;
+  website: string;
+  timezone: string;
+  hours: OfficeHours[];
+  departments: { id: Department; name: Localized }[];
+}
+
+export interface OutOfScopeRedirect {
+  id: string;
+  title: Localized;
+  authority: Localized;
+  keywords: Localized<string[]>;
+}
+
+export interface RetrievedProcedure {
+  procedure: Procedure;
+  /** Relevance in [0, 1], best first. */
+  score: number;
+  /** Headings of the sections that matched, e.g. "Acte necesare". */
+  sections: string[];
+  /** The matched text, for grounding an LLM answer. */
+  excerpts: string[];
+}
+
+export interface Retrieval {
+  /** answer: one clear procedure; clarify: two close candidates; out_of_scope: nothing the town hall handles. */
+  decision: 'answer' | 'clarify' | 'out_of_scope';
+  candidates: RetrievedProcedure[];
+  /** Set when the question is about something another authority handles (passports, land registry…). */
+  redirect?: OutOfScopeRedirect;
+}
+
+export interface KnowledgeBase {
+  retrieve(question: string, language: Language): Promise<Retrieval>;
+  procedure(slug: string): Procedure | undefined;
+  procedures(): Procedure[];
+  townHall(): TownHall;
+  /** Which embedding the vector index was built with, e.g. "offline-hash-v1" or "ollama:bge-m3". */
+  embeddingName(): string;
+  readiness(): { ready: boolean; reason?: string };
+  close(): Promise<void>;
+}

@@ -1,0 +1,164 @@
+import { and, asc, desc, eq, inArray, lt, max, ne, sql } from 'drizzle-orm';
+import type { Executor } from '../database/connection.ts';
+import { ticketEvents, tickets, type TicketEventRow, type TicketRow } from '../database/schema.ts';
+import type { Localized } from '../language.ts';
+import type { DeadlineRule, TicketType } from './deadlines.ts';
+import { dueDate, localDate } from './deadlines.ts';
+
+export const ticketStatuses = ['nou', 'in_lucru', 'asteapta_cetatean', 'rezolvat', 'inchis'] as const;
+export type TicketStatus = (typeof ticketStatuses)[number];
+
+export const statusLabels: Record<TicketStatus, Localized> = {
+  nou: { ro: 'nou', hu: 'új', en: 'new' },
+  in_lucru: { ro: 'în lucru', hu: 'folyamatban', en: 'in progress' },
+  asteapta_cetatean: { ro: 'așteaptă răspunsul dvs.', hu: 'az Ön válaszára vár', en: 'waiting for you' },
+  rezolvat: { ro: 'rezolvat', hu: 'megoldva', en: 'resolved' },
+  inchis: { ro: 'închis', hu: 'lezárva', en: 'closed' },
+};
+
+export const openStatuses: TicketStatus[] = ['nou', 'in_lucru', 'asteapta_cetatean'];
+
+export function ticketLabel(ticket: Pick<TicketRow, 'number' | 'year'>): string {
+  return `${ticket.number}/${ticket.year}`;
+}
+
+export interface NewTicket {
+  contactId: number;
+  conversationId: number | null;
+  channel: string;
+  type: TicketType;
+  subject: string;
+  text: string;
+  procedureSlug?: string;
+  department: string;
+  handover?: boolean;
+  citizenName?: string;
+  citizenPhone?: string;
+  citizenEmail?: string;
+  consentAt?: string;
+  consentVersion?: string;
+  deadline: DeadlineRule;
+}
+
+export interface Actor {
+  type: TicketEventRow['actorType'];
+  id?: string;
+  channel?: string;
+}
+
+/**
+ * Creates a ticket with the next number of its year. Must run inside a transaction that also holds
+ * whatever else this step writes: the number is taken and used in one atomic step, so no gaps, no twins.
+ */
+export function createTicket(executor: Executor, input: NewTicket, now: Date, actor: Actor): TicketRow {
+  const registeredOn = localDate(now);
+  const year = Number(registeredOn.slice(0, 4));
+  const current = executor.select({ highest: max(tickets.number) }).from(tickets).where(eq(tickets.year, year)).get();
+  const number = (current?.highest ?? 0) + 1;
+  const timestamp = now.toISOString();
+  const ticket = executor
+    .insert(tickets)
+    .values({
+      year,
+      number,
+      contactId: input.contactId,
+      conversationId: input.conversationId,
+      channel: input.channel,
+      type: input.type,
+      subject: input.subject,
+      text: input.text,
+      procedureSlug: input.procedureSlug,
+      department: input.department,
+      handover: input.handover ?? false,
+      citizenName: input.citizenName,
+      citizenPhone: input.citizenPhone,
+      citizenEmail: input.citizenEmail,
+      consentAt: input.consentAt,
+      consentVersion: input.consentVersion,
+      dueDate: dueDate(registeredOn, input.deadline),
+      dueRule: input.deadline.basis,
+      status: 'nou',
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    })
+    .returning()
+    .get();
+  recordEvent(executor, ticket.id, 'created', actor, now, { type: input.type, department: input.department, handover: input.handover ?? false });
+  return ticket;
+}
+
+export function recordEvent(
+  executor: Executor,
+  ticketId: number | null,
+  kind: string,
+  actor: Actor,
+  now: Date,
+  detail?: Record<string, unknown>,
+): void {
+  executor
+    .insert(ticketEvents)
+    .values({ ticketId, kind, actorType: actor.type, actorId: actor.id, channel: actor.channel, detail, createdAt: now.toISOString() })
+    .run();
+}
+
+export function findTicket(executor: Executor, reference: { number: number; year: number }): TicketRow | undefined {
+  return executor
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.number, reference.number), eq(tickets.year, reference.year)))
+    .get();
+}
+
+export function ticketsOfContact(executor: Executor, contactId: number): TicketRow[] {
+  return executor.select().from(tickets).where(eq(tickets.contactId, contactId)).orderBy(desc(tickets.id)).all();
+}
+
+export function openHandoverTicket(executor: Executor, contactId: number): TicketRow | undefined {
+  return executor
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.contactId, contactId), eq(tickets.handover, true), inArray(tickets.status, openStatuses)))
+    .orderBy(desc(tickets.id))
+    .get();
+}
+
+export function eventsOfTicket(executor: Executor, ticketId: number): TicketEventRow[] {
+  return executor.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.id)).all();
+}
+
+export interface TicketQuery {
+  status?: string;
+  openOnly?: boolean;
+  assigneeClerkId?: number;
+  overdueOn?: string;
+  department?: string;
+}
+
+export function listTickets(executor: Executor, query: TicketQuery = {}): TicketRow[] {
+  const conditions = [
+    query.status ? eq(tickets.status, query.status) : undefined,
+    query.openOnly || query.overdueOn ? inArray(tickets.status, openStatuses) : undefined,
+    query.assigneeClerkId !== undefined ? eq(tickets.assigneeClerkId, query.assigneeClerkId) : undefined,
+    query.overdueOn ? lt(tickets.dueDate, query.overdueOn) : undefined,
+    query.department ? eq(tickets.department, query.department) : undefined,
+  ].filter((condition) => condition !== undefined);
+  return executor
+    .select()
+    .from(tickets)
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(asc(tickets.dueDate), asc(tickets.id))
+    .all();
+}
+
+export function updateTicket(executor: Executor, ticketId: number, changes: Partial<TicketRow>, now: Date): TicketRow {
+  return executor
+    .update(tickets)
+    .set({ ...changes, updatedAt: now.toISOString() })
+    .where(eq(tickets.id, ticketId))
+    .returning()
+    .get();
+}
+
+export function countTickets(executor: Executor): number {
+  return executor.select({ count: sql<number>`count(*)` }).from(tickets).where(ne(tickets.id, 0)).get()?.count ?? 0;
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { detectIntentByRules, findTicketNumber } from '../../src/conversation/intent-detection.ts';
+import { chooseLanguage, detectLanguage } from '../../src/conversation/language-detection.ts';
+
+describe('language detection', () => {
+  it.each([
+    ['ce acte imi trebuie pentru autorizatie de construire', 'ro'],
+    ['Ce acte îmi trebuie pentru autorizația de construire?', 'ro'],
+    ['unde platesc impozitu pe casa', 'ro'],
+    ['vreau sa depun o cerere', 'ro'],
+    ['Mit kell vinni az építési engedélyhez?', 'hu'],
+    ['hol fizethetem az adot', 'hu'],
+    ['anyakönyvi kivonat elveszett', 'hu'],
+    ['szeretnék egy ügyintézővel beszélni', 'hu'],
+    ['What documents do I need for a building permit?', 'en'],
+    ['how do I pay my local taxes', 'en'],
+  ])('%s → %s', (text, language) => {
+    expect(detectLanguage(text).language).toBe(language);
+  });
+
+  it('keeps the conversation language for short answers like a number or "ok"', () => {
+    expect(chooseLanguage('12/2026', 'hu')).toBe('hu');
+    expect(chooseLanguage('ok', 'hu')).toBe('hu');
+    expect(chooseLanguage('Kovács Anna', 'hu')).toBe('hu');
+  });
+
+  it('uses the channel hint when there is nothing else', () => {
+    expect(chooseLanguage('👍', null, 'hu-HU')).toBe('hu');
+  });
+});
+
+describe('intent rules (offline)', () => {
+  it.each([
+    ['ce se intampla cu cererea 12/2026?', 'status'],
+    ['stadiul cererii mele', 'status'],
+    ['hol tart a kérelmem?', 'status'],
+    ['what is the status of my request 3/2026', 'status'],
+    ['vreau sa vorbesc cu un om', 'handover'],
+    ['as vrea sa vorbesc cu un functionar', 'handover'],
+    ['ügyintézővel szeretnék beszélni', 'handover'],
+    ['can I talk to a human?', 'handover'],
+    ['vreau sa depun o cerere', 'ticket'],
+    ['as dori sa fac o sesizare', 'ticket'],
+    ['bejelentést szeretnék tenni', 'ticket'],
+    ['I want to file a complaint', 'ticket'],
+    ['buna ziua', 'smalltalk'],
+    ['Szia!', 'smalltalk'],
+    ['multumesc frumos', 'smalltalk'],
+    ['/start', 'smalltalk'],
+    ['anuleaza', 'cancel'],
+    ['mégse', 'cancel'],
+    ['/raspunde 12 gata', 'clerk_command'],
+    ['ce acte trebuie pentru certificat de urbanism', 'procedure'],
+    ['cat e ceasul in Tokyo', 'procedure'],
+  ])('%s → %s', (text, intent) => {
+    expect(detectIntentByRules(text)).toBe(intent);
+  });
+
+  it('finds ticket numbers', () => {
+    expect(findTicketNumber('ce e cu 12/2026?')).toEqual({ number: 12, year: 2026 });
+    expect(findTicketNumber('nr 7 / 2026')).toEqual({ number: 7, year: 2026 });
+    expect(findTicketNumber('Legea 544/2001')).toEqual({ number: 544, year: 2001 });
+    expect(findTicketNumber('nimic')).toBeUndefined();
+  });
+});

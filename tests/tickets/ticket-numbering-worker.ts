@@ -1,0 +1,21 @@
+// A separate process creating tickets in the same SQLite file, for the cross-process numbering test.
+import { inTransaction, openDatabase } from '../../src/database/connection.ts';
+import { upsertContact } from '../../src/conversation/conversation-store.ts';
+import { deadlineRuleFor } from '../../src/tickets/deadlines.ts';
+import { createTicket } from '../../src/tickets/ticket-store.ts';
+
+const [databasePath, workerName, countText] = process.argv.slice(2);
+const handle = openDatabase(databasePath ?? '');
+const now = new Date('2026-11-26T10:00:00Z');
+const contact = inTransaction(handle.db, (transaction) => upsertContact(transaction, { channel: 'webchat', externalId: `worker-${workerName}` }, now));
+for (let index = 0; index < Number(countText); index += 1) {
+  inTransaction(handle.db, (transaction) =>
+    createTicket(
+      transaction,
+      { contactId: contact.id, conversationId: null, channel: 'webchat', type: 'cerere', subject: `w${workerName}-${index}`, text: 'x', department: 'registratura', deadline: deadlineRuleFor('cerere') },
+      now,
+      { type: 'citizen' },
+    ),
+  );
+}
+handle.close();

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inTransaction, openDatabase } from '../../src/database/connection.ts';
+import { upsertContact } from '../../src/conversation/conversation-store.ts';
+import { deadlineRuleFor } from '../../src/tickets/deadlines.ts';
+import { createTicket, listTickets } from '../../src/tickets/ticket-store.ts';
+import { temporaryDirectory } from '../helpers/temporary-directory.ts';
+
+const directories: string[] = [];
+afterEach(() => {
+  for (const directory of directories.splice(0)) fs.rmSync(directory, { recursive: true, force: true });
+});
+
+function newDatabasePath(): string {
+  const directory = temporaryDirectory();
+  directories.push(directory);
+  return path.join(directory, 'functionar.db');
+}
+
+describe('ticket numbers', () => {
+  it('200 parallel creations give 200 distinct consecutive numbers', async () => {
+    const handle = openDatabase(newDatabasePath());
+    const now = new Date('2026-11-26T10:00:00Z');
+    const contact = upsertContact(handle.db, { channel: 'webchat', externalId: 'session-a' }, now);
+    const created = await Promise.all(
+      Array.from({ length: 200 }, (_, index) =>
+        Promise.resolve().then(() =>
+          inTransaction(handle.db, (transaction) =>
+            createTicket(
+              transaction,
+              { contactId: contact.id, conversationId: null, channel: 'webchat', type: 'cerere', subject: `cererea ${index}`, text: 'x', department: 'registratura', deadline: deadlineRuleFor('cerere') },
+              now,
+              { type: 'citizen' },
+            ),
+          ),
+        ),
+      ),
+    );
+    const numbers = created.map((ticket) => ticket.number).sort((left, right) => left - right);
+    expect(numbers).toEqual(Array.from({ length: 200 }, (_, index) => index + 1));
+    expect(new Set(created.map((ticket) => ticket.year))).toEqual(new Set([2026]));
+    handle.close();
+  });
+
+  it('stays gap-free and unique when several processes create tickets in the same file at once', async () => {
+    const databasePath = newDatabasePath();
+    openDatabase(databasePath).close();
+    const worker = path.join(import.meta.dirname, 'ticket-numbering-worker.ts');
+    const runs = Array.from({ length: 4 }, (_, index) =>
+      new Promise<void>((resolve, reject) => {
+        const child = fork(worker, [databasePath, String(index), '50'], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+        child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker ${index} exited ${code}`))));
+      }),
+    );
+    await Promise.all(runs);
+    const handle = openDatabase(databasePath);
+    const numbers = listTickets(handle.db).map((ticket) => ticket.number).sort((left, right) => left - right);
+    expect(numbers).toEqual(Array.from({ length: 200 }, (_, index) => index + 1));
+    handle.close();
+  });
+});
