@@ -48,6 +48,8 @@ export interface ChannelAdapter {
   registerRoutes?(app: FastifyInstance): Promise<void> | void;
   start?(): Promise<void>;
   send(delivery: Delivery): Promise<{ externalId?: string }>;
+  /** Staff chats on this channel where new tickets are announced to clerks (may be empty). */
+  staffRecipients?(): string[];
   readiness?(): { ready: boolean; reason?: string };
   stop?(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { Database, Executor } from '../database/connection.ts';
 import { inTransaction } from '../database/connection.ts';
-import type { ContactRow, ConversationRow, MessageRow } from '../database/schema.ts';
+import type { ContactRow, ConversationRow, MessageRow, TicketRow } from '../database/schema.ts';
+import { staffNotice } from '../tickets/staff-notice.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { Language } from '../language.ts';
 import { isLanguage } from '../language.ts';
@@ -42,8 +43,19 @@ export interface TurnResult {
   replies: Reply[];
   /** null clears the conversation state; undefined leaves it. */
   state?: ConversationState | null;
-  commit?: (transaction: Executor, now: Date) => Reply[];
+  commit?: (transaction: Executor, now: Date) => CommitOutcome;
   handedOver?: boolean;
+}
+
+export interface CommitOutcome {
+  replies: Reply[];
+  /** A ticket this step registered: announced to the clerks' staff chats in the same transaction. */
+  newTicket?: TicketRow;
+}
+
+export interface StaffRecipient {
+  channel: string;
+  recipient: string;
 }
 
 export interface ConversationDependencies {
@@ -56,6 +68,8 @@ export interface ConversationDependencies {
   classifyIntent?: (text: string, language: Language) => Promise<Intent | undefined>;
   /** Called after a commit that queued outgoing messages. */
   onQueued: () => void;
+  /** Where new tickets and handovers are announced (Telegram staff group, Teams channel…). */
+  staffRecipients?: () => StaffRecipient[];
 }
 
 export interface ReceiveOptions {
@@ -152,8 +166,9 @@ export class ConversationService {
     }
     const now = new Date();
     const replies = inTransaction(database, (transaction) => {
-      const extra = result.commit?.(transaction, now) ?? [];
-      const stored = [...result.replies, ...extra]
+      const committed = result.commit?.(transaction, now);
+      if (committed?.newTicket) this.announce(transaction, committed.newTicket, now);
+      const stored = [...result.replies, ...(committed?.replies ?? [])]
         .filter((reply) => reply.text.trim() !== '')
         .map((reply) => this.storeReply(transaction, contact, conversation.id, message.id, result.intent, reply, now));
       updateConversation(
@@ -195,6 +210,12 @@ export class ConversationService {
       now,
     );
     return stored;
+  }
+
+  private announce(transaction: Executor, ticket: TicketRow, now: Date): void {
+    for (const { channel, recipient } of this.dependencies.staffRecipients?.() ?? []) {
+      enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: staffNotice(ticket) }, now);
+    }
   }
 
   private offerButtons(language: Language): Button[] {

@@ -125,7 +125,10 @@ export async function handleTicketIntake(turn: TurnContext, state: IntakeState |
         { type: 'citizen', id: String(turn.contact.id), channel: turn.contact.channel },
       );
       const department = departmentNames[classification.department]?.[turn.language] ?? classification.department;
-      return [{ text: texts.requestRegistered(ticketLabel(ticket), department, formatDate(ticket.dueDate), rule.basis), ticketId: ticket.id }];
+      return {
+        replies: [{ text: texts.requestRegistered(ticketLabel(ticket), department, formatDate(ticket.dueDate), rule.basis), ticketId: ticket.id }],
+        newTicket: ticket,
+      };
     },
   };
 }
@@ -208,7 +211,10 @@ export function handleHandover(turn: TurnContext): TurnResult {
           now,
           { type: 'citizen', id: String(turn.contact.id), channel: turn.contact.channel },
         );
-      return [{ text: texts.handover(ticketLabel(ticket), whenOpen, Boolean(existing)), ticketId: ticket.id }];
+      return {
+        replies: [{ text: texts.handover(ticketLabel(ticket), whenOpen, Boolean(existing)), ticketId: ticket.id }],
+        newTicket: existing ? undefined : ticket,
+      };
     },
   };
 }

@@ -1,0 +1,139 @@
+import cors from '@fastify/cors';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
+import { channelDefinitions } from '../channels/index.ts';
+import type { ChannelAdapter, ChannelContext } from './channels/channel-adapter.ts';
+import type { Config } from './config.ts';
+import { ConversationService } from './conversation/conversation-service.ts';
+import { openDatabase, type DatabaseHandle } from './database/connection.ts';
+import { AppError, errorBody } from './errors.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { OutboxWorker } from './outbox/outbox-worker.ts';
+import { ClerkCommandRunner } from './tickets/clerk-command-runner.ts';
+import { createAnswering, type Answering } from './answering.ts';
+
+export interface BuildOptions {
+  /** A logger to use instead of a new one (tests capture log lines through it). */
+  logger?: Logger;
+}
+
+export interface Functionar {
+  config: Config;
+  database: DatabaseHandle;
+  conversations: ConversationService;
+  clerkCommands: ClerkCommandRunner;
+  outbox: OutboxWorker;
+  channels: Map<string, ChannelAdapter>;
+  answering: Answering;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    functionar: Functionar;
+  }
+}
+
+/** Webhook and chat bodies are small; anything bigger is refused before parsing. */
+const bodyLimit = 64 * 1024;
+
+export async function build(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const app: FastifyInstance = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast only drops pino's extra generic.
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit,
+    disableRequestLogging: false,
+    requestTimeout: 120_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) return reply.code(error.statusCode).send(errorBody(error.code, error.message));
+    if (error.validation) return reply.code(400).send(errorBody('FV_ERR_VALIDATION', error.message));
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send(errorBody(error.code ?? 'FV_ERR_BAD_REQUEST', error.message));
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(error.statusCode && error.statusCode >= 500 ? error.statusCode : 500).send(errorBody('FV_ERR_INTERNAL', 'Internal error; the request was logged.'));
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('FV_ERR_ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)));
+
+  await app.register(cors, {
+    origin: config.webchat.allowedOrigins === '*' ? '*' : config.webchat.allowedOrigins,
+    methods: ['GET', 'POST'],
+  });
+
+  const database = openDatabase(config.databasePath);
+  const answering = await createAnswering(config, logger);
+  const channels = new Map<string, ChannelAdapter>();
+  let outbox: OutboxWorker | undefined;
+  const kickOutbox = () => void outbox?.kick();
+  const conversations = new ConversationService({
+    database: database.db,
+    logger,
+    townHallName: config.townHallName,
+    knowledge: answering.knowledge,
+    answerer: answering.answerer,
+    classifyIntent: answering.classifyIntent,
+    onQueued: kickOutbox,
+    staffRecipients: () =>
+      [...channels.values()].flatMap((adapter) => (adapter.staffRecipients?.() ?? []).map((recipient) => ({ channel: adapter.id, recipient }))),
+  });
+  const clerkCommands = new ClerkCommandRunner(database.db, logger, kickOutbox);
+  const context: ChannelContext = { config, logger, database: database.db, conversations, clerkCommands };
+  for (const definition of channelDefinitions) {
+    const adapter = definition.create(context);
+    if (adapter) channels.set(adapter.id, adapter);
+  }
+  outbox = new OutboxWorker(database.db, channels, logger, config.outboxPollMs);
+  app.decorate('functionar', { config, database, conversations, clerkCommands, outbox, channels, answering });
+
+  for (const adapter of channels.values()) await adapter.registerRoutes?.(app);
+
+  app.get('/healthz', { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        response: {
+          '2xx': { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object', additionalProperties: { type: 'string' } }, answerMode: { type: 'string' } } },
+          '5xx': { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object', additionalProperties: { type: 'string' } }, answerMode: { type: 'string' } } },
+        },
+      },
+    },
+    async (_request, reply) => {
+      const checks: Record<string, string> = {};
+      try {
+        database.db.get(sql`select 1`);
+        checks.database = 'ok';
+      } catch (error) {
+        checks.database = `not ready: ${(error as Error).message}`;
+      }
+      const knowledge = answering.knowledge?.readiness() ?? { ready: false, reason: 'knowledge base not loaded' };
+      checks.knowledge = knowledge.ready ? 'ok' : `not ready: ${knowledge.reason ?? 'unknown'}`;
+      for (const adapter of channels.values()) {
+        const readiness = adapter.readiness?.() ?? { ready: true };
+        checks[`channel:${adapter.id}`] = readiness.ready ? 'ok' : `not ready: ${readiness.reason ?? 'unknown'}`;
+      }
+      const ready = Object.values(checks).every((value) => value === 'ok');
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks, answerMode: answering.mode() });
+    },
+  );
+
+  app.addHook('onReady', async () => {
+    for (const adapter of channels.values()) await adapter.start?.();
+    outbox?.start();
+    const resumed = await conversations.resumeUnprocessed();
+    if (resumed > 0) logger.info({ resumed }, 'answered messages accepted before the last stop');
+  });
+  app.addHook('preClose', async () => {
+    for (const adapter of channels.values()) await adapter.stop?.();
+  });
+  app.addHook('onClose', async () => {
+    await outbox?.stop();
+    await answering.close();
+    database.close();
+  });
+  return app;
+}
