@@ -42,11 +42,14 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino's extra generic.
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit,
-    disableRequestLogging: false,
     requestTimeout: 120_000,
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // No type coercion: a number where text belongs is bad input, not something to guess at.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
+
+  // Every API speaks JSON; other bodies get 415 instead of a confusing validation error.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) return reply.code(error.statusCode).send(errorBody(error.code, error.message));

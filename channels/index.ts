@@ -1,0 +1,5 @@
+import type { ChannelDefinition } from '../src/channels/channel-adapter.ts';
+import { webchatChannel } from './webchat/index.ts';
+
+/** Every channel the bot core knows. Adding a channel: a folder here and one line in this list. */
+export const channelDefinitions: ChannelDefinition[] = [webchatChannel];

@@ -1,0 +1,68 @@
+import { createAnswering } from '../answering.ts';
+import type { Config } from '../config.ts';
+import { detectIntentByRules } from '../conversation/intent-detection.ts';
+import { detectLanguage } from '../conversation/language-detection.ts';
+import { citizenTexts } from '../conversation/texts.ts';
+import type { Language } from '../language.ts';
+import { createLogger } from '../logger.ts';
+
+export interface AskLine {
+  question: string;
+  language: Language;
+  intent: 'procedure' | 'ticket' | 'status' | 'handover' | 'out_of_scope' | 'smalltalk';
+  mode: 'llm' | 'retrieval';
+  answer: string;
+  sources: { slug: string; title: string; score: number }[];
+}
+
+/** One answer per question, in-process, exactly as the chat would give it (without opening tickets). */
+export async function askQuestion(config: Config, questions: string[], options: { json: boolean; language?: Language }): Promise<void> {
+  // Logs go to stderr so stdout stays one JSON line per question.
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
+  const answering = await createAnswering(config, logger);
+  try {
+    for (const question of questions) {
+      const line = await answerOne(answering, config, question, options.language ?? detectLanguage(question).language);
+      if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);
+      else {
+        process.stdout.write(`${line.answer}\n`);
+        if (line.sources.length > 0) process.stdout.write(`\n[${line.mode}] ${line.sources.map((source) => `${source.slug} (${source.score})`).join(', ')}\n`);
+        if (questions.length > 1) process.stdout.write('\n---\n');
+      }
+    }
+  } finally {
+    await answering.close();
+  }
+}
+
+async function answerOne(answering: Awaited<ReturnType<typeof createAnswering>>, config: Config, question: string, language: Language): Promise<AskLine> {
+  const texts = citizenTexts[language];
+  const rule = detectIntentByRules(question);
+  const fixed = (intent: AskLine['intent'], answer: string): AskLine => ({ question, language, intent, mode: answering.mode(), answer, sources: [] });
+  switch (rule) {
+    case 'smalltalk':
+      return fixed('smalltalk', texts.welcome(config.townHallName));
+    case 'ticket':
+      return fixed('ticket', `${texts.startRequest}\n${texts.askSubject}`);
+    case 'status':
+      return fixed('status', texts.askTicketNumber);
+    case 'handover':
+      return fixed('handover', texts.ticketOffer);
+    case 'clerk_command':
+      return fixed('out_of_scope', texts.clerkCommandRefused);
+    case 'cancel':
+      return fixed('smalltalk', texts.nothingToCancel);
+    default:
+      break;
+  }
+  if (!answering.answerer) return fixed('procedure', texts.ticketOffer);
+  const answer = await answering.answerer.answer(question, language, { history: [] });
+  return {
+    question,
+    language,
+    intent: answer.intent,
+    mode: answer.mode,
+    answer: answer.text,
+    sources: answer.sources.map((source) => ({ slug: source.slug, title: source.title, score: source.score ?? 0 })),
+  };
+}

@@ -1,0 +1,190 @@
+import readline from 'node:readline';
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigurationError, loadConfig, readEnvironment, type Config } from '../config.ts';
+import { openDatabase } from '../database/connection.ts';
+import { createLogger } from '../logger.ts';
+import { isLanguage, type Language } from '../language.ts';
+import { addClerk, listClerks } from '../tickets/clerk-directory.ts';
+import { ClerkCommandRunner, departmentIds } from '../tickets/clerk-command-runner.ts';
+import { findTicket, listTickets, statusLabels, ticketLabel, ticketStatuses, type TicketStatus } from '../tickets/ticket-store.ts';
+import { formatDate } from '../tickets/deadlines.ts';
+import { AppError } from '../errors.ts';
+import { askQuestion } from './ask.ts';
+import { runIngestCommand } from './ingest.ts';
+import { extraCommandRegistrars } from './command-registrars.ts';
+
+function config(): Config {
+  try {
+    return loadConfig(readEnvironment());
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      for (const problem of error.problems) console.error(`configuration: ${problem}`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}
+
+function withDatabase<T>(work: (database: ReturnType<typeof openDatabase>) => T): T {
+  const database = openDatabase(config().databasePath);
+  try {
+    return work(database);
+  } finally {
+    database.close();
+  }
+}
+
+function parseLanguage(value: string): Language {
+  if (!isLanguage(value)) throw new InvalidArgumentError('use ro, hu or en');
+  return value;
+}
+
+function parseTicketArgument(value: string): { number: number; year: number } {
+  const match = /^(\d{1,6})(?:\/(\d{4}))?$/.exec(value);
+  if (!match) throw new InvalidArgumentError('use N or N/YYYY, e.g. 12/2026');
+  return { number: Number(match[1]), year: match[2] ? Number(match[2]) : new Date().getFullYear() };
+}
+
+const program = new Command();
+program.name('functionar').description('Funcționar Virtual — virtual clerk of the town hall').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('serve the bot core (same as npm start)')
+  .action(async () => {
+    const { runServer } = await import('../server.ts');
+    await runServer();
+  });
+
+program
+  .command('ingest')
+  .description('index knowledge/ into Chroma (incremental)')
+  .option('--rebuild', 'drop the index and embed everything again')
+  .action(async (options: { rebuild?: boolean }) => {
+    process.exitCode = await runIngestCommand(config(), Boolean(options.rebuild));
+  });
+
+program
+  .command('ask')
+  .description('answer one question in-process; with --json and no question, read one question per line from stdin')
+  .argument('[question]')
+  .option('--json', 'one JSON line per answer')
+  .option('--lang <language>', 'ro, hu or en (default: detected)', parseLanguage)
+  .action(async (question: string | undefined, options: { json?: boolean; lang?: Language }) => {
+    const questions: string[] = [];
+    if (question) questions.push(question);
+    else {
+      const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+      for await (const line of lines) if (line.trim()) questions.push(line.trim());
+    }
+    if (questions.length === 0) {
+      console.error('Give a question, or pipe questions on stdin (one per line).');
+      process.exitCode = 2;
+      return;
+    }
+    await askQuestion(config(), questions, { json: Boolean(options.json), language: options.lang });
+  });
+
+const tickets = program.command('tickets').description('read tickets');
+tickets
+  .command('list')
+  .option('--status <status>', `one of ${ticketStatuses.join(', ')}`)
+  .action((options: { status?: string }) => {
+    if (options.status && !ticketStatuses.includes(options.status as TicketStatus)) {
+      console.error(`Unknown status "${options.status}"; use one of ${ticketStatuses.join(', ')}`);
+      process.exitCode = 2;
+      return;
+    }
+    withDatabase(({ db }) => {
+      const rows = listTickets(db, { status: options.status });
+      if (rows.length === 0) console.log('No tickets.');
+      for (const ticket of rows) {
+        console.log(
+          `${ticketLabel(ticket).padEnd(10)} ${(statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status).padEnd(24)} ${ticket.department.padEnd(18)} due ${formatDate(ticket.dueDate)}  ${ticket.channel.padEnd(9)} ${ticket.subject.slice(0, 60)}`,
+        );
+      }
+    });
+  });
+tickets
+  .command('show')
+  .argument('<number>', 'N or N/YYYY', parseTicketArgument)
+  .action((reference: { number: number; year: number }) => {
+    withDatabase(({ db }) => {
+      const ticket = findTicket(db, reference);
+      if (!ticket) {
+        console.error(`Ticket ${reference.number}/${reference.year} does not exist.`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(new ClerkCommandRunner(db, createLogger('silent'), () => undefined).describe(ticket));
+    });
+  });
+
+const clerks = program.command('clerks').description('manage who may use clerk commands');
+clerks
+  .command('add')
+  .requiredOption('--name <name>', 'unique name, used by `command --clerk` and `/aloca`')
+  .requiredOption('--department <department>', departmentIds.join(' | '))
+  .option('--telegram <id>', 'Telegram numeric user id')
+  .option('--teams <id>', 'Teams AAD object id')
+  .option('--whatsapp <phone>', 'WhatsApp number, e.g. +40740123456')
+  .action((options: { name: string; department: string; telegram?: string; teams?: string; whatsapp?: string }) => {
+    if (!departmentIds.includes(options.department)) {
+      console.error(`Unknown department "${options.department}"; use one of ${departmentIds.join(', ')}`);
+      process.exitCode = 2;
+      return;
+    }
+    withDatabase(({ db }) => {
+      try {
+        const clerk = addClerk(db, { name: options.name, department: options.department, telegramId: options.telegram, teamsId: options.teams, whatsapp: options.whatsapp });
+        console.log(`Clerk "${clerk.name}" added (id ${clerk.id}, ${clerk.department}).`);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        console.error(error.message);
+        process.exitCode = 1;
+      }
+    });
+  });
+clerks.command('list').action(() => {
+  withDatabase(({ db }) => {
+    const rows = listClerks(db);
+    if (rows.length === 0) console.log('No clerks yet: add one with `functionar clerks add --name … --department …`.');
+    for (const clerk of rows) {
+      const identities = [clerk.telegramId && `telegram ${clerk.telegramId}`, clerk.teamsId && `teams ${clerk.teamsId}`, clerk.whatsapp && `whatsapp ${clerk.whatsapp}`].filter(Boolean);
+      console.log(`${clerk.name.padEnd(24)} ${clerk.department.padEnd(18)} ${identities.join(', ')}`);
+    }
+  });
+});
+
+program
+  .command('command')
+  .description('run a clerk reply command from the shell, e.g. "/raspunde 12 Actele sunt gata"')
+  .requiredOption('--clerk <name>', 'a registered clerk name')
+  .argument('<text>')
+  .action((text: string, options: { clerk: string }) => {
+    withDatabase(({ db }) => {
+      // The running server's outbox delivers what this queues (it polls every OUTBOX_POLL_MS).
+      const runner = new ClerkCommandRunner(db, createLogger('silent'), () => undefined);
+      const outcome = runner.run({ kind: 'name', value: options.clerk, channel: 'cli' }, text);
+      console.log(outcome.text);
+      if (!outcome.ok) process.exitCode = 1;
+    });
+  });
+
+program
+  .command('backup')
+  .description('consistent online copy of the database (safe while the server runs)')
+  .argument('<file>')
+  .action(async (file: string) => {
+    const database = openDatabase(config().databasePath);
+    try {
+      await database.sqlite.backup(file);
+      console.log(`Backup written to ${file}`);
+    } finally {
+      database.close();
+    }
+  });
+
+for (const registerCommands of extraCommandRegistrars) registerCommands(program, { config });
+
+await program.parseAsync(process.argv);
