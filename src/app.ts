@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { ClerkCommandRunner } from './tickets/clerk-command-runner.ts';
 import { createAnswering, type Answering } from './answering.ts';
+import { protectionPlugins, routePlugins } from './app-plugins.ts';
 
 export interface BuildOptions {
   /** A logger to use instead of a new one (tests capture log lines through it). */
@@ -62,6 +63,8 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('FV_ERR_ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)));
 
+  for (const plugin of protectionPlugins) await plugin(app, config);
+
   await app.register(cors, {
     origin: config.webchat.allowedOrigins === '*' ? '*' : config.webchat.allowedOrigins,
     methods: ['GET', 'POST'],
@@ -93,6 +96,7 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
   app.decorate('functionar', { config, database, conversations, clerkCommands, outbox, channels, answering });
 
   for (const adapter of channels.values()) await adapter.registerRoutes?.(app);
+  for (const plugin of routePlugins) await plugin(app, config);
 
   app.get('/healthz', { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
   app.get(
