@@ -14,9 +14,15 @@ export function maskPersonalData(text: string): string {
 
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPersonalData(value);
+  if (typeof value === 'number' && Number.isInteger(value) && String(value).length >= 9) {
+    const masked = maskPersonalData(String(value));
+    return masked === String(value) ? value : masked;
+  }
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return { type: value.name, message: maskPersonalData(value.message), stack: value.stack && maskPersonalData(value.stack) };
   if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1));
+  // Requests, responses and other class instances go through pino's serializers; the output stream masks them.
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
   const masked: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) masked[key] = maskDeep(item, depth + 1);
   return masked;
@@ -38,8 +44,13 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
+/** The last line of defence: whatever a serializer produced, the written line is masked too. */
+function maskingStream(destination: pino.DestinationStream): pino.DestinationStream {
+  return { write: (line: string) => destination.write(maskPersonalData(line)) };
+}
+
+export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(1)): Logger {
+  return pino(loggerOptions(level), maskingStream(destination));
 }
 
 export type { Logger };
