@@ -99,10 +99,13 @@ export async function ollamaEmbedderIfInstalled(config: Config, model: LanguageM
 export async function createAnswering(config: Config, logger: Logger): Promise<Answering> {
   const model = config.ollama.enabled ? createOllamaLanguageModel(config.ollama, logger) : undefined;
   let modelHealthy = false;
+  let probed = false;
   const probe = async () => {
     if (!model) return;
     const health = await model.health().catch((error: unknown) => ({ ok: false, reason: (error as Error).message }));
-    if (health.ok !== modelHealthy) {
+    // Log the first result and every change, not every probe.
+    if (!probed || health.ok !== modelHealthy) {
+      probed = true;
       if (health.ok) logger.info({ model: model.name }, 'Ollama reachable: answers are written by the language model');
       else logger.warn({ reason: health.reason }, 'Ollama not usable: answering in retrieval-only mode');
     }
