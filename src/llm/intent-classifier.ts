@@ -7,8 +7,9 @@ import { loadPromptLibrary, type PromptLibrary } from './prompt-templates.ts';
 // still validated: anything else — an error, a timeout, prose, an unknown label — returns undefined so
 // the pipeline uses its offline rules, which always work.
 
-export const intents = ['procedure', 'ticket', 'status', 'handover', 'out_of_scope', 'smalltalk'] as const;
-export type Intent = (typeof intents)[number];
+import { intents, type Intent } from '../conversation/intent-detection.ts';
+
+export { intents, type Intent };
 
 export const intentJsonSchema = {
   type: 'object',
