@@ -1,0 +1,17 @@
+import type { LanguageModel } from '../llm/language-model.ts';
+
+/** Turns texts into vectors. The name is stored with the index, so vectors of two embedders never mix. */
+export interface Embedder {
+  /** e.g. "offline-hash-v1" or "ollama:bge-m3"; changing it rebuilds the index. */
+  readonly name: string;
+  readonly dimension?: number;
+  embed(texts: string[]): Promise<number[][]>;
+}
+
+/** Wraps a language model's embedding endpoint (e.g. Ollama's bge-m3) as an Embedder. */
+export function embedderFromLanguageModel(languageModel: Pick<LanguageModel, 'embed'>, name: string): Embedder {
+  return {
+    name,
+    embed: (texts) => languageModel.embed(texts),
+  };
+}

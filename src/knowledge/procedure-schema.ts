@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import type { Department, OutOfScopeRedirect, Procedure, RequestType, TownHall } from './knowledge-base.ts';
+
+// The front-matter format of knowledge/ (see knowledge/README.md), validated and mapped to the
+// camel-cased types of the contract. Written snake_case because administrators edit it by hand.
+
+const departments = [
+  'urbanism',
+  'taxe-impozite',
+  'registru-agricol',
+  'stare-civila',
+  'asistenta-sociala',
+  'registratura',
+  'secretariat',
+] as const satisfies readonly Department[];
+
+const requestTypes = [
+  'cerere',
+  'sesizare',
+  'petitie',
+  'informatii-publice',
+  'declaratie',
+  'audienta',
+] as const satisfies readonly RequestType[];
+
+const text = z.string().trim().min(1, 'must not be empty');
+const localizedText = z.object({ ro: text, hu: text, en: text });
+const localizedWords = z.object({ ro: z.array(text), hu: z.array(text), en: z.array(text) });
+
+/** YAML reads an unquoted 2026-11-26 as a Date; a quoted one stays text. Both mean the same day. */
+const calendarDate = z.union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'must be a date such as 2026-11-26')]).transform((value) =>
+  value instanceof Date ? value.toISOString().slice(0, 10) : value.slice(0, 10),
+);
+
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens');
+
+export const procedureFrontMatterSchema = z
+  .object({
+    slug,
+    title: localizedText,
+    department: z.enum(departments),
+    request_type: z.enum(requestTypes),
+    legal_basis: z.array(text).min(1, 'must name at least one law'),
+    deadline: z
+      .object({
+        days: z.number().int().nonnegative().nullable(),
+        working_days: z.boolean(),
+        text: localizedText,
+      })
+      ,
+    documents: z.array(localizedText),
+    fee: localizedText,
+    where: localizedText,
+    online: z.union([z.literal(''), z.string().url('must be a URL or ""')]),
+    keywords: localizedWords,
+    updated: calendarDate,
+    source: z.array(text).min(1, 'must cite at least one source'),
+    to_confirm: z.array(text).default([]),
+  })
+  ;
+
+export type ProcedureFrontMatter = z.infer<typeof procedureFrontMatterSchema>;
+
+export function toProcedure(frontMatter: ProcedureFrontMatter, body: string, file: string): Procedure {
+  return {
+    slug: frontMatter.slug,
+    title: frontMatter.title,
+    department: frontMatter.department,
+    requestType: frontMatter.request_type,
+    legalBasis: frontMatter.legal_basis,
+    deadline: { days: frontMatter.deadline.days, workingDays: frontMatter.deadline.working_days, text: frontMatter.deadline.text },
+    documents: frontMatter.documents,
+    fee: frontMatter.fee,
+    where: frontMatter.where,
+    online: frontMatter.online,
+    keywords: frontMatter.keywords,
+    updated: frontMatter.updated,
+    source: frontMatter.source,
+    toConfirm: frontMatter.to_confirm,
+    body,
+    file,
+  };
+}
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 08:00');
+
+export const townHallFrontMatterSchema = z
+  .object({
+    kind: z.literal('town-hall'),
+    name: localizedText,
+    address: text,
+    phone: text,
+    email: z.string().email(),
+    website: z.union([z.literal(''), z.string().url()]),
+    timezone: text,
+    hours: z.array(
+      z
+        .object({
+          days: z.array(z.number().int().min(1).max(7)).min(1),
+          open: clockTime,
+          close: clockTime,
+        })
+        ,
+    ),
+    departments: z.array(z.object({ id: z.enum(departments), name: localizedText })),
+    to_confirm: z.array(text).default([]),
+    updated: calendarDate.optional(),
+  })
+  ;
+
+export function toTownHall(frontMatter: z.infer<typeof townHallFrontMatterSchema>): TownHall {
+  return {
+    name: frontMatter.name,
+    address: frontMatter.address,
+    phone: frontMatter.phone,
+    email: frontMatter.email,
+    website: frontMatter.website,
+    timezone: frontMatter.timezone,
+    hours: frontMatter.hours,
+    departments: frontMatter.departments,
+  };
+}
+
+export const outOfScopeFrontMatterSchema = z
+  .object({
+    kind: z.literal('out-of-scope'),
+    redirects: z.array(
+      z
+        .object({
+          id: slug,
+          title: localizedText,
+          authority: localizedText,
+          keywords: localizedWords,
+        })
+        ,
+    ),
+    updated: calendarDate.optional(),
+  })
+  ;
+
+export function toOutOfScopeRedirects(frontMatter: z.infer<typeof outOfScopeFrontMatterSchema>): OutOfScopeRedirect[] {
+  return frontMatter.redirects;
+}

@@ -1,0 +1,67 @@
+import snowball from 'snowball-stemmers';
+import { foldDiacritics, type Language } from '../language.ts';
+
+// Shared by the offline embedding and the lexical index, so that a question and a document are
+// always reduced to terms the same way.
+
+const stemmerNames: Record<Language, string> = { ro: 'romanian', hu: 'hungarian', en: 'english' };
+const stemmers = new Map(
+  (Object.keys(stemmerNames) as Language[]).map((language) => [language, snowball.newStemmer(stemmerNames[language])]),
+);
+
+// Stemming is the hot path of ingest and of every question; the vocabulary is small, so remember it.
+const stemCache = new Map<string, string>();
+const stemCacheLimit = 200_000;
+
+/**
+ * Function words and the filler people type around a question ("buna ziua", "va rog", "kérem").
+ * Folded, because they are compared after folding. They carry no information about which procedure
+ * is meant; the lexical index drops them, the embedding ignores them.
+ */
+const stopWordList = `
+a ai al ale am ar are as asa asta aceasta acest acesta acel acea acei acele acolo aici au avea avem aveti b
+ca cam care cat cata cate cati ce cea cei cel cele cine cu cum cand da daca dar de deci despre din dintr dintre
+doar dupa e ea ei el ele este esti eu fara fi fie fiind fiu fost foarte i ia iar ii il im imi in inca intr intre
+isi iti la le li lor lui m ma mai mea mei mele meu mi mie mine n ne nici noi nu o ori oricine pe pana pentru pot
+poate poti prin pt sa sau se si sint sunt suntem sa te tot toate tu un una unde unei unui unor unul va vi voi vor
+vreau vrea vrem vreti trebuie trebe tre trb trebui imi buna ziua salut salutare rog multumesc mersi bine
+ati at fac face facem faci facut ceva cineva nevoie aveti spuneti spune zice zic stiu stie stiti vad pls
+az egy es is hogy nem van vagy mit mi mik kell kellene hol hova hogyan mennyi mennyibe mikor meg el be ki fel le
+ez azt ezt en te o ti ok nekem neked kerem kerek szeretnek szeretnem szeretne lehet milyen melyik jo napot
+koszonom jonapot tudok tudom tudna tudnak ha de csak mar mert ami aki amely ahol itt ott sz szia hello
+engem maga maguk valami valaki kene kellenek sok nagyon akkor most mar volt lesz
+the an is are am i you we my me do does did how what where when which who whom to for of in on at with and
+or can could would should need needs want please hello hi it be get got have has this that there from by about
+much many long your our they them their its if not no any some will shall may might just so than then also
+`;
+
+export const stopWords: ReadonlySet<string> = new Set(stopWordList.split(/\s+/).filter(Boolean));
+
+/** Folded words of a text: lower case, no diacritics, split on anything that is not a letter or digit. */
+export function tokenize(text: string): string[] {
+  return foldDiacritics(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((token) => token.length > 1 || /\d/.test(token));
+}
+
+export function isStopWord(token: string): boolean {
+  return stopWords.has(token);
+}
+
+export function stem(token: string, language: Language): string {
+  const key = `${language}:${token}`;
+  const cached = stemCache.get(key);
+  if (cached !== undefined) return cached;
+  // Numbers (law numbers such as 544 or 196) are identifiers, not words.
+  const stemmed = /^\d+$/.test(token) ? token : (stemmers.get(language)?.stem(token) ?? token);
+  if (stemCache.size >= stemCacheLimit) stemCache.clear();
+  stemCache.set(key, stemmed);
+  return stemmed;
+}
+
+/** Content words of a text with their stems, in order; stop words removed. */
+export function analyze(text: string, language: Language): { token: string; stem: string }[] {
+  return tokenize(text)
+    .filter((token) => !isStopWord(token))
+    .map((token) => ({ token, stem: stem(token, language) }));
+}

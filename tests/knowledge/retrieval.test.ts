@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKnowledgeBase, type KnowledgeBaseService } from '../../src/knowledge/create-knowledge-base.ts';
+import { knowledgeConfig, recordingLogger, temporaryDataDirectory } from '../helpers/chroma.ts';
+
+describe('retrieval on the real knowledge base, with a supervised local Chroma', () => {
+  let knowledgeBase: KnowledgeBaseService;
+  let dataDirectory: string;
+
+  beforeAll(async () => {
+    dataDirectory = temporaryDataDirectory();
+    knowledgeBase = await createKnowledgeBase({ config: knowledgeConfig({ dataDirectory }), logger: recordingLogger() });
+  });
+
+  afterAll(async () => {
+    await knowledgeBase.close();
+    fs.rmSync(dataDirectory, { recursive: true, force: true });
+  });
+
+  it('is ready, with the vectors built by the offline embedding', async () => {
+    expect(knowledgeBase.readiness()).toEqual({ ready: true });
+    expect(knowledgeBase.embeddingName()).toBe('offline-hash-v1');
+    expect(await knowledgeBase.synchronize()).toMatchObject({ added: 0, updated: 0, deleted: 0 });
+  });
+
+  it('a citizen typing without diacritics asks what papers a building permit needs', async () => {
+    const retrieval = await knowledgeBase.retrieveDetailed('ce acte imi trebuie pentru autorizatie de construire', 'ro');
+
+    expect(retrieval.diagnostics.vectorUnavailable).toBeUndefined();
+    expect(retrieval.decision).toBe('answer');
+    expect(retrieval.candidates[0]?.procedure.slug).toBe('autorizatie-construire');
+    expect(retrieval.candidates[0]?.score).toBeGreaterThan(0.5);
+    expect(retrieval.candidates[0]?.sections).toContain('Acte necesare');
+    expect(retrieval.candidates[0]?.excerpts.length).toBeGreaterThan(0);
+    const scores = retrieval.candidates.map((candidate) => candidate.score);
+    expect(scores).toEqual([...scores].sort((left, right) => right - left));
+    expect(scores.every((score) => score >= 0 && score <= 1)).toBe(true);
+  });
+
+  it('a Hungarian speaker asks the same', async () => {
+    const retrieval = await knowledgeBase.retrieve('Mit kell vinni az építési engedélyhez?', 'hu');
+    expect(retrieval.decision).not.toBe('out_of_scope');
+    expect(retrieval.candidates[0]?.procedure.slug).toBe('autorizatie-construire');
+  });
+
+  it('small talk is out of scope, without a redirect', async () => {
+    for (const question of ['cat e ceasul in Tokyo', 'ce vreme e maine']) {
+      const retrieval = await knowledgeBase.retrieve(question, 'ro');
+      expect(retrieval, question).toMatchObject({ decision: 'out_of_scope', candidates: [] });
+      expect(retrieval.redirect, question).toBeUndefined();
+    }
+  });
+
+  it('a passport question is redirected to the passport service', async () => {
+    const retrieval = await knowledgeBase.retrieve('unde fac pasaport', 'ro');
+    expect(retrieval.decision).toBe('out_of_scope');
+    expect(retrieval.redirect?.id).toBe('passport');
+    expect(retrieval.redirect?.authority.ro).toMatch(/Pașapoarte/);
+  });
+
+  it('a vague question about building a house asks which of the two procedures is meant', async () => {
+    const retrieval = await knowledgeBase.retrieve('vreau sa construiesc o casa', 'ro');
+    expect(retrieval.decision).toBe('clarify');
+    expect(retrieval.candidates.slice(0, 2).map((candidate) => candidate.procedure.slug).sort()).toEqual(['autorizatie-construire', 'certificat-urbanism']);
+  });
+
+  it('lexical scoring alone finds a misspelled procedure', async () => {
+    const retrieval = await knowledgeBase.retrieveDetailed('certifcat de urbanism cat costa', 'ro', { mode: 'lexical' });
+    expect(retrieval.candidates[0]?.procedure.slug).toBe('certificat-urbanism');
+  });
+});
