@@ -62,7 +62,7 @@ async function classifyRequest(turn: TurnContext, subject: string): Promise<{ ty
   return { type: 'cerere', department: 'registratura' };
 }
 
-function attachmentsOf(message: MessageRow): { attachments: AttachmentPart[]; location?: { latitude: number; longitude: number } } {
+export function attachmentsOf(message: MessageRow): { attachments: AttachmentPart[]; location?: { latitude: number; longitude: number } } {
   const parts = (message.parts ?? []) as import('../messages.ts').MessagePart[];
   const attachments = parts.filter((part): part is AttachmentPart => part.type === 'attachment');
   const location = parts.find((part) => part.type === 'location');
@@ -71,15 +71,23 @@ function attachmentsOf(message: MessageRow): { attachments: AttachmentPart[]; lo
 
 export async function handleTicketIntake(turn: TurnContext, state: IntakeState | undefined): Promise<TurnResult> {
   const { texts } = turn;
+  const { attachments, location } = attachmentsOf(turn.message);
   if (!state) {
+    // A photo or a pin sent on its own is almost always a report about something in the commune.
+    if ((attachments.length > 0 || location) && turn.message.text.trim() === '') {
+      const state: IntakeState = { kind: 'intake', step: 'subject', attachments, location };
+      return { intent: 'ticket', replies: [{ text: texts.mediaStartsReport, buttons: [{ label: texts.buttons.cancel, value: texts.buttons.cancel }] }], state };
+    }
     const started = startIntake(texts);
     return { intent: 'ticket', replies: toReplies(started.replies), state: started.state };
   }
-  const { attachments, location } = attachmentsOf(turn.message);
   if (attachments.length > 0 || location) {
     const withFiles: IntakeState = { ...state, attachments: [...(state.attachments ?? []), ...attachments], location: location ?? state.location };
     if (turn.message.text.trim() === '') {
-      const acknowledgements = attachments.map((attachment) => ({ text: texts.attachmentReceived(attachment.fileName) }));
+      const acknowledgements = [
+        ...attachments.map((attachment) => ({ text: texts.attachmentReceived(attachment.fileName) })),
+        ...(location ? [{ text: texts.locationReceived }] : []),
+      ];
       return { intent: 'intake', replies: acknowledgements, state: withFiles };
     }
     state = withFiles;

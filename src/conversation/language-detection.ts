@@ -11,6 +11,10 @@ const markerWords: Record<Language, string[]> = {
     'teren', 'copil', 'nevoie', 'fac', 'pot', 'care', 'ma', 'va', 'rog', 'dumneavoastra', 'dvs', 'meu', 'mea', 'al', 'ale',
     'sau', 'dar', 'daca', 'un', 'o', 'unei', 'unui', 'se', 'stadiul', 'sesizare', 'petitie', 'anuleaza', 'renunt', 'vorbesc',
     'om', 'functionar', 'cine', 'cat', 'costa', 'platesc', 'depun', 'ajutor', 'ziua', 'seara', 'neata',
+    // Everyday words of reports and requests ("groapa mare pe strada principala, in fata scolii").
+    'pe', 'in', 'fata', 'langa', 'mare', 'mic', 'strada', 'strazii', 'drum', 'drumul', 'sat', 'satul', 'scoala', 'scolii', 'mai',
+    'foarte', 'este', 'era', 'fost', 'nici', 'acum', 'aici', 'acolo', 'ieri', 'azi', 'maine', 'zi', 'zile', 'luna', 'anul',
+    'groapa', 'gropi', 'bec', 'stalp', 'gunoi', 'apa', 'curent', 'mama', 'tata', 'copilul', 'fiul', 'fiica', 'sotia', 'sotul',
   ],
   hu: [
     'a', 'az', 'es', 'hogy', 'mit', 'mi', 'hol', 'mikor', 'kell', 'kellene', 'van', 'nincs', 'nem', 'igen', 'jo', 'napot',

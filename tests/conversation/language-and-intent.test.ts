@@ -63,3 +63,13 @@ describe('intent rules (offline)', () => {
     expect(findTicketNumber('nimic')).toBeUndefined();
   });
 });
+
+describe('language of reports typed mid-conversation', () => {
+  it.each([
+    ['Groapa mare pe strada Principala, in fata scolii', 'ro'],
+    ['a cazut un copac peste drum langa scoala', 'ro'],
+  ])('%s stays Romanian', (text, language) => {
+    expect(chooseLanguage(text, 'ro')).toBe(language);
+    expect(detectLanguage(text).language).toBe(language);
+  });
+});
