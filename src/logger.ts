@@ -44,9 +44,18 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
-/** The last line of defence: whatever a serializer produced, the written line is masked too. */
+const jsonStringLiteral = /"(?:[^"\\]|\\.)*"/g;
+
+/**
+ * The last line of defence: whatever a serializer produced, the strings of the written line are masked
+ * too. Only string literals: a number such as a response time must stay valid JSON.
+ */
+export function maskLogLine(line: string): string {
+  return line.replace(jsonStringLiteral, (literal) => maskPersonalData(literal));
+}
+
 function maskingStream(destination: pino.DestinationStream): pino.DestinationStream {
-  return { write: (line: string) => destination.write(maskPersonalData(line)) };
+  return { write: (line: string) => destination.write(maskLogLine(line)) };
 }
 
 export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(1)): Logger {

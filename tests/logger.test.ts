@@ -33,3 +33,15 @@ describe('personal data in logs', () => {
     expect(output).toContain('[telefon …22]');
   });
 });
+
+describe('masking whole log lines', () => {
+  it('keeps numbers valid JSON while masking strings', async () => {
+    const { maskLogLine } = await import('../src/logger.ts');
+    const line = '{"responseTime":11.6940130674101,"other":8.740123456,"msg":"from 0740123456, CNP 1850101123456","time":1801011234567}';
+    const masked = maskLogLine(line);
+    expect(() => JSON.parse(masked)).not.toThrow();
+    expect(JSON.parse(masked)).toMatchObject({ responseTime: 11.6940130674101, other: 8.740123456, time: 1801011234567 });
+    expect(masked).not.toContain('0740123456');
+    expect(masked).not.toContain('1850101123456');
+  });
+});

@@ -96,5 +96,5 @@ describe('clerks, tickets, commands and backup from the shell', () => {
     const restored = openDatabase(backupFile);
     expect(listTickets(restored.db).map((ticket) => ticket.subject)).toEqual(['Solicit o copie dupa hotararea consiliului local nr 10']);
     restored.close();
-  });
+  }, 120_000);
 });
