@@ -358,8 +358,16 @@
       }
     }
     if (from !== 'citizen') hideStatus();
-    fill(createMessage(from, id), m);
+    var created = createMessage(from, id);
+    fill(created, m);
+    retireOldButtons(created.el);
     if (live && from !== 'citizen' && !isOpen) { unread = true; updateLauncherLabel(); }
+  }
+  // Only the newest message's buttons answer the current question; older ones (also after a reload) are spent.
+  function retireOldButtons(newest) {
+    Array.prototype.slice.call(log.querySelectorAll('button.opt')).forEach(function (button) {
+      if (!newest.contains(button)) button.disabled = true;
+    });
   }
   function newerId(a, b) {
     // Message ids are numbers sent as strings: "10" is newer than "9".

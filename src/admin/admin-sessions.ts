@@ -1,0 +1,107 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Executor } from '../database/connection.ts';
+import { adminSessions, clerks, type AdminSessionRow, type ClerkRow } from '../database/schema.ts';
+
+/** A working day and a bit; then the clerk signs in again. */
+export const sessionLifetimeMs = 12 * 60 * 60_000;
+/** A tablet left open at the counter signs itself out after this long without use. */
+export const sessionIdleMs = 2 * 60 * 60_000;
+/** Writing `lastSeenAt` on every page would be a write per click; once a minute is precise enough. */
+const touchIntervalMs = 60_000;
+
+export interface SignedInClerk {
+  session: AdminSessionRow;
+  clerk: ClerkRow;
+}
+
+export type Flash = NonNullable<AdminSessionRow['flash']>;
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** Constant-time comparison of two tokens of any length. */
+export function tokensMatch(expected: string, received: string | undefined): boolean {
+  if (typeof received !== 'string') return false;
+  const left = createHash('sha256').update(expected).digest();
+  const right = createHash('sha256').update(received).digest();
+  return timingSafeEqual(left, right) && expected.length === received.length;
+}
+
+/** Creates a session; returns the token for the cookie (only its hash is stored). */
+export function createSession(executor: Executor, clerk: ClerkRow, details: { ip: string; userAgent?: string }, now: Date): { token: string; session: AdminSessionRow } {
+  executor.delete(adminSessions).where(lt(adminSessions.expiresAt, now.toISOString())).run();
+  const token = randomToken();
+  const session = executor
+    .insert(adminSessions)
+    .values({
+      tokenHash: hashToken(token),
+      clerkId: clerk.id,
+      csrfToken: randomToken(),
+      ip: details.ip,
+      userAgent: details.userAgent?.slice(0, 300),
+      createdAt: now.toISOString(),
+      lastSeenAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + sessionLifetimeMs).toISOString(),
+    })
+    .returning()
+    .get();
+  return { token, session };
+}
+
+/** The signed-in clerk of a cookie token, or undefined when the session is unknown, expired, idle or the clerk inactive. */
+export function findSession(executor: Executor, token: string | undefined, now: Date): SignedInClerk | undefined {
+  if (!token || token.length > 200) return undefined;
+  const row = executor
+    .select({ session: adminSessions, clerk: clerks })
+    .from(adminSessions)
+    .innerJoin(clerks, eq(adminSessions.clerkId, clerks.id))
+    .where(eq(adminSessions.tokenHash, hashToken(token)))
+    .get();
+  if (!row) return undefined;
+  const idleSince = new Date(row.session.lastSeenAt).getTime();
+  if (row.session.expiresAt <= now.toISOString() || now.getTime() - idleSince > sessionIdleMs || !row.clerk.active) {
+    executor.delete(adminSessions).where(eq(adminSessions.id, row.session.id)).run();
+    return undefined;
+  }
+  if (now.getTime() - idleSince > touchIntervalMs) {
+    executor.update(adminSessions).set({ lastSeenAt: now.toISOString() }).where(eq(adminSessions.id, row.session.id)).run();
+  }
+  return row;
+}
+
+export function destroySession(executor: Executor, sessionId: number): void {
+  executor.delete(adminSessions).where(eq(adminSessions.id, sessionId)).run();
+}
+
+export function setFlash(executor: Executor, sessionId: number, flash: Flash): void {
+  executor.update(adminSessions).set({ flash }).where(eq(adminSessions.id, sessionId)).run();
+}
+
+/** The one-time message of the session, cleared as it is read. */
+export function takeFlash(executor: Executor, session: AdminSessionRow): Flash | undefined {
+  if (!session.flash) return undefined;
+  executor.update(adminSessions).set({ flash: null }).where(eq(adminSessions.id, session.id)).run();
+  return session.flash;
+}
+
+/**
+ * Marks a form submission as handled; false when this session already handled the same submission id
+ * (a double click or a resent POST), so the reply is not sent to the citizen twice.
+ */
+export function claimSubmission(executor: Executor, sessionId: number, submissionId: string): boolean {
+  const claimed = executor
+    .update(adminSessions)
+    .set({ lastSubmissionId: submissionId })
+    // `IS NOT` treats a NULL (no submission yet) as different, unlike `!=`.
+    .where(and(eq(adminSessions.id, sessionId), sql`${adminSessions.lastSubmissionId} is not ${submissionId}`))
+    .returning({ id: adminSessions.id })
+    .all();
+  return claimed.length > 0;
+}
+

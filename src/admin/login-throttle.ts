@@ -1,0 +1,129 @@
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Executor } from '../database/connection.ts';
+import { ticketEvents, type ClerkRow } from '../database/schema.ts';
+import { recordEvent, type Actor } from '../tickets/ticket-store.ts';
+
+// Failed logins are counted from the audit trail itself (ticket_events with no ticket): the record a
+// town hall must keep anyway is the one the lockout reads, so the two can never disagree.
+
+export const loginLimits = {
+  /** Wrong passwords for one clerk name within the window before that name is locked. */
+  failuresPerName: 5,
+  /**
+   * Wrong passwords from one address within the window before the address is locked. Higher than per
+   * name: a town hall's office shares one public address, and one clerk's typos must not lock everyone
+   * out; guessing across many names from one place is still stopped.
+   */
+  failuresPerAddress: 20,
+  windowMs: 15 * 60_000,
+  lockMs: 15 * 60_000,
+} as const;
+
+export const loginEventKinds = {
+  succeeded: 'login_succeeded',
+  failed: 'login_failed',
+  lockedOut: 'login_locked_out',
+  refusedWhileLocked: 'login_refused_locked',
+  loggedOut: 'logout',
+} as const;
+
+export interface LoginAttempt {
+  /** The normalised login name (see loginKey). */
+  name: string;
+  ip: string;
+  userAgent?: string;
+}
+
+export interface Lockout {
+  scope: 'name' | 'ip';
+  until: Date;
+}
+
+const detailField = (field: string) => sql`json_extract(${ticketEvents.detail}, ${`$.${field}`})`;
+
+function actorOf(attempt: LoginAttempt, clerk: ClerkRow | undefined): Actor {
+  return clerk ? { type: 'clerk', id: String(clerk.id), channel: 'web' } : { type: 'unknown', id: `name:${attempt.name.slice(0, 80)}`, channel: 'web' };
+}
+
+function latest(executor: Executor, kind: string, field: 'name' | 'ip', value: string, extra = sql`1 = 1`): string | undefined {
+  return executor
+    .select({ createdAt: ticketEvents.createdAt })
+    .from(ticketEvents)
+    .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, kind), sql`${detailField(field)} = ${value}`, extra))
+    .orderBy(desc(ticketEvents.id))
+    .get()?.createdAt;
+}
+
+/** A lock still running for this name or this address, the one lasting longest. */
+export function activeLockout(executor: Executor, attempt: LoginAttempt, now: Date): Lockout | undefined {
+  const rows = executor
+    .select({ detail: ticketEvents.detail })
+    .from(ticketEvents)
+    .where(
+      and(
+        isNull(ticketEvents.ticketId),
+        eq(ticketEvents.kind, loginEventKinds.lockedOut),
+        sql`${detailField('until')} > ${now.toISOString()}`,
+        sql`((${detailField('scope')} = 'name' and ${detailField('name')} = ${attempt.name}) or (${detailField('scope')} = 'ip' and ${detailField('ip')} = ${attempt.ip}))`,
+      ),
+    )
+    .all();
+  let longest: Lockout | undefined;
+  for (const row of rows) {
+    const detail = row.detail as { scope?: string; until?: string } | null;
+    if (!detail?.until || (detail.scope !== 'name' && detail.scope !== 'ip')) continue;
+    const until = new Date(detail.until);
+    if (!longest || until > longest.until) longest = { scope: detail.scope, until };
+  }
+  return longest;
+}
+
+function failuresSince(executor: Executor, field: 'name' | 'ip', value: string, now: Date): number {
+  // Counting restarts after a successful login and after a lock (so a lock is not re-armed by old failures).
+  const since = [
+    new Date(now.getTime() - loginLimits.windowMs).toISOString(),
+    latest(executor, loginEventKinds.succeeded, field, value),
+    latest(executor, loginEventKinds.lockedOut, field, value, sql`${detailField('scope')} = ${field}`),
+  ]
+    .filter((value): value is string => value !== undefined)
+    .sort()
+    .at(-1) as string;
+  return (
+    executor
+      .select({ count: sql<number>`count(*)` })
+      .from(ticketEvents)
+      .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, loginEventKinds.failed), gt(ticketEvents.createdAt, since), sql`${detailField(field)} = ${value}`))
+      .get()?.count ?? 0
+  );
+}
+
+/** Records a wrong password; locks the name and/or the address when this failure reaches a limit. */
+export function recordFailedLogin(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow | undefined, now: Date): Lockout | undefined {
+  const actor = actorOf(attempt, clerk);
+  recordEvent(executor, null, loginEventKinds.failed, actor, now, { name: attempt.name, ip: attempt.ip, userAgent: attempt.userAgent?.slice(0, 200), known: Boolean(clerk) });
+  const until = new Date(now.getTime() + loginLimits.lockMs);
+  let lockout: Lockout | undefined;
+  const byName = failuresSince(executor, 'name', attempt.name, now);
+  if (byName >= loginLimits.failuresPerName) {
+    recordEvent(executor, null, loginEventKinds.lockedOut, actor, now, { scope: 'name', name: attempt.name, ip: attempt.ip, until: until.toISOString(), failures: byName });
+    lockout = { scope: 'name', until };
+  }
+  const byAddress = failuresSince(executor, 'ip', attempt.ip, now);
+  if (byAddress >= loginLimits.failuresPerAddress) {
+    recordEvent(executor, null, loginEventKinds.lockedOut, actor, now, { scope: 'ip', name: attempt.name, ip: attempt.ip, until: until.toISOString(), failures: byAddress });
+    lockout = { scope: 'ip', until };
+  }
+  return lockout;
+}
+
+export function recordRefusedWhileLocked(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow | undefined, lockout: Lockout, now: Date): void {
+  recordEvent(executor, null, loginEventKinds.refusedWhileLocked, actorOf(attempt, clerk), now, { name: attempt.name, ip: attempt.ip, scope: lockout.scope, until: lockout.until.toISOString() });
+}
+
+export function recordSuccessfulLogin(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow, now: Date): void {
+  recordEvent(executor, null, loginEventKinds.succeeded, actorOf(attempt, clerk), now, { name: attempt.name, ip: attempt.ip, userAgent: attempt.userAgent?.slice(0, 200) });
+}
+
+export function recordLogout(executor: Executor, clerk: ClerkRow, ip: string, now: Date): void {
+  recordEvent(executor, null, loginEventKinds.loggedOut, { type: 'clerk', id: String(clerk.id), channel: 'web' }, now, { name: clerk.name, ip });
+}

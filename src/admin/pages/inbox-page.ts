@@ -1,0 +1,107 @@
+import type { ClerkRow, TicketRow } from '../../database/schema.ts';
+import { ticketLabel, ticketStatuses, type TicketStatus } from '../../tickets/ticket-store.ts';
+import type { Flash } from '../admin-sessions.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { inboxPageSize, isOverdue, type InboxFilters } from '../inbox-query.ts';
+import { channelNames, formatCalendarDate, statusNames, ticketTypeNames } from '../labels.ts';
+import { page } from './layout.ts';
+
+export interface Department {
+  id: string;
+  name: string;
+}
+
+export interface InboxPage {
+  townHallName: string;
+  clerk: ClerkRow;
+  csrfToken: string;
+  flash?: Flash;
+  filters: InboxFilters;
+  tickets: TicketRow[];
+  departments: Department[];
+  clerks: ClerkRow[];
+  today: string;
+}
+
+function option(value: string, label: string, selected: boolean): SafeHtml {
+  return html`<option value="${value}" ${selected ? html`selected` : ''}>${label}</option>`;
+}
+
+export function ticketPath(ticket: Pick<TicketRow, 'year' | 'number'>): string {
+  return `/admin/tickets/${ticket.year}/${ticket.number}`;
+}
+
+function ticketRow(ticket: TicketRow, view: InboxPage, clerkNames: Map<number, string>, departmentNames: Map<string, string>): SafeHtml {
+  const overdue = isOverdue(ticket, view.today);
+  const headingId = `tichet-${ticket.year}-${ticket.number}`;
+  const assignee = ticket.assigneeClerkId ? (clerkNames.get(ticket.assigneeClerkId) ?? `#${ticket.assigneeClerkId}`) : 'nealocat';
+  return html`<li>
+    <article class="ticket-row${overdue ? ' overdue' : ''}" aria-labelledby="${headingId}" data-testid="ticket-row" data-ticket="${ticketLabel(ticket)}">
+      <div>
+        <h2 class="subject" id="${headingId}"><a href="${ticketPath(ticket)}">${ticketLabel(ticket)} · ${ticket.subject}</a></h2>
+        <dl class="meta">
+          <div><dt>Compartiment:</dt> <dd>${departmentNames.get(ticket.department) ?? ticket.department}</dd></div>
+          <div><dt>Termen:</dt> <dd>${formatCalendarDate(ticket.dueDate)}</dd></div>
+          <div><dt>Alocat:</dt> <dd>${assignee}</dd></div>
+          <div><dt>Tip:</dt> <dd>${ticketTypeNames[ticket.type] ?? ticket.type}</dd></div>
+          <div><dt>Canal:</dt> <dd>${channelNames[ticket.channel] ?? ticket.channel}</dd></div>
+        </dl>
+      </div>
+      <p class="badges">
+        <span class="badge status">${statusNames[ticket.status as TicketStatus] ?? ticket.status}</span>
+        ${overdue ? html`<span class="badge overdue">întârziat</span>` : ''}
+        ${ticket.handover ? html`<span class="badge handover">cere un funcționar</span>` : ''}
+      </p>
+    </article>
+  </li>`;
+}
+
+export function inboxPage(view: InboxPage): string {
+  const { filters } = view;
+  const clerkNames = new Map(view.clerks.map((clerk) => [clerk.id, clerk.name]));
+  const departmentNames = new Map(view.departments.map((department) => [department.id, department.name]));
+  const shown = view.tickets.slice(0, inboxPageSize);
+  const overdueCount = view.tickets.filter((ticket) => isOverdue(ticket, view.today)).length;
+  const body = html`<h1>Tichete</h1>
+    <form class="card" method="get" action="/admin" role="search" aria-label="Filtrează tichetele">
+      <div class="filters">
+        <div>
+          <label for="status">Stare</label>
+          <select id="status" name="status">
+            ${option('open', 'deschise', filters.status === 'open')}
+            ${ticketStatuses.map((status) => option(status, statusNames[status], filters.status === status))}
+            ${option('all', 'toate', filters.status === 'all')}
+          </select>
+        </div>
+        <div>
+          <label for="department">Compartiment</label>
+          <select id="department" name="department">
+            ${option('', 'toate compartimentele', !filters.department)}
+            ${view.departments.map((department) => option(department.id, department.name, filters.department === department.id))}
+          </select>
+        </div>
+        <div>
+          <label for="assignee">Alocat</label>
+          <select id="assignee" name="assignee">
+            ${option('', 'oricui', filters.assignee === 'any')}
+            ${option('me', `mie (${view.clerk.name})`, filters.assignee === 'me')}
+            ${option('none', 'nealocate', filters.assignee === 'none')}
+            ${view.clerks.filter((clerk) => clerk.active).map((clerk) => option(String(clerk.id), clerk.name, filters.assignee === clerk.id))}
+          </select>
+        </div>
+        <div class="check">
+          <input type="checkbox" id="overdue" name="overdue" value="1" ${filters.overdue ? html`checked` : ''}>
+          <label for="overdue">Doar cele întârziate</label>
+        </div>
+      </div>
+      <div class="actions">
+        <button class="button" type="submit">Filtrează</button>
+        <a class="button secondary" href="/admin">Resetează</a>
+      </div>
+    </form>
+    <p class="summary" data-testid="inbox-summary">${view.tickets.length === 1 ? '1 tichet' : `${view.tickets.length} tichete`}${overdueCount > 0 ? `, din care ${overdueCount} întârziate` : ''}; ordonate după termen.${view.tickets.length > shown.length ? ` Se arată primele ${shown.length}; restrângeți filtrele.` : ''}</p>
+    ${shown.length === 0
+      ? html`<p class="empty">Niciun tichet pentru aceste filtre.</p>`
+      : html`<ol class="ticket-list" aria-label="Tichete, după termen">${shown.map((ticket) => ticketRow(ticket, view, clerkNames, departmentNames))}</ol>`}`;
+  return page({ title: 'Tichete', townHallName: view.townHallName, signedIn: { clerkName: view.clerk.name, csrfToken: view.csrfToken }, current: 'inbox', flash: view.flash, body });
+}

@@ -1,0 +1,81 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Executor } from '../database/connection.ts';
+import { messages, type ClerkRow, type ContactRow, type MessageRow, type TicketEventRow, type TicketRow } from '../database/schema.ts';
+import { findContactById } from '../conversation/conversation-store.ts';
+import type { AttachmentPart, MessagePart } from '../messages.ts';
+import { entryOfMessage } from '../outbox/outbox-store.ts';
+import { listClerks } from '../tickets/clerk-directory.ts';
+import { eventsOfTicket } from '../tickets/ticket-store.ts';
+import { deliveryStatusOf, type DeliveryStatus } from './delivery-status.ts';
+
+/** How many of the latest messages a ticket page shows; older ones stay in the database and the exports. */
+export const conversationLimit = 300;
+
+export interface AttachmentLink {
+  messageId: number;
+  /** Position among the message's attachments: with the message id, the only way the URL names a file. */
+  index: number;
+  attachment: AttachmentPart;
+  receivedAt: string;
+}
+
+export interface ConversationEntry {
+  message: MessageRow;
+  clerkName?: string;
+  attachments: AttachmentLink[];
+  delivery?: DeliveryStatus;
+}
+
+export interface TicketView {
+  ticket: TicketRow;
+  contact: ContactRow | undefined;
+  assignee: ClerkRow | undefined;
+  conversation: ConversationEntry[];
+  attachments: AttachmentLink[];
+  events: TicketEventRow[];
+  notes: TicketEventRow[];
+  clerks: ClerkRow[];
+  truncated: boolean;
+}
+
+export function attachmentsOfMessage(message: MessageRow): AttachmentLink[] {
+  return ((message.parts ?? []) as MessagePart[])
+    .filter((part): part is AttachmentPart => part.type === 'attachment')
+    .map((attachment, index) => ({ messageId: message.id, index, attachment, receivedAt: message.createdAt }));
+}
+
+/** Everything the ticket page shows, read in one go. */
+export function ticketView(executor: Executor, ticket: TicketRow): TicketView {
+  const contact = findContactById(executor, ticket.contactId);
+  const clerks = listClerks(executor);
+  const clerkNames = new Map(clerks.map((clerk) => [clerk.id, clerk.name]));
+  const latest = executor
+    .select()
+    .from(messages)
+    .where(and(eq(messages.contactId, ticket.contactId)))
+    .orderBy(desc(messages.id))
+    .limit(conversationLimit + 1)
+    .all();
+  const truncated = latest.length > conversationLimit;
+  const conversation = latest
+    .slice(0, conversationLimit)
+    .reverse()
+    .map((message) => ({
+      message,
+      clerkName: message.clerkId ? clerkNames.get(message.clerkId) : undefined,
+      attachments: attachmentsOfMessage(message),
+      delivery: message.author === 'clerk' ? deliveryStatusOf(entryOfMessage(executor, message.id)) : undefined,
+    }));
+  const events = eventsOfTicket(executor, ticket.id);
+  return {
+    ticket,
+    contact,
+    assignee: ticket.assigneeClerkId ? clerks.find((clerk) => clerk.id === ticket.assigneeClerkId) : undefined,
+    conversation,
+    attachments: conversation.flatMap((entry) => entry.attachments),
+    events,
+    notes: events.filter((event) => event.kind === 'note'),
+    clerks,
+    truncated,
+  };
+}

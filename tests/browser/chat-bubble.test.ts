@@ -1,0 +1,121 @@
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addClerk } from '../../src/tickets/clerk-directory.ts';
+import { launchBrowser, openPage, saveScreenshot, viewports, waitForWidgetMessage, widgetElement, widgetMessages, type LaunchedBrowser } from '../helpers/browser.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+
+// Issue 2's story in a real browser: a citizen on the town hall's website uses the chat bubble, from
+// the first question to a clerk's answer arriving while the bubble is open.
+
+let testApp: TestApp;
+let baseUrl: string;
+let launched: LaunchedBrowser;
+let page: Page;
+
+async function typeAndSend(text: string): Promise<void> {
+  const input = await widgetElement(page, 'functionar-input');
+  await input.type(text);
+  const send = await widgetElement(page, 'functionar-send');
+  await send.click();
+}
+
+/** Presses one of the reply buttons the bot offered (consent "Da", "Sari peste"…), by its label. */
+async function pressButton(label: string): Promise<void> {
+  const pressed = await page.evaluate((wanted) => {
+    const root = document.querySelector('#functionar-widget')?.shadowRoot;
+    const buttons = [...(root?.querySelectorAll<HTMLButtonElement>('[data-testid="functionar-button"]') ?? [])].filter((button) => !button.disabled);
+    const button = buttons.reverse().find((candidate) => candidate.textContent === wanted);
+    button?.click();
+    return Boolean(button);
+  }, label);
+  expect(pressed, `button ${label}`).toBe(true);
+}
+
+async function botSaysAfter(count: number, pattern: RegExp, what: string) {
+  return waitForWidgetMessage(page, (message, index) => index >= count && message.from === 'bot' && pattern.test(message.text), 10_000, what);
+}
+
+beforeAll(async () => {
+  testApp = await startTestApp();
+  baseUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+  launched = await launchBrowser();
+  page = await openPage(launched.browser, viewports.tablet);
+});
+
+afterAll(async () => {
+  await launched?.close();
+  await testApp?.close();
+});
+
+describe('a citizen uses the chat bubble on the town hall website', () => {
+  it('asks a question, gets an answer with its source, and still sees it after reloading the page', async () => {
+    await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' });
+    const launcher = await widgetElement(page, 'functionar-launcher');
+    expect(await launcher.evaluate((element) => element.getAttribute('aria-expanded'))).toBe('false');
+    await launcher.click();
+    await widgetElement(page, 'functionar-panel');
+    expect(await launcher.evaluate((element) => element.getAttribute('aria-expanded'))).toBe('true');
+
+    await typeAndSend('ce acte imi trebuie pentru autorizatie de construire');
+    const answer = await waitForWidgetMessage(page, (message) => message.from === 'bot' && message.sources.length > 0, 15_000, 'an answer with a source');
+    expect(answer.text).toMatch(/certificat(ul)? de urbanism/i);
+    expect(answer.sources[0]).toMatch(/Sursa: .*construire/i);
+    await saveScreenshot(page, 'bubble-answer-tablet');
+
+    const before = await widgetMessages(page);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    const restored = await waitForWidgetMessage(page, (message) => message.from === 'bot' && message.sources.length > 0, 10_000, 'the answer restored after reload');
+    expect(restored.text).toBe(answer.text);
+    const after = await widgetMessages(page);
+    expect(after.map((message) => [message.from, message.text])).toEqual(before.map((message) => [message.from, message.text]));
+  });
+
+  it('files a request through the bubble and sees the clerk’s answer arrive live', async () => {
+    await (await widgetElement(page, 'functionar-launcher')).click();
+    await widgetElement(page, 'functionar-panel');
+    let count = (await widgetMessages(page)).length;
+
+    await typeAndSend('vreau sa depun o sesizare');
+    await botSaysAfter(count, /Despre ce este cererea/, 'the subject question');
+    count = (await widgetMessages(page)).length;
+    await typeAndSend('Podetul de pe ulita spre Filitelnic s-a surpat dupa ploaie');
+    await botSaysAfter(count, /Cum vă numiți/, 'the name question');
+    count = (await widgetMessages(page)).length;
+    await typeAndSend('Gabriela Moldovan');
+    await botSaysAfter(count, /Cum vă putem contacta/, 'the contact question');
+    count = (await widgetMessages(page)).length;
+    await pressButton('Sari peste');
+    const consent = await botSaysAfter(count, /GDPR/, 'the consent question');
+    expect(consent.buttons).toEqual(['Da', 'Nu']);
+    count = (await widgetMessages(page)).length;
+    await pressButton('Da');
+    const confirmation = await botSaysAfter(count, /înregistrată cu numărul/, 'the registration number');
+    const label = /numărul (\d+\/\d{4})/.exec(confirmation.text)?.[1];
+    expect(label).toBeDefined();
+
+    const outcome = testApp.app.functionar.clerkCommands.run(
+      { kind: 'name', value: 'Ana Pop', channel: 'cli' },
+      `/raspunde ${label} Echipa de intervenție ajunge mâine la podeț.`,
+    );
+    expect(outcome.ok, outcome.text).toBe(true);
+    const clerkMessage = await waitForWidgetMessage(page, (message) => message.from === 'clerk', 10_000, "the clerk's reply");
+    expect(clerkMessage.text).toContain(`Răspuns de la primărie la cererea ${label}`);
+    expect(clerkMessage.text).toContain('Echipa de intervenție ajunge mâine la podeț.');
+    await saveScreenshot(page, 'bubble-clerk-reply-tablet');
+
+    // On a phone (switching to a mobile viewport reloads the page) the open bubble fills the screen.
+    await page.setViewport({ ...viewports.phone, isMobile: true, hasTouch: true });
+    await page.waitForFunction(() => 'FunctionarWidget' in window);
+    await page.evaluate(() => (window as unknown as { FunctionarWidget: { open(): void } }).FunctionarWidget.open());
+    await widgetElement(page, 'functionar-panel');
+    await waitForWidgetMessage(page, (message) => message.from === 'clerk', 10_000, "the clerk's reply after the reload");
+    const panel = await page.evaluate(() => {
+      const box = document.querySelector('#functionar-widget')?.shadowRoot?.querySelector('[data-testid="functionar-panel"]')?.getBoundingClientRect();
+      return { width: box?.width ?? 0, height: box?.height ?? 0 };
+    });
+    expect(panel.width).toBe(viewports.phone.width);
+    expect(panel.height).toBe(viewports.phone.height);
+    await saveScreenshot(page, 'bubble-clerk-reply-phone', { fullPage: false });
+  });
+});
