@@ -16,6 +16,7 @@ import { loadKnowledge, type LoadedKnowledge } from '../src/knowledge/knowledge-
 import { silentLogger } from '../src/knowledge/knowledge-logger.ts';
 import { createOfflineEmbedder } from '../src/knowledge/offline-embedding.ts';
 import { Retriever, type RetrievalMode } from '../src/knowledge/retrieval.ts';
+import { coreBenchmarks } from './core-benchmarks.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -140,6 +141,7 @@ const benchmarks: Benchmark[] = [
       return [...results, ...(await retrievalBenches(`${chunks.length} chunks`, retriever, store, questions))];
     },
   },
+  ...coreBenchmarks,
 ];
 
 function printTable(results: BenchResult[]): void {

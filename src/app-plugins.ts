@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { securityProtection } from './security/index.ts';
+import { adminPlugin } from './admin/admin-plugin.ts';
+import { egovPlugin } from './gdpr/egov-plugin.ts';
+import { deadlineDigestPlugin } from './tickets/digest-scheduler.ts';
 
 /**
  * Feature modules plug into the app here, one line each, without editing app.ts.
@@ -9,6 +13,6 @@ import type { Config } from './config.ts';
  */
 export type AppPlugin = (app: FastifyInstance, config: Config) => Promise<void> | void;
 
-export const protectionPlugins: AppPlugin[] = [];
+export const protectionPlugins: AppPlugin[] = [securityProtection];
 
-export const routePlugins: AppPlugin[] = [];
+export const routePlugins: AppPlugin[] = [adminPlugin, egovPlugin, deadlineDigestPlugin];

@@ -12,6 +12,7 @@ import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { ClerkCommandRunner } from './tickets/clerk-command-runner.ts';
 import { createAnswering, type Answering } from './answering.ts';
 import { protectionPlugins, routePlugins } from './app-plugins.ts';
+import { storageFailureOf } from './security/storage-errors.ts';
 
 export interface BuildOptions {
   /** A logger to use instead of a new one (tests capture log lines through it). */
@@ -43,6 +44,7 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino's extra generic.
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit,
+    trustProxy: config.trustProxy,
     requestTimeout: 120_000,
     return503OnClosing: true,
     // No type coercion: a number where text belongs is bad input, not something to guess at.
@@ -53,6 +55,12 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
   app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // A full disk or a read-only database: nothing was half-written (one transaction per step); try later.
+    const storageFailure = storageFailureOf(error);
+    if (storageFailure) {
+      request.log.error({ err: error, code: storageFailure.code }, 'storage cannot take writes');
+      return reply.code(503).header('retry-after', String(storageFailure.retryAfterSeconds)).send(errorBody(storageFailure.code, storageFailure.message));
+    }
     if (error instanceof AppError) return reply.code(error.statusCode).send(errorBody(error.code, error.message));
     if (error.validation) return reply.code(400).send(errorBody('FV_ERR_VALIDATION', error.message));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
@@ -79,6 +87,7 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
     database: database.db,
     logger,
     townHallName: config.townHallName,
+    publicUrl: config.publicUrl,
     knowledge: answering.knowledge,
     answerer: answering.answerer,
     classifyIntent: answering.classifyIntent,
@@ -105,7 +114,16 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
       schema: {
         response: {
           '2xx': { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object', additionalProperties: { type: 'string' } }, answerMode: { type: 'string' } } },
-          '5xx': { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object', additionalProperties: { type: 'string' } }, answerMode: { type: 'string' } } },
+          '5xx': {
+            type: 'object',
+            properties: {
+              status: { type: 'string' },
+              checks: { type: 'object', additionalProperties: { type: 'string' } },
+              answerMode: { type: 'string' },
+              // Load shedding answers this route with the common error shape.
+              error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+            },
+          },
         },
       },
     },

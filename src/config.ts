@@ -20,6 +20,7 @@ const environmentSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: optionalUrl,
+  TRUST_PROXY: booleanFromText.default('false'),
   DATA_DIR: z.string().default('data'),
   DATABASE_PATH: optionalText,
   KNOWLEDGE_DIR: z.string().default('knowledge'),
@@ -46,13 +47,40 @@ const environmentSchema = z.object({
   WHATSAPP_APP_SECRET: optionalText,
   WHATSAPP_VERIFY_TOKEN: optionalText,
   WHATSAPP_GRAPH_API_ROOT: optionalUrl,
+  WHATSAPP_TEMPLATE_NAME: optionalText,
+  WHATSAPP_TEMPLATE_LANGUAGE: z.string().trim().min(2).default('ro'),
+  WHATSAPP_WEB_ALLOW_GROUPS: booleanFromText.default('false'),
+  WHATSAPP_QR_TOKEN: optionalText,
   MICROSOFT_APP_ID: optionalText,
   MICROSOFT_APP_PASSWORD: optionalText,
   MICROSOFT_APP_TENANT_ID: optionalText,
+  MICROSOFT_LOGIN_API_ROOT: optionalUrl,
+  MICROSOFT_BOT_OPENID_API_ROOT: optionalUrl,
+  TEAMS_LOCAL_MODE: booleanFromText.default('false'),
+  TEAMS_STAFF_CONVERSATION_ID: optionalText,
+  DEADLINE_DIGEST_TIME: z
+    .string()
+    .trim()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, { message: 'must be a time such as 08:00, or off' })
+    .default('08:00'),
   WEBCHAT_ALLOWED_ORIGINS: z.string().default('*'),
+  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_PER_SENDER_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(500),
+  PRESSURE_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
+  PRESSURE_MAX_HEAP_MB: z.coerce.number().int().min(0).default(0),
+  PRESSURE_MAX_RSS_MB: z.coerce.number().int().min(0).default(0),
+  PRESSURE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).default(10),
   TOWN_HALL_NAME: z.string().default('Primăria Bălăușeri'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
+  RECEIPT_CERTIFICATE_PATH: optionalText,
+  RECEIPT_CERTIFICATE_PASSWORD: z.string().optional(),
+  OPEN311_API_KEYS: optionalText,
+  RETENTION_DAYS: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number({ message: 'must be a number of days (0 keeps conversations forever)' }).int().min(0).default(180),
+  ),
 });
 
 export type Environment = Record<string, string | undefined>;
@@ -61,6 +89,8 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string | undefined;
+  /** Behind nginx or another reverse proxy: take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
   dataDirectory: string;
   databasePath: string;
   knowledgeDirectory: string;
@@ -91,12 +121,41 @@ export interface Config {
     appSecret: string | undefined;
     verifyToken: string | undefined;
     graphApiRoot: string | undefined;
+    /** Approved message template for replies outside the 24-hour customer service window (Cloud API). */
+    templateName: string | undefined;
+    templateLanguage: string;
+    /** whatsapp-web.js: answer messages written in groups too (off: only one-to-one chats). */
+    webAllowGroups: boolean;
+    /** Lets /admin/whatsapp/qr be opened from another machine with ?token=…; unset: loopback only. */
+    qrToken: string | undefined;
   };
-  microsoft: { appId: string | undefined; appPassword: string | undefined; tenantId: string | undefined };
+  microsoft: {
+    appId: string | undefined;
+    appPassword: string | undefined;
+    tenantId: string | undefined;
+    /** Entra ID (Azure AD) root the bot gets its tokens for the Bot Connector from. */
+    loginApiRoot: string;
+    /** Bot Framework root whose OpenID metadata signs the activities Teams sends us. */
+    botOpenIdApiRoot: string;
+  };
+  /** Teams is on with MICROSOFT_APP_ID (tokens checked) or in local mode (Bot Framework Emulator, no checks). */
+  teams: { enabled: boolean; localMode: boolean; staffConversationId: string | undefined };
+  /** Daily digest of due and overdue tickets to each department's clerks, at this local time (HH:MM); undefined: off. */
+  deadlines: { digestTime: string | undefined; timeZone: string };
   webchat: { allowedOrigins: string[] | '*' };
+  /** Abuse limits per minute: per client IP on every route, per sender (chat identity, web chat session) on messages. */
+  rateLimits: { perIpPerMinute: number; perSenderPerMinute: number };
+  /** Load shedding (503 + Retry-After) before the event loop drowns; 0 turns a check off. */
+  pressure: { maxEventLoopDelayMs: number; maxEventLoopUtilization: number; maxHeapBytes: number; maxRssBytes: number; retryAfterSeconds: number };
   townHallName: string;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   outboxPollMs: number;
+  /** The town hall's PKCS#12 certificate that signs registration receipts; unset: receipts are unsigned. */
+  receipts: { certificatePath: string | undefined; certificatePassword: string };
+  /** Open311 clients allowed to submit requests, each with a label stored on the requests it sends. */
+  open311: { apiKeys: { label: string; key: string }[] };
+  /** Conversations without a ticket are deleted after this many days of inactivity; 0 keeps them. */
+  retentionDays: number;
 }
 
 export class ConfigurationError extends Error {
@@ -127,6 +186,16 @@ export function loadConfig(environment: Environment): Config {
   if (values.WHATSAPP_CLOUD_TOKEN && (!values.WHATSAPP_APP_SECRET || !values.WHATSAPP_PHONE_NUMBER_ID || !values.WHATSAPP_VERIFY_TOKEN)) {
     problems.push('WHATSAPP_CLOUD_TOKEN: also needs WHATSAPP_APP_SECRET, WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_VERIFY_TOKEN');
   }
+  if (values.RECEIPT_CERTIFICATE_PATH && !fs.existsSync(values.RECEIPT_CERTIFICATE_PATH)) {
+    problems.push(`RECEIPT_CERTIFICATE_PATH: no file at ${values.RECEIPT_CERTIFICATE_PATH}`);
+  }
+  const open311ApiKeys = parseApiKeys(values.OPEN311_API_KEYS, problems);
+  if (values.MICROSOFT_APP_ID && !values.MICROSOFT_APP_PASSWORD) {
+    problems.push('MICROSOFT_APP_PASSWORD: required when MICROSOFT_APP_ID is set (the client secret of the bot registration)');
+  }
+  if (values.MICROSOFT_APP_ID && values.TEAMS_LOCAL_MODE) {
+    problems.push('TEAMS_LOCAL_MODE: local mode skips token checks; unset it when MICROSOFT_APP_ID is set');
+  }
   if (problems.length > 0) throw new ConfigurationError(problems);
 
   const dataDirectory = path.resolve(values.DATA_DIR);
@@ -135,6 +204,7 @@ export function loadConfig(environment: Environment): Config {
     port: values.PORT,
     host: values.HOST,
     publicUrl: values.PUBLIC_URL,
+    trustProxy: values.TRUST_PROXY,
     dataDirectory,
     databasePath: values.DATABASE_PATH ? path.resolve(values.DATABASE_PATH) : path.join(dataDirectory, 'functionar.db'),
     knowledgeDirectory: path.resolve(values.KNOWLEDGE_DIR),
@@ -165,11 +235,57 @@ export function loadConfig(environment: Environment): Config {
       appSecret: values.WHATSAPP_APP_SECRET,
       verifyToken: values.WHATSAPP_VERIFY_TOKEN,
       graphApiRoot: values.WHATSAPP_GRAPH_API_ROOT,
+      templateName: values.WHATSAPP_TEMPLATE_NAME,
+      templateLanguage: values.WHATSAPP_TEMPLATE_LANGUAGE,
+      webAllowGroups: values.WHATSAPP_WEB_ALLOW_GROUPS,
+      qrToken: values.WHATSAPP_QR_TOKEN,
     },
-    microsoft: { appId: values.MICROSOFT_APP_ID, appPassword: values.MICROSOFT_APP_PASSWORD, tenantId: values.MICROSOFT_APP_TENANT_ID },
+    microsoft: {
+      appId: values.MICROSOFT_APP_ID,
+      appPassword: values.MICROSOFT_APP_PASSWORD,
+      tenantId: values.MICROSOFT_APP_TENANT_ID,
+      loginApiRoot: (values.MICROSOFT_LOGIN_API_ROOT ?? 'https://login.microsoftonline.com').replace(/\/+$/, ''),
+      botOpenIdApiRoot: (values.MICROSOFT_BOT_OPENID_API_ROOT ?? 'https://login.botframework.com').replace(/\/+$/, ''),
+    },
+    teams: {
+      enabled: Boolean(values.MICROSOFT_APP_ID) || values.TEAMS_LOCAL_MODE,
+      localMode: !values.MICROSOFT_APP_ID && values.TEAMS_LOCAL_MODE,
+      staffConversationId: values.TEAMS_STAFF_CONVERSATION_ID,
+    },
+    deadlines: { digestTime: values.DEADLINE_DIGEST_TIME === 'off' ? undefined : values.DEADLINE_DIGEST_TIME, timeZone: 'Europe/Bucharest' },
     webchat: { allowedOrigins: origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim()).filter(Boolean) },
+    rateLimits: { perIpPerMinute: values.RATE_LIMIT_PER_IP_PER_MINUTE, perSenderPerMinute: values.RATE_LIMIT_PER_SENDER_PER_MINUTE },
+    pressure: {
+      maxEventLoopDelayMs: values.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: values.PRESSURE_MAX_EVENT_LOOP_UTILIZATION,
+      maxHeapBytes: values.PRESSURE_MAX_HEAP_MB * 1024 * 1024,
+      maxRssBytes: values.PRESSURE_MAX_RSS_MB * 1024 * 1024,
+      retryAfterSeconds: values.PRESSURE_RETRY_AFTER_SECONDS,
+    },
     townHallName: values.TOWN_HALL_NAME,
     logLevel: values.LOG_LEVEL,
     outboxPollMs: values.OUTBOX_POLL_MS,
+    receipts: {
+      certificatePath: values.RECEIPT_CERTIFICATE_PATH ? path.resolve(values.RECEIPT_CERTIFICATE_PATH) : undefined,
+      certificatePassword: values.RECEIPT_CERTIFICATE_PASSWORD ?? '',
+    },
+    open311: { apiKeys: open311ApiKeys },
+    retentionDays: values.RETENTION_DAYS,
   };
+}
+
+/** `label=key,label2=key2` (or bare keys, labelled client-1, client-2…); keys must be long enough to resist guessing. */
+function parseApiKeys(text: string | undefined, problems: string[]): { label: string; key: string }[] {
+  if (!text) return [];
+  return text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry, index) => {
+      const separator = entry.indexOf('=');
+      const label = separator > 0 ? entry.slice(0, separator).trim() : `client-${index + 1}`;
+      const key = separator > 0 ? entry.slice(separator + 1).trim() : entry;
+      if (key.length < 16) problems.push(`OPEN311_API_KEYS: the key of "${label}" is shorter than 16 characters`);
+      return { label, key };
+    });
 }

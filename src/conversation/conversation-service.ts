@@ -22,12 +22,13 @@ import {
   updateConversation,
   upsertContact,
 } from './conversation-store.ts';
-import { handleHandover, handleStatus, handleTicketIntake, handleTicketOffer, type TurnContext } from './handlers.ts';
+import { attachmentsOf, handleHandover, handleStatus, handleTicketIntake, handleTicketOffer, type TurnContext } from './handlers.ts';
 import { detectIntentByRules, type Intent, type RuleIntent } from './intent-detection.ts';
 import { chooseLanguage, languageFromHint } from './language-detection.ts';
 import type { ProcedureAnswerer } from './procedure-answerer.ts';
 import type { ConversationState } from './request-intake.ts';
 import { citizenTexts } from './texts.ts';
+import { addReplyNotices } from './reply-notices.ts';
 
 export interface Reply {
   text: string;
@@ -62,6 +63,8 @@ export interface ConversationDependencies {
   database: Database;
   logger: Logger;
   townHallName: string;
+  /** PUBLIC_URL: links in replies (privacy notice, receipt) point there. */
+  publicUrl?: string;
   knowledge?: KnowledgeBase;
   answerer?: ProcedureAnswerer;
   /** Intent from the language model when it is reachable; undefined falls back to the rules. */
@@ -122,9 +125,17 @@ export class ConversationService {
       return { contact, message };
     });
     if (!accepted.message) {
-      const original = findInboundMessage(database, inbound.channel, inbound.externalId);
-      this.dependencies.logger.info({ channel: inbound.channel, externalId: inbound.externalId }, 'duplicate inbound message ignored');
-      return { duplicate: true, replies: original ? repliesTo(database, original.id) : [], contact: accepted.contact };
+      this.dependencies.logger.info({ channel: inbound.channel, externalId: inbound.externalId }, 'duplicate inbound message: answered once');
+      // Waiting our turn means an answer still being written for the original is finished first.
+      return this.serialized(accepted.contact.id, async () => {
+        const original = findInboundMessage(database, inbound.channel, inbound.externalId);
+        if (original && !original.processedAt) {
+          // Stored but never answered (a failure after the message was accepted): answer it now, once.
+          const result = await this.process(original, inbound.sender.languageHint, options);
+          return { ...result, duplicate: true };
+        }
+        return { duplicate: true, replies: original ? repliesTo(database, original.id) : [], contact: accepted.contact };
+      });
     }
     const message = accepted.message;
     return this.serialized(accepted.contact.id, () => this.process(message, inbound.sender.languageHint, options));
@@ -168,7 +179,14 @@ export class ConversationService {
     const replies = inTransaction(database, (transaction) => {
       const committed = result.commit?.(transaction, now);
       if (committed?.newTicket) this.announce(transaction, committed.newTicket, now);
-      const stored = [...result.replies, ...(committed?.replies ?? [])]
+      const stored = addReplyNotices([...result.replies, ...(committed?.replies ?? [])], {
+        transaction,
+        contact,
+        language,
+        townHallName: this.dependencies.townHallName,
+        publicUrl: this.dependencies.publicUrl,
+        newTicket: committed?.newTicket,
+      })
         .filter((reply) => reply.text.trim() !== '')
         .map((reply) => this.storeReply(transaction, contact, conversation.id, message.id, result.intent, reply, now));
       updateConversation(
@@ -261,6 +279,9 @@ export class ConversationService {
       const answered = handleTicketOffer(turn, state, folded);
       if (answered) return answered;
     }
+
+    const media = attachmentsOf(message);
+    if (message.text.trim() === '' && (media.attachments.length > 0 || media.location)) return handleTicketIntake(turn, undefined);
 
     let intent: RuleIntent | Intent = ruleIntent;
     if (ruleIntent === 'procedure' && this.dependencies.classifyIntent) {

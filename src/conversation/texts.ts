@@ -27,6 +27,7 @@ export interface CitizenTexts {
   officeOpenNow: string;
   officeOpensAt(day: string, time: string): string;
   clerkReply(label: string, text: string): string;
+  deadlineExtended(label: string, due: string, reason: string, basis: string): string;
   clerkCommandRefused: string;
   ticketOffer: string;
   buttons: { yes: string; no: string; skip: string; cancel: string; openRequest: string; talkToPerson: string; askQuestion: string };
@@ -35,6 +36,9 @@ export interface CitizenTexts {
   skipWords: RegExp;
   weekdays: string[];
   attachmentReceived(fileName: string): string;
+  locationReceived: string;
+  /** A photo, file or location sent outside a request: offer to make it a report. */
+  mediaStartsReport: string;
 }
 
 export const citizenTexts: Record<Language, CitizenTexts> = {
@@ -65,6 +69,8 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     officeOpenNow: 'Biroul este deschis acum; un funcționar vă va răspunde cât mai curând.',
     officeOpensAt: (day, time) => `Biroul este închis acum; un funcționar vă va răspunde după redeschidere, ${day} de la ora ${time}.`,
     clerkReply: (label, text) => `Răspuns de la primărie la cererea ${label}:\n${text}`,
+    deadlineExtended: (label, due, reason, basis) =>
+      `Termenul de răspuns la cererea dvs. ${label} a fost prelungit până la ${due} (${basis}). Motivul: ${reason}`,
     clerkCommandRefused: 'Această comandă este doar pentru funcționarii primăriei. Nimic nu a fost modificat.',
     ticketOffer:
       'Nu am un răspuns sigur la această întrebare. Pot înregistra o cerere, iar un funcționar vă va răspunde în termenul legal. Doriți?',
@@ -74,6 +80,8 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     skipWords: /^(sari peste|sari|skip|nu am|nu|fara|nu vreau|-)$/,
     weekdays: ['luni', 'marți', 'miercuri', 'joi', 'vineri', 'sâmbătă', 'duminică'],
     attachmentReceived: (fileName) => `Am primit fișierul „${fileName}”; îl atașez la cerere.`,
+    locationReceived: 'Am primit locația; o atașez la cerere.',
+    mediaStartsReport: 'Am primit ce ați trimis. Îl atașez la o sesizare nouă. Puteți scrie „anulează” oricând.\nDespre ce este? Descrieți pe scurt problema.',
   },
   hu: {
     welcome: (townHall) =>
@@ -102,6 +110,8 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     officeOpenNow: 'A hivatal most nyitva van; egy ügyintéző hamarosan válaszol.',
     officeOpensAt: (day, time) => `A hivatal most zárva van; egy ügyintéző nyitás után válaszol: ${day}, ${time} órától.`,
     clerkReply: (label, text) => `A polgármesteri hivatal válasza a(z) ${label} kérelemre:\n${text}`,
+    deadlineExtended: (label, due, reason, basis) =>
+      `A(z) ${label} kérelmére adandó válasz határidejét ${due}-ig meghosszabbítottuk (${basis}). Indoklás: ${reason}`,
     clerkCommandRefused: 'Ez a parancs csak a hivatal ügyintézőinek szól. Semmi sem változott.',
     ticketOffer: 'Erre a kérdésre nincs biztos válaszom. Iktathatok egy kérelmet, és egy ügyintéző a törvényes határidőn belül válaszol. Szeretné?',
     buttons: { yes: 'Igen', no: 'Nem', skip: 'Kihagyom', cancel: 'Mégse', openRequest: 'Kérelmet adok be', talkToPerson: 'Ügyintézővel beszélnék', askQuestion: 'Kérdésem van' },
@@ -110,6 +120,8 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     skipWords: /^(kihagyom|kihagy|nincs|skip|nem|-)$/,
     weekdays: ['hétfő', 'kedd', 'szerda', 'csütörtök', 'péntek', 'szombat', 'vasárnap'],
     attachmentReceived: (fileName) => `Megkaptam a(z) „${fileName}” fájlt; a kérelemhez csatolom.`,
+    locationReceived: 'Megkaptam a helyszínt; a kérelemhez csatolom.',
+    mediaStartsReport: 'Megkaptam, amit küldött, és egy új bejelentéshez csatolom. Bármikor írhatja: „mégse”.\nMiről szól? Írja le röviden a problémát.',
   },
   en: {
     welcome: (townHall) =>
@@ -138,6 +150,7 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     officeOpenNow: 'The office is open now; a clerk will answer as soon as possible.',
     officeOpensAt: (day, time) => `The office is closed now; a clerk will answer after it reopens, ${day} from ${time}.`,
     clerkReply: (label, text) => `Answer from the town hall on request ${label}:\n${text}`,
+    deadlineExtended: (label, due, reason, basis) => `The deadline for answering your request ${label} has been extended to ${due} (${basis}). Reason: ${reason}`,
     clerkCommandRefused: 'This command is only for the town hall clerks. Nothing was changed.',
     ticketOffer: 'I do not have a reliable answer to this question. I can register a request and a clerk will answer within the legal deadline. Would you like that?',
     buttons: { yes: 'Yes', no: 'No', skip: 'Skip', cancel: 'Cancel', openRequest: 'File a request', talkToPerson: 'Talk to a clerk', askQuestion: 'Ask a question' },
@@ -146,6 +159,8 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     skipWords: /^(skip|none|no|-)$/,
     weekdays: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
     attachmentReceived: (fileName) => `I received the file "${fileName}"; it will be attached to the request.`,
+    locationReceived: 'I received the location; it will be attached to the request.',
+    mediaStartsReport: 'I received what you sent and will attach it to a new report. You can write "cancel" at any time.\nWhat is it about? Describe the problem in a few words.',
   },
 };
 

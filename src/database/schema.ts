@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () =>
   text('created_at')
@@ -150,8 +150,11 @@ export const outbox = sqliteTable(
     ticketId: integer('ticket_id'),
     sentAt: text('sent_at'),
     createdAt: createdAt(),
+    /** What the channel reported after the send (WhatsApp: sent, delivered, read, failed), for the clerk and the indicators. */
+    deliveryStatus: text('delivery_status'),
+    deliveryStatusAt: text('delivery_status_at'),
   },
-  (table) => [index('outbox_due').on(table.status, table.nextAttemptAt)],
+  (table) => [index('outbox_due').on(table.status, table.nextAttemptAt), index('outbox_channel_external_id').on(table.channel, table.externalId)],
 );
 
 export const clerks = sqliteTable(
@@ -182,3 +185,122 @@ export type TicketRow = typeof tickets.$inferSelect;
 export type TicketEventRow = typeof ticketEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type ClerkRow = typeof clerks.$inferSelect;
+
+/**
+ * Signed-in clerks of the web inbox. The cookie carries an opaque random token; only its SHA-256 is
+ * stored, so a copy of the database does not let anyone sign in.
+ */
+export const adminSessions = sqliteTable(
+  'admin_sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull(),
+    clerkId: integer('clerk_id')
+      .notNull()
+      .references(() => clerks.id),
+    /** The synchronizer token every POST form of this session must carry. */
+    csrfToken: text('csrf_token').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    /** A one-time message shown on the next page (post/redirect/get). */
+    flash: text('flash', { mode: 'json' }).$type<{ kind: 'success' | 'error'; text: string }>(),
+    /** The id of the last form handled, so a double-clicked "Trimite" sends the reply once. */
+    lastSubmissionId: text('last_submission_id'),
+    createdAt: createdAt(),
+    lastSeenAt: text('last_seen_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (table) => [uniqueIndex('admin_sessions_token_hash').on(table.tokenHash), index('admin_sessions_clerk').on(table.clerkId)],
+);
+
+export type AdminSessionRow = typeof adminSessions.$inferSelect;
+
+/**
+ * Inbound updates a channel handles outside the conversation pipeline (a clerk's command from Telegram):
+ * the messages table de-duplicates citizens' messages, this de-duplicates the rest, so an update the
+ * channel delivers twice runs its command once, also across a restart.
+ */
+export const processedUpdates = sqliteTable(
+  'processed_updates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('processed_updates_channel_external_id').on(table.channel, table.externalId)],
+);
+
+export type ProcessedUpdateRow = typeof processedUpdates.$inferSelect;
+
+/**
+ * The registration receipt ("confirmare de înregistrare") issued for a ticket: the PDF is made once and
+ * kept, and its SHA-256 recorded, so a copy the citizen shows later can be checked against what was issued.
+ */
+export const receipts = sqliteTable(
+  'receipts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    /** Printed on the receipt and looked up by GET /verify/:code; random, not derived from the ticket. */
+    code: text('code').notNull(),
+    fileName: text('file_name').notNull(),
+    /** Path under the data directory; null once the file was erased at the citizen's request. */
+    storagePath: text('storage_path'),
+    sha256: text('sha256').notNull(),
+    signed: integer('signed', { mode: 'boolean' }).notNull(),
+    /** The signing certificate's subject, as the receipt names it. */
+    signer: text('signer'),
+    issuedAt: text('issued_at').notNull(),
+  },
+  (table) => [uniqueIndex('receipts_ticket').on(table.ticketId), uniqueIndex('receipts_code').on(table.code)],
+);
+
+export type ReceiptRow = typeof receipts.$inferSelect;
+
+/** What an Open311 (GeoReport v2) client sent beyond the ticket itself: where, which service, which client. */
+export const open311Requests = sqliteTable(
+  'open311_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    serviceCode: text('service_code').notNull(),
+    /** The label of the API key the request came with. */
+    client: text('client').notNull(),
+    /** The description as the client sent it (the ticket's text adds the location for the clerks). */
+    description: text('description').notNull(),
+    address: text('address'),
+    latitude: real('latitude'),
+    longitude: real('longitude'),
+    mediaUrl: text('media_url'),
+    deviceId: text('device_id'),
+    accountId: text('account_id'),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('open311_requests_ticket').on(table.ticketId)],
+);
+
+export type Open311RequestRow = typeof open311Requests.$inferSelect;
+
+/**
+ * Yearly counts kept when the retention job deletes old conversations, so the indicators of a past year
+ * (users per channel against the funded target) do not shrink as personal data is deleted. Counts only.
+ */
+export const indicatorArchive = sqliteTable(
+  'indicator_archive',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    year: integer('year').notNull(),
+    metric: text('metric').notNull(),
+    /** A channel, a procedure slug, or '' for a plain count. */
+    key: text('key').notNull().default(''),
+    value: integer('value').notNull().default(0),
+  },
+  (table) => [uniqueIndex('indicator_archive_year_metric_key').on(table.year, table.metric, table.key)],
+);
+
+export type IndicatorArchiveRow = typeof indicatorArchive.$inferSelect;

@@ -1,3 +1,20 @@
+CREATE TABLE `admin_sessions` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`token_hash` text NOT NULL,
+	`clerk_id` integer NOT NULL,
+	`csrf_token` text NOT NULL,
+	`ip` text,
+	`user_agent` text,
+	`flash` text,
+	`last_submission_id` text,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
+	`last_seen_at` text NOT NULL,
+	`expires_at` text NOT NULL,
+	FOREIGN KEY (`clerk_id`) REFERENCES `clerks`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `admin_sessions_token_hash` ON `admin_sessions` (`token_hash`);--> statement-breakpoint
+CREATE INDEX `admin_sessions_clerk` ON `admin_sessions` (`clerk_id`);--> statement-breakpoint
 CREATE TABLE `clerks` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`name` text NOT NULL,
@@ -42,6 +59,15 @@ CREATE TABLE `conversations` (
 );
 --> statement-breakpoint
 CREATE INDEX `conversations_contact` ON `conversations` (`contact_id`);--> statement-breakpoint
+CREATE TABLE `indicator_archive` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`year` integer NOT NULL,
+	`metric` text NOT NULL,
+	`key` text DEFAULT '' NOT NULL,
+	`value` integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `indicator_archive_year_metric_key` ON `indicator_archive` (`year`,`metric`,`key`);--> statement-breakpoint
 CREATE TABLE `messages` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`conversation_id` integer NOT NULL,
@@ -65,6 +91,23 @@ CREATE TABLE `messages` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `messages_channel_external_id` ON `messages` (`channel`,`external_id`);--> statement-breakpoint
 CREATE INDEX `messages_conversation` ON `messages` (`conversation_id`,`id`);--> statement-breakpoint
+CREATE TABLE `open311_requests` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`ticket_id` integer NOT NULL,
+	`service_code` text NOT NULL,
+	`client` text NOT NULL,
+	`description` text NOT NULL,
+	`address` text,
+	`latitude` real,
+	`longitude` real,
+	`media_url` text,
+	`device_id` text,
+	`account_id` text,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
+	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `open311_requests_ticket` ON `open311_requests` (`ticket_id`);--> statement-breakpoint
 CREATE TABLE `outbox` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`message_id` integer,
@@ -79,10 +122,36 @@ CREATE TABLE `outbox` (
 	`ticket_id` integer,
 	`sent_at` text,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
+	`delivery_status` text,
+	`delivery_status_at` text,
 	FOREIGN KEY (`message_id`) REFERENCES `messages`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE INDEX `outbox_due` ON `outbox` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `outbox_channel_external_id` ON `outbox` (`channel`,`external_id`);--> statement-breakpoint
+CREATE TABLE `processed_updates` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`channel` text NOT NULL,
+	`external_id` text NOT NULL,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `processed_updates_channel_external_id` ON `processed_updates` (`channel`,`external_id`);--> statement-breakpoint
+CREATE TABLE `receipts` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`ticket_id` integer NOT NULL,
+	`code` text NOT NULL,
+	`file_name` text NOT NULL,
+	`storage_path` text,
+	`sha256` text NOT NULL,
+	`signed` integer NOT NULL,
+	`signer` text,
+	`issued_at` text NOT NULL,
+	FOREIGN KEY (`ticket_id`) REFERENCES `tickets`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `receipts_ticket` ON `receipts` (`ticket_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `receipts_code` ON `receipts` (`code`);--> statement-breakpoint
 CREATE TABLE `ticket_events` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`ticket_id` integer,

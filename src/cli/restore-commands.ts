@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Sqlite from 'better-sqlite3';
+import type { CommandRegistrar } from './command-registrars.ts';
+
+// `functionar restore FILE`: puts a `functionar backup` copy back in place of the database. Copying the
+// file by hand is enough only after a clean stop: a -wal file left by a crash would be replayed on top
+// of the restored copy and mix two databases. This command refuses while the server runs, checks the
+// backup, keeps the current database aside and removes its WAL files.
+
+export class RestoreError extends Error {
+  constructor(
+    readonly code: 'FV_ERR_RESTORE_SOURCE' | 'FV_ERR_RESTORE_IN_USE',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const walSuffixes = ['-wal', '-shm'];
+
+/** Throws unless `file` is an intact SQLite database that looks like ours. */
+export function checkBackup(file: string): { tickets: number; messages: number } {
+  if (!fs.existsSync(file)) throw new RestoreError('FV_ERR_RESTORE_SOURCE', `No backup at ${file}`);
+  let database: Sqlite.Database | undefined;
+  try {
+    database = new Sqlite(file, { readonly: true, fileMustExist: true });
+    const integrity = database.pragma('integrity_check', { simple: true });
+    if (integrity !== 'ok') throw new RestoreError('FV_ERR_RESTORE_SOURCE', `The backup is damaged (integrity_check: ${String(integrity)})`);
+    const count = (table: string) => (database!.prepare(`select count(*) as count from ${table}`).get() as { count: number }).count;
+    return { tickets: count('tickets'), messages: count('messages') };
+  } catch (error) {
+    if (error instanceof RestoreError) throw error;
+    throw new RestoreError('FV_ERR_RESTORE_SOURCE', `${file} is not a Funcționar Virtual database: ${(error as Error).message}`);
+  } finally {
+    database?.close();
+  }
+}
+
+/** A running server keeps a connection open; in exclusive mode SQLite then refuses at once. */
+function ensureNotInUse(databasePath: string): void {
+  if (!fs.existsSync(databasePath)) return;
+  const database = new Sqlite(databasePath, { fileMustExist: true });
+  try {
+    database.pragma('busy_timeout = 0');
+    database.pragma('locking_mode = EXCLUSIVE');
+    database.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch {
+    throw new RestoreError('FV_ERR_RESTORE_IN_USE', `${databasePath} is in use: stop the server (and any other functionar command) first`);
+  } finally {
+    database.close();
+  }
+}
+
+export interface RestoreOutcome {
+  restored: { tickets: number; messages: number };
+  /** Where the database that was replaced now is (undefined when there was none). */
+  previous: string | undefined;
+}
+
+export function restoreDatabase(backupFile: string, databasePath: string, now = new Date()): RestoreOutcome {
+  const restored = checkBackup(backupFile);
+  ensureNotInUse(databasePath);
+  fs.mkdirSync(path.dirname(databasePath), { recursive: true });
+  let previous: string | undefined;
+  if (fs.existsSync(databasePath)) {
+    previous = `${databasePath}.before-restore-${now.toISOString().replace(/[:.]/g, '-')}`;
+    fs.renameSync(databasePath, previous);
+  }
+  for (const suffix of walSuffixes) {
+    if (!fs.existsSync(`${databasePath}${suffix}`)) continue;
+    if (previous) fs.renameSync(`${databasePath}${suffix}`, `${previous}${suffix}`);
+    else fs.rmSync(`${databasePath}${suffix}`);
+  }
+  // Copy, then rename: a restore interrupted half-way never leaves a half-copied database in place.
+  const partial = `${databasePath}.restoring`;
+  fs.copyFileSync(backupFile, partial);
+  fs.renameSync(partial, databasePath);
+  return { restored, previous };
+}
+
+export const registerRestoreCommands: CommandRegistrar = (program, environment) => {
+  program
+    .command('restore')
+    .description('replace the database with a `functionar backup` copy (stop the server first)')
+    .argument('<file>')
+    .action((file: string) => {
+      const { databasePath } = environment.config();
+      try {
+        const outcome = restoreDatabase(path.resolve(file), databasePath);
+        console.log(`Restored ${databasePath} from ${file}: ${outcome.restored.tickets} tickets, ${outcome.restored.messages} messages.`);
+        if (outcome.previous) console.log(`The database it replaced is kept as ${outcome.previous}.`);
+        console.log('Start the server again (npm start); migrations newer than the backup are applied at start.');
+      } catch (error) {
+        if (!(error instanceof RestoreError)) throw error;
+        console.error(error.message);
+        process.exitCode = 1;
+      }
+    });
+};

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { safeEqual } from '../../src/security/constant-time.ts';
+
+describe('comparing secrets', () => {
+  it('accepts only the exact secret', () => {
+    expect(safeEqual('s3cret-token', 's3cret-token')).toBe(true);
+    expect(safeEqual(Buffer.from('s3cret-token'), 's3cret-token')).toBe(true);
+    expect(safeEqual('s3cret-tokeN', 's3cret-token')).toBe(false);
+    expect(safeEqual('s3cret', 's3cret-token')).toBe(false);
+    expect(safeEqual('s3cret-token-and-more', 's3cret-token')).toBe(false);
+  });
+
+  it('never lets a missing or empty value match, even an unset secret', () => {
+    expect(safeEqual(undefined, 's3cret')).toBe(false);
+    expect(safeEqual('', '')).toBe(false);
+    expect(safeEqual(undefined, undefined)).toBe(false);
+    expect(safeEqual('', undefined)).toBe(false);
+    expect(safeEqual(['s3cret'], 's3cret')).toBe(false);
+    expect(safeEqual(42, '42')).toBe(false);
+  });
+});
