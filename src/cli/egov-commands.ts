@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Config } from '../config.ts';
+import { openDatabase } from '../database/connection.ts';
+import { AppError } from '../errors.ts';
+import { writeOpenExport } from '../exports/open-export.ts';
+import { findContactBySelector } from '../gdpr/contact-selector.ts';
+import { eraseContact } from '../gdpr/erasure.ts';
+import { buildPersonalDataZip } from '../gdpr/personal-data-export.ts';
+import { runRetention } from '../gdpr/retention.ts';
+import { loadKnowledge } from '../knowledge/knowledge-loader.ts';
+import { computeIndicators } from '../reports/indicators.ts';
+import { renderReport, reportFormats, type ReportFormat } from '../reports/report-formats.ts';
+import { localDate } from '../tickets/deadlines.ts';
+import type { CommandRegistrar } from './command-registrars.ts';
+
+// The e-government commands: indicators, personal data (export, erase, retention), open exports and
+// registration receipts. Each opens the database itself, so they work while the server runs.
+
+function withDatabase<T>(config: Config, work: (database: ReturnType<typeof openDatabase>) => Promise<T> | T): Promise<T> {
+  const database = openDatabase(config.databasePath);
+  return Promise.resolve()
+    .then(() => work(database))
+    .finally(() => database.close());
+}
+
+function reportError(error: unknown): void {
+  if (!(error instanceof AppError)) throw error;
+  console.error(error.message);
+  process.exitCode = error.statusCode === 404 ? 1 : 2;
+}
+
+function parseYear(value: string): number {
+  if (!/^\d{4}$/.test(value)) throw new InvalidArgumentError('use a year such as 2026');
+  return Number(value);
+}
+
+function parseFormat(value: string): ReportFormat {
+  if (!(reportFormats as readonly string[]).includes(value)) throw new InvalidArgumentError(`use ${reportFormats.join(', ')}`);
+  return value as ReportFormat;
+}
+
+async function procedureTitles(config: Config): Promise<(slug: string) => string | undefined> {
+  try {
+    const knowledge = await loadKnowledge(config.knowledgeDirectory);
+    const titles = new Map(knowledge.procedures.map((procedure) => [procedure.slug, procedure.title.ro]));
+    return (slug) => titles.get(slug);
+  } catch {
+    return () => undefined;
+  }
+}
+
+export const registerEgovCommands: CommandRegistrar = (program: Command, environment) => {
+  program
+    .command('report')
+    .description('indicators of the funded project for a year (users per channel against the 540 target, tickets, response times…)')
+    .option('--year <year>', 'calendar year (default: this year)', parseYear)
+    .option('--format <format>', `${reportFormats.join(' | ')} (default md)`, parseFormat, 'md' as ReportFormat)
+    .action(async (options: { year?: number; format: ReportFormat }) => {
+      const config = environment.config();
+      const titleOf = await procedureTitles(config);
+      const year = options.year ?? Number(localDate(new Date()).slice(0, 4));
+      await withDatabase(config, ({ db }) => {
+        process.stdout.write(renderReport(computeIndicators(db, { year, titleOf }), options.format));
+      });
+    });
+
+  const gdpr = program.command('gdpr').description("a person's data: export (GDPR art. 15/20) and erasure (art. 17)");
+  gdpr
+    .command('export')
+    .description('write everything stored about a contact (JSON + attachments + receipts) to a ZIP file')
+    .requiredOption('--contact <id>', 'contact id, channel:id (whatsapp:+40740123456) or ticket:N/YYYY')
+    .option('--out <file>', 'ZIP file to write (default: gdpr-export-contact-<id>.zip)')
+    .action(async (options: { contact: string; out?: string }) => {
+      const config = environment.config();
+      await withDatabase(config, ({ db }) => {
+        try {
+          const contact = findContactBySelector(db, options.contact);
+          const { zip, data } = buildPersonalDataZip(db, config.dataDirectory, contact.id, config.townHallName);
+          const file = path.resolve(options.out ?? `gdpr-export-contact-${contact.id}.zip`);
+          fs.writeFileSync(file, zip, { mode: 0o600 });
+          console.log(
+            `Wrote ${file}: contact ${contact.id} (${contact.channel}), ${data.messages.length} messages, ${data.tickets.length} tickets, ${data.files.filter((entry) => entry.path).length} files.`,
+          );
+        } catch (error) {
+          reportError(error);
+        }
+      });
+    });
+  gdpr
+    .command('erase')
+    .description("anonymise a contact: names, phones, e-mails, texts and files go; the tickets' registry record stays (archive law)")
+    .requiredOption('--contact <id>', 'contact id, channel:id (whatsapp:+40740123456) or ticket:N/YYYY')
+    .action(async (options: { contact: string }) => {
+      const config = environment.config();
+      await withDatabase(config, ({ db }) => {
+        try {
+          const contact = findContactBySelector(db, options.contact);
+          const summary = eraseContact(db, config.dataDirectory, contact.id);
+          console.log(
+            `Contact ${summary.contactId} anonymised: ${summary.messages} messages and ${summary.tickets} tickets cleared of personal data, ${summary.filesDeleted} files deleted. The tickets' numbers, dates, type, department and status are kept.`,
+          );
+        } catch (error) {
+          reportError(error);
+        }
+      });
+    });
+
+  program
+    .command('retention')
+    .description('apply the retention rule (RETENTION_DAYS)')
+    .command('run')
+    .description('delete conversations without a ticket idle for more than RETENTION_DAYS (the server also does it daily)')
+    .action(async () => {
+      const config = environment.config();
+      if (config.retentionDays <= 0) {
+        console.log('RETENTION_DAYS=0: conversations are kept; nothing deleted.');
+        return;
+      }
+      await withDatabase(config, ({ db }) => {
+        const summary = runRetention(db, { days: config.retentionDays });
+        console.log(
+          `Deleted ${summary.conversations} conversations (${summary.messages} messages) idle since before ${summary.cutoff} and ${summary.contacts} contacts left without data (RETENTION_DAYS=${config.retentionDays}).`,
+        );
+      });
+    });
+
+  program
+    .command('export')
+    .description('write tickets, ticket events and messages as CSV and JSON (schema: docs/export-schema.md)')
+    .requiredOption('--out <directory>', 'directory to write into (created if missing)')
+    .option('--without-personal-data', 'leave out names, contacts, texts and event details (for publishing statistics)')
+    .action(async (options: { out: string; withoutPersonalData?: boolean }) => {
+      const config = environment.config();
+      await withDatabase(config, ({ db }) => {
+        const summary = writeOpenExport(db, path.resolve(options.out), { withPersonalData: !options.withoutPersonalData });
+        for (const file of summary.files) console.log(`${file.name.padEnd(20)} ${String(file.rows).padStart(7)} rows  sha256 ${file.sha256}`);
+        console.log(`Export written to ${summary.directory} (manifest.json lists the files).`);
+      });
+    });
+};

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { asc } from 'drizzle-orm';
+import type { Executor } from '../database/connection.ts';
+import { messages, ticketEvents, tickets, type MessageRow, type TicketEventRow, type TicketRow } from '../database/schema.ts';
+import { sourcesOf, type AttachmentPart, type MessagePart } from '../messages.ts';
+import { formatCsv, type CsvValue } from './csv.ts';
+
+// `functionar export --out DIR`: the town hall's records in open formats (CSV and JSON, UTF-8) with the
+// schema documented in docs/export-schema.md, so they can move to any other system: no lock-in.
+// The column lists below ARE the schema; a test checks the document names every column.
+
+export const exportSchemaVersion = 'functionar-export-v1';
+
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+interface Column<Row> {
+  name: string;
+  value: (row: Row) => JsonValue;
+  /** Left out by --without-personal-data. */
+  personal?: boolean;
+}
+
+const label = (ticket: Pick<TicketRow, 'number' | 'year'>) => `${ticket.number}/${ticket.year}`;
+
+export const ticketColumns: Column<TicketRow>[] = [
+  { name: 'id', value: (row) => row.id },
+  { name: 'label', value: (row) => label(row) },
+  { name: 'number', value: (row) => row.number },
+  { name: 'year', value: (row) => row.year },
+  { name: 'channel', value: (row) => row.channel },
+  { name: 'type', value: (row) => row.type },
+  { name: 'subject', value: (row) => row.subject, personal: true },
+  { name: 'text', value: (row) => row.text, personal: true },
+  { name: 'procedure_slug', value: (row) => row.procedureSlug },
+  { name: 'department', value: (row) => row.department },
+  { name: 'status', value: (row) => row.status },
+  { name: 'handover', value: (row) => row.handover },
+  { name: 'contact_id', value: (row) => row.contactId },
+  { name: 'conversation_id', value: (row) => row.conversationId },
+  { name: 'citizen_name', value: (row) => row.citizenName, personal: true },
+  { name: 'citizen_phone', value: (row) => row.citizenPhone, personal: true },
+  { name: 'citizen_email', value: (row) => row.citizenEmail, personal: true },
+  { name: 'consent_at', value: (row) => row.consentAt },
+  { name: 'consent_version', value: (row) => row.consentVersion },
+  { name: 'due_date', value: (row) => row.dueDate },
+  { name: 'due_rule', value: (row) => row.dueRule },
+  { name: 'assignee_clerk_id', value: (row) => row.assigneeClerkId },
+  { name: 'first_response_at', value: (row) => row.firstResponseAt },
+  { name: 'closed_at', value: (row) => row.closedAt },
+  { name: 'created_at', value: (row) => row.createdAt },
+  { name: 'updated_at', value: (row) => row.updatedAt },
+];
+
+export const eventColumns: Column<TicketEventRow & { ticketLabel: string | null }>[] = [
+  { name: 'id', value: (row) => row.id },
+  { name: 'ticket_id', value: (row) => row.ticketId },
+  { name: 'ticket_label', value: (row) => row.ticketLabel },
+  { name: 'kind', value: (row) => row.kind },
+  { name: 'actor_type', value: (row) => row.actorType },
+  { name: 'actor_id', value: (row) => row.actorId },
+  { name: 'channel', value: (row) => row.channel },
+  { name: 'detail', value: (row) => (row.detail ?? null) as JsonValue, personal: true },
+  { name: 'created_at', value: (row) => row.createdAt },
+];
+
+function attachmentsOf(row: MessageRow): AttachmentPart[] {
+  return ((row.parts ?? []) as MessagePart[]).filter((part): part is AttachmentPart => part.type === 'attachment');
+}
+
+export const messageColumns: Column<MessageRow>[] = [
+  { name: 'id', value: (row) => row.id },
+  { name: 'conversation_id', value: (row) => row.conversationId },
+  { name: 'contact_id', value: (row) => row.contactId },
+  { name: 'channel', value: (row) => row.channel },
+  { name: 'direction', value: (row) => row.direction },
+  { name: 'author', value: (row) => row.author },
+  { name: 'text', value: (row) => row.text, personal: true },
+  { name: 'intent', value: (row) => row.intent },
+  { name: 'answer_mode', value: (row) => row.answerMode },
+  { name: 'sources', value: (row) => sourcesOf(row.parts as MessagePart[] | null).map((source) => source.slug) },
+  {
+    name: 'attachments',
+    value: (row) => attachmentsOf(row).map((file) => ({ file_name: file.fileName, media_type: file.mediaType, size: file.size, sha256: file.sha256 })),
+    personal: true,
+  },
+  { name: 'ticket_id', value: (row) => row.ticketId },
+  { name: 'clerk_id', value: (row) => row.clerkId },
+  { name: 'in_reply_to', value: (row) => row.inReplyTo },
+  { name: 'created_at', value: (row) => row.createdAt },
+];
+
+function csvValue(value: JsonValue): CsvValue {
+  if (value === null || typeof value !== 'object') return value;
+  // Lists of plain values read best as "a;b"; anything richer stays JSON inside the cell.
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) return value.join(';');
+  return JSON.stringify(value);
+}
+
+function table<Row>(rows: Row[], columns: Column<Row>[], withPersonalData: boolean): { csv: string; json: string } {
+  const chosen = columns.filter((column) => withPersonalData || !column.personal);
+  const objects = rows.map((row) => Object.fromEntries(chosen.map((column) => [column.name, column.value(row)])));
+  const csv = `\uFEFF${formatCsv([chosen.map((column) => column.name), ...objects.map((object) => chosen.map((column) => csvValue(object[column.name] ?? null)))])}`;
+  return { csv, json: `${JSON.stringify(objects, null, 2)}\n` };
+}
+
+export interface ExportSummary {
+  directory: string;
+  files: { name: string; rows: number; sha256: string }[];
+}
+
+/** Writes tickets, ticket-events and messages as .csv and .json, plus manifest.json with counts and hashes. */
+export function writeOpenExport(executor: Executor, directory: string, options: { withPersonalData: boolean; now?: Date }): ExportSummary {
+  const now = options.now ?? new Date();
+  fs.mkdirSync(directory, { recursive: true });
+  const ticketRows = executor.select().from(tickets).orderBy(asc(tickets.id)).all();
+  const labels = new Map(ticketRows.map((ticket) => [ticket.id, label(ticket)]));
+  const eventRows = executor
+    .select()
+    .from(ticketEvents)
+    .orderBy(asc(ticketEvents.id))
+    .all()
+    .map((event) => ({ ...event, ticketLabel: event.ticketId === null ? null : (labels.get(event.ticketId) ?? null) }));
+  const messageRows = executor.select().from(messages).orderBy(asc(messages.id)).all();
+
+  const summary: ExportSummary = { directory, files: [] };
+  const write = (name: string, content: string, rows: number) => {
+    fs.writeFileSync(path.join(directory, name), content, { mode: 0o640 });
+    summary.files.push({ name, rows, sha256: createHash('sha256').update(content, 'utf8').digest('hex') });
+  };
+  for (const [name, rows, columns] of [
+    ['tickets', ticketRows, ticketColumns],
+    ['ticket-events', eventRows, eventColumns],
+    ['messages', messageRows, messageColumns],
+  ] as [string, unknown[], Column<unknown>[]][]) {
+    const written = table(rows, columns, options.withPersonalData);
+    write(`${name}.csv`, written.csv, rows.length);
+    write(`${name}.json`, written.json, rows.length);
+  }
+  const manifest = {
+    schema: exportSchemaVersion,
+    documentation: 'docs/export-schema.md',
+    exportedAt: now.toISOString(),
+    personalData: options.withPersonalData,
+    files: summary.files,
+  };
+  fs.writeFileSync(path.join(directory, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o640 });
+  return summary;
+}

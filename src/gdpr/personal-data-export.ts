@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { asc, eq, inArray } from 'drizzle-orm';
+import { attachmentFilePath } from '../attachments/attachment-store.ts';
+import type { Executor } from '../database/connection.ts';
+import { contacts, conversations, messages, open311Requests, receipts, ticketEvents, tickets, type ContactRow } from '../database/schema.ts';
+import type { AttachmentPart, MessagePart } from '../messages.ts';
+import { createZip, type ZipEntry } from '../exports/zip-writer.ts';
+
+// GDPR art. 15 and 20: everything stored about one contact, as JSON plus the files they sent and the
+// receipts they were issued, in one ZIP an administrator hands over.
+
+export const personalDataExportFormat = 'functionar-personal-data-v1';
+
+export interface PersonalDataExport {
+  format: typeof personalDataExportFormat;
+  exportedAt: string;
+  controller: string;
+  contact: ContactRow;
+  conversations: (typeof conversations.$inferSelect)[];
+  messages: (typeof messages.$inferSelect)[];
+  tickets: (typeof tickets.$inferSelect)[];
+  ticketEvents: (typeof ticketEvents.$inferSelect)[];
+  open311Requests: (typeof open311Requests.$inferSelect)[];
+  receipts: (typeof receipts.$inferSelect)[];
+  /** Files inside the ZIP: name in the archive → what it is. */
+  files: { path: string; description: string; sha256?: string }[];
+}
+
+const readme = `Date personale exportate din Funcționar Virtual / Personal data exported from Funcționar Virtual
+
+data.json      tot ce este stocat despre această persoană: contactul, conversațiile, mesajele,
+               cererile înregistrate și istoricul lor, confirmările de înregistrare emise.
+               Everything stored about this person: contact, conversations, messages, registered
+               requests and their history, registration receipts issued.
+attachments/   fișierele trimise de persoană (numele începe cu amprenta SHA-256 din data.json).
+               Files the person sent (names start with the SHA-256 recorded in data.json).
+receipts/      confirmările de înregistrare (PDF) / registration receipts (PDF).
+
+Structura câmpurilor: docs/export-schema.md. Field meanings: docs/export-schema.md.
+`;
+
+export function collectPersonalData(executor: Executor, contactId: number, controller: string, now = new Date()): PersonalDataExport {
+  const contact = executor.select().from(contacts).where(eq(contacts.id, contactId)).get();
+  if (!contact) throw new Error(`contact ${contactId} does not exist`);
+  const ownTickets = executor.select().from(tickets).where(eq(tickets.contactId, contactId)).orderBy(asc(tickets.id)).all();
+  const ticketIds = ownTickets.map((ticket) => ticket.id);
+  return {
+    format: personalDataExportFormat,
+    exportedAt: now.toISOString(),
+    controller,
+    contact,
+    conversations: executor.select().from(conversations).where(eq(conversations.contactId, contactId)).orderBy(asc(conversations.id)).all(),
+    messages: executor.select().from(messages).where(eq(messages.contactId, contactId)).orderBy(asc(messages.id)).all(),
+    tickets: ownTickets,
+    ticketEvents: ticketIds.length === 0 ? [] : executor.select().from(ticketEvents).where(inArray(ticketEvents.ticketId, ticketIds)).orderBy(asc(ticketEvents.id)).all(),
+    open311Requests: ticketIds.length === 0 ? [] : executor.select().from(open311Requests).where(inArray(open311Requests.ticketId, ticketIds)).all(),
+    receipts: ticketIds.length === 0 ? [] : executor.select().from(receipts).where(inArray(receipts.ticketId, ticketIds)).all(),
+    files: [],
+  };
+}
+
+function attachmentsOf(rows: PersonalDataExport['messages']): AttachmentPart[] {
+  const seen = new Map<string, AttachmentPart>();
+  for (const row of rows) {
+    for (const part of (row.parts ?? []) as MessagePart[]) {
+      if (part.type === 'attachment' && !seen.has(part.storagePath)) seen.set(part.storagePath, part);
+    }
+  }
+  return [...seen.values()];
+}
+
+function insideDataDirectory(dataDirectory: string, relativePath: string): string | undefined {
+  const root = path.resolve(dataDirectory);
+  const resolved = path.resolve(root, relativePath);
+  return resolved.startsWith(`${root}${path.sep}`) ? resolved : undefined;
+}
+
+/** The ZIP: README.txt, data.json, attachments/… and receipts/…; files missing on disk are listed as such. */
+export function buildPersonalDataZip(executor: Executor, dataDirectory: string, contactId: number, controller: string, now = new Date()): { zip: Buffer; data: PersonalDataExport } {
+  const data = collectPersonalData(executor, contactId, controller, now);
+  const entries: ZipEntry[] = [];
+  for (const attachment of attachmentsOf(data.messages)) {
+    const name = `attachments/${attachment.sha256.slice(0, 16)}-${attachment.fileName}`;
+    let file: string | undefined;
+    try {
+      file = attachmentFilePath(dataDirectory, attachment);
+    } catch {
+      file = undefined;
+    }
+    if (file && fs.existsSync(file)) {
+      entries.push({ name, bytes: fs.readFileSync(file), modifiedAt: now });
+      data.files.push({ path: name, description: `attachment "${attachment.fileName}" (${attachment.mediaType})`, sha256: attachment.sha256 });
+    } else {
+      data.files.push({ path: '', description: `attachment "${attachment.fileName}" is recorded but its file is no longer stored`, sha256: attachment.sha256 });
+    }
+  }
+  for (const receipt of data.receipts) {
+    const file = receipt.storagePath ? insideDataDirectory(dataDirectory, receipt.storagePath) : undefined;
+    if (file && fs.existsSync(file)) {
+      const name = `receipts/${receipt.fileName}`;
+      entries.push({ name, bytes: fs.readFileSync(file), modifiedAt: now });
+      data.files.push({ path: name, description: `registration receipt, verification code ${receipt.code}`, sha256: receipt.sha256 });
+    }
+  }
+  entries.unshift(
+    { name: 'README.txt', bytes: Buffer.from(readme, 'utf8'), modifiedAt: now },
+    { name: 'data.json', bytes: Buffer.from(`${JSON.stringify(data, null, 2)}\n`, 'utf8'), modifiedAt: now },
+  );
+  return { zip: createZip(entries), data };
+}

@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, gte, inArray, lte, notInArray, or, type SQL } from 'drizzle-orm';
+import { inTransaction, type Database, type Executor } from '../database/connection.ts';
+import { open311Requests, tickets, ticketEvents, type Open311RequestRow, type TicketRow } from '../database/schema.ts';
+import { upsertContact } from '../conversation/conversation-store.ts';
+import type { KnowledgeBase, Procedure } from '../knowledge/knowledge-base.ts';
+import { enqueue } from '../outbox/outbox-store.ts';
+import { deadlineRuleFor, formatDate } from '../tickets/deadlines.ts';
+import { staffNotice } from '../tickets/staff-notice.ts';
+import { createTicket, openStatuses, statusLabels, type TicketStatus } from '../tickets/ticket-store.ts';
+import { departmentName } from './service-catalog.ts';
+
+export const open311Channel = 'open311';
+
+/** What a GeoReport v2 POST carries once validated (see open311-routes.ts). */
+export interface NewServiceRequest {
+  client: string;
+  procedure: Procedure;
+  description: string;
+  address?: string;
+  latitude?: number;
+  longitude?: number;
+  mediaUrl?: string;
+  email?: string;
+  phone?: string;
+  firstName?: string;
+  lastName?: string;
+  deviceId?: string;
+  accountId?: string;
+}
+
+/** Field names and meanings of the GeoReport v2 specification. */
+export interface ServiceRequestView {
+  service_request_id: string;
+  status: 'open' | 'closed';
+  status_notes: string | null;
+  service_name: string;
+  service_code: string;
+  description: string;
+  agency_responsible: string;
+  service_notice: string;
+  requested_datetime: string;
+  updated_datetime: string;
+  expected_datetime: string;
+  address: string | null;
+  address_id: null;
+  zipcode: null;
+  lat: number | null;
+  long: number | null;
+  media_url: string | null;
+}
+
+/** "12-2026": the ticket's number and year; a slash would not survive in a URL path. */
+export function serviceRequestId(ticket: Pick<TicketRow, 'number' | 'year'>): string {
+  return `${ticket.number}-${ticket.year}`;
+}
+
+export function parseServiceRequestId(text: string): { number: number; year: number } | undefined {
+  const match = /^(\d{1,7})[-/](\d{4})$/.exec(text.trim());
+  return match ? { number: Number(match[1]), year: Number(match[2]) } : undefined;
+}
+
+/**
+ * Who sent it, as stably as the client lets us know: the same account, e-mail or device is the same
+ * contact (the indicators count people, and `gdpr export` finds all their requests); otherwise one each.
+ */
+function identityOf(request: NewServiceRequest): string {
+  if (request.accountId) return `account:${request.accountId}`;
+  if (request.email) return `email:${request.email.toLowerCase()}`;
+  if (request.deviceId) return `device:${request.deviceId}`;
+  if (request.phone) return `phone:${request.phone}`;
+  return `request:${randomUUID()}`;
+}
+
+function ticketText(request: NewServiceRequest): string {
+  return [
+    request.description,
+    request.address ? `Adresă: ${request.address}` : '',
+    request.latitude !== undefined && request.longitude !== undefined ? `Locație: ${request.latitude}, ${request.longitude}` : '',
+    request.mediaUrl ? `Fotografie: ${request.mediaUrl}` : '',
+    `Primită prin Open311 de la clientul „${request.client}”.`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/**
+ * Registers the request as an ordinary ticket (number, legal due date, audit event), keeps the Open311
+ * details beside it and announces it to the clerks' staff chats — all in one transaction.
+ */
+export function createServiceRequest(
+  database: Database,
+  request: NewServiceRequest,
+  staffRecipients: { channel: string; recipient: string }[],
+  now: Date,
+): { ticket: TicketRow; details: Open311RequestRow } {
+  return inTransaction(database, (transaction) => {
+    const name = [request.firstName, request.lastName].filter(Boolean).join(' ') || undefined;
+    const contact = upsertContact(
+      transaction,
+      { channel: open311Channel, externalId: `${request.client}/${identityOf(request)}`, displayName: name, language: 'ro', channelData: { client: request.client } },
+      now,
+    );
+    const rule = deadlineRuleFor(request.procedure.requestType, request.procedure);
+    const ticket = createTicket(
+      transaction,
+      {
+        contactId: contact.id,
+        conversationId: null,
+        channel: open311Channel,
+        type: request.procedure.requestType,
+        subject: request.description.replace(/\s+/g, ' ').slice(0, 140),
+        text: ticketText(request),
+        procedureSlug: request.procedure.slug,
+        department: request.procedure.department,
+        citizenName: name,
+        citizenPhone: request.phone,
+        citizenEmail: request.email,
+        // The client application asked the person's consent under its own terms; which client it was is recorded.
+        consentAt: now.toISOString(),
+        consentVersion: `open311:${request.client}`,
+        deadline: rule,
+      },
+      now,
+      { type: 'citizen', id: String(contact.id), channel: open311Channel },
+    );
+    const details = transaction
+      .insert(open311Requests)
+      .values({
+        ticketId: ticket.id,
+        serviceCode: request.procedure.slug,
+        client: request.client,
+        description: request.description,
+        address: request.address,
+        latitude: request.latitude,
+        longitude: request.longitude,
+        mediaUrl: request.mediaUrl,
+        deviceId: request.deviceId,
+        accountId: request.accountId,
+        createdAt: now.toISOString(),
+      })
+      .returning()
+      .get();
+    for (const { channel, recipient } of staffRecipients) enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: staffNotice(ticket) }, now);
+    return { ticket, details };
+  });
+}
+
+export interface ServiceRequestQuery {
+  ids?: { number: number; year: number }[];
+  serviceCodes?: string[];
+  startDate?: string;
+  endDate?: string;
+  statuses?: ('open' | 'closed')[];
+  limit: number;
+}
+
+/** Only requests that came in through Open311 are listed: chat tickets hold conversations, not public reports. */
+export function findServiceRequests(executor: Executor, query: ServiceRequestQuery): { ticket: TicketRow; details: Open311RequestRow }[] {
+  const conditions: (SQL | undefined)[] = [];
+  if (query.ids) {
+    if (query.ids.length === 0) return [];
+    conditions.push(or(...query.ids.map((id) => and(eq(tickets.number, id.number), eq(tickets.year, id.year)))));
+  } else {
+    if (query.serviceCodes && query.serviceCodes.length > 0) conditions.push(inArray(open311Requests.serviceCode, query.serviceCodes));
+    if (query.startDate) conditions.push(gte(tickets.createdAt, query.startDate));
+    if (query.endDate) conditions.push(lte(tickets.createdAt, query.endDate));
+    if (query.statuses && query.statuses.length === 1) {
+      conditions.push(query.statuses[0] === 'open' ? inArray(tickets.status, openStatuses) : notInArray(tickets.status, openStatuses));
+    }
+  }
+  return executor
+    .select({ ticket: tickets, details: open311Requests })
+    .from(open311Requests)
+    .innerJoin(tickets, eq(tickets.id, open311Requests.ticketId))
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(desc(tickets.createdAt), desc(tickets.id))
+    .limit(query.limit)
+    .all();
+}
+
+/** The last answer a clerk sent the requester (reply or closing note): on Open311 that is the public status note. */
+function lastClerkNote(executor: Executor, ticketId: number): string | null {
+  const event = executor
+    .select()
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticketId), inArray(ticketEvents.kind, ['reply', 'closed'])))
+    .orderBy(desc(ticketEvents.id))
+    .all()
+    .find((row) => typeof row.detail?.text === 'string' && row.detail.text !== '');
+  return event ? String(event.detail?.text) : null;
+}
+
+/** The end of a calendar day in the town hall's time zone, with its UTC offset (ISO 8601 as the spec asks). */
+export function endOfLocalDay(date: string, timeZone = 'Europe/Bucharest'): string {
+  const noon = new Date(`${date}T12:00:00Z`);
+  const offsetName = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(noon).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+  const offset = offsetName === 'GMT' ? '+00:00' : offsetName.replace('GMT', '');
+  return `${date}T23:59:59${offset}`;
+}
+
+export function toServiceRequestView(
+  executor: Executor,
+  knowledge: KnowledgeBase | undefined,
+  townHallName: string,
+  row: { ticket: TicketRow; details: Open311RequestRow },
+): ServiceRequestView {
+  const { ticket, details } = row;
+  const procedure = knowledge?.procedure(details.serviceCode);
+  const department = knowledge ? departmentName(knowledge, ticket.department, 'ro') : ticket.department;
+  const open = openStatuses.includes(ticket.status as TicketStatus);
+  return {
+    service_request_id: serviceRequestId(ticket),
+    status: open ? 'open' : 'closed',
+    status_notes: lastClerkNote(executor, ticket.id) ?? statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status,
+    service_name: procedure?.title.ro ?? details.serviceCode,
+    service_code: details.serviceCode,
+    description: details.description,
+    agency_responsible: `${townHallName} — ${department}`,
+    service_notice: `Înregistrată cu nr. ${ticket.number}/${ticket.year}. Termen legal de răspuns: ${formatDate(ticket.dueDate)} (${ticket.dueRule}).`,
+    requested_datetime: ticket.createdAt,
+    updated_datetime: ticket.updatedAt ?? ticket.createdAt,
+    expected_datetime: endOfLocalDay(ticket.dueDate),
+    address: details.address,
+    address_id: null,
+    zipcode: null,
+    lat: details.latitude,
+    long: details.longitude,
+    media_url: details.mediaUrl,
+  };
+}
