@@ -17,6 +17,7 @@ export type ClerkCommand =
   | { name: 'note'; ticket: TicketReference; text: string }
   | { name: 'assign'; ticket: TicketReference; target: string }
   | { name: 'take'; ticket: TicketReference }
+  | { name: 'extend'; ticket: TicketReference; reason: string }
   | { name: 'close'; ticket: TicketReference; text: string };
 
 const commandNames: Record<string, ClerkCommand['name']> = {
@@ -32,6 +33,8 @@ const commandNames: Record<string, ClerkCommand['name']> = {
   assign: 'assign',
   preia: 'take',
   take: 'take',
+  prelungeste: 'extend',
+  extend: 'extend',
   inchide: 'close',
   close: 'close',
 };
@@ -47,12 +50,20 @@ const filterNames: Record<string, TicketFilter> = {
   all: 'all',
 };
 
+const missingTextHints: Record<'reply' | 'note' | 'assign' | 'extend', string> = {
+  reply: 'Lipsește textul: /raspunde N text',
+  note: 'Lipsește textul: /nota N text',
+  assign: 'Spuneți cui: /aloca N departament|funcționar',
+  // The law asks for the reason to be told to the petitioner (OG 27/2002 art. 9, Legea 544/2001 art. 7).
+  extend: 'Lipsește motivul: /prelungeste N motiv (motivul îl primește și cetățeanul)',
+};
+
 export class ClerkCommandSyntaxError extends Error {
   readonly code = 'FV_ERR_CLERK_COMMAND_SYNTAX';
 }
 
 const usage =
-  'Comenzi: /tichete [deschise|ale-mele|intarziate], /vezi N, /raspunde N text, /nota N text, /aloca N departament|funcționar, /preia N, /inchide N [text] (N sau N/AAAA)';
+  'Comenzi: /tichete [deschise|ale-mele|intarziate], /vezi N, /raspunde N text, /nota N text, /aloca N departament|funcționar, /preia N, /prelungeste N motiv, /inchide N [text] (N sau N/AAAA)';
 
 /** Recognises "/raspunde", "/răspunde", "/reply@TownHallBot" … without judging the arguments. */
 export function commandNameOf(text: string): ClerkCommand['name'] | undefined {
@@ -89,12 +100,14 @@ export function parseClerkCommand(text: string): ClerkCommand {
       return { name, ticket: parseTicketReference(ticketToken), text: remainder };
     case 'reply':
     case 'note':
-    case 'assign': {
+    case 'assign':
+    case 'extend': {
       const ticket = parseTicketReference(ticketToken);
       if (rest.length === 0 || remainder === '') {
-        throw new ClerkCommandSyntaxError(name === 'assign' ? 'Spuneți cui: /aloca N departament|funcționar' : `Lipsește textul: /${name === 'reply' ? 'raspunde' : 'nota'} N text`);
+        throw new ClerkCommandSyntaxError(missingTextHints[name]);
       }
-      return name === 'assign' ? { name, ticket, target: remainder } : { name, ticket, text: remainder };
+      if (name === 'assign') return { name, ticket, target: remainder };
+      return name === 'extend' ? { name, ticket, reason: remainder } : { name, ticket, text: remainder };
     }
   }
 }

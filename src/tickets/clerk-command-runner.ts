@@ -2,17 +2,19 @@ import type { Database, Executor } from '../database/connection.ts';
 import { inTransaction } from '../database/connection.ts';
 import type { ClerkRow, TicketRow } from '../database/schema.ts';
 import { currentConversation, findContactById, insertOutboundMessage, messagesOfContact } from '../conversation/conversation-store.ts';
-import { citizenTexts } from '../conversation/texts.ts';
+import { citizenTexts, type CitizenTexts } from '../conversation/texts.ts';
 import { isLanguage, type Language } from '../language.ts';
 import type { Logger } from '../logger.ts';
 import { enqueue } from '../outbox/outbox-store.ts';
 import { ClerkCommandSyntaxError, parseClerkCommand, type ClerkCommand, type TicketReference } from './clerk-command-parser.ts';
 import { findClerk, listClerks, type ClerkIdentityChannel } from './clerk-directory.ts';
+import { extendedDueDate } from './deadline-extension.ts';
 import { formatDate, localDate } from './deadlines.ts';
 import {
   eventsOfTicket,
   findTicket,
   listTickets,
+  openStatuses,
   recordEvent,
   statusLabels,
   ticketLabel,
@@ -40,7 +42,17 @@ export interface ClerkCommandOutcome {
   clerk?: ClerkRow;
 }
 
-class CommandFailure extends Error {}
+const quietEventKinds = new Set(['viewed', 'command_failed']);
+
+class CommandFailure extends Error {
+  constructor(
+    message: string,
+    /** The ticket the refused command was about, when it exists: the refusal shows in its history. */
+    readonly ticketId: number | null = null,
+  ) {
+    super(message);
+  }
+}
 
 /** Runs the reply commands for every clerk channel; each step that changes data is one transaction. */
 export class ClerkCommandRunner {
@@ -65,31 +77,41 @@ export class ClerkCommandRunner {
       this.logger.warn({ channel: identity.channel }, 'clerk command refused: identity is not a registered clerk');
       return { allowed: false, ok: false, text: 'Nu aveți dreptul să folosiți comenzile pentru funcționari. Nimic nu a fost modificat.' };
     }
+    const actor: Actor = { type: 'clerk', id: String(clerk.id), channel: identity.channel };
     let command: ClerkCommand;
     try {
       command = parseClerkCommand(text);
     } catch (error) {
-      if (error instanceof ClerkCommandSyntaxError) return { allowed: true, ok: false, text: error.message, clerk };
-      throw error;
+      if (!(error instanceof ClerkCommandSyntaxError)) throw error;
+      recordEvent(this.database, null, 'command_invalid', actor, now, { command: text.slice(0, 200) });
+      return { allowed: true, ok: false, text: error.message, clerk };
     }
-    const actor: Actor = { type: 'clerk', id: String(clerk.id), channel: identity.channel };
     try {
       const outcome = this.execute(command, clerk, actor, now);
       return { allowed: true, ok: true, clerk, ...outcome };
     } catch (error) {
-      if (error instanceof CommandFailure) return { allowed: true, ok: false, text: error.message, clerk };
-      throw error;
+      if (!(error instanceof CommandFailure)) throw error;
+      // Every command leaves a trace, also one that changed nothing (the change itself was rolled back).
+      recordEvent(this.database, error.ticketId, 'command_failed', actor, now, { command: text.slice(0, 200), reason: error.message });
+      return { allowed: true, ok: false, text: error.message, clerk };
     }
   }
 
   private execute(command: ClerkCommand, clerk: ClerkRow, actor: Actor, now: Date): { text: string; ticket?: TicketRow } {
     switch (command.name) {
-      case 'list':
-        return { text: this.list(command.filter, clerk, now) };
+      case 'list': {
+        const listing = this.list(command.filter, clerk, now);
+        recordEvent(this.database, null, 'tickets_listed', actor, now, { filter: command.filter, count: listing.count });
+        return { text: listing.text };
+      }
       case 'show': {
         const ticket = this.ticket(this.database, command.ticket, now);
+        // Reading a citizen's request is recorded too: who saw which personal data, and when.
+        recordEvent(this.database, ticket.id, 'viewed', actor, now);
         return { text: this.describe(ticket), ticket };
       }
+      case 'extend':
+        return this.extend(command.ticket, command.reason, clerk, actor, now);
       case 'reply':
         return this.reply(command.ticket, command.text, clerk, actor, now);
       case 'note':
@@ -119,19 +141,19 @@ export class ClerkCommandRunner {
     return ticket;
   }
 
-  private list(filter: 'open' | 'mine' | 'overdue' | 'all', clerk: ClerkRow, now: Date): string {
+  private list(filter: 'open' | 'mine' | 'overdue' | 'all', clerk: ClerkRow, now: Date): { text: string; count: number } {
     const today = localDate(now);
     const rows = listTickets(this.database, {
       openOnly: filter === 'open' || filter === 'mine',
       assigneeClerkId: filter === 'mine' ? clerk.id : undefined,
       overdueOn: filter === 'overdue' ? today : undefined,
     });
-    if (rows.length === 0) return 'Niciun tichet.';
+    if (rows.length === 0) return { text: 'Niciun tichet.', count: 0 };
     const lines = rows.slice(0, 30).map((ticket) => {
       const overdue = ticket.dueDate < today && ['nou', 'in_lucru', 'asteapta_cetatean'].includes(ticket.status) ? ' ⚠ întârziat' : '';
       return `${ticketLabel(ticket)} · ${statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status} · ${ticket.department} · termen ${formatDate(ticket.dueDate)}${overdue} · ${ticket.subject.slice(0, 60)}`;
     });
-    return [`${rows.length} tichete:`, ...lines, rows.length > 30 ? `… și încă ${rows.length - 30}` : ''].filter(Boolean).join('\n');
+    return { text: [`${rows.length} tichete:`, ...lines, rows.length > 30 ? `… și încă ${rows.length - 30}` : ''].filter(Boolean).join('\n'), count: rows.length };
   }
 
   describe(ticket: TicketRow): string {
@@ -140,7 +162,8 @@ export class ClerkCommandRunner {
       .filter((message) => ticket.conversationId === null || message.conversationId === ticket.conversationId)
       .slice(-8)
       .map((message) => `  ${message.author === 'citizen' ? 'cetățean' : message.author === 'clerk' ? 'funcționar' : 'bot'}: ${message.text.slice(0, 200).replace(/\n/g, ' ')}`);
-    const events = eventsOfTicket(this.database, ticket.id).map((event) => `  ${event.createdAt.slice(0, 16).replace('T', ' ')} ${event.kind}${event.detail && 'text' in event.detail ? `: ${String(event.detail.text).slice(0, 120)}` : ''}`);
+    // What happened to the request, not who looked at it: reads and refused commands stay in the audit trail only.
+    const events = eventsOfTicket(this.database, ticket.id).filter((event) => !quietEventKinds.has(event.kind)).map((event) => `  ${event.createdAt.slice(0, 16).replace('T', ' ')} ${event.kind}${event.detail && 'text' in event.detail ? `: ${String(event.detail.text).slice(0, 120)}` : ''}`);
     const assignee = ticket.assigneeClerkId ? listClerks(this.database).find((clerk) => clerk.id === ticket.assigneeClerkId)?.name : undefined;
     return [
       `Tichet ${ticketLabel(ticket)} — ${ticket.subject}`,
@@ -156,12 +179,13 @@ export class ClerkCommandRunner {
       .join('\n');
   }
 
-  private queueCitizenMessage(transaction: Executor, ticket: TicketRow, text: string, clerk: ClerkRow, now: Date): void {
+  /** Writes to the citizen in their conversation's language; `compose` picks the text from that language's set. */
+  private queueCitizenMessage(transaction: Executor, ticket: TicketRow, compose: (texts: CitizenTexts) => string, clerk: ClerkRow, now: Date): void {
     const contact = findContactById(transaction, ticket.contactId);
     if (!contact) throw new CommandFailure(`Cetățeanul tichetului ${ticketLabel(ticket)} nu mai există.`);
     const conversation = currentConversation(transaction, contact, contact.language ?? 'ro', now);
     const language: Language = isLanguage(conversation.language) ? conversation.language : 'ro';
-    const body = citizenTexts[language].clerkReply(ticketLabel(ticket), text);
+    const body = compose(citizenTexts[language]);
     const stored = insertOutboundMessage(
       transaction,
       { conversationId: conversation.id, contactId: contact.id, channel: contact.channel, author: 'clerk', text: body, parts: [], ticketId: ticket.id, clerkId: clerk.id },
@@ -184,8 +208,8 @@ export class ClerkCommandRunner {
   private reply(reference: TicketReference, text: string, clerk: ClerkRow, actor: Actor, now: Date): { text: string; ticket: TicketRow } {
     const result = inTransaction(this.database, (transaction) => {
       const ticket = this.ticket(transaction, reference, now);
-      if (ticket.status === 'inchis') throw new CommandFailure(`${ticketLabel(ticket)} este închis; nu se mai poate răspunde.`);
-      this.queueCitizenMessage(transaction, ticket, text, clerk, now);
+      if (ticket.status === 'inchis') throw new CommandFailure(`${ticketLabel(ticket)} este închis; nu se mai poate răspunde.`, ticket.id);
+      this.queueCitizenMessage(transaction, ticket, (texts) => texts.clerkReply(ticketLabel(ticket), text), clerk, now);
       const updated = updateTicket(
         transaction,
         ticket.id,
@@ -203,6 +227,44 @@ export class ClerkCommandRunner {
     return result;
   }
 
+  /**
+   * One extension per ticket, with a reason the citizen is told: petitions (and reports, which OG 27/2002
+   * treats as petitions) get 15 more days (art. 9); public-information requests go from 10 to 30 days
+   * (Legea 544/2001 art. 7). Counted from registration, like the first term, and decided before it runs out.
+   */
+  private extend(reference: TicketReference, reason: string, clerk: ClerkRow, actor: Actor, now: Date): { text: string; ticket: TicketRow } {
+    const result = inTransaction(this.database, (transaction) => {
+      const ticket = this.ticket(transaction, reference, now);
+      const label = ticketLabel(ticket);
+      if (!openStatuses.includes(ticket.status as TicketStatus)) {
+        throw new CommandFailure(`${label} este ${statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status}; termenul nu se mai prelungește.`, ticket.id);
+      }
+      const extension = extendedDueDate(ticket.type, localDate(new Date(ticket.createdAt)));
+      if (!extension) {
+        throw new CommandFailure(
+          `Termenul unui tichet de tip „${ticket.type}” nu se prelungește: legea permite prelungirea doar la petiții (OG 27/2002, art. 9) și la cererile de informații publice (Legea 544/2001, art. 7).`,
+          ticket.id,
+        );
+      }
+      if (eventsOfTicket(transaction, ticket.id).some((event) => event.kind === 'deadline_extended')) {
+        throw new CommandFailure(`Termenul tichetului ${label} a fost deja prelungit; legea permite o singură prelungire.`, ticket.id);
+      }
+      if (ticket.dueDate < localDate(now)) {
+        throw new CommandFailure(`Termenul tichetului ${label} a expirat la ${formatDate(ticket.dueDate)}; prelungirea se hotărăște și se comunică înainte de expirare.`, ticket.id);
+      }
+      const extendedDue = extension.dueDate;
+      if (extendedDue <= ticket.dueDate) {
+        throw new CommandFailure(`Termenul tichetului ${label} (${formatDate(ticket.dueDate)}) este deja mai lung decât cel prelungit legal.`, ticket.id);
+      }
+      const updated = updateTicket(transaction, ticket.id, { dueDate: extendedDue, dueRule: `${ticket.dueRule}; prelungit: ${extension.basis}` }, now);
+      recordEvent(transaction, ticket.id, 'deadline_extended', actor, now, { reason, previousDueDate: ticket.dueDate, dueDate: extendedDue, basis: extension.basis });
+      this.queueCitizenMessage(transaction, ticket, (texts) => texts.deadlineExtended(label, formatDate(extendedDue), reason, extension.basis), clerk, now);
+      return { text: `Termenul tichetului ${label} a fost prelungit până la ${formatDate(extendedDue)} (${extension.basis}). Cetățeanul a primit motivul.`, ticket: updated };
+    });
+    this.onQueued();
+    return result;
+  }
+
   private assign(reference: TicketReference, target: string, actor: Actor, now: Date): { text: string; ticket: TicketRow } {
     return inTransaction(this.database, (transaction) => {
       const ticket = this.ticket(transaction, reference, now);
@@ -213,7 +275,7 @@ export class ClerkCommandRunner {
         return { text: `${ticketLabel(ticket)} mutat la compartimentul ${department}.`, ticket: updated };
       }
       const clerk = listClerks(transaction).find((candidate) => candidate.name.toLowerCase() === target.toLowerCase());
-      if (!clerk) throw new CommandFailure(`„${target}” nu este nici compartiment (${departmentIds.join(', ')}), nici funcționar înregistrat.`);
+      if (!clerk) throw new CommandFailure(`„${target}” nu este nici compartiment (${departmentIds.join(', ')}), nici funcționar înregistrat.`, ticket.id);
       const updated = updateTicket(transaction, ticket.id, { assigneeClerkId: clerk.id }, now);
       recordEvent(transaction, ticket.id, 'assigned', actor, now, { clerkId: clerk.id, clerk: clerk.name });
       return { text: `${ticketLabel(ticket)} alocat lui ${clerk.name}.`, ticket: updated };
@@ -223,8 +285,8 @@ export class ClerkCommandRunner {
   private close(reference: TicketReference, text: string, clerk: ClerkRow, actor: Actor, now: Date): { text: string; ticket: TicketRow } {
     const result = inTransaction(this.database, (transaction) => {
       const ticket = this.ticket(transaction, reference, now);
-      if (ticket.status === 'inchis') throw new CommandFailure(`${ticketLabel(ticket)} este deja închis.`);
-      if (text) this.queueCitizenMessage(transaction, ticket, text, clerk, now);
+      if (ticket.status === 'inchis') throw new CommandFailure(`${ticketLabel(ticket)} este deja închis.`, ticket.id);
+      if (text) this.queueCitizenMessage(transaction, ticket, (texts) => texts.clerkReply(ticketLabel(ticket), text), clerk, now);
       const updated = updateTicket(
         transaction,
         ticket.id,

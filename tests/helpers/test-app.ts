@@ -29,6 +29,8 @@ export async function startTestApp(environment: Record<string, string> = {}, opt
     OLLAMA_HOST: unreachableOllama,
     LOG_LEVEL: 'info',
     OUTBOX_POLL_MS: '50',
+    // Tests that want the morning digest ask for it; others must not get one from a long-lived app.
+    DEADLINE_DIGEST_TIME: 'off',
     ...environment,
   });
   const logLines: Record<string, unknown>[] = [];

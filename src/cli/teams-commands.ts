@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { colorIcon, outlineIcon } from '../../channels/teams/app-icons.ts';
+import { buildTeamsAppPackage, TeamsPackageError, teamsTemplateDirectory } from '../../channels/teams/app-package.ts';
+import { knownConversations } from '../../channels/teams/conversation-references.ts';
+import { openDatabase } from '../database/connection.ts';
+import type { CommandRegistrar } from './command-registrars.ts';
+
+// `functionar teams package | conversations | icons`: what an administrator needs to install the Teams
+// app and to pick the staff channel (README "Teams").
+
+export const registerTeamsCommands: CommandRegistrar = (program: Command, environment) => {
+  const teams = program.command('teams').description('Microsoft Teams app for clerks');
+
+  teams
+    .command('package')
+    .description('write the Teams app package (manifest.json from teams/ filled from .env, and the two icons) as a zip to upload in Teams')
+    .option('--out <file>', 'where to write the zip', 'functionar-teams.zip')
+    .action((options: { out: string }) => {
+      try {
+        const appPackage = buildTeamsAppPackage(environment.config());
+        fs.writeFileSync(options.out, appPackage.zip);
+        console.log(`Teams app package written to ${path.resolve(options.out)} (${appPackage.zip.length} bytes):`);
+        for (const file of appPackage.files) console.log(`  ${file.name.padEnd(14)} ${file.data.length} bytes`);
+        console.log(`App id ${appPackage.manifest.id}, bot messaging endpoint ${appPackage.manifest.validDomains[0] ? `https://${appPackage.manifest.validDomains[0]}` : ''}/api/messages.`);
+        console.log('Upload it in the Teams admin center (Teams apps → Manage apps → Upload) or in Teams (Apps → Manage your apps → Upload an app).');
+      } catch (error) {
+        if (!(error instanceof TeamsPackageError)) throw error;
+        for (const problem of error.problems) console.error(`teams package: ${problem}`);
+        process.exitCode = 78;
+      }
+    });
+
+  teams
+    .command('conversations')
+    .description('list the Teams channels and clerk chats the bot has seen (for TEAMS_STAFF_CONVERSATION_ID)')
+    .action(() => {
+      const config = environment.config();
+      const database = openDatabase(config.databasePath);
+      try {
+        const rows = knownConversations(database.db);
+        if (rows.length === 0) {
+          console.log('No Teams conversation seen yet: add the bot to the staff team (or write to it), then run this again.');
+          return;
+        }
+        for (const row of rows) {
+          const staff = row.key === config.teams.staffConversationId ? '  ← TEAMS_STAFF_CONVERSATION_ID' : '';
+          const name = [row.teamName, row.displayName].filter(Boolean).join(' / ') || '-';
+          console.log(`${row.kind.padEnd(8)} ${row.key.padEnd(48)} ${name.padEnd(32)} last seen ${row.lastSeenAt ?? '-'}${staff}`);
+        }
+      } finally {
+        database.close();
+      }
+    });
+
+  teams
+    .command('icons')
+    .description('draw the default icons again into teams/color.png (192×192) and teams/outline.png (32×32)')
+    .action(() => {
+      fs.writeFileSync(path.join(teamsTemplateDirectory, 'color.png'), colorIcon());
+      fs.writeFileSync(path.join(teamsTemplateDirectory, 'outline.png'), outlineIcon());
+      console.log(`Icons written to ${teamsTemplateDirectory}`);
+    });
+};

@@ -1,0 +1,157 @@
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { findContact } from '../conversation/conversation-store.ts';
+import { departmentNames } from '../conversation/texts.ts';
+import type { Database, Executor } from '../database/connection.ts';
+import { inTransaction } from '../database/connection.ts';
+import { ticketEvents, tickets, type ClerkRow, type TicketRow } from '../database/schema.ts';
+import type { OutboundMessage } from '../messages.ts';
+import { enqueue } from '../outbox/outbox-store.ts';
+import { clerksOfDepartment, listClerks } from './clerk-directory.ts';
+import { formatDate, localDate, type CalendarDate } from './deadlines.ts';
+import { openStatuses, recordEvent, statusLabels, ticketLabel, type TicketStatus } from './ticket-store.ts';
+
+// The morning digest: for each department, its open tickets that are overdue or due within three days,
+// sent to each of its clerks on the staff channels that can reach one person (Teams, Telegram) through
+// the outbox, so a channel that is down gets it later instead of never.
+
+export const digestHorizonDays = 3;
+
+export interface DepartmentDigest {
+  department: string;
+  overdue: TicketRow[];
+  dueSoon: TicketRow[];
+}
+
+export interface DigestMessage {
+  department: string;
+  clerk: string;
+  channel: string;
+  recipient: string;
+  message: OutboundMessage;
+}
+
+export interface DigestReport {
+  date: CalendarDate;
+  departments: DepartmentDigest[];
+  /** What was (or, in a dry run, would be) queued: one message per clerk and channel. */
+  messages: DigestMessage[];
+  /** Departments with due tickets but no clerk the digest can reach, so nobody hears of them this way. */
+  unreached: string[];
+}
+
+/** How each staff channel reaches one clerk; a channel missing here (web chat, WhatsApp) gets no digest. */
+const clerkAddresses: { channel: string; addressOf(clerk: ClerkRow, executor: Executor): string | undefined }[] = [
+  // A Telegram user's private chat with the bot has the user's id.
+  { channel: 'telegram', addressOf: (clerk) => clerk.telegramId ?? undefined },
+  // Teams needs a conversation the clerk opened with the bot; it is kept as a contact keyed by the AAD object id.
+  { channel: 'teams', addressOf: (clerk, executor) => (clerk.teamsId && findContact(executor, 'teams', clerk.teamsId) ? clerk.teamsId : undefined) },
+];
+
+function addDays(date: CalendarDate, days: number): CalendarDate {
+  const result = new Date(`${date}T00:00:00Z`);
+  result.setUTCDate(result.getUTCDate() + days);
+  return result.toISOString().slice(0, 10);
+}
+
+function daysBetween(from: CalendarDate, to: CalendarDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Open tickets overdue or due within the horizon, grouped by department, most urgent first. */
+export function collectDigest(executor: Executor, today: CalendarDate): DepartmentDigest[] {
+  const horizon = addDays(today, digestHorizonDays);
+  const rows = executor
+    .select()
+    .from(tickets)
+    .where(and(inArray(tickets.status, openStatuses), lte(tickets.dueDate, horizon)))
+    .orderBy(tickets.department, tickets.dueDate, tickets.id)
+    .all();
+  const byDepartment = new Map<string, DepartmentDigest>();
+  for (const ticket of rows) {
+    const digest = byDepartment.get(ticket.department) ?? { department: ticket.department, overdue: [], dueSoon: [] };
+    (ticket.dueDate < today ? digest.overdue : digest.dueSoon).push(ticket);
+    byDepartment.set(ticket.department, digest);
+  }
+  return [...byDepartment.values()];
+}
+
+function ticketLine(ticket: TicketRow, today: CalendarDate, clerkNames: Map<number, string>): string {
+  const days = daysBetween(today, ticket.dueDate);
+  const when = days < 0 ? `întârziat ${-days} ${-days === 1 ? 'zi' : 'zile'}` : days === 0 ? 'azi' : days === 1 ? 'mâine' : `peste ${days} zile`;
+  const assignee = ticket.assigneeClerkId ? (clerkNames.get(ticket.assigneeClerkId) ?? 'alocat') : 'nealocat';
+  const status = statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status;
+  return `• ${ticketLabel(ticket)} — termen ${formatDate(ticket.dueDate)} (${when}) — ${status}, ${assignee} — ${ticket.subject.slice(0, 80)}`;
+}
+
+export function digestText(digest: DepartmentDigest, today: CalendarDate, clerkNames: Map<number, string>): string {
+  const department = departmentNames[digest.department]?.ro ?? digest.department;
+  return [
+    `⏰ Termene — compartimentul ${department}, ${formatDate(today)}`,
+    ...(digest.overdue.length > 0 ? [`Întârziate (${digest.overdue.length}):`, ...digest.overdue.map((ticket) => ticketLine(ticket, today, clerkNames))] : []),
+    ...(digest.dueSoon.length > 0
+      ? [`Termen în următoarele ${digestHorizonDays} zile (${digest.dueSoon.length}):`, ...digest.dueSoon.map((ticket) => ticketLine(ticket, today, clerkNames))]
+      : []),
+    'Detalii: /vezi N · răspuns: /raspunde N text · prelungire (o dată, cu motiv): /prelungeste N motiv',
+  ].join('\n');
+}
+
+/** Whether a digest already went out on this date (sent by the scheduler or by `functionar digest`). */
+export function digestSentOn(executor: Executor, date: CalendarDate): boolean {
+  return (
+    executor
+      .select({ id: ticketEvents.id })
+      .from(ticketEvents)
+      .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, 'digest_sent'), sql`json_extract(${ticketEvents.detail}, '$.date') = ${date}`))
+      .get() !== undefined
+  );
+}
+
+export interface DigestOptions {
+  now: Date;
+  timeZone?: string;
+  /** Channels that are enabled in this installation; others are not queued to. */
+  channels: ReadonlySet<string>;
+  /** Compute and return the messages without queueing or recording anything. */
+  dryRun?: boolean;
+}
+
+/** Builds today's digest and, unless a dry run, queues it and records a `digest_sent` event — in one transaction. */
+export function sendDigest(database: Database, options: DigestOptions): DigestReport {
+  const date = localDate(options.now, options.timeZone);
+  const build = (executor: Executor): DigestReport => {
+    const departments = collectDigest(executor, date);
+    const clerkNames = new Map(listClerks(executor).map((clerk) => [clerk.id, clerk.name]));
+    const messages: DigestMessage[] = [];
+    const unreached: string[] = [];
+    for (const digest of departments) {
+      const message: OutboundMessage = { author: 'bot', text: digestText(digest, date, clerkNames), parts: [] };
+      const addressed = clerksOfDepartment(executor, digest.department)
+        .filter((clerk) => clerk.active)
+        .flatMap((clerk) =>
+          clerkAddresses
+            .filter(({ channel }) => options.channels.has(channel))
+            .flatMap(({ channel, addressOf }) => {
+              const recipient = addressOf(clerk, executor);
+              return recipient ? [{ department: digest.department, clerk: clerk.name, channel, recipient, message }] : [];
+            }),
+        );
+      if (addressed.length === 0) unreached.push(digest.department);
+      messages.push(...addressed);
+    }
+    return { date, departments, messages, unreached };
+  };
+  if (options.dryRun) return build(database);
+  return inTransaction(database, (transaction) => {
+    const report = build(transaction);
+    for (const { channel, recipient, message } of report.messages) enqueue(transaction, { channel, recipient, message }, options.now);
+    if (report.messages.length > 0) {
+      recordEvent(transaction, null, 'digest_sent', { type: 'system', channel: 'digest' }, options.now, {
+        date,
+        messages: report.messages.length,
+        departments: report.departments.map(({ department, overdue, dueSoon }) => ({ department, overdue: overdue.length, dueSoon: dueSoon.length })),
+        unreached: report.unreached,
+      });
+    }
+    return report;
+  });
+}

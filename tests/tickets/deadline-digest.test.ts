@@ -1,0 +1,220 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import Fastify from 'fastify';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { upsertContact } from '../../src/conversation/conversation-store.ts';
+import { clerks, outbox, ticketEvents } from '../../src/database/schema.ts';
+import { addClerk } from '../../src/tickets/clerk-directory.ts';
+import { digestSentOn, sendDigest } from '../../src/tickets/deadline-digest.ts';
+import { localDate } from '../../src/tickets/deadlines.ts';
+import { deadlineDigestPlugin, digestClock } from '../../src/tickets/digest-scheduler.ts';
+import type { Config } from '../../src/config.ts';
+import { ticketLabel } from '../../src/tickets/ticket-store.ts';
+import { unreachableOllama } from '../helpers/test-app.ts';
+import { dueOn, fileTicket, openTicketWorld, type TicketWorld } from './ticket-fixtures.ts';
+
+// Every working morning each department's clerks get, on Teams and Telegram, the open tickets that are
+// overdue or due within three days.
+
+/** Thursday 26 November 2026, 08:30 in Bălăușeri. */
+const thursdayMorning = new Date('2026-11-26T06:30:00Z');
+
+describe('the deadline digest', () => {
+  let world: TicketWorld;
+
+  beforeEach(() => {
+    world = openTicketWorld();
+  });
+
+  afterEach(() => world.close());
+
+  function townHall() {
+    const db = world.database.db;
+    const ana = addClerk(db, { name: 'Ana Pop', department: 'registratura', telegramId: '111' });
+    addClerk(db, { name: 'Ion Mureșan', department: 'registratura', teamsId: 'aad-ion' });
+    const dana = addClerk(db, { name: 'Dana Rus', department: 'registratura', telegramId: '333' });
+    db.update(clerks).set({ active: false }).where(eq(clerks.id, dana.id)).run();
+    addClerk(db, { name: 'Maria Szabó', department: 'urbanism', teamsId: 'aad-maria' });
+    // Ion once wrote to the bot in Teams, so the bot keeps his chat; Maria never did.
+    upsertContact(db, { channel: 'teams', externalId: 'aad-ion', channelData: { kind: 'clerk', conversationReference: { serviceUrl: 'https://smba.example/', conversation: { id: 'a:ion' } } } }, thursdayMorning);
+
+    const registered = '2026-10-20T09:00:00Z';
+    const ticket = (department: string, subject: string, due: string, changes = {}) =>
+      dueOn(world, fileTicket(world, { type: 'petitie', registeredAt: registered, department, subject }), due, changes);
+    return {
+      overdue: ticket('registratura', 'Gard căzut pe trotuar', '2026-11-20', { status: 'in_lucru', assigneeClerkId: ana.id }),
+      dueToday: ticket('registratura', 'Adeverință de rol', '2026-11-26'),
+      dueInThreeDays: ticket('registratura', 'Copie după hotărârea de consiliu', '2026-11-29'),
+      dueInFourDays: ticket('registratura', 'Cerere care mai are timp', '2026-11-30'),
+      closedLate: ticket('registratura', 'Închis deja', '2026-11-20', { status: 'inchis' }),
+      urbanismLate: ticket('urbanism', 'Autorizație de construire', '2026-11-25'),
+      taxesSoon: ticket('taxe-impozite', 'Certificat fiscal', '2026-11-27'),
+    };
+  }
+
+  it('lists overdue and soon-due tickets per department and queues one message per clerk and channel', () => {
+    const tickets = townHall();
+    const report = sendDigest(world.database.db, { now: thursdayMorning, channels: new Set(['webchat', 'telegram', 'teams']) });
+
+    expect(report.date).toBe('2026-11-26');
+    expect(report.departments.map(({ department, overdue, dueSoon }) => [department, overdue.map(ticketLabel), dueSoon.map(ticketLabel)])).toEqual([
+      ['registratura', [ticketLabel(tickets.overdue)], [ticketLabel(tickets.dueToday), ticketLabel(tickets.dueInThreeDays)]],
+      ['taxe-impozite', [], [ticketLabel(tickets.taxesSoon)]],
+      ['urbanism', [ticketLabel(tickets.urbanismLate)], []],
+    ]);
+    // Dana is inactive; Maria never opened a chat with the bot; nobody of the tax office is on Teams or Telegram.
+    expect(report.messages.map(({ clerk, channel, recipient }) => [clerk, channel, recipient])).toEqual([
+      ['Ana Pop', 'telegram', '111'],
+      ['Ion Mureșan', 'teams', 'aad-ion'],
+    ]);
+    expect(report.unreached).toEqual(['taxe-impozite', 'urbanism']);
+
+    expect(report.messages[0]!.message.text).toBe(
+      [
+        '⏰ Termene — compartimentul registratură, 26.11.2026',
+        'Întârziate (1):',
+        `• ${ticketLabel(tickets.overdue)} — termen 20.11.2026 (întârziat 6 zile) — în lucru, Ana Pop — Gard căzut pe trotuar`,
+        'Termen în următoarele 3 zile (2):',
+        `• ${ticketLabel(tickets.dueToday)} — termen 26.11.2026 (azi) — nou, nealocat — Adeverință de rol`,
+        `• ${ticketLabel(tickets.dueInThreeDays)} — termen 29.11.2026 (peste 3 zile) — nou, nealocat — Copie după hotărârea de consiliu`,
+        'Detalii: /vezi N · răspuns: /raspunde N text · prelungire (o dată, cu motiv): /prelungeste N motiv',
+      ].join('\n'),
+    );
+
+    const queued = world.database.db.select().from(outbox).all();
+    expect(queued.map((row) => [row.channel, row.recipient, row.status, row.ticketId])).toEqual([
+      ['telegram', '111', 'pending', null],
+      ['teams', 'aad-ion', 'pending', null],
+    ]);
+    const event = world.database.db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'digest_sent')).get();
+    expect(event).toMatchObject({
+      ticketId: null,
+      actorType: 'system',
+      detail: {
+        date: '2026-11-26',
+        messages: 2,
+        departments: [
+          { department: 'registratura', overdue: 1, dueSoon: 2 },
+          { department: 'taxe-impozite', overdue: 0, dueSoon: 1 },
+          { department: 'urbanism', overdue: 1, dueSoon: 0 },
+        ],
+        unreached: ['taxe-impozite', 'urbanism'],
+      },
+    });
+    expect(digestSentOn(world.database.db, '2026-11-26')).toBe(true);
+    expect(digestSentOn(world.database.db, '2026-11-27')).toBe(false);
+  });
+
+  it('only uses the channels this installation runs', () => {
+    townHall();
+    const report = sendDigest(world.database.db, { now: thursdayMorning, channels: new Set(['webchat', 'telegram']) });
+    expect(report.messages.map(({ clerk, channel }) => [clerk, channel])).toEqual([['Ana Pop', 'telegram']]);
+  });
+
+  it('queues and records nothing in a dry run, and nothing when no term is close', () => {
+    townHall();
+    expect(sendDigest(world.database.db, { now: thursdayMorning, channels: new Set(['telegram', 'teams']), dryRun: true }).messages).toHaveLength(2);
+    expect(world.database.db.select().from(outbox).all()).toHaveLength(0);
+    expect(digestSentOn(world.database.db, '2026-11-26')).toBe(false);
+
+    const quiet = sendDigest(world.database.db, { now: new Date('2026-10-21T06:30:00Z'), channels: new Set(['telegram', 'teams']) });
+    expect(quiet.departments).toEqual([]);
+    expect(world.database.db.select().from(outbox).all()).toHaveLength(0);
+    expect(digestSentOn(world.database.db, '2026-10-21')).toBe(false);
+  });
+});
+
+describe('when the digest goes out', () => {
+  const at = (iso: string) => new Date(iso);
+
+  function clock(options: { alreadySent?: (date: string) => boolean } = {}) {
+    const sent: string[] = [];
+    const instance = digestClock('08:00', 'Europe/Bucharest', (now) => sent.push(now.toISOString()), options.alreadySent ?? ((date) => sent.some((instant) => localDate(new Date(instant)) === date)));
+    return { instance, sent };
+  }
+
+  it('sends at 08:00 Bucharest time on working days, once', () => {
+    const { instance, sent } = clock();
+    expect(instance.check(at('2026-11-26T05:59:00Z'))).toBe(false); // 07:59 local
+    expect(instance.check(at('2026-11-26T06:00:00Z'))).toBe(true); // 08:00 local
+    expect(instance.check(at('2026-11-26T06:01:00Z'))).toBe(false);
+    expect(instance.check(at('2026-11-27T05:59:30Z'))).toBe(false);
+    expect(instance.check(at('2026-11-27T06:00:30Z'))).toBe(true); // Friday
+    expect(instance.check(at('2026-11-28T06:00:30Z'))).toBe(false); // Saturday
+    expect(instance.check(at('2026-12-01T06:00:30Z'))).toBe(false); // 1 December, national day
+    expect(instance.check(at('2026-12-02T06:00:30Z'))).toBe(true);
+    expect(sent).toEqual(['2026-11-26T06:00:00.000Z', '2026-11-27T06:00:30.000Z', '2026-12-02T06:00:30.000Z']);
+  });
+
+  it('follows summer time: 08:00 in July is 05:00 UTC', () => {
+    const { instance } = clock();
+    expect(instance.check(at('2026-07-15T04:59:00Z'))).toBe(false);
+    expect(instance.check(at('2026-07-15T05:00:00Z'))).toBe(true);
+  });
+
+  it('catches up once when the server starts after 08:00 and today\'s digest is missing', () => {
+    const { instance, sent } = clock();
+    expect(instance.check(at('2026-11-26T09:15:00Z'))).toBe(true);
+    expect(instance.check(at('2026-11-26T09:16:00Z'))).toBe(false);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('does not send again after `functionar digest` sent it today', () => {
+    const { instance } = clock({ alreadySent: (date) => date === '2026-11-26' });
+    expect(instance.check(at('2026-11-26T06:00:00Z'))).toBe(false);
+  });
+});
+
+describe('the digest scheduler in the app', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('queues the missing digest a minute after a late start and wakes the outbox', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-26T07:30:00Z'), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const world = openTicketWorld();
+    const app = Fastify();
+    try {
+      addClerk(world.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: '111' });
+      dueOn(world, fileTicket(world, { type: 'petitie', registeredAt: '2026-10-28T09:00:00Z' }), '2026-11-27');
+      const kick = vi.fn(async () => undefined);
+      app.decorate('functionar', { database: world.database, channels: new Map([['telegram', {}]]), outbox: { kick } } as never);
+      await deadlineDigestPlugin(app, { deadlines: { digestTime: '08:00', timeZone: 'Europe/Bucharest' } } as Config);
+      await app.ready();
+      expect(world.database.db.select().from(outbox).all()).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(world.database.db.select().from(outbox).all().map((row) => [row.channel, row.recipient])).toEqual([['telegram', '111']]);
+      expect(kick).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+      expect(world.database.db.select().from(outbox).all()).toHaveLength(1);
+    } finally {
+      await app.close();
+      world.close();
+    }
+  });
+});
+
+describe('functionar digest', () => {
+  it('prints what it would send with --dry-run', () => {
+    const world = openTicketWorld();
+    try {
+      addClerk(world.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: '111' });
+      const ticket = dueOn(world, fileTicket(world, { type: 'petitie', registeredAt: new Date().toISOString(), subject: 'Drum neasfaltat' }), localDate(new Date()));
+      const repositoryRoot = path.resolve(import.meta.dirname, '../..');
+      const result = spawnSync(process.execPath, [path.join(repositoryRoot, 'bin/functionar.js'), 'digest', '--dry-run'], {
+        cwd: path.dirname(world.database.sqlite.name),
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', DATABASE_PATH: world.database.sqlite.name, DATA_DIR: path.dirname(world.database.sqlite.name), OLLAMA_HOST: unreachableOllama, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_MODE: 'polling', LOG_LEVEL: 'warn' },
+        timeout: 60_000,
+      });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toContain('— registratura: 0 overdue, 1 due soon → Ana Pop (telegram)');
+      expect(result.stdout).toContain(`• ${ticketLabel(ticket)} — termen`);
+      expect(result.stdout).toContain('Dry run: nothing was queued.');
+      expect(world.database.db.select().from(outbox).all()).toHaveLength(0);
+    } finally {
+      world.close();
+    }
+  });
+});
