@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,15 +10,25 @@ import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 let dataDirectory: string;
 
-function functionar(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [path.join(repositoryRoot, 'bin/functionar.js'), ...args], {
-    cwd: repositoryRoot,
-    input,
-    encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: dataDirectory, OLLAMA_HOST: unreachableOllama, LOG_LEVEL: 'warn' },
-    timeout: 60_000,
+/**
+ * Runs the real CLI. Asynchronous on purpose: the app under test lives in this process and must keep
+ * serving (and delivering from its outbox) while the CLI runs.
+ */
+function functionar(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [path.join(repositoryRoot, 'bin/functionar.js'), ...args],
+      {
+        cwd: repositoryRoot,
+        encoding: 'utf8',
+        env: { ...process.env, DATA_DIR: dataDirectory, OLLAMA_HOST: unreachableOllama, LOG_LEVEL: 'warn' },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(input ?? '');
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 beforeAll(() => {
@@ -29,15 +39,15 @@ afterAll(() => {
 });
 
 describe('functionar ask', () => {
-  it('answers a Romanian question typed without diacritics with the documents and the source, offline', () => {
-    const result = functionar(['ask', 'ce acte imi trebuie pentru autorizatie de construire']);
+  it('answers a Romanian question typed without diacritics with the documents and the source, offline', async () => {
+    const result = await functionar(['ask', 'ce acte imi trebuie pentru autorizatie de construire']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/certificat(ul)? de urbanism/i);
     expect(result.stdout).toContain('autorizatie-construire');
   });
 
-  it('answers JSON lines for questions on stdin, in order, refusing what the town hall does not do', () => {
-    const result = functionar(['ask', '--json'], 'Mit kell vinni az építési engedélyhez?\ncat e ceasul in Tokyo\nunde fac pasaport\n');
+  it('answers JSON lines for questions on stdin, in order, refusing what the town hall does not do', async () => {
+    const result = await functionar(['ask', '--json'], 'Mit kell vinni az építési engedélyhez?\ncat e ceasul in Tokyo\nunde fac pasaport\n');
     expect(result.status, result.stderr).toBe(0);
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(3);
@@ -49,8 +59,8 @@ describe('functionar ask', () => {
     expect(String(lines[2]?.answer)).toMatch(/[Pp]așapoarte|Prefect/);
   });
 
-  it('rejects an unknown --lang with a clear message', () => {
-    const result = functionar(['ask', '--lang', 'de', 'hallo']);
+  it('rejects an unknown --lang with a clear message', async () => {
+    const result = await functionar(['ask', '--lang', 'de', 'hallo']);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/use ro, hu or en/);
   });
@@ -67,32 +77,34 @@ describe('clerks, tickets, commands and backup from the shell', () => {
   });
 
   it('registers a clerk, answers a web chat citizen from the shell and backs the database up', async () => {
-    expect(functionar(['clerks', 'add', '--name', 'Ana Pop', '--department', 'registratura', '--telegram', '4242']).stdout).toMatch(/Clerk "Ana Pop" added/);
-    expect(functionar(['clerks', 'add', '--name', 'Ana Pop', '--department', 'registratura']).stderr).toMatch(/already registered/);
-    expect(functionar(['clerks', 'add', '--name', 'X', '--department', 'nowhere']).stderr).toMatch(/Unknown department/);
-    expect(functionar(['clerks', 'list']).stdout).toMatch(/Ana Pop\s+registratura\s+telegram 4242/);
+    expect((await functionar(['clerks', 'add', '--name', 'Ana Pop', '--department', 'registratura', '--telegram', '4242'])).stdout).toMatch(/Clerk "Ana Pop" added/);
+    expect((await functionar(['clerks', 'add', '--name', 'Ana Pop', '--department', 'registratura'])).stderr).toMatch(/already registered/);
+    expect((await functionar(['clerks', 'add', '--name', 'X', '--department', 'nowhere'])).stderr).toMatch(/Unknown department/);
+    expect((await functionar(['clerks', 'list'])).stdout).toMatch(/Ana Pop\s+registratura\s+telegram 4242/);
 
     const session = (await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: {} })).json() as { sessionId: string };
     const say = (text: string) => testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${session.sessionId}/messages`, payload: { text } });
-    for (const text of ['vreau sa depun o cerere', 'Solicit o copie dupa hotararea consiliului local nr 10', 'Ion Popescu', 'sari peste', 'da']) await say(text);
+    for (const text of ['vreau sa depun o cerere', 'Solicit o copie dupa hotararea consiliului local nr 10', 'Ion Popescu', 'sari peste', 'da']) {
+      expect((await say(text)).statusCode).toBe(200);
+    }
 
-    const list = functionar(['tickets', 'list']);
+    const list = await functionar(['tickets', 'list']);
     expect(list.stdout).toMatch(/^1\/\d{4}\s+nou/m);
-    expect(functionar(['tickets', 'show', '1']).stdout).toContain('Ion Popescu');
-    expect(functionar(['tickets', 'show', '99']).stderr).toMatch(/does not exist/);
+    expect((await functionar(['tickets', 'show', '1'])).stdout).toContain('Ion Popescu');
+    expect((await functionar(['tickets', 'show', '99'])).stderr).toMatch(/does not exist/);
 
-    const refused = functionar(['command', '--clerk', 'Nobody', '/raspunde 1 text']);
+    const refused = await functionar(['command', '--clerk', 'Nobody', '/raspunde 1 text']);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toMatch(/Nu aveți dreptul/);
 
-    const answered = functionar(['command', '--clerk', 'Ana Pop', '/raspunde 1 Copia vă așteaptă la registratură.']);
+    const answered = await functionar(['command', '--clerk', 'Ana Pop', '/raspunde 1 Copia vă așteaptă la registratură.']);
     expect(answered.status, answered.stderr).toBe(0);
     // The running server's outbox picks the answer up and it lands in the citizen's history.
     const history = async () => ((await testApp.app.inject({ method: 'GET', url: `/api/webchat/sessions/${session.sessionId}/messages` })).json() as { messages: { from: string; text: string }[] }).messages;
     await expect.poll(async () => (await history()).at(-1)?.from, { timeout: 5000 }).toBe('clerk');
 
     const backupFile = path.join(dataDirectory, 'backup.db');
-    expect(functionar(['backup', backupFile]).stdout).toMatch(/Backup written/);
+    expect((await functionar(['backup', backupFile])).stdout).toMatch(/Backup written/);
     const restored = openDatabase(backupFile);
     expect(listTickets(restored.db).map((ticket) => ticket.subject)).toEqual(['Solicit o copie dupa hotararea consiliului local nr 10']);
     restored.close();

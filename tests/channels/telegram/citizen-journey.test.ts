@@ -73,7 +73,8 @@ describe('a citizen on Telegram', () => {
     expect(testApp.telegram.callsOf('getFile').at(-1)?.body.file_id).toBe('AgACAgIAAxkBAAIBPmXw-large-1280');
     expect(testApp.telegram.callsOf('downloadFile').at(-1)?.body.file_path).toBe('photos/file_17.jpg');
 
-    await testApp.deliver(privateMessage(ion, {}, 'location-message'));
+    const [locationReceived] = await converse(testApp, ion, privateMessage(ion, {}, 'location-message'));
+    expect(locationReceived?.text).toMatch(/Am primit locația/);
     await eventually(() => {
       const row = database().select().from(messages).where(eq(messages.channel, 'telegram')).all().find((message) => message.text === '' && JSON.stringify(message.parts).includes('46.384712'));
       return row?.processedAt ? row : undefined;
