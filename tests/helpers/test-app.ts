@@ -31,6 +31,9 @@ export async function startTestApp(environment: Record<string, string> = {}, opt
     OUTBOX_POLL_MS: '50',
     // Tests that want the morning digest ask for it; others must not get one from a long-lived app.
     DEADLINE_DIGEST_TIME: 'off',
+    // A busy CI machine (or a test blocking on a subprocess) must not make the app shed load;
+    // the backpressure test turns it on explicitly.
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...environment,
   });
   const logLines: Record<string, unknown>[] = [];
