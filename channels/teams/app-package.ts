@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../../src/config.ts';
 import { AppError } from '../../src/errors.ts';
 import { accentColor, colorIcon, outlineIcon } from './app-icons.ts';
-import { pngSize, zipArchive } from './binary-formats.ts';
+import { createZip } from '../../src/files/zip-writer.ts';
+import { pngSize } from './binary-formats.ts';
 
 // `functionar teams package`: teams/manifest.json with this installation's values filled in, zipped
 // with the two icons — the file an administrator uploads in the Teams admin center or Developer Portal.
@@ -96,5 +97,7 @@ export function buildTeamsAppPackage(config: Config, templateDirectory = teamsTe
     { name: manifest.icons.outline, data: icon(templateDirectory, manifest.icons.outline, 32, outlineIcon, problems) },
   ];
   if (problems.length > 0) throw new TeamsPackageError(problems);
-  return { manifest, files, zip: zipArchive(files) };
+    // A fixed date keeps the package byte-identical for identical content.
+  const packagedAt = new Date(2026, 0, 1);
+  return { manifest, files, zip: createZip(files.map((file) => ({ name: file.name, bytes: file.data, modifiedAt: packagedAt }))) };
 }

@@ -5,7 +5,7 @@ import { attachmentFilePath } from '../attachments/attachment-store.ts';
 import type { Executor } from '../database/connection.ts';
 import { contacts, conversations, messages, open311Requests, receipts, ticketEvents, tickets, type ContactRow } from '../database/schema.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
-import { createZip, type ZipEntry } from '../exports/zip-writer.ts';
+import { createZip, type ZipEntry } from '../files/zip-writer.ts';
 
 // GDPR art. 15 and 20: everything stored about one contact, as JSON plus the files they sent and the
 // receipts they were issued, in one ZIP an administrator hands over.

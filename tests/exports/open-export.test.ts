@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/database/connection.ts';
 import { eventColumns, messageColumns, ticketColumns, writeOpenExport } from '../../src/exports/open-export.ts';
-import { createZip, crc32 } from '../../src/exports/zip-writer.ts';
+import { createZip, crc32 } from '../../src/files/zip-writer.ts';
 import { unreachableOllama } from '../helpers/test-app.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 import { seedIndicatorDataset } from '../reports/seeded-dataset.ts';
