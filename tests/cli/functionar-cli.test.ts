@@ -1,34 +1,16 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/database/connection.ts';
 import { listTickets } from '../../src/tickets/ticket-store.ts';
-import { startTestApp, unreachableOllama, type TestApp } from '../helpers/test-app.ts';
+import { runCli } from '../helpers/cli.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 
-const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 let dataDirectory: string;
 
-/**
- * Runs the real CLI. Asynchronous on purpose: the app under test lives in this process and must keep
- * serving (and delivering from its outbox) while the CLI runs.
- */
-function functionar(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [path.join(repositoryRoot, 'bin/functionar.js'), ...args],
-      {
-        cwd: repositoryRoot,
-        encoding: 'utf8',
-        env: { ...process.env, DATA_DIR: dataDirectory, OLLAMA_HOST: unreachableOllama, LOG_LEVEL: 'warn' },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end(input ?? '');
-  });
+function functionar(args: string[], input?: string) {
+  return runCli(args, { environment: { DATA_DIR: dataDirectory }, input });
 }
 
 beforeAll(() => {

@@ -1,0 +1,74 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { findContact } from '../../src/conversation/conversation-store.ts';
+import type { Executor } from '../../src/database/connection.ts';
+import { conversations, messages } from '../../src/database/schema.ts';
+import { isLanguage, type Language } from '../../src/language.ts';
+import { buttonsOf, sourcesOf, type AttachmentPart, type Button, type MessagePart, type OutboundMessage } from '../../src/messages.ts';
+import { whatsappTexts } from './whatsapp-texts.ts';
+
+// WhatsApp shows plain text: sources become lines of text, and buttons become native buttons where the
+// driver can (Cloud API) or a numbered list the citizen answers with a digit (every driver's fallback).
+
+export interface RenderedOutbound {
+  text: string;
+  choices: Button[];
+  /** Files to send after the text as documents (a registration receipt…). */
+  attachments: AttachmentPart[];
+}
+
+export function renderOutbound(message: OutboundMessage, language: Language): RenderedOutbound {
+  const text = message.text.trim();
+  // Answer cards already name their source; only sources the text does not mention are listed.
+  const missing = sourcesOf(message.parts).filter((source) => !text.includes(source.title) && !text.includes(`(${source.slug})`));
+  const sourceLines = missing.map((source) => `• ${source.title}${source.url ? ` — ${source.url}` : ''}`);
+  const withSources = sourceLines.length > 0 ? `${text}\n\n${whatsappTexts[language].sources}:\n${sourceLines.join('\n')}` : text;
+  const choices = buttonsOf(message.parts).filter((button) => button.label.trim() !== '' && button.value.trim() !== '');
+  const attachments = message.parts.filter((part): part is AttachmentPart => part.type === 'attachment');
+  return { text: withSources, choices, attachments };
+}
+
+export function numberedChoices(choices: readonly Button[], language: Language): string {
+  return [...choices.map((choice, index) => `${index + 1}. ${choice.label}`), '', whatsappTexts[language].numberedHint].join('\n');
+}
+
+/** Splits at paragraph, then line, then word boundaries so no piece exceeds `limit` characters. */
+export function splitText(text: string, limit: number): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    const window = rest.slice(0, limit);
+    const cut = [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' ')].find((index) => index > limit / 2) ?? limit;
+    pieces.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest !== '' || pieces.length === 0) pieces.push(rest);
+  return pieces;
+}
+
+/** The language to frame a message in: the contact's current conversation, else Romanian. */
+export function languageOfRecipient(executor: Executor, channel: string, externalId: string): Language {
+  const contact = findContact(executor, channel, externalId);
+  if (!contact) return 'ro';
+  const conversation = executor.select({ language: conversations.language }).from(conversations).where(eq(conversations.contactId, contact.id)).orderBy(desc(conversations.id)).get();
+  const language = conversation?.language ?? contact.language;
+  return isLanguage(language) ? language : 'ro';
+}
+
+/**
+ * "2" typed after a numbered list means the second option: returns that option's value when the last
+ * message sent to this person offered choices, so the pipeline sees the same text a button press gives.
+ */
+export function resolveNumberedChoice(executor: Executor, channel: string, externalId: string, text: string): string | undefined {
+  const match = /^\s*(\d{1,2})\s*[.)]?\s*$/.exec(text);
+  if (!match) return undefined;
+  const contact = findContact(executor, channel, externalId);
+  if (!contact) return undefined;
+  const last = executor
+    .select({ parts: messages.parts })
+    .from(messages)
+    .where(and(eq(messages.contactId, contact.id), eq(messages.direction, 'outbound')))
+    .orderBy(desc(messages.id))
+    .get();
+  const choices = buttonsOf((last?.parts ?? []) as MessagePart[]);
+  return choices[Number(match[1]) - 1]?.value;
+}
