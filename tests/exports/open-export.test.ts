@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/database/connection.ts';
 import { eventColumns, messageColumns, ticketColumns, writeOpenExport } from '../../src/exports/open-export.ts';
 import { createZip, crc32 } from '../../src/files/zip-writer.ts';
-import { unreachableOllama } from '../helpers/test-app.ts';
+import { repositoryRoot, runCli } from '../helpers/cli.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 import { seedIndicatorDataset } from '../reports/seeded-dataset.ts';
 
 // The town hall leaves (or adds a second system): its records come out as documented CSV and JSON.
 
-const repositoryRoot = path.resolve(import.meta.dirname, '../..');
+
 let dataDirectory: string;
 
 /** RFC 4180, written independently of the exporter. */
@@ -56,14 +56,9 @@ afterAll(() => {
 });
 
 describe('functionar export', () => {
-  it('writes tickets, events and messages as CSV and JSON with a manifest', () => {
+  it('writes tickets, events and messages as CSV and JSON with a manifest', async () => {
     const out = path.join(dataDirectory, 'export');
-    const result = spawnSync(process.execPath, [path.join(repositoryRoot, 'bin/functionar.js'), 'export', '--out', out], {
-      cwd: repositoryRoot,
-      encoding: 'utf8',
-      env: { ...process.env, DATA_DIR: dataDirectory, OLLAMA_HOST: unreachableOllama, LOG_LEVEL: 'warn' },
-      timeout: 60_000,
-    });
+    const result = await runCli(['export', '--out', out], { environment: { DATA_DIR: dataDirectory } });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('Export written to');
     expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'messages.csv', 'messages.json', 'ticket-events.csv', 'ticket-events.json', 'tickets.csv', 'tickets.json']);

@@ -6,31 +6,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeAttachment } from '../../src/attachments/attachment-store.ts';
 import { consentVersion } from '../../src/conversation/texts.ts';
 import { contacts, messages, ticketEvents, tickets } from '../../src/database/schema.ts';
-import { startTestApp, unreachableOllama, type TestApp } from '../helpers/test-app.ts';
+import { repositoryRoot, runCli } from '../helpers/cli.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 
 // A citizen files a request on the town hall's website, with a photo; later they ask for their data,
 // then for its erasure. The administrator answers both with the CLI.
 
-const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 let testApp: TestApp;
 let workDirectory: string;
 
 function functionar(args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(repositoryRoot, 'bin/functionar.js'), ...args], {
+  return runCli(args, {
     cwd: workDirectory,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      DATA_DIR: testApp.dataDirectory,
-      KNOWLEDGE_DIR: path.join(repositoryRoot, 'knowledge'),
-      PROMPTS_DIR: path.join(repositoryRoot, 'prompts'),
-      OLLAMA_HOST: unreachableOllama,
-      LOG_LEVEL: 'warn',
-    },
-    timeout: 60_000,
+    environment: { DATA_DIR: testApp.dataDirectory, KNOWLEDGE_DIR: path.join(repositoryRoot, 'knowledge'), PROMPTS_DIR: path.join(repositoryRoot, 'prompts') },
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 async function openSession(language = 'ro'): Promise<string> {
@@ -113,9 +103,9 @@ describe("a person's data", () => {
     expect(ticket?.text).toContain('caini.jpg');
   });
 
-  it('is handed over as a ZIP with JSON and the files they sent (`gdpr export`)', () => {
+  it('is handed over as a ZIP with JSON and the files they sent (`gdpr export`)', async () => {
     const zipFile = path.join(workDirectory, 'ion.zip');
-    const result = functionar(['gdpr', 'export', '--contact', `webchat:${sessionId}`, '--out', zipFile]);
+    const result = await functionar(['gdpr', 'export', '--contact', `webchat:${sessionId}`, '--out', zipFile]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Wrote .*ion\.zip: contact \d+ \(webchat\), \d+ messages, 1 tickets, 1 files\./);
     // An independent reader checks the archive: Info-ZIP's unzip.
@@ -138,7 +128,7 @@ describe("a person's data", () => {
   it('is erased on request (`gdpr erase`) while the registry record of the ticket stays', async () => {
     const db = testApp.app.functionar.database.db;
     const before = db.select().from(tickets).where(eq(tickets.citizenName, 'Ion Popescu')).get();
-    const result = functionar(['gdpr', 'erase', '--contact', `ticket:${label}`]);
+    const result = await functionar(['gdpr', 'erase', '--contact', `ticket:${label}`]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/anonymised: \d+ messages and 1 tickets cleared of personal data, 1 files deleted/);
 
@@ -171,8 +161,8 @@ describe("a person's data", () => {
     expect(history.statusCode).toBe(404);
   });
 
-  it('refuses a selector that names nobody', () => {
-    const result = functionar(['gdpr', 'erase', '--contact', 'telegram:does-not-exist']);
+  it('refuses a selector that names nobody', async () => {
+    const result = await functionar(['gdpr', 'erase', '--contact', 'telegram:does-not-exist']);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('No contact matches "telegram:does-not-exist"');
   });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -7,11 +6,10 @@ import { openDatabase, type DatabaseHandle } from '../../src/database/connection
 import { contacts, conversations, messages, tickets } from '../../src/database/schema.ts';
 import { runRetention } from '../../src/gdpr/retention.ts';
 import { computeIndicators, type Indicators } from '../../src/reports/indicators.ts';
-import { unreachableOllama } from '../helpers/test-app.ts';
+import { runCli } from '../helpers/cli.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 import { seedIndicatorDataset } from '../reports/seeded-dataset.ts';
 
-const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 let dataDirectory: string;
 let database: DatabaseHandle;
 let ids: ReturnType<typeof seedIndicatorDataset>;
@@ -65,14 +63,9 @@ describe('the retention rule', () => {
     expect(database.db.select().from(conversations).all()).toHaveLength(6);
   });
 
-  it('runs from the shell with `functionar retention run`', () => {
+  it('runs from the shell with `functionar retention run`', async () => {
     database.close();
-    const result = spawnSync(process.execPath, [path.join(repositoryRoot, 'bin/functionar.js'), 'retention', 'run'], {
-      cwd: repositoryRoot,
-      encoding: 'utf8',
-      env: { ...process.env, DATA_DIR: dataDirectory, OLLAMA_HOST: unreachableOllama, LOG_LEVEL: 'warn', RETENTION_DAYS: '180' },
-      timeout: 60_000,
-    });
+    const result = await runCli(['retention', 'run'], { environment: { DATA_DIR: dataDirectory, RETENTION_DAYS: '180' } });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Deleted [3-9] conversations \(\d+ messages\) idle since before .* \(RETENTION_DAYS=180\)\.$/m);
     database = openDatabase(path.join(dataDirectory, 'functionar.db'));

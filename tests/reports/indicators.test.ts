@@ -1,26 +1,18 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/database/connection.ts';
 import { computeIndicators, median, percentile } from '../../src/reports/indicators.ts';
-import { unreachableOllama } from '../helpers/test-app.ts';
+import { runCli } from '../helpers/cli.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 import { seedIndicatorDataset, seededYear } from './seeded-dataset.ts';
 
-const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 let dataDirectory: string;
 let database: DatabaseHandle;
 const now = new Date('2026-07-01T10:00:00.000Z');
 
 function functionar(args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(repositoryRoot, 'bin/functionar.js'), ...args], {
-    cwd: repositoryRoot,
-    encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: dataDirectory, OLLAMA_HOST: unreachableOllama, LOG_LEVEL: 'warn' },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(args, { environment: { DATA_DIR: dataDirectory } });
 }
 
 beforeAll(() => {
@@ -99,8 +91,8 @@ describe('the yearly indicators of the funded project', () => {
 });
 
 describe('functionar report', () => {
-  it('prints the indicators as JSON, CSV and a Markdown document', () => {
-    const json = functionar(['report', '--year', '2026', '--format', 'json']);
+  it('prints the indicators as JSON, CSV and a Markdown document', async () => {
+    const json = await functionar(['report', '--year', '2026', '--format', 'json']);
     expect(json.status, json.stderr).toBe(0);
     const parsed = JSON.parse(json.stdout) as ReturnType<typeof computeIndicators>;
     expect(parsed.users.total).toBe(5);
@@ -108,7 +100,7 @@ describe('functionar report', () => {
     // Titles come from the real knowledge base.
     expect(parsed.topProcedures[0]).toMatchObject({ slug: 'autorizatie-construire', count: 3, title: expect.stringMatching(/[Aa]utoriza/) });
 
-    const csv = functionar(['report', '--year', '2026', '--format', 'csv']);
+    const csv = await functionar(['report', '--year', '2026', '--format', 'csv']);
     expect(csv.status, csv.stderr).toBe(0);
     const lines = csv.stdout.split('\r\n');
     expect(lines[0]).toBe('indicator,key,value');
@@ -117,7 +109,7 @@ describe('functionar report', () => {
     expect(lines).toContain('first_response_median_hours,,20');
     expect(lines).toContain('unanswered_question_out_of_scope,Unde fac pașaport?,2');
 
-    const markdown = functionar(['report', '--year', '2026']);
+    const markdown = await functionar(['report', '--year', '2026']);
     expect(markdown.status, markdown.stderr).toBe(0);
     expect(markdown.stdout).toContain('# Indicatori Funcționar Virtual — 2026');
     expect(markdown.stdout).toContain('**5** utilizatori distincți din ținta de 540 pe an');

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,6 +10,7 @@ import { localDate } from '../../src/tickets/deadlines.ts';
 import { deadlineDigestPlugin, digestClock } from '../../src/tickets/digest-scheduler.ts';
 import type { Config } from '../../src/config.ts';
 import { ticketLabel } from '../../src/tickets/ticket-store.ts';
+import { runCli } from '../helpers/cli.ts';
 import { unreachableOllama } from '../helpers/test-app.ts';
 import { dueOn, fileTicket, openTicketWorld, type TicketWorld } from './ticket-fixtures.ts';
 
@@ -196,17 +196,15 @@ describe('the digest scheduler in the app', () => {
 });
 
 describe('functionar digest', () => {
-  it('prints what it would send with --dry-run', () => {
+  it('prints what it would send with --dry-run', async () => {
     const world = openTicketWorld();
     try {
       addClerk(world.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: '111' });
       const ticket = dueOn(world, fileTicket(world, { type: 'petitie', registeredAt: new Date().toISOString(), subject: 'Drum neasfaltat' }), localDate(new Date()));
-      const repositoryRoot = path.resolve(import.meta.dirname, '../..');
-      const result = spawnSync(process.execPath, [path.join(repositoryRoot, 'bin/functionar.js'), 'digest', '--dry-run'], {
+      const result = await runCli(['digest', '--dry-run'], {
         cwd: path.dirname(world.database.sqlite.name),
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH ?? '', DATABASE_PATH: world.database.sqlite.name, DATA_DIR: path.dirname(world.database.sqlite.name), OLLAMA_HOST: unreachableOllama, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_MODE: 'polling', LOG_LEVEL: 'warn' },
-        timeout: 60_000,
+        isolated: true,
+        environment: { DATABASE_PATH: world.database.sqlite.name, DATA_DIR: path.dirname(world.database.sqlite.name), OLLAMA_HOST: unreachableOllama, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_MODE: 'polling', LOG_LEVEL: 'warn' },
       });
       expect(result.status, result.stderr).toBe(0);
       expect(result.stdout).toContain('— registratura: 0 overdue, 1 due soon → Ana Pop (telegram)');

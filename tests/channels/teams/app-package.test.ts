@@ -6,23 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTeamsAppPackage, TeamsPackageError } from '../../../channels/teams/app-package.ts';
 import { crc32 } from '../../../src/files/zip-writer.ts';
 import { loadConfig } from '../../../src/config.ts';
+import { runCli } from '../../helpers/cli.ts';
 import { temporaryDirectory } from '../../helpers/temporary-directory.ts';
 
 // `functionar teams package` turns teams/manifest.json into the zip an administrator uploads to Teams.
 
-const repositoryRoot = path.resolve(import.meta.dirname, '../../..');
 const appId = '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918';
 let workDirectory: string;
 
 function functionar(args: string[], environment: Record<string, string>) {
-  // Run from an empty directory so no .env of the developer's checkout leaks in.
-  const result = spawnSync(process.execPath, [path.join(repositoryRoot, 'bin/functionar.js'), ...args], {
-    cwd: workDirectory,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: workDirectory, DATA_DIR: path.join(workDirectory, 'data'), LOG_LEVEL: 'warn', ...environment },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  // Run from an empty directory with an empty environment, so no .env of the developer's checkout leaks in.
+  return runCli(args, { cwd: workDirectory, isolated: true, environment: { HOME: workDirectory, DATA_DIR: path.join(workDirectory, 'data'), LOG_LEVEL: 'warn', ...environment } });
 }
 
 /** Reads a ZIP's central directory and inflates each entry, checking its CRC-32 as unzip does. */
@@ -82,9 +76,9 @@ afterAll(() => {
 });
 
 describe('functionar teams package', () => {
-  it('writes a zip with the manifest filled from the configuration and both icons', () => {
+  it('writes a zip with the manifest filled from the configuration and both icons', async () => {
     const out = path.join(workDirectory, 'teams-app.zip');
-    const result = functionar(['teams', 'package', '--out', out], {
+    const result = await functionar(['teams', 'package', '--out', out], {
       MICROSOFT_APP_ID: appId,
       MICROSOFT_APP_PASSWORD: 'secret',
       PUBLIC_URL: 'https://asistent.balauseri.ro',
