@@ -12,7 +12,6 @@ import { seedIndicatorDataset } from '../reports/seeded-dataset.ts';
 
 // The town hall leaves (or adds a second system): its records come out as documented CSV and JSON.
 
-
 let dataDirectory: string;
 
 /** RFC 4180, written independently of the exporter. */

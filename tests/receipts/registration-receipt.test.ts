@@ -275,9 +275,15 @@ describe('a signed registration receipt', () => {
     const stored = signedApp.app.functionar.database.db.select().from(receipts).where(eq(receipts.code, code)).get();
     const storedFile = path.join(signedApp.dataDirectory, stored?.storagePath ?? 'missing');
     expect(fs.existsSync(storedFile)).toBe(true);
+    // A copy left unrecorded by a crash between writing and recording it holds the same personal data.
+    const [number, year] = label.split('/');
+    const leftOver = path.join(signedApp.dataDirectory, 'receipts', `${year}-${number}-LEFT0-OVER0-AFTER-CRASH.pdf`);
+    fs.copyFileSync(storedFile, leftOver);
     const erased = functionar(signedApp, ['gdpr', 'erase', '--contact', `ticket:${label}`]);
     expect(erased.status, erased.stderr).toBe(0);
+    expect(erased.stdout).toContain('2 files deleted');
     expect(fs.existsSync(storedFile)).toBe(false);
+    expect(fs.existsSync(leftOver)).toBe(false);
 
     // The copy the citizen kept is still the town hall's receipt.
     expect(checkReceiptFile(signedApp.app.functionar.database.db, receiptBytes)).toMatchObject({ authentic: true, ticket: label });

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOllamaServer, type ChatRequestBody, type FakeChatReply } from '../../fakes/fake-ollama-server.ts';
+import { collectServerSentEvents } from '../../helpers/server-sent-events.ts';
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts';
 
 // The fake has the chat model but not the embedding model, so retrieval stays on the offline embedding
@@ -28,33 +29,6 @@ async function openSession(language: string): Promise<string> {
   return (response.json() as { sessionId: string }).sessionId;
 }
 
-async function collectEvents(sessionId: string, until: (events: { event: string; data: Record<string, unknown> }[]) => boolean) {
-  const controller = new AbortController();
-  const response = await fetch(`${baseUrl}/api/webchat/sessions/${sessionId}/events`, { signal: controller.signal });
-  const events: { event: string; data: Record<string, unknown> }[] = [];
-  const done = (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let boundary: number;
-        while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, boundary);
-          buffer = buffer.slice(boundary + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
-        }
-        if (until(events)) break;
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return { events, finished: Promise.race([done, new Promise((resolve) => setTimeout(resolve, 8000))]).finally(() => controller.abort()) };
-}
-
 beforeAll(async () => {
   ollama = await FakeOllamaServer.start({ models: ['qwen2.5:3b-instruct'], defaultChatReply: script });
   testApp = await startTestApp({ OLLAMA_HOST: ollama.url, OLLAMA_TIMEOUT_MS: '3000' });
@@ -71,7 +45,7 @@ describe('answers written by the local language model', () => {
   it('streams a cited answer about a building permit to the web chat, then stores the final text', async () => {
     nextAnswer = { chunks: groundedAnswer.split(/(?<= )/), delayMs: 5 };
     const sessionId = await openSession('ro');
-    const stream = await collectEvents(sessionId, (events) => events.some((event) => event.event === 'message' && event.data.from === 'bot'));
+    const stream = await collectServerSentEvents(`${baseUrl}/api/webchat/sessions/${sessionId}/events`, (events) => events.some((event) => event.event === 'message' && event.data.from === 'bot'));
     await new Promise((resolve) => setTimeout(resolve, 100));
     const response = await testApp.app.inject({
       method: 'POST',

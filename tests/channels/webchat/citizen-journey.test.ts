@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addClerk } from '../../../src/tickets/clerk-directory.ts';
 import { localDate } from '../../../src/tickets/deadlines.ts';
+import { collectServerSentEvents } from '../../helpers/server-sent-events.ts';
 import { eventually, startTestApp, type TestApp } from '../../helpers/test-app.ts';
 
 interface Reply {
@@ -25,35 +26,6 @@ async function say(sessionId: string, text: string): Promise<Reply[]> {
   const response = await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${sessionId}/messages`, payload: { text } });
   expect(response.statusCode, response.body).toBe(200);
   return (response.json() as { replies: Reply[] }).replies;
-}
-
-/** Reads a server-sent event stream over a real socket until `until` is satisfied. */
-async function readEvents(url: string, until: (events: { event: string; data: unknown }[]) => boolean, timeoutMs = 5000) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  const response = await fetch(url, { signal: controller.signal });
-  expect(response.headers.get('content-type')).toContain('text/event-stream');
-  const events: { event: string; data: unknown }[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let boundary: number;
-      while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, boundary);
-        buffer = buffer.slice(boundary + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) events.push({ event, data: JSON.parse(data) });
-      }
-      if (until(events)) break;
-    }
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
-  return events;
 }
 
 beforeAll(async () => {
@@ -123,15 +95,16 @@ describe('a citizen on the town hall website', () => {
     expect(label).toBeDefined();
     expect(confirmation[0]?.text).toContain('OG 27/2002');
 
-    const stream = readEvents(`${baseUrl}/api/webchat/sessions/${sessionId}/events`, (events) =>
-      events.some((event) => event.event === 'message' && (event.data as { from: string }).from === 'clerk'),
+    const stream = await collectServerSentEvents(`${baseUrl}/api/webchat/sessions/${sessionId}/events`, (events) =>
+      events.some((event) => event.event === 'message' && event.data.from === 'clerk'),
     );
+    expect(stream.contentType).toContain('text/event-stream');
     await new Promise((resolve) => setTimeout(resolve, 100));
     const outcome = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Propunerea intră pe ordinea de zi a consiliului local.`);
     expect(outcome.ok).toBe(true);
 
-    const events = await stream;
-    const clerkMessage = events.find((event) => event.event === 'message' && (event.data as { from: string }).from === 'clerk')?.data as { text: string };
+    await stream.finished;
+    const clerkMessage = stream.events.find((event) => event.event === 'message' && event.data.from === 'clerk')?.data as { text: string };
     expect(clerkMessage.text).toContain('Propunerea intră pe ordinea de zi');
 
     const history = await testApp.app.inject({ method: 'GET', url: `/api/webchat/sessions/${sessionId}/messages` });
