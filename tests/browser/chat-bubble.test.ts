@@ -57,6 +57,19 @@ describe('a citizen uses the chat bubble on the town hall website', () => {
     await widgetElement(page, 'functionar-panel');
     expect(await launcher.evaluate((element) => element.getAttribute('aria-expanded'))).toBe('true');
 
+    // The privacy notice is there before the first question, with a link to the full page.
+    const notice = await page.waitForFunction(
+      () => {
+        const element = document.querySelector('#functionar-widget')?.shadowRoot?.querySelector('[data-testid="functionar-privacy-notice"]');
+        const link = element?.querySelector('a');
+        return element?.textContent && link ? { text: element.textContent, href: link.getAttribute('href') } : false;
+      },
+      { timeout: 10_000 },
+    );
+    const { text: noticeText, href } = (await notice.jsonValue()) as { text: string; href: string };
+    expect(noticeText).toMatch(/Protecția datelor/);
+    expect(href).toBe(`${baseUrl}/privacy?lang=ro`);
+
     await typeAndSend('ce acte imi trebuie pentru autorizatie de construire');
     const answer = await waitForWidgetMessage(page, (message) => message.from === 'bot' && message.sources.length > 0, 15_000, 'an answer with a source');
     expect(answer.text).toMatch(/certificat(ul)? de urbanism/i);

@@ -198,6 +198,26 @@
     id: 'fv-input', rows: '1', maxlength: String(MAX), 'data-testid': 'functionar-input', autocomplete: 'off',
     'aria-describedby': 'fv-privacy fv-count'
   });
+  // The town hall's privacy notice (GDPR art. 13), with its link, shown before the first question.
+  var privacyNotice = h('span', { class: 'notice', 'data-testid': 'functionar-privacy-notice' });
+  // Shown until the full notice (which repeats the CNP warning) has loaded.
+  var cnpWarning = i18n(h('span'), 'privacy');
+  var noticeLanguage = null;
+  function loadPrivacyNotice() {
+    if (noticeLanguage === lang) return;
+    noticeLanguage = lang;
+    fetch(base + '/privacy/notice.json?lang=' + encodeURIComponent(lang), { credentials: 'omit' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (notice) {
+        if (!notice || !notice.text) return;
+        var text = String(notice.text), url = String(notice.url || '');
+        // Without PUBLIC_URL the server gives a path: make it a link to the bot's own address.
+        if (url.charAt(0) === '/') text = text.split(url).join(base + url);
+        renderText(privacyNotice, text);
+        cnpWarning.hidden = true;
+      })
+      .catch(function () { noticeLanguage = null; });
+  }
   var sendBtn = h('button', { type: 'submit', class: 'send', 'data-testid': 'functionar-send', disabled: '' });
   var counter = h('div', { class: 'count', id: 'fv-count', hidden: '' });
   var form = h('form', { class: 'form', novalidate: '' },
@@ -206,7 +226,7 @@
     id: 'fv-panel', class: 'panel', role: 'dialog', 'data-testid': 'functionar-panel', hidden: ''
   }, [
     h('div', { class: 'head' }, [titleEl, langBox, closeBtn]),
-    i18n(h('p', { class: 'privacy', id: 'fv-privacy' }), 'privacy'),
+    h('p', { class: 'privacy', id: 'fv-privacy' }, [cnpWarning, privacyNotice]),
     log, statusEl, form, counter
   ]);
   root.appendChild(panel);
@@ -230,6 +250,7 @@
   function setLang(l) {
     l = norm(l); if (!l) return;
     lang = l; store.set(LKEY, l); applyLang();
+    if (isOpen) loadPrivacyNotice();
   }
   var unread = false;
   function updateLauncherLabel() {
@@ -242,6 +263,7 @@
   function open() {
     if (!isOpen) {
       isOpen = true; panel.hidden = false; root.classList.add('open');
+      loadPrivacyNotice();
       launcher.setAttribute('aria-expanded', 'true');
       unread = false; updateLauncherLabel(); scrollDown();
     }
