@@ -10,6 +10,7 @@ import { eraseContact } from '../gdpr/erasure.ts';
 import { buildPersonalDataZip } from '../gdpr/personal-data-export.ts';
 import { runRetention } from '../gdpr/retention.ts';
 import { loadKnowledge } from '../knowledge/knowledge-loader.ts';
+import { checkReceiptFile } from '../receipts/receipt-file-check.ts';
 import { computeIndicators } from '../reports/indicators.ts';
 import { renderReport, reportFormats, type ReportFormat } from '../reports/report-formats.ts';
 import { localDate } from '../tickets/deadlines.ts';
@@ -123,6 +124,34 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
         console.log(
           `Deleted ${summary.conversations} conversations (${summary.messages} messages) idle since before ${summary.cutoff} and ${summary.contacts} contacts left without data (RETENTION_DAYS=${config.retentionDays}).`,
         );
+      });
+    });
+
+  program
+    .command('receipt')
+    .description('registration receipts (confirmare de înregistrare)')
+    .command('verify <file>')
+    .description('check a receipt PDF: its code was issued here, its SHA-256 is the one recorded, its signature verifies; exit 1 if not')
+    .action(async (file: string) => {
+      const config = environment.config();
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(path.resolve(file));
+      } catch (error) {
+        console.error(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        process.exitCode = 2;
+        return;
+      }
+      await withDatabase(config, ({ db }) => {
+        const check = checkReceiptFile(db, bytes);
+        console.log(`Receipt ${path.basename(file)}${check.ticket ? ` (request ${check.ticket})` : ''}`);
+        for (const line of check.lines) console.log(`  ${line.ok ? 'ok  ' : 'FAIL'} ${line.check.padEnd(9)} ${line.detail}`);
+        if (check.authentic) {
+          console.log('AUTHENTIC AND UNCHANGED: this is the receipt the town hall issued.');
+        } else {
+          console.log('NOT VERIFIED: this file is not, or is no longer, the receipt the town hall issued.');
+          process.exitCode = 1;
+        }
       });
     });
 

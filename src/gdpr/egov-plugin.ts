@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { open311Routes } from '../open311/open311-routes.ts';
+import { receiptRoutes } from '../receipts/receipt-routes.ts';
 import { privacyRoutes } from './privacy-page.ts';
 import { scheduleRetention } from './retention-schedule.ts';
 
@@ -10,5 +11,6 @@ import { scheduleRetention } from './retention-schedule.ts';
 export async function egovPlugin(app: FastifyInstance): Promise<void> {
   privacyRoutes(app);
   await open311Routes(app);
+  receiptRoutes(app);
   scheduleRetention(app);
 }

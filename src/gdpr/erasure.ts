@@ -5,6 +5,7 @@ import { attachmentFilePath } from '../attachments/attachment-store.ts';
 import { inTransaction, type Database } from '../database/connection.ts';
 import { contacts, conversations, messages, open311Requests, outbox, receipts, ticketEvents, tickets } from '../database/schema.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
+import { receiptFilesOfTicket } from '../receipts/receipt-storage.ts';
 import { recordEvent } from '../tickets/ticket-store.ts';
 import { hashIdentity } from './erasure-key.ts';
 
@@ -104,6 +105,8 @@ export function eraseContact(database: Database, dataDirectory: string, contactI
           }
         }),
         ...receiptRows.map((receipt) => (receipt.storagePath ? path.resolve(dataDirectory, receipt.storagePath) : undefined)),
+        // Receipts contain the subject the person wrote; files left unrecorded by a crash go too.
+        ...ownTickets.flatMap((ticket) => receiptFilesOfTicket(dataDirectory, ticket)),
       ].filter((file): file is string => file !== undefined && file.startsWith(path.resolve(dataDirectory) + path.sep)),
     };
   });

@@ -6,16 +6,17 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receipts, tickets } from '../../src/database/schema.ts';
 import { receiptFor } from '../../src/receipts/index.ts';
+import { findPdfSignature } from '../../src/receipts/pdf-signature.ts';
 import { checkReceiptFile } from '../../src/receipts/receipt-file-check.ts';
 import { createReceiptService } from '../../src/receipts/receipt-registry.ts';
-import { startTestApp, unreachableOllama, type TestApp } from '../helpers/test-app.ts';
+import { repositoryRoot, runCli } from '../helpers/cli.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 
 // A citizen registers a report in the web chat of the town hall's site and downloads the signed
 // "confirmare de înregistrare" from the link in the confirmation. Anyone holding the PDF can check it:
-// the verification page, `functionar receipt verify`, and an independent PDF tool (poppler's pdfsig).
+// the verification page, `functionar receipt verify`, and independent tools (poppler's pdfsig, openssl cms).
 
-const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 const artifacts = path.join(repositoryRoot, 'tests/artifacts/receipts');
 const publicUrl = 'https://asistent.balauseri.ro';
 let workDirectory: string;
@@ -27,21 +28,9 @@ function run(command: string, args: string[]) {
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
+/** The real CLI, on the data directory of an app under test. */
 function functionar(testApp: TestApp, args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(repositoryRoot, 'bin/functionar.js'), ...args], {
-    cwd: workDirectory,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      DATA_DIR: testApp.dataDirectory,
-      KNOWLEDGE_DIR: path.join(repositoryRoot, 'knowledge'),
-      PROMPTS_DIR: path.join(repositoryRoot, 'prompts'),
-      OLLAMA_HOST: unreachableOllama,
-      LOG_LEVEL: 'warn',
-    },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(args, { environment: { DATA_DIR: testApp.dataDirectory } });
 }
 
 async function say(testApp: TestApp, sessionId: string, text: string): Promise<string> {
@@ -165,7 +154,7 @@ describe('a signed registration receipt', () => {
     renderPage(receiptFile, 'receipt-signed');
   });
 
-  it('carries a signature that an independent tool (poppler pdfsig) validates over the whole file', () => {
+  it('carries a signature that independent tools (poppler pdfsig, openssl cms) validate over the whole file', () => {
     const result = run('pdfsig', [receiptFile]);
     expect(result.output).toContain('Signature Type: ETSI.CAdES.detached');
     expect(result.output).toContain('Signer full Distinguished Name: CN=Primaria Balauseri Test');
@@ -174,10 +163,21 @@ describe('a signed registration receipt', () => {
     expect(result.output).toContain('Signature Validation: Signature is Valid.');
     // A throw-away certificate is trusted by nobody; that is the certificate's business, not the signature's.
     expect(result.output).toMatch(/Certificate Validation: (Certificate issuer isn't Trusted|Unknown issuer)/);
+
+    // OpenSSL checks the CMS itself, including that the signing-certificate-v2 attribute names the signer.
+    const signature = findPdfSignature(receiptBytes);
+    expect(signature?.coversWholeFile).toBe(true);
+    const cmsFile = path.join(workDirectory, 'signature.der');
+    const contentFile = path.join(workDirectory, 'signed-ranges.bin');
+    fs.writeFileSync(cmsFile, signature?.cms ?? Buffer.alloc(0));
+    fs.writeFileSync(contentFile, signature?.signedContent ?? Buffer.alloc(0));
+    const cms = run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', cmsFile, '-content', contentFile, '-noverify', '-out', '/dev/null']);
+    expect(cms.output).toContain('CMS Verification successful');
+    expect(run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', cmsFile]).output).toContain('id-smime-aa-signingCertificateV2');
   });
 
-  it('is confirmed authentic and unchanged by `functionar receipt verify`', () => {
-    const result = functionar(signedApp, ['receipt', 'verify', receiptFile]);
+  it('is confirmed authentic and unchanged by `functionar receipt verify`', async () => {
+    const result = await functionar(signedApp, ['receipt', 'verify', receiptFile]);
     expect(result.status, result.stderr + result.stdout).toBe(0);
     expect(result.stdout).toContain(`(request ${label})`);
     expect(result.stdout).toMatch(new RegExp(`ok +code +${code} belongs to request ${label}`));
@@ -186,7 +186,7 @@ describe('a signed registration receipt', () => {
     expect(result.stdout).toContain('AUTHENTIC AND UNCHANGED');
   });
 
-  it('with one byte changed, is refused by `receipt verify` and by pdfsig', () => {
+  it('with one byte changed, is refused by `receipt verify` and by pdfsig', async () => {
     const tampered = Buffer.from(receiptBytes);
     // Change a digit of the creation date in the document information: still a well-formed PDF.
     const text = tampered.toString('latin1');
@@ -196,7 +196,7 @@ describe('a signed registration receipt', () => {
     const tamperedFile = path.join(workDirectory, 'modificat.pdf');
     fs.writeFileSync(tamperedFile, tampered);
 
-    const verify = functionar(signedApp, ['receipt', 'verify', tamperedFile]);
+    const verify = await functionar(signedApp, ['receipt', 'verify', tamperedFile]);
     expect(verify.status).toBe(1);
     expect(verify.stdout).toMatch(/FAIL sha256 +[0-9a-f]{64} differs from [0-9a-f]{64} recorded at issue: the file was changed/);
     expect(verify.stdout).toMatch(/FAIL signature INVALID: the signed content was changed/);
@@ -207,10 +207,10 @@ describe('a signed registration receipt', () => {
     expect(pdfsig.output).toMatch(/Signature Validation: (Digest Mismatch|Signature is Invalid)/);
   });
 
-  it('is refused when bytes are appended after signing, or when the file is not a receipt at all', () => {
+  it('is refused when bytes are appended after signing, or when the file is not a receipt at all', async () => {
     const appended = path.join(workDirectory, 'adaugat.pdf');
     fs.writeFileSync(appended, Buffer.concat([receiptBytes, Buffer.from('\n% added later\n')]));
-    const result = functionar(signedApp, ['receipt', 'verify', appended]);
+    const result = await functionar(signedApp, ['receipt', 'verify', appended]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('FAIL signature');
 
@@ -267,7 +267,7 @@ describe('a signed registration receipt', () => {
 
   it("goes into the person's data export, and its file is deleted with their data while its code still verifies", async () => {
     const zipFile = path.join(workDirectory, 'export.zip');
-    const exported = functionar(signedApp, ['gdpr', 'export', '--contact', `webchat:${sessionId}`, '--out', zipFile]);
+    const exported = await functionar(signedApp, ['gdpr', 'export', '--contact', `webchat:${sessionId}`, '--out', zipFile]);
     expect(exported.status, exported.stderr).toBe(0);
     const inZip = spawnSync('unzip', ['-p', zipFile, `receipts/confirmare-${label.replace('/', '-')}.pdf`]).stdout;
     expect(Buffer.from(inZip).equals(receiptBytes)).toBe(true);
@@ -279,7 +279,7 @@ describe('a signed registration receipt', () => {
     const [number, year] = label.split('/');
     const leftOver = path.join(signedApp.dataDirectory, 'receipts', `${year}-${number}-LEFT0-OVER0-AFTER-CRASH.pdf`);
     fs.copyFileSync(storedFile, leftOver);
-    const erased = functionar(signedApp, ['gdpr', 'erase', '--contact', `ticket:${label}`]);
+    const erased = await functionar(signedApp, ['gdpr', 'erase', '--contact', `ticket:${label}`]);
     expect(erased.status, erased.stderr).toBe(0);
     expect(erased.stdout).toContain('2 files deleted');
     expect(fs.existsSync(storedFile)).toBe(false);
@@ -331,7 +331,7 @@ describe('without a configured certificate', () => {
     const check = await unsignedApp.app.inject({ method: 'GET', url: `/verify/${code}`, headers: { accept: 'application/json' } });
     expect(check.json()).toMatchObject({ valid: true, receipt: { signed: false } });
 
-    const verify = functionar(unsignedApp, ['receipt', 'verify', file]);
+    const verify = await functionar(unsignedApp, ['receipt', 'verify', file]);
     expect(verify.status, verify.stdout).toBe(0);
     expect(verify.stdout).toContain('none: this receipt was issued unsigned');
   });

@@ -1,0 +1,228 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDict, PDFDocument, PDFName, PDFString, type PDFPage } from 'pdf-lib';
+import QRCode from 'qrcode';
+import { localDate } from '../tickets/deadlines.ts';
+import { colors, PageWriter, type BlockItem } from './page-writer.ts';
+import { verificationCodeKey } from './receipt-storage.ts';
+
+// The "confirmare de înregistrare" page: what the town hall tells the citizen it registered. Romanian,
+// with a short Hungarian paragraph (most of the commune speaks Hungarian). DejaVu fonts are embedded
+// (subset) because the standard PDF fonts have no ș, ț, ő or ű.
+
+export interface ReceiptFacts {
+  townHall: {
+    name: string;
+    nameHungarian?: string;
+    /** Address and contact lines, already free of placeholders. */
+    lines: string[];
+  };
+  /** "3/2026" */
+  ticketLabel: string;
+  registeredAt: Date;
+  channel: string;
+  type: string;
+  department: string;
+  departmentHungarian?: string;
+  subject: string;
+  /** YYYY-MM-DD */
+  dueDate: string;
+  dueRule: string;
+  extension?: { days: number; basis: string };
+  code: string;
+  verificationUrl: string;
+  issuedAt: Date;
+  /** The signer's name when the receipt will be signed; undefined: it says it is not signed. */
+  signer: string | undefined;
+  privacyUrl?: string;
+}
+
+const require = createRequire(import.meta.url);
+const fontDirectory = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+let fontFiles: { regular: Buffer; bold: Buffer; mono: Buffer } | undefined;
+
+function fonts(): { regular: Buffer; bold: Buffer; mono: Buffer } {
+  fontFiles ??= {
+    regular: fs.readFileSync(path.join(fontDirectory, 'DejaVuSans.ttf')),
+    bold: fs.readFileSync(path.join(fontDirectory, 'DejaVuSans-Bold.ttf')),
+    mono: fs.readFileSync(path.join(fontDirectory, 'DejaVuSansMono-Bold.ttf')),
+  };
+  return fontFiles;
+}
+
+const timeZone = 'Europe/Bucharest';
+
+export function romanianDateTime(instant: Date): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(instant)
+      .map((part) => [part.type, part.value]),
+  );
+  return { date: `${parts.day}.${parts.month}.${parts.year}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+function calendarDate(date: string, style: 'ro' | 'hu'): string {
+  const [year, month, day] = date.split('-');
+  return style === 'ro' ? `${day}.${month}.${year}` : `${year}.${month}.${day}.`;
+}
+
+function addLink(page: PDFPage, url: string, rectangle: [number, number, number, number]): void {
+  const context = page.doc.context;
+  const link = context.register(
+    context.obj({
+      Type: 'Annot',
+      Subtype: 'Link',
+      Rect: rectangle,
+      Border: [0, 0, 0],
+      A: { Type: 'Action', S: 'URI', URI: PDFString.of(url) },
+    }),
+  );
+  const existing = page.node.Annots();
+  if (existing) existing.push(link);
+  else page.node.set(PDFName.of('Annots'), context.obj([link]));
+}
+
+async function qrCodePng(text: string): Promise<Buffer> {
+  const dataUrl = await QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 0, width: 240 });
+  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+}
+
+export async function renderReceipt(facts: ReceiptFacts): Promise<PDFDocument> {
+  const document = await PDFDocument.create();
+  document.registerFontkit(fontkit);
+  const files = fonts();
+  const regular = await document.embedFont(files.regular, { subset: true });
+  const bold = await document.embedFont(files.bold, { subset: true });
+  const mono = await document.embedFont(files.mono, { subset: true });
+  const writer = new PageWriter(document, regular, bold, `Confirmare de înregistrare ${facts.ticketLabel} (continuare)`);
+  const registered = romanianDateTime(facts.registeredAt);
+  const issued = romanianDateTime(facts.issuedAt);
+
+  document.setTitle(`Confirmare de înregistrare ${facts.ticketLabel}`, { showInWindowTitleBar: true });
+  document.setAuthor(facts.townHall.name);
+  document.setSubject(`Confirmarea înregistrării cererii nr. ${facts.ticketLabel} din ${registered.date}`);
+  document.setKeywords(['confirmare de înregistrare', `cod de verificare ${facts.code}`, facts.verificationUrl]);
+  document.setCreator('Funcționar Virtual');
+  document.setLanguage('ro-RO');
+  document.setCreationDate(facts.issuedAt);
+  document.setModificationDate(facts.issuedAt);
+  document.context.lookup(document.context.trailerInfo.Info, PDFDict).set(PDFName.of(verificationCodeKey), PDFString.of(facts.code));
+
+  // Header: who issues the document.
+  writer.text(facts.townHall.name, { font: bold, size: 15, color: colors.accent });
+  if (facts.townHall.nameHungarian) writer.text(facts.townHall.nameHungarian, { size: 10, color: colors.muted });
+  for (const line of facts.townHall.lines) writer.text(line, { size: 8.5, color: colors.muted, lineGap: 2.5 });
+  writer.space(8);
+  writer.rule(colors.accent, 1.2);
+  writer.space(18);
+
+  writer.text('CONFIRMARE DE ÎNREGISTRARE', { font: bold, size: 19 });
+  writer.text('Iktatási igazolás', { size: 11, color: colors.muted });
+  writer.space(8);
+  if (!facts.signer) {
+    // Said at the top, where nobody can miss it, whatever the length of the rest.
+    const style = { x: writer.left + 12, width: writer.width - 24, color: colors.warning };
+    const warning: BlockItem[] = [
+      { text: 'Document nesemnat electronic', style: { ...style, font: bold, size: 11 } },
+      {
+        text: 'Primăria nu a configurat încă un certificat de semnătură: autenticitatea se verifică doar cu codul de verificare de mai jos. / Elektronikusan nem aláírt dokumentum.',
+        style: { ...style, size: 8, lineGap: 2 },
+      },
+    ];
+    const top = writer.y;
+    const height = writer.measure(warning) + 10;
+    writer.page.drawRectangle({ x: writer.left, y: top - height, width: writer.width, height, color: colors.warningBackground, borderColor: colors.warning, borderWidth: 1.2 });
+    writer.y = top - 7;
+    writer.draw(warning);
+    writer.y = top - height - 8;
+  }
+
+  writer.field('Număr de înregistrare', facts.ticketLabel, { bold: true });
+  writer.field('Data și ora înregistrării', `${registered.date}, ora ${registered.time}`);
+  writer.field('Tipul', facts.type);
+  writer.field('Compartimentul', facts.department);
+  writer.field('Primită prin', facts.channel);
+  writer.field('Subiectul', facts.subject, { maxLines: 5 });
+  writer.field('Termen legal de răspuns', calendarDate(facts.dueDate, 'ro'), { bold: true });
+  writer.field('Temei legal al termenului', facts.dueRule, { maxLines: 4 });
+  writer.space(6);
+  writer.rule();
+  writer.space(12);
+
+  writer.text('Ce urmează', { font: bold, size: 12 });
+  writer.space(2);
+  const next = [
+    `Cererea a fost înregistrată în registrul primăriei cu numărul ${facts.ticketLabel} și repartizată compartimentului de specialitate. Un funcționar o analizează și vă răspunde pe canalul prin care ați depus-o, cel târziu până la ${calendarDate(facts.dueDate, 'ro')}.`,
+    facts.extension
+      ? `Dacă soluționarea cere mai mult timp, termenul poate fi prelungit cu cel mult ${facts.extension.days} zile (${facts.extension.basis}); veți fi anunțat înainte de expirarea lui.`
+      : undefined,
+    `Dacă vi se cer documente sau lămuriri, termenul curge de la primirea lor. Puteți întreba oricând asistentul: „Ce se întâmplă cu cererea ${facts.ticketLabel}?”.`,
+  ].filter((paragraph): paragraph is string => paragraph !== undefined);
+  for (const paragraph of next) {
+    writer.text(paragraph, { size: 9.5, lineGap: 3 });
+    writer.space(3);
+  }
+  writer.space(4);
+  writer.text(
+    `Magyarul: kérelmét ${facts.ticketLabel} számon iktattuk (${calendarDate(localDate(facts.registeredAt, timeZone), 'hu')})${facts.departmentHungarian ? `, ügyintéző részleg: ${facts.departmentHungarian}` : ''}. A választ legkésőbb ${calendarDate(facts.dueDate, 'hu')} megkapja azon a csatornán, amelyen benyújtotta. Az igazolás hitelességét az alábbi ellenőrző kóddal ellenőrizheti.`,
+    { size: 9, color: colors.muted, lineGap: 2.8 },
+  );
+  writer.space(12);
+
+  // Verification panel: the code, where to check it, and a QR code of that address.
+  const hasAbsoluteUrl = /^https?:\/\//.test(facts.verificationUrl);
+  const qrSize = 84;
+  const textWidth = writer.width - 28 - (hasAbsoluteUrl ? qrSize + 14 : 0);
+  const panelStyle = { x: writer.left + 14, width: textWidth };
+  const labelStyle = { ...panelStyle, size: 9, color: colors.muted };
+  const urlStyle = { ...panelStyle, size: 9.5, color: colors.accent };
+  const codeLines: BlockItem[] = [
+    { text: 'Cod de verificare / Ellenőrző kód', style: labelStyle },
+    { text: facts.code, style: { ...panelStyle, font: mono, size: 17 }, spaceBefore: 2 },
+    { text: 'Verificați autenticitatea documentului la / Ellenőrzés:', style: labelStyle, spaceBefore: 4 },
+  ];
+  const afterUrl: BlockItem[] = [{ text: 'Codul confirmă numărul, data și amprenta SHA-256 a fișierului emis.', style: { ...panelStyle, size: 8, color: colors.muted }, spaceBefore: 3 }];
+  const textHeight = writer.measure([...codeLines, { text: facts.verificationUrl, style: urlStyle }, ...afterUrl]);
+  const panelHeight = Math.max(textHeight, hasAbsoluteUrl ? qrSize : 0) + 20;
+  writer.ensure(panelHeight + 12);
+  const page = writer.page;
+  const panelTop = writer.y;
+  page.drawRectangle({ x: writer.left, y: panelTop - panelHeight, width: writer.width, height: panelHeight, color: colors.panel, borderColor: colors.rule, borderWidth: 0.8 });
+  writer.y = panelTop - 10;
+  writer.draw(codeLines);
+  const urlTop = writer.y;
+  writer.draw([{ text: facts.verificationUrl, style: urlStyle }]);
+  if (hasAbsoluteUrl) addLink(page, facts.verificationUrl, [panelStyle.x, writer.y, panelStyle.x + textWidth, urlTop]);
+  writer.draw(afterUrl);
+  if (hasAbsoluteUrl) {
+    const qr = await document.embedPng(await qrCodePng(facts.verificationUrl));
+    page.drawImage(qr, { x: writer.left + writer.width - 14 - qrSize, y: panelTop - (panelHeight + qrSize) / 2, width: qrSize, height: qrSize });
+  }
+  writer.y = panelTop - panelHeight - 12;
+
+  if (facts.signer) {
+    writer.ensure(44);
+    writer.text(`Semnat electronic de: ${facts.signer}`, { font: bold, size: 10 });
+    writer.text(
+      'Semnătura electronică (PAdES) este încorporată în fișier; cititorul PDF o afișează în panoul de semnături. Orice modificare a fișierului o invalidează.',
+      { size: 8.5, color: colors.muted, lineGap: 2.5 },
+    );
+  }
+
+  // Footer on every page.
+  const footer = `Emisă la ${issued.date}, ora ${issued.time}, de Funcționar Virtual, asistentul virtual al primăriei.${facts.privacyUrl ? ` Prelucrarea datelor personale: ${facts.privacyUrl}` : ''}`;
+  writer.pages.forEach((footerPage, index) => {
+    writer.page = footerPage;
+    writer.y = 56;
+    writer.rule();
+    writer.space(4);
+    if (writer.pages.length > 1) {
+      const pageNumber = `Pagina ${index + 1} din ${writer.pages.length}`;
+      footerPage.drawText(pageNumber, { x: writer.left + writer.width - regular.widthOfTextAtSize(pageNumber, 7.5), y: 62, size: 7.5, font: regular, color: colors.muted });
+    }
+    writer.text(footer, { size: 7.5, color: colors.muted, lineGap: 2, keepOnPage: true });
+  });
+  return document;
+}

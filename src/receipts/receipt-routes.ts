@@ -1,0 +1,147 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ticketTypeNames } from '../admin/labels.ts';
+import { findContact } from '../conversation/conversation-store.ts';
+import { departmentNames } from '../conversation/texts.ts';
+import { errorBody, NotFoundError } from '../errors.ts';
+import { findTicket, statusLabels, ticketLabel, type TicketStatus } from '../tickets/ticket-store.ts';
+import { createReceiptService } from './receipt-registry.ts';
+import type { ReceiptService } from './receipt-service.ts';
+import { normalizeVerificationCode } from './verification-code.ts';
+import { renderFormPage, renderUnknownPage, renderVerifiedPage, type VerifiedReceipt } from './verify-page.ts';
+
+// GET /verify/:code — anyone holding a receipt checks its code (HTML for people, JSON for programs).
+// GET /api/webchat/sessions/:sessionId/tickets/N-YYYY/receipt.pdf — the web chat's download: the session
+// id is the citizen's only credential, so a ticket of another session answers exactly like a missing one.
+
+const errorResponse = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+};
+
+const verificationResponse = {
+  type: 'object',
+  properties: {
+    valid: { type: 'boolean' },
+    code: { type: 'string' },
+    ticket: {
+      type: 'object',
+      properties: {
+        number: { type: 'string' },
+        registeredAt: { type: 'string' },
+        type: { type: 'string' },
+        department: { type: 'string' },
+        status: { type: 'string' },
+        dueDate: { type: 'string' },
+      },
+    },
+    receipt: {
+      type: 'object',
+      properties: { issuedAt: { type: 'string' }, sha256: { type: 'string' }, signed: { type: 'boolean' }, signer: { type: ['string', 'null'] } },
+    },
+    error: errorResponse.properties.error,
+  },
+};
+
+function wantsJson(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('application/json');
+}
+
+function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+}
+
+export function receiptRoutes(app: FastifyInstance): ReceiptService {
+  const { config, database, answering } = app.functionar;
+  const db = database.db;
+  const service = createReceiptService({ config, database: db }, () => answering.knowledge?.townHall());
+  app.log.info({ signed: service.signer !== undefined, signer: service.signer }, service.signer ? `registration receipts are signed by ${service.signer}` : 'registration receipts are issued unsigned (RECEIPT_CERTIFICATE_PATH is not set)');
+  const townHallName = () => answering.knowledge?.townHall().name.ro ?? config.townHallName;
+
+  function describe(code: string): VerifiedReceipt | undefined {
+    const found = service.findByCode(code);
+    if (!found) return undefined;
+    const department = answering.knowledge?.townHall().departments.find((candidate) => candidate.id === found.ticket.department);
+    return {
+      code: found.receipt.code,
+      ...found,
+      typeName: ticketTypeNames[found.ticket.type] ?? found.ticket.type,
+      departmentName: department?.name.ro ?? departmentNames[found.ticket.department]?.ro ?? found.ticket.department,
+      statusName: statusLabels[found.ticket.status as TicketStatus]?.ro ?? found.ticket.status,
+    };
+  }
+
+  app.get<{ Querystring: { code?: string } }>(
+    '/verify',
+    { schema: { querystring: { type: 'object', properties: { code: { type: 'string', maxLength: 64 } } } } },
+    async (request, reply) => {
+      const typed = request.query.code?.trim();
+      if (!typed) return sendHtml(reply, 200, renderFormPage(townHallName()));
+      const code = normalizeVerificationCode(typed) ?? typed.replace(/[^0-9A-Za-z-]/g, '').slice(0, 40);
+      return reply.redirect(`/verify/${encodeURIComponent(code)}`, 303);
+    },
+  );
+
+  app.get<{ Params: { code: string } }>(
+    '/verify/:code',
+    {
+      schema: {
+        params: { type: 'object', required: ['code'], properties: { code: { type: 'string', maxLength: 64 } } },
+        response: { 200: verificationResponse, 404: verificationResponse },
+      },
+    },
+    async (request, reply) => {
+      const found = describe(request.params.code);
+      if (!found) {
+        if (!wantsJson(request)) return sendHtml(reply, 404, renderUnknownPage(request.params.code, townHallName()));
+        return reply
+          .code(404)
+          .header('cache-control', 'no-store')
+          .send({ valid: false, code: request.params.code, ...errorBody('FV_ERR_RECEIPT_CODE_UNKNOWN', 'No receipt was issued with this verification code') });
+      }
+      if (!wantsJson(request)) return sendHtml(reply, 200, renderVerifiedPage(found, townHallName()));
+      return reply.header('cache-control', 'no-store').send({
+        valid: true,
+        code: found.code,
+        ticket: {
+          number: ticketLabel(found.ticket),
+          registeredAt: found.ticket.createdAt,
+          type: found.ticket.type,
+          department: found.ticket.department,
+          status: found.ticket.status,
+          dueDate: found.ticket.dueDate,
+        },
+        receipt: { issuedAt: found.receipt.issuedAt, sha256: found.receipt.sha256, signed: found.receipt.signed, signer: found.receipt.signer },
+      });
+    },
+  );
+
+  app.get<{ Params: { sessionId: string; ticket: string } }>(
+    '/api/webchat/sessions/:sessionId/tickets/:ticket/receipt.pdf',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['sessionId', 'ticket'],
+          properties: { sessionId: { type: 'string', maxLength: 128 }, ticket: { type: 'string', pattern: '^[0-9]{1,9}-[0-9]{4}$' } },
+        },
+        response: { '4xx': errorResponse },
+      },
+    },
+    async (request, reply) => {
+      const [number, year] = request.params.ticket.split('-').map(Number) as [number, number];
+      const contact = findContact(db, 'webchat', request.params.sessionId);
+      const ticket = contact ? findTicket(db, { number, year }) : undefined;
+      if (!contact || !ticket || ticket.contactId !== contact.id) {
+        throw new NotFoundError('FV_ERR_RECEIPT_NOT_FOUND', 'No receipt for this request in this chat session');
+      }
+      const receipt = await service.receiptFor(ticket);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${receipt.fileName}"`)
+        .header('cache-control', 'private, no-store')
+        .send(receipt.bytes);
+    },
+  );
+
+  return service;
+}
