@@ -51,6 +51,8 @@ export class LexicalIndex {
   private readonly surfaceByLength = new Map<number, string[]>();
   private readonly sortedSurfaces: string[];
   private readonly chunksBySlug = new Map<string, IndexedChunk[]>();
+  /** Which chunks contain a term: scoring visits only chunks that share a term with the question. */
+  private readonly postings = new Map<string, IndexedChunk[]>();
   readonly maximumIdf: number;
 
   constructor(chunks: readonly KnowledgeChunk[]) {
@@ -75,7 +77,12 @@ export class LexicalIndex {
       return { chunk, termWeights, length };
     });
     for (const entry of this.indexed) {
-      for (const term of entry.termWeights.keys()) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+      for (const term of entry.termWeights.keys()) {
+        this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+        const containing = this.postings.get(term) ?? [];
+        containing.push(entry);
+        this.postings.set(term, containing);
+      }
       const forSlug = this.chunksBySlug.get(entry.chunk.slug) ?? [];
       forSlug.push(entry);
       this.chunksBySlug.set(entry.chunk.slug, forSlug);
@@ -184,7 +191,11 @@ export class LexicalIndex {
   /** BM25 score of every chunk that shares a term with the query, by chunk id. */
   scoreChunks(queryTerms: readonly QueryTerm[]): Map<string, { chunk: KnowledgeChunk; score: number }> {
     const scores = new Map<string, { chunk: KnowledgeChunk; score: number }>();
-    for (const entry of this.indexed) {
+    const candidates = new Set<IndexedChunk>();
+    for (const queryTerm of queryTerms) {
+      for (const term of queryTerm.readings.keys()) for (const entry of this.postings.get(term) ?? []) candidates.add(entry);
+    }
+    for (const entry of candidates) {
       let score = 0;
       for (const queryTerm of queryTerms) {
         let best = 0;
