@@ -98,7 +98,7 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
   const clerkCommands = new ClerkCommandRunner(database.db, logger, kickOutbox);
   const context: ChannelContext = { config, logger, database: database.db, conversations, clerkCommands };
   for (const definition of channelDefinitions) {
-    const adapter = definition.create(context);
+    const adapter = await definition.create(context);
     if (adapter) channels.set(adapter.id, adapter);
   }
   outbox = new OutboxWorker(database.db, channels, logger, config.outboxPollMs);

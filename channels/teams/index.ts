@@ -1,9 +1,15 @@
 import type { ChannelDefinition } from '../../src/channels/channel-adapter.ts';
 import { teamsChannelId } from './conversation-references.ts';
-import { TeamsChannelAdapter } from './teams-adapter.ts';
 
-/** Microsoft Teams for clerks: on with MICROSOFT_APP_ID, or TEAMS_LOCAL_MODE for the Bot Framework Emulator. */
+/**
+ * Microsoft Teams for clerks: on with MICROSOFT_APP_ID, or TEAMS_LOCAL_MODE for the Bot Framework Emulator.
+ * The Bot Framework SDK (~100 MB resident) is loaded only when Teams is configured.
+ */
 export const teamsChannel: ChannelDefinition = {
   id: teamsChannelId,
-  create: (context) => (context.config.teams.enabled ? new TeamsChannelAdapter(context) : undefined),
+  create: async (context) => {
+    if (!context.config.teams.enabled) return undefined;
+    const { TeamsChannelAdapter } = await import('./teams-adapter.ts');
+    return new TeamsChannelAdapter(context);
+  },
 };

@@ -57,6 +57,9 @@ export interface ChannelAdapter {
 /** A channel folder exports one of these; `channels/index.ts` lists them. */
 export interface ChannelDefinition {
   id: string;
-  /** Returns undefined when the channel is not configured (e.g. no bot token). */
-  create(context: ChannelContext): ChannelAdapter | undefined;
+  /**
+   * Returns undefined when the channel is not configured (e.g. no bot token). May be asynchronous, so
+   * a channel loads its SDK (botbuilder, whatsapp-web.js…) only when it is configured.
+   */
+  create(context: ChannelContext): ChannelAdapter | undefined | Promise<ChannelAdapter | undefined>;
 }

@@ -7,6 +7,7 @@ import QRCode from 'qrcode';
 import { localDate } from '../tickets/deadlines.ts';
 import { colors, PageWriter, type BlockItem } from './page-writer.ts';
 import { verificationCodeKey } from './receipt-storage.ts';
+import { romanianDateTime, timeZone } from './receipt-dates.ts';
 
 // The "confirmare de înregistrare" page: what the town hall tells the citizen it registered. Romanian,
 // with a short Hungarian paragraph (most of the commune speaks Hungarian). DejaVu fonts are embedded
@@ -52,16 +53,6 @@ function fonts(): { regular: Buffer; bold: Buffer; mono: Buffer } {
   return fontFiles;
 }
 
-const timeZone = 'Europe/Bucharest';
-
-export function romanianDateTime(instant: Date): { date: string; time: string } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(instant)
-      .map((part) => [part.type, part.value]),
-  );
-  return { date: `${parts.day}.${parts.month}.${parts.year}`, time: `${parts.hour}:${parts.minute}` };
-}
 
 function calendarDate(date: string, style: 'ro' | 'hu'): string {
   const [year, month, day] = date.split('-');

@@ -7,9 +7,7 @@ import { receipts, tickets, type ReceiptRow, type TicketRow } from '../database/
 import { AppError, NotFoundError } from '../errors.ts';
 import type { TownHall } from '../knowledge/knowledge-base.ts';
 import { recordEvent } from '../tickets/ticket-store.ts';
-import { signDocument } from './pdf-signing.ts';
 import { receiptFacts } from './receipt-facts.ts';
-import { renderReceipt } from './receipt-document.ts';
 import { receiptDirectoryName, receiptFileName, sha256Hex } from './receipt-storage.ts';
 import type { SigningCertificate } from './signing-certificate.ts';
 import { newVerificationCode, normalizeVerificationCode } from './verification-code.ts';
@@ -106,6 +104,8 @@ export class ReceiptService {
     if (!ticket) throw new NotFoundError('FV_ERR_TICKET_NOT_FOUND', `No ticket with id ${ticketId}`);
     const issuedAt = this.options.now?.() ?? new Date();
     const code = newVerificationCode();
+    // The PDF and signing libraries (~70 MB resident) load with the first receipt, not at start-up.
+    const [{ renderReceipt }, { signDocument }] = await Promise.all([import('./receipt-document.ts'), import('./pdf-signing.ts')]);
     const document = await renderReceipt(
       receiptFacts({
         ticket,

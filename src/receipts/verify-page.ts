@@ -1,7 +1,7 @@
 import type { ReceiptRow, TicketRow } from '../database/schema.ts';
 import { formatDate } from '../tickets/deadlines.ts';
 import { ticketLabel } from '../tickets/ticket-store.ts';
-import { romanianDateTime } from './receipt-document.ts';
+import { romanianDateTime } from './receipt-dates.ts';
 
 // GET /verify/<code> for people: a small page in Romanian (with a Hungarian line) saying whether the code
 // belongs to a receipt the town hall issued. It names the request by number, date and type — never the
