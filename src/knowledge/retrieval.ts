@@ -119,6 +119,14 @@ export class Retriever {
       return score;
     };
 
+    // The vector query goes out first: Chroma answers over HTTP while the lexical scoring runs here.
+    const vectorMatches =
+      settings.mode !== 'lexical' && vectorSearch
+        ? (async () => vectorSearch(await this.embedQuestion(question, language), settings.vectorCandidates))()
+        : undefined;
+    // Handled below; this only keeps an early failure from counting as unhandled meanwhile.
+    vectorMatches?.catch(() => undefined);
+
     if (settings.mode !== 'vector') {
       const chunkScores = [...this.lexicalIndex.scoreChunks(queryTerms).values()];
       const best = Math.max(0, ...chunkScores.filter((entry) => this.proceduresBySlug.has(entry.chunk.slug)).map((entry) => entry.score));
@@ -133,10 +141,10 @@ export class Retriever {
 
     const diagnostics: RetrievalDiagnostics = { confidence: 0 };
     if (settings.mode !== 'lexical') {
-      if (!vectorSearch) diagnostics.vectorUnavailable = 'no vector store';
+      if (!vectorMatches) diagnostics.vectorUnavailable = 'no vector store';
       else {
         try {
-          const matches = await vectorSearch(await this.embedQuestion(question, language), settings.vectorCandidates);
+          const matches = await vectorMatches;
           const best = Math.max(0, ...matches.map((match) => match.similarity));
           for (const match of matches) {
             if (!this.proceduresBySlug.has(match.slug) || match.similarity <= 0) continue;
