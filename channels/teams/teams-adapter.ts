@@ -28,7 +28,7 @@ function errorCodesOf(error: unknown): string[] {
 /**
  * The Bot Connector has no idempotency key, so an answer that may have been posted is not posted again:
  * only refusals (429, 5xx) and connections that never opened are retried; a timeout or a dropped
- * connection after the request left is reported as uncertain (see docs/readme/outbox.md).
+ * connection after the request left is reported as uncertain (see README, "Outbox").
  */
 export function deliveryErrorOf(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
