@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { temporaryDirectory } from './temporary-directory.ts';
 
-// Headless Debian chromium for the browser tests (.ci/run installs it with apt-get when missing).
+// Headless Debian chromium for the browser tests (npm test installs it with apt-get when missing: tests/system-tools.sh).
 // Nothing is downloaded: puppeteer-core drives the system browser.
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -22,7 +22,7 @@ export interface LaunchedBrowser {
 }
 
 export async function launchBrowser(): Promise<LaunchedBrowser> {
-  if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium (.ci/run does it)`);
+  if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium (npm test does it as root: tests/system-tools.sh)`);
   // A fresh profile per run: no cookies, storage or cache from an earlier run can leak into a test.
   const profile = temporaryDirectory('functionar-chromium-');
   const browser = await puppeteer.launch({
