@@ -10,6 +10,7 @@ import { createLogger } from '../src/logger.ts';
 import { FakeTelegramApi } from '../tests/fakes/fake-telegram-api.ts';
 import { startServerProcess, type ServerProcess } from '../tests/faults/server-process.ts';
 import { runLoad, type LoadResult } from './load-generator.ts';
+import type { BenchResult } from './bench-result.ts';
 
 // The bot core's own figures: throughput of the message routes as a ratio to a bare Fastify hello
 // world measured in the same run (same machine, same moment), the pipeline's cost per message without
@@ -22,19 +23,6 @@ const connections = 32;
 const measureMs = 5_000;
 const warmUpMs = 1_000;
 
-/** One row of run-bench's table, plus the figure and its target for results.json. */
-export interface CoreBenchResult {
-  name: string;
-  samples: number;
-  p50Ms?: number;
-  p95Ms?: number;
-  totalMs?: number;
-  note?: string;
-  value?: number;
-  unit?: string;
-  target?: string;
-  meetsTarget?: boolean;
-}
 
 interface CoreBenchContext {
   questions: { question: string; language: Language }[];
@@ -70,7 +58,7 @@ async function helloWorld(): Promise<LoadResult> {
   });
 }
 
-function throughputRow(name: string, result: LoadResult, baseline: LoadResult, note: string): CoreBenchResult {
+function throughputRow(name: string, result: LoadResult, baseline: LoadResult, note: string): BenchResult {
   const ratio = result.perSecond / baseline.perSecond;
   const failed = Object.entries(result.statuses).filter(([status]) => !status.startsWith('2'));
   return {
@@ -92,8 +80,8 @@ const questionBody = (questions: CoreBenchContext['questions'], index: number) =
 export const coreBenchmarks = [
   {
     name: 'core: message throughput and memory (web chat, Telegram)',
-    async run({ questions }: CoreBenchContext): Promise<CoreBenchResult[]> {
-      const results: CoreBenchResult[] = [];
+    async run({ questions }: CoreBenchContext): Promise<BenchResult[]> {
+      const results: BenchResult[] = [];
       const baseline = await helloWorld();
       results.push({
         name: `hello world (bare Fastify, ${connections} connections)`,
@@ -178,7 +166,7 @@ export const coreBenchmarks = [
   },
   {
     name: 'core: pipeline overhead per message (no LLM)',
-    async run({ questions }: CoreBenchContext): Promise<CoreBenchResult[]> {
+    async run({ questions }: CoreBenchContext): Promise<BenchResult[]> {
       const dataDirectory = temporaryDataDirectory();
       const config = loadConfig({ DATA_DIR: dataDirectory, OLLAMA_ENABLED: 'false', LOG_LEVEL: 'silent', KNOWLEDGE_DIR: path.join(benchDirectory, '../knowledge'), PROMPTS_DIR: path.join(benchDirectory, '../prompts') });
       const app = await build(config, { logger: createLogger('silent') });

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { percentile } from './bench-result.ts';
 
 // A small closed-loop HTTP/1.1 load generator for loopback benchmarks (autocannon is not a dependency):
 // N keep-alive connections, each sending its next request as soon as the previous answer is complete.
@@ -33,11 +34,6 @@ export interface LoadResult {
   p50Ms: number;
   p95Ms: number;
   errors: number;
-}
-
-function percentile(sorted: readonly number[], fraction: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
 }
 
 function encode(request: LoadRequest, host: string): Buffer {

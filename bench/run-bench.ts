@@ -17,6 +17,7 @@ import { silentLogger } from '../src/knowledge/knowledge-logger.ts';
 import { createOfflineEmbedder } from '../src/knowledge/offline-embedding.ts';
 import { Retriever, type RetrievalMode } from '../src/knowledge/retrieval.ts';
 import { coreBenchmarks } from './core-benchmarks.ts';
+import { percentile, type BenchResult } from './bench-result.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -26,25 +27,10 @@ interface BenchContext {
   questions: { question: string; language: Language }[];
 }
 
-/** One row of the table; durations in milliseconds. */
-interface BenchResult {
-  name: string;
-  samples: number;
-  p50Ms?: number;
-  p95Ms?: number;
-  totalMs?: number;
-  note?: string;
-}
 
 interface Benchmark {
   name: string;
   run(context: BenchContext): Promise<BenchResult[]>;
-}
-
-function percentile(sorted: readonly number[], fraction: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return sorted[index]!;
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
