@@ -4,7 +4,6 @@ import type { ContactRow, ConversationRow, MessageRow, TicketRow } from '../data
 import { staffNotice } from '../tickets/staff-notice.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { Language } from '../language.ts';
-import { isLanguage } from '../language.ts';
 import type { Logger } from '../logger.ts';
 import type { Button, InboundMessage, MessagePart, SourceReference } from '../messages.ts';
 import { enqueue } from '../outbox/outbox-store.ts';
@@ -341,8 +340,4 @@ function queuedText(language: Language, position: number): string {
   if (language === 'hu') return `Egy pillanat… (${position}. a sorban)`;
   if (language === 'en') return `One moment… (you are number ${position} in the queue)`;
   return `Un moment… (sunteți al ${position}-lea la rând)`;
-}
-
-export function conversationLanguage(conversation: Pick<ConversationRow, 'language'>): Language {
-  return isLanguage(conversation.language) ? conversation.language : 'ro';
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
 import { contacts, conversations, messages, type ContactRow, type ConversationRow, type MessageRow } from '../database/schema.ts';
 import type { MessagePart } from '../messages.ts';
@@ -140,7 +140,7 @@ export function recentMessages(executor: Executor, conversationId: number, limit
   return executor
     .select()
     .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), inArray(messages.author, ['citizen', 'bot', 'clerk'])))
+    .where(eq(messages.conversationId, conversationId))
     .orderBy(desc(messages.id))
     .limit(limit)
     .all()

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, max, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, max } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
 import { ticketEvents, tickets, type TicketEventRow, type TicketRow } from '../database/schema.ts';
 import type { Localized } from '../language.ts';
@@ -157,8 +157,4 @@ export function updateTicket(executor: Executor, ticketId: number, changes: Part
     .where(eq(tickets.id, ticketId))
     .returning()
     .get();
-}
-
-export function countTickets(executor: Executor): number {
-  return executor.select({ count: sql<number>`count(*)` }).from(tickets).where(ne(tickets.id, 0)).get()?.count ?? 0;
 }
