@@ -24,18 +24,22 @@ const sourceSchema = { type: 'object', properties: { slug: { type: 'string' }, t
 const buttonSchema = { type: 'object', properties: { label: { type: 'string' }, value: { type: 'string' } } };
 const sessionParams = { type: 'object', required: ['sessionId'], properties: { sessionId: { type: 'string', maxLength: 128 } } };
 
-export function toWebchatMessage(row: MessageRow): WebchatMessage {
-  const parts = (row.parts ?? []) as MessagePart[];
+/** One shape for a message whether it comes from history, a POST reply or a live event. */
+function webchatMessage(id: string, from: WebchatMessage['from'], text: string, createdAt: string, parts: readonly MessagePart[]): WebchatMessage {
   const sources = sourcesOf(parts).map(({ slug, title, url }) => ({ slug, title, ...(url ? { url } : {}) }));
   const buttons = buttonsOf(parts);
   return {
-    id: String(row.id),
-    from: row.author,
-    text: row.text,
-    createdAt: row.createdAt,
+    id,
+    from,
+    text,
+    createdAt,
     ...(sources.length > 0 ? { sources } : {}),
     ...(buttons.length > 0 ? { buttons } : {}),
   };
+}
+
+export function toWebchatMessage(row: MessageRow): WebchatMessage {
+  return webchatMessage(String(row.id), row.author, row.text, row.createdAt, (row.parts ?? []) as MessagePart[]);
 }
 
 function newSessionId(): string {
@@ -59,21 +63,8 @@ class WebchatAdapter implements ChannelAdapter {
 
   async send(delivery: Delivery): Promise<{ externalId?: string }> {
     const { message } = delivery;
-    const sources = sourcesOf(message.parts).map(({ slug, title, url }) => ({ slug, title, ...(url ? { url } : {}) }));
-    const buttons = buttonsOf(message.parts);
     const id = String(delivery.messageId ?? `outbox-${delivery.outboxId}`);
-    this.events.publish(delivery.recipient, {
-      type: 'message',
-      id,
-      data: {
-        id,
-        from: message.author,
-        text: message.text,
-        createdAt: delivery.createdAt,
-        ...(sources.length > 0 ? { sources } : {}),
-        ...(buttons.length > 0 ? { buttons } : {}),
-      },
-    });
+    this.events.publish(delivery.recipient, { type: 'message', id, data: webchatMessage(id, message.author, message.text, delivery.createdAt, message.parts) });
     return { externalId: id };
   }
 
