@@ -1,4 +1,5 @@
 import { html, type SafeHtml } from './html.ts';
+import { shortenText } from '../shorten-text.ts';
 
 // Bar charts drawn on the server as inline SVG: no chart library, no script, readable on a phone.
 // Each bar has its label on its own line above it, so long names (procedures) need no truncation,
@@ -33,9 +34,6 @@ const valueSpace = 64;
 const maximumLabelLength = 46;
 const numberFormat = new Intl.NumberFormat('ro-RO', { maximumFractionDigits: 1 });
 
-function shorten(label: string): string {
-  return label.length > maximumLabelLength ? `${label.slice(0, maximumLabelLength - 1).trimEnd()}…` : label;
-}
 
 export function formatNumber(value: number): string {
   return numberFormat.format(value);
@@ -55,7 +53,7 @@ export function barChart(chart: BarChart): SafeHtml {
     const barWidth = scale(datum.value);
     const valueText = datum.valueLabel ?? formatNumber(datum.value);
     return html`<g>
-      <text x="0" y="${y + 15}">${shorten(datum.label)}${datum.label.length > maximumLabelLength ? html`<title>${datum.label}</title>` : ''}</text>
+      <text x="0" y="${y + 15}">${shortenText(datum.label, maximumLabelLength)}${datum.label.length > maximumLabelLength ? html`<title>${datum.label}</title>` : ''}</text>
       <rect class="bar${datum.tone === 'alt' ? ' alt' : ''}" x="0" y="${y + labelHeight}" width="${barWidth.toFixed(1)}" height="${barHeight}" rx="3"></rect>
       <text x="${(barWidth + 6).toFixed(1)}" y="${y + labelHeight + 14}">${valueText}</text>
     </g>`;

@@ -2,6 +2,7 @@ import type { Language } from '../../../src/language.ts';
 import type { Button } from '../../../src/messages.ts';
 import { numberedChoices, splitText, type RenderedOutbound } from '../outbound-rendering.ts';
 import { whatsappTexts } from '../whatsapp-texts.ts';
+import { shortenText } from '../../../src/shorten-text.ts';
 
 // Graph API message bodies for what the bot says. Limits are Meta's: text 4096 characters, interactive
 // body 1024, at most 3 reply buttons titled ≤ 20 characters (id ≤ 256), lists of ≤ 10 rows titled
@@ -20,10 +21,6 @@ const rowDescriptionLimit = 72;
 const templateParameterLimit = 900;
 
 export type GraphMessage = Record<string, unknown>;
-
-function shorten(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1).trimEnd()}…`;
-}
 
 function distinct(values: readonly string[]): boolean {
   return new Set(values).size === values.length;
@@ -56,13 +53,13 @@ export function interactiveMessage(to: string, body: string, choices: readonly B
         type: 'list',
         body: { text: body },
         action: {
-          button: shorten(whatsappTexts[language].listButton, buttonTitleLimit),
+          button: shortenText(whatsappTexts[language].listButton, buttonTitleLimit),
           sections: [
             {
               rows: choices.map((choice) => ({
                 id: choice.value,
-                title: shorten(choice.label, rowTitleLimit),
-                ...(choice.label.length > rowTitleLimit ? { description: shorten(choice.label, rowDescriptionLimit) } : {}),
+                title: shortenText(choice.label, rowTitleLimit),
+                ...(choice.label.length > rowTitleLimit ? { description: shortenText(choice.label, rowDescriptionLimit) } : {}),
               })),
             },
           ],
@@ -114,7 +111,7 @@ export function templateMessage(to: string, text: string, templateName: string, 
     template: {
       name: templateName,
       language: { code: templateLanguage },
-      components: [{ type: 'body', parameters: [{ type: 'text', text: shorten(flattened, templateParameterLimit) }] }],
+      components: [{ type: 'body', parameters: [{ type: 'text', text: shortenText(flattened, templateParameterLimit) }] }],
     },
   };
 }
