@@ -112,6 +112,12 @@ export function chunkProcedure(procedure: Procedure): KnowledgeChunk[] {
   return chunks;
 }
 
+/** A chunk's id is its owner's slug, "#", and the part: "autorizatie-construire#acte-necesare". */
+export function slugOfChunkId(id: string): string {
+  const separator = id.indexOf('#');
+  return separator < 0 ? id : id.slice(0, separator);
+}
+
 /** Owner id of a redirect's chunks, kept apart from procedure slugs. */
 export const redirectOwner = (id: string) => `redirect:${id}`;
 

@@ -19,9 +19,20 @@ interface KeywordEntry {
   keyword: string;
   language: Language;
   words: { token: string; stem: string }[];
+  /** Positions of its words in `KeywordMatcher.words`. */
+  wordPositions: number[];
 }
 
-interface QueryWord {
+/** One distinct word of the keywords, in the language of the keyword it belongs to. */
+interface KeywordWord {
+  token: string;
+  stem: string;
+  language: Language;
+  /** Entries containing it, by position, ascending. */
+  entries: number[];
+}
+
+export interface QueryWord {
   token: string;
   stems: Record<Language, string>;
   /** A real word of the knowledge base is taken as typed, never as a typo of another one. */
@@ -30,6 +41,15 @@ interface QueryWord {
 
 export class KeywordMatcher {
   private readonly entries: KeywordEntry[] = [];
+  private readonly words: KeywordWord[] = [];
+  /**
+   * Lookups for every way a question word can match a keyword word (see `wordMatches`): by text
+   * (same word, the question's stem written in full, a longer form), by stem, and for typos by first
+   * letter and length. The candidates they give are then checked with `wordMatches` itself.
+   */
+  private readonly wordsByToken = new Map<string, number[]>();
+  private readonly wordsByStem = new Map<string, number[]>();
+  private readonly wordsByInitialAndLength = new Map<string, number[]>();
 
   /** @param isKnownWord whether a folded word occurs in the knowledge base as written. */
   constructor(
@@ -40,10 +60,37 @@ export class KeywordMatcher {
       for (const language of languages) {
         for (const keyword of owner.keywords[language]) {
           const words = analyze(keyword, language);
-          if (words.length > 0) this.entries.push({ owner: owner.id, keyword, language, words });
+          if (words.length > 0) this.addEntry({ owner: owner.id, keyword, language, words });
         }
       }
     }
+  }
+
+  private addEntry(entry: Omit<KeywordEntry, 'wordPositions'>): void {
+    const position = this.entries.length;
+    const wordPositions = entry.words.map((word) => this.wordPosition(word, entry.language));
+    for (const wordPosition of new Set(wordPositions)) this.words[wordPosition]!.entries.push(position);
+    this.entries.push({ ...entry, wordPositions });
+  }
+
+  private readonly positionsByWord = new Map<string, number>();
+
+  private wordPosition(word: { token: string; stem: string }, language: Language): number {
+    const key = `${language}:${word.token}`;
+    const known = this.positionsByWord.get(key);
+    if (known !== undefined) return known;
+    const position = this.words.length;
+    this.words.push({ ...word, language, entries: [] });
+    this.positionsByWord.set(key, position);
+    const file = (index: Map<string, number[]>, key: string) => {
+      const positions = index.get(key) ?? [];
+      positions.push(position);
+      index.set(key, positions);
+    };
+    file(this.wordsByToken, word.token);
+    file(this.wordsByStem, `${language}:${word.stem}`);
+    file(this.wordsByInitialAndLength, `${word.token[0]}:${word.token.length}`);
+    return position;
   }
 
   /** Best (longest) matching keyword per owner, best first. */
@@ -54,17 +101,44 @@ export class KeywordMatcher {
       known: this.isKnownWord(token),
     }));
     if (queryWords.length === 0) return [];
+    const matchedWords = new Set<number>();
+    for (const queryWord of queryWords) {
+      for (const position of this.candidateWords(queryWord)) {
+        const word = this.words[position]!;
+        if (!matchedWords.has(position) && wordMatches(word, word.language, queryWord)) matchedWords.add(position);
+      }
+    }
+    // Only entries with a matched word can match; in their original order, so ties resolve as written.
+    const candidates = new Set<number>();
+    for (const position of matchedWords) for (const entry of this.words[position]!.entries) candidates.add(entry);
     const best = new Map<string, KeywordMatch>();
-    for (const entry of this.entries) {
-      if (!entry.words.every((word) => queryWords.some((queryWord) => wordMatches(word, entry.language, queryWord)))) continue;
+    for (const position of [...candidates].sort((left, right) => left - right)) {
+      const entry = this.entries[position]!;
+      if (!entry.wordPositions.every((wordPosition) => matchedWords.has(wordPosition))) continue;
       const current = best.get(entry.owner);
       if (!current || entry.words.length > current.size) best.set(entry.owner, { owner: entry.owner, keyword: entry.keyword, size: entry.words.length });
     }
     return [...best.values()].sort((left, right) => right.size - left.size);
   }
+
+  /** Every keyword word `queryWord` could match, and a few it does not. */
+  private *candidateWords(queryWord: QueryWord): Generator<number> {
+    const { token } = queryWord;
+    yield* this.wordsByToken.get(token) ?? [];
+    for (const language of languages) {
+      yield* this.wordsByStem.get(`${language}:${queryWord.stems[language]}`) ?? [];
+      yield* this.wordsByToken.get(queryWord.stems[language]) ?? [];
+    }
+    for (let length = longerFormMinimum; length < token.length; length += 1) yield* this.wordsByToken.get(token.slice(0, length)) ?? [];
+    if (queryWord.known) return;
+    for (let length = token.length - 1; length <= token.length + 1; length += 1) yield* this.wordsByInitialAndLength.get(`${token[0]}:${length}`) ?? [];
+  }
 }
 
-function wordMatches(word: { token: string; stem: string }, language: Language, queryWord: QueryWord): boolean {
+const longerFormMinimum = 5;
+
+/** Whether a question word stands for one word of a keyword; exported for the tests' full scan. */
+export function wordMatches(word: { token: string; stem: string }, language: Language, queryWord: QueryWord): boolean {
   if (queryWord.token === word.token) return true;
   // Abbreviations ("CI", "CAS", "AC") are only themselves: "casa" is not "CAS".
   if (word.token.length <= 3) return false;
@@ -72,7 +146,7 @@ function wordMatches(word: { token: string; stem: string }, language: Language, 
   const queryStem = queryWord.stems[language];
   if (queryStem === word.stem || queryStem === word.token) return true;
   // Agglutinated and inflected forms the stemmer misses: "nyugdíjazáshoz", "pașaportul".
-  if (word.token.length >= 5 && queryWord.token.startsWith(word.token)) return true;
+  if (word.token.length >= longerFormMinimum && queryWord.token.startsWith(word.token)) return true;
   // Long words may carry one typo ("pasapot"), unless what was typed is itself a known word.
   if (queryWord.known || word.token.length < 6 || queryWord.token[0] !== word.token[0]) return false;
   return boundedEditDistance(queryWord.token, word.token, 1) <= 1;

@@ -20,6 +20,17 @@ interface IndexedChunk {
   length: number;
 }
 
+/** The chunks containing one term and the term's BM25 weight in each, computed once at build. */
+interface Posting {
+  positions: Int32Array;
+  weights: Float64Array;
+}
+
+export interface ScoredChunk {
+  chunk: KnowledgeChunk;
+  score: number;
+}
+
 const bm25 = { k1: 1.2, b: 0.6 } as const;
 /** A reading through another language's stemmer is slightly less likely to be what was meant. */
 const otherLanguageTrust = 0.9;
@@ -52,7 +63,10 @@ export class LexicalIndex {
   private readonly sortedSurfaces: string[];
   private readonly chunksBySlug = new Map<string, IndexedChunk[]>();
   /** Which chunks contain a term: scoring visits only chunks that share a term with the question. */
-  private readonly postings = new Map<string, IndexedChunk[]>();
+  private readonly postings = new Map<string, Posting>();
+  /** Scratch space of scoreChunks, one slot per chunk, zero between calls (scoring is synchronous). */
+  private readonly chunkTotals: Float64Array;
+  private readonly termBest: Float64Array;
   readonly maximumIdf: number;
 
   constructor(chunks: readonly KnowledgeChunk[]) {
@@ -76,18 +90,29 @@ export class LexicalIndex {
       }
       return { chunk, termWeights, length };
     });
-    for (const entry of this.indexed) {
+    const containing = new Map<string, number[]>();
+    this.indexed.forEach((entry, position) => {
       for (const term of entry.termWeights.keys()) {
         this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
-        const containing = this.postings.get(term) ?? [];
-        containing.push(entry);
-        this.postings.set(term, containing);
+        const positions = containing.get(term) ?? [];
+        positions.push(position);
+        containing.set(term, positions);
       }
       const forSlug = this.chunksBySlug.get(entry.chunk.slug) ?? [];
       forSlug.push(entry);
       this.chunksBySlug.set(entry.chunk.slug, forSlug);
-    }
+    });
     this.averageLength = this.indexed.reduce((sum, entry) => sum + entry.length, 0) / Math.max(1, this.indexed.length);
+    for (const [term, positions] of containing) {
+      const weights = positions.map((position) => {
+        const entry = this.indexed[position]!;
+        const weight = entry.termWeights.get(term)!;
+        return (weight * (bm25.k1 + 1)) / (weight + bm25.k1 * (1 - bm25.b + (bm25.b * entry.length) / this.averageLength));
+      });
+      this.postings.set(term, { positions: Int32Array.from(positions), weights: Float64Array.from(weights) });
+    }
+    this.chunkTotals = new Float64Array(this.indexed.length);
+    this.termBest = new Float64Array(this.indexed.length);
     this.maximumIdf = this.idfOfFrequency(1);
     this.sortedSurfaces = [...this.surfaceTerms.keys()].sort();
   }
@@ -188,28 +213,41 @@ export class LexicalIndex {
     }
   }
 
-  /** BM25 score of every chunk that shares a term with the query, by chunk id. */
-  scoreChunks(queryTerms: readonly QueryTerm[]): Map<string, { chunk: KnowledgeChunk; score: number }> {
-    const scores = new Map<string, { chunk: KnowledgeChunk; score: number }>();
-    const candidates = new Set<IndexedChunk>();
+  /**
+   * BM25 score of every chunk that shares a term with the query. Term at a time over the postings:
+   * the work grows with how often the question's words occur, not with the size of the index.
+   * Each query word counts once, through its best reading in that chunk.
+   */
+  scoreChunks(queryTerms: readonly QueryTerm[]): ScoredChunk[] {
+    const totals = this.chunkTotals;
+    const best = this.termBest;
+    const touched: number[] = [];
     for (const queryTerm of queryTerms) {
-      for (const term of queryTerm.readings.keys()) for (const entry of this.postings.get(term) ?? []) candidates.add(entry);
-    }
-    for (const entry of candidates) {
-      let score = 0;
-      for (const queryTerm of queryTerms) {
-        let best = 0;
-        for (const [term, trust] of queryTerm.readings) {
-          const weight = entry.termWeights.get(term);
-          if (weight === undefined) continue;
-          const normalised = (weight * (bm25.k1 + 1)) / (weight + bm25.k1 * (1 - bm25.b + (bm25.b * entry.length) / this.averageLength));
-          best = Math.max(best, trust * this.idf(term) * normalised);
+      const touchedByTerm: number[] = [];
+      for (const [term, trust] of queryTerm.readings) {
+        const posting = this.postings.get(term);
+        if (!posting) continue;
+        const factor = trust * this.idf(term);
+        const { positions, weights } = posting;
+        for (let index = 0; index < positions.length; index += 1) {
+          const position = positions[index]!;
+          const value = factor * weights[index]!;
+          if (best[position] === 0) touchedByTerm.push(position);
+          if (value > best[position]!) best[position] = value;
         }
-        score += best;
       }
-      if (score > 0) scores.set(entry.chunk.id, { chunk: entry.chunk, score });
+      for (const position of touchedByTerm) {
+        if (totals[position] === 0) touched.push(position);
+        totals[position] = totals[position]! + best[position]!;
+        best[position] = 0;
+      }
     }
-    return scores;
+    const scored: ScoredChunk[] = [];
+    for (const position of touched) {
+      if (totals[position]! > 0) scored.push({ chunk: this.indexed[position]!.chunk, score: totals[position]! });
+      totals[position] = 0;
+    }
+    return scored;
   }
 
   /**

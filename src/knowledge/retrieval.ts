@@ -4,7 +4,7 @@ import type { VectorMatch } from './chroma-store.ts';
 import type { Embedder } from './embedder.ts';
 import { KeywordMatcher } from './keyword-matcher.ts';
 import type { OutOfScopeRedirect, Procedure, RetrievedProcedure, Retrieval } from './knowledge-base.ts';
-import { LexicalIndex } from './lexical-index.ts';
+import { LexicalIndex, type ScoredChunk } from './lexical-index.ts';
 import { isLanguageAwareEmbedder } from './offline-embedding.ts';
 
 // Hybrid retrieval: vector search in Chroma and BM25 in memory, fused per procedure; then a decision
@@ -69,6 +69,8 @@ interface ProcedureScore {
 }
 
 const excerptLength = 700;
+/** The order of `localeCompare`, without building a collator for every comparison. */
+const slugOrder = new Intl.Collator();
 
 export class Retriever {
   readonly settings: RetrievalSettings;
@@ -93,6 +95,10 @@ export class Retriever {
     this.proceduresBySlug = new Map(options.procedures.map((procedure) => [procedure.slug, procedure]));
     this.chunksById = new Map(options.chunks.map((chunk) => [chunk.id, chunk]));
     this.redirectsById = new Map(options.redirects.map((redirect) => [redirect.id, redirect]));
+  }
+
+  private async searchVectors(question: string, language: Language, vectorSearch: VectorSearch, settings: RetrievalSettings): Promise<VectorMatch[]> {
+    return vectorSearch(await this.embedQuestion(question, language), settings.vectorCandidates);
   }
 
   async embedQuestion(question: string, language: Language): Promise<number[]> {
@@ -120,37 +126,40 @@ export class Retriever {
     };
 
     // The vector query goes out first: Chroma answers over HTTP while the lexical scoring runs here.
-    const vectorMatches =
-      settings.mode !== 'lexical' && vectorSearch
-        ? (async () => vectorSearch(await this.embedQuestion(question, language), settings.vectorCandidates))()
-        : undefined;
+    const vectorMatches = settings.mode !== 'lexical' && vectorSearch ? this.searchVectors(question, language, vectorSearch, settings) : undefined;
     // Handled below; this only keeps an early failure from counting as unhandled meanwhile.
     vectorMatches?.catch(() => undefined);
+    // One turn of the event loop lets the request actually leave; the scoring below would hold it back.
+    if (vectorMatches) await new Promise((resolve) => setImmediate(resolve));
 
+    // Which chunks matched is only needed for the procedures shown, so it is gathered after ranking.
+    const lexicalChunks: ScoredChunk[] = [];
+    let bestLexicalChunk = 0;
     if (settings.mode !== 'vector') {
-      const chunkScores = [...this.lexicalIndex.scoreChunks(queryTerms).values()];
-      const best = Math.max(0, ...chunkScores.filter((entry) => this.proceduresBySlug.has(entry.chunk.slug)).map((entry) => entry.score));
-      for (const { chunk, score } of chunkScores) {
-        if (!this.proceduresBySlug.has(chunk.slug)) continue;
-        const procedureScore = scoreFor(chunk.slug);
-        procedureScore.lexical = Math.max(procedureScore.lexical, score);
-        procedureScore.chunkScores.set(chunk.id, (procedureScore.chunkScores.get(chunk.id) ?? 0) + (best > 0 ? score / best : 0));
+      for (const scored of this.lexicalIndex.scoreChunks(queryTerms)) {
+        if (!this.proceduresBySlug.has(scored.chunk.slug)) continue;
+        lexicalChunks.push(scored);
+        bestLexicalChunk = Math.max(bestLexicalChunk, scored.score);
+        const procedureScore = scoreFor(scored.chunk.slug);
+        procedureScore.lexical = Math.max(procedureScore.lexical, scored.score);
       }
       for (const match of this.procedureKeywords.match(question, language)) scoreFor(match.owner).keyword = match.size;
     }
 
     const diagnostics: RetrievalDiagnostics = { confidence: 0 };
+    const vectorChunks: VectorMatch[] = [];
+    let bestVectorChunk = 0;
     if (settings.mode !== 'lexical') {
       if (!vectorMatches) diagnostics.vectorUnavailable = 'no vector store';
       else {
         try {
           const matches = await vectorMatches;
-          const best = Math.max(0, ...matches.map((match) => match.similarity));
+          bestVectorChunk = Math.max(0, ...matches.map((match) => match.similarity));
           for (const match of matches) {
             if (!this.proceduresBySlug.has(match.slug) || match.similarity <= 0) continue;
+            vectorChunks.push(match);
             const procedureScore = scoreFor(match.slug);
             procedureScore.vector = Math.max(procedureScore.vector, match.similarity);
-            procedureScore.chunkScores.set(match.id, (procedureScore.chunkScores.get(match.id) ?? 0) + (best > 0 ? match.similarity / best : 0));
           }
         } catch (error) {
           diagnostics.vectorUnavailable = (error as Error).message;
@@ -162,7 +171,15 @@ export class Retriever {
     const top = ranked[0];
     const confidence = top ? this.lexicalIndex.coverage(queryTerms, top.slug) : 0;
     diagnostics.confidence = confidence;
-    const candidates = ranked.slice(0, settings.maximumCandidates).map((score) => this.describe(score, top!.combined, confidence));
+    const shown = ranked.slice(0, settings.maximumCandidates);
+    const shownBySlug = new Map(shown.map((score) => [score.slug, score]));
+    const addChunkScore = (slug: string, id: string, share: number) => {
+      const procedureScore = shownBySlug.get(slug);
+      if (procedureScore) procedureScore.chunkScores.set(id, (procedureScore.chunkScores.get(id) ?? 0) + share);
+    };
+    for (const { chunk, score } of lexicalChunks) addChunkScore(chunk.slug, chunk.id, bestLexicalChunk > 0 ? score / bestLexicalChunk : 0);
+    for (const match of vectorChunks) addChunkScore(match.slug, match.id, bestVectorChunk > 0 ? match.similarity / bestVectorChunk : 0);
+    const candidates = shown.map((score) => this.describe(score, top!.combined, confidence));
 
     const redirect = this.matchRedirect(question, language, queryTerms, confidence, top?.keyword ?? 0, settings);
     if (redirect) return { decision: 'out_of_scope', candidates: [], redirect, diagnostics };
@@ -211,7 +228,7 @@ export class Retriever {
         (useVector && bestVector > 0 ? (settings.vectorWeight * score.vector) / bestVector : 0) +
         (useLexical && bestKeyword > 0 ? (settings.keywordWeight * score.keyword) / bestKeyword : 0);
     }
-    return scores.filter((score) => score.combined > 0).sort((left, right) => right.combined - left.combined || left.slug.localeCompare(right.slug));
+    return scores.filter((score) => score.combined > 0).sort((left, right) => right.combined - left.combined || slugOrder.compare(left.slug, right.slug));
   }
 
   private describe(score: ProcedureScore, bestCombined: number, confidence: number): RetrievedProcedure {
