@@ -6,6 +6,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema.ts';
+import { cachingClient } from './statement-cache.ts';
 
 export type Database = BetterSQLite3Database<typeof schema>;
 
@@ -26,7 +27,7 @@ export function openDatabase(databasePath: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   // The CLI and the server may write at the same time: wait instead of failing at once.
   sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle(sqlite, { schema });
+  const db = drizzle({ client: cachingClient(sqlite) as unknown as Sqlite.Database, schema });
   migrate(db, { migrationsFolder });
   return {
     db,
