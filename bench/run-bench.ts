@@ -70,7 +70,9 @@ async function ingestAndMeasure(chroma: ChromaServer, collectionName: string, ch
 async function retrievalBenches(label: string, retriever: Retriever, store: ChromaStore, questions: BenchContext['questions']): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const mode of ['hybrid', 'lexical', 'vector'] as RetrievalMode[]) {
-    results.push(await latency(`retrieve ${label}, ${mode}`, questions, (question, language) => retriever.retrieve(question, language, store.query.bind(store), { mode })));
+    const result = await latency(`retrieve ${label}, ${mode}`, questions, (question, language) => retriever.retrieve(question, language, store.query.bind(store), { mode }));
+    // The target is for what answers citizens: hybrid; the other two show where its time goes.
+    results.push(mode === 'hybrid' ? { ...result, value: result.p95Ms, unit: 'ms p95', target: 'p95 < 10 ms', meetsTarget: result.p95Ms! < 10 } : result);
   }
   return results;
 }
