@@ -9,7 +9,7 @@ import type { Language } from './language.ts';
 import { answerWithModel } from './llm/grounded-answer.ts';
 import { classifyIntentWithModel } from './llm/intent-classifier.ts';
 import type { LanguageModel } from './llm/language-model.ts';
-import { createOllamaLanguageModel } from './llm/ollama-provider.ts';
+import { createLanguageModel } from './llm/create-language-model.ts';
 import { loadPromptLibrary, type PromptLibrary } from './llm/prompt-templates.ts';
 import type { Logger } from './logger.ts';
 import type { Button, SourceReference } from './messages.ts';
@@ -97,7 +97,7 @@ export async function ollamaEmbedderIfInstalled(config: Config, model: LanguageM
 }
 
 export async function createAnswering(config: Config, logger: Logger): Promise<Answering> {
-  const model = config.ollama.enabled ? createOllamaLanguageModel(config.ollama, logger) : undefined;
+  const model = config.ollama.enabled ? createLanguageModel(config.ollama, logger) : undefined;
   let modelHealthy = false;
   let probed = false;
   const probe = async () => {

@@ -27,7 +27,12 @@ const environmentSchema = z.object({
   PROMPTS_DIR: z.string().default('prompts'),
   CHROMA_URL: optionalUrl,
   CHROMA_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  OLLAMA_HOST: z.string().url({ message: 'must be a URL such as http://127.0.0.1:11434' }).default('http://127.0.0.1:11434'),
+  // One host, or several separated by commas: requests then go to the least busy one that can serve them.
+  OLLAMA_HOST: z
+    .string()
+    .default('http://127.0.0.1:11434')
+    .transform((text) => text.split(',').map((host) => host.trim()).filter(Boolean))
+    .pipe(z.array(z.string().url({ message: 'must be a URL such as http://127.0.0.1:11434, or several separated by commas' })).min(1, { message: 'names no host' })),
   OLLAMA_MODEL: z.string().min(1).default('qwen2.5:3b-instruct'),
   OLLAMA_EMBED_MODEL: z.string().min(1).default('bge-m3'),
   OLLAMA_ENABLED: booleanFromText.default('true'),
@@ -98,7 +103,10 @@ export interface Config {
   chroma: { url: string | undefined; port: number; dataDirectory: string };
   ollama: {
     enabled: boolean;
+    /** The first of `hosts`: the one a single-host set-up talks to. */
     host: string;
+    /** Every configured Ollama host (OLLAMA_HOST, comma-separated). */
+    hosts: string[];
     model: string;
     embedModel: string;
     timeoutMs: number;
@@ -175,7 +183,7 @@ export function loadConfig(environment: Environment): Config {
   const parsed = environmentSchema.safeParse(environment);
   if (!parsed.success) {
     throw new ConfigurationError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(environment[String(issue.path[0])] ?? null)})`),
+      parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message} (got ${JSON.stringify(environment[String(issue.path[0])] ?? null)})`),
     );
   }
   const values = parsed.data;
@@ -212,7 +220,8 @@ export function loadConfig(environment: Environment): Config {
     chroma: { url: values.CHROMA_URL, port: values.CHROMA_PORT, dataDirectory: path.join(dataDirectory, 'chroma') },
     ollama: {
       enabled: values.OLLAMA_ENABLED,
-      host: values.OLLAMA_HOST,
+      host: values.OLLAMA_HOST[0]!,
+      hosts: values.OLLAMA_HOST,
       model: values.OLLAMA_MODEL,
       embedModel: values.OLLAMA_EMBED_MODEL,
       timeoutMs: values.OLLAMA_TIMEOUT_MS,

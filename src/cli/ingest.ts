@@ -3,13 +3,13 @@ import type { Config } from '../config.ts';
 import { runIngest } from '../knowledge/create-knowledge-base.ts';
 import { formatProblem } from '../knowledge/knowledge-loader.ts';
 import { createProgressReporter } from '../knowledge/ingest-progress.ts';
-import { createOllamaLanguageModel } from '../llm/ollama-provider.ts';
+import { createLanguageModel } from '../llm/create-language-model.ts';
 import { createLogger } from '../logger.ts';
 
 /** `functionar ingest [--rebuild]`; returns the process exit code. */
 export async function runIngestCommand(config: Config, rebuild: boolean): Promise<number> {
   const logger = createLogger('warn', process.stderr);
-  const model = config.ollama.enabled ? createOllamaLanguageModel(config.ollama, logger) : undefined;
+  const model = config.ollama.enabled ? createLanguageModel(config.ollama, logger) : undefined;
   const healthy = model ? (await model.health().catch(() => ({ ok: false }))).ok : false;
   const embedder = healthy ? await ollamaEmbedderIfInstalled(config, model, logger) : undefined;
   const progress = createProgressReporter(process.stdout);

@@ -8,6 +8,7 @@ export function ollamaConfig(host: string, overrides: Partial<Config['ollama']> 
   return {
     enabled: true,
     host,
+    hosts: [host],
     model: 'qwen2.5:3b-instruct',
     embedModel: 'bge-m3',
     timeoutMs: 2000,
