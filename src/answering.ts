@@ -8,7 +8,7 @@ import type { KnowledgeBase, Retrieval } from './knowledge/knowledge-base.ts';
 import type { Language } from './language.ts';
 import { answerWithModel } from './llm/grounded-answer.ts';
 import { classifyIntentWithModel } from './llm/intent-classifier.ts';
-import type { LanguageModel } from './llm/language-model.ts';
+import type { LanguageModel, LanguageModelHealth } from './llm/language-model.ts';
 import { createLanguageModel } from './llm/create-language-model.ts';
 import { loadPromptLibrary, type PromptLibrary } from './llm/prompt-templates.ts';
 import type { Logger } from './logger.ts';
@@ -100,15 +100,20 @@ export async function createAnswering(config: Config, logger: Logger): Promise<A
   const model = config.ollama.enabled ? createLanguageModel(config.ollama, logger) : undefined;
   let modelHealthy = false;
   let probed = false;
+  let reportedWarnings = new Set<string>();
   const probe = async () => {
     if (!model) return;
-    const health = await model.health().catch((error: unknown) => ({ ok: false, reason: (error as Error).message }));
+    const health: LanguageModelHealth = await model.health().catch((error: unknown) => ({ ok: false, reason: (error as Error).message }));
     // Log the first result and every change, not every probe.
     if (!probed || health.ok !== modelHealthy) {
       probed = true;
       if (health.ok) logger.info({ model: model.name }, 'Ollama reachable: answers are written by the language model');
       else logger.warn({ reason: health.reason }, 'Ollama not usable: answering in retrieval-only mode');
     }
+    // What works but needs the administrator (a missing embedding model, one of several hosts down).
+    const warnings = health.ok ? (health.warnings ?? []) : [];
+    for (const warning of warnings.filter((warning) => !reportedWarnings.has(warning))) logger.warn({ model: model.name }, `Ollama: ${warning}`);
+    reportedWarnings = new Set(warnings);
     modelHealthy = health.ok;
   };
   await probe();

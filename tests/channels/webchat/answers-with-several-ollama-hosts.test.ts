@@ -41,4 +41,9 @@ describe('OLLAMA_HOST naming two hosts, one of them down', () => {
     const ready = await testApp.app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
   });
+
+  it('tells the administrator at start which host is not used', () => {
+    const warning = testApp.logLines.find((line) => line.level === 40 && String(line.msg).includes(switchedOff));
+    expect(warning?.msg).toMatch(/host not used until it recovers .*not reachable/);
+  });
 });
