@@ -7,17 +7,44 @@ export const webhookPath = '/webhooks/telegram';
 const secretHeader = 'x-telegram-bot-api-secret-token';
 
 const chatSchema = { type: 'object', required: ['id', 'type'], properties: { id: { type: 'integer' }, type: { type: 'string' } } };
-const userSchema = { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, language_code: { type: 'string', maxLength: 35 } } };
+const userSchema = { type: 'object', required: ['id'], properties: { id: { type: 'integer' }, is_bot: { type: 'boolean' }, language_code: { type: 'string', maxLength: 35 } } };
+const fileProperties = {
+  file_id: { type: 'string', minLength: 1, maxLength: 512 },
+  file_unique_id: { type: 'string', minLength: 1, maxLength: 512 },
+  file_size: { type: 'integer', minimum: 0 },
+};
+const fileSchema = {
+  type: 'object',
+  required: ['file_id', 'file_unique_id'],
+  properties: { ...fileProperties, file_name: { type: 'string', maxLength: 1024 }, mime_type: { type: 'string', maxLength: 255 } },
+};
+const photoSizeSchema = {
+  type: 'object',
+  required: ['file_id', 'file_unique_id', 'width', 'height'],
+  properties: { ...fileProperties, width: { type: 'integer', minimum: 0 }, height: { type: 'integer', minimum: 0 } },
+};
+/** The message a reply or a button press points back to; Telegram may send it without a date or text. */
+const referencedMessageSchema = {
+  type: 'object',
+  required: ['message_id', 'chat'],
+  properties: { message_id: { type: 'integer' }, chat: chatSchema, from: userSchema },
+};
 const messageSchema = {
   type: 'object',
   required: ['message_id', 'chat', 'date'],
   properties: {
     message_id: { type: 'integer' },
     date: { type: 'integer' },
+    edit_date: { type: 'integer' },
     chat: chatSchema,
     from: userSchema,
     text: { type: 'string', maxLength: 4096 },
     caption: { type: 'string', maxLength: 4096 },
+    photo: { type: 'array', maxItems: 20, items: photoSizeSchema },
+    document: fileSchema,
+    voice: fileSchema,
+    location: { type: 'object', required: ['latitude', 'longitude'], properties: { latitude: { type: 'number', minimum: -90, maximum: 90 }, longitude: { type: 'number', minimum: -180, maximum: 180 } } },
+    reply_to_message: referencedMessageSchema,
   },
 };
 
@@ -37,7 +64,7 @@ const updateSchema = {
     callback_query: {
       type: 'object',
       required: ['id', 'from'],
-      properties: { id: { type: 'string', minLength: 1, maxLength: 128 }, from: userSchema, data: { type: 'string', maxLength: 64 }, message: { type: 'object' } },
+      properties: { id: { type: 'string', minLength: 1, maxLength: 128 }, from: userSchema, data: { type: 'string', maxLength: 64 }, message: referencedMessageSchema },
     },
   },
 };

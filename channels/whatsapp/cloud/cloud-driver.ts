@@ -16,7 +16,7 @@ import { recordDeliveryStatus } from './delivery-statuses.ts';
 import { GraphApiClient, GraphApiError, type GraphMediaInfo } from './graph-api-client.ts';
 import { describeAge, serviceWindowOf } from './service-window.ts';
 import { isValidSignature, safeEqual } from './webhook-signature.ts';
-import { describeCloudErrors, reEngagementErrorCode, type CloudMedia, type CloudWebhookPayload } from './webhook-payload.ts';
+import { cloudWebhookPayloadSchema, describeCloudErrors, describePayloadProblem, reEngagementErrorCode, type CloudMedia, type CloudWebhookPayload } from './webhook-payload.ts';
 
 export interface CloudDriverOptions {
   graphApiRoot: string;
@@ -96,11 +96,20 @@ export class CloudApiDriver implements WhatsappDriver {
     if (!isValidSignature(rawBody, request.headers['x-hub-signature-256'], this.options.appSecret)) {
       throw new UnauthorizedError('FV_ERR_WHATSAPP_SIGNATURE', 'X-Hub-Signature-256 is missing or does not match the body signed with WHATSAPP_APP_SECRET');
     }
+    let body: unknown;
     try {
-      request.body = JSON.parse(rawBody.toString('utf8')) as CloudWebhookPayload;
+      body = JSON.parse(rawBody.toString('utf8'));
     } catch {
       throw new ValidationError('FV_ERR_WHATSAPP_PAYLOAD', 'The body is not valid JSON');
     }
+    // Signed with our secret, so a wrong shape means Meta changed the API: the log and the 400 say where.
+    const parsed = cloudWebhookPayloadSchema.safeParse(body);
+    if (!parsed.success) {
+      const problem = describePayloadProblem(parsed.error);
+      this.context.logger.warn({ channel: whatsappChannelId, problem }, 'whatsapp notification with an unexpected shape refused');
+      throw new ValidationError('FV_ERR_WHATSAPP_PAYLOAD', `The notification does not have the shape of a WhatsApp webhook: ${problem}`);
+    }
+    request.body = parsed.data;
   }
 
   private async receiveNotification(payload: CloudWebhookPayload | null, reply: FastifyReply) {

@@ -1,84 +1,97 @@
+import { z } from 'zod';
+
 // The shape of WhatsApp Cloud API webhook notifications (Meta's "messages" webhook reference), only the
-// fields this channel reads. Everything is optional: Meta adds fields and types over time.
+// fields this channel reads, checked once after the signature: a field of the wrong type is a 400 here
+// rather than a crash halfway through a batch. Everything is optional and unknown fields pass: Meta adds
+// fields and types over time.
 
-export interface CloudWebhookPayload {
-  object?: string;
-  entry?: CloudEntry[];
-}
+const text = z.string().max(65_536);
+const cloudErrorSchema = z
+  .object({ code: z.number().optional(), title: text.optional(), message: text.optional(), error_data: z.object({ details: text.optional() }).passthrough().optional() })
+  .passthrough();
 
-export interface CloudEntry {
-  id?: string;
-  changes?: CloudChange[];
-}
+const cloudMediaSchema = z
+  .object({
+    id: text.optional(),
+    mime_type: text.optional(),
+    sha256: text.optional(),
+    caption: text.optional(),
+    filename: text.optional(),
+    /** audio only: true for a voice note recorded in WhatsApp. */
+    voice: z.boolean().optional(),
+    url: text.optional(),
+  })
+  .passthrough();
 
-export interface CloudChange {
-  field?: string;
-  value?: CloudChangeValue;
-}
+const cloudContactSchema = z.object({ profile: z.object({ name: text.optional() }).passthrough().optional(), wa_id: text.optional() }).passthrough();
 
-export interface CloudChangeValue {
-  messaging_product?: string;
-  metadata?: { display_phone_number?: string; phone_number_id?: string };
-  contacts?: CloudContact[];
-  messages?: CloudMessage[];
-  statuses?: CloudStatus[];
-  errors?: CloudError[];
-}
+const cloudMessageSchema = z
+  .object({
+    from: text.optional(),
+    id: text.optional(),
+    timestamp: text.optional(),
+    type: text.optional(),
+    text: z.object({ body: text.optional() }).passthrough().optional(),
+    image: cloudMediaSchema.optional(),
+    video: cloudMediaSchema.optional(),
+    document: cloudMediaSchema.optional(),
+    audio: cloudMediaSchema.optional(),
+    sticker: cloudMediaSchema.optional(),
+    location: z
+      .object({ latitude: z.number().min(-90).max(90).optional(), longitude: z.number().min(-180).max(180).optional(), name: text.optional(), address: text.optional(), url: text.optional() })
+      .passthrough()
+      .optional(),
+    interactive: z
+      .object({
+        type: text.optional(),
+        button_reply: z.object({ id: text.optional(), title: text.optional() }).passthrough().optional(),
+        list_reply: z.object({ id: text.optional(), title: text.optional(), description: text.optional() }).passthrough().optional(),
+      })
+      .passthrough()
+      .optional(),
+    /** A quick-reply button of a template message. */
+    button: z.object({ payload: text.optional(), text: text.optional() }).passthrough().optional(),
+    context: z.object({ from: text.optional(), id: text.optional() }).passthrough().optional(),
+    errors: z.array(cloudErrorSchema).optional(),
+  })
+  .passthrough();
 
-export interface CloudContact {
-  profile?: { name?: string };
-  wa_id?: string;
-}
+const cloudStatusSchema = z
+  .object({ id: text.optional(), status: text.optional(), timestamp: text.optional(), recipient_id: text.optional(), errors: z.array(cloudErrorSchema).optional() })
+  .passthrough();
 
-export interface CloudMedia {
-  id?: string;
-  mime_type?: string;
-  sha256?: string;
-  caption?: string;
-  filename?: string;
-  /** audio only: true for a voice note recorded in WhatsApp. */
-  voice?: boolean;
-  url?: string;
-}
+const cloudChangeValueSchema = z
+  .object({
+    messaging_product: text.optional(),
+    metadata: z.object({ display_phone_number: text.optional(), phone_number_id: text.optional() }).passthrough().optional(),
+    contacts: z.array(cloudContactSchema).optional(),
+    messages: z.array(cloudMessageSchema).optional(),
+    statuses: z.array(cloudStatusSchema).optional(),
+    errors: z.array(cloudErrorSchema).optional(),
+  })
+  .passthrough();
 
-export interface CloudMessage {
-  from?: string;
-  id?: string;
-  timestamp?: string;
-  type?: string;
-  text?: { body?: string };
-  image?: CloudMedia;
-  video?: CloudMedia;
-  document?: CloudMedia;
-  audio?: CloudMedia;
-  sticker?: CloudMedia;
-  location?: { latitude?: number; longitude?: number; name?: string; address?: string; url?: string };
-  interactive?: {
-    type?: string;
-    button_reply?: { id?: string; title?: string };
-    list_reply?: { id?: string; title?: string; description?: string };
-  };
-  /** A quick-reply button of a template message. */
-  button?: { payload?: string; text?: string };
-  context?: { from?: string; id?: string };
-  errors?: CloudError[];
-}
+export const cloudWebhookPayloadSchema = z
+  .object({
+    object: text.optional(),
+    entry: z
+      .array(z.object({ id: text.optional(), changes: z.array(z.object({ field: text.optional(), value: cloudChangeValueSchema.optional() }).passthrough()).optional() }).passthrough())
+      .optional(),
+  })
+  .passthrough();
 
+export type CloudWebhookPayload = z.infer<typeof cloudWebhookPayloadSchema>;
+export type CloudContact = z.infer<typeof cloudContactSchema>;
+export type CloudMedia = z.infer<typeof cloudMediaSchema>;
+export type CloudMessage = z.infer<typeof cloudMessageSchema>;
+export type CloudStatus = z.infer<typeof cloudStatusSchema>;
+export type CloudError = z.infer<typeof cloudErrorSchema>;
 export type CloudStatusName = 'sent' | 'delivered' | 'read' | 'failed' | 'deleted' | 'warning' | 'played';
 
-export interface CloudStatus {
-  id?: string;
-  status?: CloudStatusName | string;
-  timestamp?: string;
-  recipient_id?: string;
-  errors?: CloudError[];
-}
-
-export interface CloudError {
-  code?: number;
-  title?: string;
-  message?: string;
-  error_data?: { details?: string };
+/** Where the first problem of an invalid notification is, for the 400 and the log. */
+export function describePayloadProblem(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || 'the body'}: ${issue.message}` : 'invalid notification';
 }
 
 /** "Re-engagement message": more than 24 hours passed since the citizen's last message. */
