@@ -65,7 +65,8 @@ interface ProcedureScore {
   vector: number;
   keyword: number;
   combined: number;
-  chunkScores: Map<string, number>;
+  /** Filled only for the procedures shown: with a large knowledge base most are never shown. */
+  chunkScores?: Map<string, number>;
 }
 
 const excerptLength = 700;
@@ -119,7 +120,7 @@ export class Retriever {
     const scoreFor = (slug: string): ProcedureScore => {
       let score = scores.get(slug);
       if (!score) {
-        score = { slug, lexical: 0, vector: 0, keyword: 0, combined: 0, chunkScores: new Map() };
+        score = { slug, lexical: 0, vector: 0, keyword: 0, combined: 0 };
         scores.set(slug, score);
       }
       return score;
@@ -175,7 +176,9 @@ export class Retriever {
     const shownBySlug = new Map(shown.map((score) => [score.slug, score]));
     const addChunkScore = (slug: string, id: string, share: number) => {
       const procedureScore = shownBySlug.get(slug);
-      if (procedureScore) procedureScore.chunkScores.set(id, (procedureScore.chunkScores.get(id) ?? 0) + share);
+      if (!procedureScore) return;
+      procedureScore.chunkScores ??= new Map();
+      procedureScore.chunkScores.set(id, (procedureScore.chunkScores.get(id) ?? 0) + share);
     };
     for (const { chunk, score } of lexicalChunks) addChunkScore(chunk.slug, chunk.id, bestLexicalChunk > 0 ? score / bestLexicalChunk : 0);
     for (const match of vectorChunks) addChunkScore(match.slug, match.id, bestVectorChunk > 0 ? match.similarity / bestVectorChunk : 0);
@@ -233,7 +236,7 @@ export class Retriever {
 
   private describe(score: ProcedureScore, bestCombined: number, confidence: number): RetrievedProcedure {
     const procedure = this.proceduresBySlug.get(score.slug)!;
-    const matchedChunks = [...score.chunkScores.entries()]
+    const matchedChunks = [...(score.chunkScores ?? new Map<string, number>()).entries()]
       .sort((left, right) => right[1] - left[1])
       .map(([id]) => this.chunksById.get(id))
       .filter((chunk): chunk is KnowledgeChunk => chunk !== undefined && chunk.kind === 'section')

@@ -57,7 +57,7 @@ export async function startServerProcess(options: StartServerOptions): Promise<S
   const url = `http://127.0.0.1:${port}`;
   const output: string[] = [];
   // The same Node flags as `npm start` (package.json), so the figures are those of production.
-  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=4', '--import', import.meta.resolve('tsx'), options.script ?? path.join(repositoryRoot, 'src/server.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=4', '--max-old-space-size=512', '--import', import.meta.resolve('tsx'), options.script ?? path.join(repositoryRoot, 'src/server.ts')], {
     cwd: options.dataDirectory,
     env: baseEnvironment(options, port),
     // Its own process group, so the kill reaches the Chroma it supervises, as a crash of the machine would.
