@@ -7,6 +7,7 @@ import { sanitizeFileName, storeAttachment, AttachmentTooLargeError } from '../.
 import { localDate } from '../../src/tickets/deadlines.ts';
 import { FakeGraphApi } from '../fakes/fake-graph-api.ts';
 import { FakeTelegramApi } from '../fakes/fake-telegram-api.ts';
+import { webhookChannelsEnvironment } from '../helpers/channel-environment.ts';
 import { eventually, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // Garbage, tricks and attacks against every route the server has (read from the router itself, so a
@@ -142,20 +143,7 @@ async function openSession(): Promise<string> {
 beforeAll(async () => {
   telegram = await FakeTelegramApi.start();
   graph = await FakeGraphApi.start({ token: 'hostile-test-graph-token' });
-  testApp = await startTestApp({
-    RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
-    // Statuses are asserted exactly: load shedding on a busy test machine is tested on its own.
-    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
-    RATE_LIMIT_PER_SENDER_PER_MINUTE: '100000',
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_WEBHOOK_SECRET: telegramSecret,
-    TELEGRAM_API_ROOT: telegram.url,
-    WHATSAPP_CLOUD_TOKEN: graph.token,
-    WHATSAPP_APP_SECRET: whatsappSecret,
-    WHATSAPP_PHONE_NUMBER_ID: '111',
-    WHATSAPP_VERIFY_TOKEN: whatsappVerifyToken,
-    WHATSAPP_GRAPH_API_ROOT: `${graph.origin}/${graph.version}`,
-  });
+  testApp = await startTestApp(webhookChannelsEnvironment({ telegram, telegramSecret, graph, whatsappSecret, whatsappVerifyToken }));
   // The victim: a citizen whose request holds personal data, ticket 1 of the year.
   victimSession = await openSession();
   for (const text of ['vreau sa depun o sesizare', victim.subject, victim.name, victim.phone, 'Da']) {

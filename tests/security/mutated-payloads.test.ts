@@ -8,6 +8,7 @@ import { FakeGraphApi } from '../fakes/fake-graph-api.ts';
 import { FakeTelegramApi } from '../fakes/fake-telegram-api.ts';
 import { repositoryRoot } from '../faults/server-process.ts';
 import { teamsActivity } from '../channels/teams/teams-test-kit.ts';
+import { webhookChannelsEnvironment } from '../helpers/channel-environment.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // The recorded payloads of every channel (tests/fixtures), each field in turn replaced by a value of
@@ -67,16 +68,7 @@ beforeAll(async () => {
   graph = await FakeGraphApi.start({ token: 'mutation-test-graph-token' });
   connector = await FakeBotConnector.start();
   testApp = await startTestApp({
-    RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
-    RATE_LIMIT_PER_SENDER_PER_MINUTE: '1000000',
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_WEBHOOK_SECRET: telegramSecret,
-    TELEGRAM_API_ROOT: telegram.url,
-    WHATSAPP_CLOUD_TOKEN: graph.token,
-    WHATSAPP_APP_SECRET: whatsappSecret,
-    WHATSAPP_PHONE_NUMBER_ID: '111',
-    WHATSAPP_VERIFY_TOKEN: 'mutation-test-verify-token',
-    WHATSAPP_GRAPH_API_ROOT: `${graph.origin}/${graph.version}`,
+    ...webhookChannelsEnvironment({ telegram, telegramSecret, graph, whatsappSecret, whatsappVerifyToken: 'mutation-test-verify-token' }),
     TEAMS_LOCAL_MODE: 'true',
   });
 }, 60_000);
@@ -105,46 +97,45 @@ function programmingErrorsInLog(): string[] {
     .map((error) => `${error!.type}: ${error!.message}`);
 }
 
+/** Sends every mutation; returns how many went out and what went wrong with them. */
+async function sendAll(cases: Iterable<{ what: string; body: Json }>, send: (body: Json) => Promise<LightMyRequestResponse>) {
+  let count = 0;
+  const problems: string[] = [];
+  for (const { what, body } of cases) {
+    problems.push(...problemWith(await send(body), what));
+    count += 1;
+  }
+  return { count, problems };
+}
+
 describe('recorded payloads with every field of the wrong type', () => {
   it('Telegram updates', async () => {
-    let count = 0;
-    const problems: string[] = [];
     const renew = (payload: Json, index: number) => ({ ...(payload as Record<string, Json>), update_id: 900_000_000 + index });
-    for (const { what, body } of mutations(fixtures('telegram'), renew)) {
-      const response = await testApp.app.inject({ method: 'POST', url: '/webhooks/telegram', headers: { 'x-telegram-bot-api-secret-token': telegramSecret }, payload: body as object });
-      problems.push(...problemWith(response, what));
-      count += 1;
-    }
+    const { count, problems } = await sendAll(mutations(fixtures('telegram'), renew), (body) =>
+      testApp.app.inject({ method: 'POST', url: '/webhooks/telegram', headers: { 'x-telegram-bot-api-secret-token': telegramSecret }, payload: body as object }),
+    );
     expect(problems).toEqual([]);
     expect(count).toBeGreaterThan(500);
   }, 120_000);
 
   it('WhatsApp Cloud API notifications', async () => {
-    let count = 0;
-    const problems: string[] = [];
     const renew = (payload: Json, index: number) => JSON.parse(JSON.stringify(payload).replace(/"wamid\.[^"]*"/g, `"wamid.mutation-${index}"`)) as Json;
-    for (const { what, body } of mutations(fixtures('whatsapp/cloud'), renew)) {
+    const { count, problems } = await sendAll(mutations(fixtures('whatsapp/cloud'), renew), (body) => {
       const text = JSON.stringify(body);
       const signature = `sha256=${createHmac('sha256', whatsappSecret).update(text).digest('hex')}`;
-      const response = await testApp.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, payload: text });
-      problems.push(...problemWith(response, what));
-      count += 1;
-    }
+      return testApp.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, payload: text });
+    });
     expect(problems).toEqual([]);
     expect(count).toBeGreaterThan(500);
   }, 120_000);
 
   it('Teams activities', async () => {
-    let count = 0;
-    const problems: string[] = [];
     const names = fs.readdirSync(path.join(repositoryRoot, 'tests/fixtures/teams')).map((file) => file.replace(/\.json$/, ''));
     const recorded = names.map((name) => ({ name: `teams/${name}`, payload: teamsActivity(name, { SERVICE_URL: connector.serviceUrl, TEXT: '/tichete' }) as Json }));
     const renew = (payload: Json, index: number) => ({ ...(payload as Record<string, Json>), id: `mutation-${index}` });
-    for (const { what, body } of mutations(recorded, renew)) {
-      const response = await testApp.app.inject({ method: 'POST', url: '/api/messages', headers: { 'content-type': 'application/json' }, payload: body as object });
-      problems.push(...problemWith(response, what));
-      count += 1;
-    }
+    const { count, problems } = await sendAll(mutations(recorded, renew), (body) =>
+      testApp.app.inject({ method: 'POST', url: '/api/messages', headers: { 'content-type': 'application/json' }, payload: body as object }),
+    );
     expect(problems).toEqual([]);
     expect(count).toBeGreaterThan(200);
   }, 120_000);
