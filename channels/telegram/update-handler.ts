@@ -1,5 +1,6 @@
 import type { Context, Middleware, Telegram } from 'telegraf';
 import type { CallbackQuery, Message, Update, User } from 'telegraf/types';
+import { KeyedSequence } from '../../src/concurrency/keyed-sequence.ts';
 import { storeAttachment } from '../../src/attachments/attachment-store.ts';
 import type { ChannelContext } from '../../src/channels/channel-adapter.ts';
 import { findInboundMessage } from '../../src/conversation/conversation-store.ts';
@@ -148,7 +149,7 @@ export class TelegramUpdateHandler {
   /** A group that keeps addressing the bot is told once in a while, not at every message. */
   private readonly groupNoticeLimit = new SenderRateLimit(1, 10 * 60_000);
   /** Messages of one chat are stored in the order they arrived, even when a file download makes one slower. */
-  private readonly chatQueues = new Map<number, Promise<unknown>>();
+  private readonly perChat = new KeyedSequence<number>();
 
   constructor(
     private readonly options: UpdateHandlerOptions,
@@ -201,7 +202,7 @@ export class TelegramUpdateHandler {
       if (!isPrivate) return;
     }
     if (!isPrivate) return this.onGroupMessage(ctx, message, from, text);
-    return this.inChatOrder(chat.id, () => this.onCitizenMessage(message, from, text));
+    return this.perChat.run(chat.id, () => this.onCitizenMessage(message, from, text));
   }
 
   /** A clerk's reply to one of the bot's staff messages answers its ticket (or completes the command it prompted). */
@@ -356,7 +357,7 @@ export class TelegramUpdateHandler {
       this.telegram.editMessageReplyMarkup(chat.id, message.message_id, undefined, { inline_keyboard: [] }).catch(() => undefined),
     );
     const externalId = `callback:${query.id}`;
-    await this.inChatOrder(chat.id, async () => {
+    await this.perChat.run(chat.id, async () => {
       if (findInboundMessage(this.database, channelId, externalId)) return;
       if (!this.admitted(query.from, chat.id)) return;
       await this.acceptCitizen({ from: query.from, chatId: chat.id, externalId, text: value, parts: [] });
@@ -429,17 +430,6 @@ export class TelegramUpdateHandler {
     const known = conversationLanguageOf(this.database, String(from.id));
     if (isLanguage(known)) return known;
     return languageFromHint(from.language_code) ?? 'ro';
-  }
-
-  private async inChatOrder<T>(chatId: number, work: () => Promise<T>): Promise<T> {
-    const previous = this.chatQueues.get(chatId) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(work);
-    this.chatQueues.set(chatId, current);
-    try {
-      return await current;
-    } finally {
-      if (this.chatQueues.get(chatId) === current) this.chatQueues.delete(chatId);
-    }
   }
 }
 

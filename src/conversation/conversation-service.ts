@@ -1,4 +1,5 @@
 import type { Database, Executor } from '../database/connection.ts';
+import { KeyedSequence } from '../concurrency/keyed-sequence.ts';
 import { inTransaction } from '../database/connection.ts';
 import type { ContactRow, ConversationRow, MessageRow, TicketRow } from '../database/schema.ts';
 import { staffNotice } from '../tickets/staff-notice.ts';
@@ -96,7 +97,7 @@ const historyTurns = 8;
  * happens, so a crash loses nothing and a restart resumes the messages left unanswered.
  */
 export class ConversationService {
-  private readonly locks = new Map<number, Promise<unknown>>();
+  private readonly perContact = new KeyedSequence<number>();
 
   constructor(private readonly dependencies: ConversationDependencies) {}
 
@@ -126,7 +127,7 @@ export class ConversationService {
     if (!accepted.message) {
       this.dependencies.logger.info({ channel: inbound.channel, externalId: inbound.externalId }, 'duplicate inbound message: answered once');
       // Waiting our turn means an answer still being written for the original is finished first.
-      return this.serialized(accepted.contact.id, async () => {
+      return this.perContact.run(accepted.contact.id, async () => {
         const original = findInboundMessage(database, inbound.channel, inbound.externalId);
         if (original && !original.processedAt) {
           // Stored but never answered (a failure after the message was accepted): answer it now, once.
@@ -137,27 +138,16 @@ export class ConversationService {
       });
     }
     const message = accepted.message;
-    return this.serialized(accepted.contact.id, () => this.process(message, inbound.sender.languageHint, options));
+    return this.perContact.run(accepted.contact.id, () => this.process(message, inbound.sender.languageHint, options));
   }
 
   /** Answers what was accepted but not answered before a crash or shutdown. */
   async resumeUnprocessed(): Promise<number> {
     const pending = unprocessedInboundMessages(this.dependencies.database);
     for (const message of pending) {
-      await this.serialized(message.contactId, () => this.process(message, undefined, {}));
+      await this.perContact.run(message.contactId, () => this.process(message, undefined, {}));
     }
     return pending.length;
-  }
-
-  private async serialized<T>(key: number, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(work);
-    this.locks.set(key, current);
-    try {
-      return await current;
-    } finally {
-      if (this.locks.get(key) === current) this.locks.delete(key);
-    }
   }
 
   private async process(message: MessageRow, languageHint: string | undefined, options: ReceiveOptions): Promise<ReceiveResult> {
