@@ -1,4 +1,4 @@
-import { deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 
 // A minimal ZIP (PKWARE APPNOTE 6.3) writer: deflated entries, UTF-8 names, no ZIP64 (an export per
 // person stays far below 4 GiB). Enough for `gdpr export`; unzip, Windows Explorer and LibreOffice read it.
@@ -8,22 +8,6 @@ export interface ZipEntry {
   name: string;
   bytes: Uint8Array;
   modifiedAt?: Date;
-}
-
-const crcTable = (() => {
-  const table = new Uint32Array(256);
-  for (let index = 0; index < 256; index += 1) {
-    let value = index;
-    for (let bit = 0; bit < 8; bit += 1) value = value & 1 ? 0xedb88320 ^ (value >>> 1) : value >>> 1;
-    table[index] = value >>> 0;
-  }
-  return table;
-})();
-
-export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = (crcTable[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 function dosDateTime(date: Date): { time: number; date: number } {

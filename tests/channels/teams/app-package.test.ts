@@ -4,7 +4,7 @@ import path from 'node:path';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTeamsAppPackage, TeamsPackageError } from '../../../channels/teams/app-package.ts';
-import { crc32 } from '../../../src/files/zip-writer.ts';
+import { crc32 } from 'node:zlib';
 import { loadConfig } from '../../../src/config.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { temporaryDirectory } from '../../helpers/temporary-directory.ts';
