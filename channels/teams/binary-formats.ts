@@ -1,5 +1,4 @@
-import { deflateSync } from 'node:zlib';
-import { crc32 } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 
 // PNG icons for the Teams app package, written directly (RFC 2083); the ZIP around them is src/files/zip-writer.ts.
 
