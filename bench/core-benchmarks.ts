@@ -7,6 +7,7 @@ import { ConversationService } from '../src/conversation/conversation-service.ts
 import { loadConfig } from '../src/config.ts';
 import type { Language } from '../src/language.ts';
 import { createLogger } from '../src/logger.ts';
+import { textUpdate } from '../tests/channels/telegram/telegram-test-kit.ts';
 import { FakeTelegramApi } from '../tests/fakes/fake-telegram-api.ts';
 import { startServerProcess, type ServerProcess } from '../tests/faults/server-process.ts';
 import { runLoad, type LoadResult } from './load-generator.ts';
@@ -99,16 +100,7 @@ async function deliverUpdates(server: ServerProcess, telegram: FakeTelegramApi, 
       method: 'POST' as const,
       path: '/webhooks/telegram',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
-      body: JSON.stringify({
-        update_id: 1_000_000 + index,
-        message: {
-          message_id: index + 1,
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: 800_000 + (index % telegramChats), type: 'private' },
-          from: { id: 800_000 + (index % telegramChats), is_bot: false, first_name: 'Bench', language_code: 'ro' },
-          text: questionBody(questions, index),
-        },
-      }),
+      body: JSON.stringify(textUpdate({ updateId: 1_000_000 + index, messageId: index + 1, chatId: 800_000 + (index % telegramChats), text: questionBody(questions, index), firstName: 'Bench' })),
     };
   };
   const started = performance.now();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { textUpdate } from '../channels/telegram/telegram-test-kit.ts';
 import { FakeTelegramApi } from '../fakes/fake-telegram-api.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 import { readDatabase, startServerProcess, type ServerProcess } from './server-process.ts';
@@ -162,6 +163,18 @@ function newDataDirectory(): string {
   return directory;
 }
 
+/** One delivery attempt, as a sender does it: the status, with the body read so the connection is reused. */
+async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 describe('a crash while citizens are writing', () => {
   it('loses, repeats and doubles nothing on the web chat (idempotent clientMessageId retries)', async () => {
     const dataDirectory = newDataDirectory();
@@ -179,14 +192,7 @@ describe('a crash while citizens are writing', () => {
       server,
       async () => (server = await startServerProcess({ dataDirectory, port: server.port })),
       async (url, delivery) => {
-        const response = await fetch(`${url}/api/webchat/sessions/${sessions[delivery.sender]}/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ text: delivery.text, clientMessageId: `m-${delivery.sequence}` }),
-          signal: AbortSignal.timeout(10_000),
-        });
-        await response.arrayBuffer();
-        return response.status;
+        return postJson(`${url}/api/webchat/sessions/${sessions[delivery.sender]}/messages`, { text: delivery.text, clientMessageId: `m-${delivery.sequence}` });
       },
     );
     expect(outcome.retries).toBeGreaterThan(0);
@@ -221,25 +227,13 @@ describe('a crash while citizens are writing', () => {
       server,
       async () => (server = await startServerProcess({ dataDirectory, environment, port: server.port })),
       async (url, delivery) => {
-        const chatId = chatOf(delivery.sender);
-        const update = {
-          update_id: 100_000 + delivery.sender * messagesPerSender + delivery.sequence,
-          message: {
-            message_id: delivery.sequence + 1,
-            date: Math.floor(Date.now() / 1000),
-            chat: { id: chatId, type: 'private', first_name: 'Cetățean' },
-            from: { id: chatId, is_bot: false, first_name: 'Cetățean', language_code: 'ro' },
-            text: delivery.text,
-          },
-        };
-        const response = await fetch(`${url}/webhooks/telegram`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
-          body: JSON.stringify(update),
-          signal: AbortSignal.timeout(10_000),
+        const update = textUpdate({
+          updateId: 100_000 + delivery.sender * messagesPerSender + delivery.sequence,
+          messageId: delivery.sequence + 1,
+          chatId: chatOf(delivery.sender),
+          text: delivery.text,
         });
-        await response.arrayBuffer();
-        return response.status;
+        return postJson(`${url}/webhooks/telegram`, update, { 'x-telegram-bot-api-secret-token': secret });
       },
     );
     expect(outcome.retries).toBeGreaterThan(0);

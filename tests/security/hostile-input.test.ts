@@ -7,6 +7,7 @@ import { sanitizeFileName, storeAttachment, AttachmentTooLargeError } from '../.
 import { localDate } from '../../src/tickets/deadlines.ts';
 import { FakeGraphApi } from '../fakes/fake-graph-api.ts';
 import { FakeTelegramApi } from '../fakes/fake-telegram-api.ts';
+import { textUpdate } from '../channels/telegram/telegram-test-kit.ts';
 import { webhookChannelsEnvironment } from '../helpers/channel-environment.ts';
 import { eventually, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -73,13 +74,6 @@ function routesOf(tree: string): Route[] {
     }
   }
   return routes;
-}
-
-function telegramUpdate(updateId: number, chatId: number, text: string): Record<string, unknown> {
-  return {
-    update_id: updateId,
-    message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private' }, from: { id: chatId, is_bot: false, first_name: 'Străin', language_code: 'ro' }, text },
-  };
 }
 
 function whatsappPayload(from: string, text: string): Record<string, unknown> {
@@ -259,7 +253,7 @@ describe('a citizen who tries what a citizen may not', () => {
 
   it('does the same on Telegram, where a wrong or missing secret is refused before anything is read', async () => {
     const url = '/webhooks/telegram';
-    const update = telegramUpdate(9000, 666_000, 'buna ziua');
+    const update = textUpdate({ updateId: 9000, chatId: 666_000, text: 'buna ziua', firstName: 'Străin' });
     for (const headers of [{}, { 'x-telegram-bot-api-secret-token': 'wrong' }, { 'x-telegram-bot-api-secret-token': '' }, { 'x-telegram-bot-api-secret-token': `${telegramSecret} ` }]) {
       const response = await send(url, { method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload: update });
       expect(response.statusCode).toBe(401);
@@ -267,7 +261,7 @@ describe('a citizen who tries what a citizen may not', () => {
     }
     const texts = [...clerkCommands, ...otherCitizensTicket, ...promptInjections, ...sqlMeta, ...unicodeTricks];
     for (const [index, text] of texts.entries()) {
-      const response = await send(url, { method: 'POST', url, headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': telegramSecret }, payload: telegramUpdate(9100 + index, 666_001, text) });
+      const response = await send(url, { method: 'POST', url, headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': telegramSecret }, payload: textUpdate({ updateId: 9100 + index, chatId: 666_001, text, firstName: 'Străin' }) });
       expectHandled(response, `telegram: ${text}`);
     }
     await eventually(() => (telegram.sentMessages(666_001).length >= texts.length ? true : undefined), 15_000, 'answers on Telegram');
@@ -353,7 +347,7 @@ describe('personal data in the logs', () => {
       method: 'POST',
       url: '/webhooks/telegram',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': telegramSecret },
-      payload: telegramUpdate(9950, 666_003, `CNP ${personalNumbers[0]}, tel ${personalNumbers[3]}`),
+      payload: textUpdate({ updateId: 9950, chatId: 666_003, text: `CNP ${personalNumbers[0]}, tel ${personalNumbers[3]}`, firstName: 'Străin' }),
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const logs = JSON.stringify(testApp.logLines);

@@ -45,6 +45,25 @@ function privateChatOf(person: Citizen): Json {
   return { id: person.id, first_name: person.firstName, type: 'private' };
 }
 
+/**
+ * A private text message with the ids the caller chooses: a test that redelivers an update, or a
+ * benchmark that sends thousands, needs the same ids every time. Built on the recorded text fixture.
+ */
+export function textUpdate(options: { updateId: number; messageId?: number; chatId: number; text: string; languageCode?: string; firstName?: string }): Json {
+  const { chatId, firstName = 'Cetățean' } = options;
+  const update = fixture('private-text-message');
+  update.update_id = options.updateId;
+  update.message = {
+    ...update.message,
+    message_id: options.messageId ?? options.updateId,
+    date: Math.floor(Date.now() / 1000),
+    from: { id: chatId, is_bot: false, first_name: firstName, language_code: options.languageCode ?? 'ro' },
+    chat: { id: chatId, first_name: firstName, type: 'private' },
+    text: options.text,
+  };
+  return update;
+}
+
 /** A private message from `person`, built on a fixture (text by default), with fresh ids. */
 export function privateMessage(person: Citizen, fields: Json = {}, base = 'private-text-message'): Json {
   const update = fixture(base);
