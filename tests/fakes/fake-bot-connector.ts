@@ -1,6 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { closeLoopbackServer, listenOnLoopback } from './loopback-server.ts';
 
 // A fake of the three Microsoft services a Teams bot talks to, on one real HTTP port:
 // - the Bot Connector (Teams' serviceUrl): POST /v3/conversations/:id/activities and
@@ -56,7 +56,6 @@ export class FakeBotConnector {
 
   private readonly issuedTokens = new Set<string>();
   private readonly failures: ScriptedFailure[] = [];
-  private readonly sockets = new Set<Socket>();
   private readonly privateKey: KeyObject;
   private readonly publicJwk: Record<string, unknown>;
   private nextActivity = 1;
@@ -73,15 +72,9 @@ export class FakeBotConnector {
   }
 
   static async start(options: FakeBotConnectorOptions = {}): Promise<FakeBotConnector> {
-    const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeBotConnector(server, `http://127.0.0.1:${port}`, options);
-    server.on('connection', (socket) => {
-      fake.sockets.add(socket);
-      socket.on('close', () => fake.sockets.delete(socket));
-    });
-    server.on('request', (request, response) => void fake.handle(request, response));
+    let fake: FakeBotConnector | undefined;
+    const listening = await listenOnLoopback((request, response) => fake!.handle(request, response));
+    fake = new FakeBotConnector(listening.server, listening.url, options);
     return fake;
   }
 
@@ -130,8 +123,7 @@ export class FakeBotConnector {
   }
 
   async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeLoopbackServer(this.server);
   }
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {

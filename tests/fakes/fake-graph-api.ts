@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { closeLoopbackServer, listenOnLoopback } from './loopback-server.ts';
 
 // A fake Meta Graph API for the WhatsApp Cloud API, speaking real HTTP: POST /{version}/{phone-number-id}/messages
 // records what the bot sends and answers with a wamid; GET /{version}/{media-id} describes a stored file
@@ -61,7 +61,6 @@ export class FakeGraphApi {
   private readonly media = new Map<string, StoredMedia>();
   private readonly phoneNumbers = new Map<string, { display_phone_number: string; verified_name: string }>();
   private readonly failures: Record<FailureTarget, ScriptedGraphFailure[]> = { messages: [], 'media-info': [], 'media-download': [] };
-  private readonly sockets = new Set<Socket>();
   private counter = 0;
 
   private constructor(
@@ -72,15 +71,9 @@ export class FakeGraphApi {
   ) {}
 
   static async start(options: { token: string; version?: string }): Promise<FakeGraphApi> {
-    const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeGraphApi(server, `http://127.0.0.1:${port}`, options.version ?? 'v25.0', options.token);
-    server.on('connection', (socket) => {
-      fake.sockets.add(socket);
-      socket.on('close', () => fake.sockets.delete(socket));
-    });
-    server.on('request', (request, response) => void fake.handle(request, response));
+    let fake: FakeGraphApi | undefined;
+    const listening = await listenOnLoopback((request, response) => fake!.handle(request, response));
+    fake = new FakeGraphApi(listening.server, listening.url, options.version ?? 'v25.0', options.token);
     return fake;
   }
 
@@ -118,8 +111,7 @@ export class FakeGraphApi {
   }
 
   async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeLoopbackServer(this.server);
   }
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {

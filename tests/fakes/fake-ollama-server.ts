@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { closeLoopbackServer, listenOnLoopback } from './loopback-server.ts';
 
 // A fake Ollama that speaks the real HTTP protocol (docs/api.md of ollama/ollama): NDJSON streaming on
 // /api/chat, single JSON objects otherwise, Ollama's own error bodies. Tests script its replies and read
@@ -55,7 +55,6 @@ export class FakeOllamaServer {
 
   private readonly chatReplies: ChatScript[] = [];
   private readonly embedReplies: FakeEmbedReply[] = [];
-  private readonly sockets = new Set<Socket>();
   private readonly droppedOnPurpose = new WeakSet<http.ServerResponse>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiters: { condition: () => boolean; resolve: () => void }[] = [];
@@ -69,15 +68,9 @@ export class FakeOllamaServer {
   }
 
   static async start(options: FakeOllamaOptions = {}): Promise<FakeOllamaServer> {
-    const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeOllamaServer(server, `http://127.0.0.1:${port}`, options);
-    server.on('connection', (socket) => {
-      fake.sockets.add(socket);
-      socket.on('close', () => fake.sockets.delete(socket));
-    });
-    server.on('request', (request, response) => void fake.handle(request, response));
+    let fake: FakeOllamaServer | undefined;
+    const listening = await listenOnLoopback((request, response) => fake!.handle(request, response));
+    fake = new FakeOllamaServer(listening.server, listening.url, options);
     return fake;
   }
 
@@ -117,8 +110,7 @@ export class FakeOllamaServer {
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeLoopbackServer(this.server);
   }
 
   private changed(): void {
@@ -232,11 +224,9 @@ export class FakeOllamaServer {
 
 /** A URL where nothing listens: connecting is refused at once, as with a stopped Ollama. */
 export async function closedPortUrl(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  const { server, url } = await listenOnLoopback(async () => undefined);
+  await closeLoopbackServer(server);
+  return url;
 }
 
 export function deterministicVector(text: string, dimensions: number): number[] {

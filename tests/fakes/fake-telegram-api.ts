@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { closeLoopbackServer, listenOnLoopback } from './loopback-server.ts';
 
 // A fake Telegram Bot API (https://core.telegram.org/bots/api) speaking real HTTP: `/bot<token>/<method>`
 // with JSON, form or query parameters, `{"ok":true,"result":…}` / `{"ok":false,"error_code","description",
@@ -92,7 +92,6 @@ export class FakeTelegramApi {
   private readonly files = new Map<string, StoredFile>();
   private readonly updates: Record<string, unknown>[] = [];
   private readonly pollers = new Set<() => void>();
-  private readonly sockets = new Set<Socket>();
   private nextMessageId = 1000;
   private confirmedOffset = 0;
 
@@ -103,22 +102,15 @@ export class FakeTelegramApi {
   ) {}
 
   static async start(token = '7000000001:AAF-fake-token-for-tests_0123456789'): Promise<FakeTelegramApi> {
-    const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeTelegramApi(server, `http://127.0.0.1:${port}`, token);
-    server.on('connection', (socket) => {
-      fake.sockets.add(socket);
-      socket.on('close', () => fake.sockets.delete(socket));
-    });
-    server.on('request', (request, response) => void fake.handle(request, response));
+    let fake: FakeTelegramApi | undefined;
+    const listening = await listenOnLoopback((request, response) => fake!.handle(request, response));
+    fake = new FakeTelegramApi(listening.server, listening.url, token);
     return fake;
   }
 
   async close(): Promise<void> {
     for (const release of this.pollers) release();
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeLoopbackServer(this.server);
   }
 
   /** The next `count` calls of `method` fail this way (then the fake answers normally again). */
