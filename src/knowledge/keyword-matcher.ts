@@ -17,9 +17,7 @@ export interface KeywordMatch {
 interface KeywordEntry {
   owner: string;
   keyword: string;
-  language: Language;
-  words: { token: string; stem: string }[];
-  /** Positions of its words in `KeywordMatcher.words`. */
+  /** Positions of its words in `KeywordMatcher.words`, one per word of the phrase. */
   wordPositions: number[];
 }
 
@@ -42,6 +40,8 @@ export interface QueryWord {
 export class KeywordMatcher {
   private readonly entries: KeywordEntry[] = [];
   private readonly words: KeywordWord[] = [];
+  /** Position in `words` by language and text. */
+  private readonly positionsByWord = new Map<string, number>();
   /**
    * Lookups for every way a question word can match a keyword word (see `wordMatches`): by text
    * (same word, the question's stem written in full, a longer form), by stem, and for typos by first
@@ -60,20 +60,18 @@ export class KeywordMatcher {
       for (const language of languages) {
         for (const keyword of owner.keywords[language]) {
           const words = analyze(keyword, language);
-          if (words.length > 0) this.addEntry({ owner: owner.id, keyword, language, words });
+          if (words.length > 0) this.addEntry(owner.id, keyword, language, words);
         }
       }
     }
   }
 
-  private addEntry(entry: Omit<KeywordEntry, 'wordPositions'>): void {
+  private addEntry(owner: string, keyword: string, language: Language, words: { token: string; stem: string }[]): void {
     const position = this.entries.length;
-    const wordPositions = entry.words.map((word) => this.wordPosition(word, entry.language));
+    const wordPositions = words.map((word) => this.wordPosition(word, language));
     for (const wordPosition of new Set(wordPositions)) this.words[wordPosition]!.entries.push(position);
-    this.entries.push({ ...entry, wordPositions });
+    this.entries.push({ owner, keyword, wordPositions });
   }
-
-  private readonly positionsByWord = new Map<string, number>();
 
   private wordPosition(word: { token: string; stem: string }, language: Language): number {
     const key = `${language}:${word.token}`;
@@ -116,7 +114,7 @@ export class KeywordMatcher {
       const entry = this.entries[position]!;
       if (!entry.wordPositions.every((wordPosition) => matchedWords.has(wordPosition))) continue;
       const current = best.get(entry.owner);
-      if (!current || entry.words.length > current.size) best.set(entry.owner, { owner: entry.owner, keyword: entry.keyword, size: entry.words.length });
+      if (!current || entry.wordPositions.length > current.size) best.set(entry.owner, { owner: entry.owner, keyword: entry.keyword, size: entry.wordPositions.length });
     }
     return [...best.values()].sort((left, right) => right.size - left.size);
   }
