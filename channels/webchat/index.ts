@@ -139,14 +139,16 @@ class WebchatAdapter implements ChannelAdapter {
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { sessionId } = request.params;
         const text = request.body.text.trim();
         if (text === '') throw new ValidationError('FV_ERR_EMPTY_MESSAGE', 'The message is empty');
         this.requireSession(sessionId);
         const abort = new AbortController();
-        request.raw.on('close', () => {
-          if (!request.raw.complete || request.raw.destroyed) abort.abort();
+        // The request stream closes as soon as its body has been read (Node 20); only a response that
+        // closes before it was sent means the citizen left, and only then is the answer worth stopping.
+        reply.raw.on('close', () => {
+          if (!reply.raw.writableFinished) abort.abort();
         });
         const replyId = `pending-${randomBytes(6).toString('hex')}`;
         const result = await conversations.receive(
@@ -241,7 +243,8 @@ class WebchatAdapter implements ChannelAdapter {
         if (!raw.writableEnded) raw.end();
       };
       this.openStreams.add(close);
-      request.raw.on('close', close);
+      // The response, not the request: a request's stream may close once read, the socket stays open.
+      raw.on('close', close);
     });
   }
 }

@@ -45,14 +45,16 @@ describe('answers written by the local language model', () => {
   it('streams a cited answer about a building permit to the web chat, then stores the final text', async () => {
     nextAnswer = { chunks: groundedAnswer.split(/(?<= )/), delayMs: 5 };
     const sessionId = await openSession('ro');
+    // Resolves once the stream's headers arrived, which the server sends after it subscribed the session.
     const stream = await collectServerSentEvents(`${baseUrl}/api/webchat/sessions/${sessionId}/events`, (events) => events.some((event) => event.event === 'message' && event.data.from === 'bot'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const response = await testApp.app.inject({
+    // A real socket, as the bubble posts: `inject` hid that the request stream closes once its body is read.
+    const response = await fetch(`${baseUrl}/api/webchat/sessions/${sessionId}/messages`, {
       method: 'POST',
-      url: `/api/webchat/sessions/${sessionId}/messages`,
-      payload: { text: 'ce acte trebuie pentru autorizatia de construire?' },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'ce acte trebuie pentru autorizatia de construire?' }),
     });
-    const reply = (response.json() as { replies: { text: string; sources: { slug: string }[] }[] }).replies[0];
+    expect(response.status).toBe(200);
+    const reply = ((await response.json()) as { replies: { text: string; sources: { slug: string }[] }[] }).replies[0];
     expect(reply?.text).toContain('certificatul de urbanism');
     expect(reply?.sources[0]?.slug).toBe('autorizatie-construire');
     await stream.finished;
@@ -60,6 +62,26 @@ describe('answers written by the local language model', () => {
     expect(tokens.length).toBeGreaterThan(1);
     expect(tokens.join('').replace(/\s+/g, ' ').trim()).toBe(reply?.text.replace(/\s+/g, ' ').trim());
     expect(testApp.app.functionar.answering.mode()).toBe('llm');
+    expect(testApp.logLines.some((line) => JSON.stringify(line).includes('FV_ERR_LLM_ABORTED'))).toBe(false);
+  });
+
+  it('stops the model when the citizen closes the page before the answer is written', async () => {
+    nextAnswer = { hang: true, chunks: ['Pentru autorizația de construire '] };
+    const sessionId = await openSession('ro');
+    const before = ollama.abortedRequests;
+    const requestsBefore = ollama.chatRequests.length;
+    const controller = new AbortController();
+    const posting = fetch(`${baseUrl}/api/webchat/sessions/${sessionId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'ce acte trebuie pentru autorizatia de construire?' }),
+      signal: controller.signal,
+    }).catch(() => undefined);
+    await ollama.waitFor(() => ollama.chatRequests.slice(requestsBefore).some((request) => !request.format));
+    controller.abort();
+    await posting;
+    await ollama.waitFor(() => ollama.abortedRequests > before);
+    expect(ollama.abortedRequests).toBe(before + 1);
   });
 
   it('catches an invented fee and answers with the retrieval card instead', async () => {
