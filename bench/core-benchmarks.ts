@@ -210,7 +210,7 @@ export const coreBenchmarks = [
           database: app.functionar.database.db,
           logger: createLogger('silent'),
           townHallName: config.townHallName,
-          answerer: { answer: async () => ({ intent: 'procedure', mode: 'retrieval', text: 'Răspuns de probă.', sources: [{ slug: 'bench', title: 'Bench', score: 1 }], buttons: [] }) },
+          answerer: { answer: async () => ({ intent: 'procedure', mode: 'retrieval', outcome: 'answered', text: 'Răspuns de probă.', sources: [{ slug: 'bench', title: 'Bench', score: 1 }], buttons: [] }) },
           onQueued: () => undefined,
         });
         const bareReceive = (offset: number) => (index: number) =>

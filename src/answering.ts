@@ -47,16 +47,16 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
   async answer(question: string, language: Language, options: AnswerOptions): Promise<ProcedureAnswer> {
     const retrieval = await this.knowledge.retrieve(question, language);
     if (retrieval.decision === 'out_of_scope') {
-      return { intent: 'out_of_scope', mode: 'retrieval', text: renderOutOfScope(retrieval.redirect, this.knowledge.townHall(), language), sources: [], buttons: [] };
+      return { intent: 'out_of_scope', mode: 'retrieval', outcome: retrieval.redirect ? 'redirected' : 'refused', text: renderOutOfScope(retrieval.redirect, this.knowledge.townHall(), language), sources: [], buttons: [] };
     }
     if (retrieval.decision === 'clarify') {
       const choices = retrieval.candidates.slice(0, 2);
       const buttons: Button[] = choices.map((candidate) => ({ label: candidate.procedure.title[language], value: candidate.procedure.title[language] }));
-      return { intent: 'procedure', mode: 'retrieval', text: renderClarification(choices, language), sources: sourcesOf(retrieval, language, 2), buttons };
+      return { intent: 'procedure', mode: 'retrieval', outcome: 'clarify', text: renderClarification(choices, language), sources: sourcesOf(retrieval, language, 2), buttons };
     }
     const best = retrieval.candidates[0];
     if (!best) {
-      return { intent: 'out_of_scope', mode: 'retrieval', text: renderOutOfScope(undefined, this.knowledge.townHall(), language), sources: [], buttons: [] };
+      return { intent: 'out_of_scope', mode: 'retrieval', outcome: 'refused', text: renderOutOfScope(undefined, this.knowledge.townHall(), language), sources: [], buttons: [] };
     }
     const card = () => renderProcedureCard(best.procedure, language);
     const model = this.model();
@@ -76,9 +76,9 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
         contextLength: this.contextLength,
         logger: this.logger,
       });
-      return { intent: 'procedure', mode: answer.mode, text: answer.text, sources: answer.sources, buttons: [], procedureSlug: best.procedure.slug };
+      return { intent: 'procedure', mode: answer.mode, outcome: 'answered', text: answer.text, sources: answer.sources, buttons: [], procedureSlug: best.procedure.slug };
     }
-    return { intent: 'procedure', mode: 'retrieval', text: card(), sources: sourcesOf(retrieval, language, 1), buttons: [], procedureSlug: best.procedure.slug };
+    return { intent: 'procedure', mode: 'retrieval', outcome: 'answered', text: card(), sources: sourcesOf(retrieval, language, 1), buttons: [], procedureSlug: best.procedure.slug };
   }
 }
 

@@ -1,4 +1,4 @@
-import { createAnswering } from '../answering.ts';
+import { createAnswering, type Answering } from '../answering.ts';
 import type { Config } from '../config.ts';
 import { detectIntentByRules } from '../conversation/intent-detection.ts';
 import { detectLanguage } from '../conversation/language-detection.ts';
@@ -11,6 +11,8 @@ export interface AskLine {
   language: Language;
   intent: 'procedure' | 'ticket' | 'status' | 'handover' | 'out_of_scope' | 'smalltalk';
   mode: 'llm' | 'retrieval';
+  /** What the citizen got: an answer, a clarifying question, a refusal or redirect, or another intent's reply. */
+  outcome: 'answered' | 'clarify' | 'refused' | 'redirected' | 'other';
   answer: string;
   sources: { slug: string; title: string; score: number }[];
 }
@@ -22,7 +24,7 @@ export async function askQuestion(config: Config, questions: string[], options: 
   const answering = await createAnswering(config, logger);
   try {
     for (const question of questions) {
-      const line = await answerOne(answering, config, question, options.language ?? detectLanguage(question).language);
+      const line = await answerQuestion(answering, config, question, options.language ?? detectLanguage(question).language);
       if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);
       else {
         process.stdout.write(`${line.answer}\n`);
@@ -35,10 +37,11 @@ export async function askQuestion(config: Config, questions: string[], options: 
   }
 }
 
-async function answerOne(answering: Awaited<ReturnType<typeof createAnswering>>, config: Config, question: string, language: Language): Promise<AskLine> {
+/** Also the evaluation's path (tests/eval), so what is measured is what `ask` and the chat give. */
+export async function answerQuestion(answering: Answering, config: Pick<Config, 'townHallName'>, question: string, language: Language): Promise<AskLine> {
   const texts = citizenTexts[language];
   const rule = detectIntentByRules(question);
-  const fixed = (intent: AskLine['intent'], answer: string): AskLine => ({ question, language, intent, mode: answering.mode(), answer, sources: [] });
+  const fixed = (intent: AskLine['intent'], answer: string): AskLine => ({ question, language, intent, mode: answering.mode(), outcome: 'other', answer, sources: [] });
   switch (rule) {
     case 'smalltalk':
       return fixed('smalltalk', texts.welcome(config.townHallName));
@@ -62,6 +65,7 @@ async function answerOne(answering: Awaited<ReturnType<typeof createAnswering>>,
     language,
     intent: answer.intent,
     mode: answer.mode,
+    outcome: answer.outcome,
     answer: answer.text,
     sources: answer.sources.map((source) => ({ slug: source.slug, title: source.title, score: source.score ?? 0 })),
   };

@@ -5,6 +5,8 @@ export interface ProcedureAnswer {
   intent: 'procedure' | 'out_of_scope';
   /** llm: written by the language model from the sources; retrieval: the answer card built from them. */
   mode: 'llm' | 'retrieval';
+  /** answered: a grounded answer; clarify: a question with likely procedures as choices; refused / redirected: not the town hall's. */
+  outcome: 'answered' | 'clarify' | 'refused' | 'redirected';
   text: string;
   /** Ranked best first; empty when out of scope. */
   sources: SourceReference[];

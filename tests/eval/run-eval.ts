@@ -1,145 +1,219 @@
-// `npm run eval`: how well offline retrieval finds the right procedure for the questions in
-// questions.jsonl, per language, for hybrid, lexical-only and vector-only retrieval.
-// Options: --mode hybrid|lexical|vector (only one), --misses N (how many misses to list, default all).
+// `npm run eval`: what a citizen gets for each question of the evaluation set, offline (retrieval mode),
+// through the same path as `functionar ask` — intent rules, town-hall facts, retrieval, answer cards.
+//
+// Two halves (see README.md beside this file): `tuning.jsonl` may be read and tuned on; `frozen.jsonl` is
+// scored but never printed question by question, so its figures stay honest. Options:
+//   --misses N   list at most N misses of the tuning half (default all)
+//   --json       also write the figures to tests/artifacts/eval-results.json (always written)
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createAnswering } from '../../src/answering.ts';
+import { answerQuestion, type AskLine } from '../../src/cli/ask.ts';
 import { loadConfig } from '../../src/config.ts';
 import { isLanguage, type Language } from '../../src/language.ts';
-import { createKnowledgeBase } from '../../src/knowledge/create-knowledge-base.ts';
-import { silentLogger } from '../../src/knowledge/knowledge-logger.ts';
-import type { DetailedRetrieval, RetrievalMode } from '../../src/knowledge/retrieval.ts';
+import { createLogger } from '../../src/logger.ts';
 
-interface Question {
+const styles = ['original', 'short', 'informal', 'long', 'typos', 'hu-no-accents', 'mixed', 'life-event', 'two-part', 'town-hall', 'out-of-scope', 'smalltalk', 'jailbreak'] as const;
+type Style = (typeof styles)[number];
+
+export interface EvaluationQuestion {
   question: string;
   language: Language;
+  style: Style;
+  /** Acceptable first answers; empty = out of scope; ["town-hall"] = a fact of town-hall.md. */
   expected: string[];
-}
-
-interface Tally {
-  inScope: number;
-  top1: number;
-  top3: number;
-  falseRefusals: number;
-  clarifications: number;
-  outOfScope: number;
-  refusals: number;
-  redirects: number;
+  /** Two-part questions: the acceptable slugs of each part. */
+  parts?: string[][];
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const emptyTally = (): Tally => ({ inScope: 0, top1: 0, top3: 0, falseRefusals: 0, clarifications: 0, outOfScope: 0, refusals: 0, redirects: 0 });
+const halves = [
+  { name: 'tuning', file: 'tests/eval/tuning.jsonl', showMisses: true },
+  { name: 'frozen', file: 'tests/eval/frozen.jsonl', showMisses: false },
+] as const;
 
-function readQuestions(file: string): Question[] {
+export function readEvaluationQuestions(file: string): EvaluationQuestion[] {
   return fs
     .readFileSync(file, 'utf8')
     .split('\n')
     .map((line, index) => ({ line: line.trim(), number: index + 1 }))
     .filter(({ line }) => line !== '')
     .map(({ line, number }) => {
-      const parsed = JSON.parse(line) as Partial<Question>;
-      if (typeof parsed.question !== 'string' || !isLanguage(parsed.language) || !Array.isArray(parsed.expected)) {
-        throw new Error(`${file}:${number}: expected {"question","language","expected":[...]}`);
+      const parsed = JSON.parse(line) as Partial<EvaluationQuestion>;
+      if (typeof parsed.question !== 'string' || !isLanguage(parsed.language) || !Array.isArray(parsed.expected) || !styles.includes(parsed.style as Style)) {
+        throw new Error(`${file}:${number}: expected {"question","language","style","expected":[...]}`);
       }
-      return parsed as Question;
+      return parsed as EvaluationQuestion;
     });
 }
 
-function tallyOne(tally: Tally, question: Question, retrieval: DetailedRetrieval): { hit1: boolean; hit3: boolean } {
-  const refused = retrieval.decision === 'out_of_scope';
-  if (question.expected.length === 0) {
-    tally.outOfScope += 1;
-    if (refused) tally.refusals += 1;
-    if (retrieval.redirect) tally.redirects += 1;
-    return { hit1: refused, hit3: refused };
-  }
-  tally.inScope += 1;
-  const slugs = refused ? [] : retrieval.candidates.map((candidate) => candidate.procedure.slug);
-  const hit1 = slugs.slice(0, 1).some((slug) => question.expected.includes(slug));
-  const hit3 = slugs.slice(0, 3).some((slug) => question.expected.includes(slug));
-  if (hit1) tally.top1 += 1;
-  if (hit3) tally.top3 += 1;
-  if (refused) tally.falseRefusals += 1;
-  if (retrieval.decision === 'clarify') tally.clarifications += 1;
-  return { hit1, hit3 };
+interface Tally {
+  inScope: number;
+  first: number;
+  cited: number;
+  wronglyRefused: number;
+  clarified: number;
+  misrouted: number;
+  outOfScope: number;
+  refused: number;
+  twoPart: number;
+  twoPartBoth: number;
+  townHall: number;
+  townHallAnswered: number;
+  cutAnswers: number;
 }
 
-const percent = (part: number, whole: number) => (whole === 0 ? '   –  ' : `${((100 * part) / whole).toFixed(1).padStart(5)}%`);
+const emptyTally = (): Tally => ({
+  inScope: 0,
+  first: 0,
+  cited: 0,
+  wronglyRefused: 0,
+  clarified: 0,
+  misrouted: 0,
+  outOfScope: 0,
+  refused: 0,
+  twoPart: 0,
+  twoPartBoth: 0,
+  townHall: 0,
+  townHallAnswered: 0,
+  cutAnswers: 0,
+});
+
+/** An answer cut mid-sentence ends a line with "…" (a list's pointer to the full procedure does not). */
+const cutMidSentence = /\p{L}…\s*$|\p{L}…\n/mu;
+
+function score(tally: Tally, question: EvaluationQuestion, line: AskLine): { correct: boolean } {
+  if (cutMidSentence.test(line.answer)) tally.cutAnswers += 1;
+  const refused = line.outcome === 'refused' || line.outcome === 'redirected' || line.intent === 'smalltalk';
+  if (question.expected.length === 0) {
+    tally.outOfScope += 1;
+    if (refused) tally.refused += 1;
+    return { correct: refused };
+  }
+  tally.inScope += 1;
+  const answered = line.outcome === 'answered';
+  const slugs = answered ? line.sources.map((source) => source.slug) : [];
+  const first = slugs.slice(0, 1).some((slug) => question.expected.includes(slug));
+  const cited = slugs.some((slug) => question.expected.includes(slug));
+  if (first) tally.first += 1;
+  if (cited) tally.cited += 1;
+  if (refused) tally.wronglyRefused += 1;
+  if (line.outcome === 'clarify') tally.clarified += 1;
+  if (!refused && line.outcome === 'other') tally.misrouted += 1;
+  if (question.style === 'two-part' && question.parts) {
+    tally.twoPart += 1;
+    if (question.parts.every((part) => slugs.some((slug) => part.includes(slug)))) tally.twoPartBoth += 1;
+  }
+  if (question.expected.includes('town-hall')) {
+    tally.townHall += 1;
+    if (first) tally.townHallAnswered += 1;
+  }
+  return { correct: first };
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? '    – ' : `${((100 * part) / whole).toFixed(1).padStart(5)}%`);
 
 function summarise(tally: Tally) {
+  const rate = (part: number, whole: number) => (whole === 0 ? null : Number((part / whole).toFixed(4)));
   return {
     questions: tally.inScope + tally.outOfScope,
-    top1: tally.inScope ? tally.top1 / tally.inScope : null,
-    top3: tally.inScope ? tally.top3 / tally.inScope : null,
-    falseRefusalRate: tally.inScope ? tally.falseRefusals / tally.inScope : null,
-    clarificationRate: tally.inScope ? tally.clarifications / tally.inScope : null,
-    outOfScopeRefusalRate: tally.outOfScope ? tally.refusals / tally.outOfScope : null,
-    redirected: tally.redirects,
+    correctFirst: rate(tally.first, tally.inScope),
+    amongCited: rate(tally.cited, tally.inScope),
+    wronglyRefused: rate(tally.wronglyRefused, tally.inScope),
+    clarified: rate(tally.clarified, tally.inScope),
+    misrouted: rate(tally.misrouted, tally.inScope),
+    outOfScopeRefused: rate(tally.refused, tally.outOfScope),
+    twoPartBothCited: rate(tally.twoPartBoth, tally.twoPart),
+    townHallAnswered: rate(tally.townHallAnswered, tally.townHall),
+    cutAnswers: tally.cutAnswers,
   };
 }
 
-function printTable(mode: string, tallies: Map<string, Tally>): void {
-  console.log(`\n${mode}`);
-  console.log('language  questions  top-1    top-3    false refusals  clarified  out-of-scope refused (redirected)');
-  for (const [language, tally] of tallies) {
+function printTable(title: string, tallies: Map<string, Tally>): void {
+  console.log(`\n${title}`);
+  console.log('group          n   first   cited  refused(in) clarified misrouted  oos-refused  two-part-both  town-hall  cut');
+  for (const [group, tally] of tallies) {
     console.log(
-      `${language.padEnd(9)} ${String(tally.inScope + tally.outOfScope).padStart(9)}  ${percent(tally.top1, tally.inScope)}   ${percent(tally.top3, tally.inScope)}   ${percent(tally.falseRefusals, tally.inScope)}          ${percent(tally.clarifications, tally.inScope)}     ${percent(tally.refusals, tally.outOfScope)} of ${tally.outOfScope} (${tally.redirects})`,
+      [
+        group.padEnd(12),
+        String(tally.inScope + tally.outOfScope).padStart(4),
+        percent(tally.first, tally.inScope),
+        percent(tally.cited, tally.inScope),
+        `  ${percent(tally.wronglyRefused, tally.inScope)}`,
+        `  ${percent(tally.clarified, tally.inScope)}`,
+        ` ${percent(tally.misrouted, tally.inScope)}`,
+        `  ${percent(tally.refused, tally.outOfScope)} of ${String(tally.outOfScope).padStart(3)}`,
+        `  ${percent(tally.twoPartBoth, tally.twoPart)} of ${String(tally.twoPart).padStart(2)}`,
+        `  ${percent(tally.townHallAnswered, tally.townHall)}`,
+        String(tally.cutAnswers).padStart(4),
+      ].join(' '),
     );
   }
 }
 
+function describe(line: AskLine): string {
+  const sources = line.sources.map((source) => source.slug).join(', ');
+  return `${line.intent}/${line.outcome}${sources ? `: ${sources}` : ''}`;
+}
+
 async function main(): Promise<void> {
   const argumentsList = process.argv.slice(2);
-  const modeIndex = argumentsList.indexOf('--mode');
-  const onlyMode = modeIndex >= 0 ? (argumentsList[modeIndex + 1] as RetrievalMode) : undefined;
   const missesIndex = argumentsList.indexOf('--misses');
   const missLimit = missesIndex >= 0 ? Number(argumentsList[missesIndex + 1]) : Number.POSITIVE_INFINITY;
-  const modes: RetrievalMode[] = onlyMode ? [onlyMode] : ['hybrid', 'lexical', 'vector'];
 
-  const questions = readQuestions(path.join(root, 'tests/eval/questions.jsonl'));
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'functionar-eval-'));
-  const config = loadConfig({ DATA_DIR: dataDirectory, KNOWLEDGE_DIR: path.join(root, 'knowledge'), LOG_LEVEL: 'silent' });
+  // A closed port: the evaluation measures the offline path, which must meet the targets on its own.
+  const config = loadConfig({ DATA_DIR: dataDirectory, KNOWLEDGE_DIR: path.join(root, 'knowledge'), OLLAMA_HOST: 'http://127.0.0.1:9', LOG_LEVEL: 'silent' });
   const started = performance.now();
-  const knowledgeBase = await createKnowledgeBase({ config, logger: silentLogger });
-  const readiness = knowledgeBase.readiness();
+  const answering = await createAnswering(config, createLogger('silent', process.stderr));
+  const knowledge = answering.knowledge;
+  if (!knowledge) throw new Error('the knowledge base did not load');
   console.log(
-    `${knowledgeBase.procedures().length} procedures, ${knowledgeBase.chunks().length} chunks, embedder ${knowledgeBase.embeddingName()}, ` +
-      `Chroma ${readiness.ready ? 'ready' : `NOT ready (${readiness.reason})`}, set up in ${Math.round(performance.now() - started)} ms; ${questions.length} questions`,
+    `${knowledge.procedures().length} procedures, embedder ${knowledge.embeddingName()}, Chroma ${knowledge.readiness().ready ? 'ready' : 'NOT ready'}, ` +
+      `set up in ${Math.round(performance.now() - started)} ms, mode ${answering.mode()}`,
   );
-  for (const problem of knowledgeBase.problems().filter((entry) => entry.severity === 'error')) console.log(`  knowledge problem: ${problem.file}:${problem.line ?? '?'} ${problem.message}`);
 
   const results: Record<string, unknown> = {};
   try {
-    for (const mode of modes) {
-      const tallies = new Map<string, Tally>([['all', emptyTally()]]);
+    for (const half of halves) {
+      const questions = readEvaluationQuestions(path.join(root, half.file));
+      const byLanguage = new Map<string, Tally>([['all', emptyTally()]]);
+      const byStyle = new Map<string, Tally>();
       const misses: string[] = [];
       for (const question of questions) {
-        const retrieval = await knowledgeBase.retrieveDetailed(question.question, question.language, { mode });
-        if (!tallies.has(question.language)) tallies.set(question.language, emptyTally());
-        tallyOne(tallies.get('all')!, question, retrieval);
-        const { hit1 } = tallyOne(tallies.get(question.language)!, question, retrieval);
-        if (!hit1) {
-          const got =
-            retrieval.decision === 'out_of_scope'
-              ? `out_of_scope${retrieval.redirect ? ` → ${retrieval.redirect.id}` : ''} (confidence ${retrieval.diagnostics.confidence.toFixed(2)})`
-              : `${retrieval.decision}: ${retrieval.candidates
-                  .slice(0, 3)
-                  .map((candidate) => `${candidate.procedure.slug} ${candidate.score.toFixed(2)}`)
-                  .join(', ')}`;
-          misses.push(`  [${question.language}] ${question.question}\n      expected ${question.expected.length ? question.expected.join(' | ') : 'out of scope'}; got ${got}`);
+        const line = await answerQuestion(answering, config, question.question, question.language);
+        for (const [map, key] of [
+          [byLanguage, 'all'],
+          [byLanguage, question.language],
+          [byStyle, question.style],
+        ] as const) {
+          if (!map.has(key)) map.set(key, emptyTally());
+        }
+        score(byLanguage.get('all')!, question, line);
+        score(byLanguage.get(question.language)!, question, line);
+        const { correct } = score(byStyle.get(question.style)!, question, line);
+        if (half.showMisses && !correct) {
+          const expected = question.parts ? question.parts.map((part) => part.join('|')).join(' + ') : question.expected.join(' | ') || 'out of scope';
+          misses.push(`  [${question.language} ${question.style}] ${question.question}\n      expected ${expected}; got ${describe(line)}`);
         }
       }
-      printTable(mode, tallies);
-      results[mode] = Object.fromEntries([...tallies].map(([language, tally]) => [language, summarise(tally)]));
-      if (mode === modes[0] && misses.length > 0) {
-        console.log(`\nMisses at top-1 (${mode}):`);
+      console.log(`\n=== ${half.name} half: ${questions.length} questions (${half.file}) ===`);
+      printTable('per language', byLanguage);
+      printTable('per style', new Map([...byStyle].sort(([left], [right]) => left.localeCompare(right))));
+      results[half.name] = {
+        perLanguage: Object.fromEntries([...byLanguage].map(([group, tally]) => [group, summarise(tally)])),
+        perStyle: Object.fromEntries([...byStyle].map(([group, tally]) => [group, summarise(tally)])),
+      };
+      if (misses.length > 0) {
+        console.log(`\nMisses (${half.name} half, ${misses.length}):`);
         for (const miss of misses.slice(0, missLimit)) console.log(miss);
       }
     }
   } finally {
-    await knowledgeBase.close();
+    await answering.close();
     fs.rmSync(dataDirectory, { recursive: true, force: true });
   }
   const artifacts = path.join(root, 'tests/artifacts');
