@@ -6,7 +6,7 @@ import { languages, type Language } from '../language.ts';
 // Prompts live in files (prompts/<language>/<name>.md) so that wording changes are reviewed in git
 // like code; each file carries a version so an answer can be traced to the prompt that produced it.
 
-export const promptNames = ['answer', 'intent', 'source'] as const;
+export const promptNames = ['answer', 'intent', 'source', 'correction'] as const;
 export type PromptName = (typeof promptNames)[number];
 
 /** The variables each prompt may use; a typo in a prompt file fails at start-up, not in front of a citizen. */
@@ -14,6 +14,7 @@ export const promptVariables: Record<PromptName, readonly string[]> = {
   answer: ['townHallName', 'sources', 'sourceCount'],
   intent: ['townHallName'],
   source: ['slug', 'title', 'officialTitle', 'documents', 'deadline', 'fee', 'where', 'online', 'legalBasis', 'excerpts'],
+  correction: ['slug'],
 };
 
 export const defaultPromptsDirectory = fileURLToPath(new URL('../../prompts/', import.meta.url));

@@ -52,7 +52,8 @@ export function groundingTexts(candidate: RetrievedProcedure): string[] {
   return [
     ...allLanguages(procedure.title),
     ...allLanguages(procedure.deadline.text),
-    procedure.deadline.days === null ? '' : `${procedure.deadline.days} zile`,
+    // The structured deadline, in the same words the extractor reads: working days stay working days.
+    procedure.deadline.days === null ? '' : `${procedure.deadline.days} zile${procedure.deadline.workingDays ? ' lucrătoare' : ''}`,
     ...procedure.documents.flatMap(allLanguages),
     ...allLanguages(procedure.fee),
     ...allLanguages(procedure.where),

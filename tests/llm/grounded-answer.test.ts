@@ -43,7 +43,7 @@ describe('answers from the model, grounded in the retrieved procedures', () => {
 
   it('a citizen asking about the urbanism certificate sees a streamed, cited answer', async () => {
     fake.replyToChat({
-      chunks: ['Pentru certificatul de urbanism ', 'aveți nevoie de cererea F.1 ', 'și o copie a actului de identitate. ', 'Se emite în cel mult 15 zile ', '[certificat-urbanism].'],
+      chunks: ['Pentru certificatul de urbanism ', 'aveți nevoie de cererea F.1 ', 'și o copie a actului de identitate [certificat-urbanism]. ', 'Se emite în cel mult 15 zile ', '[certificat-urbanism].'],
       delayMs: 5,
     });
     const { answer, tokens } = ask('ce acte trebuie pentru certificatul de urbanism?');
@@ -51,7 +51,7 @@ describe('answers from the model, grounded in the retrieved procedures', () => {
 
     expect(result).toEqual({
       mode: 'llm',
-      text: 'Pentru certificatul de urbanism aveți nevoie de cererea F.1 și o copie a actului de identitate. Se emite în cel mult 15 zile [certificat-urbanism].',
+      text: 'Pentru certificatul de urbanism aveți nevoie de cererea F.1 și o copie a actului de identitate [certificat-urbanism]. Se emite în cel mult 15 zile [certificat-urbanism].',
       sources: [{ slug: 'certificat-urbanism', title: 'Certificat de urbanism', score: 0.92 }],
       violations: [],
     });

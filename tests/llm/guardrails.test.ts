@@ -22,9 +22,42 @@ describe('fact claims are recognised however they are written', () => {
     ['50 lejbe kerül.', 'money:ron:50'],
     ['It costs 5 euro.', 'money:eur:5'],
     ['Răspundem în 30 de zile.', 'duration:days:30'],
-    ['Termenul este 10 zile lucrătoare.', 'duration:days:10'],
+    ['Termenul este 10 zile lucrătoare.', 'duration:workdays:10'],
     ['30 napon belül válaszolnak.', 'duration:days:30'],
-    ['15 munkanapon belül.', 'duration:days:15'],
+    ['15 munkanapon belül.', 'duration:workdays:15'],
+    ['15 working days', 'duration:workdays:15'],
+    ['Răspundem în treizeci de zile.', 'duration:days:30'],
+    ['cincisprezece zile', 'duration:days:15'],
+    ['harminc napon belül', 'duration:days:30'],
+    ['within thirty days', 'duration:days:30'],
+    ['două săptămâni', 'duration:days:14'],
+    ['2 săptămâni', 'duration:days:14'],
+    ['két hét alatt', 'duration:days:14'],
+    ['Durează o lună.', 'duration:months:1'],
+    ['valabil un an', 'duration:months:12'],
+    ['Costă patruzeci și cinci de lei.', 'money:ron:45'],
+    ['4500 Ft', 'money:huf:4500'],
+    ['ötezer forint', 'money:huf:5000'],
+    ['până la 31 martie', 'date:03-31'],
+    ['március 31-ig', 'date:03-31'],
+    ['by March 31', 'date:03-31'],
+    ['15.03.2026', 'date:03-15'],
+    ['Taxa este 10%.', 'percent:10'],
+    ['zece la sută', 'percent:10'],
+    ['luni–joi 8:00–16:00', 'time:16:00'],
+    ['de la ora 8', 'time:8:00'],
+    ['conform Legea nr. 123.', 'lawnumber:123'],
+    ['Legii 123/2020', 'law:123/2020'],
+    ['este gratuită', 'free'],
+    ['fără taxă', 'free'],
+    ['ingyenes', 'free'],
+    ['free of charge', 'free'],
+    ['Sunați la 0265 123 456.', 'phone:265123456'],
+    ['+40 265 123 456', 'phone:265123456'],
+    ['scrieți la info@primaria-x.ro', 'email:info@primaria-x.ro'],
+    ['vezi https://www.ghiseul.ro/ghiseul/public.', 'url:ghiseul.ro/ghiseul/public'],
+    ['pe ghiseul.ro', 'url:ghiseul.ro'],
+    ['art. 1, 2, 7 și 11', 'article:7'],
     ['within 30 days', 'duration:days:30'],
     ['a 30-day deadline', 'duration:days:30'],
     ['Valabil 12 luni.', 'duration:months:12'],
@@ -43,7 +76,9 @@ describe('fact claims are recognised however they are written', () => {
   });
 
   it.each([
-    ['luni–joi 8:00–16:00', []],
+    ['Vă mai pot ajuta cu o cerere nouă?', []],
+    ['Aveți nevoie de cererea F.1, de o copie a actului și de D.T.A.C.', []],
+    ['a napon belül', []],
     ['formularul F.1', []],
     ['Cererea se depune la registratură.', []],
   ])('finds nothing in "%s"', (text, keys) => {
@@ -57,15 +92,17 @@ describe('fact claims are recognised however they are written', () => {
 
 describe('applyGuardrails', () => {
   it.each([
-    ['Romanian, grounded', 'Certificatul se emite în 15 zile, taxa este de 20 de lei [certificat-urbanism].'],
-    ['Hungarian, grounded in Romanian and Hungarian source text', 'A bizonyítványt 15 napon belül adják ki, az illeték 20 lej [certificat-urbanism].'],
-    ['English, grounded', 'It is issued within 15 days and costs 20 RON [certificat-urbanism].'],
-    ['law cited with and without year', 'Conform Legea nr. 50/1991 (Legea 50) și art. 474 [certificat-urbanism].'],
-    ['Hungarian law form', 'Az 50/1991. sz. törvény alapján [certificat-urbanism].'],
-    ['no facts at all', 'Aveți nevoie de cererea F.1 și copia actului de identitate [certificat-urbanism].'],
-    ['no citation: held to every shown source', 'Autorizația se emite în 30 de zile, certificatul în 15 zile.'],
-  ])('accepts %s', (_case, answer) => {
-    const result = applyGuardrails(answer, both);
+    ['Romanian, grounded', 'ro', 'Certificatul se emite în 15 zile, taxa este de 20 de lei [certificat-urbanism].'],
+    ['Hungarian, grounded in Romanian and Hungarian source text', 'hu', 'A bizonyítványt 15 napon belül adják ki, az illeték 20 lej [certificat-urbanism].'],
+    ['English, grounded', 'en', 'It is issued within 15 days and costs 20 RON [certificat-urbanism].'],
+    ['law cited with and without year', 'ro', 'Conform Legea nr. 50/1991 (Legea 50) și art. 474 [certificat-urbanism].'],
+    ['Hungarian law form', 'hu', 'Az 50/1991. sz. törvény alapján kell kérni [certificat-urbanism].'],
+    ['no facts at all', 'ro', 'Aveți nevoie de cererea F.1 și copia actului de identitate [certificat-urbanism].'],
+    ['numbers in words', 'ro', 'Se emite în cel mult cincisprezece zile și costă douăzeci de lei [certificat-urbanism].'],
+    ['each procedure its own deadline, each cited', 'ro', 'Certificatul se emite în 15 zile [certificat-urbanism], autorizația în 30 de zile [autorizatie-construire].'],
+    ['a citation before the claim in the same sentence', 'ro', '[autorizatie-construire] Autorizația se emite în 30 de zile.'],
+  ] as const)('accepts %s', (_case, language, answer) => {
+    const result = applyGuardrails(answer, both, { language });
     expect(result.violations).toEqual([]);
     expect(result.accepted).toBe(true);
   });
@@ -83,6 +120,9 @@ describe('applyGuardrails', () => {
     ['an invented law (HU)', 'Az 544/2001 törvény szerint [certificat-urbanism].', 'law "544/2001"'],
     ['a fact from a source it does not cite', 'Certificatul se emite în 30 de zile [certificat-urbanism].', 'duration "30 de zile"'],
     ['someone else\'s request number', 'Cererea 45/2026 a doamnei Pop este în lucru [certificat-urbanism].', 'law "45/2026"'],
+    ['the other procedure\'s deadline in a sentence citing nothing', 'Certificatul de urbanism se cere la registratură [certificat-urbanism]. Se emite în 30 de zile.', 'duration "30 de zile" is not in [certificat-urbanism]'],
+    ['the other procedure\'s deadline citing both', 'Se emite în 30 de zile [certificat-urbanism, autorizatie-construire].', 'duration "30 de zile" is not in [certificat-urbanism]'],
+    ['an answer citing nothing', 'Autorizația se emite în 15 zile, certificatul la fel.', 'the answer cites no source'],
   ])('rejects %s', (_case, answer, violation) => {
     const result = applyGuardrails(answer, both);
     expect(result.accepted).toBe(false);
