@@ -1,13 +1,14 @@
 import type { Config } from './config.ts';
 import type { Intent } from './conversation/intent-detection.ts';
 import type { AnswerOptions, ProcedureAnswer, ProcedureAnswerer } from './conversation/procedure-answerer.ts';
-import { renderClarification, renderOutOfScope, renderProcedureCard } from './knowledge/answer-cards.ts';
+import { renderClarification, renderOutOfScope, renderProcedureCard, renderRefusal, renderTownHallFact, townHallSource } from './knowledge/answer-cards.ts';
 import { createKnowledgeBase } from './knowledge/create-knowledge-base.ts';
 import { embedderFromLanguageModel, type Embedder } from './knowledge/embedder.ts';
-import type { KnowledgeBase, Retrieval } from './knowledge/knowledge-base.ts';
+import type { KnowledgeBase, Retrieval, RetrievedProcedure } from './knowledge/knowledge-base.ts';
 import type { Language } from './language.ts';
 import { answerWithModel } from './llm/grounded-answer.ts';
 import { classifyIntentWithModel } from './llm/intent-classifier.ts';
+import { pickProceduresWithModel } from './llm/procedure-picker.ts';
 import type { LanguageModel, LanguageModelHealth } from './llm/language-model.ts';
 import { createLanguageModel } from './llm/create-language-model.ts';
 import { loadPromptLibrary, type PromptLibrary } from './llm/prompt-templates.ts';
@@ -26,12 +27,13 @@ export interface Answering {
 
 const healthProbeIntervalMs = 30_000;
 
-function sourcesOf(retrieval: Retrieval, language: Language, limit: number): SourceReference[] {
-  return retrieval.candidates.slice(0, limit).map((candidate) => ({
-    slug: candidate.procedure.slug,
-    title: candidate.procedure.title[language],
-    score: Number(candidate.score.toFixed(3)),
-  }));
+function sourceOf(candidate: RetrievedProcedure, language: Language): SourceReference {
+  return { slug: candidate.procedure.slug, title: candidate.procedure.title[language], score: Number(candidate.score.toFixed(3)) };
+}
+
+/** A weak match is offered as choices (the likeliest three); two close ones as a choice between two. */
+function clarificationChoices(retrieval: Retrieval): RetrievedProcedure[] {
+  return retrieval.candidates.slice(0, retrieval.uncertain ? 3 : 2);
 }
 
 class KnowledgeAnswerer implements ProcedureAnswerer {
@@ -45,27 +47,58 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
   ) {}
 
   async answer(question: string, language: Language, options: AnswerOptions): Promise<ProcedureAnswer> {
-    const retrieval = await this.knowledge.retrieve(question, language);
+    const townHall = this.knowledge.townHall();
+    let retrieval = await this.knowledge.retrieve(question, language);
     if (retrieval.decision === 'out_of_scope') {
-      return { intent: 'out_of_scope', mode: 'retrieval', outcome: retrieval.redirect ? 'redirected' : 'refused', text: renderOutOfScope(retrieval.redirect, this.knowledge.townHall(), language), sources: [], buttons: [] };
+      if (retrieval.refusal) return { intent: 'out_of_scope', mode: 'retrieval', outcome: 'refused', text: renderRefusal(townHall, language), sources: [], buttons: [] };
+      return { intent: 'out_of_scope', mode: 'retrieval', outcome: retrieval.redirect ? 'redirected' : 'refused', text: renderOutOfScope(retrieval.redirect, townHall, language), sources: [], buttons: [] };
+    }
+    if (retrieval.townHallTopic) {
+      // "Which office for the agricultural register?": the office of the procedure the question names.
+      const named = retrieval.townHallTopic === 'departments' && (retrieval.candidates[0]?.score ?? 0) >= 0.3 ? retrieval.candidates[0] : undefined;
+      return {
+        intent: 'procedure',
+        mode: 'retrieval',
+        outcome: 'answered',
+        text: renderTownHallFact(retrieval.townHallTopic, townHall, language, named?.procedure),
+        sources: [townHallSource(townHall, language), ...(named ? [sourceOf(named, language)] : [])],
+        buttons: [],
+      };
+    }
+    const model = this.model();
+    if (retrieval.decision === 'clarify' && retrieval.uncertain && model) {
+      // Unsure retrieval: the model reads the whole catalogue and may recognise what was meant.
+      const picked = await pickProceduresWithModel(model, question, language, this.knowledge.procedures(), { signal: options.signal }).catch(() => []);
+      if (picked.length > 0) retrieval = this.retrievalOf(picked, retrieval);
     }
     if (retrieval.decision === 'clarify') {
-      const choices = retrieval.candidates.slice(0, 2);
+      const choices = clarificationChoices(retrieval);
       const buttons: Button[] = choices.map((candidate) => ({ label: candidate.procedure.title[language], value: candidate.procedure.title[language] }));
-      return { intent: 'procedure', mode: 'retrieval', outcome: 'clarify', text: renderClarification(choices, language), sources: sourcesOf(retrieval, language, 2), buttons };
+      return {
+        intent: 'procedure',
+        mode: 'retrieval',
+        outcome: 'clarify',
+        text: renderClarification(choices, language),
+        sources: choices.map((candidate) => sourceOf(candidate, language)),
+        buttons,
+      };
     }
     const best = retrieval.candidates[0];
     if (!best) {
-      return { intent: 'out_of_scope', mode: 'retrieval', outcome: 'refused', text: renderOutOfScope(undefined, this.knowledge.townHall(), language), sources: [], buttons: [] };
+      return { intent: 'out_of_scope', mode: 'retrieval', outcome: 'refused', text: renderOutOfScope(undefined, townHall, language), sources: [], buttons: [] };
     }
-    const card = () => renderProcedureCard(best.procedure, language);
-    const model = this.model();
+    const answered = retrieval.secondary ? [best, retrieval.secondary] : [best];
+    // Two questions in one: each procedure gets its own short card and its own source.
+    const card = () => answered.map((candidate) => renderProcedureCard(candidate.procedure, language, { compact: answered.length > 1 })).join('\n\n');
     if (model && this.prompts) {
+      const modelRetrieval = retrieval.secondary
+        ? { ...retrieval, candidates: [best, retrieval.secondary, ...retrieval.candidates.slice(1).filter((candidate) => candidate.procedure.slug !== retrieval.secondary?.procedure.slug)] }
+        : retrieval;
       const answer = await answerWithModel({
         model,
         question,
         language,
-        retrieval,
+        retrieval: modelRetrieval,
         history: options.history,
         townHallName: this.townHallName,
         prompts: this.prompts,
@@ -76,9 +109,25 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
         contextLength: this.contextLength,
         logger: this.logger,
       });
-      return { intent: 'procedure', mode: answer.mode, outcome: 'answered', text: answer.text, sources: answer.sources, buttons: [], procedureSlug: best.procedure.slug };
+      const sources = answer.mode === 'llm' ? answer.sources : answered.map((candidate) => sourceOf(candidate, language));
+      return { intent: 'procedure', mode: answer.mode, outcome: 'answered', text: answer.text, sources, buttons: [], procedureSlug: best.procedure.slug };
     }
-    return { intent: 'procedure', mode: 'retrieval', outcome: 'answered', text: card(), sources: sourcesOf(retrieval, language, 1), buttons: [], procedureSlug: best.procedure.slug };
+    return { intent: 'procedure', mode: 'retrieval', outcome: 'answered', text: card(), sources: answered.map((candidate) => sourceOf(candidate, language)), buttons: [], procedureSlug: best.procedure.slug };
+  }
+
+  /** The model's pick as a retrieval: its first procedure answered, a second one as the second part. */
+  private retrievalOf(slugs: string[], original: Retrieval): Retrieval {
+    const candidates = slugs
+      .map((slug) => original.candidates.find((candidate) => candidate.procedure.slug === slug) ?? this.candidateOf(slug))
+      .filter((candidate): candidate is RetrievedProcedure => candidate !== undefined);
+    const [first, second] = candidates;
+    if (!first) return original;
+    return { decision: 'answer', candidates: [first, ...original.candidates.filter((candidate) => candidate.procedure.slug !== first.procedure.slug)], ...(second ? { secondary: second } : {}) };
+  }
+
+  private candidateOf(slug: string): RetrievedProcedure | undefined {
+    const procedure = this.knowledge.procedure(slug);
+    return procedure ? { procedure, score: 0, sections: [], excerpts: [] } : undefined;
   }
 }
 

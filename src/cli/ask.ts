@@ -25,7 +25,9 @@ export async function askQuestion(config: Config, questions: string[], options: 
   try {
     for (const question of questions) {
       const line = await answerQuestion(answering, config, question, options.language ?? detectLanguage(question).language);
-      if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);
+      // The ★ contract of `ask --json` has exactly these keys; `outcome` is for the evaluation.
+      const { outcome: _outcome, ...contractLine } = line;
+      if (options.json) process.stdout.write(`${JSON.stringify(contractLine)}\n`);
       else {
         process.stdout.write(`${line.answer}\n`);
         if (line.sources.length > 0) process.stdout.write(`\n[${line.mode}] ${line.sources.map((source) => `${source.slug} (${source.score})`).join(', ')}\n`);

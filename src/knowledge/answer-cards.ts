@@ -1,5 +1,6 @@
 import type { Language } from '../language.ts';
-import type { OfficeHours, OutOfScopeRedirect, Procedure, RetrievedProcedure, TownHall } from './knowledge-base.ts';
+import { foldDiacritics } from '../language.ts';
+import type { OfficeHours, OutOfScopeRedirect, Procedure, RetrievedProcedure, TownHall, TownHallTopicId } from './knowledge-base.ts';
 
 // Answers without a language model: short texts built only from the procedure's structured fields,
 // so nothing is invented (no amounts the source does not state) and every card cites its source.
@@ -16,7 +17,19 @@ const labels = {
     fee: 'Taxă',
     online: 'Online',
     source: 'Sursa',
-    more: (count: number) => `… și încă ${count} (lista completă la ghișeu)`,
+    more: (count: number) => `+ încă ${count} (lista completă la ghișeu)`,
+    toConfirm: 'de confirmat la ghișeu',
+    refusal: (townHall: string) => `Sunt asistentul virtual al ${townHall} și la asta nu vă pot ajuta.`,
+    hoursTitle: (townHall: string) => `Programul cu publicul – ${townHall}`,
+    closedWeekend: 'Sâmbătă, duminică și în sărbătorile legale: închis.',
+    address: 'Adresa',
+    addressPending: 'numărul și codul poștal urmează să fie confirmate',
+    website: 'site',
+    audience: 'Audiențe la primar',
+    villages: (commune: string) => `Satele comunei (${commune}):`,
+    departments: 'Compartimentele primăriei',
+    handledBy: (title: string) => `Pentru „${title}”:`,
+    aboutTownHall: (townHall: string) => `${townHall} – date de contact și program`,
     clarifyTwo: (first: string, second: string) => `Vă referiți la „${first}” sau la „${second}”?`,
     clarifyOne: (first: string) => `Vă referiți la „${first}”?`,
     clarifyMany: 'La care dintre acestea vă referiți?',
@@ -35,7 +48,19 @@ const labels = {
     fee: 'Illeték',
     online: 'Online',
     source: 'Forrás',
-    more: (count: number) => `… és még ${count} (a teljes lista a hivatalban)`,
+    more: (count: number) => `+ még ${count} (a teljes lista a hivatalban)`,
+    toConfirm: 'a hivatalban megerősítendő',
+    refusal: (townHall: string) => `A(z) ${townHall} virtuális ügyintézője vagyok, ebben nem tudok segíteni.`,
+    hoursTitle: (townHall: string) => `Ügyfélfogadás – ${townHall}`,
+    closedWeekend: 'Szombaton, vasárnap és munkaszüneti napokon: zárva.',
+    address: 'Cím',
+    addressPending: 'a házszám és az irányítószám még megerősítésre vár',
+    website: 'honlap',
+    audience: 'Fogadóóra a polgármesternél',
+    villages: (commune: string) => `A község falvai (${commune}):`,
+    departments: 'A hivatal részlegei',
+    handledBy: (title: string) => `„${title}”:`,
+    aboutTownHall: (townHall: string) => `${townHall} – elérhetőség és ügyfélfogadás`,
     clarifyTwo: (first: string, second: string) => `Erre gondol: „${first}” vagy „${second}”?`,
     clarifyOne: (first: string) => `Erre gondol: „${first}”?`,
     clarifyMany: 'Melyikre gondol?',
@@ -54,7 +79,19 @@ const labels = {
     fee: 'Fee',
     online: 'Online',
     source: 'Source',
-    more: (count: number) => `… and ${count} more (full list at the counter)`,
+    more: (count: number) => `+ ${count} more (full list at the counter)`,
+    toConfirm: 'to be confirmed at the counter',
+    refusal: (townHall: string) => `I am the virtual assistant of ${townHall} and cannot help with that.`,
+    hoursTitle: (townHall: string) => `Opening hours – ${townHall}`,
+    closedWeekend: 'Saturday, Sunday and public holidays: closed.',
+    address: 'Address',
+    addressPending: 'street number and postcode still to be confirmed',
+    website: 'website',
+    audience: "Mayor's audience hours",
+    villages: (commune: string) => `Villages of the commune (${commune}):`,
+    departments: 'Offices of the town hall',
+    handledBy: (title: string) => `For “${title}”:`,
+    aboutTownHall: (townHall: string) => `${townHall} – contacts and opening hours`,
     clarifyTwo: (first: string, second: string) => `Do you mean “${first}” or “${second}”?`,
     clarifyOne: (first: string) => `Do you mean “${first}”?`,
     clarifyMany: 'Which of these do you mean?',
@@ -81,11 +118,34 @@ const defaultTopics: Record<Language, string> = {
   en: 'building and planning, local taxes, the agricultural register, civil status, social assistance, petitions and reports',
 };
 
+/**
+ * At most `limit` characters without cutting a sentence: whole sentences first, else up to the last
+ * clause boundary (a comma, a dash, a bracket), else the whole text — a long line beats a broken one.
+ */
 function shorten(text: string, limit: number): string {
   if (text.length <= limit) return text;
-  const cut = text.slice(0, limit - 1);
-  const lastSpace = cut.lastIndexOf(' ');
-  return `${(lastSpace > limit * 0.6 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:–-]+$/, '')}…`;
+  const head = text.slice(0, limit + 1);
+  const sentenceEnd = Math.max(...['. ', '! ', '? '].map((mark) => head.lastIndexOf(mark)));
+  if (sentenceEnd >= limit * 0.4) return text.slice(0, sentenceEnd + 1);
+  const clauseEnd = Math.max(...[', ', ' – ', ' (', '; '].map((mark) => head.lastIndexOf(mark)));
+  if (clauseEnd >= limit * 0.4) return text.slice(0, clauseEnd).replace(/[\s,;:–-]+$/, '');
+  return text;
+}
+
+/** What a to-confirm item of a procedure is about, so that field is said to be confirmed at the counter. */
+const confirmTopics: Record<'fee' | 'deadline' | 'where' | 'documents', RegExp> = {
+  fee: /\b(tax[aeiu]*|cost|tarif|suma|hcl|scutir\w*|urgent\w*)\b/,
+  deadline: /\b(termen\w*|zile|valabil\w*|durata|prelungir\w*)\b/,
+  where: /\b(program\w*|birou\w*|ghiseu\w*|adres\w*|compartiment\w*|sediu\w*)\b/,
+  documents: /\b(acte(le)?|document\w*|dovad\w*|formular\w*|plan\w*|cop(ie|ii)|extras\w*|declarati\w*|scara|viza)\b/,
+};
+
+function fieldsToConfirm(toConfirm: readonly string[]): Set<keyof typeof confirmTopics> {
+  const fields = new Set<keyof typeof confirmTopics>();
+  for (const item of toConfirm.map(foldDiacritics)) {
+    for (const [field, pattern] of Object.entries(confirmTopics) as [keyof typeof confirmTopics, RegExp][]) if (pattern.test(item)) fields.add(field);
+  }
+  return fields;
 }
 
 function documentLines(procedure: Procedure, language: Language, perDocument: number, shown: number): string[] {
@@ -94,31 +154,39 @@ function documentLines(procedure: Procedure, language: Language, perDocument: nu
   return [...documents.slice(0, shown), labels[language].more(documents.length - shown)];
 }
 
-export function renderProcedureCard(procedure: Procedure, language: Language): string {
+export function renderProcedureCard(procedure: Procedure, language: Language, options: { compact?: boolean } = {}): string {
   const label = labels[language];
+  const unconfirmed = fieldsToConfirm(procedure.toConfirm);
+  const mark = (field: keyof typeof confirmTopics, text: string) => (unconfirmed.has(field) ? `${text} (${label.toConfirm})` : text);
   const build = (perDocument: number, shown: number, perField: number) => {
     const lines = [procedure.title[language], ''];
-    if (procedure.documents.length > 0) lines.push(`${label.documents}:`, ...documentLines(procedure, language, perDocument, shown), '');
-    lines.push(`${label.where}: ${shorten(procedure.where[language], perField)}`);
-    lines.push(`${label.deadline}: ${shorten(procedure.deadline.text[language], perField)}`);
-    lines.push(`${label.fee}: ${shorten(procedure.fee[language], perField)}`);
+    if (procedure.documents.length > 0) lines.push(`${mark('documents', label.documents)}:`, ...documentLines(procedure, language, perDocument, shown), '');
+    lines.push(`${label.where}: ${mark('where', shorten(procedure.where[language], perField))}`);
+    lines.push(`${label.deadline}: ${mark('deadline', shorten(procedure.deadline.text[language], perField))}`);
+    lines.push(`${label.fee}: ${mark('fee', shorten(procedure.fee[language], perField))}`);
     if (procedure.online !== '') lines.push(`${label.online}: ${procedure.online}`);
-    lines.push('', `${label.source}: ${procedure.title[language]} (${procedure.slug})`);
+    lines.push('', `${label.source}: ${procedure.title[language]}`);
     return lines.join('\n');
   };
   // Shorten step by step, least useful first: long document wording, then the tail of the list.
-  const attempts: [number, number, number][] = [
-    [400, 99, 400],
-    [110, 99, 300],
-    [90, 8, 240],
-    [80, 6, 200],
-    [70, 5, 160],
-    [60, 4, 140],
-  ];
+  const attempts: [number, number, number][] = options.compact
+    ? [
+        [80, 4, 160],
+        [60, 3, 120],
+      ]
+    : [
+        [400, 99, 400],
+        [110, 99, 300],
+        [90, 8, 240],
+        [80, 6, 200],
+        [70, 5, 160],
+        [60, 4, 140],
+      ];
+  const limit = options.compact ? cardCharacterLimit / 2 : cardCharacterLimit;
   let card = '';
   for (const [perDocument, shown, perField] of attempts) {
     card = build(perDocument, shown, perField);
-    if (card.length <= cardCharacterLimit) return card;
+    if (card.length <= limit) return card;
   }
   return card;
 }
@@ -179,5 +247,55 @@ export function renderOutOfScope(redirect: OutOfScopeRedirect | undefined, townH
   ];
   const contact = contactLine(townHall, language);
   if (contact) lines.push(contact);
-  return shorten(lines.join('\n'), cardCharacterLimit);
+  return lines.join('\n');
+}
+
+/** Chit-chat and attempts to steer the assistant: a short, polite no and what it is for. */
+export function renderRefusal(townHall: TownHall, language: Language): string {
+  const label = labels[language];
+  return `${label.refusal(townHall.name[language])}\n${label.canHelp}: ${defaultTopics[language]}.`;
+}
+
+/** The source a town-hall fact cites: the town hall's own file, never a procedure. */
+export function townHallSource(townHall: TownHall, language: Language): { slug: string; title: string } {
+  return { slug: 'town-hall', title: labels[language].aboutTownHall(townHall.name[language]) };
+}
+
+/**
+ * A question about the town hall itself, answered from town-hall.md. What the file still lists as to
+ * confirm is said as such; placeholders ("[de completat]") are never shown.
+ */
+export function renderTownHallFact(topic: TownHallTopicId, townHall: TownHall, language: Language, procedure?: Procedure): string {
+  const label = labels[language];
+  const name = townHall.name[language];
+  const pending = townHall.toConfirm.map(foldDiacritics);
+  const unconfirmed = (pattern: RegExp) => (pending.some((item) => pattern.test(item)) ? ` (${label.toConfirm})` : '');
+  const hours = () => [`${label.hoursTitle(name)}${unconfirmed(/\bprogram\w*/)}:`, formatOfficeHours(townHall.hours, language), label.closedWeekend].join('\n');
+  const address = () => {
+    const known = withoutPlaceholders(townHall.address);
+    return `${label.address}: ${known}${isPlaceholder(townHall.address) ? ` (${label.addressPending})` : ''}`;
+  };
+  const contact = () =>
+    [
+      townHall.email && !isPlaceholder(townHall.email) ? `${label.email}: ${townHall.email}` : '',
+      townHall.phone && !isPlaceholder(townHall.phone) ? `${label.phone} ${townHall.phone}` : '',
+      townHall.website && !isPlaceholder(townHall.website) ? `${label.website}: ${townHall.website}${unconfirmed(/\bsite\w*/)}` : '',
+    ].filter(Boolean);
+  switch (topic) {
+    case 'hours':
+      return hours();
+    case 'address':
+      return [address(), `${label.hours}: ${formatOfficeHours(townHall.hours, language)}`].join('\n');
+    case 'contact':
+      return [`${label.contact} ${name}:`, ...contact(), address()].join('\n');
+    case 'audience':
+      return [`${label.audience}: ${townHall.audience?.[language] ?? label.toConfirm}${unconfirmed(/\baudient\w*/)}`, hours()].join('\n');
+    case 'villages':
+      return [label.villages(name), ...townHall.villages.map((village) => `• ${village.ro} (${village.hu})`)].join('\n');
+    case 'departments': {
+      if (procedure) return [label.handledBy(procedure.title[language]), procedure.where[language]].join('\n');
+      const lines = townHall.departments.map((department) => `• ${department.name[language]}${department.handles ? `: ${department.handles[language]}` : ''}`);
+      return [`${label.departments}:`, ...lines, hours()].join('\n');
+    }
+  }
 }

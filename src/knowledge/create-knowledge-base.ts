@@ -47,6 +47,9 @@ const fallbackTownHall = (config: Config): TownHall => ({
   timezone: 'Europe/Bucharest',
   hours: [],
   departments: [],
+  villages: [],
+  topics: [],
+  toConfirm: [],
 });
 
 function reportProblems(problems: readonly KnowledgeProblem[], logger: KnowledgeLogger): void {
@@ -72,15 +75,18 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
   const loaded: LoadedKnowledge = await loadKnowledge(config.knowledgeDirectory);
   reportProblems(loaded.problems, logger);
   const chunks = chunkProcedures(loaded.procedures);
+  const townHall = loaded.townHall ?? fallbackTownHall(config);
   const retriever = new Retriever({
     procedures: loaded.procedures,
     chunks,
     redirects: loaded.outOfScope,
+    lifeEvents: loaded.lifeEvents,
+    refusals: loaded.refusals,
+    townHall,
     embedder,
     ...(options.retrievalSettings ? { settings: options.retrievalSettings } : {}),
   });
   const proceduresBySlug = new Map(loaded.procedures.map((procedure) => [procedure.slug, procedure]));
-  const townHall = loaded.townHall ?? fallbackTownHall(config);
 
   let server: ChromaServer | undefined;
   let url: string;

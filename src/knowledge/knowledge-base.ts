@@ -49,7 +49,35 @@ export interface TownHall {
   website: string;
   timezone: string;
   hours: OfficeHours[];
-  departments: { id: Department; name: Localized }[];
+  departments: { id: Department; name: Localized; handles?: Localized }[];
+  /** The commune's villages, Romanian and Hungarian names: context in a question, never its subject. */
+  villages: { ro: string; hu: string }[];
+  /** When the mayor receives citizens. */
+  audience?: Localized;
+  topics: TownHallTopic[];
+  /** What the town hall has yet to confirm (hours, address…): said as such to citizens. */
+  toConfirm: string[];
+}
+
+export type TownHallTopicId = 'hours' | 'address' | 'contact' | 'audience' | 'villages' | 'departments';
+
+export interface TownHallTopic {
+  id: TownHallTopicId;
+  keywords: Localized<string[]>;
+}
+
+/** Something that happens in a life ("bunicul a murit") and the procedures it leads to, main one first. */
+export interface LifeEvent {
+  id: string;
+  title: Localized;
+  procedures: string[];
+  keywords: Localized<string[]>;
+}
+
+/** Words of messages that are not town-hall business at all: chit-chat, and attempts to steer the assistant. */
+export interface RefusalWords {
+  chitchat: Localized<string[]>;
+  manipulation: Localized<string[]>;
 }
 
 export interface OutOfScopeRedirect {
@@ -73,8 +101,16 @@ export interface Retrieval {
   /** answer: one clear procedure; clarify: two close candidates; out_of_scope: nothing the town hall handles. */
   decision: 'answer' | 'clarify' | 'out_of_scope';
   candidates: RetrievedProcedure[];
+  /** clarify because the evidence is weak (rather than two close candidates): offer the likeliest few. */
+  uncertain?: boolean;
   /** Set when the question is about something another authority handles (passports, land registry…). */
   redirect?: OutOfScopeRedirect;
+  /** Out of scope because it is chit-chat or tries to steer the assistant. */
+  refusal?: 'chitchat' | 'manipulation';
+  /** The question is about the town hall itself (hours, address…): answered from town-hall.md. */
+  townHallTopic?: TownHallTopicId;
+  /** A second procedure the question asks about too ("ce acte, și cum deschidem succesiunea?"). */
+  secondary?: RetrievedProcedure;
 }
 
 export interface KnowledgeBase {

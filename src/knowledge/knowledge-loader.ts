@@ -3,12 +3,16 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import type { ZodError, ZodType, ZodTypeAny, ZodTypeDef } from 'zod';
 import { lineOfKeyPath } from './front-matter-lines.ts';
-import type { OutOfScopeRedirect, Procedure, TownHall } from './knowledge-base.ts';
+import { languages } from '../language.ts';
+import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, TownHall } from './knowledge-base.ts';
 import {
+  lifeEventsFrontMatterSchema,
   outOfScopeFrontMatterSchema,
   procedureFrontMatterSchema,
+  toLifeEvents,
   toOutOfScopeRedirects,
   toProcedure,
+  toRefusalWords,
   toTownHall,
   townHallFrontMatterSchema,
 } from './procedure-schema.ts';
@@ -27,6 +31,8 @@ export interface LoadedKnowledge {
   procedures: Procedure[];
   townHall: TownHall | undefined;
   outOfScope: OutOfScopeRedirect[];
+  lifeEvents: LifeEvent[];
+  refusals: RefusalWords;
   problems: KnowledgeProblem[];
 }
 
@@ -89,7 +95,8 @@ function unknownKeyWarnings(data: Record<string, unknown>, schema: ZodTypeAny, f
 type Parsed =
   | { kind: 'procedure'; procedure: Procedure }
   | { kind: 'town-hall'; townHall: TownHall }
-  | { kind: 'out-of-scope'; redirects: OutOfScopeRedirect[] }
+  | { kind: 'out-of-scope'; redirects: OutOfScopeRedirect[]; refusals: RefusalWords }
+  | { kind: 'life-events'; events: LifeEvent[] }
   | { kind: 'ignored' };
 
 function parseFile(content: string, file: string, problems: KnowledgeProblem[]): Parsed {
@@ -144,7 +151,11 @@ function parseFile(content: string, file: string, problems: KnowledgeProblem[]):
   }
   if (data.kind === 'out-of-scope') {
     const frontMatter = validate(outOfScopeFrontMatterSchema);
-    return frontMatter ? { kind: 'out-of-scope', redirects: toOutOfScopeRedirects(frontMatter) } : { kind: 'ignored' };
+    return frontMatter ? { kind: 'out-of-scope', redirects: toOutOfScopeRedirects(frontMatter), refusals: toRefusalWords(frontMatter) } : { kind: 'ignored' };
+  }
+  if (data.kind === 'life-events') {
+    const frontMatter = validate(lifeEventsFrontMatterSchema);
+    return frontMatter ? { kind: 'life-events', events: toLifeEvents(frontMatter) } : { kind: 'ignored' };
   }
   problems.push({
     file,
@@ -159,6 +170,8 @@ function parseFile(content: string, file: string, problems: KnowledgeProblem[]):
 export async function loadKnowledge(knowledgeDirectory: string): Promise<LoadedKnowledge> {
   const procedures: Procedure[] = [];
   const outOfScope: OutOfScopeRedirect[] = [];
+  const lifeEvents: LifeEvent[] = [];
+  const refusals: RefusalWords = { chitchat: { ro: [], hu: [], en: [] }, manipulation: { ro: [], hu: [], en: [] } };
   const problems: KnowledgeProblem[] = [];
   let townHall: TownHall | undefined;
   const files = await listMarkdownFiles(knowledgeDirectory);
@@ -179,10 +192,22 @@ export async function loadKnowledge(knowledgeDirectory: string): Promise<LoadedK
       else townHall = parsed.townHall;
     } else if (parsed.kind === 'out-of-scope') {
       outOfScope.push(...parsed.redirects);
+      for (const list of ['chitchat', 'manipulation'] as const) {
+        for (const language of languages) refusals[list][language].push(...parsed.refusals[list][language]);
+      }
+    } else if (parsed.kind === 'life-events') {
+      lifeEvents.push(...parsed.events);
     }
   }
+  // An event pointing at a procedure that does not exist would send citizens nowhere.
+  const slugs = new Set(procedures.map((procedure) => procedure.slug));
+  for (const event of lifeEvents) {
+    const unknown = event.procedures.filter((slug) => !slugs.has(slug));
+    if (unknown.length > 0) problems.push({ file: 'life-events.md', message: `${event.id}: unknown procedure ${unknown.join(', ')}, ignored`, severity: 'warning' });
+    event.procedures = event.procedures.filter((slug) => slugs.has(slug));
+  }
   if (!townHall) problems.push({ file: 'town-hall.md', message: 'no town-hall file: contacts and hours are unknown', severity: 'warning' });
-  return { procedures, townHall, outOfScope, problems };
+  return { procedures, townHall, outOfScope, lifeEvents: lifeEvents.filter((event) => event.procedures.length > 0), refusals, problems };
 }
 
 export function formatProblem(problem: KnowledgeProblem): string {

@@ -37,6 +37,8 @@ const otherLanguageTrust = 0.9;
 const typoTrust = [1, 0.8, 0.6] as const;
 const prefixTrust = 0.7;
 const sectionOnlyCredit = 0.6;
+/** How many words unknown to the knowledge base count against a question, however many it has. */
+const unknownWordAllowance = 2;
 const minimumSharedPrefix = 5;
 /** The shared beginning must cover this much of the shorter word, so "certificat" ≠ "certitudine". */
 const sharedPrefixShare = 0.7;
@@ -137,9 +139,10 @@ export class LexicalIndex {
   }
 
   /** Reads each content word of a question as one or more index terms. */
-  queryTerms(question: string, language: Language): QueryTerm[] {
+  queryTerms(question: string, language: Language, isContextWord: (token: string) => boolean = () => false): QueryTerm[] {
     const terms: QueryTerm[] = [];
     for (const { token } of analyze(question, language)) {
+      if (isContextWord(token)) continue;
       const readings = new Map<string, number>();
       const add = (term: string, trust: number) => {
         if (this.documentFrequency.has(term) && (readings.get(term) ?? 0) < trust) readings.set(term, trust);
@@ -256,10 +259,25 @@ export class LexicalIndex {
    * as rare. The basis of the out-of-scope threshold, independent of which embedder is used.
    */
   coverage(queryTerms: readonly QueryTerm[], slug: string): number {
+    return this.evidence(queryTerms, slug).share;
+  }
+
+  /**
+   * `share` as in `coverage`; `mass` the information found, in units of the rarest word's weight: a long
+   * message can hold little of a procedure in share and still name it plainly ("certificat de urbanism").
+   */
+  evidence(queryTerms: readonly QueryTerm[], slug: string): { share: number; mass: number } {
     const entries = this.chunksBySlug.get(slug) ?? [];
     let total = 0;
     let covered = 0;
+    let unknownWeight = 0;
     for (const queryTerm of queryTerms) {
+      if (queryTerm.readings.size === 0) {
+        // A word the knowledge base never uses is evidence against a short question ("vremea în Tokyo"),
+        // but a long message is full of them (greetings, family, typos, names): only the first few count.
+        unknownWeight = Math.min(unknownWeight + this.maximumIdf, unknownWordAllowance * this.maximumIdf);
+        continue;
+      }
       // Common words ("acte", "certificat") inform less than rare ones, but never nothing.
       let weight = this.maximumIdf;
       let bestTrust = 0;
@@ -279,6 +297,7 @@ export class LexicalIndex {
       total += weight;
       covered += weight * found;
     }
-    return total === 0 ? 0 : covered / total;
+    total += unknownWeight;
+    return { share: total === 0 ? 0 : covered / total, mass: covered / this.maximumIdf };
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Department, OutOfScopeRedirect, Procedure, RequestType, TownHall } from './knowledge-base.ts';
+import type { Department, LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RequestType, TownHall } from './knowledge-base.ts';
 
 // The front-matter format of knowledge/ (see knowledge/README.md), validated and mapped to the
 // camel-cased types of the contract. Written snake_case because administrators edit it by hand.
@@ -82,6 +82,9 @@ export function toProcedure(frontMatter: ProcedureFrontMatter, body: string, fil
   };
 }
 
+/** What a citizen may ask about the town hall itself, each answered from its own fields. */
+export const townHallTopics = ['hours', 'address', 'contact', 'audience', 'villages', 'departments'] as const;
+
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 08:00');
 
 export const townHallFrontMatterSchema = z
@@ -102,7 +105,10 @@ export const townHallFrontMatterSchema = z
         })
         ,
     ),
-    departments: z.array(z.object({ id: z.enum(departments), name: localizedText })),
+    departments: z.array(z.object({ id: z.enum(departments), name: localizedText, handles: localizedText.optional() })),
+    villages: z.array(z.object({ ro: text, hu: text })).default([]),
+    audience: localizedText.optional(),
+    topics: z.array(z.object({ id: z.enum(townHallTopics), keywords: localizedWords })).default([]),
     to_confirm: z.array(text).default([]),
     updated: calendarDate.optional(),
   })
@@ -118,6 +124,10 @@ export function toTownHall(frontMatter: z.infer<typeof townHallFrontMatterSchema
     timezone: frontMatter.timezone,
     hours: frontMatter.hours,
     departments: frontMatter.departments,
+    villages: frontMatter.villages,
+    ...(frontMatter.audience ? { audience: frontMatter.audience } : {}),
+    topics: frontMatter.topics,
+    toConfirm: frontMatter.to_confirm,
   };
 }
 
@@ -134,9 +144,35 @@ export const outOfScopeFrontMatterSchema = z
         })
         ,
     ),
+    /** Chit-chat and attempts to steer the assistant: refused politely, whatever else the message names. */
+    chitchat: localizedWords.optional(),
+    manipulation: localizedWords.optional(),
     updated: calendarDate.optional(),
   })
   ;
+
+const noWords = { ro: [], hu: [], en: [] };
+
+export function toRefusalWords(frontMatter: z.infer<typeof outOfScopeFrontMatterSchema>): RefusalWords {
+  return { chitchat: frontMatter.chitchat ?? noWords, manipulation: frontMatter.manipulation ?? noWords };
+}
+
+export const lifeEventsFrontMatterSchema = z.object({
+  kind: z.literal('life-events'),
+  events: z.array(
+    z.object({
+      id: slug,
+      title: localizedText,
+      procedures: z.array(slug).min(1, 'must name at least one procedure').max(3, 'at most three procedures'),
+      keywords: localizedWords,
+    }),
+  ),
+  updated: calendarDate.optional(),
+});
+
+export function toLifeEvents(frontMatter: z.infer<typeof lifeEventsFrontMatterSchema>): LifeEvent[] {
+  return frontMatter.events;
+}
 
 export function toOutOfScopeRedirects(frontMatter: z.infer<typeof outOfScopeFrontMatterSchema>): OutOfScopeRedirect[] {
   return frontMatter.redirects;

@@ -3,7 +3,9 @@ import { chunkRedirects, redirectOwner, type KnowledgeChunk } from './chunking.t
 import type { VectorMatch } from './chroma-store.ts';
 import type { Embedder } from './embedder.ts';
 import { KeywordMatcher } from './keyword-matcher.ts';
-import type { OutOfScopeRedirect, Procedure, RetrievedProcedure, Retrieval } from './knowledge-base.ts';
+import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopicId } from './knowledge-base.ts';
+import { contextWordTest } from './context-words.ts';
+import { questionParts } from './question-parts.ts';
 import { LexicalIndex, type ScoredChunk } from './lexical-index.ts';
 import { isLanguageAwareEmbedder } from './offline-embedding.ts';
 
@@ -20,8 +22,18 @@ export interface RetrievalSettings {
   lexicalWeight: number;
   vectorWeight: number;
   keywordWeight: number;
-  /** Below this share of the question found in the best procedure, the question is out of scope. */
+  eventWeight: number;
+  /** From this share of the question found in the best procedure, it is answered. */
   minimumConfidence: number;
+  /**
+   * A long message holds little of a procedure in share but may still name it plainly: from this much
+   * information found (in units of the rarest word) and `longMessageConfidence` in share, it is answered.
+   */
+  decisiveEvidence: number;
+  longMessageConfidence: number;
+  /** Below an answer but from here (share and evidence), the citizen is asked which procedure was meant. */
+  clarifyConfidence: number;
+  clarifyEvidence: number;
   /** A matched redirect wins unless the best procedure covers this much more of the question. */
   redirectMargin: number;
   /** Runner-up at or above this fraction of the best score: ask which one was meant. */
@@ -35,7 +47,12 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   lexicalWeight: 0.5,
   vectorWeight: 0.3,
   keywordWeight: 0.2,
+  eventWeight: 0.3,
   minimumConfidence: 0.3,
+  decisiveEvidence: 1.5,
+  longMessageConfidence: 0.15,
+  clarifyConfidence: 0.12,
+  clarifyEvidence: 0.5,
   redirectMargin: 0.1,
   clarifyRatio: 0.88,
   maximumCandidates: 5,
@@ -47,6 +64,10 @@ export interface RetrieverOptions {
   procedures: readonly Procedure[];
   chunks: readonly KnowledgeChunk[];
   redirects: readonly OutOfScopeRedirect[];
+  lifeEvents?: readonly LifeEvent[];
+  refusals?: RefusalWords;
+  /** Its villages are context in a question; its topics (hours, address…) are answered from it. */
+  townHall?: TownHall;
   embedder: Embedder;
   settings?: Partial<RetrievalSettings>;
 }
@@ -55,6 +76,8 @@ export interface RetrievalDiagnostics {
   /** Why vector search was not used for this question, when it was not. */
   vectorUnavailable?: string;
   confidence: number;
+  /** Information of the question found in the best procedure, in units of the rarest word. */
+  evidence?: number;
 }
 
 export type DetailedRetrieval = Retrieval & { diagnostics: RetrievalDiagnostics };
@@ -64,12 +87,17 @@ interface ProcedureScore {
   lexical: number;
   vector: number;
   keyword: number;
+  /** Strength of a life event naming this procedure ("a murit bunicul" → înregistrarea decesului). */
+  event: number;
   combined: number;
   /** Filled only for the procedures shown: with a large knowledge base most are never shown. */
   chunkScores?: Map<string, number>;
 }
 
 const excerptLength = 700;
+/** A part of a message names a second procedure from this share and evidence of its own words. */
+const secondPartConfidence = 0.3;
+const secondPartEvidence = 0.6;
 /** The order of `localeCompare`, without building a collator for every comparison. */
 const slugOrder = new Intl.Collator();
 
@@ -81,6 +109,12 @@ export class Retriever {
   private readonly proceduresBySlug: Map<string, Procedure>;
   private readonly chunksById: Map<string, KnowledgeChunk>;
   private readonly redirectsById: Map<string, OutOfScopeRedirect>;
+  private readonly lifeEventKeywords: KeywordMatcher;
+  private readonly lifeEventsById: Map<string, LifeEvent>;
+  private readonly chitchatKeywords: KeywordMatcher;
+  private readonly manipulationKeywords: KeywordMatcher;
+  private readonly townHallTopicKeywords: KeywordMatcher;
+  private readonly isContextWord: (token: string) => boolean;
 
   constructor(private readonly options: RetrieverOptions) {
     this.settings = { ...defaultRetrievalSettings, ...options.settings };
@@ -96,6 +130,14 @@ export class Retriever {
     this.proceduresBySlug = new Map(options.procedures.map((procedure) => [procedure.slug, procedure]));
     this.chunksById = new Map(options.chunks.map((chunk) => [chunk.id, chunk]));
     this.redirectsById = new Map(options.redirects.map((redirect) => [redirect.id, redirect]));
+    const lifeEvents = options.lifeEvents ?? [];
+    this.lifeEventKeywords = new KeywordMatcher(lifeEvents, isKnownWord);
+    this.lifeEventsById = new Map(lifeEvents.map((event) => [event.id, event]));
+    const noWords = { ro: [], hu: [], en: [] };
+    this.chitchatKeywords = new KeywordMatcher([{ id: 'chitchat', keywords: options.refusals?.chitchat ?? noWords }], isKnownWord);
+    this.manipulationKeywords = new KeywordMatcher([{ id: 'manipulation', keywords: options.refusals?.manipulation ?? noWords }], isKnownWord);
+    this.townHallTopicKeywords = new KeywordMatcher(options.townHall?.topics ?? [], isKnownWord);
+    this.isContextWord = contextWordTest(options.townHall?.villages ?? []);
   }
 
   private async searchVectors(question: string, language: Language, vectorSearch: VectorSearch, settings: RetrievalSettings): Promise<VectorMatch[]> {
@@ -115,12 +157,12 @@ export class Retriever {
    */
   async retrieve(question: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
     const settings = settingsOverride ? { ...this.settings, ...settingsOverride } : this.settings;
-    const queryTerms = this.lexicalIndex.queryTerms(question, language);
+    const queryTerms = this.lexicalIndex.queryTerms(question, language, this.isContextWord);
     const scores = new Map<string, ProcedureScore>();
     const scoreFor = (slug: string): ProcedureScore => {
       let score = scores.get(slug);
       if (!score) {
-        score = { slug, lexical: 0, vector: 0, keyword: 0, combined: 0 };
+        score = { slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 };
         scores.set(slug, score);
       }
       return score;
@@ -145,6 +187,9 @@ export class Retriever {
         procedureScore.lexical = Math.max(procedureScore.lexical, scored.score);
       }
       for (const match of this.procedureKeywords.match(question, language)) scoreFor(match.owner).keyword = match.size;
+      for (const { slug, strength } of this.lifeEventProcedures(question, language)) {
+        if (this.proceduresBySlug.has(slug)) scoreFor(slug).event = Math.max(scoreFor(slug).event, strength);
+      }
     }
 
     const diagnostics: RetrievalDiagnostics = { confidence: 0 };
@@ -170,8 +215,10 @@ export class Retriever {
 
     const ranked = this.fuse([...scores.values()], settings, diagnostics.vectorUnavailable !== undefined);
     const top = ranked[0];
-    const confidence = top ? this.lexicalIndex.coverage(queryTerms, top.slug) : 0;
+    const evidence = top ? this.lexicalIndex.evidence(queryTerms, top.slug) : { share: 0, mass: 0 };
+    const confidence = evidence.share;
     diagnostics.confidence = confidence;
+    diagnostics.evidence = evidence.mass;
     const shown = ranked.slice(0, settings.maximumCandidates);
     const shownBySlug = new Map(shown.map((score) => [score.slug, score]));
     const addChunkScore = (slug: string, id: string, share: number) => {
@@ -184,12 +231,106 @@ export class Retriever {
     for (const match of vectorChunks) addChunkScore(match.slug, match.id, bestVectorChunk > 0 ? match.similarity / bestVectorChunk : 0);
     const candidates = shown.map((score) => this.describe(score, top!.combined, confidence));
 
-    const redirect = this.matchRedirect(question, language, queryTerms, confidence, top?.keyword ?? 0, settings);
+    // Attempts to steer the assistant are refused whatever procedure they also name.
+    if (this.manipulationKeywords.match(question, language).length > 0) return { decision: 'out_of_scope', candidates: [], refusal: 'manipulation', diagnostics };
+    const procedureEvidence = Math.max(top?.keyword ?? 0, top?.event ?? 0);
+    const redirect = this.matchRedirect(question, language, queryTerms, confidence, procedureEvidence, settings);
     if (redirect) return { decision: 'out_of_scope', candidates: [], redirect, diagnostics };
-    if (!top || confidence < settings.minimumConfidence) return { decision: 'out_of_scope', candidates: [], diagnostics };
+    const chitchat = this.chitchatKeywords.match(question, language)[0];
+    if (chitchat && chitchat.size >= procedureEvidence) return { decision: 'out_of_scope', candidates: [], refusal: 'chitchat', diagnostics };
+    const townHallTopic = this.matchTownHallTopic(question, language, procedureEvidence);
+    if (townHallTopic) return { decision: 'answer', candidates, townHallTopic, diagnostics };
+    if (!top) return { decision: 'out_of_scope', candidates: [], diagnostics };
+    const answerable =
+      confidence >= settings.minimumConfidence ||
+      (evidence.mass >= settings.decisiveEvidence && confidence >= settings.longMessageConfidence) ||
+      // A life event names its procedure plainly even in words the procedures never use.
+      top.event > 0;
+    if (!answerable) {
+      // Town-hall business not understood well enough to answer: ask, never refuse flatly.
+      if (confidence >= settings.clarifyConfidence && evidence.mass >= settings.clarifyEvidence) return { decision: 'clarify', uncertain: true, candidates, diagnostics };
+      return { decision: 'out_of_scope', candidates: [], diagnostics };
+    }
+    const secondary = this.secondProcedure(question, language, top.slug, shownBySlug, confidence);
+    if (secondary) return { decision: 'answer', candidates, secondary, diagnostics };
     const runnerUp = ranked[1];
-    const decision = runnerUp && runnerUp.combined >= settings.clarifyRatio * top.combined ? 'clarify' : 'answer';
-    return { decision, candidates, diagnostics };
+    const close = runnerUp !== undefined && runnerUp.combined >= settings.clarifyRatio * top.combined;
+    // The first two procedures of a life event ("vreau să-mi construiesc o casă": certificate, then permit)
+    // are two steps of the same thing: both are answered rather than asked about.
+    if (top.event > 0 && runnerUp !== undefined && runnerUp.event > 0) return { decision: 'answer', candidates, secondary: candidates[1], diagnostics };
+    return { decision: close ? 'clarify' : 'answer', candidates, diagnostics };
+  }
+
+  /** The procedures of the life events a question tells of; the main procedure of an event counts most. */
+  private lifeEventProcedures(question: string, language: Language): { slug: string; strength: number }[] {
+    const found: { slug: string; strength: number }[] = [];
+    for (const match of this.lifeEventKeywords.match(question, language)) {
+      const event = this.lifeEventsById.get(match.owner);
+      event?.procedures.forEach((slug, index) => found.push({ slug, strength: match.size * (index === 0 ? 1 : 0.6) }));
+    }
+    return found;
+  }
+
+  /**
+   * "Care e programul primăriei?" is about the town hall itself. A procedure named by a longer phrase
+   * than the topic ("programare la audiență" against "program") keeps the question.
+   */
+  private matchTownHallTopic(question: string, language: Language, procedureEvidence: number): TownHallTopicId | undefined {
+    const match = this.townHallTopicKeywords.match(question, language)[0];
+    if (!match || match.size < procedureEvidence) return undefined;
+    return match.owner as TownHallTopicId;
+  }
+
+  /**
+   * Two questions in one message ("ce acte trebuie, și cum deschidem succesiunea?"): a part that asks
+   * something of its own and clearly names another procedure than the whole message does.
+   */
+  private secondProcedure(
+    question: string,
+    language: Language,
+    topSlug: string,
+    shownBySlug: Map<string, ProcedureScore>,
+    confidence: number,
+  ): RetrievedProcedure | undefined {
+    const parts = questionParts(question);
+    if (parts.length < 2) return undefined;
+    let best: { slug: string; share: number } | undefined;
+    const topInSomePart = parts.some((part) => this.bestLexicalProcedure(part, language)?.slug === topSlug);
+    if (!topInSomePart) return undefined;
+    for (const part of parts) {
+      const found = this.bestLexicalProcedure(part, language);
+      if (!found || found.slug === topSlug) continue;
+      if (found.share < secondPartConfidence || found.mass < secondPartEvidence) continue;
+      if (!best || found.share > best.share) best = found;
+    }
+    if (!best) return undefined;
+    const score = shownBySlug.get(best.slug) ?? { slug: best.slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 };
+    const described = this.describe(score, score.combined || 1, confidence);
+    return { ...described, score: Math.round(best.share * 1000) / 1000 };
+  }
+
+  /** The best procedure for a part of a message, by words and keywords alone (no vector query per part). */
+  private bestLexicalProcedure(text: string, language: Language): { slug: string; share: number; mass: number } | undefined {
+    const queryTerms = this.lexicalIndex.queryTerms(text, language, this.isContextWord);
+    const totals = new Map<string, number>();
+    let bestLexical = 0;
+    for (const scored of this.lexicalIndex.scoreChunks(queryTerms)) {
+      if (!this.proceduresBySlug.has(scored.chunk.slug)) continue;
+      totals.set(scored.chunk.slug, Math.max(totals.get(scored.chunk.slug) ?? 0, scored.score));
+      bestLexical = Math.max(bestLexical, scored.score);
+    }
+    if (bestLexical === 0) return undefined;
+    const keywordSizes = new Map(this.procedureKeywords.match(text, language).map((match) => [match.owner, match.size]));
+    for (const { slug, strength } of this.lifeEventProcedures(text, language)) keywordSizes.set(slug, Math.max(keywordSizes.get(slug) ?? 0, strength));
+    const bestKeyword = Math.max(0, ...keywordSizes.values());
+    let best: { slug: string; combined: number } | undefined;
+    for (const [slug, lexical] of totals) {
+      const combined = lexical / bestLexical + (bestKeyword > 0 ? (keywordSizes.get(slug) ?? 0) / bestKeyword : 0);
+      if (!best || combined > best.combined) best = { slug, combined };
+    }
+    if (!best) return undefined;
+    const { share, mass } = this.lexicalIndex.evidence(queryTerms, best.slug);
+    return { slug: best.slug, share, mass };
   }
 
   /**
@@ -223,13 +364,15 @@ export class Retriever {
     const bestLexical = maximum((score) => score.lexical);
     const bestVector = maximum((score) => score.vector);
     const bestKeyword = maximum((score) => score.keyword);
+    const bestEvent = maximum((score) => score.event);
     const useLexical = settings.mode !== 'vector';
     const useVector = settings.mode !== 'lexical' && !vectorMissing;
     for (const score of scores) {
       score.combined =
         (useLexical && bestLexical > 0 ? (settings.lexicalWeight * score.lexical) / bestLexical : 0) +
         (useVector && bestVector > 0 ? (settings.vectorWeight * score.vector) / bestVector : 0) +
-        (useLexical && bestKeyword > 0 ? (settings.keywordWeight * score.keyword) / bestKeyword : 0);
+        (useLexical && bestKeyword > 0 ? (settings.keywordWeight * score.keyword) / bestKeyword : 0) +
+        (useLexical && bestEvent > 0 ? (settings.eventWeight * score.event) / bestEvent : 0);
     }
     return scores.filter((score) => score.combined > 0).sort((left, right) => right.combined - left.combined || slugOrder.compare(left.slug, right.slug));
   }

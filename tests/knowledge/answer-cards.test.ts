@@ -24,7 +24,10 @@ describe('answer cards without a language model', () => {
     for (const language of languages) {
       const card = renderProcedureCard(permit, language);
       expect(card.startsWith(permit.title[language])).toBe(true);
-      expect(card).toContain(`${sourceLabels[language]}: ${permit.title[language]} (autorizatie-construire)`);
+      expect(card).toContain(`${sourceLabels[language]}: ${permit.title[language]}`);
+      // The slug is for links and evaluations, never for the citizen's eyes.
+      expect(card).not.toContain('autorizatie-construire');
+      expect(card).not.toMatch(/\p{L}…/u);
       expect(card.match(/^• /gm)?.length).toBeGreaterThanOrEqual(Math.min(4, permit.documents.length));
       expect(card).toContain(permit.documents[1]![language].slice(0, 20));
       expect(card).toContain(permit.deadline.text[language].slice(0, 30));

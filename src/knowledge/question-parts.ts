@@ -1,0 +1,36 @@
+import { foldDiacritics } from '../language.ts';
+
+// A message may ask two things ("bunicul a murit: ce acte trebuie, și cum deschidem succesiunea?").
+// It is cut into the parts that ask something: sentences, and within a sentence the pieces joined by
+// "și / és / and" when each piece asks on its own. Parts that only tell (greetings, family, context)
+// are left out, so a story around one question is not taken for a second one.
+
+const conjunction = /\s*(?:,\s*)?\b(?:si|iar|apoi|plus|es|illetve|valamint|meg|and|also|then)\b\s*/u;
+/** Words that make a piece of a message a question, on folded text. */
+const askingWords =
+  /\b(ce|cum|unde|cand|cat|cata|cate|care|trebuie|trebe|pot|putem|se poate|vreau|as vrea|mit|hogyan|hol|mikor|mennyi|mennyibe|melyik|kell|lehet|kerhetek|szeretnenk|szeretnek|what|how|where|when|which|can|do|does|need|must|should|may)\b/u;
+const minimumWords = 3;
+
+export function questionParts(message: string): string[] {
+  const sentences = message
+    .split(/[?!.;:\n]+/u)
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => sentence !== '');
+  const parts: string[] = [];
+  for (const sentence of sentences) {
+    const folded = foldDiacritics(sentence);
+    const pieces = folded.split(conjunction);
+    // Split only into pieces that can stand alone ("acte și taxe" stays one part), in a sentence that asks.
+    if (pieces.length > 1 && pieces.every(isClause) && pieces.some(isAsking)) parts.push(...pieces);
+    else if (isAsking(folded)) parts.push(folded);
+  }
+  return parts;
+}
+
+function isClause(text: string): boolean {
+  return text.split(/\s+/).filter(Boolean).length >= minimumWords;
+}
+
+function isAsking(text: string): boolean {
+  return isClause(text) && askingWords.test(text);
+}
