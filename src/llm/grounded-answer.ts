@@ -1,9 +1,9 @@
-import type { Retrieval, RetrievedProcedure, TownHall } from '../knowledge/knowledge-base.ts';
+import type { Retrieval, RetrievedProcedure } from '../knowledge/knowledge-base.ts';
 import type { Language } from '../language.ts';
 import { removeUnknownCitations } from './citations.ts';
 import { charactersForTokens, recentTurns } from './conversation-memory.ts';
 import { answerLanguage } from './answer-language.ts';
-import { createAnswerChecker, isSentenceEnd, type AnswerChecker, type Violation, type ViolationKind } from './guardrails.ts';
+import { createAnswerChecker, isSentenceEnd, type AnswerChecker, type TownHallContacts, type Violation, type ViolationKind } from './guardrails.ts';
 import { LanguageModelError, type ChatMessage, type LanguageModel, type LanguageModelErrorCode } from './language-model.ts';
 import type { LanguageModelLogger } from './ollama-provider.ts';
 import type { PromptLibrary } from './prompt-templates.ts';
@@ -36,7 +36,7 @@ export interface GroundedAnswerRequest {
   contextLength?: number;
   logger?: LanguageModelLogger;
   /** Contacts and opening hours an answer may repeat besides the sources' (knowledge/town-hall.md). */
-  townHall?: TownHall;
+  townHall?: TownHallContacts;
 }
 
 export interface AnswerSource {

@@ -11,6 +11,9 @@ import { groundingTexts } from './source-rendering.ts';
 // the sentence cites none, in the procedure the question was matched to — not merely somewhere in what
 // the model was shown: a deadline borrowed from the second procedure is as wrong as an invented one.
 
+/** What an answer may repeat from knowledge/town-hall.md besides its sources. */
+export type TownHallContacts = Pick<TownHall, 'phone' | 'email' | 'website' | 'address' | 'hours'>;
+
 export type ViolationKind = 'unbacked-claim' | 'wrong-language' | 'instruction-echo' | 'no-content' | 'no-citation' | 'too-long' | 'empty-answer';
 
 export interface Violation {
@@ -30,7 +33,7 @@ export interface AnswerCheckContext {
   candidates: readonly RetrievedProcedure[];
   language: Language;
   /** Contacts and opening hours an answer may repeat (knowledge/town-hall.md). */
-  townHall?: TownHall;
+  townHall?: TownHallContacts;
   /** The rendered instructions without the sources, to recognise an echo of them. */
   instructions?: string;
   maxCharacters?: number;
@@ -126,11 +129,20 @@ export function splitSentences(text: string): string[] {
   return sentences.filter((sentence) => sentence.trim() !== '');
 }
 
-/** A newline, or ". ! ? ; :" followed by whitespace: where a fact ("150" … " lei") cannot continue. */
+/**
+ * Abbreviations after which a full stop does not end the sentence: "Legea nr. 123", "art. 474", "str.
+ * Principală", Hungarian "sz. törvény". Splitting there would part a claim from its number.
+ */
+const abbreviations = new Set(['nr', 'art', 'alin', 'lit', 'pct', 'str', 'bl', 'ap', 'sc', 'jud', 'mun', 'com', 'tel', 'fax', 'dl', 'dna', 'dr', 'ex', 'cca', 'aprox', 'sz', 'no', 'vs', 'approx', 'st', 'ca']);
+
+/** A newline, or ". ! ? ; :" followed by whitespace (a full stop not after an abbreviation): where a fact ("150" … " lei") cannot continue. */
 export function isSentenceEnd(text: string, index: number): boolean {
   const character = text[index];
   if (character === '\n') return true;
-  return character !== undefined && '.!?;:'.includes(character) && /\s/.test(text[index + 1] ?? '');
+  if (character === undefined || !'.!?;:'.includes(character) || !/\s/.test(text[index + 1] ?? '')) return false;
+  if (character !== '.') return true;
+  const word = /(\p{L}+)$/u.exec(text.slice(Math.max(0, index - 12), index))?.[1];
+  return word === undefined || !abbreviations.has(word.toLowerCase());
 }
 
 interface Clause {
@@ -170,7 +182,7 @@ function citationFree(text: string): string {
   return text.replace(/\s*\[[a-z0-9][a-z0-9_,;\s-]*\]/gi, '');
 }
 
-function townHallTexts(townHall: TownHall | undefined): string[] {
+function townHallTexts(townHall: TownHallContacts | undefined): string[] {
   if (!townHall) return [];
   return [townHall.phone, townHall.email, townHall.website, townHall.address, ...townHall.hours.flatMap((hours) => [hours.open, hours.close])].filter((text) => text !== '');
 }
