@@ -9,8 +9,8 @@ import type { KnowledgeLogger } from './knowledge-logger.ts';
 
 export const defaultCollectionName = 'procedures';
 
-/** Bump when the stored layout changes, so old collections are rebuilt rather than misread. */
-const storeLayoutVersion = 1;
+/** Bump when the stored layout changes, so old collections are rebuilt rather than misread. 2: the embedding dimension is recorded. */
+const storeLayoutVersion = 2;
 
 export interface StoredChunkMetadata {
   slug: string;
@@ -35,6 +35,18 @@ const externalEmbeddingsOnly: EmbeddingFunction = {
   },
 };
 
+/** A query vector of another length than the collection's: the embedding model changed under its name. */
+export class EmbeddingDimensionChangedError extends Error {
+  readonly code = 'FV_ERR_EMBEDDING_DIMENSION_CHANGED';
+  constructor(
+    readonly indexedDimension: number,
+    readonly queryDimension: number,
+  ) {
+    super(`the embedding model now gives ${queryDimension}-dimensional vectors, the index holds ${indexedDimension}: the index must be rebuilt`);
+    this.name = 'EmbeddingDimensionChangedError';
+  }
+}
+
 export function chromaClientFor(url: string): ChromaClient {
   const parsed = new URL(url);
   const ssl = parsed.protocol === 'https:';
@@ -45,6 +57,8 @@ export function chromaClientFor(url: string): ChromaClient {
 export interface ChromaStoreOptions {
   url: string;
   embedderName: string;
+  /** The length of the embedder's vectors, recorded with the collection; a change rebuilds it. */
+  embeddingDimension?: number;
   collectionName?: string;
   logger: KnowledgeLogger;
   /** A vector query slower than this is abandoned; the answer then comes from lexical scoring. */
@@ -56,11 +70,25 @@ export class ChromaStore {
   private readonly client: ChromaClient;
   private collection: Collection | undefined;
   private readonly queryTimeoutMs: number;
+  private embeddingDimension: number | undefined;
+  /** Set when a query vector had another length than the collection's; cleared by the next open(). */
+  private changedDimension: number | undefined;
 
   constructor(private readonly options: ChromaStoreOptions) {
     this.collectionName = options.collectionName ?? defaultCollectionName;
     this.client = chromaClientFor(options.url);
     this.queryTimeoutMs = options.queryTimeoutMs ?? 3000;
+    this.embeddingDimension = options.embeddingDimension;
+  }
+
+  /** The new vector length a query saw, when the embedding model changed since the collection was built. */
+  get dimensionChangedTo(): number | undefined {
+    return this.changedDimension;
+  }
+
+  /** The dimension the next open() expects (measured again before each synchronisation). */
+  expectDimension(dimension: number): void {
+    this.embeddingDimension = dimension;
   }
 
   get embedderName(): string {
@@ -68,21 +96,37 @@ export class ChromaStore {
   }
 
   /**
-   * Opens the collection, creating it when missing. A collection built by another embedder (or an
-   * older layout) is deleted and recreated empty: vectors of two embedders are never mixed.
+   * Opens the collection, creating it when missing. A collection built by another embedder, with vectors
+   * of another length (the same model name, a different model behind it) or an older layout is deleted
+   * and recreated empty: vectors of two embedders are never mixed.
    * Returns whether it had to be rebuilt.
    */
   async open({ rebuild = false }: { rebuild?: boolean } = {}): Promise<{ rebuilt: boolean; previousEmbedder?: string }> {
     const existing = await this.findCollection();
+    this.changedDimension = undefined;
     const previousEmbedder = typeof existing?.metadata?.embedder === 'string' ? existing.metadata.embedder : undefined;
-    const matches = existing !== undefined && previousEmbedder === this.embedderName && existing.metadata?.layout === storeLayoutVersion;
+    const previousDimension = typeof existing?.metadata?.dimension === 'number' ? existing.metadata.dimension : undefined;
+    const matches =
+      existing !== undefined &&
+      previousEmbedder === this.embedderName &&
+      existing.metadata?.layout === storeLayoutVersion &&
+      (this.embeddingDimension === undefined || previousDimension === this.embeddingDimension);
     if (existing && matches && !rebuild) {
       this.collection = existing;
+      this.embeddingDimension ??= previousDimension;
       return { rebuilt: false };
     }
     if (existing) {
       this.options.logger.warn(
-        { component: 'knowledge', collection: this.collectionName, previousEmbedder, embedder: this.embedderName, requested: rebuild },
+        {
+          component: 'knowledge',
+          collection: this.collectionName,
+          previousEmbedder,
+          embedder: this.embedderName,
+          previousDimension,
+          dimension: this.embeddingDimension,
+          requested: rebuild,
+        },
         'rebuilding the vector collection',
       );
       await this.client.deleteCollection({ name: this.collectionName });
@@ -91,7 +135,12 @@ export class ChromaStore {
       name: this.collectionName,
       embeddingFunction: externalEmbeddingsOnly,
       configuration: { hnsw: { space: 'cosine' } },
-      metadata: { embedder: this.embedderName, layout: storeLayoutVersion, created: new Date().toISOString() },
+      metadata: {
+        embedder: this.embedderName,
+        layout: storeLayoutVersion,
+        created: new Date().toISOString(),
+        ...(this.embeddingDimension === undefined ? {} : { dimension: this.embeddingDimension }),
+      },
     });
     return { rebuilt: existing !== undefined, ...(previousEmbedder === undefined ? {} : { previousEmbedder }) };
   }
@@ -163,6 +212,11 @@ export class ChromaStore {
   /** Nearest chunks to a query vector, best first. Rejects on timeout so the caller can fall back. */
   async query(embedding: number[], limit: number): Promise<VectorMatch[]> {
     const collection = this.requireCollection();
+    // Checked here rather than left to Chroma, so the caller can tell "rebuild the index" from "Chroma is down".
+    if (this.embeddingDimension !== undefined && embedding.length !== this.embeddingDimension) {
+      this.changedDimension = embedding.length;
+      throw new EmbeddingDimensionChangedError(this.embeddingDimension, embedding.length);
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Chroma query timed out after ${this.queryTimeoutMs} ms`)), this.queryTimeoutMs);

@@ -3,7 +3,7 @@ import type { Language } from '../language.ts';
 import { startChromaServer, type ChromaServer } from './chroma-server.ts';
 import { ChromaStore } from './chroma-store.ts';
 import { chunkProcedures, type KnowledgeChunk } from './chunking.ts';
-import type { Embedder } from './embedder.ts';
+import { measureEmbeddingDimension, type Embedder } from './embedder.ts';
 import { ingestChunks, type IngestCounts, type IngestProgressListener } from './ingest.ts';
 import type { KnowledgeBase, Procedure, Retrieval, TownHall } from './knowledge-base.ts';
 import { formatProblem, loadKnowledge, type KnowledgeProblem, type LoadedKnowledge } from './knowledge-loader.ts';
@@ -111,6 +111,8 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
     synchronizing ??= (async () => {
       try {
         store ??= new ChromaStore({ url, embedderName: embedder.name, logger, ...(options.collectionName ? { collectionName: options.collectionName } : {}) });
+        // Measured on every synchronisation: a model pulled again under the same name may give other vectors.
+        store.expectDimension(await measureEmbeddingDimension(embedder));
         await store.open();
         const counts = await ingestChunks({ store, embedder, chunks, skippedFiles: skippedFileCount(loaded.problems) });
         indexed = true;
@@ -154,7 +156,13 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
     const result = await retriever.retrieve(question, language, vectorSearch, settings);
     if (vectorSearch && result.diagnostics.vectorUnavailable) {
       logger.warn({ component: 'knowledge', reason: result.diagnostics.vectorUnavailable }, 'vector search failed; answered with lexical retrieval');
-      if (!server) {
+      if (store?.dimensionChangedTo !== undefined) {
+        // Every later question would fall back to keywords too: rebuild now, with the new vectors.
+        logger.warn({ component: 'knowledge', embedder: embedder.name, dimension: store.dimensionChangedTo }, 'the embedding model changed its dimension; rebuilding the vector index');
+        indexed = false;
+        vectorProblem = 'the vector index is being rebuilt for a new embedding model';
+        void synchronize();
+      } else if (!server) {
         indexed = false;
         vectorProblem = result.diagnostics.vectorUnavailable;
         scheduleRetry();
@@ -221,7 +229,7 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
   const { url, server } = await connectChroma(config, logger);
   try {
     if (server && !(await server.waitUntilReady())) throw new Error(`Chroma did not start: ${server.reason ?? 'unknown reason'}`);
-    const store = new ChromaStore({ url, embedderName: embedder.name, logger });
+    const store = new ChromaStore({ url, embedderName: embedder.name, embeddingDimension: await measureEmbeddingDimension(embedder), logger });
     await store.open({ rebuild: options.rebuild ?? false });
     const counts = await ingestChunks({
       store,

@@ -15,3 +15,14 @@ export function embedderFromLanguageModel(languageModel: Pick<LanguageModel, 'em
     embed: (texts) => languageModel.embed(texts),
   };
 }
+
+/**
+ * The length of the embedder's vectors: declared by the offline embedding, measured with one probe for a
+ * model (Ollama's bge-m3 can be replaced by a model of another size under the same name).
+ */
+export async function measureEmbeddingDimension(embedder: Embedder): Promise<number> {
+  if (embedder.dimension !== undefined) return embedder.dimension;
+  const [vector] = await embedder.embed(['dimension probe']);
+  if (!vector || vector.length === 0) throw new Error(`embedder ${embedder.name} returned no vector`);
+  return vector.length;
+}

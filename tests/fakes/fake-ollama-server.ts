@@ -52,6 +52,8 @@ export class FakeOllamaServer {
   models: string[];
   /** Requests whose connection the client closed before the answer was complete. */
   abortedRequests = 0;
+  /** Length of the vectors /api/embed returns; a test changes it to play a model replaced under its name. */
+  embeddingDimensions: number;
 
   private readonly chatReplies: ChatScript[] = [];
   private readonly embedReplies: FakeEmbedReply[] = [];
@@ -65,6 +67,7 @@ export class FakeOllamaServer {
     private readonly options: FakeOllamaOptions,
   ) {
     this.models = options.models ?? ['qwen2.5:3b-instruct', 'bge-m3:latest'];
+    this.embeddingDimensions = options.embeddingDimensions ?? 8;
   }
 
   static async start(options: FakeOllamaOptions = {}): Promise<FakeOllamaServer> {
@@ -200,7 +203,7 @@ export class FakeOllamaServer {
     const inputs = Array.isArray(body.input) ? body.input : [body.input ?? ''];
     sendJson(response, 200, {
       model: body.model,
-      embeddings: inputs.map((input) => deterministicVector(input, this.options.embeddingDimensions ?? 8)),
+      embeddings: inputs.map((input) => deterministicVector(input, this.embeddingDimensions)),
       total_duration: 14_143_917,
       load_duration: 1_019_500,
       prompt_eval_count: inputs.reduce((sum, input) => sum + input.split(/\s+/).length, 0),
