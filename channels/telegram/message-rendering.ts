@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AttachmentPart, Button, MessagePart, OutboundMessage, SourceReference } from '../../src/messages.ts';
 import { sourcesOf } from '../../src/messages.ts';
+import { withoutCitations } from '../../src/llm/citations.ts';
 
 // OutboundMessage → what Telegram's sendMessage accepts. HTML parse mode, because only three
 // characters need escaping there (MarkdownV2 needs eighteen, and knowledge texts are full of them).
@@ -80,8 +81,10 @@ function trailingLines(parts: readonly MessagePart[], text: string): RenderedLin
 
 /** The HTML chunks of one outbound message, each within Telegram's limit, in sending order. */
 export function renderMessageChunks(message: Pick<OutboundMessage, 'text' | 'parts'>, limit = telegramTextLimit): string[] {
-  const chunks = splitText(message.text, limit).map((piece) => ({ html: escapeHtml(piece), visibleLength: piece.length }));
-  const lines = trailingLines(message.parts, message.text);
+  // The sources are listed under the text, so the model's "[slug]" citations are left out of it.
+  const text = withoutCitations(message.text, new Set(sourcesOf(message.parts).map((source) => source.slug)));
+  const chunks = splitText(text, limit).map((piece) => ({ html: escapeHtml(piece), visibleLength: piece.length }));
+  const lines = trailingLines(message.parts, text);
   if (lines.length > 0) {
     const block = {
       html: lines.map((line) => line.html).join('\n'),

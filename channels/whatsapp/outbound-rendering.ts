@@ -4,6 +4,7 @@ import type { Executor } from '../../src/database/connection.ts';
 import { conversations, messages } from '../../src/database/schema.ts';
 import { isLanguage, type Language } from '../../src/language.ts';
 import { buttonsOf, sourcesOf, type AttachmentPart, type Button, type MessagePart, type OutboundMessage } from '../../src/messages.ts';
+import { withoutCitations } from '../../src/llm/citations.ts';
 import { whatsappTexts } from './whatsapp-texts.ts';
 
 // WhatsApp shows plain text: sources become lines of text, and buttons become native buttons where the
@@ -17,7 +18,8 @@ export interface RenderedOutbound {
 }
 
 export function renderOutbound(message: OutboundMessage, language: Language): RenderedOutbound {
-  const text = message.text.trim();
+  // The sources are listed under the text, so the model's "[slug]" citations are left out of it.
+  const text = withoutCitations(message.text, new Set(sourcesOf(message.parts).map((source) => source.slug))).trim();
   // Answer cards already name their source; only sources the text does not mention are listed.
   const missing = sourcesOf(message.parts).filter((source) => !text.includes(source.title) && !text.includes(`(${source.slug})`));
   const sourceLines = missing.map((source) => `• ${source.title}${source.url ? ` — ${source.url}` : ''}`);

@@ -27,3 +27,17 @@ export function removeUnknownCitations(text: string, knownSlugs: ReadonlySet<str
   });
   return { text: cleaned, citedSlugs: cited, removedSlugs: removed };
 }
+
+/**
+ * The text without its citations of `slugs`, for channels that list the sources under the text
+ * (Telegram, WhatsApp): a raw "[certificat-urbanism]" means nothing to a citizen.
+ */
+export function withoutCitations(text: string, slugs: ReadonlySet<string>): string {
+  return text
+    .replace(bracketPattern, (whole, _leadingSpace: string, inside: string) => {
+      if (!slugListPattern.test(inside)) return whole;
+      const cited = inside.split(/[,;]/).map((slug) => slug.trim().toLowerCase());
+      return cited.every((slug) => slugs.has(slug)) ? '' : whole;
+    })
+    .replace(/[ \t]+([.,;:!?])/g, '$1');
+}

@@ -93,7 +93,8 @@
     '.fail{font-size:12px;color:#b3261e;margin-top:2px}' +
     '.bubble a{color:inherit;text-decoration:underline}' +
     '.msg[data-from=bot] .bubble a,.msg[data-from=clerk] .bubble a{color:#0b4f9c}' +
-    '.bubble ul{margin:4px 0;padding-left:20px}' +
+    '.bubble ul,.bubble ol{margin:4px 0;padding-left:20px}' +
+    '.cite{display:inline-block;margin:0 2px;padding:0 6px;border-radius:8px;background:#fff;border:1px solid #d0d7de;font-size:12px;color:#444;vertical-align:baseline}' +
     '.chips{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}' +
     '.src{display:inline-block;max-width:100%;padding:2px 8px;border-radius:10px;background:#fff;border:1px solid #d0d7de;font-size:12px;color:#444;text-decoration:none;overflow-wrap:anywhere}' +
     'a.src{color:#0b4f9c}a.src:hover{text-decoration:underline}' +
@@ -130,30 +131,75 @@
     (kids || []).forEach(function (c) { if (c) el.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
     return el;
   }
-  var URL_RE = /\bhttps?:\/\/[^\s<>"'«»]+/gi;
-  function linkify(parent, s) {
-    var last = 0, m; URL_RE.lastIndex = 0;
-    while ((m = URL_RE.exec(s))) {
-      var url = m[0], trail = /[.,;:!?)\]}'"»]+$/.exec(url);
-      if (trail) url = url.slice(0, -trail[0].length);
+  // ---- answer text: a small, safe subset of Markdown -----------------------------
+  // The model writes Markdown and cites sources as [slug]. Only **bold**, "- " / "1. " lists, links to
+  // the town hall's own hosts (and ghiseul.ro, and the hosts of the answer's sources) and citations are
+  // understood; everything is built with createElement/textContent, never innerHTML, so nothing in an
+  // answer can become markup. A citation shows as the source's title, never as its slug.
+  var titles = Object.create(null); // slug -> title, from every message's sources
+  var ALLOWED_HOSTS = ['ghiseul.ro', location.hostname, hostOf(base)].concat(
+    attr('allowed-hosts') ? attr('allowed-hosts').split(/[\s,]+/) : []).filter(Boolean);
+  function hostOf(u) { try { return new URL(String(u), base).hostname.toLowerCase(); } catch (e) { return ''; } }
+  function allowedHost(u, extra) {
+    var host = hostOf(u); if (!host) return false;
+    return ALLOWED_HOSTS.concat(extra || []).some(function (a) {
+      a = String(a).toLowerCase().replace(/^www\./, ''); var hh = host.replace(/^www\./, '');
+      return a && (hh === a || hh.slice(-(a.length + 1)) === '.' + a);
+    });
+  }
+  // One pass over a line: **bold**, [text](url), bare URLs, [slug] citations.
+  var INLINE_RE = /\*\*([^*\n]+)\*\*|\[([^\]\n]{1,200})\]\((https?:\/\/[^\s)]+)\)|(\bhttps?:\/\/[^\s<>"'«»]+|\bwww\.[^\s<>"'«»]+)|\[([a-z0-9][a-z0-9_-]*(?:\s*[,;]\s*[a-z0-9][a-z0-9_-]*)*)\]/gi;
+  function link(parent, href, label, ctx) {
+    var url = /^www\./i.test(href) ? 'https://' + href : href;
+    if (allowedHost(url, ctx.hosts) && safeUrl(url)) parent.appendChild(h('a', { href: safeUrl(url), target: '_blank', rel: 'noopener noreferrer', text: label }));
+    else parent.appendChild(document.createTextNode(label));
+  }
+  function inline(parent, s, ctx) {
+    var last = 0, m; INLINE_RE.lastIndex = 0;
+    while ((m = INLINE_RE.exec(s))) {
       if (m.index > last) parent.appendChild(document.createTextNode(s.slice(last, m.index)));
-      parent.appendChild(h('a', { href: url, target: '_blank', rel: 'noopener', text: url }));
-      last = URL_RE.lastIndex = m.index + url.length;
+      last = INLINE_RE.lastIndex;
+      if (m[1] != null) { var b = h('strong'); inline(b, m[1], ctx); parent.appendChild(b); }
+      else if (m[2] != null) link(parent, m[3], m[2], ctx);
+      else if (m[4] != null) {
+        var url = m[4], trail = /[.,;:!?)\]}'"»]+$/.exec(url);
+        if (trail) { url = url.slice(0, -trail[0].length); last = INLINE_RE.lastIndex = m.index + url.length; }
+        link(parent, url, url, ctx);
+      } else {
+        // A citation: its title once per message; an unknown slug (still streaming, or made up) shows nothing.
+        m[5].split(/\s*[,;]\s*/).forEach(function (slug) {
+          slug = slug.toLowerCase();
+          var title = (ctx.titles && ctx.titles[slug]) || titles[slug];
+          if (!title || ctx.cited[slug]) return;
+          ctx.cited[slug] = true;
+          parent.appendChild(h('span', { class: 'cite', 'data-testid': 'functionar-citation', 'data-slug': slug, text: title }));
+        });
+        // No space left hanging before the punctuation that followed the citation.
+        var prev = parent.lastChild;
+        if (prev && prev.nodeType === 3 && /[ \t]$/.test(prev.nodeValue) && /^[.,;:!?]/.test(s.slice(last))) prev.nodeValue = prev.nodeValue.replace(/[ \t]+$/, '');
+      }
+      INLINE_RE.lastIndex = last; // the bold branch renders its inside with the same expression
     }
     if (last < s.length) parent.appendChild(document.createTextNode(s.slice(last)));
   }
-  function renderText(el, text) {
+  /** Renders `text` into `el`; `options.markdown` false keeps a citizen's own words exactly as typed. */
+  function renderText(el, text, options) {
+    options = options || {};
+    var ctx = { titles: options.titles, hosts: options.hosts || [], cited: Object.create(null) };
     el.textContent = '';
-    var list = null, br = false;
+    var list = null, listTag = '', br = false;
     String(text == null ? '' : text).split(/\r\n|\r|\n/).forEach(function (line) {
-      var m = /^\s*(?:• |- )(.*)$/.exec(line);
-      if (m) {
-        if (!list) el.appendChild(list = h('ul'));
-        var li = h('li'); linkify(li, m[1]); list.appendChild(li); br = false; return;
+      if (options.markdown === false) { if (br) el.appendChild(h('br')); el.appendChild(document.createTextNode(line)); br = true; return; }
+      var bullet = /^\s*(?:[•*-])\s+(.*)$/.exec(line), numbered = /^\s*\d{1,2}[.)]\s+(.*)$/.exec(line);
+      var item = bullet || numbered;
+      if (item) {
+        var tag = bullet ? 'ul' : 'ol';
+        if (!list || listTag !== tag) { el.appendChild(list = h(tag)); listTag = tag; }
+        var li = h('li'); inline(li, item[1], ctx); list.appendChild(li); br = false; return;
       }
       if (list) { list = null; if (!line) return; }
       if (br) el.appendChild(h('br'));
-      linkify(el, line); br = true;
+      inline(el, line.replace(/^\s*#{1,6}\s+/, ''), ctx); br = true;
     });
   }
   function safeUrl(u) {
@@ -213,7 +259,7 @@
         var text = String(notice.text), url = String(notice.url || '');
         // Without PUBLIC_URL the server gives a path: make it a link to the bot's own address.
         if (url.charAt(0) === '/') text = text.split(url).join(base + url);
-        renderText(privacyNotice, text);
+        renderText(privacyNotice, text, { hosts: [hostOf(url.charAt(0) === '/' ? base + url : url)] });
         cnpWarning.hidden = true;
       })
       .catch(function () { noticeLanguage = null; });
@@ -323,7 +369,13 @@
   }
   function fill(e, m) {
     e.raw = m.text == null ? '' : String(m.text);
-    renderText(e.body, e.raw);
+    var own = Object.create(null), hosts = [];
+    (Array.isArray(m.sources) ? m.sources : []).forEach(function (s) {
+      if (!s || !s.slug) return;
+      if (s.title) own[String(s.slug).toLowerCase()] = titles[String(s.slug).toLowerCase()] = String(s.title);
+      if (s.url) hosts.push(hostOf(s.url));
+    });
+    renderText(e.body, e.raw, { markdown: e.from !== 'citizen', titles: own, hosts: hosts });
     if (m.createdAt) { var d = new Date(m.createdAt); if (!isNaN(d)) e.el.title = d.toLocaleString(lang); }
     Array.prototype.slice.call(e.el.querySelectorAll('.chips')).forEach(function (c) { c.remove(); });
     if (Array.isArray(m.sources) && m.sources.length) {
@@ -406,7 +458,7 @@
     if (e && !e.streaming) return;
     if (!e) { e = createMessage('bot', id); e.streaming = true; e.el.setAttribute('data-streaming', 'true'); typing.hidden = true; hideStatus(); }
     e.raw += String(d.delta == null ? '' : d.delta);
-    renderText(e.body, e.raw);
+    renderText(e.body, e.raw, {});
     scrollDown();
   }
   var statusTimer = 0;
@@ -458,7 +510,7 @@
     if (text.length > MAX) text = text.slice(0, MAX);
     hideStatus();
     var e = createMessage('citizen', null);
-    e.value = text; renderText(e.body, label || text); pending.push(e);
+    e.value = text; renderText(e.body, label || text, { markdown: false }); pending.push(e);
     open();
     var job = queue.then(function () { return post(text, e); });
     queue = job.catch(function () {});
