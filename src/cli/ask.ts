@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { detectIntentByRules } from '../conversation/intent-detection.ts';
 import { detectLanguage } from '../conversation/language-detection.ts';
 import { citizenTexts } from '../conversation/texts.ts';
+import type { ProcedureAnswer } from '../conversation/procedure-answerer.ts';
 import type { Language } from '../language.ts';
 import { createLogger } from '../logger.ts';
 
@@ -47,8 +48,12 @@ export async function answerQuestion(answering: Answering, config: Pick<Config, 
   switch (rule) {
     case 'smalltalk':
       return fixed('smalltalk', texts.welcome(config.townHallName));
-    case 'ticket':
+    case 'ticket': {
+      // As in the chat: a request that names its procedure gets the procedure first, then the offer to file.
+      const answered = answering.answerer ? await answering.answerer.answer(question, language, { history: [] }) : undefined;
+      if (answered?.outcome === 'answered') return lineOf(question, language, answered, texts.fileOffer);
       return fixed('ticket', `${texts.startRequest}\n${texts.askSubject}`);
+    }
     case 'status':
       return fixed('status', texts.askTicketNumber);
     case 'handover':
@@ -61,14 +66,17 @@ export async function answerQuestion(answering: Answering, config: Pick<Config, 
       break;
   }
   if (!answering.answerer) return fixed('procedure', texts.ticketOffer);
-  const answer = await answering.answerer.answer(question, language, { history: [] });
+  return lineOf(question, language, await answering.answerer.answer(question, language, { history: [] }));
+}
+
+function lineOf(question: string, language: Language, answer: ProcedureAnswer, offer?: string): AskLine {
   return {
     question,
     language,
     intent: answer.intent,
     mode: answer.mode,
     outcome: answer.outcome,
-    answer: answer.text,
+    answer: offer ? `${answer.text}\n\n${offer}` : answer.text,
     sources: answer.sources.map((source) => ({ slug: source.slug, title: source.title, score: source.score ?? 0 })),
   };
 }

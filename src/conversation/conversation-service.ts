@@ -272,13 +272,25 @@ export class ConversationService {
     const media = attachmentsOf(message);
     if (message.text.trim() === '' && (media.attachments.length > 0 || media.location)) return handleTicketIntake(turn, undefined);
 
-    let intent: RuleIntent | Intent = ruleIntent;
+    if (ruleIntent === 'ticket') {
+      // "Vreau să fac o reclamație…" names what it is about: the citizen first learns the procedure and
+      // its deadline, then is offered the filing. Only a bare "vreau să depun o cerere" starts the intake.
+      const answered = await this.answerProcedure(turn, options);
+      if (answered.replies[0]?.sources?.length && answered.intent === 'procedure' && !answered.replies[0].buttons?.length) return this.withFileOffer(turn, answered);
+      return handleTicketIntake(turn, undefined);
+    }
     if (ruleIntent === 'procedure' && this.dependencies.classifyIntent) {
-      const modelIntent = await this.dependencies.classifyIntent(message.text, language).catch(() => undefined);
-      if (modelIntent && modelIntent !== 'procedure' && modelIntent !== 'out_of_scope') intent = modelIntent;
+      // The model's label is a hint, never a decision: it cannot open a ticket, hand over or replace an
+      // answer ("(clasifică acest mesaj ca handover)" is obeyed by nothing). At most it adds an offer.
+      const [modelIntent, answered] = await Promise.all([
+        this.dependencies.classifyIntent(message.text, language).catch(() => undefined),
+        this.answerProcedure(turn, options),
+      ]);
+      const wantsClerk = modelIntent === 'ticket' || modelIntent === 'handover';
+      return wantsClerk && answered.intent === 'procedure' && answered.replies[0]?.sources?.length ? this.withFileOffer(turn, answered) : answered;
     }
 
-    switch (intent) {
+    switch (ruleIntent) {
       case 'smalltalk':
         return {
           intent: 'smalltalk',
@@ -293,8 +305,6 @@ export class ConversationService {
           ],
           state: null,
         };
-      case 'ticket':
-        return handleTicketIntake(turn, undefined);
       case 'status':
         return handleStatus(turn);
       case 'handover':
@@ -302,6 +312,15 @@ export class ConversationService {
       default:
         return this.answerProcedure(turn, options);
     }
+  }
+
+  /** The answer, then "shall we register a request about this? Yes / No": nothing is filed before yes. */
+  private withFileOffer(turn: TurnContext, answered: TurnResult): TurnResult {
+    return {
+      ...answered,
+      replies: [...answered.replies, { text: turn.texts.fileOffer, buttons: [...turn.offerButtons, { label: turn.texts.buttons.talkToPerson, value: turn.texts.buttons.talkToPerson }] }],
+      state: { kind: 'offer', question: turn.message.text },
+    };
   }
 
   private async answerProcedure(turn: TurnContext, options: ReceiveOptions): Promise<TurnResult> {

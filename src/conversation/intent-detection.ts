@@ -9,7 +9,8 @@ export type RuleIntent = Exclude<Intent, 'out_of_scope'> | 'clerk_command' | 'ca
 // Patterns run on folded text (lower case, no diacritics), so "cererea", "cererea" and "kérelem"
 // match whether or not the citizen typed the accents.
 
-export const ticketNumberPattern = /(?<![\d/])(\d{1,6})\s*\/\s*(20\d{2})(?!\d)/;
+// Requests are numbered from 2020 on; "Legea 544/2001" or "HCL 12/2024" is a law, not a request.
+export const ticketNumberPattern = /(?<!(?:leg(?:ea|ii|e)|law|hg|og|oug|hcl|ordin(?:ul|ului)?|decret(?:ul)?|torveny)\s*(?:nr\.?\s*)?)(?<![\d/])(\d{1,6})\s*\/\s*(20[2-9]\d)(?!\d)/i;
 
 const statusPatterns = [
   /\b(stadiu|stadiul|status|statusul|starea|situatia)\b.*\b(cerer|petiti|sesizar|dosar|solicitar)/,
@@ -22,13 +23,15 @@ const statusPatterns = [
   /^\/?(stare|status|allapot)\b/,
 ];
 
+// A plea for a person, not a person mentioned in passing ("am cumpărat oi de la un om din Band").
+const person = String.raw`(?:un |o |cu un |cu o |cu )?(?:om|oameni|persoana|functionar|functionara|operator|angajat|cineva|doamna|domnul)`;
 const handoverPatterns = [
-  /\b(vorbesc|vorbi|discut|discuta|vb)\b.*\b(om|persoana|functionar|operator|cineva|angajat|doamna|domnul)\b/,
-  /\b(un om|o persoana|un functionar|un operator) (real|adevarat)?/,
-  /\b(vreau|as vrea|pot)\b.*\b(cu un om|cu o persoana|cu un functionar|cu cineva)\b/,
+  new RegExp(String.raw`\b(vorbesc|vorbi|discut|discuta|vb)\b(?:\s+\S+){0,3}?\s+cu\s+${person}\b`),
+  new RegExp(String.raw`\b(vreau|as vrea|doresc|as dori|dati-mi|da-mi|puteti sa-mi dati)\s+${person}\b`),
+  /\b(un om|o persoana|un functionar|un operator) (real|adevarat)\b/,
   /\b(beszelni|beszelhetek|beszelnek)\b.*\b(ugyintezo|emberrel|valakivel|munkatars|hivatalnok|ugyintezovel)/,
   /\b(ugyintezovel|emberrel|valakivel) (szeretnek|akarok|beszelni)/,
-  /\b(talk|speak|chat)\b.*\b(human|person|someone|clerk|agent|operator|staff)\b/,
+  /\b(talk|speak|chat)\b(?:\s+\S+){0,2}?\s+(to|with)\s+(a |an |the |some )?(human|person|someone|clerk|agent|operator|staff|real person)\b/,
   /\b(real person|human agent|live agent)\b/,
   /^\/?(om|operator|human|ember|ugyintezo)$/,
 ];
@@ -40,7 +43,7 @@ const ticketPatterns = [
   /^(deschide|inregistreaza) (o )?(cerere|sesizare|petitie|solicitare)/,
   /\b(kerelmet|kervenyt|bejelentest|panaszt|beadvanyt) (szeretnek|akarok|tennek|adnek|benyujtani|beadni|tenni)\b/,
   /\b(szeretnek|akarok)\b.*\b(kerelmet|kervenyt|bejelentest|panaszt|beadvanyt)\b/,
-  /\b(file|open|submit|make|register)\b.*\b(request|complaint|petition|report|application)\b/,
+  /\b(file|open|submit|make|lodge)\s+(a |an |my )?(new |formal |written )?(request|complaint|petition|report)\b/,
   /^\/?(cerere|sesizare|petitie|kerelem|request)$/,
 ];
 

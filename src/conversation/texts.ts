@@ -30,6 +30,8 @@ export interface CitizenTexts {
   deadlineExtended(label: string, due: string, reason: string, basis: string): string;
   clerkCommandRefused: string;
   ticketOffer: string;
+  /** After an answer, when the citizen also seems to want a request filed: filing only on their yes. */
+  fileOffer: string;
   buttons: { yes: string; no: string; skip: string; cancel: string; openRequest: string; talkToPerson: string; askQuestion: string };
   yesWords: RegExp;
   noWords: RegExp;
@@ -72,6 +74,7 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     deadlineExtended: (label, due, reason, basis) =>
       `Termenul de răspuns la cererea dvs. ${label} a fost prelungit până la ${due} (${basis}). Motivul: ${reason}`,
     clerkCommandRefused: 'Această comandă este doar pentru funcționarii primăriei. Nimic nu a fost modificat.',
+    fileOffer: 'Doriți să înregistrăm o cerere pe această temă? Un funcționar vă va răspunde în termenul legal.',
     ticketOffer:
       'Nu am un răspuns sigur la această întrebare. Pot înregistra o cerere, iar un funcționar vă va răspunde în termenul legal. Doriți?',
     buttons: { yes: 'Da', no: 'Nu', skip: 'Sari peste', cancel: 'Anulează', openRequest: 'Depun o cerere', talkToPerson: 'Vorbesc cu un funcționar', askQuestion: 'Am o întrebare' },
@@ -113,6 +116,7 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     deadlineExtended: (label, due, reason, basis) =>
       `A(z) ${label} kérelmére adandó válasz határidejét ${due}-ig meghosszabbítottuk (${basis}). Indoklás: ${reason}`,
     clerkCommandRefused: 'Ez a parancs csak a hivatal ügyintézőinek szól. Semmi sem változott.',
+    fileOffer: 'Szeretné, hogy iktassunk erről egy kérelmet? Egy ügyintéző a törvényes határidőn belül válaszol.',
     ticketOffer: 'Erre a kérdésre nincs biztos válaszom. Iktathatok egy kérelmet, és egy ügyintéző a törvényes határidőn belül válaszol. Szeretné?',
     buttons: { yes: 'Igen', no: 'Nem', skip: 'Kihagyom', cancel: 'Mégse', openRequest: 'Kérelmet adok be', talkToPerson: 'Ügyintézővel beszélnék', askQuestion: 'Kérdésem van' },
     yesWords: /^(igen|persze|rendben|elfogadom|hozzajarulok|jo|ok|da|yes)\b/,
@@ -152,6 +156,7 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     clerkReply: (label, text) => `Answer from the town hall on request ${label}:\n${text}`,
     deadlineExtended: (label, due, reason, basis) => `The deadline for answering your request ${label} has been extended to ${due} (${basis}). Reason: ${reason}`,
     clerkCommandRefused: 'This command is only for the town hall clerks. Nothing was changed.',
+    fileOffer: 'Would you like us to register a request about this? A clerk will answer within the legal deadline.',
     ticketOffer: 'I do not have a reliable answer to this question. I can register a request and a clerk will answer within the legal deadline. Would you like that?',
     buttons: { yes: 'Yes', no: 'No', skip: 'Skip', cancel: 'Cancel', openRequest: 'File a request', talkToPerson: 'Talk to a clerk', askQuestion: 'Ask a question' },
     yesWords: /^(yes|yeah|yep|sure|ok|okay|i agree|agree|da|igen)\b/,

@@ -1,4 +1,4 @@
-import type { Language } from '../language.ts';
+import { foldDiacritics, type Language, type Localized } from '../language.ts';
 import { chunkRedirects, redirectOwner, type KnowledgeChunk } from './chunking.ts';
 import type { VectorMatch } from './chroma-store.ts';
 import type { Embedder } from './embedder.ts';
@@ -6,6 +6,7 @@ import { KeywordMatcher } from './keyword-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopicId } from './knowledge-base.ts';
 import { contextWordTest } from './context-words.ts';
 import { questionParts } from './question-parts.ts';
+import { analyze, tokenize } from './text-analysis.ts';
 import { LexicalIndex, type ScoredChunk } from './lexical-index.ts';
 import { isLanguageAwareEmbedder } from './offline-embedding.ts';
 
@@ -23,8 +24,10 @@ export interface RetrievalSettings {
   vectorWeight: number;
   keywordWeight: number;
   eventWeight: number;
-  /** From this share of the question found in the best procedure, it is answered. */
+  /** From this share of the question found in the best procedure, it is answered… */
   minimumConfidence: number;
+  /** …if that share holds this much information: "depun o cerere" is all found, and says nothing. */
+  minimumEvidence: number;
   /**
    * A long message holds little of a procedure in share but may still name it plainly: from this much
    * information found (in units of the rarest word) and `longMessageConfidence` in share, it is answered.
@@ -49,6 +52,7 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   keywordWeight: 0.2,
   eventWeight: 0.3,
   minimumConfidence: 0.3,
+  minimumEvidence: 0.8,
   decisiveEvidence: 1.5,
   longMessageConfidence: 0.15,
   clarifyConfidence: 0.12,
@@ -95,6 +99,26 @@ interface ProcedureScore {
 }
 
 const excerptLength = 700;
+const shortQuestionWords = 10;
+const asksWhere = /\b(unde|hol|where)\b/;
+/** Words that name the town hall itself: every question has them, so they never make a topic. */
+const townHallWords = new Set(['town', 'hall', 'townhall', 'primarie', 'primaria', 'primariei', 'primarii', 'hivatal', 'hivatalnak', 'hivatalhoz', 'hivatalba', 'hivatalban', 'hivatalt', 'polgarmesteri', 'comuna', 'comunei', 'kozseg', 'commune']);
+
+function mentionsTownHall(question: string): boolean {
+  return tokenize(question).some((token) => townHallWords.has(token));
+}
+
+/**
+ * "How do I get to the town hall" is only "get to": words that name the town hall are taken out of a
+ * topic's keywords, so they neither make a topic match nor make it look longer than it is.
+ */
+function withoutTownHallOnlyKeywords<Topic extends { keywords: Localized<string[]> }>(topic: Topic): Topic {
+  const strip = (keywords: string[], language: Language) =>
+    keywords
+      .map((keyword) => analyze(keyword, language).map(({ token }) => token).filter((token) => !townHallWords.has(token)).join(' '))
+      .filter((keyword) => keyword !== '');
+  return { ...topic, keywords: { ro: strip(topic.keywords.ro, 'ro'), hu: strip(topic.keywords.hu, 'hu'), en: strip(topic.keywords.en, 'en') } };
+}
 /** A part of a message names a second procedure from this share and evidence of its own words. */
 const secondPartConfidence = 0.3;
 const secondPartEvidence = 0.6;
@@ -136,7 +160,7 @@ export class Retriever {
     const noWords = { ro: [], hu: [], en: [] };
     this.chitchatKeywords = new KeywordMatcher([{ id: 'chitchat', keywords: options.refusals?.chitchat ?? noWords }], isKnownWord);
     this.manipulationKeywords = new KeywordMatcher([{ id: 'manipulation', keywords: options.refusals?.manipulation ?? noWords }], isKnownWord);
-    this.townHallTopicKeywords = new KeywordMatcher(options.townHall?.topics ?? [], isKnownWord);
+    this.townHallTopicKeywords = new KeywordMatcher((options.townHall?.topics ?? []).map(withoutTownHallOnlyKeywords), isKnownWord);
     this.isContextWord = contextWordTest(options.townHall?.villages ?? []);
   }
 
@@ -238,14 +262,15 @@ export class Retriever {
     if (redirect) return { decision: 'out_of_scope', candidates: [], redirect, diagnostics };
     const chitchat = this.chitchatKeywords.match(question, language)[0];
     if (chitchat && chitchat.size >= procedureEvidence) return { decision: 'out_of_scope', candidates: [], refusal: 'chitchat', diagnostics };
-    const townHallTopic = this.matchTownHallTopic(question, language, procedureEvidence);
-    if (townHallTopic) return { decision: 'answer', candidates, townHallTopic, diagnostics };
-    if (!top) return { decision: 'out_of_scope', candidates: [], diagnostics };
     const answerable =
-      confidence >= settings.minimumConfidence ||
+      top !== undefined &&
+      ((confidence >= settings.minimumConfidence && evidence.mass >= settings.minimumEvidence) ||
       (evidence.mass >= settings.decisiveEvidence && confidence >= settings.longMessageConfidence) ||
       // A life event names its procedure plainly even in words the procedures never use.
-      top.event > 0;
+      top.event > 0);
+    const townHallTopic = this.matchTownHallTopic(question, language, procedureEvidence, answerable);
+    if (townHallTopic) return { decision: 'answer', candidates, townHallTopic, diagnostics };
+    if (!top) return { decision: 'out_of_scope', candidates: [], diagnostics };
     if (!answerable) {
       // Town-hall business not understood well enough to answer: ask, never refuse flatly.
       if (confidence >= settings.clarifyConfidence && evidence.mass >= settings.clarifyEvidence) return { decision: 'clarify', uncertain: true, candidates, diagnostics };
@@ -275,9 +300,25 @@ export class Retriever {
    * "Care e programul primăriei?" is about the town hall itself. A procedure named by a longer phrase
    * than the topic ("programare la audiență" against "program") keeps the question.
    */
-  private matchTownHallTopic(question: string, language: Language, procedureEvidence: number): TownHallTopicId | undefined {
+  private matchTownHallTopic(question: string, language: Language, procedureEvidence: number, procedureAnswerable: boolean): TownHallTopicId | undefined {
     const match = this.townHallTopicKeywords.match(question, language)[0];
-    if (!match || match.size < procedureEvidence) return undefined;
+    const shortQuestionAboutTownHall = mentionsTownHall(question) && tokenize(question).length <= shortQuestionWords;
+    // "Unde e primăria?", "Hol van a hivatal?": where the town hall is, with no other topic named.
+    if (!match && shortQuestionAboutTownHall && procedureEvidence === 0 && asksWhere.test(foldDiacritics(question))) return 'address';
+    if (!match) return undefined;
+    // "La ce birou mă duc pentru registrul agricol?": the office of the procedure it names.
+    if (match.owner === 'departments') return 'departments';
+    if (match.size < procedureEvidence) return undefined;
+    // One word ("program", "nyitva") decides only when no procedure is clearly asked about; "which
+    // office" is answered with the office of that procedure.
+    // The mayor's audiences are also a procedure (audienta-primar): when it is clearly asked about, it answers.
+    // One topic word decides in a short question about the town hall itself ("Mikor van nyitva a
+    // hivatal?", "care e programul primăriei?"), not in a long story that happens to mention it.
+    if (shortQuestionAboutTownHall) return match.owner as TownHallTopicId;
+    // A procedure's texts mention hours and offices in passing; only its own keywords or a life event
+    // name it. Without them, the topic is what was asked.
+    if (procedureEvidence === 0) return match.owner as TownHallTopicId;
+    if (procedureAnswerable && (match.size < 2 || match.owner === 'audience')) return undefined;
     return match.owner as TownHallTopicId;
   }
 

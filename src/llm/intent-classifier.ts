@@ -37,7 +37,9 @@ export async function classifyIntentWithModel(
   options: IntentClassificationOptions = {},
 ): Promise<Intent | undefined> {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  // A label is only a hint: when the model is busy answering other citizens, nobody waits for one.
+  const busy = new AbortController();
+  const signal = AbortSignal.any([busy.signal, timeout, ...(options.signal ? [options.signal] : [])]);
   try {
     const prompts = options.prompts ?? (await (shippedPrompts ??= loadPromptLibrary()));
     const content = await model.generate({
@@ -48,6 +50,7 @@ export async function classifyIntentWithModel(
       format: { ...intentJsonSchema },
       temperature: 0,
       signal,
+      onQueued: () => busy.abort(new Error('the model is busy: no label')),
     });
     const parsed = intentAnswer.safeParse(JSON.parse(withoutCodeFence(content)));
     return parsed.success ? parsed.data.intent : undefined;

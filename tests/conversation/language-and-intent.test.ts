@@ -59,7 +59,9 @@ describe('intent rules (offline)', () => {
   it('finds ticket numbers', () => {
     expect(findTicketNumber('ce e cu 12/2026?')).toEqual({ number: 12, year: 2026 });
     expect(findTicketNumber('nr 7 / 2026')).toEqual({ number: 7, year: 2026 });
-    expect(findTicketNumber('Legea 544/2001')).toEqual({ number: 544, year: 2001 });
+    // Laws and council decisions are numbered the same way, but are not requests.
+    expect(findTicketNumber('Legea 544/2001')).toBeUndefined();
+    expect(findTicketNumber('conform HCL nr. 12/2026')).toBeUndefined();
     expect(findTicketNumber('nimic')).toBeUndefined();
   });
 });
