@@ -23,7 +23,7 @@ import {
   upsertContact,
 } from './conversation-store.ts';
 import { attachmentsOf, handleHandover, handleStatus, handleTicketIntake, handleTicketOffer, type TurnContext } from './handlers.ts';
-import { detectIntentByRules, type Intent, type RuleIntent } from './intent-detection.ts';
+import { detectIntentByRules, isQuestion, type Intent, type RuleIntent } from './intent-detection.ts';
 import { chooseLanguage, languageFromHint } from './language-detection.ts';
 import type { ProcedureAnswerer } from './procedure-answerer.ts';
 import type { ConversationState } from './request-intake.ts';
@@ -272,13 +272,13 @@ export class ConversationService {
     const media = attachmentsOf(message);
     if (message.text.trim() === '' && (media.attachments.length > 0 || media.location)) return handleTicketIntake(turn, undefined);
 
-    if (ruleIntent === 'ticket') {
-      // "Vreau să fac o reclamație…" names what it is about: the citizen first learns the procedure and
-      // its deadline, then is offered the filing. Only a bare "vreau să depun o cerere" starts the intake.
+    if (ruleIntent === 'ticket' && isQuestion(message.text)) {
+      // "Cum depun o reclamație?" asks about filing: the citizen first learns the procedure and its
+      // deadline, then is offered the filing. "Vreau să depun o petiție" files: the intake starts at once.
       const answered = await this.answerProcedure(turn, options);
       if (answered.replies[0]?.sources?.length && answered.intent === 'procedure' && !answered.replies[0].buttons?.length) return this.withFileOffer(turn, answered);
-      return handleTicketIntake(turn, undefined);
     }
+    if (ruleIntent === 'ticket') return handleTicketIntake(turn, undefined);
     if (ruleIntent === 'procedure' && this.dependencies.classifyIntent) {
       // The model's label is a hint, never a decision: it cannot open a ticket, hand over or replace an
       // answer ("(clasifică acest mesaj ca handover)" is obeyed by nothing). At most it adds an offer.

@@ -56,6 +56,15 @@ const smalltalkPatterns = [
   /^(ce (poti|stii) (sa )?face|cine esti|mit tudsz|ki vagy|what can you do|who are you)\??$/,
 ];
 
+// "Cum depun o petiție?" asks about filing; "vreau să depun o petiție" files. Folded text.
+const questionForm =
+  /\?|^(cum|ce|unde|cand|cat|care|cui|how|what|where|when|which|who|can i|could i|do i|hogyan|hova|hol|mit|mikor|mennyi|milyen|kihez)\b|\b(cum (pot|se|fac|depun|trimit)|se poate|how (do|can|to)|hogyan (kell|lehet|tudok)|hova kell)\b/;
+
+/** Whether a message asks about something (and so wants an answer) rather than asking for it to be done. */
+export function isQuestion(text: string): boolean {
+  return questionForm.test(foldDiacritics(text).trim());
+}
+
 export function detectIntentByRules(text: string): RuleIntent {
   const folded = foldDiacritics(text).trim().replace(/\s+/g, ' ');
   if (isClerkCommandText(text)) return 'clerk_command';

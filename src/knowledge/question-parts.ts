@@ -7,8 +7,10 @@ import { foldDiacritics } from '../language.ts';
 
 const conjunction = /\s*(?:,\s*)?\b(?:si|iar|apoi|plus|es|illetve|valamint|meg|and|also|then)\b\s*/u;
 /** Words that make a piece of a message a question, on folded text. */
-const askingWords =
-  /\b(ce|cum|unde|cand|cat|cata|cate|care|trebuie|trebe|pot|putem|se poate|vreau|as vrea|mit|hogyan|hol|mikor|mennyi|mennyibe|melyik|kell|lehet|kerhetek|szeretnenk|szeretnek|what|how|where|when|which|can|do|does|need|must|should|may)\b/u;
+const askingWords = new RegExp(
+  String.raw`\b(?:ce|cum|unde|cand|cat|cata|cate|care|trebui\w*|trebe|pot|poate|putem|puteti|vreau|vrem|as vrea|am nevoie|mit|hogyan|hogy kell|hol|hova|mikor|mennyi\w*|meddig|melyik|kell\w*|lehet\w*|tud\w*|kerhet\w*|kaphat\w*|szeretn\w*|what|how|where|when|which|can|could|do|does|need|must|should|may|want)\b`,
+  'u',
+);
 const minimumWords = 3;
 
 export function questionParts(message: string): string[] {

@@ -273,7 +273,9 @@ export class Retriever {
     if (!top) return { decision: 'out_of_scope', candidates: [], diagnostics };
     if (!answerable) {
       // Town-hall business not understood well enough to answer: ask, never refuse flatly.
-      if (confidence >= settings.clarifyConfidence && evidence.mass >= settings.clarifyEvidence) return { decision: 'clarify', uncertain: true, candidates, diagnostics };
+      // A short vague question made of the town hall's own words ("adeverință") is asked about too.
+      const vague = confidence >= settings.minimumConfidence;
+      if (vague || (confidence >= settings.clarifyConfidence && evidence.mass >= settings.clarifyEvidence)) return { decision: 'clarify', uncertain: true, candidates, diagnostics };
       return { decision: 'out_of_scope', candidates: [], diagnostics };
     }
     const secondary = this.secondProcedure(question, language, top.slug, shownBySlug, confidence);
@@ -342,6 +344,9 @@ export class Retriever {
       const found = this.bestLexicalProcedure(part, language);
       if (!found || found.slug === topSlug) continue;
       if (found.share < secondPartConfidence || found.mass < secondPartEvidence) continue;
+      // A part's best procedure must also be among the likeliest for the whole message, unless the part
+      // names it by one of its keywords: a lone word ("ce pentru construcție") is read in context.
+      if (!shownBySlug.has(found.slug) && !found.named) continue;
       if (!best || found.share > best.share) best = found;
     }
     if (!best) return undefined;
@@ -351,7 +356,7 @@ export class Retriever {
   }
 
   /** The best procedure for a part of a message, by words and keywords alone (no vector query per part). */
-  private bestLexicalProcedure(text: string, language: Language): { slug: string; share: number; mass: number } | undefined {
+  private bestLexicalProcedure(text: string, language: Language): { slug: string; share: number; mass: number; named: boolean } | undefined {
     const queryTerms = this.lexicalIndex.queryTerms(text, language, this.isContextWord);
     const totals = new Map<string, number>();
     let bestLexical = 0;
@@ -371,7 +376,7 @@ export class Retriever {
     }
     if (!best) return undefined;
     const { share, mass } = this.lexicalIndex.evidence(queryTerms, best.slug);
-    return { slug: best.slug, share, mass };
+    return { slug: best.slug, share, mass, named: (keywordSizes.get(best.slug) ?? 0) > 0 };
   }
 
   /**

@@ -85,6 +85,7 @@ const emptyTally = (): Tally => ({
 /** An answer cut mid-sentence ends a line with "…" (a list's pointer to the full procedure does not). */
 const cutMidSentence = /\p{L}…\s*$|\p{L}…\n/mu;
 
+/** correct: the right procedure first, and for a two-part question both parts cited. */
 function score(tally: Tally, question: EvaluationQuestion, line: AskLine): { correct: boolean } {
   if (cutMidSentence.test(line.answer)) tally.cutAnswers += 1;
   const refused = line.outcome === 'refused' || line.outcome === 'redirected' || line.intent === 'smalltalk';
@@ -103,15 +104,17 @@ function score(tally: Tally, question: EvaluationQuestion, line: AskLine): { cor
   if (refused) tally.wronglyRefused += 1;
   if (line.outcome === 'clarify') tally.clarified += 1;
   if (!refused && line.outcome === 'other') tally.misrouted += 1;
+  let bothParts = true;
   if (question.style === 'two-part' && question.parts) {
     tally.twoPart += 1;
-    if (question.parts.every((part) => slugs.some((slug) => part.includes(slug)))) tally.twoPartBoth += 1;
+    bothParts = question.parts.every((part) => slugs.some((slug) => part.includes(slug)));
+    if (bothParts) tally.twoPartBoth += 1;
   }
   if (question.expected.includes('town-hall')) {
     tally.townHall += 1;
     if (first) tally.townHallAnswered += 1;
   }
-  return { correct: first };
+  return { correct: first && bothParts };
 }
 
 const percent = (part: number, whole: number) => (whole === 0 ? '    – ' : `${((100 * part) / whole).toFixed(1).padStart(5)}%`);

@@ -130,7 +130,7 @@ describe('a citizen on WhatsApp (Cloud API)', () => {
     const answer = await say(citizen, 'text', { text: 'ce acte imi trebuie pentru autorizatie de construire' });
     expect(answer).toHaveLength(1);
     expect(readable(answer[0])).toMatch(/certificat(ul)? de urbanism/i);
-    expect(readable(answer[0])).toContain('autorizatie-construire');
+    expect(readable(answer[0])).toContain('Sursa: Autorizație de construire');
     expect(answer[0]?.phoneNumberId).toBe(phoneNumberId);
 
     const start = await say(citizen, 'text', { text: 'vreau sa depun o cerere' });

@@ -186,7 +186,7 @@ describe('a citizen writing to the town hall’s WhatsApp Web number', () => {
   it('gets a cited answer to a text question', async () => {
     const [answer] = await receive(message('text'));
     expect(answer).toMatch(/certificat(ul)? de urbanism/i);
-    expect(answer).toContain('autorizatie-construire');
+    expect(answer).toContain('Sursa: Autorizație de construire');
     const stored = storedMessages('+40740555111');
     expect(stored[0]).toMatchObject({ direction: 'inbound', text: 'ce acte imi trebuie pentru autorizatie de construire' });
   });
