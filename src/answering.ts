@@ -55,7 +55,7 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
     }
     if (retrieval.townHallTopic) {
       // "Which office for the agricultural register?": the office of the procedure the question names.
-      const named = retrieval.townHallTopic === 'departments' && (retrieval.candidates[0]?.score ?? 0) >= 0.3 ? retrieval.candidates[0] : undefined;
+      const named = retrieval.townHallTopic === 'departments' ? retrieval.candidates[0] : undefined;
       return {
         intent: 'procedure',
         mode: 'retrieval',
@@ -108,6 +108,8 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
         fallbackCard: card,
         contextLength: this.contextLength,
         logger: this.logger,
+        // The town hall's own phone, e-mail and hours may be repeated, as the sources' may.
+        townHall,
       });
       const sources = answer.mode === 'llm' ? answer.sources : answered.map((candidate) => sourceOf(candidate, language));
       return { intent: 'procedure', mode: answer.mode, outcome: 'answered', text: answer.text, sources, buttons: [], procedureSlug: best.procedure.slug };

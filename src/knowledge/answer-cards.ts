@@ -19,7 +19,7 @@ const labels = {
     source: 'Sursa',
     more: (count: number) => `+ încă ${count} (lista completă la ghișeu)`,
     toConfirm: 'de confirmat la ghișeu',
-    refusal: (townHall: string) => `Sunt asistentul virtual al ${townHall} și la asta nu vă pot ajuta.`,
+    refusal: (townHall: string) => `Sunt asistentul virtual al primăriei (${townHall}) și la asta nu vă pot ajuta.`,
     hoursTitle: (townHall: string) => `Programul cu publicul – ${townHall}`,
     closedWeekend: 'Sâmbătă, duminică și în sărbătorile legale: închis.',
     address: 'Adresa',
@@ -50,7 +50,7 @@ const labels = {
     source: 'Forrás',
     more: (count: number) => `+ még ${count} (a teljes lista a hivatalban)`,
     toConfirm: 'a hivatalban megerősítendő',
-    refusal: (townHall: string) => `A(z) ${townHall} virtuális ügyintézője vagyok, ebben nem tudok segíteni.`,
+    refusal: (townHall: string) => `A polgármesteri hivatal (${townHall}) virtuális ügyintézője vagyok, ebben nem tudok segíteni.`,
     hoursTitle: (townHall: string) => `Ügyfélfogadás – ${townHall}`,
     closedWeekend: 'Szombaton, vasárnap és munkaszüneti napokon: zárva.',
     address: 'Cím',
@@ -128,9 +128,12 @@ function shorten(text: string, limit: number): string {
   const sentenceEnd = Math.max(...['. ', '! ', '? '].map((mark) => head.lastIndexOf(mark)));
   if (sentenceEnd >= limit * 0.4) return text.slice(0, sentenceEnd + 1);
   const clauseEnd = Math.max(...[', ', ' – ', ' (', '; '].map((mark) => head.lastIndexOf(mark)));
-  if (clauseEnd >= limit * 0.4) return text.slice(0, clauseEnd).replace(/[\s,;:–-]+$/, '');
+  // A clause must not end on the word that joined it to the next: "certificatul de naștere și, după caz".
+  if (clauseEnd >= limit * 0.4) return text.slice(0, clauseEnd).replace(danglingJoin, '').replace(/[\s,;:–-]+$/, '');
   return text;
 }
+
+const danglingJoin = /\s+(și|si|sau|ori|iar|precum și|és|vagy|illetve|and|or)$/iu;
 
 /** What a to-confirm item of a procedure is about, so that field is said to be confirmed at the counter. */
 const confirmTopics: Record<'fee' | 'deadline' | 'where' | 'documents', RegExp> = {

@@ -269,7 +269,8 @@ export class Retriever {
       // A life event names its procedure plainly even in words the procedures never use.
       top.event > 0);
     const townHallTopic = this.matchTownHallTopic(question, language, procedureEvidence, answerable);
-    if (townHallTopic) return { decision: 'answer', candidates, townHallTopic, diagnostics };
+    // Candidates only when a procedure is clearly named: "which office for the agricultural register?".
+    if (townHallTopic) return { decision: 'answer', candidates: answerable || procedureEvidence > 0 ? candidates : [], townHallTopic, diagnostics };
     if (!top) return { decision: 'out_of_scope', candidates: [], diagnostics };
     if (!answerable) {
       // Town-hall business not understood well enough to answer: ask, never refuse flatly.
