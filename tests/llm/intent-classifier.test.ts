@@ -61,6 +61,26 @@ describe('intent classification with the model', () => {
     expect(await classifyIntentWithModel(down, 'buna ziua', 'ro')).toBeUndefined();
   });
 
+  it('gives no label, and sends nothing, while the model is busy answering another citizen', async () => {
+    const model = createOllamaLanguageModel(config(fake.url, { concurrency: 1 }), silent);
+    fake.replyToChat({ hang: true, chunks: ['Pentru '] });
+    const controller = new AbortController();
+    const answering = (async () => {
+      try {
+        for await (const _delta of model.stream({ messages: [{ role: 'user', content: 'ce acte trebuie?' }], signal: controller.signal })) {
+          // The other citizen's answer holds the only slot.
+        }
+      } catch {
+        // Cancelled below.
+      }
+    })();
+    await fake.waitFor(() => fake.chatRequests.length === 1);
+    expect(await classifyIntentWithModel(model, 'buna ziua', 'ro')).toBeUndefined();
+    expect(fake.chatRequests).toHaveLength(1);
+    controller.abort();
+    await answering;
+  });
+
   it('returns undefined when the model takes longer than the classification budget', async () => {
     fake.replyToChat({ hang: true });
     const startedAt = Date.now();
