@@ -114,7 +114,7 @@ const benchmarks: Benchmark[] = [
     async run({ chroma, knowledge, questions }) {
       const chunks = chunkProcedures(knowledge.procedures);
       const { store, embedder, results } = await ingestAndMeasure(chroma, 'bench-real', chunks, `real (${chunks.length} chunks)`);
-      const retriever = new Retriever({ procedures: knowledge.procedures, chunks, redirects: knowledge.outOfScope, embedder });
+      const retriever = new Retriever({ procedures: knowledge.procedures, chunks, redirects: knowledge.outOfScope, lifeEvents: knowledge.lifeEvents, refusals: knowledge.refusals, townHall: knowledge.townHall, embedder });
       return [...results, ...(await retrievalBenches(`real (${chunks.length} chunks)`, retriever, store, questions))];
     },
   },
@@ -124,7 +124,7 @@ const benchmarks: Benchmark[] = [
       const procedures = [...knowledge.procedures, ...syntheticProcedures(knowledge, 1000)];
       const chunks = chunkProcedures(procedures);
       const { store, embedder, results } = await ingestAndMeasure(chroma, 'bench-synthetic', chunks, `${chunks.length} chunks`);
-      const [retriever, buildMs] = await time(async () => new Retriever({ procedures, chunks, redirects: knowledge.outOfScope, embedder }));
+      const [retriever, buildMs] = await time(async () => new Retriever({ procedures, chunks, redirects: knowledge.outOfScope, lifeEvents: knowledge.lifeEvents, refusals: knowledge.refusals, townHall: knowledge.townHall, embedder }));
       results.push({ name: `lexical index build, ${chunks.length} chunks`, samples: chunks.length, totalMs: round(buildMs) });
       return [...results, ...(await retrievalBenches(`${chunks.length} chunks`, retriever, store, questions))];
     },

@@ -239,11 +239,18 @@ class WebchatAdapter implements ChannelAdapter {
       const close = () => {
         clearInterval(heartbeat);
         unsubscribe();
-        this.openStreams.delete(close);
+        this.openStreams.delete(shutDown);
         if (!raw.writableEnded) raw.end();
       };
-      this.openStreams.add(close);
-      // The response, not the request: a request's stream may close once read, the socket stays open.
+      // At shutdown the stream never ends by itself: its connection is let go with it, so that closing the
+      // server does not wait on a browser (or a half-closed socket) that will not hang up.
+      const shutDown = () => {
+        close();
+        request.raw.socket?.destroy();
+      };
+      this.openStreams.add(shutDown);
+      // A browser that leaves closes the request; a socket that dies closes the response.
+      request.raw.on('close', close);
       raw.on('close', close);
     });
   }

@@ -416,7 +416,7 @@
     // A streamed answer is shown under a temporary id; the stored message takes its bubble over.
     if (id && !byId[id] && from === 'bot') {
       var streamed = (m.streamId && byId[m.streamId] && byId[m.streamId].streaming) ? m.streamId : firstStreaming();
-      if (streamed) { var se = byId[streamed]; delete byId[streamed]; byId[id] = se; se.el.setAttribute('data-id', id); }
+      if (streamed) { var se = byId[streamed]; delete byId[streamed]; finishedStreams[streamed] = true; byId[id] = se; se.el.setAttribute('data-id', id); }
     }
     if (id && byId[id]) {
       var ex = byId[id];
@@ -452,9 +452,13 @@
     for (var key in byId) if (byId[key] && byId[key].streaming) return key;
     return null;
   }
+  // The stored message can arrive (with the POST's reply) before the last tokens (on the event stream):
+  // tokens of a stream already replaced by its message are late, not the start of a new answer.
+  var finishedStreams = Object.create(null);
   function onToken(d) {
     if (!d || d.replyId == null) return;
     var id = String(d.replyId), e = byId[id];
+    if (finishedStreams[id]) return;
     if (e && !e.streaming) return;
     if (!e) { e = createMessage('bot', id); e.streaming = true; e.el.setAttribute('data-streaming', 'true'); typing.hidden = true; hideStatus(); }
     e.raw += String(d.delta == null ? '' : d.delta);
