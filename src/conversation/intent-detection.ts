@@ -58,7 +58,7 @@ const smalltalkPatterns = [
 
 // "Cum depun o petiție?" asks about filing; "vreau să depun o petiție" files. Folded text.
 const questionForm =
-  /\?|^(cum|ce|unde|cand|cat|care|cui|how|what|where|when|which|who|can i|could i|do i|hogyan|hova|hol|mit|mikor|mennyi|milyen|kihez)\b|\b(cum (pot|se|fac|depun|trimit)|se poate|how (do|can|to)|hogyan (kell|lehet|tudok)|hova kell)\b/;
+  /\?|^(cum|ce|unde|cand|cat|care|cui|how|what|where|when|which|who|can i|could i|do i|hogyan|hova|hol|mit|mikor|mennyi|milyen|kihez)\b|\b(cum (pot|se|fac|depun|trimit)|se poate|(vreau|as vrea|as dori) sa (stiu|aflu)|how (do|can|to)|(want|like) to know|hogyan (kell|lehet|tudok)|hova kell|szeretnem tudni|szeretnek erdeklodni)\b/;
 
 /** Whether a message asks about something (and so wants an answer) rather than asking for it to be done. */
 export function isQuestion(text: string): boolean {

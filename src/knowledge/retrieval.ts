@@ -292,7 +292,11 @@ export class Retriever {
   /** The procedures of the life events a question tells of; the main procedure of an event counts most. */
   private lifeEventProcedures(question: string, language: Language): { slug: string; strength: number }[] {
     const found: { slug: string; strength: number }[] = [];
-    for (const match of this.lifeEventKeywords.match(question, language)) {
+    const matches = this.lifeEventKeywords.match(question, language).map((match) => ({ match, words: new Set(analyze(match.keyword, language).map(({ token }) => token)) }));
+    // An event whose words are all part of another's is not told apart from it: "născut în Italia" (a birth
+    // abroad) is not also "născut" (a birth at home).
+    const subsumed = (words: Set<string>) => matches.some((other) => other.words.size > words.size && [...words].every((word) => other.words.has(word)));
+    for (const { match } of matches.filter(({ words }) => !subsumed(words))) {
       const event = this.lifeEventsById.get(match.owner);
       event?.procedures.forEach((slug, index) => found.push({ slug, strength: match.size * (index === 0 ? 1 : 0.6) }));
     }
