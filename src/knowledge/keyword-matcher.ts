@@ -51,10 +51,14 @@ export class KeywordMatcher {
   private readonly wordsByStem = new Map<string, number[]>();
   private readonly wordsByInitialAndLength = new Map<string, number[]>();
 
-  /** @param isKnownWord whether a folded word occurs in the knowledge base as written. */
+  /**
+   * @param isKnownWord whether a folded word occurs in the knowledge base as written.
+   * @param typos whether a misspelled word may match: off for lists that refuse ("scorul" is not "socrul").
+   */
   constructor(
     owners: readonly { id: string; keywords: Localized<string[]> }[],
     private readonly isKnownWord: (token: string) => boolean = () => false,
+    private readonly typos = true,
   ) {
     for (const owner of owners) {
       for (const language of languages) {
@@ -96,7 +100,8 @@ export class KeywordMatcher {
     const queryWords: QueryWord[] = analyze(question, language).map(({ token }) => ({
       token,
       stems: { ro: stem(token, 'ro'), hu: stem(token, 'hu'), en: stem(token, 'en') },
-      known: this.isKnownWord(token),
+      // A word that may not be read as a typo is treated as known: taken as typed.
+      known: !this.typos || this.isKnownWord(token),
     }));
     if (queryWords.length === 0) return [];
     const matchedWords = new Set<number>();

@@ -100,6 +100,8 @@ interface ProcedureScore {
 
 const excerptLength = 700;
 const shortQuestionWords = 10;
+/** A procedure's keyword phrase of this many words ("certificat de urbanism") names it plainly. */
+const namingKeywordSize = 2;
 const asksWhere = /\b(unde|hol|where)\b/;
 /** Words that name the town hall itself: every question has them, so they never make a topic. */
 const townHallWords = new Set(['town', 'hall', 'townhall', 'primarie', 'primaria', 'primariei', 'primarii', 'hivatal', 'hivatalnak', 'hivatalhoz', 'hivatalba', 'hivatalban', 'hivatalt', 'polgarmesteri', 'comuna', 'comunei', 'kozseg', 'commune']);
@@ -158,8 +160,8 @@ export class Retriever {
     this.lifeEventKeywords = new KeywordMatcher(lifeEvents, isKnownWord);
     this.lifeEventsById = new Map(lifeEvents.map((event) => [event.id, event]));
     const noWords = { ro: [], hu: [], en: [] };
-    this.chitchatKeywords = new KeywordMatcher([{ id: 'chitchat', keywords: options.refusals?.chitchat ?? noWords }], isKnownWord);
-    this.manipulationKeywords = new KeywordMatcher([{ id: 'manipulation', keywords: options.refusals?.manipulation ?? noWords }], isKnownWord);
+    this.chitchatKeywords = new KeywordMatcher([{ id: 'chitchat', keywords: options.refusals?.chitchat ?? noWords }], isKnownWord, false);
+    this.manipulationKeywords = new KeywordMatcher([{ id: 'manipulation', keywords: options.refusals?.manipulation ?? noWords }], isKnownWord, false);
     this.townHallTopicKeywords = new KeywordMatcher((options.townHall?.topics ?? []).map(withoutTownHallOnlyKeywords), isKnownWord);
     this.isContextWord = contextWordTest(options.townHall?.villages ?? []);
   }
@@ -261,10 +263,12 @@ export class Retriever {
     const redirect = this.matchRedirect(question, language, queryTerms, confidence, procedureEvidence, settings);
     if (redirect) return { decision: 'out_of_scope', candidates: [], redirect, diagnostics };
     const chitchat = this.chitchatKeywords.match(question, language)[0];
-    if (chitchat && chitchat.size >= procedureEvidence) return { decision: 'out_of_scope', candidates: [], refusal: 'chitchat', diagnostics };
+    // Chit-chat beside a procedure named as plainly ("anexă … scorul?") leaves the procedure to answer.
+    const chitchatWins = chitchat !== undefined && (chitchat.size > procedureEvidence || (procedureEvidence === 0 && confidence < settings.minimumConfidence));
+    if (chitchatWins) return { decision: 'out_of_scope', candidates: [], refusal: 'chitchat', diagnostics };
     const answerable =
       top !== undefined &&
-      ((confidence >= settings.minimumConfidence && evidence.mass >= settings.minimumEvidence) ||
+      ((confidence >= settings.minimumConfidence && (evidence.mass >= settings.minimumEvidence || top.keyword >= namingKeywordSize)) ||
       (evidence.mass >= settings.decisiveEvidence && confidence >= settings.longMessageConfidence) ||
       // A life event names its procedure plainly even in words the procedures never use.
       top.event > 0);
@@ -282,7 +286,8 @@ export class Retriever {
     const secondary = this.secondProcedure(question, language, top.slug, shownBySlug, confidence);
     if (secondary) return { decision: 'answer', candidates, secondary, diagnostics };
     const runnerUp = ranked[1];
-    const close = runnerUp !== undefined && runnerUp.combined >= settings.clarifyRatio * top.combined;
+    // Close scores are a real doubt only when the runner-up is named as plainly as the best one.
+    const close = runnerUp !== undefined && runnerUp.combined >= settings.clarifyRatio * top.combined && runnerUp.keyword >= top.keyword;
     // The first two procedures of a life event ("vreau să-mi construiesc o casă": certificate, then permit)
     // are two steps of the same thing: both are answered rather than asked about.
     if (top.event > 0 && runnerUp !== undefined && runnerUp.event > 0) return { decision: 'answer', candidates, secondary: candidates[1], diagnostics };
