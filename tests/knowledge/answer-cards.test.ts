@@ -43,8 +43,20 @@ describe('answer cards without a language model', () => {
         const sourceText = JSON.stringify(procedure);
         const amount = amountPattern.exec(card);
         if (amount) expect(sourceText, `${procedure.slug} ${language}: ${amount[0]}`).toContain(amount[0].trim());
+        // Never a word or sentence cut with "…", never a line ending on the word that joined two clauses.
+        expect(card, `${procedure.slug} ${language}`).not.toMatch(/\p{L}…/u);
+        expect(card, `${procedure.slug} ${language}`).not.toMatch(/ (și|sau|és|vagy|and|or)$/m);
+        expect(card).not.toContain(`(${procedure.slug})`);
       }
     }
+  });
+
+  it('says a fact the procedure still has to confirm is to be confirmed at the counter', () => {
+    const procedure = { ...real.procedures.find((candidate) => candidate.slug === 'certificat-urbanism')!, toConfirm: ['Cuantumul taxei stabilit prin HCL pentru anul în curs.'] };
+    expect(renderProcedureCard(procedure, 'ro')).toMatch(/^Taxă: .*\(de confirmat la ghișeu\)$/m);
+    expect(renderProcedureCard(procedure, 'hu')).toMatch(/^Illeték: .*\(a hivatalban megerősítendő\)$/m);
+    const confirmed = { ...procedure, toConfirm: [] };
+    expect(renderProcedureCard(confirmed, 'ro')).not.toContain('de confirmat');
   });
 
   it('shows the online link when there is one', () => {

@@ -78,4 +78,40 @@ describe('loading knowledge/', () => {
     expect(loaded.townHall).toBeDefined();
     expect(loaded.outOfScope.map((redirect) => redirect.id)).toContain('passport');
   });
+
+  it('loads the life events, town-hall topics, villages and refusal words a clerk can edit', async () => {
+    const loaded = await loadKnowledge(realKnowledgeDirectory);
+    expect(loaded.problems).toEqual([]);
+    const slugs = new Set(loaded.procedures.map((procedure) => procedure.slug));
+    expect(loaded.lifeEvents.length).toBeGreaterThanOrEqual(25);
+    for (const event of loaded.lifeEvents) {
+      expect(event.procedures.every((slug) => slugs.has(slug)), event.id).toBe(true);
+      for (const language of ['ro', 'hu', 'en'] as const) expect(event.keywords[language].length, `${event.id} ${language}`).toBeGreaterThan(0);
+    }
+    expect(loaded.townHall?.topics.map((topic) => topic.id).sort()).toEqual(['address', 'audience', 'contact', 'departments', 'hours', 'villages']);
+    expect(loaded.townHall?.villages).toHaveLength(6);
+    expect(loaded.refusals.chitchat.ro.length).toBeGreaterThan(5);
+    expect(loaded.refusals.manipulation.en.length).toBeGreaterThan(5);
+  });
+
+  it('drops a life event pointing at a procedure that does not exist, with a warning naming it', async () => {
+    const directory = copyKnowledge(path.join(knowledgeFixtures, 'small-knowledge'));
+    fs.writeFileSync(
+      path.join(directory, 'life-events.md'),
+      [
+        '---',
+        'kind: life-events',
+        'events:',
+        '  - id: new-roof',
+        '    title: { ro: "Acoperiș nou", hu: "Új tető", en: "A new roof" }',
+        '    procedures: [no-such-procedure]',
+        '    keywords: { ro: ["acoperis nou"], hu: ["uj teto"], en: ["new roof"] }',
+        '---',
+        '',
+      ].join('\n'),
+    );
+    const loaded = await loadKnowledge(directory);
+    expect(loaded.lifeEvents).toEqual([]);
+    expect(loaded.problems).toContainEqual(expect.objectContaining({ file: 'life-events.md', severity: 'warning', message: expect.stringContaining('no-such-procedure') }));
+  });
 });
