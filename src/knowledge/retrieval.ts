@@ -103,6 +103,9 @@ const shortQuestionWords = 10;
 /** A procedure's keyword phrase of this many words ("certificat de urbanism") names it plainly. */
 const namingKeywordSize = 2;
 const asksWhere = /\b(unde|hol|where)\b/;
+/** A part of a message names a second procedure from this share and evidence of its own words. */
+const secondPartConfidence = 0.3;
+const secondPartEvidence = 0.6;
 /** Words that name the town hall itself: every question has them, so they never make a topic. */
 const townHallWords = new Set(['town', 'hall', 'townhall', 'primarie', 'primaria', 'primariei', 'primarii', 'hivatal', 'hivatalnak', 'hivatalhoz', 'hivatalba', 'hivatalban', 'hivatalt', 'polgarmesteri', 'comuna', 'comunei', 'kozseg', 'commune']);
 
@@ -114,16 +117,14 @@ function mentionsTownHall(question: string): boolean {
  * "How do I get to the town hall" is only "get to": words that name the town hall are taken out of a
  * topic's keywords, so they neither make a topic match nor make it look longer than it is.
  */
-function withoutTownHallOnlyKeywords<Topic extends { keywords: Localized<string[]> }>(topic: Topic): Topic {
+function withoutTownHallWords<Topic extends { keywords: Localized<string[]> }>(topic: Topic): Topic {
   const strip = (keywords: string[], language: Language) =>
     keywords
       .map((keyword) => analyze(keyword, language).map(({ token }) => token).filter((token) => !townHallWords.has(token)).join(' '))
       .filter((keyword) => keyword !== '');
   return { ...topic, keywords: { ro: strip(topic.keywords.ro, 'ro'), hu: strip(topic.keywords.hu, 'hu'), en: strip(topic.keywords.en, 'en') } };
 }
-/** A part of a message names a second procedure from this share and evidence of its own words. */
-const secondPartConfidence = 0.3;
-const secondPartEvidence = 0.6;
+
 /** The order of `localeCompare`, without building a collator for every comparison. */
 const slugOrder = new Intl.Collator();
 
@@ -162,7 +163,7 @@ export class Retriever {
     const noWords = { ro: [], hu: [], en: [] };
     this.chitchatKeywords = new KeywordMatcher([{ id: 'chitchat', keywords: options.refusals?.chitchat ?? noWords }], isKnownWord, false);
     this.manipulationKeywords = new KeywordMatcher([{ id: 'manipulation', keywords: options.refusals?.manipulation ?? noWords }], isKnownWord, false);
-    this.townHallTopicKeywords = new KeywordMatcher((options.townHall?.topics ?? []).map(withoutTownHallOnlyKeywords), isKnownWord);
+    this.townHallTopicKeywords = new KeywordMatcher((options.townHall?.topics ?? []).map(withoutTownHallWords), isKnownWord);
     this.isContextWord = contextWordTest(options.townHall?.villages ?? []);
   }
 
@@ -321,15 +322,14 @@ export class Retriever {
     // "La ce birou mă duc pentru registrul agricol?": the office of the procedure it names.
     if (match.owner === 'departments') return 'departments';
     if (match.size < procedureEvidence) return undefined;
-    // One word ("program", "nyitva") decides only when no procedure is clearly asked about; "which
-    // office" is answered with the office of that procedure.
-    // The mayor's audiences are also a procedure (audienta-primar): when it is clearly asked about, it answers.
-    // One topic word decides in a short question about the town hall itself ("Mikor van nyitva a
-    // hivatal?", "care e programul primăriei?"), not in a long story that happens to mention it.
+    // A short question about the town hall itself ("Mikor van nyitva a hivatal?", "care e programul
+    // primăriei?") is about the topic even when a procedure's keyword matches too.
     if (shortQuestionAboutTownHall) return match.owner as TownHallTopicId;
     // A procedure's texts mention hours and offices in passing; only its own keywords or a life event
     // name it. Without them, the topic is what was asked.
     if (procedureEvidence === 0) return match.owner as TownHallTopicId;
+    // A procedure that is named and answerable keeps a question whose topic is one word; the mayor's
+    // audiences are also a procedure (audienta-primar), which keeps them when it is named.
     if (procedureAnswerable && (match.size < 2 || match.owner === 'audience')) return undefined;
     return match.owner as TownHallTopicId;
   }
@@ -347,11 +347,11 @@ export class Retriever {
   ): RetrievedProcedure | undefined {
     const parts = questionParts(question);
     if (parts.length < 2) return undefined;
+    const partBests = parts.map((part) => this.bestLexicalProcedure(part, language));
+    // One part must ask about the procedure the whole message is about, another about a second one.
+    if (!partBests.some((found) => found?.slug === topSlug)) return undefined;
     let best: { slug: string; share: number } | undefined;
-    const topInSomePart = parts.some((part) => this.bestLexicalProcedure(part, language)?.slug === topSlug);
-    if (!topInSomePart) return undefined;
-    for (const part of parts) {
-      const found = this.bestLexicalProcedure(part, language);
+    for (const found of partBests) {
       if (!found || found.slug === topSlug) continue;
       if (found.share < secondPartConfidence || found.mass < secondPartEvidence) continue;
       // A part's best procedure must also be among the likeliest for the whole message, unless the part
