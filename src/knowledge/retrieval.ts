@@ -292,7 +292,10 @@ export class Retriever {
     // The first two procedures of a life event ("vreau să-mi construiesc o casă": certificate, then permit)
     // are two steps of the same thing: both are answered rather than asked about.
     if (top.event > 0 && runnerUp !== undefined && runnerUp.event > 0) return { decision: 'answer', candidates, secondary: candidates[1], diagnostics };
-    return { decision: close ? 'clarify' : 'answer', candidates, diagnostics };
+    // Two procedures that fit about equally well are both answered, each with its short card: the
+    // citizen reads the right one at once instead of answering a question first.
+    if (close) return { decision: 'answer', candidates, secondary: candidates[1], diagnostics };
+    return { decision: 'answer', candidates, diagnostics };
   }
 
   /** The procedures of the life events a question tells of; the main procedure of an event counts most. */

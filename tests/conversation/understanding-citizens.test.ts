@@ -77,6 +77,15 @@ describe('two questions in one message', () => {
   });
 });
 
+describe('two procedures that fit about equally', () => {
+  it('are both answered, each with its own short card, instead of a question first', async () => {
+    const [reply] = await ask('mă mut în alt oraș, ce fac cu impozitul pe mașină de aici?');
+    expect(slugsOf(reply)).toEqual(['vehicul-evidenta-fiscala', 'plata-impozite-locale']);
+    expect(reply?.text.match(/^Sursa: /gm)).toHaveLength(2);
+    expect(reply?.buttons).toEqual([]);
+  });
+});
+
 describe("the town hall's own facts", () => {
   it('opening hours in Romanian, with town-hall.md as the source', async () => {
     const [reply] = await ask('care e programul primariei?');
