@@ -129,8 +129,15 @@ function shorten(text: string, limit: number): string {
   if (sentenceEnd >= limit * 0.4) return text.slice(0, sentenceEnd + 1);
   const clauseEnd = Math.max(...[', ', ' – ', ' (', '; '].map((mark) => head.lastIndexOf(mark)));
   // A clause must not end on the word that joined it to the next: "certificatul de naștere și, după caz".
-  if (clauseEnd >= limit * 0.4) return text.slice(0, clauseEnd).replace(danglingJoin, '').replace(/[\s,;:–-]+$/, '');
+  if (clauseEnd >= limit * 0.4) return closeBrackets(text.slice(0, clauseEnd).replace(danglingJoin, '').replace(/[\s,;:–-]+$/, ''));
   return text;
+}
+
+/** A clause cut inside brackets ("file number (optional") ends before the bracket instead. */
+function closeBrackets(text: string): string {
+  const opened = text.lastIndexOf('(');
+  if (opened < 0 || text.indexOf(')', opened) >= 0) return text;
+  return text.slice(0, opened).replace(/[\s,;:–-]+$/, '');
 }
 
 const danglingJoin = /\s+(și|si|sau|ori|iar|precum și|és|vagy|illetve|and|or)$/iu;

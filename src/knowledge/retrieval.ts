@@ -106,6 +106,8 @@ const asksWhere = /\b(unde|hol|where)\b/;
 /** A part of a message names a second procedure from this share and evidence of its own words. */
 const secondPartConfidence = 0.3;
 const secondPartEvidence = 0.6;
+/** How far the whole message's life event tips a part that names nothing itself (its best word scores 1). */
+const messageEventLean = 0.3;
 /** Words that name the town hall itself: every question has them, so they never make a topic. */
 const townHallWords = new Set(['town', 'hall', 'townhall', 'primarie', 'primaria', 'primariei', 'primarii', 'hivatal', 'hivatalnak', 'hivatalhoz', 'hivatalba', 'hivatalban', 'hivatalt', 'polgarmesteri', 'comuna', 'comunei', 'kozseg', 'commune']);
 
@@ -350,7 +352,9 @@ export class Retriever {
   ): RetrievedProcedure | undefined {
     const parts = questionParts(question);
     if (parts.length < 2) return undefined;
-    const partBests = parts.map((part) => this.bestLexicalProcedure(part, language));
+    // What the whole message tells (a death, a birth abroad) also says what each of its parts is about.
+    const events = this.lifeEventProcedures(question, language);
+    const partBests = parts.map((part) => this.bestLexicalProcedure(part, language, events));
     // One part must ask about the procedure the whole message is about, another about a second one.
     if (!partBests.some((found) => found?.slug === topSlug)) return undefined;
     let best: { slug: string; share: number } | undefined;
@@ -369,7 +373,11 @@ export class Retriever {
   }
 
   /** The best procedure for a part of a message, by words and keywords alone (no vector query per part). */
-  private bestLexicalProcedure(text: string, language: Language): { slug: string; share: number; mass: number; named: boolean } | undefined {
+  private bestLexicalProcedure(
+    text: string,
+    language: Language,
+    messageEvents: readonly { slug: string; strength: number }[],
+  ): { slug: string; share: number; mass: number; named: boolean } | undefined {
     const queryTerms = this.lexicalIndex.queryTerms(text, language, this.isContextWord);
     const totals = new Map<string, number>();
     let bestLexical = 0;
@@ -382,9 +390,12 @@ export class Retriever {
     const keywordSizes = new Map(this.procedureKeywords.match(text, language).map((match) => [match.owner, match.size]));
     for (const { slug, strength } of this.lifeEventProcedures(text, language)) keywordSizes.set(slug, Math.max(keywordSizes.get(slug) ?? 0, strength));
     const bestKeyword = Math.max(0, ...keywordSizes.values());
+    // A part that names nothing itself ("mit kell vinni az anyakönyvvezetőhöz?") leans towards what the
+    // whole message tells (a death), without outweighing its own words.
+    const leaning = new Set(keywordSizes.size === 0 ? messageEvents.map((event) => event.slug) : []);
     let best: { slug: string; combined: number } | undefined;
     for (const [slug, lexical] of totals) {
-      const combined = lexical / bestLexical + (bestKeyword > 0 ? (keywordSizes.get(slug) ?? 0) / bestKeyword : 0);
+      const combined = lexical / bestLexical + (bestKeyword > 0 ? (keywordSizes.get(slug) ?? 0) / bestKeyword : 0) + (leaning.has(slug) ? messageEventLean : 0);
       if (!best || combined > best.combined) best = { slug, combined };
     }
     if (!best) return undefined;
