@@ -55,7 +55,8 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
     }
     if (retrieval.townHallTopic) {
       // "Which office for the agricultural register?": the office of the procedure the question names.
-      const named = retrieval.townHallTopic === 'departments' ? retrieval.candidates[0] : undefined;
+      // The mayor's audience hours cite the procedure for asking for an audience next to them.
+      const named = retrieval.townHallTopic === 'departments' || retrieval.townHallTopic === 'audience' ? retrieval.candidates[0] : undefined;
       return {
         intent: 'procedure',
         mode: 'retrieval',

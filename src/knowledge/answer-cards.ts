@@ -29,6 +29,7 @@ const labels = {
     villages: (commune: string) => `Satele comunei (${commune}):`,
     departments: 'Compartimentele primăriei',
     handledBy: (title: string) => `Pentru „${title}”:`,
+    askFor: 'Cum cereți o audiență',
     aboutTownHall: (townHall: string) => `${townHall} – date de contact și program`,
     clarifyTwo: (first: string, second: string) => `Vă referiți la „${first}” sau la „${second}”?`,
     clarifyOne: (first: string) => `Vă referiți la „${first}”?`,
@@ -60,6 +61,7 @@ const labels = {
     villages: (commune: string) => `A község falvai (${commune}):`,
     departments: 'A hivatal részlegei',
     handledBy: (title: string) => `„${title}”:`,
+    askFor: 'Fogadóórára jelentkezés',
     aboutTownHall: (townHall: string) => `${townHall} – elérhetőség és ügyfélfogadás`,
     clarifyTwo: (first: string, second: string) => `Erre gondol: „${first}” vagy „${second}”?`,
     clarifyOne: (first: string) => `Erre gondol: „${first}”?`,
@@ -91,6 +93,7 @@ const labels = {
     villages: (commune: string) => `Villages of the commune (${commune}):`,
     departments: 'Offices of the town hall',
     handledBy: (title: string) => `For “${title}”:`,
+    askFor: 'How to ask for an audience',
     aboutTownHall: (townHall: string) => `${townHall} – contacts and opening hours`,
     clarifyTwo: (first: string, second: string) => `Do you mean “${first}” or “${second}”?`,
     clarifyOne: (first: string) => `Do you mean “${first}”?`,
@@ -299,7 +302,7 @@ export function renderTownHallFact(topic: TownHallTopicId, townHall: TownHall, l
     case 'contact':
       return [`${label.contact} ${name}:`, ...contact(), address()].join('\n');
     case 'audience':
-      return [`${label.audience}: ${townHall.audience?.[language] ?? label.toConfirm}${unconfirmed(/\baudient\w*/)}`, hours()].join('\n');
+      return [`${label.audience}: ${townHall.audience?.[language] ?? label.toConfirm}${unconfirmed(/\baudient\w*/)}`, ...(procedure ? [`${label.askFor}: ${procedure.title[language]}`] : []), hours()].join('\n');
     case 'villages':
       return [label.villages(name), ...townHall.villages.map((village) => `• ${village.ro} (${village.hu})`)].join('\n');
     case 'departments': {

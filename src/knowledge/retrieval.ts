@@ -319,24 +319,32 @@ export class Retriever {
    * than the topic ("programare la audiență" against "program") keeps the question.
    */
   private matchTownHallTopic(question: string, language: Language, procedureEvidence: number, procedureAnswerable: boolean): TownHallTopicId | undefined {
-    const match = this.townHallTopicKeywords.match(question, language)[0];
+    const matches = this.townHallTopicKeywords.match(question, language);
     const shortQuestionAboutTownHall = mentionsTownHall(question) && tokenize(question).length <= shortQuestionWords;
     // "Unde e primăria?", "Hol van a hivatal?": where the town hall is, with no other topic named.
-    if (!match && shortQuestionAboutTownHall && procedureEvidence === 0 && asksWhere.test(foldDiacritics(question))) return 'address';
-    if (!match) return undefined;
-    // "La ce birou mă duc pentru registrul agricol?": the office of the procedure it names.
-    if (match.owner === 'departments') return 'departments';
-    if (match.size < procedureEvidence) return undefined;
-    // A short question about the town hall itself ("Mikor van nyitva a hivatal?", "care e programul
-    // primăriei?") is about the topic even when a procedure's keyword matches too.
-    if (shortQuestionAboutTownHall) return match.owner as TownHallTopicId;
-    // A procedure's texts mention hours and offices in passing; only its own keywords or a life event
-    // name it. Without them, the topic is what was asked.
-    if (procedureEvidence === 0) return match.owner as TownHallTopicId;
-    // A procedure that is named and answerable keeps a question whose topic is one word; the mayor's
-    // audiences are also a procedure (audienta-primar), which keeps them when it is named.
-    if (procedureAnswerable && (match.size < 2 || match.owner === 'audience')) return undefined;
-    return match.owner as TownHallTopicId;
+    if (matches.length === 0 && shortQuestionAboutTownHall && procedureEvidence === 0 && asksWhere.test(foldDiacritics(question))) return 'address';
+    for (const match of matches) {
+      const topic = match.owner as TownHallTopicId;
+      // "La ce birou mă duc pentru registrul agricol?": the office of the procedure it names.
+      if (topic === 'departments') return topic;
+      // "În ce zi are primarul audiențe?" asks when (the topic, with the procedure to ask for one cited
+      // too); "cum mă programez la audiență" asks for one: the procedure, named by a phrase as long.
+      if (topic === 'audience') {
+        if (match.size > procedureEvidence || procedureEvidence === 0) return topic;
+        continue;
+      }
+      if (match.size < procedureEvidence) continue;
+      // A short question about the town hall itself ("Mikor van nyitva a hivatal?", "care e programul
+      // primăriei?") is about the topic even when a procedure's keyword matches too.
+      if (shortQuestionAboutTownHall) return topic;
+      // A procedure's texts mention hours and offices in passing; only its own keywords or a life event
+      // name it. Without them, the topic is what was asked.
+      if (procedureEvidence === 0) return topic;
+      // A procedure that is named and answerable keeps a question whose topic is one word.
+      if (procedureAnswerable && match.size < 2) continue;
+      return topic;
+    }
+    return undefined;
   }
 
   /**
