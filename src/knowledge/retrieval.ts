@@ -320,7 +320,7 @@ export class Retriever {
    */
   private matchTownHallTopic(question: string, language: Language, procedureEvidence: number, procedureAnswerable: boolean): TownHallTopicId | undefined {
     const matches = this.townHallTopicKeywords.match(question, language);
-    const shortQuestionAboutTownHall = mentionsTownHall(question) && tokenize(question).length <= shortQuestionWords;
+    const shortQuestionAboutTownHall = tokenize(question).length <= shortQuestionWords && mentionsTownHall(question);
     // "Unde e primăria?", "Hol van a hivatal?": where the town hall is, with no other topic named.
     if (matches.length === 0 && shortQuestionAboutTownHall && procedureEvidence === 0 && asksWhere.test(foldDiacritics(question))) return 'address';
     for (const match of matches) {
@@ -339,7 +339,8 @@ export class Retriever {
       if (shortQuestionAboutTownHall) return topic;
       // A procedure's texts mention hours and offices in passing; only its own keywords or a life event
       // name it. Without them, the topic is what was asked.
-      if (procedureEvidence === 0) return topic;
+      // In a long message one common word ("ajung", "reggel") is not the topic of an answerable question.
+      if (procedureEvidence === 0 && (match.size >= 2 || !procedureAnswerable)) return topic;
       // A procedure that is named and answerable keeps a question whose topic is one word.
       if (procedureAnswerable && match.size < 2) continue;
       return topic;
