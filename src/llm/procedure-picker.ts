@@ -25,7 +25,9 @@ export async function pickProceduresWithModel(
   const slugs = procedures.map((procedure) => procedure.slug);
   if (slugs.length === 0) return [];
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  // A pick only spares the citizen a clarifying question: when the model is busy with others, ask instead.
+  const busy = new AbortController();
+  const signal = AbortSignal.any([busy.signal, timeout, ...(options.signal ? [options.signal] : [])]);
   const catalogue = procedures.map((procedure) => `${procedure.slug}: ${procedure.title[language]}`).join('\n');
   const content = await model.generate({
     messages: [
@@ -39,6 +41,7 @@ export async function pickProceduresWithModel(
     },
     temperature: 0,
     signal,
+    onQueued: () => busy.abort(new Error('the model is busy: no pick')),
   });
   const parsed = z.object({ procedures: z.array(z.string()) }).safeParse(JSON.parse(content.trim().replace(/^```(?:json)?\s*|\s*```$/g, '')));
   if (!parsed.success) return [];
