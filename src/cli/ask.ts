@@ -1,6 +1,6 @@
 import { createAnswering, type Answering } from '../answering.ts';
 import type { Config } from '../config.ts';
-import { detectIntentByRules, isQuestion } from '../conversation/intent-detection.ts';
+import { detectIntentByRules, wantsAnswerBeforeFiling } from '../conversation/intent-detection.ts';
 import { detectLanguage } from '../conversation/language-detection.ts';
 import { citizenTexts } from '../conversation/texts.ts';
 import type { ProcedureAnswer } from '../conversation/procedure-answerer.ts';
@@ -50,7 +50,7 @@ export async function answerQuestion(answering: Answering, config: Pick<Config, 
       return fixed('smalltalk', texts.welcome(config.townHallName));
     case 'ticket': {
       // As in the chat: a question about filing gets the procedure first, then the offer to file.
-      const answered = answering.answerer && isQuestion(question) ? await answering.answerer.answer(question, language, { history: [] }) : undefined;
+      const answered = answering.answerer && wantsAnswerBeforeFiling(question) ? await answering.answerer.answer(question, language, { history: [] }) : undefined;
       if (answered?.outcome === 'answered') return lineOf(question, language, answered, texts.fileOffer);
       return fixed('ticket', `${texts.startRequest}\n${texts.askSubject}`);
     }

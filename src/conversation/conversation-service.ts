@@ -23,7 +23,7 @@ import {
   upsertContact,
 } from './conversation-store.ts';
 import { attachmentsOf, handleHandover, handleStatus, handleTicketIntake, handleTicketOffer, type TurnContext } from './handlers.ts';
-import { detectIntentByRules, isQuestion, type Intent, type RuleIntent } from './intent-detection.ts';
+import { detectIntentByRules, wantsAnswerBeforeFiling, type Intent, type RuleIntent } from './intent-detection.ts';
 import { chooseLanguage, languageFromHint } from './language-detection.ts';
 import type { ProcedureAnswerer } from './procedure-answerer.ts';
 import type { ConversationState } from './request-intake.ts';
@@ -272,7 +272,7 @@ export class ConversationService {
     const media = attachmentsOf(message);
     if (message.text.trim() === '' && (media.attachments.length > 0 || media.location)) return handleTicketIntake(turn, undefined);
 
-    if (ruleIntent === 'ticket' && isQuestion(message.text)) {
+    if (ruleIntent === 'ticket' && wantsAnswerBeforeFiling(message.text)) {
       // "Cum depun o reclamație?" asks about filing: the citizen first learns the procedure and its
       // deadline, then is offered the filing. "Vreau să depun o petiție" files: the intake starts at once.
       const answered = await this.answerProcedure(turn, options);

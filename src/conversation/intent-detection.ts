@@ -1,4 +1,5 @@
 import { foldDiacritics } from '../language.ts';
+import { questionParts } from '../knowledge/question-parts.ts';
 import { isClerkCommandText } from '../tickets/clerk-command-parser.ts';
 
 export const intents = ['procedure', 'ticket', 'status', 'handover', 'out_of_scope', 'smalltalk'] as const;
@@ -63,6 +64,14 @@ const questionForm =
 /** Whether a message asks about something (and so wants an answer) rather than asking for it to be done. */
 export function isQuestion(text: string): boolean {
   return questionForm.test(foldDiacritics(text).trim());
+}
+
+/**
+ * A request to file that also asks something, or asks two things ("depun o reclamație; de asemenea aș
+ * dori o audiență"), is answered first and offered the filing: an intake would swallow the other half.
+ */
+export function wantsAnswerBeforeFiling(text: string): boolean {
+  return isQuestion(text) || questionParts(text).length >= 2;
 }
 
 export function detectIntentByRules(text: string): RuleIntent {
