@@ -25,9 +25,7 @@ export async function pickProceduresWithModel(
   const slugs = procedures.map((procedure) => procedure.slug);
   if (slugs.length === 0) return [];
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
-  // A pick only spares the citizen a clarifying question: when the model is busy with others, ask instead.
-  const busy = new AbortController();
-  const signal = AbortSignal.any([busy.signal, timeout, ...(options.signal ? [options.signal] : [])]);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const catalogue = procedures.map((procedure) => `${procedure.slug}: ${procedure.title[language]}`).join('\n');
   const content = await model.generate({
     messages: [
@@ -40,8 +38,8 @@ export async function pickProceduresWithModel(
       required: ['procedures'],
     },
     temperature: 0,
+    // Part of this citizen's answer: it waits its turn like the answer does (the intent label does not).
     signal,
-    onQueued: () => busy.abort(new Error('the model is busy: no pick')),
   });
   const parsed = z.object({ procedures: z.array(z.string()) }).safeParse(JSON.parse(content.trim().replace(/^```(?:json)?\s*|\s*```$/g, '')));
   if (!parsed.success) return [];
