@@ -128,12 +128,25 @@ const defaultTopics: Record<Language, string> = {
 function shorten(text: string, limit: number): string {
   if (text.length <= limit) return text;
   const head = text.slice(0, limit + 1);
-  const sentenceEnd = Math.max(...['. ', '! ', '? '].map((mark) => head.lastIndexOf(mark)));
+  const sentenceEnd = lastSentenceEnd(head);
   if (sentenceEnd >= limit * 0.4) return text.slice(0, sentenceEnd + 1);
   const clauseEnd = Math.max(...[', ', ' – ', ' (', '; '].map((mark) => head.lastIndexOf(mark)));
   // A clause must not end on the word that joined it to the next: "certificatul de naștere și, după caz".
   if (clauseEnd >= limit * 0.4) return closeBrackets(text.slice(0, clauseEnd).replace(danglingJoin, '').replace(/[\s,;:–-]+$/, ''));
   return text;
+}
+
+/** "art. 474", "Legea nr. 50", "str. Principală": a full stop after these does not end a sentence. */
+const abbreviation = /(?:^|[\s(])(?:art|alin|lit|nr|pct|str|sz|ca|cca|ex|etc|dr|ing|prof|resp|ill|vö|kb|no|approx)\.$/iu;
+
+/** Position of the full stop (or ! ?) that ends the last whole sentence of `text`, or -1. */
+function lastSentenceEnd(text: string): number {
+  for (let index = text.length - 2; index >= 0; index -= 1) {
+    if (!'.!?'.includes(text[index]!) || text[index + 1] !== ' ') continue;
+    if (text[index] === '.' && abbreviation.test(text.slice(Math.max(0, index - 8), index + 1))) continue;
+    return index;
+  }
+  return -1;
 }
 
 /** A clause cut inside brackets ("file number (optional") ends before the bracket instead. */
@@ -148,7 +161,8 @@ const danglingJoin = /\s+(și|si|sau|ori|iar|precum și|és|vagy|illetve|and|or)
 /** What a to-confirm item of a procedure is about, so that field is said to be confirmed at the counter. */
 const confirmTopics: Record<'fee' | 'deadline' | 'where' | 'documents', RegExp> = {
   fee: /\b(tax[aeiu]*|cost|tarif|suma|hcl|scutir\w*|urgent\w*)\b/,
-  deadline: /\b(termen\w*|zile|valabil\w*|durata|prelungir\w*)\b/,
+  // The validity of a certificate is not its deadline: only an item about the term itself marks it.
+  deadline: /\b(termen\w*)\b/,
   where: /\b(program\w*|birou\w*|ghiseu\w*|adres\w*|compartiment\w*|sediu\w*)\b/,
   documents: /\b(acte(le)?|document\w*|dovad\w*|formular\w*|plan\w*|cop(ie|ii)|extras\w*|declarati\w*|scara|viza)\b/,
 };

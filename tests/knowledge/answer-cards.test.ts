@@ -47,6 +47,8 @@ describe('answer cards without a language model', () => {
         expect(card, `${procedure.slug} ${language}`).not.toMatch(/\p{L}…/u);
         expect(card, `${procedure.slug} ${language}`).not.toMatch(/ (și|sau|és|vagy|and|or)$/m);
         expect(card).not.toContain(`(${procedure.slug})`);
+        // An abbreviation's full stop ("în limitele art.") is not the end of a sentence.
+        expect(card, `${procedure.slug} ${language}`).not.toMatch(/\b(art|nr|alin)\.( \(|$)/m);
       }
     }
   });
