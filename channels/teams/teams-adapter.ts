@@ -48,10 +48,16 @@ export function deliveryErrorOf(error: unknown): DeliveryError {
   return new DeliveryError(`Teams delivery uncertain: ${reason}`, false);
 }
 
+/**
+ * Headers a reverse proxy adds when it passes a request on. A proxy on this machine would look local:
+ * whichever of them it uses (nginx sets X-Real-IP, Caddy and HAProxy X-Forwarded-For, RFC 7239 proxies
+ * Forwarded), the request came from elsewhere and is refused.
+ */
+export const forwardingHeaders = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-host', 'x-forwarded-proto', 'client-ip', 'true-client-ip', 'x-client-ip', 'via'] as const;
+
 function fromThisMachine(request: FastifyRequest): boolean {
   const address = request.socket.remoteAddress ?? '';
-  // A reverse proxy on this machine would look local: anything it forwards says so and is refused.
-  return ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(address) && request.headers['x-forwarded-for'] === undefined;
+  return ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(address) && forwardingHeaders.every((header) => request.headers[header] === undefined);
 }
 
 export class TeamsChannelAdapter implements ChannelAdapter {

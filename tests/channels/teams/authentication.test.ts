@@ -124,4 +124,18 @@ describe('Teams in local mode (TEAMS_LOCAL_MODE=true, no MICROSOFT_APP_ID)', () 
     expect(response.json()).toMatchObject({ error: { code: 'FV_ERR_TEAMS_LOCAL_ONLY' } });
     expect(connector.activities).toHaveLength(before);
   });
+
+  it.each([
+    ['forwarded', 'for=203.0.113.7;proto=https'],
+    ['x-real-ip', '203.0.113.7'],
+    ['x-forwarded-host', 'bot.primaria.example'],
+    ['via', '1.1 nginx'],
+  ])('refuses a request forwarded with %s only, whoever it claims to be', async (header, value) => {
+    const activity = teamsActivity('personal-message', { SERVICE_URL: connector.serviceUrl, AAD_OBJECT_ID: clerkAad, NAME: 'Ana Pop', TEXT: '/tichete' });
+    const before = connector.activities.length;
+    const response = await testApp.app.inject({ method: 'POST', url: '/api/messages', headers: { [header]: value }, payload: activity });
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toMatchObject({ error: { code: 'FV_ERR_TEAMS_LOCAL_ONLY' } });
+    expect(connector.activities).toHaveLength(before);
+  });
 });
