@@ -1,4 +1,3 @@
-import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { channelDefinitions } from '../channels/index.ts';
@@ -72,11 +71,6 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('FV_ERR_ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)));
 
   for (const plugin of protectionPlugins) await plugin(app, config);
-
-  await app.register(cors, {
-    origin: config.webchat.allowedOrigins === '*' ? '*' : config.webchat.allowedOrigins,
-    methods: ['GET', 'POST'],
-  });
 
   const database = openDatabase(config.databasePath);
   const answering = await createAnswering(config, logger);
