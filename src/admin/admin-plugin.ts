@@ -29,7 +29,16 @@ import {
 import { findClerkByLoginName, loginKey } from './clerk-accounts.ts';
 import { inboxTickets, parseInboxFilters, type InboxQueryString } from './inbox-query.ts';
 import { departmentFallbackNames, formatTime } from './labels.ts';
-import { activeLockout, recordFailedLogin, recordLogout, recordRefusedWhileLocked, recordSuccessfulLogin, type Lockout } from './login-throttle.ts';
+import {
+  activeLockout,
+  LoginReservations,
+  recordFailedLogin,
+  recordLogout,
+  recordRefusedWhileChecking,
+  recordRefusedWhileLocked,
+  recordSuccessfulLogin,
+  type Lockout,
+} from './login-throttle.ts';
 import { verifyPassword } from './password-hashing.ts';
 import { errorPage } from './pages/error-page.ts';
 import { inboxPage, ticketPath, type Department } from './pages/inbox-page.ts';
@@ -108,6 +117,11 @@ function lockoutMessage(lockout: Lockout): string {
   return `Prea multe încercări nereușite. Autentificarea ${who} este blocată până la ora ${formatTime(lockout.until)} (15 minute). Dacă ați uitat parola, cereți administratorului una nouă.`;
 }
 
+function checkingMessage(scope: 'name' | 'ip'): string {
+  const who = scope === 'ip' ? 'de la această adresă' : 'pentru acest nume';
+  return `Prea multe încercări de autentificare ${who} în același timp. Așteptați câteva minute și încercați din nou.`;
+}
+
 export async function adminPlugin(app: FastifyInstance, config: Config): Promise<void> {
   await app.register(async (scope) => adminRoutes(scope, config), { prefix: '/admin' });
 }
@@ -119,6 +133,7 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
   const cookieNames = adminCookieNames(secure);
   const townHallName = config.townHallName;
   const signedInClerks = new WeakMap<FastifyRequest, SignedInClerk>();
+  const loginReservations = new LoginReservations();
   const assetBodies = Object.fromEntries(Object.entries(assets).map(([name, asset]) => [name, fs.readFileSync(path.join(assetDirectory, asset.file))]));
 
   // Registered here, not app-wide: only the inbox reads cookies and HTML forms (the APIs stay JSON-only).
@@ -215,27 +230,42 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
 
       const attempt = { name: loginKey(name), ip: request.ip, userAgent: request.headers['user-agent'] };
       const clerk = findClerkByLoginName(db, name);
-      const lockout = activeLockout(db, attempt, new Date());
-      if (lockout) {
+      // Decided before the slow hash, atomically with taking a place (see LoginReservations).
+      const outcome = loginReservations.reserve(db, attempt, new Date());
+      if ('refusal' in outcome) {
         // Not even the right password opens a locked account: the guesser must not learn it was right.
-        recordRefusedWhileLocked(db, attempt, clerk, lockout, new Date());
-        request.log.warn({ ip: attempt.ip, scope: lockout.scope }, 'admin login refused: locked');
-        return renderLogin(reply, 429, { next, name, error: lockoutMessage(lockout) });
+        const { refusal } = outcome;
+        if (refusal.reason === 'locked') recordRefusedWhileLocked(db, attempt, clerk, refusal.lockout, new Date());
+        else recordRefusedWhileChecking(db, attempt, clerk, refusal.scope, new Date());
+        request.log.warn({ ip: attempt.ip, reason: refusal.reason, scope: refusal.reason === 'locked' ? refusal.lockout.scope : refusal.scope }, 'admin login refused');
+        return renderLogin(reply, 429, { next, name, error: refusal.reason === 'locked' ? lockoutMessage(refusal.lockout) : checkingMessage(refusal.scope) });
       }
-      const valid = await verifyPassword(password, clerk?.passwordHash);
-      if (!valid || !clerk) {
-        const lockedNow = inTransaction(db, (transaction) => recordFailedLogin(transaction, attempt, clerk, new Date()));
-        request.log.warn({ ip: attempt.ip, locked: Boolean(lockedNow) }, 'admin login failed');
-        return renderLogin(reply, lockedNow ? 429 : 401, { next, name, error: lockedNow ? lockoutMessage(lockedNow) : 'Numele sau parola nu sunt corecte.' });
+      try {
+        const valid = await verifyPassword(password, clerk?.passwordHash);
+        if (!valid || !clerk) {
+          const lockedNow = inTransaction(db, (transaction) => recordFailedLogin(transaction, attempt, clerk, new Date()));
+          request.log.warn({ ip: attempt.ip, locked: Boolean(lockedNow) }, 'admin login failed');
+          return renderLogin(reply, lockedNow ? 429 : 401, { next, name, error: lockedNow ? lockoutMessage(lockedNow) : 'Numele sau parola nu sunt corecte.' });
+        }
+        const signedIn = inTransaction(db, (transaction) => {
+          const now = new Date();
+          // A lock recorded while this hash ran (by attempts of the same address on other names) still holds.
+          const lockedMeanwhile = activeLockout(transaction, attempt, now);
+          if (lockedMeanwhile) {
+            recordRefusedWhileLocked(transaction, attempt, clerk, lockedMeanwhile, now);
+            return { lockedMeanwhile };
+          }
+          recordSuccessfulLogin(transaction, attempt, clerk, now);
+          return createSession(transaction, clerk, { ip: attempt.ip, userAgent: attempt.userAgent }, now);
+        });
+        if ('lockedMeanwhile' in signedIn) return renderLogin(reply, 429, { next, name, error: lockoutMessage(signedIn.lockedMeanwhile) });
+        reply.setCookie(cookieNames.session, signedIn.token, { ...cookieOptions, maxAge: Math.floor(sessionLifetimeMs / 1000) });
+        reply.clearCookie(cookieNames.login, cookieOptions);
+        return reply.redirect(next, 303);
+      } finally {
+        // After the outcome is recorded: the place turns into a counted failure (or a reset) in one step.
+        outcome.reservation.release();
       }
-      const { token } = inTransaction(db, (transaction) => {
-        const now = new Date();
-        recordSuccessfulLogin(transaction, attempt, clerk, now);
-        return createSession(transaction, clerk, { ip: attempt.ip, userAgent: attempt.userAgent }, now);
-      });
-      reply.setCookie(cookieNames.session, token, { ...cookieOptions, maxAge: Math.floor(sessionLifetimeMs / 1000) });
-      reply.clearCookie(cookieNames.login, cookieOptions);
-      return reply.redirect(next, 303);
     },
   );
 

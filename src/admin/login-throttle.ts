@@ -24,6 +24,8 @@ export const loginEventKinds = {
   failed: 'login_failed',
   lockedOut: 'login_locked_out',
   refusedWhileLocked: 'login_refused_locked',
+  /** Refused unchecked: as many attempts as the limit still allows were already being checked. */
+  refusedWhileChecking: 'login_refused_checking',
   loggedOut: 'logout',
 } as const;
 
@@ -114,6 +116,70 @@ export function recordFailedLogin(executor: Executor, attempt: LoginAttempt, cle
     lockout = { scope: 'ip', until };
   }
   return lockout;
+}
+
+/** Why an attempt was refused before its password was even looked at. */
+export type LoginRefusal = { reason: 'locked'; lockout: Lockout } | { reason: 'checking'; scope: 'name' | 'ip' };
+
+export interface LoginReservation {
+  /** Frees the place; call once the outcome (success or failure) is in the audit trail. Idempotent. */
+  release(): void;
+}
+
+/**
+ * The lockout is decided before the slow password hash, not after it. Counting only finished failures let
+ * a parallel burst pass the check together while every hash was still running (14 wrong passwords all
+ * evaluated against a limit of 5, and a right one at the end signed in). So an attempt first takes a place
+ * — per name and per address — in the same synchronous step that checks the lock and counts the recorded
+ * failures: failures + attempts being checked never exceed the limit, and what does not get a place is
+ * refused without being evaluated. Places live in this process (one bot-core serves the inbox of an SQLite
+ * installation); with several instances behind a proxy, a burst spread across them is bounded by
+ * instances × limit, and the audit trail still locks all of them once the failures are recorded.
+ */
+export class LoginReservations {
+  private readonly checkingByName = new Map<string, number>();
+  private readonly checkingByAddress = new Map<string, number>();
+
+  /** How many attempts are being checked right now (for tests and diagnostics). */
+  get checking(): number {
+    let total = 0;
+    for (const count of this.checkingByName.values()) total += count;
+    return total;
+  }
+
+  reserve(executor: Executor, attempt: LoginAttempt, now: Date): { reservation: LoginReservation } | { refusal: LoginRefusal } {
+    // Everything from here to the increments is synchronous: no other request runs in between.
+    const lockout = activeLockout(executor, attempt, now);
+    if (lockout) return { refusal: { reason: 'locked', lockout } };
+    const checkingName = this.checkingByName.get(attempt.name) ?? 0;
+    if (failuresSince(executor, 'name', attempt.name, now) + checkingName >= loginLimits.failuresPerName) return { refusal: { reason: 'checking', scope: 'name' } };
+    const checkingAddress = this.checkingByAddress.get(attempt.ip) ?? 0;
+    if (failuresSince(executor, 'ip', attempt.ip, now) + checkingAddress >= loginLimits.failuresPerAddress) return { refusal: { reason: 'checking', scope: 'ip' } };
+    this.checkingByName.set(attempt.name, checkingName + 1);
+    this.checkingByAddress.set(attempt.ip, checkingAddress + 1);
+    let released = false;
+    return {
+      reservation: {
+        release: () => {
+          if (released) return;
+          released = true;
+          decrement(this.checkingByName, attempt.name);
+          decrement(this.checkingByAddress, attempt.ip);
+        },
+      },
+    };
+  }
+}
+
+function decrement(counts: Map<string, number>, key: string): void {
+  const count = (counts.get(key) ?? 0) - 1;
+  // Forgotten at zero, so the maps hold only attempts in flight, not every name ever tried.
+  if (count <= 0) counts.delete(key);
+  else counts.set(key, count);
+}
+
+export function recordRefusedWhileChecking(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow | undefined, scope: 'name' | 'ip', now: Date): void {
+  recordEvent(executor, null, loginEventKinds.refusedWhileChecking, actorOf(attempt, clerk), now, { name: attempt.name, ip: attempt.ip, scope });
 }
 
 export function recordRefusedWhileLocked(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow | undefined, lockout: Lockout, now: Date): void {
