@@ -1,25 +1,35 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { maskPersonalData } from './privacy/masking.ts';
 
-// Personal data never reaches the logs: CNPs (13 digits starting 1-9) and phone numbers are masked
-// in every string a log line carries, whatever field it sits in.
+// Personal data never reaches the logs: CNPs, phone numbers and e-mail addresses are masked in every
+// string a log line carries, whatever field it sits in (src/privacy/masking.ts). Credentials that
+// travel in URLs (the web chat session id — a citizen's only key to their conversation — and API
+// keys or tokens in query strings) are replaced before a line is written.
 
-const personalNumberPattern = /\b[1-9]\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{6}\b/g;
-const phonePattern = /(?<![\w/])(?:\+|00)?(?:40|36)?[\s.-]?0?7\d{2}[\s.-]?\d{3}[\s.-]?\d{3}\b|\+\d{1,3}[\s.-]?\d{2,4}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b/g;
+export { maskPersonalData };
 
-export function maskPersonalData(text: string): string {
-  return text
-    .replace(personalNumberPattern, '[CNP]')
-    .replace(phonePattern, (match) => `[telefon …${match.replace(/\D/g, '').slice(-2)}]`);
+const credentialPatterns: [RegExp, string][] = [
+  [/(\/sessions\/)[^/?#\s"\\]+/g, '$1[session]'],
+  [/([?&](?:api_key|token|access_token|session|sessionId)=)[^&#\s"\\]+/gi, '$1[redacted]'],
+];
+
+/** Removes credentials carried in a URL or any text that quotes one. */
+export function redactCredentials(text: string): string {
+  return credentialPatterns.reduce((redacted, [pattern, replacement]) => redacted.replace(pattern, replacement), text);
+}
+
+function maskText(text: string): string {
+  return maskPersonalData(redactCredentials(text));
 }
 
 function maskDeep(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return maskPersonalData(value);
+  if (typeof value === 'string') return maskText(value);
   if (typeof value === 'number' && Number.isInteger(value) && String(value).length >= 9) {
-    const masked = maskPersonalData(String(value));
+    const masked = maskText(String(value));
     return masked === String(value) ? value : masked;
   }
   if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return { type: value.name, message: maskPersonalData(value.message), stack: value.stack && maskPersonalData(value.stack) };
+  if (value instanceof Error) return { type: value.name, message: maskText(value.message), stack: value.stack && maskText(value.stack) };
   if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1));
   // Requests, responses and other class instances go through pino's serializers; the output stream masks them.
   if (Object.getPrototypeOf(value) !== Object.prototype) return value;
@@ -28,9 +38,32 @@ function maskDeep(value: unknown, depth = 0): unknown {
   return masked;
 }
 
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/**
+ * Fastify's request serializer with the URL cleaned: Fastify merges the logger's serializers over its
+ * own, so this one is used for every "incoming request" line, whoever built the logger.
+ */
+export function serializeRequest(request: LoggedRequest): Record<string, unknown> {
+  return {
+    method: request.method,
+    url: request.url === undefined ? undefined : maskText(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
+    serializers: { req: serializeRequest },
     formatters: { log: (object) => maskDeep(object) as Record<string, unknown> },
     hooks: {
       logMethod(args, method) {
@@ -46,12 +79,24 @@ export function loggerOptions(level: string): LoggerOptions {
 
 const jsonStringLiteral = /"(?:[^"\\]|\\.)*"/g;
 
+function maskLiteral(literal: string): string {
+  let value: string;
+  try {
+    value = JSON.parse(literal) as string;
+  } catch {
+    return maskText(literal);
+  }
+  const masked = maskText(value);
+  // Re-encoded from the parsed value, so a decoded escape can never break the line's JSON.
+  return masked === value ? literal : JSON.stringify(masked);
+}
+
 /**
  * The last line of defence: whatever a serializer produced, the strings of the written line are masked
  * too. Only string literals: a number such as a response time must stay valid JSON.
  */
 export function maskLogLine(line: string): string {
-  return line.replace(jsonStringLiteral, (literal) => maskPersonalData(literal));
+  return line.replace(jsonStringLiteral, maskLiteral);
 }
 
 function maskingStream(destination: pino.DestinationStream): pino.DestinationStream {

@@ -45,3 +45,30 @@ describe('masking whole log lines', () => {
     expect(masked).not.toContain('1850101123456');
   });
 });
+
+describe('credentials in request logs', () => {
+  it("never writes a web chat session id — the citizen's only key — in any log line", async () => {
+    const { startTestApp } = await import('./helpers/test-app.ts');
+    const testApp = await startTestApp();
+    try {
+      const created = await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: {} });
+      const { sessionId } = created.json() as { sessionId: string };
+      await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${sessionId}/messages`, payload: { text: 'program registratura' } });
+      await testApp.app.inject({ method: 'GET', url: `/api/webchat/sessions/${sessionId}/messages?after=0` });
+      await testApp.app.inject({ method: 'GET', url: `/api/webchat/sessions/${sessionId}/nowhere` });
+      const written = JSON.stringify(testApp.logLines);
+      expect(written).toContain('/api/webchat/sessions/[session]/messages');
+      expect(written).not.toContain(sessionId);
+    } finally {
+      await testApp.close();
+    }
+  });
+
+  it('redacts API keys in query strings and numbers in URL paths', async () => {
+    const { serializeRequest } = await import('../src/logger.ts');
+    expect(serializeRequest({ method: 'GET', url: '/open311/v2/requests.json?api_key=secret-0123456789abcdef&status=open' }).url).toBe(
+      '/open311/v2/requests.json?api_key=[redacted]&status=open',
+    );
+    expect(serializeRequest({ method: 'GET', url: '/verify/%2B40742345678' }).url).toBe('/verify/[telefon …78]');
+  });
+});
