@@ -1,4 +1,5 @@
 import type { Telegram } from 'telegraf';
+import { DownloadTooLargeError, readBodyWithinLimit } from '../../src/security/bounded-download.ts';
 
 // Files are fetched from the Bot API's file endpoint (`/file/bot<token>/<path>`, of TELEGRAM_API_ROOT),
 // reading at most `maximumBytes`: the size Telegram announces is not trusted on its own.
@@ -28,19 +29,10 @@ export async function downloadTelegramFile(telegram: Telegram, fileId: string, m
   if (!response.ok || !response.body) {
     throw new TelegramFileError('FV_ERR_TELEGRAM_FILE_UNAVAILABLE', `file download answered HTTP ${response.status}`);
   }
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maximumBytes) {
-    await response.body.cancel();
-    throw new TelegramFileError('FV_ERR_TELEGRAM_FILE_TOO_LARGE', `file of ${declared} bytes exceeds ${maximumBytes}`);
+  try {
+    return await readBodyWithinLimit(response, maximumBytes);
+  } catch (error) {
+    if (error instanceof DownloadTooLargeError) throw new TelegramFileError('FV_ERR_TELEGRAM_FILE_TOO_LARGE', error.message);
+    throw error;
   }
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    received += chunk.byteLength;
-    if (received > maximumBytes) {
-      throw new TelegramFileError('FV_ERR_TELEGRAM_FILE_TOO_LARGE', `file exceeds ${maximumBytes} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

@@ -1,6 +1,8 @@
 // The few Graph API calls the Cloud API driver needs: send a message, look up a media id, download it.
 // Errors say whether trying again later can help, from the HTTP status and Meta's error code.
 
+import { DownloadTooLargeError, readBodyWithinLimit } from '../../../src/security/bounded-download.ts';
+
 export const defaultGraphApiRoot = 'https://graph.facebook.com/v25.0';
 
 export interface GraphApiOptions {
@@ -107,14 +109,13 @@ export class GraphApiClient {
   /** GET the media URL with the same bearer token; refuses files above `maxBytes` before and while reading. */
   async downloadMedia(url: string, maxBytes: number): Promise<Uint8Array> {
     const response = await this.request(url, { method: 'GET' });
-    const declared = Number(response.headers.get('content-length') ?? NaN);
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new GraphApiError(`WhatsApp media is ${declared} bytes; at most ${maxBytes} are accepted`, response.status, undefined, false);
+    try {
+      // Counted while it streams: without Content-Length a large file is cut at the limit, not read whole.
+      return await readBodyWithinLimit(response, maxBytes);
+    } catch (error) {
+      if (error instanceof DownloadTooLargeError) throw new GraphApiError(`WhatsApp media: ${error.message}; at most ${maxBytes} bytes are accepted`, response.status, undefined, false);
+      throw error;
     }
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.byteLength > maxBytes) throw new GraphApiError(`WhatsApp media is ${bytes.byteLength} bytes; at most ${maxBytes} are accepted`, response.status, undefined, false);
-    return bytes;
   }
 
   private async request(url: string, init: { method: string; body?: string; form?: FormData }): Promise<Response> {

@@ -32,7 +32,8 @@ export interface WebMessage {
   broadcast?: boolean;
   hasMedia?: boolean;
   location?: { latitude: number | string; longitude: number | string; name?: string; address?: string; description?: string };
-  _data?: { notifyName?: string };
+  /** `size`: the media's size in bytes as WhatsApp announces it, known before downloading. */
+  _data?: { notifyName?: string; size?: number };
   downloadMedia(): Promise<WebMessageMedia | undefined | null>;
 }
 

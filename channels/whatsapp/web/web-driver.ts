@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { attachmentFilePath, storeAttachment } from '../../../src/attachments/attachment-store.ts';
+import { attachmentFilePath, defaultMaximumAttachmentBytes, storeAttachment } from '../../../src/attachments/attachment-store.ts';
 import { DeliveryError, type ChannelContext, type Delivery } from '../../../src/channels/channel-adapter.ts';
 import type { Language } from '../../../src/language.ts';
 import type { InboundRouter } from '../inbound-router.ts';
@@ -245,14 +245,22 @@ export class WhatsappWebDriver implements WhatsappDriver {
     const parts = [...translation.parts];
     if (translation.needsMedia) {
       try {
+        const maxBytes = this.options.maxAttachmentBytes ?? defaultMaximumAttachmentBytes;
+        // WhatsApp Web hands the whole file over from the browser in one piece (base64): it cannot be cut
+        // while streaming, so the size WhatsApp announces decides before anything is downloaded…
+        const announcedSize = message._data?.size;
+        if (typeof announcedSize === 'number' && announcedSize > maxBytes) throw new Error(`media of ${announcedSize} bytes is above the ${maxBytes} limit`);
         const media = await message.downloadMedia();
         if (!media) throw new Error('WhatsApp Web returned no media (expired on the phone?)');
+        // …and the base64 length, before a second, decoded copy is made.
+        const decodedSize = Math.floor((media.data.length * 3) / 4);
+        if (decodedSize > maxBytes + 2) throw new Error(`media of about ${decodedSize} bytes is above the ${maxBytes} limit`);
         parts.push(
           storeAttachment(this.context.config.dataDirectory, {
             bytes: Buffer.from(media.data, 'base64'),
             fileName: media.filename ?? (kind === 'voice' ? 'mesaj-vocal.ogg' : undefined),
             mediaType: media.mimetype,
-            maxBytes: this.options.maxAttachmentBytes,
+            maxBytes,
           }),
         );
       } catch (error) {

@@ -229,6 +229,28 @@ describe('a citizen writing to the town hall’s WhatsApp Web number', () => {
     expect(handover).toMatch(/nr\. \d+\/\d{4}/);
   });
 
+  it('does not download a file WhatsApp announces above the limit, and asks for it again', async () => {
+    const announced = message('image', { _data: { notifyName: 'Ion', size: 40 * 1024 * 1024 } });
+    let downloaded = false;
+    const huge: WebMessage = {
+      ...announced,
+      downloadMedia: async () => {
+        downloaded = true;
+        return announced.downloadMedia();
+      },
+    };
+    const [reply] = await receive(huge);
+    expect(reply).toMatch(/Nu am putut primi fișierul/);
+    expect(downloaded).toBe(false);
+  });
+
+  it('refuses an oversized file from its base64 length, before decoding it', async () => {
+    const oversized = message('image', { _data: { notifyName: 'Ion' } });
+    const big: WebMessage = { ...oversized, downloadMedia: async () => ({ mimetype: 'image/jpeg', data: 'A'.repeat(24 * 1024 * 1024) }) };
+    const [reply] = await receive(big);
+    expect(reply).toMatch(/Nu am putut primi fișierul/);
+  });
+
   it('answers a sticker politely', async () => {
     const [reply] = await receive(message('sticker'));
     expect(reply).toMatch(/Nu pot citi acest tip de mesaj/);
