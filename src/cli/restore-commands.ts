@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
+import { and, eq, isNull } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import * as schema from '../database/schema.ts';
+import { holdPendingAfterRestore } from '../outbox/outbox-store.ts';
+import { recordEvent } from '../tickets/ticket-store.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
 
 // `functionar restore FILE`: puts a `functionar backup` copy back in place of the database. Copying the
@@ -52,8 +57,52 @@ function ensureNotInUse(databasePath: string): void {
   }
 }
 
+/** Marks a citizen's message the backup held unanswered; `resumeUnprocessed` no longer takes it. */
+export const restoredUnansweredIntent = 'restored_unanswered';
+
+export interface HeldWork {
+  /** Deliveries pending or in flight in the backup, now "to check" instead of "to send". */
+  deliveriesToCheck: number;
+  /** Citizens' messages the backup had not answered yet, now marked for a clerk instead of answered again. */
+  unansweredMessages: { id: number; channel: string; contactId: number; ticketId: number | null; createdAt: string }[];
+}
+
+/**
+ * A backup taken under load is a moment in the middle of work: the outbox rows it has pending were most
+ * likely sent after it was taken, and its unanswered messages most likely answered (and tickets opened for
+ * them) — in the database the restore throws away. Doing that work again would send every message twice and
+ * register requests twice, so nothing is redone blindly: deliveries become "to check" (shown to the clerk on
+ * the reply and recorded on the ticket), unanswered messages are marked processed with their own intent and
+ * listed by the restore, for a clerk to read and answer by hand.
+ */
+export function holdUnfinishedWork(databaseFile: string, now: Date): HeldWork {
+  const sqlite = new Sqlite(databaseFile, { fileMustExist: true });
+  try {
+    const db = drizzle({ client: sqlite, schema });
+    return db.transaction((transaction) => {
+      const held = holdPendingAfterRestore(transaction);
+      for (const delivery of held) {
+        if (delivery.ticketId !== null) recordEvent(transaction, delivery.ticketId, 'delivery_to_check', { type: 'system', channel: delivery.channel }, now, { outboxId: delivery.id });
+      }
+      const unanswered = transaction
+        .update(schema.messages)
+        .set({ processedAt: now.toISOString(), intent: restoredUnansweredIntent })
+        .where(and(eq(schema.messages.direction, 'inbound'), isNull(schema.messages.processedAt)))
+        .returning()
+        .all();
+      return {
+        deliveriesToCheck: held.length,
+        unansweredMessages: unanswered.map((message) => ({ id: message.id, channel: message.channel, contactId: message.contactId, ticketId: message.ticketId, createdAt: message.createdAt })),
+      };
+    });
+  } finally {
+    sqlite.close();
+  }
+}
+
 export interface RestoreOutcome {
   restored: { tickets: number; messages: number };
+  held: HeldWork;
   /** Where the database that was replaced now is (undefined when there was none). */
   previous: string | undefined;
 }
@@ -75,8 +124,10 @@ export function restoreDatabase(backupFile: string, databasePath: string, now = 
   // Copy, then rename: a restore interrupted half-way never leaves a half-copied database in place.
   const partial = `${databasePath}.restoring`;
   fs.copyFileSync(backupFile, partial);
+  const held = holdUnfinishedWork(partial, now);
+  for (const suffix of walSuffixes) fs.rmSync(`${partial}${suffix}`, { force: true });
   fs.renameSync(partial, databasePath);
-  return { restored, previous };
+  return { restored, held, previous };
 }
 
 export const registerRestoreCommands: CommandRegistrar = (program, environment) => {
@@ -89,6 +140,16 @@ export const registerRestoreCommands: CommandRegistrar = (program, environment) 
       try {
         const outcome = restoreDatabase(path.resolve(file), databasePath);
         console.log(`Restored ${databasePath} from ${file}: ${outcome.restored.tickets} tickets, ${outcome.restored.messages} messages.`);
+        const { deliveriesToCheck, unansweredMessages } = outcome.held;
+        console.log(
+          `${deliveriesToCheck} deliveries the backup had pending are marked "to check" and will not be sent again (they may have been delivered after the backup was taken); clerks see them on the ticket and next to the reply.`,
+        );
+        console.log(
+          `${unansweredMessages.length} citizens' messages the backup had not answered are marked "${restoredUnansweredIntent}" and will not be answered again automatically; a clerk should read them:`,
+        );
+        for (const message of unansweredMessages) {
+          console.log(`  message ${message.id} · ${message.channel} · contact ${message.contactId}${message.ticketId ? ` · ticket id ${message.ticketId}` : ''} · received ${message.createdAt}`);
+        }
         if (outcome.previous) console.log(`The database it replaced is kept as ${outcome.previous}.`);
         console.log('Start the server again (npm start); migrations newer than the backup are applied at start.');
       } catch (error) {

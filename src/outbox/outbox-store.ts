@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
 import { outbox, type OutboxRow } from '../database/schema.ts';
 import type { OutboundMessage } from '../messages.ts';
@@ -50,4 +50,22 @@ export function updateEntry(executor: Executor, id: number, changes: Partial<Out
 
 export function entryOfMessage(executor: Executor, messageId: number): OutboxRow | undefined {
   return executor.select().from(outbox).where(eq(outbox.messageId, messageId)).get();
+}
+
+/** Shown to the clerk next to a delivery a restore held back (admin inbox: "eșuat: de verificat …"). */
+export const restoredToCheckReason =
+  'de verificat: restaurat dintr-o copie de siguranță făcută cât timp aștepta trimiterea; poate fi deja livrat, deci nu a fost retrimis';
+
+/**
+ * After a restore, what the backup had pending or in flight may well have been delivered after the backup
+ * was taken (the probe: 1,433 of 1,475 were): it is held as "to check" — failed with that reason, which
+ * the worker never retries — instead of being sent a second time. Returns the rows held back.
+ */
+export function holdPendingAfterRestore(executor: Executor): OutboxRow[] {
+  return executor
+    .update(outbox)
+    .set({ status: 'failed', lastError: restoredToCheckReason })
+    .where(inArray(outbox.status, ['pending', 'sending']))
+    .returning()
+    .all();
 }
