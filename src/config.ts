@@ -82,6 +82,8 @@ const environmentSchema = z.object({
   RECEIPT_CERTIFICATE_PATH: optionalText,
   RECEIPT_CERTIFICATE_PASSWORD: z.string().optional(),
   OPEN311_API_KEYS: optionalText,
+  OPEN311_PUBLISH: z.enum(['none', 'masked', 'full'], { message: 'must be none, masked or full' }).default('masked'),
+  OPEN311_READ_ACCESS: z.enum(['token', 'open'], { message: 'must be token or open' }).default('token'),
   RETENTION_DAYS: z.preprocess(
     (value) => (value === '' ? undefined : value),
     z.coerce.number({ message: 'must be a number of days (0 keeps conversations forever)' }).int().min(0).default(180),
@@ -160,8 +162,14 @@ export interface Config {
   outboxPollMs: number;
   /** The town hall's PKCS#12 certificate that signs registration receipts; unset: receipts are unsigned. */
   receipts: { certificatePath: string | undefined; certificatePassword: string };
-  /** Open311 clients allowed to submit requests, each with a label stored on the requests it sends. */
-  open311: { apiKeys: { label: string; key: string }[] };
+  open311: {
+    /** Open311 clients allowed to submit requests (and list them), each with a label stored on the requests it sends. */
+    apiKeys: { label: string; key: string }[];
+    /** What GET requests shows of free text (description, the clerk's answer): nothing, masked, or as written. */
+    publish: 'none' | 'masked' | 'full';
+    /** token: without an api_key a request is read only by its unguessable id; open: anyone lists and reads by number. */
+    readAccess: 'token' | 'open';
+  };
   /** Conversations without a ticket are deleted after this many days of inactivity; 0 keeps them. */
   retentionDays: number;
 }
@@ -278,7 +286,7 @@ export function loadConfig(environment: Environment): Config {
       certificatePath: values.RECEIPT_CERTIFICATE_PATH ? path.resolve(values.RECEIPT_CERTIFICATE_PATH) : undefined,
       certificatePassword: values.RECEIPT_CERTIFICATE_PASSWORD ?? '',
     },
-    open311: { apiKeys: open311ApiKeys },
+    open311: { apiKeys: open311ApiKeys, publish: values.OPEN311_PUBLISH, readAccess: values.OPEN311_READ_ACCESS },
     retentionDays: values.RETENTION_DAYS,
   };
 }

@@ -4,7 +4,8 @@ import { AppError } from '../errors.ts';
 import { isLanguage, type Language } from '../language.ts';
 import { matchApiKey } from './api-keys.ts';
 import { open311DeliveryAdapter } from './open311-delivery.ts';
-import { badField, missingApiKey, unknownRequest, unknownService } from './open311-errors.ts';
+import { badField, listingNeedsKey, missingApiKey, unknownRequest, unknownService } from './open311-errors.ts';
+import { requestToken, ticketIdOfToken } from './request-tokens.ts';
 import { findOpen311Procedure, open311Services } from './service-catalog.ts';
 import {
   createServiceRequest,
@@ -15,12 +16,17 @@ import {
   toServiceRequestView,
   type NewServiceRequest,
   type ServiceRequestQuery,
+  type ViewOptions,
 } from './service-requests.ts';
+import type { TicketRow } from '../database/schema.ts';
 import { listToXml, objectToXml } from './xml.ts';
 import { UnavailableError } from '../errors.ts';
 
 // Open311 GeoReport v2 (wiki.open311.org/GeoReport_v2) at /open311/v2/: JSON and XML, errors as the
-// spec's list of {code, description}. GETs are public; POST needs an api_key from OPEN311_API_KEYS.
+// spec's list of {code, description}. POST needs an api_key from OPEN311_API_KEYS. Reads follow
+// OPEN311_READ_ACCESS: "token" (default) gives each request an unguessable service_request_id that reads
+// it without a key, while listing and reading by registration number N-YYYY need the api_key; "open"
+// lets anyone list and read by number. Free text is published as OPEN311_PUBLISH says (publication.ts).
 
 type Format = 'json' | 'xml';
 const formats: Format[] = ['json', 'xml'];
@@ -83,10 +89,28 @@ function languageOf(fields: Fields): Language {
 
 const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,24}$/;
 
+/** A request id as a client may present it: our token, or the registration number where allowed. */
+function resolveRequestIds(texts: string[], dataDirectory: string, numbersAllowed: boolean): Pick<ServiceRequestQuery, 'ids' | 'ticketIds'> {
+  const ids: { number: number; year: number }[] = [];
+  const ticketIds: number[] = [];
+  for (const text of texts) {
+    const ticketId = ticketIdOfToken(dataDirectory, text.trim());
+    if (ticketId !== undefined) ticketIds.push(ticketId);
+    const number = numbersAllowed ? parseServiceRequestId(text) : undefined;
+    if (number) ids.push(number);
+  }
+  return { ids, ticketIds };
+}
+
 export async function open311Routes(app: FastifyInstance): Promise<void> {
   const { functionar } = app;
   const { config, database } = functionar;
   if (!functionar.channels.has(open311Channel)) functionar.channels.set(open311Channel, open311DeliveryAdapter);
+  const openReads = config.open311.readAccess === 'open';
+  const publicId = (ticket: TicketRow) => (openReads ? serviceRequestId(ticket) : requestToken(config.dataDirectory, ticket.id));
+  const viewOptions = (): ViewOptions => ({ knowledge: functionar.answering.knowledge, townHallName: config.townHallName, publish: config.open311.publish, publicId });
+  /** A registered client (api_key in the query) may list and use registration numbers whatever the access mode. */
+  const hasReadKey = (request: FastifyRequest) => Boolean(matchApiKey(config.open311.apiKeys, textField(request.query as Fields, 'api_key', 200)));
 
   const knowledge = () => {
     const base = functionar.answering.knowledge;
@@ -132,9 +156,11 @@ export async function open311Routes(app: FastifyInstance): Promise<void> {
           const fields = request.query as Fields;
           const ids = listField(fields, 'service_request_id');
           const query: ServiceRequestQuery = { limit: maximumResults };
+          const keyed = openReads || hasReadKey(request);
           if (ids) {
-            query.ids = ids.map(parseServiceRequestId).filter((id) => id !== undefined);
+            Object.assign(query, resolveRequestIds(ids, config.dataDirectory, keyed));
           } else {
+            if (!keyed) throw listingNeedsKey();
             query.serviceCodes = listField(fields, 'service_code');
             query.startDate = dateField(fields, 'start_date');
             query.endDate = dateField(fields, 'end_date');
@@ -144,7 +170,7 @@ export async function open311Routes(app: FastifyInstance): Promise<void> {
             if (statuses?.some((status) => status !== 'open' && status !== 'closed')) throw badField('status must be open, closed or both');
             query.statuses = statuses as ServiceRequestQuery['statuses'];
           }
-          const views = findServiceRequests(database.db, query).map((row) => toServiceRequestView(database.db, functionar.answering.knowledge, config.townHallName, row));
+          const views = findServiceRequests(database.db, query).map((row) => toServiceRequestView(database.db, row, viewOptions()));
           return send(reply, format, views, () => listToXml('service_requests', 'request', views));
         });
 
@@ -190,7 +216,7 @@ export async function open311Routes(app: FastifyInstance): Promise<void> {
           const { ticket } = createServiceRequest(database.db, input, staff, new Date());
           void functionar.outbox.kick();
           request.log.info({ ticket: serviceRequestId(ticket), client, serviceCode }, 'open311 request registered');
-          const created = [{ service_request_id: serviceRequestId(ticket), service_notice: `Înregistrată cu nr. ${ticket.number}/${ticket.year}; termen legal de răspuns ${ticket.dueDate}.`, account_id: input.accountId ?? null }];
+          const created = [{ service_request_id: publicId(ticket), service_notice: `Înregistrată cu nr. ${ticket.number}/${ticket.year}; termen legal de răspuns ${ticket.dueDate}.`, account_id: input.accountId ?? null }];
           return send(reply, format, created, () => listToXml('service_requests', 'request', created));
         });
       }
@@ -211,10 +237,12 @@ export async function open311Routes(app: FastifyInstance): Promise<void> {
         const match = /^(.+)\.(json|xml)$/.exec(request.params.file);
         if (!match) throw badField('use requests/{service_request_id}.json or .xml');
         const format = match[2] as Format;
-        const id = parseServiceRequestId(decodeURIComponent(match[1] ?? ''));
-        const rows = id ? findServiceRequests(database.db, { ids: [id], limit: 1 }) : [];
-        if (rows.length === 0) throw unknownRequest(match[1] ?? '');
-        const views = rows.map((row) => toServiceRequestView(database.db, functionar.answering.knowledge, config.townHallName, row));
+        const presented = decodeURIComponent(match[1] ?? '');
+        const ids = resolveRequestIds([presented], config.dataDirectory, openReads || hasReadKey(request));
+        const rows = findServiceRequests(database.db, { ...ids, limit: 1 });
+        // The same answer for a number without a key as for an id that does not exist: nothing to probe.
+        if (rows.length === 0) throw unknownRequest(presented.slice(0, 40));
+        const views = rows.map((row) => toServiceRequestView(database.db, row, viewOptions()));
         return send(reply, format, views, () => listToXml('service_requests', 'request', views));
       });
     },

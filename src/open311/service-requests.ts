@@ -8,6 +8,8 @@ import { enqueue } from '../outbox/outbox-store.ts';
 import { deadlineRuleFor, formatDate } from '../tickets/deadlines.ts';
 import { staffNotice } from '../tickets/staff-notice.ts';
 import { createTicket, openStatuses, statusLabels, type TicketStatus } from '../tickets/ticket-store.ts';
+import { maskPersonalData } from '../privacy/masking.ts';
+import { knownNames, publishedText, type PublishMode } from './publication.ts';
 import { departmentName } from './service-catalog.ts';
 
 export const open311Channel = 'open311';
@@ -148,6 +150,8 @@ export function createServiceRequest(
 
 export interface ServiceRequestQuery {
   ids?: { number: number; year: number }[];
+  /** Internal ticket ids, from unguessable public tokens (request-tokens.ts). */
+  ticketIds?: number[];
   serviceCodes?: string[];
   startDate?: string;
   endDate?: string;
@@ -158,9 +162,13 @@ export interface ServiceRequestQuery {
 /** Only requests that came in through Open311 are listed: chat tickets hold conversations, not public reports. */
 export function findServiceRequests(executor: Executor, query: ServiceRequestQuery): { ticket: TicketRow; details: Open311RequestRow }[] {
   const conditions: (SQL | undefined)[] = [];
-  if (query.ids) {
-    if (query.ids.length === 0) return [];
-    conditions.push(or(...query.ids.map((id) => and(eq(tickets.number, id.number), eq(tickets.year, id.year)))));
+  if (query.ids || query.ticketIds) {
+    const ids = query.ids ?? [];
+    const ticketIds = query.ticketIds ?? [];
+    if (ids.length === 0 && ticketIds.length === 0) return [];
+    conditions.push(
+      or(...ids.map((id) => and(eq(tickets.number, id.number), eq(tickets.year, id.year))), ...(ticketIds.length > 0 ? [inArray(tickets.id, ticketIds)] : [])),
+    );
   } else {
     if (query.serviceCodes && query.serviceCodes.length > 0) conditions.push(inArray(open311Requests.serviceCode, query.serviceCodes));
     if (query.startDate) conditions.push(gte(tickets.createdAt, query.startDate));
@@ -199,29 +207,39 @@ export function endOfLocalDay(date: string, timeZone = 'Europe/Bucharest'): stri
   return `${date}T23:59:59${offset}`;
 }
 
-export function toServiceRequestView(
-  executor: Executor,
-  knowledge: KnowledgeBase | undefined,
-  townHallName: string,
-  row: { ticket: TicketRow; details: Open311RequestRow },
-): ServiceRequestView {
+export interface ViewOptions {
+  knowledge: KnowledgeBase | undefined;
+  townHallName: string;
+  /** OPEN311_PUBLISH: how much of the description and the clerk's answer is shown. */
+  publish: PublishMode;
+  /** The id clients see: the unguessable token, or `N-YYYY` when the town hall reads openly. */
+  publicId: (ticket: TicketRow) => string;
+}
+
+export function toServiceRequestView(executor: Executor, row: { ticket: TicketRow; details: Open311RequestRow }, options: ViewOptions): ServiceRequestView {
+  const { knowledge, townHallName, publish } = options;
   const { ticket, details } = row;
+  let names: string[] | undefined;
+  // Looked up once, and only when a text is to be masked.
+  const namesOnTicket = () => (names ??= knownNames(executor, ticket));
+  const note = lastClerkNote(executor, ticket.id);
   const procedure = knowledge?.procedure(details.serviceCode);
   const department = knowledge ? departmentName(knowledge, ticket.department, 'ro') : ticket.department;
   const open = openStatuses.includes(ticket.status as TicketStatus);
   return {
-    service_request_id: serviceRequestId(ticket),
+    service_request_id: options.publicId(ticket),
     status: open ? 'open' : 'closed',
-    status_notes: lastClerkNote(executor, ticket.id) ?? statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status,
+    status_notes: (note === null ? undefined : publishedText(note, publish, namesOnTicket)) ?? statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status,
     service_name: procedure?.title.ro ?? details.serviceCode,
     service_code: details.serviceCode,
-    description: details.description,
+    // Not published: an empty text, so clients that require the field keep working.
+    description: publishedText(details.description, publish, namesOnTicket) ?? '',
     agency_responsible: `${townHallName} — ${department}`,
     service_notice: `Înregistrată cu nr. ${ticket.number}/${ticket.year}. Termen legal de răspuns: ${formatDate(ticket.dueDate)} (${ticket.dueRule}).`,
     requested_datetime: ticket.createdAt,
     updated_datetime: ticket.updatedAt ?? ticket.createdAt,
     expected_datetime: endOfLocalDay(ticket.dueDate),
-    address: details.address,
+    address: details.address === null || publish !== 'masked' ? details.address : maskPersonalData(details.address, { names: namesOnTicket(), personNames: true }),
     address_id: null,
     zipcode: null,
     lat: details.latitude,

@@ -116,6 +116,8 @@ describe('Open311 service discovery', () => {
 
 describe('an Open311 client reports a pothole', () => {
   let requestId = '';
+  let registrationLabel = '';
+  const withKey = `api_key=${apiKey}`;
 
   it('is refused without a valid api_key, with the spec error list', async () => {
     const { api_key: _unused, ...withoutKey } = pothole;
@@ -142,9 +144,12 @@ describe('an Open311 client reports a pothole', () => {
     const response = await postRequest(pothole);
     expect(response.statusCode, response.body).toBe(200);
     const [created] = response.json() as { service_request_id: string; service_notice: string; account_id: null }[];
-    expect(created).toMatchObject({ service_request_id: expect.stringMatching(/^\d+-\d{4}$/), account_id: null });
+    // OPEN311_READ_ACCESS=token by default (issue 16): the public id is an unguessable token, the
+    // registration number is in the notice.
+    expect(created).toMatchObject({ service_request_id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), account_id: null });
     requestId = created?.service_request_id ?? '';
-    const [number, year] = requestId.split('-').map(Number);
+    const [, number, year] = (/nr\. (\d+)\/(\d{4})/.exec(created?.service_notice ?? '') ?? []).map(Number);
+    registrationLabel = `${number}/${year}`;
 
     const ticket = testApp.app.functionar.database.db.select().from(tickets).where(eq(tickets.number, number ?? 0)).get();
     expect(ticket).toMatchObject({
@@ -190,7 +195,7 @@ describe('an Open311 client reports a pothole', () => {
   });
 
   it("flows back: the clerk's answer becomes status_notes and closing makes it closed", async () => {
-    const label = requestId.replace('-', '/');
+    const label = registrationLabel;
     const clerk = { kind: 'name' as const, value: 'Ana Pop', channel: 'cli' };
     expect(testApp.app.functionar.clerkCommands.run(clerk, `/raspunde ${label} Echipa de drumuri repară groapa până vineri.`).ok).toBe(true);
     const answered = (await testApp.app.inject({ method: 'GET', url: `/open311/v2/requests/${requestId}.json` })).json() as Record<string, unknown>[];
@@ -212,20 +217,20 @@ describe('an Open311 client reports a pothole', () => {
 
   it('lists requests with the spec filters', async () => {
     await postRequest({ ...pothole, service_code: 'petitie', description: 'Propunem amenajarea unui loc de joacă în Chendu', email: 'altcineva@example.com' });
-    const all = (await testApp.app.inject({ method: 'GET', url: '/open311/v2/requests.json' })).json() as { service_request_id: string; status: string; service_code: string }[];
+    const all = (await testApp.app.inject({ method: 'GET', url: `/open311/v2/requests.json?${withKey}` })).json() as { service_request_id: string; status: string; service_code: string }[];
     expect(all).toHaveLength(2);
-    const closed = (await testApp.app.inject({ method: 'GET', url: '/open311/v2/requests.json?status=closed' })).json() as { service_request_id: string }[];
+    const closed = (await testApp.app.inject({ method: 'GET', url: `/open311/v2/requests.json?status=closed&${withKey}` })).json() as { service_request_id: string }[];
     expect(closed.map((request) => request.service_request_id)).toEqual([requestId]);
-    const petitions = (await testApp.app.inject({ method: 'GET', url: '/open311/v2/requests.json?service_code=petitie&status=open' })).json() as { service_code: string }[];
+    const petitions = (await testApp.app.inject({ method: 'GET', url: `/open311/v2/requests.json?service_code=petitie&status=open&${withKey}` })).json() as { service_code: string }[];
     expect(petitions.map((request) => request.service_code)).toEqual(['petitie']);
     const byId = (await testApp.app.inject({ method: 'GET', url: `/open311/v2/requests.json?service_request_id=${requestId}` })).json() as unknown[];
     expect(byId).toHaveLength(1);
-    const future = (await testApp.app.inject({ method: 'GET', url: '/open311/v2/requests.json?start_date=2999-01-01T00:00:00Z' })).json() as unknown[];
+    const future = (await testApp.app.inject({ method: 'GET', url: `/open311/v2/requests.json?start_date=2999-01-01T00:00:00Z&${withKey}` })).json() as unknown[];
     expect(future).toEqual([]);
-    const bad = await testApp.app.inject({ method: 'GET', url: '/open311/v2/requests.json?status=pending' });
+    const bad = await testApp.app.inject({ method: 'GET', url: `/open311/v2/requests.json?status=pending&${withKey}` });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual([{ code: 400, description: 'status must be open, closed or both' }]);
-    const xml = await testApp.app.inject({ method: 'GET', url: '/open311/v2/requests.xml?status=closed' });
+    const xml = await testApp.app.inject({ method: 'GET', url: `/open311/v2/requests.xml?status=closed&${withKey}` });
     expect(xml.body).toContain(`<service_requests><request><service_request_id>${requestId}</service_request_id>`);
   });
 
@@ -235,7 +240,7 @@ describe('an Open311 client reports a pothole', () => {
       await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${session.sessionId}/messages`, payload: { text } });
     }
     expect(testApp.app.functionar.database.db.select().from(tickets).where(eq(tickets.channel, 'webchat')).all()).toHaveLength(1);
-    const all = (await testApp.app.inject({ method: 'GET', url: '/open311/v2/requests.json' })).json() as unknown[];
+    const all = (await testApp.app.inject({ method: 'GET', url: `/open311/v2/requests.json?${withKey}` })).json() as unknown[];
     expect(all).toHaveLength(2);
     expect(JSON.stringify(all)).not.toContain('Becul');
   });
