@@ -353,7 +353,7 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
       return sendPage(
         reply,
         200,
-        ticketPage({ townHallName, clerk, csrfToken: session.csrfToken, flash: takeFlash(db, session), view: ticketView(db, ticket), departments: departments(), today: localDate(now) }),
+        ticketPage({ townHallName, clerk, csrfToken: session.csrfToken, flash: takeFlash(db, session), view: ticketView(db, ticket), departments: departments(), today: localDate(now), open311Publish: config.open311.publish }),
       );
     });
 

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { tickets } from '../../src/database/schema.ts';
+import { setClerkPassword } from '../../src/admin/clerk-accounts.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
+import { AdminClient, textOf } from '../admin/admin-client.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // Issue 16, item 4: a citizen's report and the clerk's answer reach anyone who reads the Open311 API.
@@ -108,5 +111,45 @@ describe('who can read which request (OPEN311_READ_ACCESS)', () => {
     const listing = await read('/open311/v2/requests.json');
     expect(listing.requests.map((request) => request.service_request_id)).toEqual([id]);
     expect(listing.body).not.toMatch(personalData);
+  });
+});
+
+describe('the clerk is told that the answer is public', () => {
+  async function ticketPageText(environment: Record<string, string> = {}) {
+    const { label } = await fileAndAnswer(environment);
+    await setClerkPassword(testApp!.app.functionar.database.db, 'Ana Pop', 'parola-anei-2026-lunga');
+    const client = new AdminClient(testApp!.app);
+    expect((await client.logIn('Ana Pop', 'parola-anei-2026-lunga')).statusCode).toBe(303);
+    const [number, year] = label.split('/');
+    const page = await client.get(`/admin/tickets/${year}/${number}`);
+    expect(page.statusCode).toBe(200);
+    return { page: page.body, text: textOf(page.body) };
+  }
+
+  it('on an Open311 ticket, next to the reply and the closing note, as published', async () => {
+    const masked = await ticketPageText();
+    expect(masked.page.match(/data-testid="open311-public-notice"/g)).toHaveLength(2);
+    expect(masked.text).toContain('răspunsul dumneavoastră este PUBLIC (API Open311), cu CNP-urile, telefoanele, e-mailurile și numele ascunse automat');
+    await testApp?.close();
+    testApp = undefined;
+    const full = await ticketPageText({ OPEN311_PUBLISH: 'full' });
+    expect(full.text).toContain('este PUBLIC (API Open311), exact cum îl scrieți');
+  });
+
+  it('not on a chat ticket', async () => {
+    testApp = await startTestApp();
+    addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+    const session = (await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: {} })).json() as { sessionId: string };
+    for (const text of ['vreau sa depun o sesizare', 'Becul de pe strada Morii nr. 3 nu mai arde', 'Ion Popescu', 'sari peste', 'da']) {
+      await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${session.sessionId}/messages`, payload: { text } });
+    }
+    await setClerkPassword(testApp.app.functionar.database.db, 'Ana Pop', 'parola-anei-2026-lunga');
+    const client = new AdminClient(testApp.app);
+    expect((await client.logIn('Ana Pop', 'parola-anei-2026-lunga')).statusCode).toBe(303);
+    const row = testApp.app.functionar.database.db.select().from(tickets).get();
+    expect(row?.channel).toBe('webchat');
+    const page = await client.get(`/admin/tickets/${row?.year}/${row?.number}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('open311-public-notice');
   });
 });

@@ -9,6 +9,7 @@ import type { AttachmentLink, ConversationEntry, TicketView } from '../ticket-vi
 import type { Department } from './inbox-page.ts';
 import { ticketPath } from './inbox-page.ts';
 import { page } from './layout.ts';
+import { publicationNotice, type PublishMode } from '../../open311/publication.ts';
 
 /** Longest reply a clerk may type: the web chat and the messengers accept 4000 characters. */
 export const replyMaximumLength = 4000;
@@ -21,6 +22,8 @@ export interface TicketPage {
   view: TicketView;
   departments: Department[];
   today: string;
+  /** OPEN311_PUBLISH: on Open311 tickets the clerk is told whether, and how, the answer is published. */
+  open311Publish?: PublishMode;
 }
 
 const authorNames = { citizen: 'Cetățean', bot: 'Asistentul virtual', clerk: 'Funcționar' } as const;
@@ -84,6 +87,10 @@ export function ticketPage(view: TicketPage): string {
   const clerkNames = new Map(clerks.map((clerk) => [String(clerk.id), clerk.name]));
   const citizen = [ticket.citizenName, ticket.citizenPhone, ticket.citizenEmail, contact?.displayName && contact.displayName !== ticket.citizenName ? contact.displayName : undefined].filter(Boolean).join(' · ');
 
+  // The answer (and a closing note) becomes the request's public status_notes on Open311.
+  const publicNotice =
+    ticket.channel === 'open311' ? html`<p class="notice" role="note" data-testid="open311-public-notice">${publicationNotice(view.open311Publish ?? 'masked')}</p>` : '';
+
   const replyForm = closed
     ? html`<p class="notice">Tichetul este închis; nu se mai poate răspunde.</p>`
     : html`<form method="post" action="${base}/reply">
@@ -91,6 +98,7 @@ export function ticketPage(view: TicketPage): string {
         <div class="field">
           <label for="reply-text">Mesajul pentru cetățean</label>
           <p class="hint" id="reply-hint">Ajunge pe canalul cetățeanului (${channelNames[ticket.channel] ?? ticket.channel}), cu numărul tichetului. Nu scrieți CNP-ul.</p>
+          ${publicNotice}
           <textarea id="reply-text" name="text" required maxlength="${replyMaximumLength}" aria-describedby="reply-hint reply-count" data-counter="reply-count" data-testid="reply-text"></textarea>
           <p class="hint" id="reply-count"></p>
         </div>
@@ -124,6 +132,7 @@ export function ticketPage(view: TicketPage): string {
         ${hiddenFields(view.csrfToken)}
         <div class="field">
           <label for="close-text">Mesaj final pentru cetățean (opțional)</label>
+          ${publicNotice}
           <textarea id="close-text" name="text" maxlength="${replyMaximumLength}"></textarea>
         </div>
         <div class="actions"><button class="button danger" type="submit">Închide tichetul</button></div>
