@@ -221,7 +221,9 @@ export class ClerkCommandRunner {
         now,
       );
       recordEvent(transaction, ticket.id, 'reply', actor, now, { text });
-      return { text: `Răspuns trimis cetățeanului pentru ${ticketLabel(ticket)} (canal ${ticket.channel}).`, ticket: updated };
+      // On Open311 the answer becomes the request's public status_notes (as OPEN311_PUBLISH allows): say so.
+      const published = ticket.channel === 'open311' ? ' Cerere Open311: răspunsul apare public în API (status_notes), după regula primăriei OPEN311_PUBLISH.' : '';
+      return { text: `Răspuns trimis cetățeanului pentru ${ticketLabel(ticket)} (canal ${ticket.channel}).${published}`, ticket: updated };
     });
     this.onQueued();
     return result;

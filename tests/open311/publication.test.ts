@@ -41,7 +41,10 @@ async function fileAndAnswer(environment: Record<string, string> = {}) {
   expect(posted.statusCode, posted.body).toBe(200);
   const [created] = posted.json() as { service_request_id: string; service_notice: string }[];
   const label = /nr\. (\d+\/\d{4})/.exec(created?.service_notice ?? '')?.[1] ?? '';
-  expect(testApp.app.functionar.clerkCommands.run(clerk, `/raspunde ${label} ${answer}`).ok).toBe(true);
+  const confirmation = testApp.app.functionar.clerkCommands.run(clerk, `/raspunde ${label} ${answer}`);
+  expect(confirmation.ok).toBe(true);
+  // The clerk's confirmation says the answer is published.
+  expect(confirmation.text).toContain('Cerere Open311: răspunsul apare public');
   return { id: created?.service_request_id ?? '', label };
 }
 
