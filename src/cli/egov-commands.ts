@@ -160,10 +160,11 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
     .description('write tickets, ticket events and messages as CSV and JSON (schema: docs/export-schema.md)')
     .requiredOption('--out <directory>', 'directory to write into (created if missing)')
     .option('--without-personal-data', 'leave out names, contacts, texts and event details (for publishing statistics)')
-    .action(async (options: { out: string; withoutPersonalData?: boolean }) => {
+    .option('--masked-texts', 'with --without-personal-data: keep texts, with CNPs, phones, e-mails and names masked (for a contractor)')
+    .action(async (options: { out: string; withoutPersonalData?: boolean; maskedTexts?: boolean }) => {
       const config = environment.config();
       await withDatabase(config, ({ db }) => {
-        const summary = writeOpenExport(db, path.resolve(options.out), { withPersonalData: !options.withoutPersonalData });
+        const summary = writeOpenExport(db, path.resolve(options.out), { withPersonalData: !options.withoutPersonalData, maskTexts: options.maskedTexts ?? false });
         for (const file of summary.files) console.log(`${file.name.padEnd(20)} ${String(file.rows).padStart(7)} rows  sha256 ${file.sha256}`);
         console.log(`Export written to ${summary.directory} (manifest.json lists the files).`);
       });

@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { asc } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
-import { messages, ticketEvents, tickets, type MessageRow, type TicketEventRow, type TicketRow } from '../database/schema.ts';
+import { clerks, contacts, messages, ticketEvents, tickets, type MessageRow, type TicketEventRow, type TicketRow } from '../database/schema.ts';
 import { sourcesOf, type AttachmentPart, type MessagePart } from '../messages.ts';
+import { maskPersonalData } from '../privacy/masking.ts';
 import { formatCsv, type CsvValue } from './csv.ts';
 
 // `functionar export --out DIR`: the town hall's records in open formats (CSV and JSON, UTF-8) with the
@@ -20,6 +21,8 @@ interface Column<Row> {
   value: (row: Row) => JsonValue;
   /** Left out by --without-personal-data. */
   personal?: boolean;
+  /** What people or clerks wrote: kept, masked, by --without-personal-data --masked-texts. */
+  freeText?: boolean;
 }
 
 const label = (ticket: Pick<TicketRow, 'number' | 'year'>) => `${ticket.number}/${ticket.year}`;
@@ -31,8 +34,8 @@ export const ticketColumns: Column<TicketRow>[] = [
   { name: 'year', value: (row) => row.year },
   { name: 'channel', value: (row) => row.channel },
   { name: 'type', value: (row) => row.type },
-  { name: 'subject', value: (row) => row.subject, personal: true },
-  { name: 'text', value: (row) => row.text, personal: true },
+  { name: 'subject', value: (row) => row.subject, personal: true, freeText: true },
+  { name: 'text', value: (row) => row.text, personal: true, freeText: true },
   { name: 'procedure_slug', value: (row) => row.procedureSlug },
   { name: 'department', value: (row) => row.department },
   { name: 'status', value: (row) => row.status },
@@ -61,7 +64,7 @@ export const eventColumns: Column<TicketEventRow & { ticketLabel: string | null 
   { name: 'actor_type', value: (row) => row.actorType },
   { name: 'actor_id', value: (row) => row.actorId },
   { name: 'channel', value: (row) => row.channel },
-  { name: 'detail', value: (row) => (row.detail ?? null) as JsonValue, personal: true },
+  { name: 'detail', value: (row) => (row.detail ?? null) as JsonValue, personal: true, freeText: true },
   { name: 'created_at', value: (row) => row.createdAt },
 ];
 
@@ -76,7 +79,7 @@ export const messageColumns: Column<MessageRow>[] = [
   { name: 'channel', value: (row) => row.channel },
   { name: 'direction', value: (row) => row.direction },
   { name: 'author', value: (row) => row.author },
-  { name: 'text', value: (row) => row.text, personal: true },
+  { name: 'text', value: (row) => row.text, personal: true, freeText: true },
   { name: 'intent', value: (row) => row.intent },
   { name: 'answer_mode', value: (row) => row.answerMode },
   { name: 'sources', value: (row) => sourcesOf(row.parts as MessagePart[] | null).map((source) => source.slug) },
@@ -98,9 +101,27 @@ function csvValue(value: JsonValue): CsvValue {
   return JSON.stringify(value);
 }
 
-function table<Row>(rows: Row[], columns: Column<Row>[], withPersonalData: boolean): { csv: string; json: string } {
-  const chosen = columns.filter((column) => withPersonalData || !column.personal);
-  const objects = rows.map((row) => Object.fromEntries(chosen.map((column) => [column.name, column.value(row)])));
+function maskJson(value: JsonValue, names: readonly string[]): JsonValue {
+  if (typeof value === 'string') return maskPersonalData(value, { names, personNames: true });
+  if (Array.isArray(value)) return value.map((item) => maskJson(item, names));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskJson(item, names)]));
+  return value;
+}
+
+/** Full: everything (the town hall's own copy). Otherwise the files go to a third party: personal columns left out or masked, and every text masked. */
+type Exposure = { personalData: true } | { personalData: false; maskTexts: boolean };
+
+function table<Row>(rows: Row[], columns: Column<Row>[], exposure: Exposure, namesOf: (row: Row) => readonly string[]): { csv: string; json: string } {
+  const chosen = columns.filter((column) => exposure.personalData || !column.personal || (exposure.maskTexts && column.freeText));
+  const objects = rows.map((row) =>
+    Object.fromEntries(
+      chosen.map((column) => {
+        const value = column.value(row);
+        // Even a column not marked personal can carry a number someone typed: everything that leaves is masked.
+        return [column.name, exposure.personalData ? value : maskJson(value, namesOf(row))];
+      }),
+    ),
+  );
   const csv = `\uFEFF${formatCsv([chosen.map((column) => column.name), ...objects.map((object) => chosen.map((column) => csvValue(object[column.name] ?? null)))])}`;
   return { csv, json: `${JSON.stringify(objects, null, 2)}\n` };
 }
@@ -111,7 +132,7 @@ export interface ExportSummary {
 }
 
 /** Writes tickets, ticket-events and messages as .csv and .json, plus manifest.json with counts and hashes. */
-export function writeOpenExport(executor: Executor, directory: string, options: { withPersonalData: boolean; now?: Date }): ExportSummary {
+export function writeOpenExport(executor: Executor, directory: string, options: { withPersonalData: boolean; maskTexts?: boolean; now?: Date }): ExportSummary {
   const now = options.now ?? new Date();
   fs.mkdirSync(directory, { recursive: true });
   const ticketRows = executor.select().from(tickets).orderBy(asc(tickets.id)).all();
@@ -123,6 +144,18 @@ export function writeOpenExport(executor: Executor, directory: string, options: 
     .all()
     .map((event) => ({ ...event, ticketLabel: event.ticketId === null ? null : (labels.get(event.ticketId) ?? null) }));
   const messageRows = executor.select().from(messages).orderBy(asc(messages.id)).all();
+  const exposure: Exposure = options.withPersonalData ? { personalData: true } : { personalData: false, maskTexts: options.maskTexts ?? false };
+
+  // Names to mask in a row's texts: the person of the ticket or conversation, and every clerk (who sign answers).
+  const clerkNames = executor.select({ name: clerks.name }).from(clerks).all().map((clerk) => clerk.name);
+  const contactNames = new Map(executor.select({ id: contacts.id, name: contacts.displayName }).from(contacts).all().map((contact) => [contact.id, contact.name]));
+  const ticketNames = new Map(ticketRows.map((ticket) => [ticket.id, [ticket.citizenName, ticket.contactId === null ? null : contactNames.get(ticket.contactId)]]));
+  const present = (names: (string | null | undefined)[]) => [...clerkNames, ...names.filter((name): name is string => Boolean(name))];
+  const namesOf: Record<string, (row: never) => readonly string[]> = {
+    tickets: (row: TicketRow) => present(ticketNames.get(row.id) ?? []),
+    'ticket-events': (row: TicketEventRow) => present(row.ticketId === null ? [] : (ticketNames.get(row.ticketId) ?? [])),
+    messages: (row: MessageRow) => present([row.contactId === null ? null : contactNames.get(row.contactId), ...(row.ticketId === null ? [] : (ticketNames.get(row.ticketId) ?? []))]),
+  };
 
   const summary: ExportSummary = { directory, files: [] };
   const write = (name: string, content: string, rows: number) => {
@@ -134,7 +167,7 @@ export function writeOpenExport(executor: Executor, directory: string, options: 
     ['ticket-events', eventRows, eventColumns],
     ['messages', messageRows, messageColumns],
   ] as [string, unknown[], Column<unknown>[]][]) {
-    const written = table(rows, columns, options.withPersonalData);
+    const written = table(rows, columns, exposure, namesOf[name] as (row: unknown) => readonly string[]);
     write(`${name}.csv`, written.csv, rows.length);
     write(`${name}.json`, written.json, rows.length);
   }
@@ -143,6 +176,7 @@ export function writeOpenExport(executor: Executor, directory: string, options: 
     documentation: 'docs/export-schema.md',
     exportedAt: now.toISOString(),
     personalData: options.withPersonalData,
+    maskedTexts: !options.withPersonalData && (options.maskTexts ?? false),
     files: summary.files,
   };
   fs.writeFileSync(path.join(directory, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o640 });

@@ -81,8 +81,22 @@ function givenNamePatterns(): RegExp[] {
 
 const fixedPatterns = { cues: cuePatterns(), givenNames: givenNamePatterns() };
 
+// An export masks thousands of rows with the same few names: build each names pattern once.
+const knownPatternCache = new Map<string, RegExp | undefined>();
+const knownPatternCacheSize = 500;
+
+function cachedKnownNamesPattern(knownNames: readonly (string | null | undefined)[]): RegExp | undefined {
+  const key = knownNames.filter(Boolean).join('\n');
+  if (key === '') return undefined;
+  if (knownPatternCache.has(key)) return knownPatternCache.get(key);
+  if (knownPatternCache.size >= knownPatternCacheSize) knownPatternCache.clear();
+  const pattern = knownNamesPattern(knownNames);
+  knownPatternCache.set(key, pattern);
+  return pattern;
+}
+
 /** The patterns to apply in order: cue words first, so "domnule Pop" keeps its cue and loses the name. */
 export function personNamePatterns(knownNames: readonly (string | null | undefined)[], heuristics: boolean): RegExp[] {
-  const known = knownNamesPattern(knownNames);
+  const known = cachedKnownNamesPattern(knownNames);
   return [...(heuristics ? [...fixedPatterns.cues, ...fixedPatterns.givenNames] : []), ...(known ? [known] : [])];
 }

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { openDatabase } from '../../src/database/connection.ts';
+import { tickets } from '../../src/database/schema.ts';
 import { eventColumns, messageColumns, ticketColumns, writeOpenExport } from '../../src/exports/open-export.ts';
 import { crc32 } from 'node:zlib';
 import { createZip } from '../../src/files/zip-writer.ts';
@@ -99,6 +101,24 @@ describe('functionar export', () => {
     expect(Object.keys(tickets[0] ?? {})).not.toContain('subject');
     expect(Object.keys(tickets[0] ?? {})).toContain('due_date');
     expect(fs.readFileSync(path.join(out, 'messages.csv'), 'utf8')).not.toContain('autorizatia de construire');
+  });
+
+  it('keeps texts for a third party with --masked-texts, masked by the one masking function', () => {
+    const database = openDatabase(path.join(dataDirectory, 'functionar.db'));
+    const [first] = database.db.select().from(tickets).orderBy(tickets.id).limit(1).all();
+    database.db
+      .update(tickets)
+      .set({ citizenName: 'Ion Secretescu', text: 'Bec ars. Sunt Ion Secretescu, CNP1850101264052, tel 0747-12-34-56, ion@example.com; Secretescu' })
+      .where(eq(tickets.id, first?.id ?? 0))
+      .run();
+    const out = path.join(dataDirectory, 'contractor');
+    writeOpenExport(database.db, out, { withPersonalData: false, maskTexts: true });
+    database.close();
+    const exported = JSON.parse(fs.readFileSync(path.join(out, 'tickets.json'), 'utf8')) as Record<string, unknown>[];
+    expect(Object.keys(exported[0] ?? {})).not.toContain('citizen_name');
+    expect(exported[0]?.text).toBe('Bec ars. Sunt [nume], CNP[CNP], tel [telefon …56], [e-mail]; [nume]');
+    for (const file of fs.readdirSync(out)) expect(fs.readFileSync(path.join(out, file), 'utf8'), file).not.toMatch(/Secretescu|1850101264052|0747-12-34-56|ion@example/);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'))).toMatchObject({ personalData: false, maskedTexts: true });
   });
 
   it('is documented column by column in docs/export-schema.md', () => {
