@@ -8,6 +8,7 @@ import { writeOpenExport } from '../exports/open-export.ts';
 import { findContactBySelector } from '../gdpr/contact-selector.ts';
 import { eraseContact } from '../gdpr/erasure.ts';
 import { buildPersonalDataZip } from '../gdpr/personal-data-export.ts';
+import { scrubFreedStorage, type StorageScrubOutcome } from '../gdpr/storage-scrub.ts';
 import { runRetention } from '../gdpr/retention.ts';
 import { loadKnowledge } from '../knowledge/knowledge-loader.ts';
 import { checkReceiptFile } from '../receipts/receipt-file-check.ts';
@@ -30,6 +31,12 @@ function reportError(error: unknown): void {
   if (!(error instanceof AppError)) throw error;
   console.error(error.message);
   process.exitCode = error.statusCode === 404 ? 1 : 2;
+}
+
+function reportScrub(outcome: StorageScrubOutcome): void {
+  console.log(
+    `Database file rebuilt (${outcome.freePagesCleared} free pages cleared) and WAL emptied: erased data is gone from the files; backups taken from now on are clean, older backups still hold it.`,
+  );
 }
 
 function parseYear(value: string): number {
@@ -82,7 +89,7 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
           const file = path.resolve(options.out ?? `gdpr-export-contact-${contact.id}.zip`);
           fs.writeFileSync(file, zip, { mode: 0o600 });
           console.log(
-            `Wrote ${file}: contact ${contact.id} (${contact.channel}), ${data.messages.length} messages, ${data.tickets.length} tickets, ${data.files.filter((entry) => entry.path).length} files.`,
+            `Wrote ${file}: contact ${contact.id} (${contact.channel}), ${data.messages.length} messages, ${data.deliveries.length} deliveries, ${data.tickets.length} tickets, ${data.files.filter((entry) => entry.path).length} files.`,
           );
         } catch (error) {
           reportError(error);
@@ -95,13 +102,26 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
     .requiredOption('--contact <id>', 'contact id, channel:id (whatsapp:+40740123456) or ticket:N/YYYY')
     .action(async (options: { contact: string }) => {
       const config = environment.config();
-      await withDatabase(config, ({ db }) => {
+      await withDatabase(config, async ({ db, sqlite }) => {
         try {
           const contact = findContactBySelector(db, options.contact);
           const summary = eraseContact(db, config.dataDirectory, contact.id);
           console.log(
             `Contact ${summary.contactId} anonymised: ${summary.messages} messages and ${summary.tickets} tickets cleared of personal data, ${summary.filesDeleted} files deleted. The tickets' numbers, dates, type, department and status are kept.`,
           );
+          reportScrub(await scrubFreedStorage(sqlite));
+        } catch (error) {
+          reportError(error);
+        }
+      });
+    });
+  gdpr
+    .command('scrub')
+    .description('rebuild the database file and empty its WAL so nothing erased is left in free space (run by `gdpr erase`)')
+    .action(async () => {
+      await withDatabase(environment.config(), async ({ sqlite }) => {
+        try {
+          reportScrub(await scrubFreedStorage(sqlite));
         } catch (error) {
           reportError(error);
         }

@@ -25,6 +25,10 @@ export function openDatabase(databasePath: string): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // GDPR erasure must remove the person from the bytes, not only from the rows: with secure_delete
+  // every deleted or overwritten cell and every freed page is zeroed, in the WAL frames written from
+  // now on and, at checkpoint, in the database file (see src/gdpr/storage-scrub.ts for the rest).
+  sqlite.pragma('secure_delete = ON');
   // The CLI and the server may write at the same time: wait instead of failing at once.
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle({ client: cachingClient(sqlite) as unknown as Sqlite.Database, schema });

@@ -25,3 +25,8 @@ function erasureKey(dataDirectory: string): Buffer {
 export function hashIdentity(dataDirectory: string, channel: string, externalId: string): string {
   return createHmac('sha256', erasureKey(dataDirectory)).update(`${channel}\u0000${externalId}`).digest('hex');
 }
+
+/** What replaces a raw channel reference (a message id holding a chat id or a phone number) once erased. */
+export function erasedReference(dataDirectory: string, channel: string, reference: string): string {
+  return `erased:${hashIdentity(dataDirectory, channel, reference)}`;
+}

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { and, eq, inArray, like, ne, or } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, like, ne, or, sql } from 'drizzle-orm';
 import { attachmentFilePath } from '../attachments/attachment-store.ts';
-import { inTransaction, type Database } from '../database/connection.ts';
-import { contacts, conversations, messages, open311Requests, outbox, receipts, ticketEvents, tickets } from '../database/schema.ts';
+import { inTransaction, type Database, type Executor } from '../database/connection.ts';
+import { contacts, conversations, messages, open311Requests, outbox, processedUpdates, receipts, ticketEvents, tickets, type ContactRow, type TicketRow } from '../database/schema.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
 import { receiptFilesOfTicket } from '../receipts/receipt-storage.ts';
 import { recordEvent } from '../tickets/ticket-store.ts';
-import { hashIdentity } from './erasure-key.ts';
+import { channelActorId, deliveriesAboutTickets, deliveriesToContact, eventsByContact } from './contact-records.ts';
+import { erasedReference, hashIdentity } from './erasure-key.ts';
 
 // GDPR art. 17 within the archive law: the registry record of a request (number, dates, type,
 // department, status, legal term, consent proof) is an archive document the town hall must keep
@@ -31,6 +32,64 @@ function scrubDetail(detail: Record<string, unknown> | null): Record<string, unk
   return Object.fromEntries(Object.entries(detail).map(([key, value]) => [key, textual.has(key) && typeof value === 'string' ? erasedText : value]));
 }
 
+/**
+ * Deliveries carry the message text and the recipient's identity; unsent ones are not sent any more. The
+ * clerks' staff notices about the person's tickets lose their text but keep their recipient and id: a
+ * clerk's reply to the notice must still find the (anonymised) ticket.
+ */
+function eraseDeliveries(transaction: Executor, dataDirectory: string, contact: ContactRow, hashedIdentity: string, messageIds: number[], ticketIds: number[]): void {
+  const toPerson = deliveriesToContact(contact, messageIds);
+  const deliveryCondition = or(toPerson, deliveriesAboutTickets(ticketIds));
+  // A channel's error text may quote the number it could not reach.
+  transaction.update(outbox).set({ payload: { erased: true }, lastError: erasedText }).where(and(deliveryCondition, isNotNull(outbox.lastError))).run();
+  transaction.update(outbox).set({ payload: { erased: true } }).where(deliveryCondition).run();
+  transaction
+    .update(outbox)
+    .set({ status: 'failed', lastError: 'personal data erased before delivery' })
+    .where(and(deliveryCondition, inArray(outbox.status, ['pending', 'sending'])))
+    .run();
+  for (const delivery of transaction.select().from(outbox).where(toPerson).all()) {
+    transaction
+      .update(outbox)
+      .set({
+        recipient: delivery.recipient === contact.externalId ? hashedIdentity : delivery.recipient,
+        externalId: delivery.externalId && !delivery.externalId.startsWith('erased:') ? erasedReference(dataDirectory, delivery.channel, delivery.externalId) : delivery.externalId,
+      })
+      .where(eq(outbox.id, delivery.id))
+      .run();
+  }
+}
+
+/** Telegram remembers handled updates by "message:<chat id>:<n>"; in a private chat the chat id is the person's. */
+function eraseUpdateClaims(transaction: Executor, dataDirectory: string, contact: ContactRow): void {
+  if (contact.anonymisedAt) return;
+  const claims = transaction
+    .select()
+    .from(processedUpdates)
+    .where(and(eq(processedUpdates.channel, contact.channel), or(eq(processedUpdates.externalId, contact.externalId), sql`instr(${processedUpdates.externalId}, ${`:${contact.externalId}:`}) > 0`)))
+    .all();
+  for (const claim of claims) {
+    transaction.update(processedUpdates).set({ externalId: erasedReference(dataDirectory, claim.channel, claim.externalId) }).where(eq(processedUpdates.id, claim.id)).run();
+  }
+}
+
+/** The morning digest lists overdue tickets with the start of their subject, in a delivery tied to no ticket. */
+function eraseDigestLines(transaction: Executor, ownTickets: TicketRow[]): void {
+  for (const ticket of ownTickets) {
+    const excerpt = ticket.subject.slice(0, 80);
+    if (excerpt.length < 8 || ticket.subject === erasedText) continue;
+    const digests = transaction
+      .select()
+      .from(outbox)
+      .where(and(isNull(outbox.ticketId), isNull(outbox.messageId), sql`instr(${outbox.payload}, ${JSON.stringify(excerpt).slice(1, -1)}) > 0`))
+      .all();
+    for (const digest of digests) {
+      const payload = JSON.parse(JSON.stringify(digest.payload).split(JSON.stringify(excerpt).slice(1, -1)).join(erasedText)) as Record<string, unknown>;
+      transaction.update(outbox).set({ payload }).where(eq(outbox.id, digest.id)).run();
+    }
+  }
+}
+
 export function eraseContact(database: Database, dataDirectory: string, contactId: number, now = new Date()): ErasureSummary {
   const outcome = inTransaction(database, (transaction) => {
     const contact = transaction.select().from(contacts).where(eq(contacts.id, contactId)).get();
@@ -49,21 +108,22 @@ export function eraseContact(database: Database, dataDirectory: string, contactI
       .where(eq(contacts.id, contactId))
       .run();
     transaction.update(messages).set({ text: erasedText, parts: null }).where(eq(messages.contactId, contactId)).run();
+    // A channel's message id names the sender too (Telegram "message:<chat id>:<n>", a WhatsApp id holds
+    // the phone number, the web chat's starts with the session id): a keyed hash keeps them distinct.
+    for (const message of ownMessages) {
+      if (message.externalId && !message.externalId.startsWith('erased:')) {
+        transaction.update(messages).set({ externalId: erasedReference(dataDirectory, message.channel, message.externalId) }).where(eq(messages.id, message.id)).run();
+      }
+    }
     transaction.update(conversations).set({ state: null, updatedAt: now.toISOString() }).where(eq(conversations.contactId, contactId)).run();
-
-    // Deliveries carry the message text and the recipient's identity; unsent ones are not sent any more.
-    const deliveryCondition = or(
-      messageIds.length > 0 ? inArray(outbox.messageId, messageIds) : undefined,
-      and(eq(outbox.channel, contact.channel), eq(outbox.recipient, contact.externalId)),
-      ticketIds.length > 0 ? inArray(outbox.ticketId, ticketIds) : undefined,
-    );
-    transaction.update(outbox).set({ payload: { erased: true } }).where(deliveryCondition).run();
-    transaction
-      .update(outbox)
-      .set({ status: 'failed', lastError: 'personal data erased before delivery' })
-      .where(and(deliveryCondition, inArray(outbox.status, ['pending', 'sending'])))
-      .run();
-    transaction.update(outbox).set({ recipient: hashedIdentity }).where(and(eq(outbox.channel, contact.channel), eq(outbox.recipient, contact.externalId))).run();
+    eraseDeliveries(transaction, dataDirectory, contact, hashedIdentity, messageIds, ticketIds);
+    eraseUpdateClaims(transaction, dataDirectory, contact);
+    eraseDigestLines(transaction, ownTickets);
+    // Clerk commands the person typed and was refused keep what they wrote, outside any ticket.
+    for (const event of transaction.select().from(ticketEvents).where(eventsByContact(contact)).all()) {
+      const actorId = event.actorId === channelActorId(contact) ? `${contact.channel}:${hashedIdentity}` : event.actorId;
+      transaction.update(ticketEvents).set({ detail: scrubDetail(event.detail), actorId }).where(eq(ticketEvents.id, event.id)).run();
+    }
 
     if (ticketIds.length > 0) {
       transaction

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, not } from 'drizzle-orm';
 import { attachmentFilePath } from '../attachments/attachment-store.ts';
 import type { Executor } from '../database/connection.ts';
-import { contacts, conversations, messages, open311Requests, receipts, ticketEvents, tickets, type ContactRow } from '../database/schema.ts';
+import { contacts, conversations, messages, open311Requests, outbox, receipts, ticketEvents, tickets, type ContactRow } from '../database/schema.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
 import { createZip, type ZipEntry } from '../files/zip-writer.ts';
+import { deliveriesAboutTickets, deliveriesToContact, eventsByContact } from './contact-records.ts';
 
 // GDPR art. 15 and 20: everything stored about one contact, as JSON plus the files they sent and the
 // receipts they were issued, in one ZIP an administrator hands over.
@@ -23,6 +24,12 @@ export interface PersonalDataExport {
   ticketEvents: (typeof ticketEvents.$inferSelect)[];
   open311Requests: (typeof open311Requests.$inferSelect)[];
   receipts: (typeof receipts.$inferSelect)[];
+  /** Everything sent to the person, also notices that went only through the outbox (no message row). */
+  deliveries: (typeof outbox.$inferSelect)[];
+  /** What the clerks were told about the person's requests (staff notices), without the staff chat's id. */
+  staffNotices: { ticketId: number | null; channel: string; createdAt: string; text: string }[];
+  /** Audit entries of what the person did outside a ticket: clerk commands typed and refused. */
+  eventsWithoutTicket: (typeof ticketEvents.$inferSelect)[];
   /** Files inside the ZIP: name in the archive → what it is. */
   files: { path: string; description: string; sha256?: string }[];
 }
@@ -30,9 +37,13 @@ export interface PersonalDataExport {
 const readme = `Date personale exportate din Funcționar Virtual / Personal data exported from Funcționar Virtual
 
 data.json      tot ce este stocat despre această persoană: contactul, conversațiile, mesajele,
-               cererile înregistrate și istoricul lor, confirmările de înregistrare emise.
+               cererile înregistrate și istoricul lor, confirmările de înregistrare emise, tot ce
+               i s-a trimis (și notificările trimise fără mesaj în conversație), ce au aflat
+               funcționarii despre cererile sale și comenzile refuzate pe care le-a scris.
                Everything stored about this person: contact, conversations, messages, registered
-               requests and their history, registration receipts issued.
+               requests and their history, registration receipts issued, every delivery sent to
+               them (also notices sent without a conversation message), what the clerks were told
+               about their requests, and refused commands they typed.
 attachments/   fișierele trimise de persoană (numele începe cu amprenta SHA-256 din data.json).
                Files the person sent (names start with the SHA-256 recorded in data.json).
 receipts/      confirmările de înregistrare (PDF) / registration receipts (PDF).
@@ -45,17 +56,32 @@ export function collectPersonalData(executor: Executor, contactId: number, contr
   if (!contact) throw new Error(`contact ${contactId} does not exist`);
   const ownTickets = executor.select().from(tickets).where(eq(tickets.contactId, contactId)).orderBy(asc(tickets.id)).all();
   const ticketIds = ownTickets.map((ticket) => ticket.id);
+  const ownMessages = executor.select().from(messages).where(eq(messages.contactId, contactId)).orderBy(asc(messages.id)).all();
+  const toPerson = deliveriesToContact(contact, ownMessages.map((message) => message.id));
+  const aboutTickets = deliveriesAboutTickets(ticketIds);
+  const staffNotices = aboutTickets
+    ? executor
+        .select()
+        .from(outbox)
+        .where(and(aboutTickets, not(toPerson)))
+        .orderBy(asc(outbox.id))
+        .all()
+        .map((row) => ({ ticketId: row.ticketId, channel: row.channel, createdAt: row.createdAt, text: String((row.payload as { message?: { text?: unknown } }).message?.text ?? '') }))
+    : [];
   return {
     format: personalDataExportFormat,
     exportedAt: now.toISOString(),
     controller,
     contact,
     conversations: executor.select().from(conversations).where(eq(conversations.contactId, contactId)).orderBy(asc(conversations.id)).all(),
-    messages: executor.select().from(messages).where(eq(messages.contactId, contactId)).orderBy(asc(messages.id)).all(),
+    messages: ownMessages,
     tickets: ownTickets,
     ticketEvents: ticketIds.length === 0 ? [] : executor.select().from(ticketEvents).where(inArray(ticketEvents.ticketId, ticketIds)).orderBy(asc(ticketEvents.id)).all(),
     open311Requests: ticketIds.length === 0 ? [] : executor.select().from(open311Requests).where(inArray(open311Requests.ticketId, ticketIds)).all(),
     receipts: ticketIds.length === 0 ? [] : executor.select().from(receipts).where(inArray(receipts.ticketId, ticketIds)).all(),
+    deliveries: executor.select().from(outbox).where(toPerson).orderBy(asc(outbox.id)).all(),
+    staffNotices,
+    eventsWithoutTicket: executor.select().from(ticketEvents).where(eventsByContact(contact)).orderBy(asc(ticketEvents.id)).all(),
     files: [],
   };
 }

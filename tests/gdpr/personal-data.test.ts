@@ -107,7 +107,7 @@ describe("a person's data", () => {
     const zipFile = path.join(workDirectory, 'ion.zip');
     const result = await functionar(['gdpr', 'export', '--contact', `webchat:${sessionId}`, '--out', zipFile]);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/Wrote .*ion\.zip: contact \d+ \(webchat\), \d+ messages, 1 tickets, 1 files\./);
+    expect(result.stdout).toMatch(/Wrote .*ion\.zip: contact \d+ \(webchat\), \d+ messages, \d+ deliveries, 1 tickets, 1 files\./);
     // An independent reader checks the archive: Info-ZIP's unzip.
     const test = spawnSync('unzip', ['-t', zipFile], { encoding: 'utf8' });
     expect(test.stdout).toContain('No errors detected');

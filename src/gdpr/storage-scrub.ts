@@ -1,0 +1,45 @@
+import type Sqlite from 'better-sqlite3';
+import { AppError } from '../errors.ts';
+
+// After an erasure the rows no longer name the person, but the bytes may: SQLite leaves old versions of
+// a page in the WAL until it is checkpointed and reset, and, on a database written before secure_delete
+// was turned on (src/database/connection.ts), in free pages and in the unused space of live pages.
+//
+// VACUUM rebuilds the file from the live rows only, so nothing freed survives; in WAL mode it is one write
+// transaction: readers (the running server's page views) go on, writers wait for it (busy_timeout,
+// 5 s) — for a town hall's database (tens of MB) it lasts well under a second. The TRUNCATE checkpoint
+// then copies the rebuilt pages into the database file and cuts the WAL to zero bytes, so neither file
+// keeps an old frame. A backup taken afterwards copies only these clean pages.
+
+export class StorageScrubError extends AppError {
+  constructor(message: string) {
+    super('FV_ERR_STORAGE_SCRUB', message, 503);
+  }
+}
+
+export interface StorageScrubOutcome {
+  /** Pages the rebuilt file no longer has (free pages before the VACUUM). */
+  freePagesCleared: number;
+  /** WAL frames copied into the database file before the WAL was cut to zero bytes. */
+  walFramesCheckpointed: number;
+}
+
+const checkpointAttempts = 20;
+
+/** Rewrites the database without free space and empties the WAL; throws when the server keeps it busy. */
+export async function scrubFreedStorage(sqlite: Sqlite.Database): Promise<StorageScrubOutcome> {
+  const freePagesCleared = Number(sqlite.pragma('freelist_count', { simple: true }));
+  try {
+    sqlite.exec('VACUUM');
+  } catch (error) {
+    throw new StorageScrubError(`The data is erased, but the file could not be rebuilt now (${(error as Error).message}); run \`functionar gdpr scrub\` again shortly.`);
+  }
+  // A reader of the running server holding an older snapshot makes the checkpoint report busy: its reads
+  // are short, so trying again a moment later succeeds.
+  for (let attempt = 1; attempt <= checkpointAttempts; attempt += 1) {
+    const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    if (result && result.busy === 0) return { freePagesCleared, walFramesCheckpointed: Math.max(0, result.checkpointed) };
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+  }
+  throw new StorageScrubError('The data is erased, but the WAL file could not be emptied while the server kept reading; run `functionar gdpr scrub` again shortly.');
+}
