@@ -71,6 +71,9 @@ const environmentSchema = z.object({
   WEBCHAT_ALLOWED_ORIGINS: z.string().default('*'),
   RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_PER_SENDER_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  WEBCHAT_SESSIONS_PER_IP_PER_DAY: z.coerce.number({ message: 'must be a number of new chat sessions' }).int().min(1).default(200),
+  WEBCHAT_STREAMS_PER_IP: z.coerce.number({ message: 'must be a number of open live-update streams' }).int().min(1).default(50),
+  WEBHOOK_AUTH_FAILURES_PER_IP: z.coerce.number({ message: 'must be a number of failed webhook authentications' }).int().min(1).default(30),
   PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(500),
   PRESSURE_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
   PRESSURE_MAX_HEAP_MB: z.coerce.number().int().min(0).default(0),
@@ -152,9 +155,14 @@ export interface Config {
   teams: { enabled: boolean; localMode: boolean; staffConversationId: string | undefined };
   /** Daily digest of due and overdue tickets to each department's clerks, at this local time (HH:MM); undefined: off. */
   deadlines: { digestTime: string | undefined; timeZone: string };
-  webchat: { allowedOrigins: string[] | '*' };
-  /** Abuse limits per minute: per client IP on every route, per sender (chat identity, web chat session) on messages. */
-  rateLimits: { perIpPerMinute: number; perSenderPerMinute: number };
+  /** streamsPerIp: live-update (SSE) streams one address may hold open at once (a shared office or a mobile carrier's NAT counts as one). */
+  webchat: { allowedOrigins: string[] | '*'; streamsPerIp: number };
+  /**
+   * Abuse limits: per minute per client IP on every route and per sender (chat identity, web chat session)
+   * on messages; new web chat sessions per IP per day (each is kept for the retention period); failed
+   * webhook authentications per IP per 10 minutes before the address is refused.
+   */
+  rateLimits: { perIpPerMinute: number; perSenderPerMinute: number; webchatSessionsPerIpPerDay: number; webhookAuthenticationFailuresPerIp: number };
   /** Load shedding (503 + Retry-After) before the event loop drowns; 0 turns a check off. */
   pressure: { maxEventLoopDelayMs: number; maxEventLoopUtilization: number; maxHeapBytes: number; maxRssBytes: number; retryAfterSeconds: number };
   townHallName: string;
@@ -199,6 +207,7 @@ export function loadConfig(environment: Environment): Config {
   if (values.TELEGRAM_BOT_TOKEN && values.TELEGRAM_MODE === 'webhook' && !values.TELEGRAM_WEBHOOK_SECRET) {
     problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_BOT_TOKEN is set in webhook mode');
   }
+  problems.push(...shortSecretProblems(values));
   if (values.WHATSAPP_CLOUD_TOKEN && (!values.WHATSAPP_APP_SECRET || !values.WHATSAPP_PHONE_NUMBER_ID || !values.WHATSAPP_VERIFY_TOKEN)) {
     problems.push('WHATSAPP_CLOUD_TOKEN: also needs WHATSAPP_APP_SECRET, WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_VERIFY_TOKEN');
   }
@@ -270,8 +279,13 @@ export function loadConfig(environment: Environment): Config {
       staffConversationId: values.TEAMS_STAFF_CONVERSATION_ID,
     },
     deadlines: { digestTime: values.DEADLINE_DIGEST_TIME === 'off' ? undefined : values.DEADLINE_DIGEST_TIME, timeZone: 'Europe/Bucharest' },
-    webchat: { allowedOrigins: origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim()).filter(Boolean) },
-    rateLimits: { perIpPerMinute: values.RATE_LIMIT_PER_IP_PER_MINUTE, perSenderPerMinute: values.RATE_LIMIT_PER_SENDER_PER_MINUTE },
+    webchat: { allowedOrigins: origins === '*' ? '*' : origins.split(',').map((origin) => origin.trim()).filter(Boolean), streamsPerIp: values.WEBCHAT_STREAMS_PER_IP },
+    rateLimits: {
+      perIpPerMinute: values.RATE_LIMIT_PER_IP_PER_MINUTE,
+      perSenderPerMinute: values.RATE_LIMIT_PER_SENDER_PER_MINUTE,
+      webchatSessionsPerIpPerDay: values.WEBCHAT_SESSIONS_PER_IP_PER_DAY,
+      webhookAuthenticationFailuresPerIp: values.WEBHOOK_AUTH_FAILURES_PER_IP,
+    },
     pressure: {
       maxEventLoopDelayMs: values.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
       maxEventLoopUtilization: values.PRESSURE_MAX_EVENT_LOOP_UTILIZATION,
@@ -289,6 +303,33 @@ export function loadConfig(environment: Environment): Config {
     open311: { apiKeys: open311ApiKeys, publish: values.OPEN311_PUBLISH, readAccess: values.OPEN311_READ_ACCESS },
     retentionDays: values.RETENTION_DAYS,
   };
+}
+
+/**
+ * Secrets the town hall chooses (or copies) must resist guessing: a 1-character webhook secret was accepted.
+ * 16 characters is the floor (`openssl rand -hex 24` gives 48). The value itself is never repeated in the message.
+ */
+export const minimumSecretLength = 16;
+
+function shortSecretProblems(values: z.infer<typeof environmentSchema>): string[] {
+  const problems: string[] = [];
+  const secrets: [string, string | undefined][] = [
+    ['TELEGRAM_WEBHOOK_SECRET', values.TELEGRAM_WEBHOOK_SECRET],
+    ['WHATSAPP_VERIFY_TOKEN', values.WHATSAPP_VERIFY_TOKEN],
+    ['WHATSAPP_APP_SECRET', values.WHATSAPP_APP_SECRET],
+    ['WHATSAPP_QR_TOKEN', values.WHATSAPP_QR_TOKEN],
+  ];
+  for (const [name, secret] of secrets) {
+    if (secret !== undefined && secret.length < minimumSecretLength) {
+      problems.push(`${name}: must be at least ${minimumSecretLength} characters (got ${secret.length}); generate one with: openssl rand -hex 24`);
+    }
+  }
+  // Telegram itself refuses other characters when the webhook is set, so say it here, at start-up.
+  const telegramSecret = values.TELEGRAM_WEBHOOK_SECRET;
+  if (telegramSecret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(telegramSecret)) {
+    problems.push('TELEGRAM_WEBHOOK_SECRET: Telegram accepts only letters A-Z and a-z, digits, _ and - (at most 256 characters)');
+  }
+  return problems;
 }
 
 /** `label=key,label2=key2` (or bare keys, labelled client-1, client-2…); keys must be long enough to resist guessing. */

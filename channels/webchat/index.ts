@@ -10,6 +10,7 @@ import { NotFoundError, ValidationError } from '../../src/errors.ts';
 import { inTransaction } from '../../src/database/connection.ts';
 import { isLanguage } from '../../src/language.ts';
 import { buttonsOf, sourcesOf, type MessagePart } from '../../src/messages.ts';
+import { StreamCaps } from '../../src/security/stream-caps.ts';
 import { SessionEvents, type WebchatMessage } from './session-events.ts';
 
 const channelId = 'webchat';
@@ -52,9 +53,11 @@ class WebchatAdapter implements ChannelAdapter {
   readonly idempotentSend = true;
   private readonly events = new SessionEvents();
   private readonly openStreams = new Set<() => void>();
+  private readonly streamCaps: StreamCaps;
   private readonly assets: Record<string, { body: Buffer; type: string }>;
 
   constructor(private readonly context: ChannelContext) {
+    this.streamCaps = new StreamCaps(context.config.webchat.streamsPerIp);
     this.assets = {
       '/widget.js': { body: fs.readFileSync(path.join(publicDirectory, 'widget.js')), type: 'application/javascript; charset=utf-8' },
       '/': { body: fs.readFileSync(path.join(publicDirectory, 'demo.html')), type: 'text/html; charset=utf-8' },
@@ -214,6 +217,8 @@ class WebchatAdapter implements ChannelAdapter {
       const { sessionId } = request.params;
       const contact = this.requireSession(sessionId);
       const lastEventId = Number(request.headers['last-event-id'] ?? 0);
+      // Decided before the stream opens, so a refusal is an ordinary JSON 429 (see StreamCaps).
+      const releaseStreamPlace = this.streamCaps.open(sessionId, request.ip, () => close());
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -237,6 +242,7 @@ class WebchatAdapter implements ChannelAdapter {
       });
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), heartbeatMs);
       const close = () => {
+        releaseStreamPlace();
         clearInterval(heartbeat);
         unsubscribe();
         this.openStreams.delete(shutDown);

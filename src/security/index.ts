@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
+import { registerAuthenticationFailureLimit } from './authentication-failures.ts';
 import { registerBackpressure } from './backpressure.ts';
 import { registerCrossOrigin } from './cross-origin.ts';
 import { registerRateLimits } from './rate-limits.ts';
@@ -12,6 +13,7 @@ import { registerSecurityHeaders } from './security-headers.ts';
 export async function securityProtection(app: FastifyInstance, config: Config): Promise<void> {
   await registerBackpressure(app, config.pressure);
   await registerRateLimits(app, config.rateLimits);
+  registerAuthenticationFailureLimit(app, config.rateLimits.webhookAuthenticationFailuresPerIp);
   await registerSecurityHeaders(app, config.publicUrl);
   await registerCrossOrigin(app, config.webchat.allowedOrigins);
 }

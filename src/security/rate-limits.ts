@@ -17,10 +17,26 @@ export class RateLimitedError extends AppError {
   }
 }
 
+export class DailySessionLimitError extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super(
+      'FV_ERR_WEBCHAT_SESSIONS_PER_DAY',
+      `Prea multe conversații noi de la această adresă astăzi; continuați conversația deschisă sau reveniți peste ${Math.ceil(retryAfterSeconds / 3600)} h. (Too many new chat sessions from this address today.)`,
+      429,
+    );
+  }
+}
+
 export interface RateLimitSettings {
   perIpPerMinute: number;
   perSenderPerMinute: number;
+  /** New web chat sessions one address may open per day: each is stored for the retention period. */
+  webchatSessionsPerIpPerDay: number;
 }
+
+/** Routes that create something kept for months: a daily budget per IP on top of the per-minute one. */
+const dailyRoutes = new Set(['POST /api/webchat/sessions']);
+const dayMs = 24 * 60 * 60_000;
 
 /** Senders and addresses tracked at once (least recently seen forgotten first). */
 const keysRemembered = 20_000;
@@ -102,13 +118,15 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
   const ipKey = Symbol('rate-limit ip key');
   const senderKey = Symbol('rate-limit sender key');
   type Keyed = FastifyRequest & { [ipKey]?: string; [senderKey]?: string };
-  const limiter = (max: number, key: symbol): Limiter => {
+  const limiter = (max: number, key: symbol, timeWindow = 60_000): Limiter => {
     // `cache` sizes this limiter's own store (the plugin reads it although its types do not list it).
-    const options = { max, timeWindow: 60_000, cache: keysRemembered, keyGenerator: (request: FastifyRequest) => (request as Keyed)[key as typeof ipKey] ?? request.ip };
+    const options = { max, timeWindow, cache: keysRemembered, keyGenerator: (request: FastifyRequest) => (request as Keyed)[key as typeof ipKey] ?? request.ip };
     return app.createRateLimit(options) as Limiter;
   };
   const perIp = limiter(settings.perIpPerMinute, ipKey);
   const perSender = limiter(settings.perSenderPerMinute, senderKey);
+  // Held in memory like the others: a restart forgets the day's count, which only ever lets more through.
+  const perIpPerDay = limiter(settings.webchatSessionsPerIpPerDay, ipKey, dayMs);
 
   const enforce = async (limiter: Limiter, request: FastifyRequest, reply: FastifyReply, budget: 'ip' | 'sender') => {
     const outcome = await limiter(request);
@@ -124,6 +142,15 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
   const limitIp = async (request: FastifyRequest, reply: FastifyReply) => {
     (request as Keyed)[ipKey] = `ip:${request.ip}`;
     await enforce(perIp, request, reply, 'ip');
+  };
+  const limitDaily = async (request: FastifyRequest, reply: FastifyReply) => {
+    (request as Keyed)[ipKey] = `ip:${request.ip}`;
+    const outcome = await perIpPerDay(request);
+    if (outcome.isAllowed || !outcome.isExceeded) return;
+    const retryAfter = Math.max(1, outcome.ttlInSeconds ?? 3600);
+    reply.header('retry-after', String(retryAfter));
+    request.log.warn({ budget: 'ip-per-day', route: request.routeOptions.url }, 'rate limit exceeded');
+    throw new DailySessionLimitError(retryAfter);
   };
   const limitSender = (senderOf: SenderOf) => async (request: FastifyRequest, reply: FastifyReply) => {
     let sender: string | undefined;
@@ -151,6 +178,7 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
       }
     }
     addHook(routeOptions, 'onRequest', limitIp);
+    if (methods.some((method) => dailyRoutes.has(`${method} ${routeOptions.url}`))) addHook(routeOptions, 'onRequest', limitDaily);
     for (const method of methods) {
       const sessionSender = sessionRoutes[`${method} ${routeOptions.url}`];
       // Params are known at onRequest: a flood is refused before its body is even read.

@@ -7,6 +7,9 @@ export function webhookChannelsEnvironment(options: { telegram: FakeTelegramApi;
   return {
     RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
     RATE_LIMIT_PER_SENDER_PER_MINUTE: '1000000',
+    // Suites on this helper send many unauthenticated requests from one address and assert the 401 itself;
+    // the cap on failed authentications per address is tested in tests/security/abuse-caps.test.ts.
+    WEBHOOK_AUTH_FAILURES_PER_IP: '1000000',
     // Statuses are asserted exactly: load shedding on a busy test machine is tested on its own.
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     TELEGRAM_BOT_TOKEN: telegram.token,
