@@ -37,6 +37,7 @@ export const eventNames: Record<string, string> = {
   assigned: 'alocat',
   closed: 'închis',
   delivery_failed: 'livrare eșuată',
+  delivery_to_check: 'livrare de verificat (după restaurarea unei copii de siguranță)',
   command_refused: 'comandă refuzată',
   extended: 'termen prelungit',
   status: 'stare schimbată',
