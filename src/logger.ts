@@ -1,4 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { redactCredentials } from './privacy/credentials.ts';
 import { maskPersonalData } from './privacy/masking.ts';
 
 // Personal data never reaches the logs: CNPs, phone numbers and e-mail addresses are masked in every
@@ -6,17 +7,7 @@ import { maskPersonalData } from './privacy/masking.ts';
 // travel in URLs (the web chat session id — a citizen's only key to their conversation — and API
 // keys or tokens in query strings) are replaced before a line is written.
 
-export { maskPersonalData };
-
-const credentialPatterns: [RegExp, string][] = [
-  [/(\/sessions\/)[^/?#\s"\\]+/g, '$1[session]'],
-  [/([?&](?:api_key|token|access_token|session|sessionId)=)[^&#\s"\\]+/gi, '$1[redacted]'],
-];
-
-/** Removes credentials carried in a URL or any text that quotes one. */
-export function redactCredentials(text: string): string {
-  return credentialPatterns.reduce((redacted, [pattern, replacement]) => redacted.replace(pattern, replacement), text);
-}
+export { maskPersonalData, redactCredentials };
 
 function maskText(text: string): string {
   return maskPersonalData(redactCredentials(text));

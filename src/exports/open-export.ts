@@ -5,6 +5,7 @@ import { asc } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
 import { clerks, contacts, messages, ticketEvents, tickets, type MessageRow, type TicketEventRow, type TicketRow } from '../database/schema.ts';
 import { sourcesOf, type AttachmentPart, type MessagePart } from '../messages.ts';
+import { redactCredentials } from '../privacy/credentials.ts';
 import { maskPersonalData } from '../privacy/masking.ts';
 import { formatCsv, type CsvValue } from './csv.ts';
 
@@ -102,7 +103,8 @@ function csvValue(value: JsonValue): CsvValue {
 }
 
 function maskJson(value: JsonValue, names: readonly string[]): JsonValue {
-  if (typeof value === 'string') return maskPersonalData(value, { names, personNames: true });
+  // A receipt link sent to a web chat citizen carries their session id: it never leaves either.
+  if (typeof value === 'string') return maskPersonalData(redactCredentials(value), { names, personNames: true });
   if (Array.isArray(value)) return value.map((item) => maskJson(item, names));
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskJson(item, names)]));
   return value;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { openDatabase } from '../../src/database/connection.ts';
-import { tickets } from '../../src/database/schema.ts';
+import { messages, tickets } from '../../src/database/schema.ts';
 import { eventColumns, messageColumns, ticketColumns, writeOpenExport } from '../../src/exports/open-export.ts';
 import { crc32 } from 'node:zlib';
 import { createZip } from '../../src/files/zip-writer.ts';
@@ -111,13 +111,21 @@ describe('functionar export', () => {
       .set({ citizenName: 'Ion Secretescu', text: 'Bec ars. Sunt Ion Secretescu, CNP1850101264052, tel 0747-12-34-56, ion@example.com; Secretescu' })
       .where(eq(tickets.id, first?.id ?? 0))
       .run();
+    // The receipt link a web chat citizen receives carries their session id, their only credential.
+    const [message] = database.db.select().from(messages).orderBy(messages.id).limit(1).all();
+    database.db
+      .update(messages)
+      .set({ text: 'Dovada: https://primaria.example/api/webchat/sessions/Q2l0aXplbnMtb25seS1rZXktMDEy/tickets/1-2026/receipt.pdf' })
+      .where(eq(messages.id, message?.id ?? 0))
+      .run();
     const out = path.join(dataDirectory, 'contractor');
     writeOpenExport(database.db, out, { withPersonalData: false, maskTexts: true });
     database.close();
     const exported = JSON.parse(fs.readFileSync(path.join(out, 'tickets.json'), 'utf8')) as Record<string, unknown>[];
     expect(Object.keys(exported[0] ?? {})).not.toContain('citizen_name');
     expect(exported[0]?.text).toBe('Bec ars. Sunt [nume], CNP[CNP], tel [telefon …56], [e-mail]; [nume]');
-    for (const file of fs.readdirSync(out)) expect(fs.readFileSync(path.join(out, file), 'utf8'), file).not.toMatch(/Secretescu|1850101264052|0747-12-34-56|ion@example/);
+    for (const file of fs.readdirSync(out)) expect(fs.readFileSync(path.join(out, file), 'utf8'), file).not.toMatch(/Secretescu|1850101264052|0747-12-34-56|ion@example|Q2l0aXplbnMtb25seS1rZXktMDEy/);
+    expect(fs.readFileSync(path.join(out, 'messages.json'), 'utf8')).toContain('/api/webchat/sessions/[session]/tickets/1-2026/receipt.pdf');
     expect(JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'))).toMatchObject({ personalData: false, maskedTexts: true });
   });
 
