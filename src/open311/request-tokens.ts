@@ -1,6 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto';
+import { installationSecret } from '../security/installation-secret.ts';
 
 // Unguessable public ids for Open311 requests. The token is the ticket's internal id encrypted with a
 // key only this installation holds: one AES block (a keyed permutation of 128 bits) holding a fixed
@@ -9,29 +8,10 @@ import path from 'node:path';
 // The key lives beside the erasure key in DATA_DIR/secrets; it must travel with the database when the
 // installation moves, or the ids handed to Open311 clients change.
 
-const keyFileName = path.join('secrets', 'open311-id-key');
 const marker = Buffer.from('open311\u0001', 'latin1');
 const tokenPattern = /^[A-Za-z0-9_-]{22}$/;
 
-const keys = new Map<string, Buffer>();
-
-function tokenKey(dataDirectory: string): Buffer {
-  const cached = keys.get(dataDirectory);
-  if (cached) return cached;
-  const file = path.join(dataDirectory, keyFileName);
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    try {
-      fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      // Another process created it first: use theirs.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-  const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'hex');
-  keys.set(dataDirectory, key);
-  return key;
-}
+const tokenKey = (dataDirectory: string) => installationSecret(dataDirectory, 'open311-id-key');
 
 /** 22 characters, URL-safe: the service_request_id an Open311 client receives and reads with. */
 export function requestToken(dataDirectory: string, ticketId: number): string {
