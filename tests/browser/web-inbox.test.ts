@@ -31,9 +31,12 @@ async function fileRequestInBubble(page: Page, subject: string): Promise<string>
 async function logIn(page: Page, name: string, password: string): Promise<void> {
   await page.goto(`${baseUrl}/admin`, { waitUntil: 'domcontentloaded' });
   await page.waitForSelector('#name');
-  // Keyboard only: the name field has the focus, Tab reaches the password, Enter submits.
+  // Keyboard only: the name field has the focus, Tab reaches the password, Enter submits. Each step waits
+  // for the focus to be where the keyboard expects it (a busy machine applies autofocus late).
+  await page.waitForFunction(() => document.activeElement?.id === 'name');
   await page.keyboard.type(name);
   await page.keyboard.press('Tab');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('type') === 'password');
   await page.keyboard.type(password);
   await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.keyboard.press('Enter')]);
 }
