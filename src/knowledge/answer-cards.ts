@@ -1,4 +1,5 @@
 import type { Language } from '../language.ts';
+import { isAbbreviationStop } from '../abbreviations.ts';
 import { foldDiacritics } from '../language.ts';
 import type { OfficeHours, OutOfScopeRedirect, Procedure, RetrievedProcedure, TownHall, TownHallTopicId } from './knowledge-base.ts';
 
@@ -136,15 +137,10 @@ function shorten(text: string, limit: number): string {
   return text;
 }
 
-/** "art. 474", "Legea nr. 50", "str. Principală": a full stop after these does not end a sentence. */
-const abbreviation = /(?:^|[\s(])(?:art|alin|lit|nr|pct|str|sz|ca|cca|ex|etc|dr|ing|prof|resp|ill|vö|kb|no|approx)\.$/iu;
-
 /** Position of the full stop (or ! ?) that ends the last whole sentence of `text`, or -1. */
 function lastSentenceEnd(text: string): number {
   for (let index = text.length - 2; index >= 0; index -= 1) {
-    if (!'.!?'.includes(text[index]!) || text[index + 1] !== ' ') continue;
-    if (text[index] === '.' && abbreviation.test(text.slice(Math.max(0, index - 8), index + 1))) continue;
-    return index;
+    if ('.!?'.includes(text[index]!) && text[index + 1] === ' ' && !isAbbreviationStop(text, index)) return index;
   }
   return -1;
 }

@@ -1,3 +1,4 @@
+import { isAbbreviationStop } from '../abbreviations.ts';
 import type { RetrievedProcedure, TownHall } from '../knowledge/knowledge-base.ts';
 import type { Language } from '../language.ts';
 import { answerLanguage, sentenceInOtherLanguage } from './answer-language.ts';
@@ -129,20 +130,12 @@ export function splitSentences(text: string): string[] {
   return sentences.filter((sentence) => sentence.trim() !== '');
 }
 
-/**
- * Abbreviations after which a full stop does not end the sentence: "Legea nr. 123", "art. 474", "str.
- * Principală", Hungarian "sz. törvény". Splitting there would part a claim from its number.
- */
-const abbreviations = new Set(['nr', 'art', 'alin', 'lit', 'pct', 'str', 'bl', 'ap', 'sc', 'jud', 'mun', 'com', 'tel', 'fax', 'dl', 'dna', 'dr', 'ex', 'cca', 'aprox', 'sz', 'no', 'vs', 'approx', 'st', 'ca']);
-
 /** A newline, or ". ! ? ; :" followed by whitespace (a full stop not after an abbreviation): where a fact ("150" … " lei") cannot continue. */
 export function isSentenceEnd(text: string, index: number): boolean {
   const character = text[index];
   if (character === '\n') return true;
   if (character === undefined || !'.!?;:'.includes(character) || !/\s/.test(text[index + 1] ?? '')) return false;
-  if (character !== '.') return true;
-  const word = /(\p{L}+)$/u.exec(text.slice(Math.max(0, index - 12), index))?.[1];
-  return word === undefined || !abbreviations.has(word.toLowerCase());
+  return !isAbbreviationStop(text, index);
 }
 
 interface Clause {
