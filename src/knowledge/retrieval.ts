@@ -111,8 +111,10 @@ const messageEventLean = 0.3;
 /** Words that name the town hall itself: every question has them, so they never make a topic. */
 const townHallWords = new Set(['town', 'hall', 'townhall', 'primarie', 'primaria', 'primariei', 'primarii', 'hivatal', 'hivatalnak', 'hivatalhoz', 'hivatalba', 'hivatalban', 'hivatalt', 'polgarmesteri', 'comuna', 'comunei', 'kozseg', 'commune']);
 
-function mentionsTownHall(question: string): boolean {
-  return tokenize(question).some((token) => townHallWords.has(token));
+/** "Care e programul primăriei?": few words, one of them the town hall itself. */
+function isShortQuestionAboutTownHall(question: string): boolean {
+  const tokens = tokenize(question);
+  return tokens.length <= shortQuestionWords && tokens.some((token) => townHallWords.has(token));
 }
 
 /**
@@ -320,7 +322,7 @@ export class Retriever {
    */
   private matchTownHallTopic(question: string, language: Language, procedureEvidence: number, procedureAnswerable: boolean): TownHallTopicId | undefined {
     const matches = this.townHallTopicKeywords.match(question, language);
-    const shortQuestionAboutTownHall = tokenize(question).length <= shortQuestionWords && mentionsTownHall(question);
+    const shortQuestionAboutTownHall = isShortQuestionAboutTownHall(question);
     // "Unde e primăria?", "Hol van a hivatal?": where the town hall is, with no other topic named.
     if (matches.length === 0 && shortQuestionAboutTownHall && procedureEvidence === 0 && asksWhere.test(foldDiacritics(question))) return 'address';
     for (const match of matches) {
