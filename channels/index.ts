@@ -1,4 +1,4 @@
-import type { ChannelDefinition } from '../src/channels/channel-adapter.ts';
+import type { ChannelDefinition } from '../src/gateway/channel-contract.ts';
 import { webchatChannel } from './webchat/index.ts';
 import { whatsappChannel } from './whatsapp/index.ts';
 import { telegramChannel } from './telegram/index.ts';

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { channelDefinitions } from '../channels/index.ts';
-import type { ChannelAdapter, ChannelContext } from './channels/channel-adapter.ts';
+import type { ChannelAdapter, ChannelContext } from './gateway/channel-contract.ts';
 import type { Config } from './config.ts';
 import { ConversationService } from './conversation/conversation-service.ts';
 import { openDatabase, type DatabaseHandle } from './database/connection.ts';

@@ -1,4 +1,4 @@
-import type { ChannelDefinition } from '../../src/channels/channel-adapter.ts';
+import type { ChannelDefinition } from '../../src/gateway/channel-contract.ts';
 import { teamsChannelId } from './conversation-references.ts';
 
 /**

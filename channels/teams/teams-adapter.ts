@@ -1,6 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DeliveryError, type ChannelAdapter, type ChannelContext, type Delivery } from '../../src/channels/channel-adapter.ts';
+import { DeliveryError, type ChannelAdapter, type ChannelContext, type Delivery } from '../../src/gateway/channel-contract.ts';
 import { errorBody, UnauthorizedError } from '../../src/errors.ts';
 import { BotTokenError } from './bot-credentials.ts';
 import { renderActivity } from './cards.ts';

@@ -1,5 +1,5 @@
 import { TelegramError } from 'telegraf';
-import { DeliveryError } from '../../src/channels/channel-adapter.ts';
+import { DeliveryError } from '../../src/gateway/channel-contract.ts';
 
 /**
  * Whether the outbox should try again. Telegram says so itself: 429 carries `retry_after` seconds,

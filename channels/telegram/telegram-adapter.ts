@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import type { ChannelAdapter, ChannelContext, Delivery } from '../../src/channels/channel-adapter.ts';
+import type { ChannelAdapter, ChannelContext, Delivery } from '../../src/gateway/channel-contract.ts';
 import { buttonsOf } from '../../src/messages.ts';
 import { commandNameOf } from '../../src/tickets/clerk-command-parser.ts';
 import { toDeliveryError } from './delivery-errors.ts';

@@ -2,7 +2,7 @@ import type { Context, Middleware, Telegram } from 'telegraf';
 import type { CallbackQuery, Message, Update, User } from 'telegraf/types';
 import { KeyedSequence } from '../../src/concurrency/keyed-sequence.ts';
 import { storeAttachment } from '../../src/attachments/attachment-store.ts';
-import type { ChannelContext } from '../../src/channels/channel-adapter.ts';
+import type { ChannelContext } from '../../src/gateway/channel-contract.ts';
 import { findInboundMessage } from '../../src/conversation/conversation-store.ts';
 import { languageFromHint } from '../../src/conversation/language-detection.ts';
 import { isLanguage, type Language } from '../../src/language.ts';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import type { ChannelAdapter, ChannelContext, ChannelDefinition, Delivery } from '../../src/channels/channel-adapter.ts';
+import type { ChannelAdapter, ChannelContext, ChannelDefinition, Delivery } from '../../src/gateway/channel-contract.ts';
 import { findContact, messagesOfContact, upsertContact, currentConversation } from '../../src/conversation/conversation-store.ts';
 import type { MessageRow } from '../../src/database/schema.ts';
 import { NotFoundError, ValidationError } from '../../src/errors.ts';

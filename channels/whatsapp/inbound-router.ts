@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { ChannelContext } from '../../src/channels/channel-adapter.ts';
+import type { ChannelContext } from '../../src/gateway/channel-contract.ts';
 import {
   currentConversation,
   findInboundMessage,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ChannelDefinition } from '../../src/channels/channel-adapter.ts';
+import type { ChannelDefinition } from '../../src/gateway/channel-contract.ts';
 import { CloudApiDriver } from './cloud/cloud-driver.ts';
 import { defaultGraphApiRoot } from './cloud/graph-api-client.ts';
 import { whatsappChannelId } from './inbound-router.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ChannelAdapter, ChannelContext, Delivery } from '../../src/channels/channel-adapter.ts';
+import type { ChannelAdapter, ChannelContext, Delivery } from '../../src/gateway/channel-contract.ts';
 import { InboundRouter, whatsappChannelId } from './inbound-router.ts';
 import { languageOfRecipient, renderOutbound } from './outbound-rendering.ts';
 import type { WhatsappDriver } from './whatsapp-driver.ts';

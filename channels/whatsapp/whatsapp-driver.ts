@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Delivery } from '../../src/channels/channel-adapter.ts';
+import type { Delivery } from '../../src/gateway/channel-contract.ts';
 import type { Language } from '../../src/language.ts';
 import type { RenderedOutbound } from './outbound-rendering.ts';
 

@@ -1,4 +1,4 @@
-import type { ChannelAdapter } from '../channels/channel-adapter.ts';
+import type { ChannelAdapter } from '../gateway/channel-contract.ts';
 import { open311Channel } from './service-requests.ts';
 
 /**

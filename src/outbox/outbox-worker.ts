@@ -1,4 +1,4 @@
-import { DeliveryError, type ChannelAdapter } from '../channels/channel-adapter.ts';
+import { DeliveryError, type ChannelAdapter } from '../gateway/channel-contract.ts';
 import type { Database } from '../database/connection.ts';
 import type { OutboxRow } from '../database/schema.ts';
 import type { Logger } from '../logger.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { attachmentFilePath, defaultMaximumAttachmentBytes, storeAttachment } from '../../../src/attachments/attachment-store.ts';
-import { DeliveryError, type ChannelContext, type Delivery } from '../../../src/channels/channel-adapter.ts';
+import { DeliveryError, type ChannelContext, type Delivery } from '../../../src/gateway/channel-contract.ts';
 import { errorBody, UnauthorizedError, UnavailableError, ValidationError } from '../../../src/errors.ts';
 import type { Language } from '../../../src/language.ts';
 import type { AttachmentPart } from '../../../src/messages.ts';

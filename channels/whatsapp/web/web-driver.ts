@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { attachmentFilePath, defaultMaximumAttachmentBytes, storeAttachment } from '../../../src/attachments/attachment-store.ts';
-import { DeliveryError, type ChannelContext, type Delivery } from '../../../src/channels/channel-adapter.ts';
+import { DeliveryError, type ChannelContext, type Delivery } from '../../../src/gateway/channel-contract.ts';
 import type { Language } from '../../../src/language.ts';
 import type { InboundRouter } from '../inbound-router.ts';
 import { whatsappChannelId } from '../inbound-router.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandOfCardAction, isCardActionData, renderActivity, type CardActionData } from '../../../channels/teams/cards.ts';
 import { deliveryErrorOf } from '../../../channels/teams/teams-adapter.ts';
-import { DeliveryError } from '../../../src/channels/channel-adapter.ts';
+import { DeliveryError } from '../../../src/gateway/channel-contract.ts';
 import { staffNotice } from '../../../src/tickets/staff-notice.ts';
 import type { TicketRow } from '../../../src/database/schema.ts';
 
