@@ -15,6 +15,14 @@ export function toE164(identity: string | undefined | null): string | undefined 
   return /^\+[1-9]\d{6,14}$/.test(candidate) ? candidate : undefined;
 }
 
+/**
+ * A business-scoped user id (BSUID): Meta's id for a WhatsApp user who hides the number behind a username,
+ * a two-letter country code, a dot and up to 128 letters and digits ("RO.1502576394655843", "US.ENT.118…").
+ */
+export function toBusinessScopedUserId(value: string | undefined | null): string | undefined {
+  return value && /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/.test(value) ? value : undefined;
+}
+
 /** The Cloud API's `to` field: the digits of the E.164 number. */
 export function toWhatsappId(e164: string): string {
   return e164.replace(/\D/g, '');

@@ -16,7 +16,7 @@ export interface ReceivedMessage {
   kind: ReceivedKind;
   /** The channel's message id (wamid, WhatsApp Web serialized id): the dedupe key. */
   externalId: string;
-  /** The sender in E.164. */
+  /** The sender in E.164, or the business-scoped user id of a user who hides the number behind a username. */
   from: string;
   displayName?: string;
   /** When WhatsApp says the citizen sent it: opens the 24-hour customer service window. */

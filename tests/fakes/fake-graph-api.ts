@@ -19,6 +19,8 @@ export interface GraphMessageBody {
   messaging_product?: string;
   recipient_type?: string;
   to?: string;
+  /** A business-scoped user id, in place of `to`, for a user who hides the number behind a username. */
+  recipient?: string;
   type?: string;
   text?: { body: string; preview_url?: boolean };
   interactive?: {
@@ -101,7 +103,7 @@ export class FakeGraphApi {
   }
 
   sentTo(waId: string): SentMessage[] {
-    return this.sent.filter((message) => message.body.to === waId);
+    return this.sent.filter((message) => (message.body.to ?? message.body.recipient) === waId);
   }
 
   /** The text a citizen reads: text body, interactive body, or the template's parameter. */
@@ -165,13 +167,14 @@ export class FakeGraphApi {
     } catch {
       return sendJson(response, 400, { error: { message: 'Invalid JSON', type: 'OAuthException', code: 100 } });
     }
-    if (body.messaging_product !== 'whatsapp' || !body.to || !body.type) {
+    const address = body.to ?? body.recipient;
+    if (body.messaging_product !== 'whatsapp' || !address || !body.type) {
       return sendJson(response, 400, { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 } });
     }
     this.counter += 1;
-    const id = `wamid.FAKE${String(this.counter).padStart(6, '0')}${Buffer.from(body.to).toString('base64url')}`;
+    const id = `wamid.FAKE${String(this.counter).padStart(6, '0')}${Buffer.from(address).toString('base64url')}`;
     this.sent.push({ body, id, phoneNumberId });
-    sendJson(response, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id, ...(body.type === 'template' ? { message_status: 'accepted' } : {}) }] });
+    sendJson(response, 200, { messaging_product: 'whatsapp', contacts: [{ input: address, ...(body.to ? { wa_id: body.to } : { user_id: address }) }], messages: [{ id, ...(body.type === 'template' ? { message_status: 'accepted' } : {}) }] });
   }
 
   private async upload(contentType: string, body: Buffer, response: http.ServerResponse): Promise<void> {

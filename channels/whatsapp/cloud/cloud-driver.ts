@@ -8,7 +8,7 @@ import type { AttachmentPart } from '../../../src/messages.ts';
 import type { InboundRouter } from '../inbound-router.ts';
 import { whatsappChannelId } from '../inbound-router.ts';
 import type { RenderedOutbound } from '../outbound-rendering.ts';
-import { toWhatsappId } from '../phone-numbers.ts';
+import { toBusinessScopedUserId, toWhatsappId } from '../phone-numbers.ts';
 import type { WhatsappDriver } from '../whatsapp-driver.ts';
 import { mediaMessage, sessionMessages, templateMessage, type GraphMessage } from './cloud-message-building.ts';
 import { MediaUnavailableError, translateCloudMessage } from './cloud-message-translation.ts';
@@ -137,7 +137,8 @@ export class CloudApiDriver implements WhatsappDriver {
         for (const message of value.messages ?? []) {
           const translation = await translateCloudMessage(message, value.contacts ?? [], (media, fallbackName) => this.fetchMedia(media, fallbackName));
           if (translation.action === 'ignore') {
-            this.context.logger.debug({ channel: whatsappChannelId, reason: translation.reason }, 'whatsapp message ignored');
+            // A person nobody can answer is worth a line at the default level; a reaction is not.
+            this.context.logger[translation.unanswerable ? 'warn' : 'debug']({ channel: whatsappChannelId, reason: translation.reason }, 'whatsapp message ignored');
             continue;
           }
           await this.router.accept(translation.received).stored;
@@ -174,7 +175,7 @@ export class CloudApiDriver implements WhatsappDriver {
 
   async send(delivery: Delivery, rendered: RenderedOutbound, language: Language): Promise<{ externalId?: string }> {
     const now = new Date();
-    const to = toWhatsappId(delivery.recipient);
+    const to = toBusinessScopedUserId(delivery.recipient) ?? toWhatsappId(delivery.recipient);
     const window = serviceWindowOf(this.context.database, whatsappChannelId, delivery.recipient, now, delivery.recipientChannelData);
     if (!window.open) return this.sendTemplate(to, rendered, describeAge(window.lastInboundAt, now));
     try {
@@ -201,7 +202,7 @@ export class CloudApiDriver implements WhatsappDriver {
       this.context.logger.warn({ channel: whatsappChannelId, files: rendered.attachments.length }, 'whatsapp files not sent: outside the 24-hour window only the template text goes out');
     }
     try {
-      return { externalId: await this.graph.sendMessage(templateMessage(to, rendered.text, templateName, templateLanguage)) };
+      return { externalId: await this.post(templateMessage(to, rendered.text, templateName, templateLanguage)) };
     } catch (error) {
       throw toDeliveryError(error, `template "${templateName}" (${templateLanguage})`);
     }
@@ -218,17 +219,23 @@ export class CloudApiDriver implements WhatsappDriver {
         throw new DeliveryError(`The file ${attachment.fileName} to send is missing: ${error instanceof Error ? error.message : String(error)}`, false);
       }
       const mediaId = await this.graph.uploadMedia(bytes, attachment.mediaType, attachment.fileName);
-      const id = await this.graph.sendMessage(mediaMessage(to, mediaId, attachment.mediaType, attachment.fileName));
+      const id = await this.post(mediaMessage(to, mediaId, attachment.mediaType, attachment.fileName));
       first ??= id;
     }
     return first;
+  }
+
+  /** The Graph API addresses a phone number with `to` and a business-scoped user id with `recipient`. */
+  private post(message: GraphMessage): Promise<string> {
+    const { to, ...rest } = message;
+    return this.graph.sendMessage(typeof to === 'string' && toBusinessScopedUserId(to) ? { ...rest, recipient: to } : message);
   }
 
   /** Sends the pieces in order; the first one's wamid identifies the delivery for status webhooks. */
   private async sendAll(messages: GraphMessage[]): Promise<string | undefined> {
     let first: string | undefined;
     for (const message of messages) {
-      const id = await this.graph.sendMessage(message);
+      const id = await this.post(message);
       first ??= id;
     }
     return first;

@@ -1,5 +1,5 @@
 import type { AttachmentPart, MessagePart } from '../../../src/messages.ts';
-import { toE164 } from '../phone-numbers.ts';
+import { toBusinessScopedUserId, toE164 } from '../phone-numbers.ts';
 import type { ReceivedKind, ReceivedMessage } from '../received-message.ts';
 import type { CloudContact, CloudMedia, CloudMessage } from './webhook-payload.ts';
 
@@ -13,7 +13,7 @@ export class MediaUnavailableError extends Error {
   readonly code = 'FV_ERR_WHATSAPP_MEDIA_UNAVAILABLE';
 }
 
-export type CloudTranslation = { action: 'accept'; received: ReceivedMessage } | { action: 'ignore'; reason: string };
+export type CloudTranslation = { action: 'accept'; received: ReceivedMessage } | { action: 'ignore'; reason: string; unanswerable?: boolean };
 
 /** Types that carry nothing to answer: reactions, "customer changed number" notices, first-open pings. */
 const silentTypes = new Set(['reaction', 'system', 'request_welcome', 'ephemeral', 'revoke']);
@@ -23,14 +23,16 @@ export async function translateCloudMessage(message: CloudMessage, contacts: rea
   const type = message.type ?? 'unknown';
   if (!message.id) return { action: 'ignore', reason: 'message without id' };
   if (silentTypes.has(type)) return { action: 'ignore', reason: `type ${type}` };
-  const from = toE164(message.from);
-  // Users who hide their number (business-scoped ids only) cannot be stored as an E.164 contact.
-  if (!from) return { action: 'ignore', reason: 'sender without a phone number' };
+  // A user with a WhatsApp username may withhold the number: `from` is then missing and the
+  // business-scoped user id (`from_user_id`) names them; replies go back to that id.
+  const from = toE164(message.from) ?? toBusinessScopedUserId(message.from_user_id);
+  if (!from) return { action: 'ignore', reason: 'sender without a phone number or business-scoped user id', unanswerable: true };
+  const contact = contacts.find((candidate) => (message.from !== undefined && candidate.wa_id === message.from) || (message.from_user_id !== undefined && candidate.user_id === message.from_user_id));
   const sentAtSeconds = Number(message.timestamp);
   const base = {
     externalId: message.id,
     from,
-    displayName: contacts.find((contact) => contact.wa_id === message.from)?.profile?.name,
+    displayName: contact?.profile?.name ?? contact?.profile?.username,
     sentAt: Number.isFinite(sentAtSeconds) && sentAtSeconds > 0 ? new Date(sentAtSeconds * 1000) : new Date(),
     whatsappType: type,
   };

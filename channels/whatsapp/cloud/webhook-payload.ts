@@ -23,11 +23,16 @@ const cloudMediaSchema = z
   })
   .passthrough();
 
-const cloudContactSchema = z.object({ profile: z.object({ name: text.optional() }).passthrough().optional(), wa_id: text.optional() }).passthrough();
+/** `wa_id` is absent for a user who set a WhatsApp username and withholds the number; `user_id` (the BSUID) is then the only id. */
+const cloudContactSchema = z
+  .object({ profile: z.object({ name: text.optional(), username: text.optional() }).passthrough().optional(), wa_id: text.optional(), user_id: text.optional() })
+  .passthrough();
 
 const cloudMessageSchema = z
   .object({
     from: text.optional(),
+    /** The sender's business-scoped user id (BSUID, "RO.1502576394655843"); alone, without `from`, when the user hides the number behind a username. */
+    from_user_id: text.optional(),
     id: text.optional(),
     timestamp: text.optional(),
     type: text.optional(),

@@ -185,6 +185,41 @@ describe('a citizen on WhatsApp (Cloud API)', () => {
     expect(stored).toHaveLength(1);
   });
 
+  it('answers a user who hides the number behind a username: from_user_id without from', async () => {
+    // Meta's shape for a user with a WhatsApp username: no `from`, no `wa_id`; the business-scoped user
+    // id (BSUID) in `from_user_id` and the contact's `user_id`, the username in the profile.
+    const userId = 'RO.1502576394655843';
+    const notification = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '40265123456', phone_number_id: phoneNumberId },
+                contacts: [{ profile: { name: 'Maria', username: '@maria.cluj' }, user_id: userId }],
+                messages: [{ from_user_id: userId, id: `wamid.username-${Date.now()}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'ce acte imi trebuie pentru autorizatie de construire' } }],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const response = await postNotification(testApp.app, notification);
+    expect(response.statusCode).toBe(200);
+    await settle();
+    const answer = graph.sentTo(userId);
+    expect(answer).toHaveLength(1);
+    expect(answer[0]?.body.recipient).toBe(userId);
+    expect(answer[0]?.body.to).toBeUndefined();
+    expect(readable(answer[0])).toMatch(/certificat(ul)? de urbanism/i);
+    const contact = testApp.app.functionar.database.db.select().from(contacts).where(and(eq(contacts.channel, 'whatsapp'), eq(contacts.externalId, userId))).get();
+    expect(contact?.displayName).toBe('Maria');
+  });
+
   it('offers more or longer options as a list and understands the row chosen', async () => {
     const citizen = '40740123459';
     const welcome = await say(citizen, 'text', { text: 'buna ziua' });
