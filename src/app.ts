@@ -70,6 +70,11 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('FV_ERR_ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)));
 
+  // Known before any channel is created: the rate limits read who writes on each channel's routes.
+  app.decorate('channelRoutes', {
+    senderIdentities: channelDefinitions.flatMap((definition) => (definition.senderIdentities ?? []).map((identity) => ({ ...identity, channel: definition.id }))),
+    recordCreatingRoutes: channelDefinitions.flatMap((definition) => definition.recordCreatingRoutes ?? []),
+  });
   for (const plugin of protectionPlugins) await plugin(app, config);
 
   const database = openDatabase(config.databasePath);

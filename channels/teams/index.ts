@@ -1,5 +1,6 @@
 import type { ChannelDefinition } from '../../src/gateway/channel-contract.ts';
 import { teamsChannelId } from './conversation-references.ts';
+import { teamsSenderIdentities } from './sender-identity.ts';
 
 /**
  * Microsoft Teams for clerks: on with MICROSOFT_APP_ID, or TEAMS_LOCAL_MODE for the Bot Framework Emulator.
@@ -7,6 +8,7 @@ import { teamsChannelId } from './conversation-references.ts';
  */
 export const teamsChannel: ChannelDefinition = {
   id: teamsChannelId,
+  senderIdentities: teamsSenderIdentities,
   create: async (context) => {
     if (!context.config.teams.enabled) return undefined;
     const { TeamsChannelAdapter } = await import('./teams-adapter.ts');

@@ -1,5 +1,6 @@
 import type { ChannelDefinition } from '../../src/gateway/channel-contract.ts';
 import { channelId } from './update-handler.ts';
+import { telegramSenderIdentities } from './sender-identity.ts';
 
 /**
  * Telegram is on when TELEGRAM_BOT_TOKEN is set (config checks the webhook secret in webhook mode).
@@ -7,6 +8,7 @@ import { channelId } from './update-handler.ts';
  */
 export const telegramChannel: ChannelDefinition = {
   id: channelId,
+  senderIdentities: telegramSenderIdentities,
   create: async (context) => {
     const { botToken, mode, webhookSecret, apiRoot, staffChatId } = context.config.telegram;
     if (!botToken) return undefined;

@@ -11,6 +11,7 @@ import { inTransaction } from '../../src/database/connection.ts';
 import { isLanguage } from '../../src/language.ts';
 import { buttonsOf, sourcesOf, type MessagePart } from '../../src/messages.ts';
 import { StreamCaps } from '../../src/security/stream-caps.ts';
+import { identifier } from '../../src/gateway/sender-identity.ts';
 import { SessionEvents, type WebchatMessage } from './session-events.ts';
 
 const channelId = 'webchat';
@@ -264,5 +265,8 @@ class WebchatAdapter implements ChannelAdapter {
 
 export const webchatChannel: ChannelDefinition = {
   id: channelId,
+  // The session in the URL is the citizen: a flood is refused before its body is even read.
+  recordCreatingRoutes: ['POST /api/webchat/sessions'],
+  senderIdentities: [{ route: 'POST /api/webchat/sessions/:sessionId/messages', kind: 'session', senderOf: (request) => identifier((request.params as { sessionId?: unknown }).sessionId) }],
   create: (context) => new WebchatAdapter(context),
 };

@@ -6,6 +6,7 @@ import { whatsappChannelId } from './inbound-router.ts';
 import { createWhatsappWebClient } from './web/web-client.ts';
 import { WhatsappWebDriver } from './web/web-driver.ts';
 import { WhatsappAdapter } from './whatsapp-adapter.ts';
+import { whatsappSenderIdentities } from './sender-identity.ts';
 
 export { WhatsappAdapter } from './whatsapp-adapter.ts';
 
@@ -15,6 +16,7 @@ export { WhatsappAdapter } from './whatsapp-adapter.ts';
  */
 export const whatsappChannel: ChannelDefinition = {
   id: whatsappChannelId,
+  senderIdentities: whatsappSenderIdentities,
   create(context) {
     const { whatsapp, dataDirectory } = context.config;
     if (whatsapp.cloudToken && whatsapp.appSecret && whatsapp.phoneNumberId && whatsapp.verifyToken) {

@@ -4,6 +4,7 @@ import type { ConversationService } from '../conversation/conversation-service.t
 import type { Database } from '../database/connection.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboundMessage } from '../messages.ts';
+import type { SenderIdentity } from './sender-identity.ts';
 import type { ClerkCommandRunner } from '../tickets/clerk-command-runner.ts';
 
 /** What the outbox hands an adapter to deliver. */
@@ -57,6 +58,10 @@ export interface ChannelAdapter {
 /** A channel folder exports one of these; `channels/index.ts` lists them. */
 export interface ChannelDefinition {
   id: string;
+  /** Who writes on each of the channel's routes, for the per-sender rate limit (known before the channel is created). */
+  senderIdentities?: SenderIdentity[];
+  /** Routes ("POST /api/webchat/sessions") that create something kept for months: limited per address per day too. */
+  recordCreatingRoutes?: string[];
   /**
    * Returns undefined when the channel is not configured (e.g. no bot token). May be asynchronous, so
    * a channel loads its SDK (botbuilder, whatsapp-web.js…) only when it is configured.

@@ -1,11 +1,13 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { AppError } from '../errors.ts';
+import type { ChannelRouteDeclarations, ChannelSenderIdentity } from '../gateway/sender-identity.ts';
 
 // Two budgets per minute: one per client IP on every route (someone hammering the server), one per
 // sender on the routes that carry a citizen's message (someone flooding the queue of the language
-// model). Webhooks from Telegram, WhatsApp and Teams come from the platforms' few addresses, shared by
-// every citizen: they are limited per sender only, the sender being read from the update itself.
+// model). A platform's webhook comes from the platform's few addresses, shared by every citizen: it is
+// limited per sender only, the sender read from the update itself. Which routes those are, and where
+// their sender is, each channel declares (ChannelDefinition.senderIdentities): nothing here names one.
 
 export class RateLimitedError extends AppError {
   constructor(retryAfterSeconds: number) {
@@ -34,8 +36,6 @@ export interface RateLimitSettings {
   webchatSessionsPerIpPerDay: number;
 }
 
-/** Routes that create something kept for months: a daily budget per IP on top of the per-minute one. */
-const dailyRoutes = new Set(['POST /api/webchat/sessions']);
 const dayMs = 24 * 60 * 60_000;
 
 /** Senders and addresses tracked at once (least recently seen forgotten first). */
@@ -43,64 +43,22 @@ const keysRemembered = 20_000;
 
 type SenderOf = (request: FastifyRequest) => string | undefined;
 
-const asRecord = (value: unknown): Record<string, unknown> | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-
-const identifier = (value: unknown): string | undefined =>
-  (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value !== '' && value.length <= 200) ? String(value) : undefined;
-
-/** Telegram: whoever acts in the update (message author, button presser…), else the chat. */
-export function telegramSender(body: unknown): string | undefined {
-  const update = asRecord(body);
-  if (!update) return undefined;
-  for (const value of Object.values(update)) {
-    const item = asRecord(value);
-    if (!item) continue;
-    const id = identifier(asRecord(item.from)?.id) ?? identifier(asRecord(item.user)?.id) ?? identifier(asRecord(item.chat)?.id);
-    if (id) return id;
-  }
-  return undefined;
-}
-
-/** WhatsApp Cloud API: the `from` number of the first message; status callbacks carry none. */
-export function whatsappSender(body: unknown): string | undefined {
-  const entries = asRecord(body)?.entry;
-  if (!Array.isArray(entries)) return undefined;
-  for (const entry of entries.slice(0, 10)) {
-    const changes = asRecord(entry)?.changes;
-    if (!Array.isArray(changes)) continue;
-    for (const change of changes.slice(0, 10)) {
-      const messages = asRecord(asRecord(change)?.value)?.messages;
-      if (!Array.isArray(messages)) continue;
-      const from = identifier(asRecord(messages[0])?.from);
-      if (from) return from;
-    }
-  }
-  return undefined;
-}
-
-/** Bot Framework (Teams): the activity's author. */
-export function teamsSender(body: unknown): string | undefined {
-  return identifier(asRecord(asRecord(body)?.from)?.id);
-}
-
-/** Routes whose sender is in the body (platform webhooks): no per-IP budget, a per-sender one. */
-const platformWebhooks: Record<string, SenderOf> = {
-  'POST /webhooks/telegram': (request) => prefixed('telegram', telegramSender(request.body)),
-  'POST /webhooks/whatsapp': (request) => prefixed('whatsapp', whatsappSender(request.body)),
-  'POST /api/messages': (request) => prefixed('teams', teamsSender(request.body)),
-};
-
-/** Routes where a citizen writes through a session in the URL: per IP and per session. */
-const sessionRoutes: Record<string, SenderOf> = {
-  'POST /api/webchat/sessions/:sessionId/messages': (request) => prefixed('webchat', identifier((request.params as { sessionId?: unknown }).sessionId)),
-};
-
 /** Liveness must answer while the process serves (load balancers, systemd, Docker probe it often). */
 const exempt = new Set(['GET /healthz', 'HEAD /healthz']);
 
 function prefixed(channel: string, id: string | undefined): string | undefined {
   return id === undefined ? undefined : `${channel}:${id}`;
+}
+
+/** The channels' declarations by route: platform webhooks (sender only) and session routes (address and session). */
+function routesOf(identities: readonly ChannelSenderIdentity[]): { platformWebhooks: Map<string, SenderOf>; sessionRoutes: Map<string, SenderOf> } {
+  const platformWebhooks = new Map<string, SenderOf>();
+  const sessionRoutes = new Map<string, SenderOf>();
+  for (const identity of identities) {
+    const senderOf: SenderOf = (request) => prefixed(identity.channel, identity.senderOf(request));
+    (identity.kind === 'platform-webhook' ? platformWebhooks : sessionRoutes).set(identity.route, senderOf);
+  }
+  return { platformWebhooks, sessionRoutes };
 }
 
 function addHook(routeOptions: RouteOptions, hook: 'onRequest' | 'preValidation', handler: (request: FastifyRequest, reply: FastifyReply) => Promise<void>): void {
@@ -111,6 +69,11 @@ function addHook(routeOptions: RouteOptions, hook: 'onRequest' | 'preValidation'
 type Limiter = (request: FastifyRequest) => Promise<{ isAllowed: boolean; isExceeded?: boolean; ttlInSeconds?: number; max?: number; remaining?: number }>;
 
 export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<void> {
+  // The channels' own declarations (src/app.ts decorates them before the protection layer registers).
+  const declarations: ChannelRouteDeclarations = app.hasDecorator('channelRoutes') ? app.channelRoutes : { senderIdentities: [], recordCreatingRoutes: [] };
+  const { platformWebhooks, sessionRoutes } = routesOf(declarations.senderIdentities);
+  /** Routes that create something kept for months: a daily budget per IP on top of the per-minute one. */
+  const dailyRoutes = new Set(declarations.recordCreatingRoutes);
   // global: false — the plugin attaches nothing by itself; routes may still opt into a stricter limit
   // of their own with `config: { rateLimit: {...} }` (e.g. a login form).
   await app.register(rateLimit, { global: false, cache: keysRemembered });
@@ -170,7 +133,7 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
     for (const method of methods) {
       const route = `${method} ${routeOptions.url}`;
       if (exempt.has(route)) return;
-      const webhookSender = platformWebhooks[route];
+      const webhookSender = platformWebhooks.get(route);
       if (webhookSender) {
         // After parsing, so the sender can be read; after the route's own secret check in onRequest.
         addHook(routeOptions, 'preValidation', limitSender(webhookSender));
@@ -180,7 +143,7 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
     addHook(routeOptions, 'onRequest', limitIp);
     if (methods.some((method) => dailyRoutes.has(`${method} ${routeOptions.url}`))) addHook(routeOptions, 'onRequest', limitDaily);
     for (const method of methods) {
-      const sessionSender = sessionRoutes[`${method} ${routeOptions.url}`];
+      const sessionSender = sessionRoutes.get(`${method} ${routeOptions.url}`);
       // Params are known at onRequest: a flood is refused before its body is even read.
       if (sessionSender) addHook(routeOptions, 'onRequest', limitSender(sessionSender));
     }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { telegramSender, teamsSender, whatsappSender } from '../../src/security/rate-limits.ts';
+import { teamsSender } from '../../channels/teams/sender-identity.ts';
+import { telegramSender } from '../../channels/telegram/sender-identity.ts';
+import { whatsappSender } from '../../channels/whatsapp/sender-identity.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // Limits are made tiny here so the story fits in a few requests; production defaults are in .env.example.

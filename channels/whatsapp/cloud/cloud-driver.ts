@@ -29,7 +29,7 @@ export interface CloudDriverOptions {
   maxAttachmentBytes?: number;
 }
 
-const webhookPath = '/webhooks/whatsapp';
+export const webhookPath = '/webhooks/whatsapp';
 
 /**
  * The official WhatsApp Business Cloud API: Meta calls our webhook with messages and delivery statuses,
