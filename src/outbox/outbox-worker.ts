@@ -59,6 +59,21 @@ export class OutboxWorker {
     return this.draining;
   }
 
+  /**
+   * Resolves once no drain is running and nothing is due: every entry committed before the call has
+   * been attempted (sent, failed, or rescheduled for a later retry).
+   */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      if (this.draining) {
+        await this.draining;
+        continue;
+      }
+      if (this.stopped || dueEntries(this.database, new Date(), 1).length === 0) return;
+      await this.kick();
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
