@@ -92,6 +92,8 @@ export class FakeTelegramApi {
   private readonly files = new Map<string, StoredFile>();
   private readonly updates: Record<string, unknown>[] = [];
   private readonly pollers = new Set<() => void>();
+  /** Calls per method as they arrive (`calls` records them when answered; a long poll may never be). */
+  private readonly arrivals = new Map<string, number>();
   private nextMessageId = 1000;
   private confirmedOffset = 0;
 
@@ -127,6 +129,16 @@ export class FakeTelegramApi {
   queueUpdate(update: Record<string, unknown>): void {
     this.updates.push(update);
     for (const release of this.pollers) release();
+  }
+
+  /** getUpdates calls held open right now, waiting for an update or their timeout. */
+  heldPolls(): number {
+    return this.pollers.size;
+  }
+
+  /** How many calls of `method` arrived, answered or not. */
+  arrivalsOf(method: string): number {
+    return this.arrivals.get(method) ?? 0;
   }
 
   pendingUpdates(): number {
@@ -168,7 +180,10 @@ export class FakeTelegramApi {
       record(403);
       return this.reply(response, 403, { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' });
     }
-    if (method === 'getUpdates') return this.getUpdates(body, response, record);
+    if (method === 'getUpdates') {
+      this.arrivals.set(method, this.arrivalsOf(method) + 1);
+      return this.getUpdates(body, response, record);
+    }
     const [status, payload, extra] = this.answer(method, body);
     record(status, extra);
     return this.reply(response, status, payload);

@@ -3,14 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heartbeat } from '../../src/knowledge/chroma-server.ts';
 import { createKnowledgeBase, type KnowledgeBaseService } from '../../src/knowledge/create-knowledge-base.ts';
 import { knowledgeConfig, recordingLogger, temporaryDataDirectory } from '../helpers/chroma.ts';
+import { eventually } from '../helpers/test-app.ts';
 
-const waitFor = async (condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
+/** Polls the supervisor's state (the condition itself, not a fixed time) until it holds. */
+const waitFor = (condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) => eventually(async () => ((await condition()) ? true : undefined), timeoutMs);
 
 describe('the supervised Chroma server', () => {
   let knowledgeBase: KnowledgeBaseService;

@@ -5,6 +5,7 @@ import { openDatabase } from '../../src/database/connection.ts';
 import { messages, outbox, type OutboxRow } from '../../src/database/schema.ts';
 import { eventsOfTicket, findTicket } from '../../src/tickets/ticket-store.ts';
 import { FakeBotConnector } from '../fakes/fake-bot-connector.ts';
+import { settled } from '../helpers/settled.ts';
 import { eventually, startTestApp, temporaryDirectory, type TestApp } from '../helpers/test-app.ts';
 import { postActivity, staffChannelId, teamsActivity } from '../channels/teams/teams-test-kit.ts';
 
@@ -75,7 +76,8 @@ describe('a channel that fails for a while', () => {
     const sent = await eventually(() => outboxRows(testApp, 'teams', ticket.id).find((row) => row.status === 'sent'), 10_000, 'the notice sent');
     expect(sent).toMatchObject({ attempts: 3, lastError: null, externalId: expect.stringMatching(/^fake-activity-/) });
     // Two refused posts and one accepted: a later poll must not send it again.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await settled(testApp.app, 'the outbox drained');
+    await testApp.app.functionar.outbox.kick();
     const posted = connector.activitiesIn(staffChannelId).slice(before);
     expect(posted).toHaveLength(1);
     expect(posted[0]!.id).toBe(sent.externalId);
@@ -98,7 +100,9 @@ describe('a channel that fails for a while', () => {
       channel: 'teams',
       detail: { outboxId: failed.id, reason: failed.lastError },
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Failed for good: neither the drained outbox nor a later poll posts it.
+    await settled(testApp.app, 'the outbox drained');
+    await testApp.app.functionar.outbox.kick();
     expect(connector.activitiesIn(staffChannelId)).toHaveLength(before);
   });
 });
@@ -146,7 +150,8 @@ describe('a crash between sending and recording', () => {
     const uncertain = outboxRows(after, 'teams', ticket.id).find((row) => row.id === teamsRow.id)!;
     expect(uncertain).toMatchObject({ status: 'failed', lastError: 'interrupted while sending: delivery uncertain, not re-sent to avoid a duplicate' });
     expect(eventsOfTicket(db, ticket.id).at(-1)).toMatchObject({ kind: 'delivery_failed', actorType: 'system', channel: 'teams', detail: { outboxId: teamsRow.id } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled(after.app, 'the restarted outbox drained');
+    await after.app.functionar.outbox.kick();
     expect(connector.activitiesIn(staffChannelId)).toHaveLength(postedBeforeRestart);
   });
 });

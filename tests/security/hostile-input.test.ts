@@ -9,6 +9,7 @@ import { FakeGraphApi } from '../fakes/fake-graph-api.ts';
 import { FakeTelegramApi } from '../fakes/fake-telegram-api.ts';
 import { textUpdate } from '../channels/telegram/telegram-test-kit.ts';
 import { webhookChannelsEnvironment } from '../helpers/channel-environment.ts';
+import { settled } from '../helpers/settled.ts';
 import { eventually, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // Garbage, tricks and attacks against every route the server has (read from the router itself, so a
@@ -283,7 +284,10 @@ describe('a citizen who tries what a citizen may not', () => {
       const response = await send(url, { method: 'POST', url, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signed(payload) }, payload });
       expectHandled(response, `whatsapp: ${text}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every message the webhook acknowledged was stored first: once they are all answered and sent, all
+    // that will ever be said to these senders is in the fake's record.
+    await settled(testApp.app, { what: 'the WhatsApp messages answered', timeoutMs: 20_000 });
+    expect(graph.sent.length).toBeGreaterThan(0);
     for (const message of graph.sent) for (const trace of victimTraces) expect(JSON.stringify(message)).not.toContain(trace);
   }, 30_000);
 });
@@ -331,7 +335,8 @@ describe('attachments with hostile names and sizes', () => {
     };
     const response = await send('/webhooks/telegram', { method: 'POST', url: '/webhooks/telegram', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': telegramSecret }, payload: update });
     expectHandled(response, 'telegram document with a traversal name');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The webhook answered after the file was downloaded and stored; settling also lets the answer go out.
+    await settled(testApp.app, 'the document stored and answered');
     expect(fs.existsSync(outside)).toBe(false);
   });
 });
@@ -349,7 +354,8 @@ describe('personal data in the logs', () => {
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': telegramSecret },
       payload: textUpdate({ updateId: 9950, chatId: 666_003, text: `CNP ${personalNumbers[0]}, tel ${personalNumbers[3]}`, firstName: 'Străin' }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Everything logged about these messages is logged by the time they are answered and sent.
+    await settled(testApp.app, 'the Telegram message answered');
     const logs = JSON.stringify(testApp.logLines);
     expect(testApp.logLines.length).toBeGreaterThan(0);
     for (const number of personalNumbers) expect(logs, `log contains ${number}`).not.toContain(number);

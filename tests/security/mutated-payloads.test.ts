@@ -9,6 +9,7 @@ import { FakeTelegramApi } from '../fakes/fake-telegram-api.ts';
 import { repositoryRoot } from '../faults/server-process.ts';
 import { teamsActivity } from '../channels/teams/teams-test-kit.ts';
 import { webhookChannelsEnvironment } from '../helpers/channel-environment.ts';
+import { settled } from '../helpers/settled.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // The recorded payloads of every channel (tests/fixtures), each field in turn replaced by a value of
@@ -163,8 +164,8 @@ describe('recorded payloads with every field of the wrong type', () => {
   });
 
   it('left no programming error in the processing after the 200, and the server still serves', async () => {
-    // Let the outbox and the pipeline finish what the webhooks accepted.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The pipeline has answered everything the webhooks accepted and the outbox has tried every reply once.
+    await settled(testApp.app, { what: 'the accepted payloads processed', timeoutMs: 60_000, retriesMayWait: true });
     expect(programmingErrorsInLog()).toEqual([]);
     expect((await testApp.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });

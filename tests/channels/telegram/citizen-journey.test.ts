@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages, tickets } from '../../../src/database/schema.ts';
 import { enqueue } from '../../../src/outbox/outbox-store.ts';
 import { addClerk } from '../../../src/tickets/clerk-directory.ts';
+import { settled } from '../../helpers/settled.ts';
 import { eventually } from '../../helpers/test-app.ts';
 import {
   buttonPress,
@@ -182,8 +183,10 @@ describe('a citizen on Telegram', () => {
     const ion = citizen('ro');
     const update = textFrom(ion, 'buna ziua');
     const [first] = await converse(testApp, ion, update);
+    // The webhook answers once the redelivery was looked at; then everything accepted is answered and sent.
     await testApp.deliver(update);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled(testApp.app, 'the redelivered update handled');
+    expect(database().select().from(messages).all().filter((row) => row.externalId === `message:${ion.id}:${update.message.message_id}`)).toHaveLength(1);
     expect(testApp.telegram.sentMessages(ion.id)).toHaveLength(1);
     expect(first?.text).toMatch(/asistentul virtual/);
   });
@@ -210,7 +213,7 @@ describe('a citizen on Telegram', () => {
     const [reply] = await converse(testApp, ion, sticker);
     expect(reply?.text).toMatch(/Pot citi mesaje scrise/);
     await testApp.deliver(sticker);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(testApp.app, 'the redelivered sticker handled');
     expect(testApp.telegram.sentMessages(ion.id)).toHaveLength(1);
   });
 
@@ -237,7 +240,7 @@ describe('updates that are not a citizen talking to the bot', () => {
     const group = fixture('group-message');
     group.update_id += 1000;
     await testApp.deliver(group);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled(testApp.app, 'the channel post and the group message handled');
     expect(testApp.telegram.callsOf('sendMessage').length).toBe(sendsBefore);
     const stored = database().select().from(messages).all().filter((row) => row.text.includes('Bună dimineața tuturor') || row.text.includes('deșeurilor'));
     expect(stored).toHaveLength(0);

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketEvents, tickets } from '../../../src/database/schema.ts';
 import { addClerk } from '../../../src/tickets/clerk-directory.ts';
+import { settled } from '../../helpers/settled.ts';
 import { eventually } from '../../helpers/test-app.ts';
 import type { SentMessage } from '../../fakes/fake-telegram-api.ts';
 import { buttonPress, buttonsOf, newUserId, privateMessage, staffChatId, staffGroupMessage, startTelegramApp, type TelegramTestApp } from './telegram-test-kit.ts';
@@ -117,7 +118,8 @@ describe('clerks on Telegram', () => {
     const [confirmation] = await testApp.nextMessages(anaTelegramId, before);
     expect(confirmation?.text).toContain(`Răspuns trimis cetățeanului pentru ${label}`);
     await eventually(async () => ((await webchatMessages(sessionId)).some((message) => message.from === 'clerk') ? true : undefined));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Both deliveries were handled before their webhook calls returned; now every reply they queued is out.
+    await settled(testApp.app, 'the command and its redelivery handled');
     expect((await webchatMessages(sessionId)).filter((message) => message.from === 'clerk')).toHaveLength(1);
     expect(testApp.telegram.sentMessages(anaTelegramId)).toHaveLength(before + 1);
   });
@@ -129,7 +131,7 @@ describe('clerks on Telegram', () => {
     expect(list?.text).toMatch(/^\d+ tichete:/);
     // The same command addressed to another bot of the group is left to that bot.
     await testApp.deliver(staffGroupMessage(anaTelegramId, '/tichete@AltBot'));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(testApp.app, 'the command for another bot handled');
     expect(testApp.telegram.sentMessages(staffChatId)).toHaveLength(before + 1);
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegramApi } from '../../fakes/fake-telegram-api.ts';
+import { settled } from '../../helpers/settled.ts';
 import { eventually } from '../../helpers/test-app.ts';
 import { buttonPress, citizen, postUpdate, startTelegramApp, textFrom, type TelegramTestApp } from './telegram-test-kit.ts';
 
@@ -54,25 +55,28 @@ describe('Telegram in long-polling mode', () => {
   it('tells a sender who floods the bot to slow down, once, and drops the excess', async () => {
     const flooder = citizen('ro');
     for (let index = 0; index < 8; index += 1) telegram.queueUpdate(textFrom(flooder, 'buna ziua'));
+    // The poller confirms an offset only after the batch's handlers returned: every update was then
+    // stored or dropped. Once the app settled, what it stored is answered and sent.
     await eventually(() => (telegram.pendingUpdates() === 0 ? true : undefined));
-    const sent = await eventually(() => {
-      const messages = telegram.sentMessages(flooder.id);
-      return messages.length >= 6 ? messages : undefined;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(telegram.sentMessages(flooder.id)).toHaveLength(6);
+    await settled(testApp!.app, 'the flood handled');
+    const sent = telegram.sentMessages(flooder.id);
+    expect(sent).toHaveLength(6);
     expect(sent.filter((message) => /așteptați un minut/.test(message.text))).toHaveLength(1);
   });
 
   it('stops polling when the server closes', async () => {
-    await testApp!.close();
+    const closing = testApp!;
+    await closing.close();
     testApp = undefined;
-    const pollsAfterClose = telegram.callsOf('getUpdates').length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(telegram.callsOf('getUpdates').length).toBe(pollsAfterClose);
-    // An update arriving now waits at Telegram for the next start.
+    // close() returns once the polling loop has ended (it logs when it gave up waiting for it), and the
+    // long poll it had open at Telegram is let go: nothing is left that could ask for updates again.
+    expect(closing.logLines.filter((line) => /long polling did not stop/.test(String(line.msg)))).toEqual([]);
+    await eventually(() => (telegram.heldPolls() === 0 ? true : undefined), 5000, 'the last long poll let go');
+    const pollsAfterClose = telegram.arrivalsOf('getUpdates');
+    // An update arriving now wakes no poller: it waits at Telegram for the next start.
     telegram.queueUpdate(textFrom(citizen('ro'), 'buna ziua'));
     expect(telegram.pendingUpdates()).toBe(1);
+    expect(telegram.arrivalsOf('getUpdates')).toBe(pollsAfterClose);
   });
 
   it('reports not ready while Telegram cannot be reached, and starts polling once it can', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages, outbox, ticketEvents, tickets } from '../../../src/database/schema.ts';
 import { addClerk } from '../../../src/tickets/clerk-directory.ts';
 import { FakeTelegramApi } from '../../fakes/fake-telegram-api.ts';
+import { settled } from '../../helpers/settled.ts';
 import { eventually, temporaryDirectory } from '../../helpers/test-app.ts';
 import { citizen, converse, newUserId, postUpdate, privateMessage, startTelegramApp, textFrom, webhookSecret, type TelegramTestApp } from './telegram-test-kit.ts';
 
@@ -40,7 +41,7 @@ describe('the Telegram webhook', () => {
     }
     // Not even a malformed body is looked at without the secret.
     expect((await postUpdate(testApp.app, '{"update_id":', 'wrong-secret')).statusCode).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(testApp.app, 'nothing left to handle');
     expect(database().select().from(messages).where(eq(messages.channel, 'telegram')).all()).toHaveLength(0);
     expect(telegram.sentMessages(ion.id)).toHaveLength(0);
   });
@@ -130,7 +131,7 @@ describe('delivery to Telegram', () => {
     testApp = await startTelegramApp({}, { dataDirectory, telegram });
     await testApp.deliver(question);
     await testApp.deliver(command);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await settled(testApp.app, 'the redelivered updates handled');
     expect(telegram.sentMessages(ion.id)).toHaveLength(1);
     expect(telegram.sentMessages(clerkTelegramId)).toHaveLength(1);
   });
@@ -149,7 +150,7 @@ describe('delivery to Telegram', () => {
     expect(refused.json().error.code).toBe('FV_ERR_TELEGRAM_UPDATE_NOT_STORED');
     const [answer] = await converse(testApp, ion, update);
     expect(answer?.text).toMatch(/asistentul virtual/);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settled(testApp.app, 'the update answered once');
     expect(telegram.sentMessages(ion.id)).toHaveLength(1);
   });
 });
