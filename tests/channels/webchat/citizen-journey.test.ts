@@ -98,8 +98,9 @@ describe('a citizen on the town hall website', () => {
     const stream = await collectServerSentEvents(`${baseUrl}/api/webchat/sessions/${sessionId}/events`, (events) =>
       events.some((event) => event.event === 'message' && event.data.from === 'clerk'),
     );
+    // The server subscribes the stream in the same step that sends its headers: once fetch has them, a
+    // clerk's answer published now reaches this stream.
     expect(stream.contentType).toContain('text/event-stream');
-    await new Promise((resolve) => setTimeout(resolve, 100));
     const outcome = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Propunerea intră pe ordinea de zi a consiliului local.`);
     expect(outcome.ok).toBe(true);
 
