@@ -55,8 +55,14 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
     }
     if (retrieval.townHallTopic) {
       // "Which office for the agricultural register?": the office of the procedure the question names.
-      // The mayor's audience hours cite the procedure for asking for an audience next to them.
-      const named = retrieval.townHallTopic === 'departments' || retrieval.townHallTopic === 'audience' ? retrieval.candidates[0] : undefined;
+      // A topic that is the practical side of a procedure (audience hours, the cashier) cites it too.
+      const topicProcedure = townHall.topics.find((topic) => topic.id === retrieval.townHallTopic)?.procedure;
+      const named =
+        retrieval.townHallTopic === 'departments'
+          ? retrieval.candidates[0]
+          : topicProcedure
+            ? (retrieval.candidates.find((candidate) => candidate.procedure.slug === topicProcedure) ?? this.candidateOf(topicProcedure))
+            : undefined;
       return {
         intent: 'procedure',
         mode: 'retrieval',

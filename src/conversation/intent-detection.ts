@@ -25,7 +25,8 @@ const statusPatterns = [
 ];
 
 // A plea for a person, not a person mentioned in passing ("am cumpărat oi de la un om din Band").
-const person = String.raw`(?:un |o |cu un |cu o |cu )?(?:om|oameni|persoana|functionar|functionara|operator|angajat|cineva|doamna|domnul)`;
+// "Cu domnul primar" asks for the mayor: an audience, a procedure of its own, not a clerk.
+const person = String.raw`(?:un |o |cu un |cu o |cu )?(?:om|oameni|persoana|functionar|functionara|operator|angajat|cineva|doamna(?! primar)|domnul(?! primar))`;
 const handoverPatterns = [
   new RegExp(String.raw`\b(vorbesc|vorbi|discut|discuta|vb)\b(?:\s+\S+){0,3}?\s+cu\s+${person}\b`),
   new RegExp(String.raw`\b(vreau|as vrea|doresc|as dori|dati-mi|da-mi|puteti sa-mi dati)\s+${person}\b`),

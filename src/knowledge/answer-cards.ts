@@ -31,6 +31,8 @@ const labels = {
     departments: 'Compartimentele primăriei',
     handledBy: (title: string) => `Pentru „${title}”:`,
     askFor: 'Cum cereți o audiență',
+    payment: 'Unde plătiți',
+    paymentOnline: 'Online',
     aboutTownHall: (townHall: string) => `${townHall} – date de contact și program`,
     clarifyTwo: (first: string, second: string) => `Vă referiți la „${first}” sau la „${second}”?`,
     clarifyOne: (first: string) => `Vă referiți la „${first}”?`,
@@ -63,6 +65,8 @@ const labels = {
     departments: 'A hivatal részlegei',
     handledBy: (title: string) => `„${title}”:`,
     askFor: 'Fogadóórára jelentkezés',
+    payment: 'Hol fizethet',
+    paymentOnline: 'Online',
     aboutTownHall: (townHall: string) => `${townHall} – elérhetőség és ügyfélfogadás`,
     clarifyTwo: (first: string, second: string) => `Erre gondol: „${first}” vagy „${second}”?`,
     clarifyOne: (first: string) => `Erre gondol: „${first}”?`,
@@ -95,6 +99,8 @@ const labels = {
     departments: 'Offices of the town hall',
     handledBy: (title: string) => `For “${title}”:`,
     askFor: 'How to ask for an audience',
+    payment: 'Where to pay',
+    paymentOnline: 'Online',
     aboutTownHall: (townHall: string) => `${townHall} – contacts and opening hours`,
     clarifyTwo: (first: string, second: string) => `Do you mean “${first}” or “${second}”?`,
     clarifyOne: (first: string) => `Do you mean “${first}”?`,
@@ -313,6 +319,10 @@ export function renderTownHallFact(topic: TownHallTopicId, townHall: TownHall, l
       return [`${label.contact} ${name}:`, ...contact(), address()].join('\n');
     case 'audience':
       return [`${label.audience}: ${townHall.audience?.[language] ?? label.toConfirm}${unconfirmed(/\baudient\w*/)}`, ...(procedure ? [`${label.askFor}: ${procedure.title[language]}`] : []), hours()].join('\n');
+    case 'payment':
+      // Where and how to pay are the procedure's own facts; without it, the office hours.
+      if (!procedure) return hours();
+      return [`${label.payment}: ${procedure.where[language]}`, ...(procedure.online ? [`${label.paymentOnline}: ${procedure.online}`] : [])].join('\n');
     case 'villages':
       return [label.villages(name), ...townHall.villages.map((village) => `• ${village.ro} (${village.hu})`)].join('\n');
     case 'departments': {

@@ -81,6 +81,7 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
     chunks,
     redirects: loaded.outOfScope,
     lifeEvents: loaded.lifeEvents,
+    abroadWords: loaded.abroadWords,
     refusals: loaded.refusals,
     townHall,
     embedder,

@@ -59,11 +59,16 @@ export interface TownHall {
   toConfirm: string[];
 }
 
-export type TownHallTopicId = 'hours' | 'address' | 'contact' | 'audience' | 'villages' | 'departments';
+export type TownHallTopicId = 'hours' | 'address' | 'contact' | 'audience' | 'payment' | 'villages' | 'departments';
 
 export interface TownHallTopic {
   id: TownHallTopicId;
   keywords: Localized<string[]>;
+  /**
+   * The procedure whose practical side the topic is ("casierie" for paying taxes, audience hours for
+   * asking for an audience): asked about together, the topic answers and the procedure is cited too.
+   */
+  procedure?: string;
 }
 
 /** Something that happens in a life ("bunicul a murit") and the procedures it leads to, main one first. */
@@ -72,6 +77,10 @@ export interface LifeEvent {
   title: Localized;
   procedures: string[];
   keywords: Localized<string[]>;
+  /** The event this one becomes when told together with another country ("născut în Irlanda"). */
+  abroad?: string;
+  /** Telling it is already a request ("the street light is out"): a part of a message without a question. */
+  tellingAsks?: boolean;
 }
 
 /** Words of messages that are not town-hall business at all: chit-chat, and attempts to steer the assistant. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import type { ZodError, ZodType, ZodTypeAny, ZodTypeDef } from 'zod';
 import { lineOfKeyPath } from './front-matter-lines.ts';
-import { languages } from '../language.ts';
+import { languages, type Localized } from '../language.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, TownHall } from './knowledge-base.ts';
 import {
   lifeEventsFrontMatterSchema,
@@ -32,6 +32,8 @@ export interface LoadedKnowledge {
   townHall: TownHall | undefined;
   outOfScope: OutOfScopeRedirect[];
   lifeEvents: LifeEvent[];
+  /** Words that name another country: a birth or a marriage told with one happened abroad. */
+  abroadWords: Localized<string[]>;
   refusals: RefusalWords;
   problems: KnowledgeProblem[];
 }
@@ -96,7 +98,7 @@ type Parsed =
   | { kind: 'procedure'; procedure: Procedure }
   | { kind: 'town-hall'; townHall: TownHall }
   | { kind: 'out-of-scope'; redirects: OutOfScopeRedirect[]; refusals: RefusalWords }
-  | { kind: 'life-events'; events: LifeEvent[] }
+  | { kind: 'life-events'; events: LifeEvent[]; abroadWords: Localized<string[]> }
   | { kind: 'ignored' };
 
 function parseFile(content: string, file: string, problems: KnowledgeProblem[]): Parsed {
@@ -155,7 +157,7 @@ function parseFile(content: string, file: string, problems: KnowledgeProblem[]):
   }
   if (data.kind === 'life-events') {
     const frontMatter = validate(lifeEventsFrontMatterSchema);
-    return frontMatter ? { kind: 'life-events', events: toLifeEvents(frontMatter) } : { kind: 'ignored' };
+    return frontMatter ? { kind: 'life-events', ...toLifeEvents(frontMatter) } : { kind: 'ignored' };
   }
   problems.push({
     file,
@@ -171,6 +173,7 @@ export async function loadKnowledge(knowledgeDirectory: string): Promise<LoadedK
   const procedures: Procedure[] = [];
   const outOfScope: OutOfScopeRedirect[] = [];
   const lifeEvents: LifeEvent[] = [];
+  const abroadWords: Localized<string[]> = { ro: [], hu: [], en: [] };
   const refusals: RefusalWords = { chitchat: { ro: [], hu: [], en: [] }, manipulation: { ro: [], hu: [], en: [] } };
   const problems: KnowledgeProblem[] = [];
   let townHall: TownHall | undefined;
@@ -197,6 +200,7 @@ export async function loadKnowledge(knowledgeDirectory: string): Promise<LoadedK
       }
     } else if (parsed.kind === 'life-events') {
       lifeEvents.push(...parsed.events);
+      for (const language of languages) abroadWords[language].push(...parsed.abroadWords[language]);
     }
   }
   // An event pointing at a procedure that does not exist would send citizens nowhere.
@@ -205,9 +209,13 @@ export async function loadKnowledge(knowledgeDirectory: string): Promise<LoadedK
     const unknown = event.procedures.filter((slug) => !slugs.has(slug));
     if (unknown.length > 0) problems.push({ file: 'life-events.md', message: `${event.id}: unknown procedure ${unknown.join(', ')}, ignored`, severity: 'warning' });
     event.procedures = event.procedures.filter((slug) => slugs.has(slug));
+    if (event.abroad && !lifeEvents.some((other) => other.id === event.abroad)) {
+      problems.push({ file: 'life-events.md', message: `${event.id}: abroad names an unknown event ${event.abroad}, ignored`, severity: 'warning' });
+      delete event.abroad;
+    }
   }
   if (!townHall) problems.push({ file: 'town-hall.md', message: 'no town-hall file: contacts and hours are unknown', severity: 'warning' });
-  return { procedures, townHall, outOfScope, lifeEvents: lifeEvents.filter((event) => event.procedures.length > 0), refusals, problems };
+  return { procedures, townHall, outOfScope, lifeEvents: lifeEvents.filter((event) => event.procedures.length > 0), abroadWords, refusals, problems };
 }
 
 export function formatProblem(problem: KnowledgeProblem): string {

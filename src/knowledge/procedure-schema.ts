@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Localized } from '../language.ts';
 import type { Department, LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RequestType, TownHall } from './knowledge-base.ts';
 
 // The front-matter format of knowledge/ (see knowledge/README.md), validated and mapped to the
@@ -83,7 +84,7 @@ export function toProcedure(frontMatter: ProcedureFrontMatter, body: string, fil
 }
 
 /** What a citizen may ask about the town hall itself, each answered from its own fields. */
-export const townHallTopics = ['hours', 'address', 'contact', 'audience', 'villages', 'departments'] as const;
+export const townHallTopics = ['hours', 'address', 'contact', 'audience', 'payment', 'villages', 'departments'] as const;
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 08:00');
 
@@ -108,7 +109,7 @@ export const townHallFrontMatterSchema = z
     departments: z.array(z.object({ id: z.enum(departments), name: localizedText, handles: localizedText.optional() })),
     villages: z.array(z.object({ ro: text, hu: text })).default([]),
     audience: localizedText.optional(),
-    topics: z.array(z.object({ id: z.enum(townHallTopics), keywords: localizedWords })).default([]),
+    topics: z.array(z.object({ id: z.enum(townHallTopics), keywords: localizedWords, procedure: slug.optional() })).default([]),
     to_confirm: z.array(text).default([]),
     updated: calendarDate.optional(),
   })
@@ -165,13 +166,19 @@ export const lifeEventsFrontMatterSchema = z.object({
       title: localizedText,
       procedures: z.array(slug).min(1, 'must name at least one procedure').max(3, 'at most three procedures'),
       keywords: localizedWords,
+      /** The event this one becomes when told together with another country ("născut în Irlanda"). */
+      abroad: slug.optional(),
+      /** Telling it is already a request ("the street light is out"): a part of a message without a question. */
+      tellingAsks: z.boolean().optional(),
     }),
   ),
+  /** Words that name another country or being abroad ("Germania", "Angliában", "abroad"). */
+  abroad: localizedWords.optional(),
   updated: calendarDate.optional(),
 });
 
-export function toLifeEvents(frontMatter: z.infer<typeof lifeEventsFrontMatterSchema>): LifeEvent[] {
-  return frontMatter.events;
+export function toLifeEvents(frontMatter: z.infer<typeof lifeEventsFrontMatterSchema>): { events: LifeEvent[]; abroadWords: Localized<string[]> } {
+  return { events: frontMatter.events, abroadWords: frontMatter.abroad ?? { ro: [], hu: [], en: [] } };
 }
 
 export function toOutOfScopeRedirects(frontMatter: z.infer<typeof outOfScopeFrontMatterSchema>): OutOfScopeRedirect[] {

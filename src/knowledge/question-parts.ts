@@ -8,12 +8,16 @@ import { foldDiacritics } from '../language.ts';
 const conjunction = /\s*(?:,\s*)?\b(?:si|iar|apoi|plus|es|illetve|valamint|meg|and|also|then)\b\s*/u;
 /** Words that make a piece of a message a question, on folded text. */
 const askingWords = new RegExp(
-  String.raw`\b(?:ce|cum|unde|cand|cat|cata|cate|care|trebui\w*|trebe|pot|poate|putem|puteti|vreau|vrem|as vrea|am nevoie|mit|hogyan|hogy kell|hol|hova|mikor|mennyi\w*|meddig|melyik|kell\w*|lehet\w*|tud\w*|kerhet\w*|kaphat\w*|szeretn\w*|what|how|where|when|which|can|could|do|does|need|must|should|may|want)\b`,
+  String.raw`\b(?:ce|cum|unde|cand|cat|cata|cate|care|trebui\w*|trebe|pot|poate|putem|puteti|vreau|vrem|as vrea|doresc|as dori|am nevoie|mit|hogyan|hogy kell|hol|hova|mikor|mennyi\w*|meddig|melyik|kell\w*|lehet\w*|tud\w*|kerhet\w*|kaphat\w*|szeretn\w*|what|how|where|when|which|can|could|do|does|need|must|should|may|want|would like|like to)\b`,
   'u',
 );
 const minimumWords = 3;
 
-export function questionParts(message: string): string[] {
+/**
+ * @param tellsRequest whether a sentence that asks nothing still makes a request by telling
+ * ("the street light outside the church is out"): such a sentence is a part too.
+ */
+export function questionParts(message: string, tellsRequest: (sentence: string) => boolean = () => false): string[] {
   const sentences = message
     .split(/[?!.;:\n]+/u)
     .map((sentence) => sentence.trim())
@@ -24,7 +28,7 @@ export function questionParts(message: string): string[] {
     const pieces = folded.split(conjunction);
     // Split only into pieces that can stand alone ("acte și taxe" stays one part), in a sentence that asks.
     if (pieces.length > 1 && pieces.every(isClause) && pieces.some(isAsking)) parts.push(...pieces);
-    else if (isAsking(folded)) parts.push(folded);
+    else if (isAsking(folded) || (isClause(folded) && tellsRequest(sentence))) parts.push(folded);
   }
   return parts;
 }

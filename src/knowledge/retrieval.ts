@@ -3,7 +3,7 @@ import { chunkRedirects, redirectOwner, type KnowledgeChunk } from './chunking.t
 import type { VectorMatch } from './chroma-store.ts';
 import type { Embedder } from './embedder.ts';
 import { KeywordMatcher } from './keyword-matcher.ts';
-import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopicId } from './knowledge-base.ts';
+import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
 import { contextWordTest } from './context-words.ts';
 import { questionParts } from './question-parts.ts';
 import { analyze, tokenize } from './text-analysis.ts';
@@ -69,6 +69,8 @@ export interface RetrieverOptions {
   chunks: readonly KnowledgeChunk[];
   redirects: readonly OutOfScopeRedirect[];
   lifeEvents?: readonly LifeEvent[];
+  /** Words that name another country: a birth or a marriage told with one happened abroad. */
+  abroadWords?: Localized<string[]>;
   refusals?: RefusalWords;
   /** Its villages are context in a question; its topics (hours, address…) are answered from it. */
   townHall?: TownHall;
@@ -103,6 +105,9 @@ const shortQuestionWords = 10;
 /** A procedure's keyword phrase of this many words ("certificat de urbanism") names it plainly. */
 const namingKeywordSize = 2;
 const asksWhere = /\b(unde|hol|where)\b/;
+const asksOnline = /\b(online|on-line|ghiseul\w*|internet\w*|interneten|pe net)\b/;
+/** On folded text: the question asks when (a day, an hour). */
+const asksWhen = /\b(cand|ce zi|ce zile|in ce zi|ce ora|la ce ora|mikor|melyik nap\w*|hany orakor|when|what days?|which days?|what time)\b/;
 /** A part of a message names a second procedure from this share and evidence of its own words. */
 const secondPartConfidence = 0.3;
 const secondPartEvidence = 0.6;
@@ -110,6 +115,10 @@ const secondPartEvidence = 0.6;
 const messageEventLean = 0.3;
 /** Words that name the town hall itself: every question has them, so they never make a topic. */
 const townHallWords = new Set(['town', 'hall', 'townhall', 'primarie', 'primaria', 'primariei', 'primarii', 'hivatal', 'hivatalnak', 'hivatalhoz', 'hivatalba', 'hivatalban', 'hivatalt', 'polgarmesteri', 'comuna', 'comunei', 'kozseg', 'commune']);
+
+function sentencesOf(text: string): string[] {
+  return text.split(/[?!.;\n]+/u).filter((sentence) => sentence.trim() !== '');
+}
 
 /** "Care e programul primăriei?": few words, one of them the town hall itself. */
 function isShortQuestionAboutTownHall(question: string): boolean {
@@ -142,9 +151,11 @@ export class Retriever {
   private readonly redirectsById: Map<string, OutOfScopeRedirect>;
   private readonly lifeEventKeywords: KeywordMatcher;
   private readonly lifeEventsById: Map<string, LifeEvent>;
+  private readonly abroadKeywords: KeywordMatcher;
   private readonly chitchatKeywords: KeywordMatcher;
   private readonly manipulationKeywords: KeywordMatcher;
   private readonly townHallTopicKeywords: KeywordMatcher;
+  private readonly townHallTopicsById: Map<string, TownHallTopic>;
   private readonly isContextWord: (token: string) => boolean;
 
   constructor(private readonly options: RetrieverOptions) {
@@ -165,9 +176,11 @@ export class Retriever {
     this.lifeEventKeywords = new KeywordMatcher(lifeEvents, isKnownWord);
     this.lifeEventsById = new Map(lifeEvents.map((event) => [event.id, event]));
     const noWords = { ro: [], hu: [], en: [] };
+    this.abroadKeywords = new KeywordMatcher([{ id: 'abroad', keywords: options.abroadWords ?? noWords }], isKnownWord, false);
     this.chitchatKeywords = new KeywordMatcher([{ id: 'chitchat', keywords: options.refusals?.chitchat ?? noWords }], isKnownWord, false);
     this.manipulationKeywords = new KeywordMatcher([{ id: 'manipulation', keywords: options.refusals?.manipulation ?? noWords }], isKnownWord, false);
     this.townHallTopicKeywords = new KeywordMatcher((options.townHall?.topics ?? []).map(withoutTownHallWords), isKnownWord);
+    this.townHallTopicsById = new Map((options.townHall?.topics ?? []).map((topic) => [topic.id, topic]));
     this.isContextWord = contextWordTest(options.townHall?.villages ?? []);
   }
 
@@ -277,7 +290,7 @@ export class Retriever {
       (evidence.mass >= settings.decisiveEvidence && confidence >= settings.longMessageConfidence) ||
       // A life event names its procedure plainly even in words the procedures never use.
       top.event > 0);
-    const townHallTopic = this.matchTownHallTopic(question, language, procedureEvidence, answerable);
+    const townHallTopic = this.matchTownHallTopic(question, language, procedureEvidence, answerable, top?.slug);
     // Candidates only when a procedure is clearly named: "which office for the agricultural register?".
     if (townHallTopic) return { decision: 'answer', candidates: answerable || procedureEvidence > 0 ? candidates : [], townHallTopic, diagnostics };
     if (!top) return { decision: 'out_of_scope', candidates: [], diagnostics };
@@ -310,23 +323,56 @@ export class Retriever {
     // abroad) is not also "născut" (a birth at home).
     const subsumed = (words: Set<string>) => matches.some((other) => other.words.size > words.size && [...words].every((word) => other.words.has(word)));
     for (const { match } of matches.filter(({ words }) => !subsumed(words))) {
-      const event = this.lifeEventsById.get(match.owner);
+      const event = this.eventAsTold(match.owner, question, language);
       event?.procedures.forEach((slug, index) => found.push({ slug, strength: match.size * (index === 0 ? 1 : 0.6) }));
     }
     return found;
   }
 
   /**
+   * "Our baby was born in Ireland" is a birth abroad: an event told in the same sentence as another
+   * country becomes its abroad variant. Only the same sentence: "I'm from Ireland. … a home birth
+   * here" is a birth at home.
+   */
+  private eventAsTold(id: string, question: string, language: Language): LifeEvent | undefined {
+    const event = this.lifeEventsById.get(id);
+    const variant = event?.abroad ? this.lifeEventsById.get(event.abroad) : undefined;
+    if (!variant) return event;
+    const toldAbroad = sentencesOf(question).some(
+      (sentence) => this.abroadKeywords.match(sentence, language).length > 0 && this.lifeEventKeywords.match(sentence, language).some((match) => match.owner === id),
+    );
+    return toldAbroad ? variant : event;
+  }
+
+  /** Whether a sentence tells of an event that is a request by itself ("nem ég a közvilágítás"). */
+  tellsRequest(sentence: string, language: Language): boolean {
+    return this.lifeEventKeywords.match(sentence, language).some((match) => this.lifeEventsById.get(match.owner)?.tellingAsks === true);
+  }
+
+  /**
    * "Care e programul primăriei?" is about the town hall itself. A procedure named by a longer phrase
    * than the topic ("programare la audiență" against "program") keeps the question.
    */
-  private matchTownHallTopic(question: string, language: Language, procedureEvidence: number, procedureAnswerable: boolean): TownHallTopicId | undefined {
+  private matchTownHallTopic(question: string, language: Language, procedureEvidence: number, procedureAnswerable: boolean, topSlug: string | undefined): TownHallTopicId | undefined {
     const matches = this.townHallTopicKeywords.match(question, language);
     const shortQuestionAboutTownHall = isShortQuestionAboutTownHall(question);
+    const folded = foldDiacritics(question);
     // "Unde e primăria?", "Hol van a hivatal?": where the town hall is, with no other topic named.
-    if (matches.length === 0 && shortQuestionAboutTownHall && procedureEvidence === 0 && asksWhere.test(foldDiacritics(question))) return 'address';
+    if (matches.length === 0 && shortQuestionAboutTownHall && procedureEvidence === 0 && asksWhere.test(folded)) return 'address';
+    // "When does the mayor hold public audiences?": when, about the procedure of asking for one, is the
+    // audience hours (the procedure is cited beside them).
+    const audience = this.townHallTopicsById.get('audience');
+    if (audience?.procedure !== undefined && audience.procedure === topSlug && asksWhen.test(folded)) return 'audience';
     for (const match of matches) {
       const topic = match.owner as TownHallTopicId;
+      // "Aveți casierie? Pot plăti impozitul cash?": the practical side of the procedure asked about is
+      // the topic; the same words beside another procedure ("taxa de urbanism cash?") leave it that one.
+      const ownProcedure = this.townHallTopicsById.get(topic)?.procedure;
+      if (ownProcedure !== undefined && topic !== 'audience') {
+        // Paying online is the procedure itself (Ghișeul.ro), not the cashier's desk.
+        if ((ownProcedure === topSlug || procedureEvidence === 0) && !asksOnline.test(folded)) return topic;
+        continue;
+      }
       // "La ce birou mă duc pentru registrul agricol?": the office of the procedure it names.
       if (topic === 'departments') return topic;
       // "În ce zi are primarul audiențe?" asks when (the topic, with the procedure to ask for one cited
@@ -361,7 +407,7 @@ export class Retriever {
     shownBySlug: Map<string, ProcedureScore>,
     confidence: number,
   ): RetrievedProcedure | undefined {
-    const parts = questionParts(question);
+    const parts = questionParts(question, (sentence) => this.tellsRequest(sentence, language));
     if (parts.length < 2) return undefined;
     // What the whole message tells (a death, a birth abroad) also says what each of its parts is about.
     const events = this.lifeEventProcedures(question, language);

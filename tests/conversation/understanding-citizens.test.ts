@@ -61,6 +61,26 @@ describe('life events lead to their procedures', () => {
     expect(slugsOf(reply)[0]).toBe('inregistrare-deces');
   });
 
+  it('a birth told with another country is a birth abroad; a foreigner having a home birth here is not', async () => {
+    const [abroad] = await ask('Our baby was born in Ireland and we have just moved back to Chendu. What paperwork do we need in Romania?', 'en');
+    expect(slugsOf(abroad)[0]).toBe('transcriere-acte-straine');
+    const [atHome] = await ask(
+      "Hello, I'm from Ireland and we live in Bălăușeri now. Our baby is due soon and it may be a home birth with a midwife here in the village. How do we register the birth?",
+      'en',
+    );
+    expect(slugsOf(atHome)[0]).toBe('inregistrare-nastere');
+  });
+
+  it('a car named by its make is a car bought', async () => {
+    const [reply] = await ask('Vettem egy használt Opelt a szomszéd faluban, hogyan jelentsem be az adóhoz?', 'hu');
+    expect(slugsOf(reply)[0]).toBe('vehicul-evidenta-fiscala');
+  });
+
+  it('"help" in Hungarian beside a hard winter is heating aid, not APIA farm subsidies', async () => {
+    const [reply] = await ask('Egyedül élek, kicsi a nyugdíjam, és nincs miből fát vennem télre. Tud segíteni a hivatal valami támogatással?', 'hu');
+    expect(slugsOf(reply)[0]).toBe('ajutor-incalzire');
+  });
+
   it('a calf born on the farm gets the agricultural register', async () => {
     const [reply] = await ask('szuletett egy borjunk a heten, be kell jelenteni valahol?', 'hu');
     expect(slugsOf(reply)[0]).toMatch(/registru-agricol/);
@@ -74,6 +94,13 @@ describe('two questions in one message', () => {
     expect(reply?.text).toContain('Înregistrarea decesului');
     expect(reply?.text).toContain('Sesizarea pentru deschiderea procedurii succesorale');
     expect(reply?.text.match(/^Sursa: /gm)).toHaveLength(2);
+  });
+});
+
+describe('a problem told without a question mark is a second part too', () => {
+  it('a car to declare and a street light that is out get both procedures', async () => {
+    const [reply] = await ask('Sziasztok! Hogyan jelentsem be az adóhoz a használt autót, amit vettem? Meg a fületelki főutcán napok óta nem ég a közvilágítás.', 'hu');
+    expect(slugsOf(reply).sort()).toEqual(['sesizare-problema-locala', 'vehicul-evidenta-fiscala']);
   });
 });
 
@@ -109,6 +136,20 @@ describe("the town hall's own facts", () => {
     const [reply] = await ask('la ce birou ma duc pt registrul agricol?');
     expect(slugsOf(reply)[0]).toBe('town-hall');
     expect(reply?.text).toMatch(/^Pentru „.*registrul agricol/);
+  });
+
+  it('where to pay in cash: the cashier, from the procedure for paying taxes, cited beside town-hall.md', async () => {
+    const [reply] = await ask('Hol tudom befizetni az adót készpénzzel? Van pénztár a hivatalban?', 'hu');
+    expect(slugsOf(reply)).toEqual(['town-hall', 'plata-impozite-locale']);
+    expect(reply?.text).toMatch(/Pénztár/);
+    // Paying online is the procedure itself.
+    const [online] = await ask('Minden évben a pénztárnál fizettem a házadót. Hogyan lehet online befizetni?', 'hu');
+    expect(slugsOf(online)[0]).toBe('plata-impozite-locale');
+  });
+
+  it('when the mayor holds audiences: the audience hours, with the procedure to ask for one', async () => {
+    const [reply] = await ask('When does the mayor hold public audiences?', 'en');
+    expect(slugsOf(reply)).toEqual(['town-hall', 'audienta-primar']);
   });
 
   it('the villages of the commune', async () => {
@@ -147,6 +188,13 @@ describe('tickets and handover only when asked for', () => {
     const before = ticketCount();
     const [reply] = await ask('am cumparat 5 purcei si 10 oi de la un om din agristeu, trebe sa-i declar la primarie?');
     expect(slugsOf(reply)[0]).toMatch(/registru-agricol/);
+    expect(ticketCount()).toBe(before);
+  });
+
+  it('wanting to talk to the mayor is an audience, not a plea for a clerk', async () => {
+    const before = ticketCount();
+    const [reply] = await ask('Am o problemă cu un drum de hotar și vreau să vorbesc personal cu domnul primar. Cum mă programez la dumnealui?');
+    expect(slugsOf(reply)).toContain('audienta-primar');
     expect(ticketCount()).toBe(before);
   });
 
