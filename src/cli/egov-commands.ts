@@ -162,8 +162,8 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
         process.exitCode = 2;
         return;
       }
-      await withDatabase(config, ({ db }) => {
-        const check = checkReceiptFile(db, bytes);
+      await withDatabase(config, async ({ db }) => {
+        const check = await checkReceiptFile(db, bytes);
         console.log(`Receipt ${path.basename(file)}${check.ticket ? ` (request ${check.ticket})` : ''}`);
         for (const line of check.lines) console.log(`  ${line.ok ? 'ok  ' : 'FAIL'} ${line.check.padEnd(9)} ${line.detail}`);
         if (check.authentic) {

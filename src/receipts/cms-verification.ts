@@ -1,16 +1,12 @@
-import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
-import { certificateIdentity, certificateSubject, oids } from './cms-structure.ts';
-import { bytesOf, children, contentsOf, decodeObjectIdentifier, readElement, tags, type DerElement } from './der.ts';
+import { createHash, X509Certificate } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { certificateSubject, oids } from './cms-structure.ts';
 
-// Checks a detached CMS signature over content with Node's own crypto (OpenSSL), independently of the
-// node-forge code that made it: the message digest attribute must equal the content's hash, and the
-// signature over the signed attributes must verify with the public key of the certificate it names.
-
-const digestNames: Record<string, string> = {
-  [oids.sha256]: 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
+// Checks a detached CMS signature over content with PKI.js and the platform's WebCrypto, independently
+// of the node-forge key that made it: the message digest attribute must equal the content's hash, the
+// signature over the signed attributes must verify with the public key of the certificate it names, and
+// the signing-certificate attribute must name that certificate.
 
 export interface CmsCheck {
   /** True only when every check passed. */
@@ -22,82 +18,74 @@ export interface CmsCheck {
   signatureMatches: boolean;
 }
 
-function child(parent: DerElement | undefined, index: number): DerElement | undefined {
-  return parent ? children(parent)[index] : undefined;
+/** SignedDataVerifyError codes of PKI.js that mean the signer information cannot be used. */
+const incompleteSignerCodes = new Set([7, 8, 9, 10]);
+
+function parseSignedData(signatureBytes: Buffer): pkijs.SignedData {
+  const contentInfo = pkijs.ContentInfo.fromBER(new Uint8Array(signatureBytes));
+  if (contentInfo.contentType !== pkijs.ContentInfo.SIGNED_DATA) throw new Error('not a CMS SignedData');
+  return new pkijs.SignedData({ schema: contentInfo.content });
 }
 
-function oidOf(item: DerElement | undefined): string | undefined {
-  return item?.tag === tags.oid ? decodeObjectIdentifier(contentsOf(item)) : undefined;
+/** The certificate hash in the signing-certificate-v2 attribute (its first ESSCertIDv2); empty when unreadable, undefined without the attribute. */
+function signingCertificateHash(signerInfo: pkijs.SignerInfo): Buffer | undefined {
+  const attribute = signerInfo.signedAttrs?.attributes.find((item) => item.type === oids.signingCertificateV2);
+  if (!attribute) return undefined;
+  const signingCertificate: unknown = attribute.values[0];
+  const certificates = signingCertificate instanceof asn1js.Sequence ? signingCertificate.valueBlock.value[0] : undefined;
+  const essCertId = certificates instanceof asn1js.Sequence ? certificates.valueBlock.value[0] : undefined;
+  // The hash algorithm is left out when it is SHA-256, the only one this code writes.
+  const hash = essCertId instanceof asn1js.Sequence ? essCertId.valueBlock.value[0] : undefined;
+  return hash instanceof asn1js.OctetString ? Buffer.from(hash.valueBlock.valueHexView) : Buffer.alloc(0);
 }
 
-export function verifyDetachedCms(signatureBytes: Buffer, content: Buffer): CmsCheck {
+export async function verifyDetachedCms(signatureBytes: Buffer, content: Buffer): Promise<CmsCheck> {
   const problems: string[] = [];
   const result: CmsCheck = { valid: false, problems, contentDigestMatches: false, signatureMatches: false };
-  let signedData: DerElement | undefined;
+  let signedData: pkijs.SignedData;
   try {
-    const contentInfo = readElement(signatureBytes);
-    if (oidOf(child(contentInfo, 0)) !== oids.signedData) throw new Error('not a CMS SignedData');
-    signedData = child(child(contentInfo, 1), 0);
-    if (!signedData) throw new Error('no SignedData');
+    signedData = parseSignedData(signatureBytes);
   } catch (error) {
     problems.push(`the signature is not readable CMS (${(error as Error).message})`);
     return result;
   }
-  const fields = children(signedData);
-  const certificates = fields.filter((field) => field.tag === 0xa0).flatMap((field) => children(field).map(bytesOf));
-  const signerInfos = fields.at(-1);
-  const signerInfo = signerInfos?.tag === tags.set ? child(signerInfos, 0) : undefined;
+  const signerInfo = signedData.signerInfos[0];
   if (!signerInfo) {
     problems.push('the signature has no signer');
     return result;
   }
-  const signerFields = children(signerInfo);
-  const [, signerIdentifier, digestAlgorithm] = signerFields;
-  const signedAttributes = signerFields.find((field) => field.tag === 0xa0);
-  const signatureValue = signerFields.at(-1);
-  const digestName = digestNames[oidOf(child(digestAlgorithm, 0)) ?? ''];
-  if (!signerIdentifier || !signedAttributes || signatureValue?.tag !== tags.octetString || !digestName) {
-    problems.push('the signer information is incomplete or uses an unsupported algorithm');
-    return result;
-  }
 
-  const [issuer, serialNumber] = children(signerIdentifier).map(bytesOf);
-  const certificateBytes = certificates.find((candidate) => {
-    try {
-      const identity = certificateIdentity(candidate);
-      return issuer !== undefined && serialNumber !== undefined && identity.issuer.equals(issuer) && identity.serialNumber.equals(serialNumber);
-    } catch {
-      return false;
-    }
-  });
-  if (!certificateBytes) {
+  let outcome: pkijs.SignedDataVerifyResult;
+  try {
+    outcome = await signedData.verify({ signer: 0, data: new Uint8Array(content).buffer, extendedMode: true });
+  } catch (error) {
+    if (!(error instanceof pkijs.SignedDataVerifyError)) throw error;
+    outcome = error;
+  }
+  const signerCertificate = outcome.signerCertificate;
+  if (!signerCertificate) {
     problems.push('the certificate of the signer is not in the signature');
     return result;
   }
+  if (outcome.code !== undefined && incompleteSignerCodes.has(outcome.code)) {
+    problems.push('the signer information is incomplete or uses an unsupported algorithm');
+    return result;
+  }
+  const certificateBytes = Buffer.from(signerCertificate.toSchema().toBER());
   const certificate = new X509Certificate(certificateBytes);
   result.signer = { subject: certificateSubject(certificate), certificate };
 
-  const attributes = new Map(children(signedAttributes).map((item) => [oidOf(child(item, 0)) ?? '', child(child(item, 1), 0)]));
-  const messageDigest = attributes.get(oids.messageDigest);
-  const contentDigest = createHash(digestName).update(content).digest();
-  result.contentDigestMatches = messageDigest?.tag === tags.octetString && contentsOf(messageDigest).equals(contentDigest);
+  // PKI.js checks the message digest first and stops there when it differs.
+  result.contentDigestMatches = !/message digest/i.test(outcome.message);
   if (!result.contentDigestMatches) problems.push('the signed content was changed: its hash differs from the one in the signature');
 
-  const signingCertificate = attributes.get(oids.signingCertificateV2);
-  if (signingCertificate) {
-    const certificateHash = child(child(child(signingCertificate, 0), 0), 0);
-    const expected = createHash('sha256').update(certificateBytes).digest();
-    if (certificateHash?.tag !== tags.octetString || !contentsOf(certificateHash).equals(expected)) problems.push('the signing-certificate attribute names another certificate');
+  const certificateHash = signingCertificateHash(signerInfo);
+  if (certificateHash && !certificateHash.equals(createHash('sha256').update(certificateBytes).digest())) {
+    problems.push('the signing-certificate attribute names another certificate');
   }
 
-  // The signature covers the attributes as a SET OF (tag 0x31), not as the [0] they travel in.
-  const attributeSet = Buffer.concat([Buffer.from([tags.set]), bytesOf(signedAttributes).subarray(1)]);
-  try {
-    result.signatureMatches = verifySignature(digestName, attributeSet, certificate.publicKey, contentsOf(signatureValue));
-  } catch {
-    result.signatureMatches = false;
-  }
-  if (!result.signatureMatches) problems.push("the signature does not verify with the signer's certificate");
+  result.signatureMatches = outcome.signatureVerified === true;
+  if (result.contentDigestMatches && !result.signatureMatches) problems.push("the signature does not verify with the signer's certificate");
   result.valid = problems.length === 0;
   return result;
 }

@@ -1,4 +1,4 @@
-import { readElement } from './der.ts';
+import * as asn1js from 'asn1js';
 
 // Where a signed PDF keeps its signature: the /ByteRange [a b c d] of the signature dictionary names
 // the signed bytes, and the gap between them is the /Contents hex string holding the CMS.
@@ -29,12 +29,10 @@ export function findPdfSignature(pdf: Buffer): PdfSignature | undefined {
   const hex = text.slice(firstLength + 1, secondStart - 1);
   if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0) return undefined;
   const padded = Buffer.from(hex, 'hex');
-  let cms: Buffer;
-  try {
-    cms = padded.subarray(0, readElement(padded).end);
-  } catch {
-    return undefined;
-  }
+  // The CMS ends where its outer element ends; asn1js reports that offset (-1 when unreadable).
+  const end = asn1js.fromBER(new Uint8Array(padded)).offset;
+  if (end <= 0) return undefined;
+  const cms = padded.subarray(0, end);
   const dictionaryStart = text.lastIndexOf('<<', match.index);
   const subFilter = /\/SubFilter\s*\/([A-Za-z0-9.#_-]+)/.exec(text.slice(dictionaryStart, secondStart + 200))?.[1];
   return {

@@ -32,13 +32,13 @@ export function codeInReceipt(pdf: Buffer): string | undefined {
   return found ? normalizeVerificationCode(found) : undefined;
 }
 
-function signatureLine(pdf: Buffer, receipt: ReceiptRow | undefined): CheckLine {
+async function signatureLine(pdf: Buffer, receipt: ReceiptRow | undefined): Promise<CheckLine> {
   const signature = findPdfSignature(pdf);
   if (!signature) {
     if (receipt && !receipt.signed) return { check: 'signature', ok: true, detail: 'none: this receipt was issued unsigned (no certificate was configured); the SHA-256 check is what proves it' };
     return { check: 'signature', ok: false, detail: receipt?.signed ? 'missing: the receipt was issued signed, this file has no readable signature' : 'none found in the file' };
   }
-  const result = verifyDetachedCms(signature.cms, signature.signedContent);
+  const result = await verifyDetachedCms(signature.cms, signature.signedContent);
   const problems = [...result.problems];
   if (!signature.coversWholeFile) problems.push('bytes were added to the file after it was signed');
   if (receipt && !receipt.signed) problems.push('the receipt was issued unsigned, but this file carries a signature');
@@ -52,7 +52,7 @@ function signatureLine(pdf: Buffer, receipt: ReceiptRow | undefined): CheckLine 
   };
 }
 
-export function checkReceiptFile(executor: Executor, pdf: Buffer): ReceiptFileCheck {
+export async function checkReceiptFile(executor: Executor, pdf: Buffer): Promise<ReceiptFileCheck> {
   const lines: CheckLine[] = [];
   const code = codeInReceipt(pdf);
   let receipt: ReceiptRow | undefined;
@@ -76,7 +76,7 @@ export function checkReceiptFile(executor: Executor, pdf: Buffer): ReceiptFileCh
         : { check: 'sha256', ok: false, detail: `${actual} differs from ${receipt.sha256} recorded at issue: the file was changed` },
     );
   }
-  lines.push(signatureLine(pdf, receipt));
+  lines.push(await signatureLine(pdf, receipt));
   return {
     authentic: receipt !== undefined && lines.every((line) => line.ok),
     code,

@@ -214,7 +214,7 @@ describe('a signed registration receipt', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('FAIL signature');
 
-    const unrelated = checkReceiptFile(signedApp.app.functionar.database.db, Buffer.from('%PDF-1.7\n%%EOF\n'));
+    const unrelated = await checkReceiptFile(signedApp.app.functionar.database.db, Buffer.from('%PDF-1.7\n%%EOF\n'));
     expect(unrelated.authentic).toBe(false);
     expect(unrelated.lines[0]?.detail).toContain('no verification code in the file');
   });
@@ -286,7 +286,7 @@ describe('a signed registration receipt', () => {
     expect(fs.existsSync(leftOver)).toBe(false);
 
     // The copy the citizen kept is still the town hall's receipt.
-    expect(checkReceiptFile(signedApp.app.functionar.database.db, receiptBytes)).toMatchObject({ authentic: true, ticket: label });
+    expect(await checkReceiptFile(signedApp.app.functionar.database.db, receiptBytes)).toMatchObject({ authentic: true, ticket: label });
     const check = await signedApp.app.inject({ method: 'GET', url: `/verify/${code}`, headers: { accept: 'application/json' } });
     expect(check.json()).toMatchObject({ valid: true, ticket: { number: label } });
     expect((await signedApp.app.inject({ method: 'GET', url: link })).statusCode).toBe(404);
