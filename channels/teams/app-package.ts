@@ -3,12 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../src/config.ts';
 import { AppError } from '../../src/errors.ts';
-import { accentColor, colorIcon, outlineIcon } from './app-icons.ts';
 import { createZip } from '../../src/files/zip-writer.ts';
-import { pngSize } from './binary-formats.ts';
 
 // `functionar teams package`: teams/manifest.json with this installation's values filled in, zipped
 // with the two icons — the file an administrator uploads in the Teams admin center or Developer Portal.
+// The icons are teams/color.png and teams/outline.png (a town hall front); a town hall may replace them
+// with its own coat of arms, at the same sizes.
 
 export const teamsTemplateDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../teams');
 
@@ -17,6 +17,9 @@ export class TeamsPackageError extends AppError {
     super('FV_ERR_TEAMS_PACKAGE', `Cannot build the Teams app package:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`, 400);
   }
 }
+
+/** The blue of the default colour icon, for the manifest's accentColor. */
+const accentColor = '#1F5FA8';
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -60,9 +63,19 @@ function packageVersion(): string {
   return version && /^\d+\.\d+\.\d+$/.test(version) ? version : '1.0.0';
 }
 
-function icon(templateDirectory: string, fileName: string, expectedSize: number, draw: () => Buffer, problems: string[]): Buffer {
+/** Width and height from a PNG's IHDR, or undefined when the bytes are not a PNG. */
+function pngSize(png: Buffer): { width: number; height: number } | undefined {
+  if (png.length < 24 || png.readUInt32BE(0) !== 0x89504e47 || png.toString('ascii', 12, 16) !== 'IHDR') return undefined;
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+function icon(templateDirectory: string, fileName: string, expectedSize: number, problems: string[]): Buffer {
   const file = path.join(templateDirectory, fileName);
-  const data = fs.existsSync(file) ? fs.readFileSync(file) : draw();
+  if (!fs.existsSync(file)) {
+    problems.push(`${file}: missing, put a ${expectedSize}×${expectedSize} PNG there`);
+    return Buffer.alloc(0);
+  }
+  const data = fs.readFileSync(file);
   const size = pngSize(data);
   if (!size || size.width !== expectedSize || size.height !== expectedSize) {
     problems.push(`${file}: must be a ${expectedSize}×${expectedSize} PNG${size ? ` (it is ${size.width}×${size.height})` : ''}`);
@@ -93,11 +106,11 @@ export function buildTeamsAppPackage(config: Config, templateDirectory = teamsTe
   }
   const files = [
     { name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8') },
-    { name: manifest.icons.color, data: icon(templateDirectory, manifest.icons.color, 192, colorIcon, problems) },
-    { name: manifest.icons.outline, data: icon(templateDirectory, manifest.icons.outline, 32, outlineIcon, problems) },
+    { name: manifest.icons.color, data: icon(templateDirectory, manifest.icons.color, 192, problems) },
+    { name: manifest.icons.outline, data: icon(templateDirectory, manifest.icons.outline, 32, problems) },
   ];
   if (problems.length > 0) throw new TeamsPackageError(problems);
-    // A fixed date keeps the package byte-identical for identical content.
+  // A fixed date keeps the package byte-identical for identical content.
   const packagedAt = new Date(2026, 0, 1);
   return { manifest, files, zip: createZip(files.map((file) => ({ name: file.name, bytes: file.data, modifiedAt: packagedAt }))) };
 }

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { colorIcon, outlineIcon } from '../../channels/teams/app-icons.ts';
-import { buildTeamsAppPackage, TeamsPackageError, teamsTemplateDirectory } from '../../channels/teams/app-package.ts';
+import { buildTeamsAppPackage, TeamsPackageError } from '../../channels/teams/app-package.ts';
 import { knownConversations } from '../../channels/teams/conversation-references.ts';
 import { openDatabase } from '../database/connection.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
 
-// `functionar teams package | conversations | icons`: what an administrator needs to install the Teams
+// `functionar teams package | conversations`: what an administrator needs to install the Teams
 // app and to pick the staff channel (README "Teams").
 
 export const registerTeamsCommands: CommandRegistrar = (program: Command, environment) => {
@@ -52,14 +51,5 @@ export const registerTeamsCommands: CommandRegistrar = (program: Command, enviro
       } finally {
         database.close();
       }
-    });
-
-  teams
-    .command('icons')
-    .description('draw the default icons again into teams/color.png (192×192) and teams/outline.png (32×32)')
-    .action(() => {
-      fs.writeFileSync(path.join(teamsTemplateDirectory, 'color.png'), colorIcon());
-      fs.writeFileSync(path.join(teamsTemplateDirectory, 'outline.png'), outlineIcon());
-      console.log(`Icons written to ${teamsTemplateDirectory}`);
     });
 };
