@@ -1,7 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
 import { adminSessions, clerks, type AdminSessionRow, type ClerkRow } from '../database/schema.ts';
+import { safeEqual } from '../security/constant-time.ts';
 
 /** A working day and a bit; then the clerk signs in again. */
 export const sessionLifetimeMs = 12 * 60 * 60_000;
@@ -25,12 +26,9 @@ export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-/** Constant-time comparison of two tokens of any length. */
+/** A form's CSRF token against the session's, through the one constant-time comparison of secrets. */
 export function tokensMatch(expected: string, received: string | undefined): boolean {
-  if (typeof received !== 'string') return false;
-  const left = createHash('sha256').update(expected).digest();
-  const right = createHash('sha256').update(received).digest();
-  return timingSafeEqual(left, right) && expected.length === received.length;
+  return safeEqual(received, expected);
 }
 
 /** Creates a session; returns the token for the cookie (only its hash is stored). */

@@ -10,9 +10,5 @@ export function isValidSignature(rawBody: Buffer, header: string | string[] | un
   return received.length === expected.length && timingSafeEqual(received, expected);
 }
 
-/** Equal strings compared in constant time (verify token, pairing page token). */
-export function safeEqual(received: string, expected: string): boolean {
-  const left = createHmac('sha256', 'compare').update(received).digest();
-  const right = createHmac('sha256', 'compare').update(expected).digest();
-  return timingSafeEqual(left, right);
-}
+/** The verify token and the pairing page token go through the one constant-time comparison of secrets. */
+export { safeEqual } from '../../../src/security/constant-time.ts';
