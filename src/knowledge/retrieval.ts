@@ -102,6 +102,8 @@ interface ProcedureScore {
 
 const excerptLength = 700;
 const shortQuestionWords = 10;
+/** "Kihez forduljak adóügyekben, melyik irodában van az adóügyi részleg?" is about this many words at most. */
+const departmentQuestionWords = 14;
 /** A procedure's keyword phrase of this many words ("certificat de urbanism") names it plainly. */
 const namingKeywordSize = 2;
 const asksWhere = /\b(unde|hol|where)\b/;
@@ -373,8 +375,12 @@ export class Retriever {
         if ((ownProcedure === topSlug || procedureEvidence === 0) && !asksOnline.test(folded)) return topic;
         continue;
       }
-      // "La ce birou mă duc pentru registrul agricol?": the office of the procedure it names.
-      if (topic === 'departments') return topic;
+      // "La ce birou mă duc pentru registrul agricol?": the office of the procedure it names. In a long
+      // message one office word ("iroda", "office") beside a plainly named procedure is not the question.
+      if (topic === 'departments') {
+        if (match.size >= procedureEvidence || tokenize(question).length <= departmentQuestionWords) return topic;
+        continue;
+      }
       // "În ce zi are primarul audiențe?" asks when (the topic, with the procedure to ask for one cited
       // too); "cum mă programez la audiență" asks for one: the procedure, named by a phrase as long.
       if (topic === 'audience') {
