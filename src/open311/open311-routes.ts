@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError } from '../errors.ts';
 import { isLanguage, type Language } from '../language.ts';
 import { matchApiKey } from './api-keys.ts';
+import { endpointUrl } from './endpoint-url.ts';
 import { open311DeliveryAdapter } from './open311-delivery.ts';
 import { badField, listingNeedsKey, missingApiKey, unknownRequest, unknownService } from './open311-errors.ts';
 import { requestToken, ticketIdOfToken } from './request-tokens.ts';
@@ -136,8 +137,8 @@ export async function open311Routes(app: FastifyInstance): Promise<void> {
       scope.setNotFoundHandler((request, reply) => sendErrors(reply, formatOf(request), 404, `No Open311 resource ${request.method} ${request.url.split('?')[0]}`));
 
       for (const format of formats) {
-        scope.get(`/discovery.${format}`, async (_request, reply) => {
-          const base = `${config.publicUrl ?? ''}${prefix}/`;
+        scope.get(`/discovery.${format}`, async (request, reply) => {
+          const base = endpointUrl(request, config.publicUrl, prefix, `localhost:${config.port}`);
           const discovery = {
             changeset: '2026-01-01T00:00:00Z',
             contact: `${config.townHallName}${knowledge().townHall().email ? `, ${knowledge().townHall().email}` : ''}`,
@@ -188,8 +189,8 @@ export async function open311Routes(app: FastifyInstance): Promise<void> {
           if ((latitude === undefined) !== (longitude === undefined)) throw badField('lat and long must be given together');
           const address = textField(fields, 'address_string', 300) ?? textField(fields, 'address_id', 100);
           if (latitude === undefined && !address) throw badField('a location is required: lat and long, or address_string');
+          // Optional in GeoReport v2: a client may send only the service and the location (the ticket then reads as the service's name).
           const description = textField(fields, 'description', 4000);
-          if (!description || description.length < 10) throw badField('description is required (at least 10 characters)');
           const email = textField(fields, 'email', 254)?.toLowerCase();
           if (email && !emailPattern.test(email)) throw badField('email is not a valid address');
           const phone = textField(fields, 'phone', 30);

@@ -18,7 +18,8 @@ export const open311Channel = 'open311';
 export interface NewServiceRequest {
   client: string;
   procedure: Procedure;
-  description: string;
+  /** Optional in GeoReport v2: the service and the location alone are a report. */
+  description?: string;
   address?: string;
   latitude?: number;
   longitude?: number;
@@ -74,9 +75,14 @@ function identityOf(request: NewServiceRequest): string {
   return `request:${randomUUID()}`;
 }
 
+/** What the request says: the client's description, or the service's name when the client sent none. */
+function reportedText(request: NewServiceRequest): string {
+  return request.description ?? request.procedure.title.ro;
+}
+
 function ticketText(request: NewServiceRequest): string {
   return [
-    request.description,
+    reportedText(request),
     request.address ? `Adresă: ${request.address}` : '',
     request.latitude !== undefined && request.longitude !== undefined ? `Locație: ${request.latitude}, ${request.longitude}` : '',
     request.mediaUrl ? `Fotografie: ${request.mediaUrl}` : '',
@@ -111,7 +117,7 @@ export function createServiceRequest(
         conversationId: null,
         channel: open311Channel,
         type: request.procedure.requestType,
-        subject: request.description.replace(/\s+/g, ' ').slice(0, 140),
+        subject: reportedText(request).replace(/\s+/g, ' ').slice(0, 140),
         text: ticketText(request),
         procedureSlug: request.procedure.slug,
         department: request.procedure.department,
@@ -132,7 +138,8 @@ export function createServiceRequest(
         ticketId: ticket.id,
         serviceCode: request.procedure.slug,
         client: request.client,
-        description: request.description,
+        // As the client sent it: empty when it sent none (the view then shows no text of the citizen's).
+        description: request.description ?? '',
         address: request.address,
         latitude: request.latitude,
         longitude: request.longitude,
