@@ -4,6 +4,7 @@ import type { Config } from '../../src/config.ts';
 import type { Database } from '../../src/database/connection.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { ClerkCommandRunner } from '../../src/tickets/clerk-command-runner.ts';
+import { normalizeTeamsId } from '../../src/tickets/clerk-directory.ts';
 import { claimActivity, releaseActivity } from './activity-claims.ts';
 import { BotCredentialsFactory, botConnectorScope } from './bot-credentials.ts';
 import { cardActionVerb, commandOfCardAction, isCardActionData, textActivity, type TeamsActivity } from './cards.ts';
@@ -217,7 +218,8 @@ export class TeamsBot {
   }
 
   private identityOf(activity: Activity): string | undefined {
-    if (activity.from?.aadObjectId) return activity.from.aadObjectId;
+    // One spelling of an Entra ID object id everywhere (clerk lookup, the clerk's remembered chat).
+    if (activity.from?.aadObjectId) return normalizeTeamsId(activity.from.aadObjectId);
     // The Bot Framework Emulator has no Entra ID user: in local mode its user id stands in.
     return this.options.config.teams.localMode ? activity.from?.id : undefined;
   }

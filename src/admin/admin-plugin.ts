@@ -10,10 +10,13 @@ import type { Config } from '../config.ts';
 import { inTransaction } from '../database/connection.ts';
 import { messages } from '../database/schema.ts';
 import { AppError } from '../errors.ts';
-import { departmentIds } from '../tickets/clerk-command-runner.ts';
+import type { ClerkCommand, TicketReference } from '../tickets/clerk-command.ts';
+import { succeeded } from '../tickets/clerk-command.ts';
+import { renderClerkOutcome } from '../tickets/clerk-command-texts.ts';
 import { listClerks } from '../tickets/clerk-directory.ts';
 import { localDate } from '../tickets/deadlines.ts';
-import { findTicket, ticketLabel } from '../tickets/ticket-store.ts';
+import { departmentIds, departmentName, isDepartmentId } from '../tickets/ticket-labels.ts';
+import { findTicket } from '../tickets/ticket-store.ts';
 import {
   claimSubmission,
   createSession,
@@ -28,7 +31,7 @@ import {
 } from './admin-sessions.ts';
 import { findClerkByLoginName, loginKey } from './clerk-accounts.ts';
 import { inboxTickets, parseInboxFilters, type InboxQueryString } from './inbox-query.ts';
-import { departmentFallbackNames, formatTime } from './labels.ts';
+import { formatTime } from './labels.ts';
 import {
   activeLockout,
   LoginReservations,
@@ -47,8 +50,9 @@ import { replyMaximumLength, ticketPage } from './pages/ticket-page.ts';
 import { attachmentsOfMessage, ticketView } from './ticket-view.ts';
 import { registerReportRoute } from './report-route.ts';
 
-// The clerks' web inbox: server-rendered pages under /admin. Every action goes through the same clerk
-// command runner as Telegram and Teams (`/raspunde`, `/aloca`…), so the audit trail and the outbox are shared.
+// The clerks' web inbox: server-rendered pages under /admin. Every action is a typed clerk command run by
+// the same runner as Telegram and Teams, for the signed-in clerk's id, so the audit trail and the outbox
+// are shared; the outcome is shown with the same texts.
 
 const assetDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
 const assets: Record<string, { file: string; type: string }> = {
@@ -142,7 +146,7 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
 
   const departments = (): Department[] => {
     const known = new Map((answering.knowledge?.townHall().departments ?? []).map((department) => [String(department.id), department.name.ro]));
-    return departmentIds.map((id) => ({ id, name: known.get(id) ?? departmentFallbackNames[id] ?? id }));
+    return departmentIds.map((id) => ({ id, name: known.get(id) ?? departmentName(id, 'ro') }));
   };
   const signedInShell = (signedIn: SignedInClerk | undefined) => (signedIn ? { clerkName: signedIn.clerk.name, csrfToken: signedIn.session.csrfToken } : undefined);
   const sendPage = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
@@ -359,52 +363,52 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
 
     /**
      * Runs one clerk command for a ticket form and comes back to the ticket (post/redirect/get), with the
-     * runner's answer as the message on the page. A submission already handled is not run again.
+     * outcome as the message on the page. A submission already handled is not run again.
      */
-    const ticketAction = (buildCommand: (label: string, body: ActionBody) => string | { error: string }) =>
+    const ticketAction = (buildCommand: (ticket: TicketReference, body: ActionBody) => ClerkCommand | { error: string }) =>
       async (request: FastifyRequest<{ Params: TicketParams; Body: ActionBody }>, reply: FastifyReply) => {
         const { session, clerk } = current(request);
         const ticket = loadTicket(request);
         // No #fragment: the outcome is shown (and focused) at the top of the page, where it is read first.
         const back = ticketPath(ticket);
-        const command = buildCommand(ticketLabel(ticket), request.body);
-        if (typeof command !== 'string') {
+        const command = buildCommand({ number: ticket.number, year: ticket.year }, request.body);
+        if ('error' in command) {
           setFlash(db, session.id, { kind: 'error', text: command.error });
           return reply.redirect(back, 303);
         }
         if (request.body.submission && !claimSubmission(db, session.id, request.body.submission)) return reply.redirect(back, 303);
-        const outcome = clerkCommands.run({ kind: 'name', value: clerk.name, channel: 'web' }, command);
-        setFlash(db, session.id, { kind: outcome.ok ? 'success' : 'error', text: outcome.text });
+        const outcome = clerkCommands.runCommand(clerk.id, command, { channel: 'web' });
+        setFlash(db, session.id, { kind: succeeded(outcome) ? 'success' : 'error', text: renderClerkOutcome(outcome, 'ro') });
         return reply.redirect(back, 303);
       };
-    const withText = (name: string, empty: string) => (label: string, body: ActionBody) => {
+    const tooLong = (text: string) => ({ error: `Textul are ${text.length} caractere; cel mult ${replyMaximumLength} sunt permise.` });
+    const withText = (name: 'reply' | 'note', empty: string) => (ticket: TicketReference, body: ActionBody): ClerkCommand | { error: string } => {
       const text = normaliseText(body.text);
       if (!text) return { error: empty };
-      if (text.length > replyMaximumLength) return { error: `Textul are ${text.length} caractere; cel mult ${replyMaximumLength} sunt permise.` };
-      return `/${name} ${label} ${text}`;
+      if (text.length > replyMaximumLength) return tooLong(text);
+      return { name, ticket, text };
     };
     const actionOptions = { schema: { params: ticketParams, body: actionBody } };
 
-    protectedScope.post<{ Params: TicketParams; Body: ActionBody }>('/tickets/:year/:number/reply', actionOptions, ticketAction(withText('raspunde', 'Scrieți răspunsul înainte de a-l trimite.')));
-    protectedScope.post<{ Params: TicketParams; Body: ActionBody }>('/tickets/:year/:number/note', actionOptions, ticketAction(withText('nota', 'Scrieți textul notei.')));
-    protectedScope.post<{ Params: TicketParams; Body: ActionBody }>('/tickets/:year/:number/take', actionOptions, ticketAction((label) => `/preia ${label}`));
+    protectedScope.post<{ Params: TicketParams; Body: ActionBody }>('/tickets/:year/:number/reply', actionOptions, ticketAction(withText('reply', 'Scrieți răspunsul înainte de a-l trimite.')));
+    protectedScope.post<{ Params: TicketParams; Body: ActionBody }>('/tickets/:year/:number/note', actionOptions, ticketAction(withText('note', 'Scrieți textul notei.')));
+    protectedScope.post<{ Params: TicketParams; Body: ActionBody }>('/tickets/:year/:number/take', actionOptions, ticketAction((ticket) => ({ name: 'take', ticket })));
     protectedScope.post<{ Params: TicketParams; Body: ActionBody }>(
       '/tickets/:year/:number/close',
       actionOptions,
-      ticketAction((label, body) => {
+      ticketAction((ticket, body) => {
         const text = normaliseText(body.text);
-        if (text.length > replyMaximumLength) return { error: `Textul are ${text.length} caractere; cel mult ${replyMaximumLength} sunt permise.` };
-        return `/inchide ${label}${text ? ` ${text}` : ''}`;
+        return text.length > replyMaximumLength ? tooLong(text) : { name: 'close', ticket, text };
       }),
     );
     protectedScope.post<{ Params: TicketParams; Body: ActionBody }>(
       '/tickets/:year/:number/assign',
       actionOptions,
-      ticketAction((label, body) => {
+      ticketAction((ticket, body) => {
+        // The form offers "department:<id>" and "clerk:<id>"; anything else did not come from it.
         const [kind, value] = (body.target ?? '').split(':', 2);
-        if (kind === 'department' && value && departmentIds.includes(value)) return `/aloca ${label} ${value}`;
-        const clerk = kind === 'clerk' && value ? listClerks(db).find((candidate) => String(candidate.id) === value && candidate.active) : undefined;
-        if (clerk) return `/aloca ${label} ${clerk.name}`;
+        if (kind === 'department' && value && isDepartmentId(value)) return { name: 'assign', ticket, target: { kind: 'department', department: value } };
+        if (kind === 'clerk' && value && /^\d{1,12}$/.test(value)) return { name: 'assign', ticket, target: { kind: 'clerk', clerkId: Number(value) } };
         return { error: 'Alegeți un compartiment sau un funcționar din listă.' };
       }),
     );

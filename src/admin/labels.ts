@@ -1,14 +1,5 @@
-import type { TicketStatus } from '../tickets/ticket-store.ts';
-
 // What the clerk reads, in Romanian. Codes stay in the database; these are only their names on screen.
-
-export const statusNames: Record<TicketStatus, string> = {
-  nou: 'nou',
-  in_lucru: 'în lucru',
-  asteapta_cetatean: 'așteaptă cetățeanul',
-  rezolvat: 'rezolvat',
-  inchis: 'închis',
-};
+// Statuses and departments are named in src/tickets/ticket-labels.ts, the one table every surface uses.
 
 export const ticketTypeNames: Record<string, string> = {
   petitie: 'petiție',
@@ -39,18 +30,8 @@ export const eventNames: Record<string, string> = {
   delivery_failed: 'livrare eșuată',
   delivery_to_check: 'livrare de verificat (după restaurarea unei copii de siguranță)',
   command_refused: 'comandă refuzată',
-  extended: 'termen prelungit',
+  deadline_extended: 'termen prelungit',
   status: 'stare schimbată',
-};
-
-export const departmentFallbackNames: Record<string, string> = {
-  urbanism: 'Urbanism și amenajarea teritoriului',
-  'taxe-impozite': 'Impozite și taxe locale',
-  'registru-agricol': 'Registru agricol',
-  'stare-civila': 'Stare civilă',
-  'asistenta-sociala': 'Asistență socială',
-  registratura: 'Registratura',
-  secretariat: 'Secretariat',
 };
 
 const timeZone = 'Europe/Bucharest';

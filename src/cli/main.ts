@@ -5,8 +5,11 @@ import { openDatabase } from '../database/connection.ts';
 import { createLogger } from '../logger.ts';
 import { isLanguage, type Language } from '../language.ts';
 import { addClerk, listClerks } from '../tickets/clerk-directory.ts';
-import { ClerkCommandRunner, departmentIds } from '../tickets/clerk-command-runner.ts';
-import { findTicket, listTickets, statusLabels, ticketLabel, ticketStatuses, type TicketStatus } from '../tickets/ticket-store.ts';
+import { ClerkCommandRunner } from '../tickets/clerk-command-runner.ts';
+import { renderTicketDetails } from '../tickets/clerk-command-texts.ts';
+import { ticketDetails } from '../tickets/ticket-details.ts';
+import { departmentIds, isDepartmentId, statusLabel } from '../tickets/ticket-labels.ts';
+import { findTicket, listTickets, ticketLabel, ticketStatuses, type TicketStatus } from '../tickets/ticket-store.ts';
 import { formatDate } from '../tickets/deadlines.ts';
 import { AppError } from '../errors.ts';
 import { askQuestion } from './ask.ts';
@@ -100,7 +103,7 @@ tickets
       if (rows.length === 0) console.log('No tickets.');
       for (const ticket of rows) {
         console.log(
-          `${ticketLabel(ticket).padEnd(10)} ${(statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status).padEnd(24)} ${ticket.department.padEnd(18)} due ${formatDate(ticket.dueDate)}  ${ticket.channel.padEnd(9)} ${ticket.subject.slice(0, 60)}`,
+          `${ticketLabel(ticket).padEnd(10)} ${statusLabel(ticket.status, 'ro', 'staff').padEnd(24)} ${ticket.department.padEnd(18)} due ${formatDate(ticket.dueDate)}  ${ticket.channel.padEnd(9)} ${ticket.subject.slice(0, 60)}`,
         );
       }
     });
@@ -116,7 +119,7 @@ tickets
         process.exitCode = 1;
         return;
       }
-      console.log(new ClerkCommandRunner(db, createLogger('silent'), () => undefined).describe(ticket));
+      console.log(renderTicketDetails(ticket, ticketDetails(db, ticket), 'ro'));
     });
   });
 
@@ -129,7 +132,7 @@ clerks
   .option('--teams <id>', 'Teams AAD object id')
   .option('--whatsapp <phone>', 'WhatsApp number, e.g. +40740123456')
   .action((options: { name: string; department: string; telegram?: string; teams?: string; whatsapp?: string }) => {
-    if (!departmentIds.includes(options.department)) {
+    if (!isDepartmentId(options.department)) {
       console.error(`Unknown department "${options.department}"; use one of ${departmentIds.join(', ')}`);
       process.exitCode = 2;
       return;

@@ -9,16 +9,15 @@ import {
   eventsOfTicket,
   findTicket,
   openHandoverTicket,
-  statusLabels,
   ticketLabel,
   ticketsOfContact,
-  type TicketStatus,
 } from '../tickets/ticket-store.ts';
+import { departmentName, statusLabel } from '../tickets/ticket-labels.ts';
 import type { Reply, TurnResult } from './conversation-service.ts';
 import { findTicketNumber } from './intent-detection.ts';
 import { officeStatus } from './office-hours.ts';
 import { advanceIntake, startIntake, type IntakeReply, type IntakeState, type OfferState } from './request-intake.ts';
-import { consentVersion, departmentNames, type CitizenTexts } from './texts.ts';
+import { consentVersion, type CitizenTexts } from './texts.ts';
 
 export interface TurnContext {
   database: Database;
@@ -132,7 +131,7 @@ export async function handleTicketIntake(turn: TurnContext, state: IntakeState |
         now,
         { type: 'citizen', id: String(turn.contact.id), channel: turn.contact.channel },
       );
-      const department = departmentNames[classification.department]?.[turn.language] ?? classification.department;
+      const department = departmentName(classification.department, turn.language);
       return {
         replies: [{ text: texts.requestRegistered(ticketLabel(ticket), department, formatDate(ticket.dueDate), rule.basis), ticketId: ticket.id }],
         newTicket: ticket,
@@ -179,7 +178,7 @@ export function handleStatus(turn: TurnContext): TurnResult {
 }
 
 function statusLineOf(turn: TurnContext, ticket: import('../database/schema.ts').TicketRow): string {
-  const status = statusLabels[ticket.status as TicketStatus]?.[turn.language] ?? ticket.status;
+  const status = statusLabel(ticket.status, turn.language, 'citizen');
   return turn.texts.statusLine(ticketLabel(ticket), ticket.subject, status, formatDate(ticket.dueDate));
 }
 

@@ -168,13 +168,3 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     mediaStartsReport: 'I received what you sent and will attach it to a new report. You can write "cancel" at any time.\nWhat is it about? Describe the problem in a few words.',
   },
 };
-
-export const departmentNames: Record<string, Record<Language, string>> = {
-  urbanism: { ro: 'urbanism', hu: 'urbanisztika', en: 'urban planning' },
-  'taxe-impozite': { ro: 'taxe și impozite', hu: 'adók és illetékek', en: 'local taxes' },
-  'registru-agricol': { ro: 'registrul agricol', hu: 'mezőgazdasági nyilvántartás', en: 'agricultural register' },
-  'stare-civila': { ro: 'stare civilă', hu: 'anyakönyvezés', en: 'civil status' },
-  'asistenta-sociala': { ro: 'asistență socială', hu: 'szociális segítség', en: 'social assistance' },
-  registratura: { ro: 'registratură', hu: 'iktató', en: 'registry office' },
-  secretariat: { ro: 'secretariat', hu: 'titkárság', en: 'secretariat' },
-};

@@ -1,5 +1,5 @@
 import { channelNames, ticketTypeNames } from '../admin/labels.ts';
-import { departmentNames } from '../conversation/texts.ts';
+import { departmentName } from '../tickets/ticket-labels.ts';
 import type { TicketRow } from '../database/schema.ts';
 import { privacyPath } from '../gdpr/privacy-notice.ts';
 import type { TownHall } from '../knowledge/knowledge-base.ts';
@@ -55,8 +55,8 @@ export function receiptFacts(input: FactsInput): ReceiptFacts {
     registeredAt: new Date(ticket.createdAt),
     channel: channelNames[ticket.channel] ?? ticket.channel,
     type: ticketTypeNames[ticket.type] ?? ticket.type,
-    department: department?.name.ro ?? departmentNames[ticket.department]?.ro ?? ticket.department,
-    departmentHungarian: department?.name.hu ?? departmentNames[ticket.department]?.hu,
+    department: department?.name.ro ?? departmentName(ticket.department, 'ro'),
+    departmentHungarian: department?.name.hu ?? departmentName(ticket.department, 'hu'),
     subject: ticket.subject,
     dueDate: ticket.dueDate,
     dueRule: ticket.dueRule,

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ticketTypeNames } from '../admin/labels.ts';
 import { findContact } from '../conversation/conversation-store.ts';
-import { departmentNames } from '../conversation/texts.ts';
 import { errorBody, NotFoundError } from '../errors.ts';
-import { findTicket, statusLabels, ticketLabel, type TicketStatus } from '../tickets/ticket-store.ts';
+import { departmentName, statusLabel } from '../tickets/ticket-labels.ts';
+import { findTicket, ticketLabel } from '../tickets/ticket-store.ts';
 import { createReceiptService } from './receipt-registry.ts';
 import type { ReceiptService } from './receipt-service.ts';
 import { normalizeVerificationCode } from './verification-code.ts';
@@ -65,8 +65,8 @@ export function receiptRoutes(app: FastifyInstance): ReceiptService {
       code: found.receipt.code,
       ...found,
       typeName: ticketTypeNames[found.ticket.type] ?? found.ticket.type,
-      departmentName: department?.name.ro ?? departmentNames[found.ticket.department]?.ro ?? found.ticket.department,
-      statusName: statusLabels[found.ticket.status as TicketStatus]?.ro ?? found.ticket.status,
+      departmentName: department?.name.ro ?? departmentName(found.ticket.department, 'ro'),
+      statusName: statusLabel(found.ticket.status, 'ro', 'citizen'),
     };
   }
 

@@ -1,4 +1,5 @@
 import { formatCsv } from '../exports/csv.ts';
+import { countedNouns, countOf, statusLabel } from '../tickets/ticket-labels.ts';
 import type { Indicators } from './indicators.ts';
 
 // `functionar report` output. Markdown is the document the town hall attaches to the project's yearly
@@ -7,14 +8,7 @@ import type { Indicators } from './indicators.ts';
 export const reportFormats = ['md', 'json', 'csv'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
 
-const statusNames: Record<string, string> = {
-  nou: 'nou',
-  in_lucru: 'în lucru',
-  asteapta_cetatean: 'așteaptă cetățean',
-  rezolvat: 'rezolvat',
-  inchis: 'închis',
-};
-
+const requests = countedNouns.request.ro;
 const percent = (share: number) => `${(share * 100).toFixed(1).replace(/\.0$/, '')} %`;
 const hours = (value: number | null) => (value === null ? '—' : `${value} h`);
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -43,9 +37,9 @@ export function renderMarkdown(indicators: Indicators): string {
     '',
     '## Cereri înregistrate',
     '',
-    `${tickets.total} cereri în registrul anului.`,
+    `${countOf(tickets.total, requests, 'ro')} în registrul anului.`,
     '',
-    ...table(['Stare', 'Cereri'], Object.entries(tickets.byStatus).map(([status, count]) => [statusNames[status] ?? status, count])),
+    ...table(['Stare', 'Cereri'], Object.entries(tickets.byStatus).map(([status, count]) => [statusLabel(status, 'ro', 'staff'), count])),
     '',
     ...table(['Compartiment', 'Cereri'], Object.entries(tickets.byDepartment)),
     '',
@@ -55,11 +49,11 @@ export function renderMarkdown(indicators: Indicators): string {
     '',
     '## Timp până la primul răspuns al unui funcționar',
     '',
-    `Mediana: ${hours(firstResponse.medianHours)}; percentila 90: ${hours(firstResponse.p90Hours)} (${firstResponse.answered} cereri cu răspuns, ${firstResponse.waiting} încă așteaptă).`,
+    `Mediana: ${hours(firstResponse.medianHours)}; percentila 90: ${hours(firstResponse.p90Hours)} (${countOf(firstResponse.answered, requests, 'ro')} cu răspuns, ${firstResponse.waiting} încă așteaptă).`,
     '',
     '## Termene depășite',
     '',
-    `${overdue.count} din ${tickets.total} cereri (${percent(overdue.share)}): ${overdue.answeredLate} răspunse după termen, ${overdue.openPastDue} deschise și trecute de termen.`,
+    `${overdue.count} din ${countOf(tickets.total, requests, 'ro')} (${percent(overdue.share)}): ${overdue.answeredLate} răspunse după termen, ${overdue.openPastDue} deschise și trecute de termen.`,
     '',
     '## Cele mai cerute proceduri',
     '',

@@ -1,26 +1,14 @@
 import { foldDiacritics } from '../language.ts';
+import type { ClerkCommand, ClerkCommandName, ClerkCommandProblem, TicketFilter, TicketReference } from './clerk-command.ts';
+import { renderCommandProblem } from './clerk-command-texts.ts';
+import { isDepartmentId } from './ticket-labels.ts';
 
-// The reply-command grammar of DESIGN.md §4, identical on every clerk channel.
+// The reply-command grammar of DESIGN.md §4, identical on every clerk channel. Only chats and the shell
+// read commands as text; everything past this module works with a ClerkCommand.
 
-export type TicketFilter = 'open' | 'mine' | 'overdue' | 'all';
+export type { ClerkCommand, TicketFilter, TicketReference } from './clerk-command.ts';
 
-export interface TicketReference {
-  number: number;
-  /** Undefined when the clerk typed the number alone: the current year is meant. */
-  year: number | undefined;
-}
-
-export type ClerkCommand =
-  | { name: 'list'; filter: TicketFilter }
-  | { name: 'show'; ticket: TicketReference }
-  | { name: 'reply'; ticket: TicketReference; text: string }
-  | { name: 'note'; ticket: TicketReference; text: string }
-  | { name: 'assign'; ticket: TicketReference; target: string }
-  | { name: 'take'; ticket: TicketReference }
-  | { name: 'extend'; ticket: TicketReference; reason: string }
-  | { name: 'close'; ticket: TicketReference; text: string };
-
-const commandNames: Record<string, ClerkCommand['name']> = {
+const commandNames: Record<string, ClerkCommandName> = {
   tichete: 'list',
   tickets: 'list',
   vezi: 'show',
@@ -50,23 +38,18 @@ const filterNames: Record<string, TicketFilter> = {
   all: 'all',
 };
 
-const missingTextHints: Record<'reply' | 'note' | 'assign' | 'extend', string> = {
-  reply: 'Lipsește textul: /raspunde N text',
-  note: 'Lipsește textul: /nota N text',
-  assign: 'Spuneți cui: /aloca N departament|funcționar',
-  // The law asks for the reason to be told to the petitioner (OG 27/2002 art. 9, Legea 544/2001 art. 7).
-  extend: 'Lipsește motivul: /prelungeste N motiv (motivul îl primește și cetățeanul)',
-};
+export type ParsedClerkCommand = { ok: true; command: ClerkCommand } | { ok: false; problem: ClerkCommandProblem };
 
+/** Thrown by parseClerkCommand; the message is the Romanian hint a clerk is shown. */
 export class ClerkCommandSyntaxError extends Error {
   readonly code = 'FV_ERR_CLERK_COMMAND_SYNTAX';
+  constructor(readonly problem: ClerkCommandProblem) {
+    super(renderCommandProblem(problem, 'ro'));
+  }
 }
 
-const usage =
-  'Comenzi: /tichete [deschise|ale-mele|intarziate], /vezi N, /raspunde N text, /nota N text, /aloca N departament|funcționar, /preia N, /prelungeste N motiv, /inchide N [text] (N sau N/AAAA)';
-
 /** Recognises "/raspunde", "/răspunde", "/reply@TownHallBot" … without judging the arguments. */
-export function commandNameOf(text: string): ClerkCommand['name'] | undefined {
+export function commandNameOf(text: string): ClerkCommandName | undefined {
   const match = /^\/([\p{L}-]+)(?:@\w+)?(?:\s|$)/u.exec(text.trim());
   if (!match?.[1]) return undefined;
   return commandNames[foldDiacritics(match[1])];
@@ -76,38 +59,70 @@ export function isClerkCommandText(text: string): boolean {
   return commandNameOf(text) !== undefined;
 }
 
-function parseTicketReference(token: string | undefined): TicketReference {
+function ticketReferenceOf(token: string | undefined): TicketReference | undefined {
   const match = token ? /^#?(\d{1,6})(?:\/(\d{4}))?$/.exec(token) : null;
-  if (!match) throw new ClerkCommandSyntaxError(`Lipsește numărul tichetului (ex. 12 sau 12/2026). ${usage}`);
-  return { number: Number(match[1]), year: match[2] ? Number(match[2]) : undefined };
+  return match ? { number: Number(match[1]), year: match[2] ? Number(match[2]) : undefined } : undefined;
 }
 
-export function parseClerkCommand(text: string): ClerkCommand {
+/** Reads one command line; a mistake comes back as a problem to show, never as an exception. */
+export function readClerkCommand(text: string): ParsedClerkCommand {
   const name = commandNameOf(text);
-  if (!name) throw new ClerkCommandSyntaxError(`Comandă necunoscută. ${usage}`);
+  if (!name) return { ok: false, problem: { problem: 'unknown-command' } };
   const [, ticketToken, ...rest] = text.trim().split(/\s+/);
   const remainder = text.trim().replace(/^\S+\s*/, '').replace(/^\S+\s*/, '').trim();
+  if (name === 'list') {
+    const filter = ticketToken ? filterNames[foldDiacritics(ticketToken)] : 'open';
+    return filter ? { ok: true, command: { name, filter } } : { ok: false, problem: { problem: 'unknown-filter', filter: ticketToken ?? '' } };
+  }
+  const ticket = ticketReferenceOf(ticketToken);
+  if (!ticket) return { ok: false, problem: { problem: 'missing-ticket-number' } };
   switch (name) {
-    case 'list': {
-      const filter = ticketToken ? filterNames[foldDiacritics(ticketToken)] : 'open';
-      if (!filter) throw new ClerkCommandSyntaxError(`Filtru necunoscut „${ticketToken}”. ${usage}`);
-      return { name, filter };
-    }
     case 'show':
     case 'take':
-      return { name, ticket: parseTicketReference(ticketToken) };
+      return { ok: true, command: { name, ticket } };
     case 'close':
-      return { name, ticket: parseTicketReference(ticketToken), text: remainder };
+      return { ok: true, command: { name, ticket, text: remainder } };
     case 'reply':
     case 'note':
     case 'assign':
     case 'extend': {
-      const ticket = parseTicketReference(ticketToken);
-      if (rest.length === 0 || remainder === '') {
-        throw new ClerkCommandSyntaxError(missingTextHints[name]);
+      if (rest.length === 0 || remainder === '') return { ok: false, problem: { problem: 'missing-text', command: name } };
+      if (name === 'assign') {
+        const department = remainder.toLowerCase();
+        return { ok: true, command: { name, ticket, target: isDepartmentId(department) ? { kind: 'department', department } : { kind: 'clerk-name', name: remainder } } };
       }
-      if (name === 'assign') return { name, ticket, target: remainder };
-      return name === 'extend' ? { name, ticket, reason: remainder } : { name, ticket, text: remainder };
+      return { ok: true, command: name === 'extend' ? { name, ticket, reason: remainder } : { name, ticket, text: remainder } };
+    }
+  }
+}
+
+/** readClerkCommand for callers that treat a mistake as an error (tests, prompts that check a command). */
+export function parseClerkCommand(text: string): ClerkCommand {
+  const parsed = readClerkCommand(text);
+  if (!parsed.ok) throw new ClerkCommandSyntaxError(parsed.problem);
+  return parsed.command;
+}
+
+/** The canonical Romanian command line of a typed command, as the audit trail records it. */
+export function formatClerkCommand(command: ClerkCommand): string {
+  if (command.name === 'list') return `/tichete ${{ open: 'deschise', mine: 'ale-mele', overdue: 'intarziate', all: 'toate' }[command.filter]}`;
+  const ticket = command.ticket.year === undefined ? String(command.ticket.number) : `${command.ticket.number}/${command.ticket.year}`;
+  switch (command.name) {
+    case 'show':
+      return `/vezi ${ticket}`;
+    case 'take':
+      return `/preia ${ticket}`;
+    case 'reply':
+      return `/raspunde ${ticket} ${command.text}`.slice(0, 200);
+    case 'note':
+      return `/nota ${ticket} ${command.text}`.slice(0, 200);
+    case 'extend':
+      return `/prelungeste ${ticket} ${command.reason}`.slice(0, 200);
+    case 'close':
+      return `/inchide ${ticket}${command.text ? ` ${command.text}` : ''}`.slice(0, 200);
+    case 'assign': {
+      const { target } = command;
+      return `/aloca ${ticket} ${target.kind === 'department' ? target.department : target.kind === 'clerk' ? `#${target.clerkId}` : target.name}`;
     }
   }
 }

@@ -1,29 +1,21 @@
 import type { Database, Executor } from '../database/connection.ts';
 import { inTransaction } from '../database/connection.ts';
 import type { ClerkRow, TicketRow } from '../database/schema.ts';
-import { currentConversation, findContactById, insertOutboundMessage, messagesOfContact } from '../conversation/conversation-store.ts';
+import { currentConversation, findContactById, insertOutboundMessage } from '../conversation/conversation-store.ts';
 import { citizenTexts, type CitizenTexts } from '../conversation/texts.ts';
 import { isLanguage, type Language } from '../language.ts';
 import type { Logger } from '../logger.ts';
 import { enqueue } from '../outbox/outbox-store.ts';
-import { ClerkCommandSyntaxError, parseClerkCommand, type ClerkCommand, type TicketReference } from './clerk-command-parser.ts';
-import { findClerk, listClerks, type ClerkIdentityChannel } from './clerk-directory.ts';
+import type { AssignTarget, ClerkCommand, ClerkOutcome, TicketFilter, TicketReference } from './clerk-command.ts';
+import { succeeded, ticketOfOutcome } from './clerk-command.ts';
+import { formatClerkCommand, readClerkCommand } from './clerk-command-parser.ts';
+import { renderClerkOutcome } from './clerk-command-texts.ts';
+import { findClerk, findClerkById, listClerks, type ClerkIdentityChannel } from './clerk-directory.ts';
 import { extendedDueDate } from './deadline-extension.ts';
 import { formatDate, localDate } from './deadlines.ts';
-import {
-  eventsOfTicket,
-  findTicket,
-  listTickets,
-  openStatuses,
-  recordEvent,
-  statusLabels,
-  ticketLabel,
-  updateTicket,
-  type Actor,
-  type TicketStatus,
-} from './ticket-store.ts';
-
-export const departmentIds = ['urbanism', 'taxe-impozite', 'registru-agricol', 'stare-civila', 'asistenta-sociala', 'registratura', 'secretariat'];
+import { ticketDetails } from './ticket-details.ts';
+import { isOpenStatus, nextStatus, replyEvent, type TicketEvent } from './ticket-states.ts';
+import { eventsOfTicket, findTicket, listTickets, recordEvent, ticketLabel, updateTicket, type Actor } from './ticket-store.ts';
 
 export interface ClerkIdentity {
   /** Which registered identity to look the clerk up by. */
@@ -33,7 +25,10 @@ export interface ClerkIdentity {
   channel: string;
 }
 
+/** What a chat or the shell gets back from a command line: the typed outcome and the text to show. */
 export interface ClerkCommandOutcome {
+  outcome: ClerkOutcome;
+  /** False when the sender is not a registered clerk. */
   allowed: boolean;
   ok: boolean;
   /** What the clerk is shown. */
@@ -42,19 +37,21 @@ export interface ClerkCommandOutcome {
   clerk?: ClerkRow;
 }
 
-const quietEventKinds = new Set(['viewed', 'command_failed']);
+export interface CommandSource {
+  /** The channel the command came from, for the audit trail ("telegram", "teams", "cli", "web"). */
+  channel: string;
+  /** The command as the clerk typed it, for the audit trail; typed commands are written out canonically. */
+  typed?: string;
+}
 
-class CommandFailure extends Error {
-  constructor(
-    message: string,
-    /** The ticket the refused command was about, when it exists: the refusal shows in its history. */
-    readonly ticketId: number | null = null,
-  ) {
-    super(message);
+/** Ends a command that must change nothing: thrown inside a transaction so that it rolls back. */
+class CommandRefused extends Error {
+  constructor(readonly outcome: ClerkOutcome) {
+    super(outcome.kind);
   }
 }
 
-/** Runs the reply commands for every clerk channel; each step that changes data is one transaction. */
+/** Runs the clerk commands for every clerk surface; each step that changes data is one transaction. */
 export class ClerkCommandRunner {
   constructor(
     private readonly database: Database,
@@ -67,48 +64,74 @@ export class ClerkCommandRunner {
     return findClerk(this.database, identity.kind, identity.value);
   }
 
-  run(identity: ClerkIdentity, text: string): ClerkCommandOutcome {
-    const now = new Date();
+  /**
+   * The chat edge: a command line from a chat identity, answered with text in the clerk's language
+   * (Romanian on every clerk channel today).
+   */
+  run(identity: ClerkIdentity, text: string, language: Language = 'ro'): ClerkCommandOutcome {
     const clerk = this.identify(identity);
+    const typed = text.slice(0, 200);
+    let outcome: ClerkOutcome;
     if (!clerk) {
-      recordEvent(this.database, null, 'command_refused', { type: 'unknown', id: `${identity.kind}:${identity.value}`, channel: identity.channel }, now, {
-        command: text.slice(0, 200),
-      });
-      this.logger.warn({ channel: identity.channel }, 'clerk command refused: identity is not a registered clerk');
-      return { allowed: false, ok: false, text: 'Nu aveți dreptul să folosiți comenzile pentru funcționari. Nimic nu a fost modificat.' };
+      outcome = this.refuse(`${identity.kind}:${identity.value}`, identity.channel, typed, new Date());
+    } else {
+      const parsed = readClerkCommand(text);
+      if (parsed.ok) {
+        outcome = this.runCommand(clerk.id, parsed.command, { channel: identity.channel, typed });
+      } else {
+        recordEvent(this.database, null, 'command_invalid', { type: 'clerk', id: String(clerk.id), channel: identity.channel }, new Date(), { command: typed });
+        outcome = { kind: 'invalid-command', problem: parsed.problem };
+      }
     }
-    const actor: Actor = { type: 'clerk', id: String(clerk.id), channel: identity.channel };
-    let command: ClerkCommand;
-    try {
-      command = parseClerkCommand(text);
-    } catch (error) {
-      if (!(error instanceof ClerkCommandSyntaxError)) throw error;
-      recordEvent(this.database, null, 'command_invalid', actor, now, { command: text.slice(0, 200) });
-      return { allowed: true, ok: false, text: error.message, clerk };
-    }
-    try {
-      const outcome = this.execute(command, clerk, actor, now);
-      return { allowed: true, ok: true, clerk, ...outcome };
-    } catch (error) {
-      if (!(error instanceof CommandFailure)) throw error;
-      // Every command leaves a trace, also one that changed nothing (the change itself was rolled back).
-      recordEvent(this.database, error.ticketId, 'command_failed', actor, now, { command: text.slice(0, 200), reason: error.message });
-      return { allowed: true, ok: false, text: error.message, clerk };
-    }
+    return {
+      outcome,
+      allowed: outcome.kind !== 'not-allowed',
+      ok: succeeded(outcome),
+      text: renderClerkOutcome(outcome, language),
+      ticket: ticketOfOutcome(outcome),
+      clerk,
+    };
   }
 
-  private execute(command: ClerkCommand, clerk: ClerkRow, actor: Actor, now: Date): { text: string; ticket?: TicketRow } {
+  /** Runs one command for the clerk with this id (the web inbox's signed-in clerk, or one a chat identified). */
+  runCommand(clerkId: number, command: ClerkCommand, source: CommandSource): ClerkOutcome {
+    const now = new Date();
+    const typed = source.typed ?? formatClerkCommand(command);
+    const clerk = findClerkById(this.database, clerkId);
+    if (!clerk) return this.refuse(`clerk:${clerkId}`, source.channel, typed, now);
+    const actor: Actor = { type: 'clerk', id: String(clerk.id), channel: source.channel };
+    let outcome: ClerkOutcome;
+    try {
+      outcome = this.execute(command, clerk, actor, now);
+    } catch (error) {
+      if (!(error instanceof CommandRefused)) throw error;
+      outcome = error.outcome;
+    }
+    if (!succeeded(outcome)) {
+      // Every command leaves a trace, also one that changed nothing (the change itself was rolled back).
+      recordEvent(this.database, ticketOfOutcome(outcome)?.id ?? null, 'command_failed', actor, now, { command: typed, reason: renderClerkOutcome(outcome, 'ro') });
+    }
+    return outcome;
+  }
+
+  private refuse(identity: string, channel: string, typed: string, now: Date): ClerkOutcome {
+    recordEvent(this.database, null, 'command_refused', { type: 'unknown', id: identity, channel }, now, { command: typed });
+    this.logger.warn({ channel }, 'clerk command refused: identity is not a registered clerk');
+    return { kind: 'not-allowed' };
+  }
+
+  private execute(command: ClerkCommand, clerk: ClerkRow, actor: Actor, now: Date): ClerkOutcome {
     switch (command.name) {
       case 'list': {
-        const listing = this.list(command.filter, clerk, now);
-        recordEvent(this.database, null, 'tickets_listed', actor, now, { filter: command.filter, count: listing.count });
-        return { text: listing.text };
+        const tickets = this.list(command.filter, clerk, now);
+        recordEvent(this.database, null, 'tickets_listed', actor, now, { filter: command.filter, count: tickets.length });
+        return { kind: 'listed', filter: command.filter, tickets, today: localDate(now) };
       }
       case 'show': {
         const ticket = this.ticket(this.database, command.ticket, now);
         // Reading a citizen's request is recorded too: who saw which personal data, and when.
         recordEvent(this.database, ticket.id, 'viewed', actor, now);
-        return { text: this.describe(ticket), ticket };
+        return { kind: 'shown', ticket, details: ticketDetails(this.database, ticket) };
       }
       case 'extend':
         return this.extend(command.ticket, command.reason, clerk, actor, now);
@@ -118,16 +141,17 @@ export class ClerkCommandRunner {
         return inTransaction(this.database, (transaction) => {
           const ticket = this.ticket(transaction, command.ticket, now);
           recordEvent(transaction, ticket.id, 'note', actor, now, { text: command.text });
-          return { text: `Notă internă adăugată la ${ticketLabel(ticket)}.`, ticket };
+          return { kind: 'noted', ticket };
         });
       case 'assign':
         return this.assign(command.ticket, command.target, actor, now);
       case 'take':
         return inTransaction(this.database, (transaction) => {
           const ticket = this.ticket(transaction, command.ticket, now);
-          const updated = updateTicket(transaction, ticket.id, { assigneeClerkId: clerk.id, status: ticket.status === 'nou' ? 'in_lucru' : ticket.status }, now);
+          const status = this.transition(ticket, 'taken');
+          const updated = updateTicket(transaction, ticket.id, { assigneeClerkId: clerk.id, status }, now);
           recordEvent(transaction, ticket.id, 'assigned', actor, now, { clerkId: clerk.id, clerk: clerk.name });
-          return { text: `${ticketLabel(ticket)} vă este alocat (${clerk.name}).`, ticket: updated };
+          return { kind: 'taken', ticket: updated, clerk: { id: clerk.id, name: clerk.name } };
         });
       case 'close':
         return this.close(command.ticket, command.text, clerk, actor, now);
@@ -137,52 +161,29 @@ export class ClerkCommandRunner {
   private ticket(executor: Executor, reference: TicketReference, now: Date): TicketRow {
     const year = reference.year ?? Number(localDate(now).slice(0, 4));
     const ticket = findTicket(executor, { number: reference.number, year });
-    if (!ticket) throw new CommandFailure(`Tichetul ${reference.number}/${year} nu există.`);
+    if (!ticket) throw new CommandRefused({ kind: 'ticket-not-found', number: reference.number, year });
     return ticket;
   }
 
-  private list(filter: 'open' | 'mine' | 'overdue' | 'all', clerk: ClerkRow, now: Date): { text: string; count: number } {
-    const today = localDate(now);
-    const rows = listTickets(this.database, {
-      openOnly: filter === 'open' || filter === 'mine',
-      assigneeClerkId: filter === 'mine' ? clerk.id : undefined,
-      overdueOn: filter === 'overdue' ? today : undefined,
-    });
-    if (rows.length === 0) return { text: 'Niciun tichet.', count: 0 };
-    const lines = rows.slice(0, 30).map((ticket) => {
-      const overdue = ticket.dueDate < today && ['nou', 'in_lucru', 'asteapta_cetatean'].includes(ticket.status) ? ' ⚠ întârziat' : '';
-      return `${ticketLabel(ticket)} · ${statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status} · ${ticket.department} · termen ${formatDate(ticket.dueDate)}${overdue} · ${ticket.subject.slice(0, 60)}`;
-    });
-    return { text: [`${rows.length} tichete:`, ...lines, rows.length > 30 ? `… și încă ${rows.length - 30}` : ''].filter(Boolean).join('\n'), count: rows.length };
+  /** The ticket's next status by the transition table (ticket-states.ts); a move it does not allow is refused. */
+  private transition(ticket: TicketRow, event: TicketEvent): TicketRow['status'] {
+    const next = nextStatus(ticket.status, event);
+    if (!next) throw new CommandRefused({ kind: 'invalid-transition', ticket, from: ticket.status, event });
+    return next;
   }
 
-  describe(ticket: TicketRow): string {
-    const contact = findContactById(this.database, ticket.contactId);
-    const history = messagesOfContact(this.database, ticket.contactId)
-      .filter((message) => ticket.conversationId === null || message.conversationId === ticket.conversationId)
-      .slice(-8)
-      .map((message) => `  ${message.author === 'citizen' ? 'cetățean' : message.author === 'clerk' ? 'funcționar' : 'bot'}: ${message.text.slice(0, 200).replace(/\n/g, ' ')}`);
-    // What happened to the request, not who looked at it: reads and refused commands stay in the audit trail only.
-    const events = eventsOfTicket(this.database, ticket.id).filter((event) => !quietEventKinds.has(event.kind)).map((event) => `  ${event.createdAt.slice(0, 16).replace('T', ' ')} ${event.kind}${event.detail && 'text' in event.detail ? `: ${String(event.detail.text).slice(0, 120)}` : ''}`);
-    const assignee = ticket.assigneeClerkId ? listClerks(this.database).find((clerk) => clerk.id === ticket.assigneeClerkId)?.name : undefined;
-    return [
-      `Tichet ${ticketLabel(ticket)} — ${ticket.subject}`,
-      `Tip: ${ticket.type}${ticket.handover ? ' (cere un funcționar)' : ''} · Compartiment: ${ticket.department} · Stare: ${statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status}`,
-      `Termen legal: ${formatDate(ticket.dueDate)} (${ticket.dueRule})`,
-      `Canal: ${ticket.channel}${contact?.displayName ? ` · ${contact.displayName}` : ''}${ticket.citizenName ? ` · Nume: ${ticket.citizenName}` : ''}${ticket.citizenPhone ? ` · Tel: ${ticket.citizenPhone}` : ''}${ticket.citizenEmail ? ` · E-mail: ${ticket.citizenEmail}` : ''}`,
-      assignee ? `Alocat: ${assignee}` : 'Nealocat',
-      `Text: ${ticket.text}`,
-      history.length > 0 ? `Conversație:\n${history.join('\n')}` : '',
-      events.length > 0 ? `Istoric:\n${events.join('\n')}` : '',
-    ]
-      .filter(Boolean)
-      .join('\n');
+  private list(filter: TicketFilter, clerk: ClerkRow, now: Date): TicketRow[] {
+    return listTickets(this.database, {
+      openOnly: filter === 'open' || filter === 'mine',
+      assigneeClerkId: filter === 'mine' ? clerk.id : undefined,
+      overdueOn: filter === 'overdue' ? localDate(now) : undefined,
+    });
   }
 
   /** Writes to the citizen in their conversation's language; `compose` picks the text from that language's set. */
   private queueCitizenMessage(transaction: Executor, ticket: TicketRow, compose: (texts: CitizenTexts) => string, clerk: ClerkRow, now: Date): void {
     const contact = findContactById(transaction, ticket.contactId);
-    if (!contact) throw new CommandFailure(`Cetățeanul tichetului ${ticketLabel(ticket)} nu mai există.`);
+    if (!contact) throw new CommandRefused({ kind: 'citizen-gone', ticket });
     const conversation = currentConversation(transaction, contact, contact.language ?? 'ro', now);
     const language: Language = isLanguage(conversation.language) ? conversation.language : 'ro';
     const body = compose(citizenTexts[language]);
@@ -205,28 +206,24 @@ export class ClerkCommandRunner {
     );
   }
 
-  private reply(reference: TicketReference, text: string, clerk: ClerkRow, actor: Actor, now: Date): { text: string; ticket: TicketRow } {
-    const result = inTransaction(this.database, (transaction) => {
+  private reply(reference: TicketReference, text: string, clerk: ClerkRow, actor: Actor, now: Date): ClerkOutcome {
+    const outcome = inTransaction(this.database, (transaction): ClerkOutcome => {
       const ticket = this.ticket(transaction, reference, now);
-      if (ticket.status === 'inchis') throw new CommandFailure(`${ticketLabel(ticket)} este închis; nu se mai poate răspunde.`, ticket.id);
+      // An answer that asks the citizen something leaves the next step to them ("așteaptă cetățeanul").
+      const status = this.transition(ticket, replyEvent(text));
       this.queueCitizenMessage(transaction, ticket, (texts) => texts.clerkReply(ticketLabel(ticket), text), clerk, now);
       const updated = updateTicket(
         transaction,
         ticket.id,
-        {
-          status: ticket.status === 'nou' ? 'in_lucru' : ticket.status,
-          firstResponseAt: ticket.firstResponseAt ?? now.toISOString(),
-          assigneeClerkId: ticket.assigneeClerkId ?? clerk.id,
-        },
+        { status, firstResponseAt: ticket.firstResponseAt ?? now.toISOString(), assigneeClerkId: ticket.assigneeClerkId ?? clerk.id },
         now,
       );
       recordEvent(transaction, ticket.id, 'reply', actor, now, { text });
       // On Open311 the answer becomes the request's public status_notes (as OPEN311_PUBLISH allows): say so.
-      const published = ticket.channel === 'open311' ? ' Cerere Open311: răspunsul apare public în API (status_notes), după regula primăriei OPEN311_PUBLISH.' : '';
-      return { text: `Răspuns trimis cetățeanului pentru ${ticketLabel(ticket)} (canal ${ticket.channel}).${published}`, ticket: updated };
+      return { kind: 'replied', ticket: updated, publishedOnOpen311: ticket.channel === 'open311' };
     });
     this.onQueued();
-    return result;
+    return outcome;
   }
 
   /**
@@ -234,71 +231,62 @@ export class ClerkCommandRunner {
    * treats as petitions) get 15 more days (art. 9); public-information requests go from 10 to 30 days
    * (Legea 544/2001 art. 7). Counted from registration, like the first term, and decided before it runs out.
    */
-  private extend(reference: TicketReference, reason: string, clerk: ClerkRow, actor: Actor, now: Date): { text: string; ticket: TicketRow } {
-    const result = inTransaction(this.database, (transaction) => {
+  private extend(reference: TicketReference, reason: string, clerk: ClerkRow, actor: Actor, now: Date): ClerkOutcome {
+    const outcome = inTransaction(this.database, (transaction): ClerkOutcome => {
       const ticket = this.ticket(transaction, reference, now);
-      const label = ticketLabel(ticket);
-      if (!openStatuses.includes(ticket.status as TicketStatus)) {
-        throw new CommandFailure(`${label} este ${statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status}; termenul nu se mai prelungește.`, ticket.id);
-      }
+      const refuse = (why: Extract<ClerkOutcome, { kind: 'extension-refused' }>['reason']) => new CommandRefused({ kind: 'extension-refused', ticket, reason: why });
+      if (!isOpenStatus(ticket.status)) throw refuse('not-open');
       const extension = extendedDueDate(ticket.type, localDate(new Date(ticket.createdAt)));
-      if (!extension) {
-        throw new CommandFailure(
-          `Termenul unui tichet de tip „${ticket.type}” nu se prelungește: legea permite prelungirea doar la petiții (OG 27/2002, art. 9) și la cererile de informații publice (Legea 544/2001, art. 7).`,
-          ticket.id,
-        );
-      }
-      if (eventsOfTicket(transaction, ticket.id).some((event) => event.kind === 'deadline_extended')) {
-        throw new CommandFailure(`Termenul tichetului ${label} a fost deja prelungit; legea permite o singură prelungire.`, ticket.id);
-      }
-      if (ticket.dueDate < localDate(now)) {
-        throw new CommandFailure(`Termenul tichetului ${label} a expirat la ${formatDate(ticket.dueDate)}; prelungirea se hotărăște și se comunică înainte de expirare.`, ticket.id);
-      }
+      if (!extension) throw refuse('type-not-extendable');
+      if (eventsOfTicket(transaction, ticket.id).some((event) => event.kind === 'deadline_extended')) throw refuse('already-extended');
+      if (ticket.dueDate < localDate(now)) throw refuse('term-expired');
       const extendedDue = extension.dueDate;
-      if (extendedDue <= ticket.dueDate) {
-        throw new CommandFailure(`Termenul tichetului ${label} (${formatDate(ticket.dueDate)}) este deja mai lung decât cel prelungit legal.`, ticket.id);
-      }
+      if (extendedDue <= ticket.dueDate) throw refuse('already-longer');
+      const label = ticketLabel(ticket);
       const updated = updateTicket(transaction, ticket.id, { dueDate: extendedDue, dueRule: `${ticket.dueRule}; prelungit: ${extension.basis}` }, now);
       recordEvent(transaction, ticket.id, 'deadline_extended', actor, now, { reason, previousDueDate: ticket.dueDate, dueDate: extendedDue, basis: extension.basis });
       this.queueCitizenMessage(transaction, ticket, (texts) => texts.deadlineExtended(label, formatDate(extendedDue), reason, extension.basis), clerk, now);
-      return { text: `Termenul tichetului ${label} a fost prelungit până la ${formatDate(extendedDue)} (${extension.basis}). Cetățeanul a primit motivul.`, ticket: updated };
+      return { kind: 'deadline-extended', ticket: updated, dueDate: extendedDue, basis: extension.basis };
     });
     this.onQueued();
-    return result;
+    return outcome;
   }
 
-  private assign(reference: TicketReference, target: string, actor: Actor, now: Date): { text: string; ticket: TicketRow } {
-    return inTransaction(this.database, (transaction) => {
+  private assign(reference: TicketReference, target: AssignTarget, actor: Actor, now: Date): ClerkOutcome {
+    return inTransaction(this.database, (transaction): ClerkOutcome => {
       const ticket = this.ticket(transaction, reference, now);
-      const department = departmentIds.find((id) => id === target.toLowerCase());
-      if (department) {
-        const updated = updateTicket(transaction, ticket.id, { department, assigneeClerkId: null }, now);
-        recordEvent(transaction, ticket.id, 'assigned', actor, now, { department });
-        return { text: `${ticketLabel(ticket)} mutat la compartimentul ${department}.`, ticket: updated };
+      if (target.kind === 'department') {
+        const updated = updateTicket(transaction, ticket.id, { department: target.department, assigneeClerkId: null }, now);
+        recordEvent(transaction, ticket.id, 'assigned', actor, now, { department: target.department });
+        return { kind: 'moved-to-department', ticket: updated, department: target.department };
       }
-      const clerk = listClerks(transaction).find((candidate) => candidate.name.toLowerCase() === target.toLowerCase());
-      if (!clerk) throw new CommandFailure(`„${target}” nu este nici compartiment (${departmentIds.join(', ')}), nici funcționar înregistrat.`, ticket.id);
+      const clerk =
+        target.kind === 'clerk'
+          ? findClerkById(transaction, target.clerkId)
+          : listClerks(transaction).find((candidate) => candidate.name.toLowerCase() === target.name.toLowerCase());
+      if (!clerk) throw new CommandRefused({ kind: 'unknown-assignee', ticket, target: target.kind === 'clerk' ? `#${target.clerkId}` : target.name });
       const updated = updateTicket(transaction, ticket.id, { assigneeClerkId: clerk.id }, now);
       recordEvent(transaction, ticket.id, 'assigned', actor, now, { clerkId: clerk.id, clerk: clerk.name });
-      return { text: `${ticketLabel(ticket)} alocat lui ${clerk.name}.`, ticket: updated };
+      return { kind: 'assigned-to-clerk', ticket: updated, clerk: { id: clerk.id, name: clerk.name } };
     });
   }
 
-  private close(reference: TicketReference, text: string, clerk: ClerkRow, actor: Actor, now: Date): { text: string; ticket: TicketRow } {
-    const result = inTransaction(this.database, (transaction) => {
+  /** With a last message the citizen got an answer ("rezolvat"); without one the ticket is simply closed. */
+  private close(reference: TicketReference, text: string, clerk: ClerkRow, actor: Actor, now: Date): ClerkOutcome {
+    const outcome = inTransaction(this.database, (transaction): ClerkOutcome => {
       const ticket = this.ticket(transaction, reference, now);
-      if (ticket.status === 'inchis') throw new CommandFailure(`${ticketLabel(ticket)} este deja închis.`, ticket.id);
+      const status = this.transition(ticket, text ? 'closed_with_answer' : 'closed');
       if (text) this.queueCitizenMessage(transaction, ticket, (texts) => texts.clerkReply(ticketLabel(ticket), text), clerk, now);
       const updated = updateTicket(
         transaction,
         ticket.id,
-        { status: 'inchis', closedAt: now.toISOString(), firstResponseAt: ticket.firstResponseAt ?? (text ? now.toISOString() : null) },
+        { status, closedAt: now.toISOString(), firstResponseAt: ticket.firstResponseAt ?? (text ? now.toISOString() : null) },
         now,
       );
       recordEvent(transaction, ticket.id, 'closed', actor, now, text ? { text } : {});
-      return { text: `${ticketLabel(ticket)} închis.${text ? ' Cetățeanul a primit mesajul.' : ''}`, ticket: updated };
+      return { kind: 'closed', ticket: updated, citizenMessaged: Boolean(text) };
     });
     if (text) this.onQueued();
-    return result;
+    return outcome;
   }
 }

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
 import { clerks, type ClerkRow } from '../database/schema.ts';
 import { AppError } from '../errors.ts';
@@ -29,27 +29,56 @@ export function normalizePhoneNumber(input: string): string {
   return digits;
 }
 
+/**
+ * Teams identities are Entra ID (AAD) object ids, GUIDs: Teams sends them in lower case, while the
+ * Azure portal and PowerShell show them in upper case, so an administrator may paste either.
+ */
+export function normalizeTeamsId(input: string): string {
+  return input.trim().toLowerCase();
+}
+
 export function addClerk(executor: Executor, clerk: NewClerk): ClerkRow {
-  const values = { ...clerk, whatsapp: clerk.whatsapp ? normalizePhoneNumber(clerk.whatsapp) : undefined };
-  for (const [column, value, label] of [
-    [clerks.name, values.name, 'name'],
-    [clerks.telegramId, values.telegramId, 'Telegram id'],
-    [clerks.teamsId, values.teamsId, 'Teams id'],
-    [clerks.whatsapp, values.whatsapp, 'WhatsApp number'],
+  const values = {
+    ...clerk,
+    teamsId: clerk.teamsId ? normalizeTeamsId(clerk.teamsId) : undefined,
+    whatsapp: clerk.whatsapp ? normalizePhoneNumber(clerk.whatsapp) : undefined,
+  };
+  for (const [label, value, existing] of [
+    ['name', values.name, () => executor.select().from(clerks).where(eq(clerks.name, values.name)).get()],
+    ['Telegram id', values.telegramId, () => executor.select().from(clerks).where(eq(clerks.telegramId, values.telegramId!)).get()],
+    ['Teams id', values.teamsId, () => findByTeamsId(executor, values.teamsId!)],
+    ['WhatsApp number', values.whatsapp, () => executor.select().from(clerks).where(eq(clerks.whatsapp, values.whatsapp!)).get()],
   ] as const) {
-    if (value && executor.select().from(clerks).where(eq(column, value)).get()) throw new ClerkExistsError(label);
+    if (value && existing()) throw new ClerkExistsError(label);
   }
   return executor.insert(clerks).values(values).returning().get();
+}
+
+/** Also finds a clerk stored before ids were normalised, with the id in upper case. */
+function findByTeamsId(executor: Executor, teamsId: string): ClerkRow | undefined {
+  return executor.select().from(clerks).where(sql`lower(${clerks.teamsId}) = ${normalizeTeamsId(teamsId)}`).get();
 }
 
 export function listClerks(executor: Executor): ClerkRow[] {
   return executor.select().from(clerks).orderBy(asc(clerks.name)).all();
 }
 
+/** The active clerk registered with this identity; a deactivated clerk is nobody. */
 export function findClerk(executor: Executor, channel: ClerkIdentityChannel, identity: string): ClerkRow | undefined {
-  const column = { telegram: clerks.telegramId, teams: clerks.teamsId, whatsapp: clerks.whatsapp, name: clerks.name }[channel];
-  const value = channel === 'whatsapp' ? normalizePhoneNumber(identity) : identity;
-  const clerk = executor.select().from(clerks).where(eq(column, value)).get();
+  const clerk =
+    channel === 'teams'
+      ? findByTeamsId(executor, identity)
+      : executor
+          .select()
+          .from(clerks)
+          .where(eq({ telegram: clerks.telegramId, whatsapp: clerks.whatsapp, name: clerks.name }[channel], channel === 'whatsapp' ? normalizePhoneNumber(identity) : identity))
+          .get();
+  return clerk?.active ? clerk : undefined;
+}
+
+/** The active clerk with this id (the web inbox knows its signed-in clerk by id). */
+export function findClerkById(executor: Executor, clerkId: number): ClerkRow | undefined {
+  const clerk = executor.select().from(clerks).where(eq(clerks.id, clerkId)).get();
   return clerk?.active ? clerk : undefined;
 }
 

@@ -1,6 +1,5 @@
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { findContact } from '../conversation/conversation-store.ts';
-import { departmentNames } from '../conversation/texts.ts';
 import type { Database, Executor } from '../database/connection.ts';
 import { inTransaction } from '../database/connection.ts';
 import { ticketEvents, tickets, type ClerkRow, type TicketRow } from '../database/schema.ts';
@@ -8,7 +7,8 @@ import type { OutboundMessage } from '../messages.ts';
 import { enqueue } from '../outbox/outbox-store.ts';
 import { clerksOfDepartment, listClerks } from './clerk-directory.ts';
 import { formatDate, localDate, type CalendarDate } from './deadlines.ts';
-import { openStatuses, recordEvent, statusLabels, ticketLabel, type TicketStatus } from './ticket-store.ts';
+import { departmentName, statusLabel } from './ticket-labels.ts';
+import { openStatuses, recordEvent, ticketLabel } from './ticket-store.ts';
 
 // The morning digest: for each department, its open tickets that are overdue or due within three days,
 // sent to each of its clerks on the staff channels that can reach one person (Teams, Telegram) through
@@ -79,12 +79,12 @@ function ticketLine(ticket: TicketRow, today: CalendarDate, clerkNames: Map<numb
   const days = daysBetween(today, ticket.dueDate);
   const when = days < 0 ? `întârziat ${-days} ${-days === 1 ? 'zi' : 'zile'}` : days === 0 ? 'azi' : days === 1 ? 'mâine' : `peste ${days} zile`;
   const assignee = ticket.assigneeClerkId ? (clerkNames.get(ticket.assigneeClerkId) ?? 'alocat') : 'nealocat';
-  const status = statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status;
+  const status = statusLabel(ticket.status, 'ro', 'staff');
   return `• ${ticketLabel(ticket)} — termen ${formatDate(ticket.dueDate)} (${when}) — ${status}, ${assignee} — ${ticket.subject.slice(0, 80)}`;
 }
 
 export function digestText(digest: DepartmentDigest, today: CalendarDate, clerkNames: Map<number, string>): string {
-  const department = departmentNames[digest.department]?.ro ?? digest.department;
+  const department = departmentName(digest.department, 'ro');
   return [
     `⏰ Termene — compartimentul ${department}, ${formatDate(today)}`,
     ...(digest.overdue.length > 0 ? [`Întârziate (${digest.overdue.length}):`, ...digest.overdue.map((ticket) => ticketLine(ticket, today, clerkNames))] : []),

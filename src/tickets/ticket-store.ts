@@ -4,19 +4,14 @@ import { ticketEvents, tickets, type TicketEventRow, type TicketRow } from '../d
 import type { Localized } from '../language.ts';
 import type { DeadlineRule, TicketType } from './deadlines.ts';
 import { dueDate, localDate } from './deadlines.ts';
+import { statusLabels as statusLabelTable } from './ticket-labels.ts';
+import { openStatuses, ticketStatuses, type TicketStatus } from './ticket-states.ts';
 
-export const ticketStatuses = ['nou', 'in_lucru', 'asteapta_cetatean', 'rezolvat', 'inchis'] as const;
-export type TicketStatus = (typeof ticketStatuses)[number];
+// Statuses and their transitions live in ticket-states.ts, their names in ticket-labels.ts.
+export { openStatuses, ticketStatuses, type TicketStatus } from './ticket-states.ts';
 
-export const statusLabels: Record<TicketStatus, Localized> = {
-  nou: { ro: 'nou', hu: 'új', en: 'new' },
-  in_lucru: { ro: 'în lucru', hu: 'folyamatban', en: 'in progress' },
-  asteapta_cetatean: { ro: 'așteaptă răspunsul dvs.', hu: 'az Ön válaszára vár', en: 'waiting for you' },
-  rezolvat: { ro: 'rezolvat', hu: 'megoldva', en: 'resolved' },
-  inchis: { ro: 'închis', hu: 'lezárva', en: 'closed' },
-};
-
-export const openStatuses: TicketStatus[] = ['nou', 'in_lucru', 'asteapta_cetatean'];
+/** @deprecated the citizens' names of the statuses, read from ticket-labels.ts: use statusLabel() there. */
+export const statusLabels = Object.fromEntries(ticketStatuses.map((status) => [status, statusLabelTable[status].citizen])) as Record<TicketStatus, Localized>;
 
 export function ticketLabel(ticket: Pick<TicketRow, 'number' | 'year'>): string {
   return `${ticket.number}/${ticket.year}`;

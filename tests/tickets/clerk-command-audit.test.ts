@@ -64,7 +64,8 @@ describe('the audit trail of clerk commands', () => {
     expect(events[3]!.detail).toEqual({ text: 'a sunat la 10:20' });
     expect(events[6]!.detail).toEqual({ department: 'urbanism' });
     expect(events[7]!.detail).toEqual({ clerkId: ion.id, clerk: 'Ion Mureșan' });
-    expect(findTicket(db, ticket)).toMatchObject({ status: 'inchis', assigneeClerkId: ion.id, department: 'urbanism' });
+    // Closed with a last answer to the citizen: resolved (ticket-states.ts).
+    expect(findTicket(db, ticket)).toMatchObject({ status: 'rezolvat', assigneeClerkId: ion.id, department: 'urbanism' });
   });
 
   it('records refused, mistyped and failed commands too, and they change nothing', () => {

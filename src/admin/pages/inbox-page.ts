@@ -1,9 +1,10 @@
 import type { ClerkRow, TicketRow } from '../../database/schema.ts';
-import { ticketLabel, ticketStatuses, type TicketStatus } from '../../tickets/ticket-store.ts';
+import { ticketLabel, ticketStatuses } from '../../tickets/ticket-store.ts';
 import type { Flash } from '../admin-sessions.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { inboxPageSize, isOverdue, type InboxFilters } from '../inbox-query.ts';
-import { channelNames, formatCalendarDate, statusNames, ticketTypeNames } from '../labels.ts';
+import { channelNames, formatCalendarDate, ticketTypeNames } from '../labels.ts';
+import { countedNouns, countOf, statusLabel } from '../../tickets/ticket-labels.ts';
 import { page } from './layout.ts';
 
 export interface Department {
@@ -48,7 +49,7 @@ function ticketRow(ticket: TicketRow, view: InboxPage, clerkNames: Map<number, s
         </dl>
       </div>
       <p class="badges">
-        <span class="badge status">${statusNames[ticket.status as TicketStatus] ?? ticket.status}</span>
+        <span class="badge status">${statusLabel(ticket.status, 'ro', 'staff')}</span>
         ${overdue ? html`<span class="badge overdue">întârziat</span>` : ''}
         ${ticket.handover ? html`<span class="badge handover">cere un funcționar</span>` : ''}
       </p>
@@ -69,7 +70,7 @@ export function inboxPage(view: InboxPage): string {
           <label for="status">Stare</label>
           <select id="status" name="status">
             ${option('open', 'deschise', filters.status === 'open')}
-            ${ticketStatuses.map((status) => option(status, statusNames[status], filters.status === status))}
+            ${ticketStatuses.map((status) => option(status, statusLabel(status, 'ro', 'staff'), filters.status === status))}
             ${option('all', 'toate', filters.status === 'all')}
           </select>
         </div>
@@ -99,7 +100,7 @@ export function inboxPage(view: InboxPage): string {
         <a class="button secondary" href="/admin">Resetează</a>
       </div>
     </form>
-    <p class="summary" data-testid="inbox-summary">${view.tickets.length === 1 ? '1 tichet' : `${view.tickets.length} tichete`}${overdueCount > 0 ? `, din care ${overdueCount} întârziate` : ''}; ordonate după termen.${view.tickets.length > shown.length ? ` Se arată primele ${shown.length}; restrângeți filtrele.` : ''}</p>
+    <p class="summary" data-testid="inbox-summary">${countOf(view.tickets.length, countedNouns.ticket.ro, 'ro')}${overdueCount > 0 ? `, din care ${overdueCount} ${overdueCount === 1 ? 'întârziat' : 'întârziate'}` : ''}; ordonate după termen.${view.tickets.length > shown.length ? ` Se arată primele ${shown.length}; restrângeți filtrele.` : ''}</p>
     ${shown.length === 0
       ? html`<p class="empty">Niciun tichet pentru aceste filtre.</p>`
       : html`<ol class="ticket-list" aria-label="Tichete, după termen">${shown.map((ticket) => ticketRow(ticket, view, clerkNames, departmentNames))}</ol>`}`;

@@ -1,7 +1,8 @@
 import type { Indicators } from '../../reports/indicators.ts';
 import type { Flash } from '../admin-sessions.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { channelNames, formatDateTime, statusNames, ticketTypeNames } from '../labels.ts';
+import { channelNames, formatDateTime, ticketTypeNames } from '../labels.ts';
+import { countedNouns, countOf, statusLabel } from '../../tickets/ticket-labels.ts';
 import { barChart, formatNumber, type BarDatum } from '../svg-bar-chart.ts';
 import { page } from './layout.ts';
 
@@ -119,12 +120,12 @@ export function reportPage(view: ReportPage): string {
           ],
           valueHeader: 'Ore',
         }),
-        `${formatNumber(firstResponse.answered)} cereri au primit răspuns; ${formatNumber(firstResponse.waiting)} încă așteaptă primul răspuns.`,
+        `${countOf(firstResponse.answered, countedNouns.request.ro, 'ro', formatNumber)} ${firstResponse.answered === 1 ? 'a primit' : 'au primit'} răspuns; ${formatNumber(firstResponse.waiting)} încă așteaptă primul răspuns.`,
       )}
       ${section(
         'stare',
         'Cereri după stare',
-        barChart({ id: 'grafic-stare', title: 'Cereri după stare', data: countsToBars(tickets.byStatus, (status) => statusNames[status as keyof typeof statusNames] ?? status), valueHeader: 'Cereri' }),
+        barChart({ id: 'grafic-stare', title: 'Cereri după stare', data: countsToBars(tickets.byStatus, (status) => statusLabel(status, 'ro', 'staff')), valueHeader: 'Cereri' }),
       )}
       ${section(
         'compartiment',

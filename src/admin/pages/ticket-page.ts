@@ -1,10 +1,12 @@
 import type { ClerkRow, TicketEventRow } from '../../database/schema.ts';
 import { sourcesOf, type MessagePart } from '../../messages.ts';
-import { ticketLabel, type TicketStatus } from '../../tickets/ticket-store.ts';
+import { ticketLabel } from '../../tickets/ticket-store.ts';
+import { isFinalStatus } from '../../tickets/ticket-states.ts';
 import { randomToken, type Flash } from '../admin-sessions.ts';
 import { html, multiline, type SafeHtml } from '../html.ts';
 import { isOverdue } from '../inbox-query.ts';
-import { channelNames, eventNames, formatCalendarDate, formatDateTime, statusNames, ticketTypeNames } from '../labels.ts';
+import { channelNames, eventNames, formatCalendarDate, formatDateTime, ticketTypeNames } from '../labels.ts';
+import { statusLabel } from '../../tickets/ticket-labels.ts';
 import type { AttachmentLink, ConversationEntry, TicketView } from '../ticket-view.ts';
 import type { Department } from './inbox-page.ts';
 import { ticketPath } from './inbox-page.ts';
@@ -81,7 +83,7 @@ export function ticketPage(view: TicketPage): string {
   const { ticket, contact, assignee, conversation, attachments, events, notes, clerks, truncated } = view.view;
   const label = ticketLabel(ticket);
   const base = ticketPath(ticket);
-  const closed = ticket.status === 'inchis';
+  const closed = isFinalStatus(ticket.status);
   const overdue = isOverdue(ticket, view.today);
   const departmentNames = new Map(view.departments.map((department) => [department.id, department.name]));
   const clerkNames = new Map(clerks.map((clerk) => [String(clerk.id), clerk.name]));
@@ -145,7 +147,7 @@ export function ticketPage(view: TicketPage): string {
         <section class="card" aria-labelledby="cererea">
           <h2 id="cererea">Cererea</h2>
           <dl class="details">
-            <dt>Stare</dt><dd><span class="badge status" data-testid="ticket-status">${statusNames[ticket.status as TicketStatus] ?? ticket.status}</span>
+            <dt>Stare</dt><dd><span class="badge status" data-testid="ticket-status">${statusLabel(ticket.status, 'ro', 'staff')}</span>
               ${overdue ? html` <span class="badge overdue">întârziat</span>` : ''}</dd>
             <dt>Termen legal</dt><dd>${formatCalendarDate(ticket.dueDate)} <span class="notice">(${ticket.dueRule})</span></dd>
             <dt>Tip</dt><dd>${ticketTypeNames[ticket.type] ?? ticket.type}${ticket.handover ? ' · cere un funcționar' : ''}</dd>
