@@ -32,6 +32,8 @@ export const eventNames: Record<string, string> = {
   command_refused: 'comandă refuzată',
   deadline_extended: 'termen prelungit',
   status: 'stare schimbată',
+  citizen_followed_up: 'cetățeanul a revenit',
+  reopened: 'redeschis (cetățeanul a revenit)',
 };
 
 const timeZone = 'Europe/Bucharest';

@@ -352,6 +352,35 @@ describe('the inbox', () => {
     expect(messages.map((message) => message.text).join()).not.toContain('ocolul silvic');
   });
 
+  it('waits for the citizen after a question, resolves with a closing answer, and refuses a stale reply form', async () => {
+    const { sessionId, label } = await fileRequest('Vreau sa tai un copac din curte, ce trebuie sa fac');
+    const [number, ticketYear] = label.split('/');
+    const base = `/admin/tickets/${ticketYear}/${number}`;
+    const client = await signedIn();
+    await client.get(base);
+    const staleReply = { _csrf: client.field('_csrf'), submission: client.field('submission') };
+
+    const asked = await client.submit(`${base}/reply`, { _csrf: client.field('_csrf'), submission: 'q1', text: 'Copacul este pe domeniul public sau în curtea dvs.?' });
+    expect(textOf(asked.body)).toContain(`Răspuns trimis cetățeanului pentru ${label}`);
+    expect(findTicket(database(), { number: Number(number), year: Number(ticketYear) })?.status).toBe('asteapta_cetatean');
+    expect(textOf((await client.get('/admin?status=asteapta_cetatean')).body)).toContain('Vreau sa tai un copac');
+
+    const closed = await client.submit(`${base}/close`, { _csrf: client.field('_csrf'), submission: 'q2', text: 'Pentru un copac din curte nu este nevoie de aviz.' });
+    expect(textOf(closed.body)).toContain(`${label} închis. Cetățeanul a primit mesajul.`);
+    expect(textOf(closed.body)).toContain('Tichetul este închis; nu se mai poate răspunde.');
+    expect(findTicket(database(), { number: Number(number), year: Number(ticketYear) })?.status).toBe('rezolvat');
+
+    // A reply form left open in another tab is refused by the transition table, and audited.
+    const late = await client.submit(`${base}/reply`, { ...staleReply, text: 'Încă un mesaj.' });
+    expect(textOf(late.body)).toContain(`${label} este rezolvat; nu se mai poate răspunde.`);
+    const failed = database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'command_failed')).all().at(-1);
+    expect(failed).toMatchObject({ actorType: 'clerk', channel: 'web', detail: { command: `/raspunde ${label} Încă un mesaj.` } });
+    const response = await testApp.app.inject({ method: 'GET', url: `/api/webchat/sessions/${sessionId}/messages` });
+    const clerkTexts = (response.json() as { messages: { from: string; text: string }[] }).messages.filter((message) => message.from === 'clerk').map((message) => message.text);
+    expect(clerkTexts).toHaveLength(2);
+    expect(clerkTexts.join()).not.toContain('Încă un mesaj.');
+  });
+
   it('refuses a form without the session token and changes nothing', async () => {
     const { sessionId, label } = await fileRequest('Apa curge pe strada din spatele caminului');
     const [number, ticketYear] = label.split('/');
