@@ -7,7 +7,8 @@ import type { KnowledgeBase, Procedure } from '../knowledge/knowledge-base.ts';
 import { enqueue } from '../outbox/outbox-store.ts';
 import { deadlineRuleFor, formatDate } from '../tickets/deadlines.ts';
 import { staffNotice } from '../tickets/staff-notice.ts';
-import { createTicket, openStatuses, statusLabels, type TicketStatus } from '../tickets/ticket-store.ts';
+import { statusLabel } from '../tickets/ticket-labels.ts';
+import { createTicket, openStatuses, type TicketStatus } from '../tickets/ticket-store.ts';
 import { maskPersonalData } from '../privacy/masking.ts';
 import { knownNames, publishedText, type PublishMode } from './publication.ts';
 import { departmentName } from './service-catalog.ts';
@@ -236,7 +237,7 @@ export function toServiceRequestView(executor: Executor, row: { ticket: TicketRo
   return {
     service_request_id: options.publicId(ticket),
     status: open ? 'open' : 'closed',
-    status_notes: (note === null ? undefined : publishedText(note, publish, namesOnTicket)) ?? statusLabels[ticket.status as TicketStatus]?.ro ?? ticket.status,
+    status_notes: (note === null ? undefined : publishedText(note, publish, namesOnTicket)) ?? statusLabel(ticket.status, 'ro', 'citizen'),
     service_name: procedure?.title.ro ?? details.serviceCode,
     service_code: details.serviceCode,
     // Not published: an empty text, so clients that require the field keep working.

@@ -1,17 +1,12 @@
 import { and, asc, desc, eq, inArray, lt, max } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
 import { ticketEvents, tickets, type TicketEventRow, type TicketRow } from '../database/schema.ts';
-import type { Localized } from '../language.ts';
 import type { DeadlineRule, TicketType } from './deadlines.ts';
 import { dueDate, localDate } from './deadlines.ts';
-import { statusLabels as statusLabelTable } from './ticket-labels.ts';
-import { openStatuses, ticketStatuses, type TicketStatus } from './ticket-states.ts';
+import { openStatuses } from './ticket-states.ts';
 
 // Statuses and their transitions live in ticket-states.ts, their names in ticket-labels.ts.
 export { openStatuses, ticketStatuses, type TicketStatus } from './ticket-states.ts';
-
-/** @deprecated the citizens' names of the statuses, read from ticket-labels.ts: use statusLabel() there. */
-export const statusLabels = Object.fromEntries(ticketStatuses.map((status) => [status, statusLabelTable[status].citizen])) as Record<TicketStatus, Localized>;
 
 export function ticketLabel(ticket: Pick<TicketRow, 'number' | 'year'>): string {
   return `${ticket.number}/${ticket.year}`;

@@ -178,7 +178,8 @@ describe('an Open311 client reports a pothole', () => {
     expect(request).toMatchObject({
       service_request_id: requestId,
       status: 'open',
-      status_notes: 'nou',
+      // The request's status, said of a request (feminine in Romanian).
+      status_notes: 'nouă',
       service_code: 'sesizare-problema-locala',
       description: pothole.description,
       address: pothole.address_string,
