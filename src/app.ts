@@ -4,6 +4,8 @@ import { channelDefinitions } from '../channels/index.ts';
 import type { ChannelAdapter, ChannelContext } from './gateway/channel-contract.ts';
 import type { Config } from './config.ts';
 import { ConversationService } from './conversation/conversation-service.ts';
+import { ChannelStateStore } from './gateway/channel-state-store.ts';
+import { InboundGateway } from './gateway/inbound-gateway.ts';
 import { openDatabase, type DatabaseHandle } from './database/connection.ts';
 import { AppError, errorBody } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -23,6 +25,7 @@ export interface Functionar {
   database: DatabaseHandle;
   conversations: ConversationService;
   clerkCommands: ClerkCommandRunner;
+  gateway: InboundGateway;
   outbox: OutboxWorker;
   channels: Map<string, ChannelAdapter>;
   answering: Answering;
@@ -95,13 +98,14 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
       [...channels.values()].flatMap((adapter) => (adapter.staffRecipients?.() ?? []).map((recipient) => ({ channel: adapter.id, recipient }))),
   });
   const clerkCommands = new ClerkCommandRunner(database.db, logger, kickOutbox);
-  const context: ChannelContext = { config, logger, database: database.db, conversations, clerkCommands };
+  const gateway = new InboundGateway({ database: database.db, logger, conversations, clerkCommands, onQueued: kickOutbox });
   for (const definition of channelDefinitions) {
+    const context: ChannelContext = { config, logger, gateway, state: new ChannelStateStore(database.db, definition.id) };
     const adapter = await definition.create(context);
     if (adapter) channels.set(adapter.id, adapter);
   }
   outbox = new OutboxWorker(database.db, channels, logger, config.outboxPollMs);
-  app.decorate('functionar', { config, database, conversations, clerkCommands, outbox, channels, answering });
+  app.decorate('functionar', { config, database, conversations, clerkCommands, gateway, outbox, channels, answering });
 
   for (const adapter of channels.values()) await adapter.registerRoutes?.(app);
   for (const plugin of routePlugins) await plugin(app, config);

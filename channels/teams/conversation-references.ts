@@ -1,14 +1,11 @@
-import { desc, eq } from 'drizzle-orm';
 import type { ConversationReference } from 'botbuilder';
-import type { Executor } from '../../src/database/connection.ts';
-import { findContact, upsertContact } from '../../src/conversation/conversation-store.ts';
-import { contacts } from '../../src/database/schema.ts';
+import type { ChannelStateStore } from '../../src/gateway/channel-state-store.ts';
 
 // A bot can write to a Teams conversation on its own only with a conversation reference (service URL,
-// conversation id, tenant) taken from an activity Teams sent. They are kept on `contacts` rows of the
-// channel "teams", marked with what they are: a clerk's personal chat with the bot (keyed by the clerk's
-// AAD object id, as registered with `clerks add --teams`) or a team channel (keyed by its id,
-// 19:…@thread.tacv2). Citizens never write on Teams, so these rows are staff, not citizens.
+// conversation id, tenant) taken from an activity Teams sent. They are staff's, not citizens': kept in
+// the channel's own state store under "conversation:<key>", a clerk's personal chat with the bot keyed
+// by the clerk's AAD object id (as registered with `clerks add --teams`), a team channel by its id
+// (19:…@thread.tacv2), a group chat by its conversation id.
 
 export const teamsChannelId = 'teams';
 
@@ -19,51 +16,46 @@ export interface StoredConversation {
   conversationReference: Partial<ConversationReference>;
   /** The team's name for a channel, when Teams told it. */
   teamName?: string;
+  /** The clerk's or the channel's name, for `functionar teams conversations`. */
+  displayName?: string;
 }
 
 export interface KnownConversation extends StoredConversation {
   key: string;
-  displayName: string | null;
-  lastSeenAt: string | null;
+  displayName?: string;
+  lastSeenAt: string;
 }
 
-function storedConversationOf(channelData: Record<string, unknown> | null | undefined): StoredConversation | undefined {
-  const reference = channelData?.conversationReference as Partial<ConversationReference> | undefined;
-  if (!reference?.serviceUrl || !reference.conversation?.id) return undefined;
-  return { kind: (channelData?.kind as TeamsConversationKind | undefined) ?? 'group', conversationReference: reference, teamName: channelData?.teamName as string | undefined };
+const prefix = 'conversation:';
+
+/** The state key of a conversation: the deadline digest reads a clerk's personal chat under this key too. */
+export function conversationStateKey(key: string): string {
+  return `${prefix}${key}`;
 }
 
-export function rememberConversation(executor: Executor, key: string, stored: StoredConversation, displayName: string | undefined, now: Date): void {
-  upsertContact(
-    executor,
-    {
-      channel: teamsChannelId,
-      externalId: key,
-      displayName,
-      channelData: { kind: stored.kind, conversationReference: stored.conversationReference, ...(stored.teamName ? { teamName: stored.teamName } : {}) },
-    },
-    now,
-  );
+function usable(stored: StoredConversation | undefined): StoredConversation | undefined {
+  const reference = stored?.conversationReference;
+  return reference?.serviceUrl && reference.conversation?.id ? stored : undefined;
 }
 
-export function findConversation(executor: Executor, key: string): StoredConversation | undefined {
-  return storedConversationOf(findContact(executor, teamsChannelId, key)?.channelData);
+export function rememberConversation(state: ChannelStateStore, key: string, stored: StoredConversation, now: Date): void {
+  const previous = state.get<StoredConversation>(conversationStateKey(key));
+  state.set(conversationStateKey(key), { ...stored, displayName: stored.displayName ?? previous?.displayName }, { now });
 }
 
-export function knownConversations(executor: Executor): KnownConversation[] {
-  return executor
-    .select()
-    .from(contacts)
-    .where(eq(contacts.channel, teamsChannelId))
-    .orderBy(desc(contacts.lastSeenAt))
-    .all()
-    .flatMap((row) => {
-      const stored = storedConversationOf(row.channelData);
-      return stored ? [{ ...stored, key: row.externalId, displayName: row.displayName, lastSeenAt: row.lastSeenAt }] : [];
-    });
+export function findConversation(state: ChannelStateStore, key: string): StoredConversation | undefined {
+  return usable(state.get<StoredConversation>(conversationStateKey(key)));
+}
+
+/** Every conversation the bot has seen, most recently seen first. */
+export function knownConversations(state: ChannelStateStore): KnownConversation[] {
+  return state.entries<StoredConversation>(prefix).flatMap((entry) => {
+    const stored = usable(entry.value);
+    return stored ? [{ ...stored, key: entry.key.slice(prefix.length), lastSeenAt: entry.updatedAt }] : [];
+  });
 }
 
 /** The most recently seen conversation of a kind: its service URL and tenant serve to reach another one. */
-export function latestConversation(executor: Executor, kind?: TeamsConversationKind): StoredConversation | undefined {
-  return knownConversations(executor).find((conversation) => kind === undefined || conversation.kind === kind);
+export function latestConversation(state: ChannelStateStore, kind?: TeamsConversationKind): StoredConversation | undefined {
+  return knownConversations(state).find((conversation) => kind === undefined || conversation.kind === kind);
 }

@@ -72,8 +72,8 @@ export class TeamsChannelAdapter implements ChannelAdapter {
   private async loadBot(): Promise<TeamsBot> {
     if (!this.bot) {
       const { TeamsBot } = await import('./teams-bot.ts');
-      const { config, logger, database, clerkCommands } = this.context;
-      this.bot = new TeamsBot({ config, logger, database, clerkCommands });
+      const { config, logger, gateway, state } = this.context;
+      this.bot = new TeamsBot({ config, logger, gateway, state });
     }
     return this.bot;
   }
@@ -146,10 +146,10 @@ export class TeamsChannelAdapter implements ChannelAdapter {
   private referenceFor(recipient: string, channelData?: Record<string, unknown> | null): Partial<ConversationReference> | undefined {
     const given = channelData?.conversationReference as Partial<ConversationReference> | undefined;
     if (given?.serviceUrl && given.conversation?.id) return given;
-    const stored = findConversation(this.context.database, recipient);
+    const stored = findConversation(this.context.state, recipient);
     if (stored) return stored.conversationReference;
     if (recipient !== this.context.config.teams.staffConversationId) return undefined;
-    const known = latestConversation(this.context.database, 'channel')?.conversationReference;
+    const known = latestConversation(this.context.state, 'channel')?.conversationReference;
     if (!known?.serviceUrl || !known.conversation) return undefined;
     return {
       channelId: known.channelId ?? 'msteams',

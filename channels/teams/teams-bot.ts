@@ -1,14 +1,13 @@
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityTypes, TurnContext, type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type ConversationReference } from 'botbuilder';
 import type { Config } from '../../src/config.ts';
-import type { Database } from '../../src/database/connection.ts';
 import type { Logger } from '../../src/logger.ts';
-import type { ClerkCommandRunner } from '../../src/tickets/clerk-command-runner.ts';
+import type { ChannelStateStore } from '../../src/gateway/channel-state-store.ts';
+import type { InboundGateway } from '../../src/gateway/inbound-gateway.ts';
 import { normalizeTeamsId } from '../../src/tickets/clerk-directory.ts';
-import { claimActivity, releaseActivity } from './activity-claims.ts';
 import { BotCredentialsFactory, botConnectorScope } from './bot-credentials.ts';
 import { cardActionVerb, commandOfCardAction, isCardActionData, textActivity, type TeamsActivity } from './cards.ts';
-import { rememberConversation, type TeamsConversationKind } from './conversation-references.ts';
+import { rememberConversation, teamsChannelId, type TeamsConversationKind } from './conversation-references.ts';
 import { teamsTexts } from './teams-texts.ts';
 
 // The Bot Framework side of the Teams channel: botbuilder's CloudAdapter (as teams-ai's TeamsAdapter,
@@ -19,8 +18,8 @@ import { teamsTexts } from './teams-texts.ts';
 export interface TeamsBotOptions {
   config: Config;
   logger: Logger;
-  database: Database;
-  clerkCommands: ClerkCommandRunner;
+  gateway: InboundGateway;
+  state: ChannelStateStore;
 }
 
 export interface TeamsHttpResult {
@@ -236,41 +235,44 @@ export class TeamsBot {
       if (!channelId) return;
       const channelData = activity.channelData as TeamsChannelData | undefined;
       rememberConversation(
-        this.options.database,
+        this.options.state,
         channelId,
-        { kind: 'channel', conversationReference: { ...reference, conversation: { ...reference.conversation!, id: channelId } }, teamName: channelData?.team?.name },
-        channelData?.channel?.name ?? channelData?.team?.name,
+        {
+          kind: 'channel',
+          conversationReference: { ...reference, conversation: { ...reference.conversation!, id: channelId } },
+          teamName: channelData?.team?.name,
+          displayName: channelData?.channel?.name ?? channelData?.team?.name,
+        },
         now,
       );
       return;
     }
     const identity = this.identityOf(activity);
-    if (!identity || !this.options.clerkCommands.identify({ kind: 'teams', value: identity })) return;
+    if (!identity || !this.options.gateway.identifyClerk({ kind: 'teams', value: identity })) return;
     const kind: TeamsConversationKind = type === 'groupChat' ? 'group' : 'clerk';
     // A clerk's personal chat is keyed by the clerk (the digest finds it); a group chat by itself.
-    rememberConversation(this.options.database, kind === 'clerk' ? identity : reference.conversation!.id, { kind, conversationReference: reference }, activity.from?.name, now);
+    rememberConversation(this.options.state, kind === 'clerk' ? identity : reference.conversation!.id, { kind, conversationReference: reference, displayName: activity.from?.name }, now);
   }
 
   private async runCommand(context: TurnContext, text: string): Promise<void> {
     const { activity } = context;
-    const { database, clerkCommands, logger } = this.options;
-    const conversationId = activity.conversation?.id ?? '';
-    if (activity.id && !claimActivity(database, conversationId, activity.id)) {
+    const { gateway, logger } = this.options;
+    this.remember(context);
+    const identity = this.identityOf(activity);
+    // Teams redelivers an activity when our answer was slow or lost: activity ids are unique within a
+    // conversation, so the pair is the claim. Without an Entra ID user nobody can be a clerk; the runner
+    // still records the attempt. The answer is given in this turn, not through the outbox.
+    const outcome = gateway.runClerkCommand({
+      channel: teamsChannelId,
+      claimKey: activity.id ? `${activity.conversation?.id ?? ''}|${activity.id}` : undefined,
+      clerk: { kind: 'teams', value: identity ?? `unverified:${activity.from?.id ?? 'unknown'}` },
+      text,
+    });
+    if (!outcome) {
       logger.info({ activityId: activity.id }, 'teams activity delivered again; already handled');
       return;
     }
-    let answer: string;
-    try {
-      this.remember(context);
-      const identity = this.identityOf(activity);
-      // Without an Entra ID user nobody can be a clerk; the runner still records the attempt.
-      const outcome = clerkCommands.run({ kind: 'teams', value: identity ?? `unverified:${activity.from?.id ?? 'unknown'}`, channel: 'teams' }, text);
-      answer = outcome.text;
-    } catch (error) {
-      if (activity.id) releaseActivity(database, conversationId, activity.id);
-      throw error;
-    }
-    await context.sendActivity(textActivity(answer));
+    await context.sendActivity(textActivity(outcome.text));
   }
 
   private async onMembersAdded(context: TurnContext): Promise<void> {
@@ -286,7 +288,7 @@ export class TeamsBot {
       return;
     }
     const identity = this.identityOf(activity);
-    const clerk = identity ? this.options.clerkCommands.identify({ kind: 'teams', value: identity }) : undefined;
+    const clerk = identity ? this.options.gateway.identifyClerk({ kind: 'teams', value: identity }) : undefined;
     await context.sendActivity(textActivity(clerk ? teamsTexts.welcomeClerk(clerk.name) : teamsTexts.notAClerk));
   }
 }

@@ -35,7 +35,6 @@ export class TelegramAdapter implements ChannelAdapter {
   private readonly background = new Set<Promise<unknown>>();
   /** Chunks of a long message already delivered, so a retry after a failure sends only the rest. */
   private readonly partialSends = new Map<number, { sentChunks: number; lastMessageId: number }>();
-  private kickOutbox: () => void = () => undefined;
   private stopping = false;
   private polling: { loop: Promise<void>; running: boolean; lastError?: string; wake?: () => void } | undefined;
 
@@ -49,7 +48,6 @@ export class TelegramAdapter implements ChannelAdapter {
         context,
         staffChatId: settings.staffChatId,
         maximumFileBytes,
-        kickOutbox: () => this.kickOutbox(),
         track: (work) => this.track(work),
       },
       this.bot.telegram,
@@ -64,8 +62,6 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   registerRoutes(app: FastifyInstance): void {
-    // app.functionar is decorated before channels register their routes.
-    this.kickOutbox = () => void app.functionar.outbox.kick();
     if (this.settings.mode === 'webhook' && this.settings.webhookSecret) {
       registerWebhookRoute(app, this.settings.webhookSecret, (update) => this.acceptUpdate(update));
     }

@@ -3,28 +3,19 @@ import type { CallbackQuery, Message, Update, User } from 'telegraf/types';
 import { KeyedSequence } from '../../src/concurrency/keyed-sequence.ts';
 import { storeAttachment } from '../../src/attachments/attachment-store.ts';
 import type { ChannelContext } from '../../src/gateway/channel-contract.ts';
-import { findInboundMessage } from '../../src/conversation/conversation-store.ts';
 import { languageFromHint } from '../../src/conversation/language-detection.ts';
-import { isLanguage, type Language } from '../../src/language.ts';
+import type { Language } from '../../src/language.ts';
 import { buttonsOf, type MessagePart } from '../../src/messages.ts';
-import { enqueue } from '../../src/outbox/outbox-store.ts';
 import { ClerkCommandSyntaxError, commandNameOf, isClerkCommandText, parseClerkCommand } from '../../src/tickets/clerk-command-parser.ts';
-import { findTicket, ticketLabel } from '../../src/tickets/ticket-store.ts';
 import { downloadTelegramFile, TelegramFileError } from './file-download.ts';
 import { buttonValueOf, isDigestCallbackData } from './message-rendering.ts';
 import { SenderRateLimit } from './sender-rate-limit.ts';
-import {
-  claimUpdate,
-  conversationLanguageOf,
-  findSentMessage,
-  findTicketById,
-  releaseUpdate,
-  type TelegramDeliveryData,
-} from './telegram-store.ts';
+import { sentMessageId, type TelegramDeliveryData } from './telegram-store.ts';
 import { clerkTexts, telegramTexts } from './telegram-texts.ts';
 
-// Telegram update → the town hall's pipeline. Citizens' messages go to the conversation pipeline,
-// clerks' commands to the clerk command runner; everything the bot says goes out through the outbox.
+// Telegram update → InboundMessage for the core's gateway, which de-duplicates it and sends citizens'
+// messages to the conversation pipeline, clerks' commands to the clerk command runner; everything the
+// bot says goes out through the outbox. What is Telegram's own stays here: chats, groups, buttons, files.
 // Each handler returns once what it received is stored: the webhook answers Telegram then, and the
 // long-running part (the answer) continues in the background.
 
@@ -34,8 +25,6 @@ export interface UpdateHandlerOptions {
   context: ChannelContext;
   staffChatId: string | undefined;
   maximumFileBytes: number;
-  /** Sends what was just queued without waiting for the outbox's next poll. */
-  kickOutbox: () => void;
   /** Keeps work that outlives the update (the pipeline's answer) so `stop()` can wait for it. */
   track: (work: Promise<unknown>) => void;
 }
@@ -162,8 +151,8 @@ export class TelegramUpdateHandler {
     return async (ctx) => this.handle(ctx);
   }
 
-  private get database() {
-    return this.options.context.database;
+  private get gateway() {
+    return this.options.context.gateway;
   }
 
   private async handle(ctx: Context): Promise<void> {
@@ -193,7 +182,7 @@ export class TelegramUpdateHandler {
     const addressee = /^\/[\p{L}\d_-]+@(\w+)/u.exec(text)?.[1];
     if (addressee && addressee.toLowerCase() !== ctx.botInfo.username.toLowerCase()) return;
     if (/^\/id(?:@\w+)?$/.test(text.trim())) return this.tellIds(message, from);
-    const clerk = this.options.context.clerkCommands.identify({ kind: 'telegram', value: String(from.id) });
+    const clerk = this.gateway.identifyClerk({ kind: 'telegram', value: String(from.id) });
     if (clerk && (isPrivate || this.isStaffChat(chat.id))) {
       if (isClerkCommandText(text)) return this.runClerkCommand(message, from, text);
       const completed = this.completedClerkReply(ctx, message, text);
@@ -209,35 +198,34 @@ export class TelegramUpdateHandler {
   private completedClerkReply(ctx: Context, message: Message, text: string): string | undefined {
     const replied = 'reply_to_message' in message ? message.reply_to_message : undefined;
     if (!replied || replied.from?.id !== ctx.botInfo.id || text.trim() === '') return undefined;
-    const sent = findSentMessage(this.database, message.chat.id, replied.message_id);
+    const sent = this.gateway.records.sentMessage(channelId, sentMessageId(message.chat.id, replied.message_id));
     if (sent) {
       // Only staff-side messages (notices, prompts, command answers) carry no conversation message.
-      if (sent.row.messageId !== null) return undefined;
-      if (sent.channelData.pendingCommand) return `${sent.channelData.pendingCommand} ${text.trim()}`;
-      const ticket = sent.row.ticketId !== null ? findTicketById(this.database, sent.row.ticketId) : undefined;
-      return ticket ? `/raspunde ${ticketLabel(ticket)} ${text.trim()}` : undefined;
+      if (sent.messageId !== null) return undefined;
+      const pendingCommand = (sent.channelData as TelegramDeliveryData).pendingCommand;
+      if (pendingCommand) return `${pendingCommand} ${text.trim()}`;
+      const label = sent.ticketId !== null ? this.gateway.records.ticketLabelById(sent.ticketId) : undefined;
+      return label ? `/raspunde ${label} ${text.trim()}` : undefined;
     }
     const label = staffNoticeLabel.exec(textOf(replied as Message))?.[1];
     return label && this.isStaffChat(message.chat.id) ? `/raspunde ${label} ${text.trim()}` : undefined;
   }
 
   private runClerkCommand(message: Message, from: User, text: string): void {
-    const key = `message:${message.chat.id}:${message.message_id}`;
-    if (!claimUpdate(this.database, key)) return;
-    try {
-      const outcome = this.options.context.clerkCommands.run({ kind: 'telegram', value: String(from.id), channel: channelId }, text);
-      this.queue(message.chat.id, outcome.text, { replyToMessageId: message.message_id }, outcome.ticket?.id);
-    } catch (error) {
-      releaseUpdate(this.database, key);
-      throw error;
-    }
+    const chatId = message.chat.id;
+    this.gateway.runClerkCommand({
+      channel: channelId,
+      claimKey: `message:${chatId}:${message.message_id}`,
+      clerk: { kind: 'telegram', value: String(from.id) },
+      text,
+      replyTo: () => ({ recipient: String(chatId), channelData: { chatId, replyToMessageId: message.message_id } }),
+    });
   }
 
   /** "/id": the numbers an administrator needs (TELEGRAM_STAFF_CHAT_ID, `clerks add --telegram`). */
   private tellIds(message: Message, from: User): void {
-    if (!claimUpdate(this.database, `message:${message.chat.id}:${message.message_id}`)) return;
     const text = message.chat.type === 'private' ? `Telegram user id: ${from.id}` : `Telegram chat id: ${message.chat.id}\nTelegram user id: ${from.id}`;
-    this.queue(message.chat.id, text, { replyToMessageId: message.message_id });
+    this.queue(message.chat.id, text, { replyToMessageId: message.message_id }, undefined, `message:${message.chat.id}:${message.message_id}`);
   }
 
   private onGroupMessage(ctx: Context, message: Message, from: User, text: string): void {
@@ -250,13 +238,12 @@ export class TelegramUpdateHandler {
     const addressed = text.startsWith('/') || (username !== undefined && text.includes(`@${username}`)) || repliesToBot;
     if (!addressed || this.isStaffChat(chat.id)) return;
     if (this.groupNoticeLimit.take(String(chat.id)) !== 'allowed') return;
-    if (!claimUpdate(this.database, `message:${chat.id}:${message.message_id}`)) return;
-    this.queue(chat.id, telegramTexts[this.languageOf(from)].privateChatOnly(username), { replyToMessageId: message.message_id });
+    this.queue(chat.id, telegramTexts[this.languageOf(from)].privateChatOnly(username), { replyToMessageId: message.message_id }, undefined, `message:${chat.id}:${message.message_id}`);
   }
 
   private async onCitizenMessage(message: Message, from: User, text: string): Promise<void> {
     const externalId = `message:${message.chat.id}:${message.message_id}`;
-    if (findInboundMessage(this.database, channelId, externalId)) return;
+    if (this.gateway.alreadyAccepted(channelId, externalId)) return;
     if (!this.admitted(from, message.chat.id)) return;
     const language = this.languageOf(from);
     const parts: MessagePart[] = [];
@@ -273,9 +260,9 @@ export class TelegramUpdateHandler {
     }
     const forPipeline = body !== '' || parts.length > 0;
     if (!forPipeline && notices.length === 0) notices.push(telegramTexts[language].unsupportedMessage);
-    // Nothing for the pipeline (a sticker, a refused file): the messages table will not record it, so
-    // the notice is de-duplicated here.
-    if (!forPipeline && !claimUpdate(this.database, externalId)) return;
+    // Nothing for the pipeline (a sticker, a refused file): no message will record it, so the notice
+    // is claimed once by its update.
+    if (!forPipeline && !this.gateway.claim(channelId, externalId)) return;
     for (const notice of notices) this.queue(message.chat.id, notice, { replyToMessageId: message.message_id });
     if (forPipeline) await this.acceptCitizen({ from, chatId: message.chat.id, externalId, text: body, parts });
   }
@@ -297,9 +284,10 @@ export class TelegramUpdateHandler {
     }
   }
 
-  /** Stores the citizen's message through the pipeline; returns once it is stored, the answer follows later. */
+  /** Hands the citizen's message to the gateway; returns once it is stored, the answer follows later. */
   private async acceptCitizen(input: CitizenInput): Promise<void> {
-    const processing = this.options.context.conversations.receive({
+    // Rejects when the message could not be stored: the webhook's 503 makes Telegram deliver it again.
+    const outcome = await this.gateway.accept({
       channel: channelId,
       externalId: input.externalId,
       sender: { externalId: String(input.from.id), displayName: displayNameOf(input.from), languageHint: input.from.language_code },
@@ -307,10 +295,7 @@ export class TelegramUpdateHandler {
       parts: input.parts.length > 0 ? input.parts : undefined,
       channelData: { chatId: input.chatId },
     });
-    this.options.track(processing);
-    // The pipeline stores the message before its first pause; if it did not (it failed), waiting
-    // surfaces the error, and the webhook's 503 makes Telegram deliver the update again.
-    if (!findInboundMessage(this.database, channelId, input.externalId)) await processing;
+    this.options.track(outcome.answered);
     this.options.track(
       this.telegram
         .sendChatAction(input.chatId, 'typing')
@@ -334,7 +319,7 @@ export class TelegramUpdateHandler {
       return;
     }
     const { chat } = message;
-    const sent = isDigestCallbackData(data) ? findSentMessage(this.database, chat.id, message.message_id) : undefined;
+    const sent = isDigestCallbackData(data) ? this.gateway.records.sentMessage(channelId, sentMessageId(chat.id, message.message_id)) : undefined;
     const value = buttonValueOf(data, sent ? buttonsOf(sent.message.parts) : []);
     if (value === undefined) {
       this.answerCallback(query.id, telegramTexts[this.languageOf(query.from)].buttonExpired);
@@ -358,7 +343,7 @@ export class TelegramUpdateHandler {
     );
     const externalId = `callback:${query.id}`;
     await this.perChat.run(chat.id, async () => {
-      if (findInboundMessage(this.database, channelId, externalId)) return;
+      if (this.gateway.alreadyAccepted(channelId, externalId)) return;
       if (!this.admitted(query.from, chat.id)) return;
       await this.acceptCitizen({ from: query.from, chatId: chat.id, externalId, text: value, parts: [] });
     });
@@ -367,35 +352,36 @@ export class TelegramUpdateHandler {
   /** "Preia", "Vezi" run at once; "Răspunde" asks the clerk for the text with a reply prompt. */
   private onClerkButton(query: CallbackQuery, chatId: number, messageId: number, value: string): void {
     const key = `callback:${query.id}`;
-    const identity = { kind: 'telegram' as const, value: String(query.from.id), channel: channelId };
-    if (!claimUpdate(this.database, key)) {
+    const clerk = { kind: 'telegram' as const, value: String(query.from.id) };
+    const name = commandNameOf(value);
+    const needsText = (name === 'reply' || name === 'note') && missingText(value);
+    if (needsText && this.gateway.identifyClerk(clerk)) {
+      const label = /(\d{1,6})\/(\d{4})/.exec(value);
+      const ticket = label ? this.gateway.records.findTicketByLabel({ number: Number(label[1]), year: Number(label[2]) }) : undefined;
+      const shownLabel = ticket?.label ?? value.trim().split(/\s+/)[1] ?? '';
+      const prompted = this.queue(
+        chatId,
+        name === 'note' ? clerkTexts.notePrompt(shownLabel) : clerkTexts.replyPrompt(shownLabel),
+        { replyToMessageId: messageId, forceReply: true, pendingCommand: value.trim() },
+        ticket?.id,
+        key,
+      );
+      this.answerCallback(query.id, prompted ? clerkTexts.promptSent : undefined);
+      return;
+    }
+    const outcome = this.gateway.runClerkCommand({
+      channel: channelId,
+      claimKey: key,
+      clerk,
+      text: value,
+      // A refusal goes to the one who pressed, not to the whole group.
+      replyTo: (result) => (result.allowed ? { recipient: String(chatId), channelData: { chatId, replyToMessageId: messageId } } : undefined),
+    });
+    if (!outcome) {
       this.answerCallback(query.id);
       return;
     }
-    try {
-      const name = commandNameOf(value);
-      const needsText = (name === 'reply' || name === 'note') && missingText(value);
-      if (needsText && this.options.context.clerkCommands.identify(identity)) {
-        const label = /(\d{1,6})\/(\d{4})/.exec(value);
-        const ticket = label ? findTicket(this.database, { number: Number(label[1]), year: Number(label[2]) }) : undefined;
-        const shownLabel = ticket ? ticketLabel(ticket) : (value.trim().split(/\s+/)[1] ?? '');
-        this.queue(
-          chatId,
-          name === 'note' ? clerkTexts.notePrompt(shownLabel) : clerkTexts.replyPrompt(shownLabel),
-          { replyToMessageId: messageId, forceReply: true, pendingCommand: value.trim() },
-          ticket?.id,
-        );
-        this.answerCallback(query.id, clerkTexts.promptSent);
-        return;
-      }
-      const outcome = this.options.context.clerkCommands.run(identity, value);
-      // A refusal goes to the one who pressed, not to the whole group.
-      if (outcome.allowed) this.queue(chatId, outcome.text, { replyToMessageId: messageId }, outcome.ticket?.id);
-      this.answerCallback(query.id, outcome.text, !outcome.allowed);
-    } catch (error) {
-      releaseUpdate(this.database, key);
-      throw error;
-    }
+    this.answerCallback(query.id, outcome.text, !outcome.allowed);
   }
 
   private onEditedMessage(message: Message): void {
@@ -404,8 +390,7 @@ export class TelegramUpdateHandler {
     const from = message.from;
     if (message.chat.type !== 'private' || !from || from.is_bot) return;
     const editDate = 'edit_date' in message ? message.edit_date : 0;
-    if (!claimUpdate(this.database, `edit:${message.chat.id}:${message.message_id}:${editDate}`)) return;
-    this.queue(message.chat.id, telegramTexts[this.languageOf(from)].editIgnored, { replyToMessageId: message.message_id });
+    this.queue(message.chat.id, telegramTexts[this.languageOf(from)].editIgnored, { replyToMessageId: message.message_id }, undefined, `edit:${message.chat.id}:${message.message_id}:${editDate}`);
   }
 
   private answerCallback(queryId: string, text?: string, showAlert = false): void {
@@ -416,20 +401,17 @@ export class TelegramUpdateHandler {
     );
   }
 
-  /** Messages the adapter itself sends (notices, clerk answers) go through the outbox like every other. */
-  private queue(chatId: number, text: string, data: TelegramDeliveryData = {}, ticketId?: number): void {
-    enqueue(
-      this.database,
-      { channel: channelId, recipient: String(chatId), recipientChannelData: { chatId, ...data }, ticketId, message: { author: 'bot', text, parts: [] } },
-      new Date(),
-    );
-    this.options.kickOutbox();
+  /**
+   * Messages the adapter itself sends (notices, prompts) go through the outbox like every other. With a
+   * claim key, said once per update: false when Telegram delivered it before.
+   */
+  private queue(chatId: number, text: string, data: TelegramDeliveryData = {}, ticketId?: number, claimKey?: string): boolean {
+    return this.gateway.notify({ channel: channelId, recipient: String(chatId), channelData: { chatId, ...data }, text, ticketId, claimKey });
   }
 
+  /** The language of the user's latest conversation, else what their Telegram app says, else Romanian. */
   private languageOf(from: User): Language {
-    const known = conversationLanguageOf(this.database, String(from.id));
-    if (isLanguage(known)) return known;
-    return languageFromHint(from.language_code) ?? 'ro';
+    return this.gateway.languageOf(channelId, String(from.id)) ?? languageFromHint(from.language_code) ?? 'ro';
   }
 }
 

@@ -4,10 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { ChannelAdapter, ChannelContext, ChannelDefinition, Delivery } from '../../src/gateway/channel-contract.ts';
-import { findContact, messagesOfContact, upsertContact, currentConversation } from '../../src/conversation/conversation-store.ts';
-import type { MessageRow } from '../../src/database/schema.ts';
+import type { StoredMessage } from '../../src/gateway/channel-records.ts';
 import { NotFoundError, ValidationError } from '../../src/errors.ts';
-import { inTransaction } from '../../src/database/connection.ts';
 import { isLanguage } from '../../src/language.ts';
 import { buttonsOf, sourcesOf, type MessagePart } from '../../src/messages.ts';
 import { StreamCaps } from '../../src/security/stream-caps.ts';
@@ -40,7 +38,7 @@ function webchatMessage(id: string, from: WebchatMessage['from'], text: string, 
   };
 }
 
-export function toWebchatMessage(row: MessageRow): WebchatMessage {
+export function toWebchatMessage(row: StoredMessage): WebchatMessage {
   return webchatMessage(String(row.id), row.author, row.text, row.createdAt, (row.parts ?? []) as MessagePart[]);
 }
 
@@ -76,14 +74,14 @@ class WebchatAdapter implements ChannelAdapter {
     for (const close of this.openStreams) close();
   }
 
-  private requireSession(sessionId: string) {
-    const contact = findContact(this.context.database, channelId, sessionId);
-    if (!contact) throw new NotFoundError('FV_ERR_SESSION_NOT_FOUND', 'Unknown chat session; start a new one with POST /api/webchat/sessions');
-    return contact;
+  private requireSession(sessionId: string): void {
+    if (!this.context.gateway.records.hasContact(channelId, sessionId)) {
+      throw new NotFoundError('FV_ERR_SESSION_NOT_FOUND', 'Unknown chat session; start a new one with POST /api/webchat/sessions');
+    }
   }
 
   registerRoutes(app: FastifyInstance): void {
-    const { database, conversations } = this.context;
+    const { gateway } = this.context;
 
     for (const [url, asset] of Object.entries(this.assets)) {
       app.get(url, async (_request, reply) => reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body));
@@ -100,11 +98,7 @@ class WebchatAdapter implements ChannelAdapter {
       async (request, reply) => {
         const sessionId = newSessionId();
         const language = isLanguage(request.body?.language) ? request.body.language : undefined;
-        inTransaction(database, (transaction) => {
-          const now = new Date();
-          const contact = upsertContact(transaction, { channel: channelId, externalId: sessionId, language }, now);
-          currentConversation(transaction, contact, language ?? 'ro', now);
-        });
+        gateway.records.openSession(channelId, sessionId, language);
         return reply.code(201).send({ sessionId });
       },
     );
@@ -155,7 +149,7 @@ class WebchatAdapter implements ChannelAdapter {
           if (!reply.raw.writableFinished) abort.abort();
         });
         const replyId = `pending-${randomBytes(6).toString('hex')}`;
-        const result = await conversations.receive(
+        const accepted = await gateway.accept(
           {
             channel: channelId,
             externalId: request.body.clientMessageId ? `${sessionId}:${request.body.clientMessageId}` : `${sessionId}:${randomBytes(12).toString('hex')}`,
@@ -163,13 +157,16 @@ class WebchatAdapter implements ChannelAdapter {
             text,
           },
           {
-            signal: abort.signal,
-            onToken: (delta) => this.events.publish(sessionId, { type: 'token', data: { replyId, delta } }),
-            onStatus: (statusText) => this.events.publish(sessionId, { type: 'status', data: { text: statusText } }),
+            receive: {
+              signal: abort.signal,
+              onToken: (delta) => this.events.publish(sessionId, { type: 'token', data: { replyId, delta } }),
+              onStatus: (statusText) => this.events.publish(sessionId, { type: 'status', data: { text: statusText } }),
+            },
           },
         );
+        const result = await accepted.answered;
         return {
-          replies: result.replies.map((row) => {
+          replies: (result?.replies ?? []).map((row) => {
             const message = toWebchatMessage(row);
             return { id: message.id, text: message.text, sources: message.sources ?? [], buttons: message.buttons ?? [], streamId: replyId };
           }),
@@ -208,15 +205,15 @@ class WebchatAdapter implements ChannelAdapter {
         },
       },
       async (request) => {
-        const contact = this.requireSession(request.params.sessionId);
+        this.requireSession(request.params.sessionId);
         const after = Number(request.query.after || 0);
-        return { messages: messagesOfContact(database, contact.id, after).map(toWebchatMessage) };
+        return { messages: gateway.records.history(channelId, request.params.sessionId, after).map(toWebchatMessage) };
       },
     );
 
     app.get<{ Params: { sessionId: string } }>('/api/webchat/sessions/:sessionId/events', { schema: { params: sessionParams } }, async (request, reply) => {
       const { sessionId } = request.params;
-      const contact = this.requireSession(sessionId);
+      this.requireSession(sessionId);
       const lastEventId = Number(request.headers['last-event-id'] ?? 0);
       // Decided before the stream opens, so a refusal is an ordinary JSON 429 (see StreamCaps).
       const releaseStreamPlace = this.streamCaps.open(sessionId, request.ip, () => close());
@@ -235,7 +232,7 @@ class WebchatAdapter implements ChannelAdapter {
       };
       // A reconnecting browser sends the last id it saw: replay what it missed meanwhile.
       if (Number.isFinite(lastEventId) && lastEventId > 0) {
-        for (const row of messagesOfContact(database, contact.id, lastEventId)) if (row.author !== 'citizen') write('message', toWebchatMessage(row), String(row.id));
+        for (const row of gateway.records.history(channelId, sessionId, lastEventId)) if (row.author !== 'citizen') write('message', toWebchatMessage(row), String(row.id));
       }
       const unsubscribe = this.events.subscribe(sessionId, (event) => {
         if (event.type === 'message') write('message', event.data, event.id);

@@ -1,9 +1,6 @@
-import { and, desc, eq } from 'drizzle-orm';
-import { findContact } from '../../src/conversation/conversation-store.ts';
-import type { Executor } from '../../src/database/connection.ts';
-import { conversations, messages } from '../../src/database/schema.ts';
-import { isLanguage, type Language } from '../../src/language.ts';
-import { buttonsOf, sourcesOf, type AttachmentPart, type Button, type MessagePart, type OutboundMessage } from '../../src/messages.ts';
+import type { InboundGateway } from '../../src/gateway/inbound-gateway.ts';
+import type { Language } from '../../src/language.ts';
+import { buttonsOf, sourcesOf, type AttachmentPart, type Button, type OutboundMessage } from '../../src/messages.ts';
 import { withoutCitations } from '../../src/llm/citations.ts';
 import { whatsappTexts } from './whatsapp-texts.ts';
 
@@ -48,29 +45,16 @@ export function splitText(text: string, limit: number): string[] {
 }
 
 /** The language to frame a message in: the contact's current conversation, else Romanian. */
-export function languageOfRecipient(executor: Executor, channel: string, externalId: string): Language {
-  const contact = findContact(executor, channel, externalId);
-  if (!contact) return 'ro';
-  const conversation = executor.select({ language: conversations.language }).from(conversations).where(eq(conversations.contactId, contact.id)).orderBy(desc(conversations.id)).get();
-  const language = conversation?.language ?? contact.language;
-  return isLanguage(language) ? language : 'ro';
+export function languageOfRecipient(gateway: InboundGateway, channel: string, externalId: string): Language {
+  return gateway.languageOf(channel, externalId) ?? 'ro';
 }
 
 /**
  * "2" typed after a numbered list means the second option: returns that option's value when the last
  * message sent to this person offered choices, so the pipeline sees the same text a button press gives.
  */
-export function resolveNumberedChoice(executor: Executor, channel: string, externalId: string, text: string): string | undefined {
+export function resolveNumberedChoice(gateway: InboundGateway, channel: string, externalId: string, text: string): string | undefined {
   const match = /^\s*(\d{1,2})\s*[.)]?\s*$/.exec(text);
   if (!match) return undefined;
-  const contact = findContact(executor, channel, externalId);
-  if (!contact) return undefined;
-  const last = executor
-    .select({ parts: messages.parts })
-    .from(messages)
-    .where(and(eq(messages.contactId, contact.id), eq(messages.direction, 'outbound')))
-    .orderBy(desc(messages.id))
-    .get();
-  const choices = buttonsOf((last?.parts ?? []) as MessagePart[]);
-  return choices[Number(match[1]) - 1]?.value;
+  return gateway.records.lastOfferedChoices(channel, externalId)[Number(match[1]) - 1]?.value;
 }

@@ -18,21 +18,19 @@ export class WhatsappAdapter implements ChannelAdapter {
   readonly idempotentSend = false;
   readonly router: InboundRouter;
   readonly driver: WhatsappDriver;
-  private kickOutbox: () => void = () => undefined;
   private townHallContacts: () => TownHallContacts = () => ({});
 
   constructor(
     private readonly context: ChannelContext,
     createDriver: DriverFactory,
   ) {
-    this.router = new InboundRouter(context, { kickOutbox: () => this.kickOutbox(), townHallContacts: () => this.townHallContacts() });
+    this.router = new InboundRouter(context, { townHallContacts: () => this.townHallContacts() });
     this.driver = createDriver(context, this.router);
   }
 
   async registerRoutes(app: FastifyInstance): Promise<void> {
-    // The app is fully wired by the time routes are registered: borrow the outbox and the town hall card.
+    // The app is fully wired by the time routes are registered: borrow the town hall card.
     if (app.hasDecorator('functionar')) {
-      this.kickOutbox = () => void app.functionar.outbox.kick();
       this.townHallContacts = () => {
         const townHall = app.functionar.answering.knowledge?.townHall();
         return { phone: townHall?.phone, email: townHall?.email };
@@ -47,7 +45,7 @@ export class WhatsappAdapter implements ChannelAdapter {
   }
 
   async send(delivery: Delivery): Promise<{ externalId?: string }> {
-    const language = languageOfRecipient(this.context.database, whatsappChannelId, delivery.recipient);
+    const language = languageOfRecipient(this.context.gateway, whatsappChannelId, delivery.recipient);
     return this.driver.send(delivery, renderOutbound(delivery.message, language), language);
   }
 

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { buildTeamsAppPackage, TeamsPackageError } from '../../channels/teams/app-package.ts';
-import { knownConversations } from '../../channels/teams/conversation-references.ts';
+import { knownConversations, teamsChannelId } from '../../channels/teams/conversation-references.ts';
+import { ChannelStateStore } from '../gateway/channel-state-store.ts';
 import { openDatabase } from '../database/connection.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
 
@@ -38,7 +39,7 @@ export const registerTeamsCommands: CommandRegistrar = (program: Command, enviro
       const config = environment.config();
       const database = openDatabase(config.databasePath);
       try {
-        const rows = knownConversations(database.db);
+        const rows = knownConversations(new ChannelStateStore(database.db, teamsChannelId));
         if (rows.length === 0) {
           console.log('No Teams conversation seen yet: add the bot to the staff team (or write to it), then run this again.');
           return;
@@ -46,7 +47,7 @@ export const registerTeamsCommands: CommandRegistrar = (program: Command, enviro
         for (const row of rows) {
           const staff = row.key === config.teams.staffConversationId ? '  ← TEAMS_STAFF_CONVERSATION_ID' : '';
           const name = [row.teamName, row.displayName].filter(Boolean).join(' / ') || '-';
-          console.log(`${row.kind.padEnd(8)} ${row.key.padEnd(48)} ${name.padEnd(32)} last seen ${row.lastSeenAt ?? '-'}${staff}`);
+          console.log(`${row.kind.padEnd(8)} ${row.key.padEnd(48)} ${name.padEnd(32)} last seen ${row.lastSeenAt}${staff}`);
         }
       } finally {
         database.close();

@@ -14,10 +14,10 @@ import {
   findContactById,
   findInboundMessage,
   insertInboundMessage,
-  insertOutboundMessage,
   markProcessed,
   recentMessages,
   repliesTo,
+  storeReplyAndEnqueue,
   unprocessedInboundMessages,
   updateConversation,
   upsertContact,
@@ -89,6 +89,13 @@ export interface ReceiveResult {
   contact: ContactRow;
 }
 
+/** What `store` kept: `message` is undefined when the channel had already delivered this id. */
+export interface StoredInbound {
+  contact: ContactRow;
+  conversation: ConversationRow;
+  message: MessageRow | undefined;
+}
+
 const historyTurns = 8;
 
 /**
@@ -102,9 +109,16 @@ export class ConversationService {
   constructor(private readonly dependencies: ConversationDependencies) {}
 
   async receive(inbound: InboundMessage, options: ReceiveOptions = {}): Promise<ReceiveResult> {
-    const { database } = this.dependencies;
+    return this.answer(this.store(inbound), inbound, options);
+  }
+
+  /**
+   * Stores the message once (unique per channel and external id) with its contact and conversation, in
+   * one transaction, before anything else happens: when this returns, a crash can no longer lose it.
+   */
+  store(inbound: InboundMessage): StoredInbound {
     const now = new Date();
-    const accepted = inTransaction(database, (transaction) => {
+    return inTransaction(this.dependencies.database, (transaction) => {
       const contact = upsertContact(
         transaction,
         {
@@ -122,8 +136,13 @@ export class ConversationService {
         { conversationId: conversation.id, contactId: contact.id, channel: inbound.channel, externalId: inbound.externalId, text: inbound.text, parts: inbound.parts },
         now,
       );
-      return { contact, message };
+      return { contact, conversation, message };
     });
+  }
+
+  /** Answers a stored message; a duplicate gets the replies its original got (answered once). */
+  async answer(accepted: StoredInbound, inbound: InboundMessage, options: ReceiveOptions = {}): Promise<ReceiveResult> {
+    const { database } = this.dependencies;
     if (!accepted.message) {
       this.dependencies.logger.info({ channel: inbound.channel, externalId: inbound.externalId }, 'duplicate inbound message: answered once');
       // Waiting our turn means an answer still being written for the original is finished first.
@@ -199,24 +218,11 @@ export class ConversationService {
     const parts: MessagePart[] = [];
     if (reply.sources && reply.sources.length > 0) parts.push({ type: 'sources', sources: reply.sources });
     if (reply.buttons && reply.buttons.length > 0) parts.push({ type: 'buttons', buttons: reply.buttons });
-    const stored = insertOutboundMessage(
+    return storeReplyAndEnqueue(
       transaction,
-      { conversationId, contactId: contact.id, channel: contact.channel, author: 'bot', text: reply.text, parts, intent, answerMode: reply.answerMode, ticketId: reply.ticketId, inReplyTo },
+      { contact, conversationId, inReplyTo, intent, answerMode: reply.answerMode, ticketId: reply.ticketId, message: { author: 'bot', text: reply.text, parts } },
       now,
     );
-    enqueue(
-      transaction,
-      {
-        channel: contact.channel,
-        recipient: contact.externalId,
-        recipientChannelData: contact.channelData,
-        messageId: stored.id,
-        ticketId: reply.ticketId,
-        message: { author: 'bot', text: reply.text, parts },
-      },
-      now,
-    );
-    return stored;
   }
 
   private announce(transaction: Executor, ticket: TicketRow, now: Date): void {

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
 import { contacts, conversations, messages, type ContactRow, type ConversationRow, type MessageRow } from '../database/schema.ts';
-import type { MessagePart } from '../messages.ts';
+import type { MessagePart, OutboundMessage } from '../messages.ts';
+import { enqueue } from '../outbox/outbox-store.ts';
 
 export function findContact(executor: Executor, channel: string, externalId: string): ContactRow | undefined {
   return executor
@@ -149,4 +150,58 @@ export function recentMessages(executor: Executor, conversationId: number, limit
 
 export function findContactById(executor: Executor, contactId: number): ContactRow | undefined {
   return executor.select().from(contacts).where(eq(contacts.id, contactId)).get();
+}
+
+/**
+ * A reply to a contact: the stored message and its outbox entry, in the caller's transaction, so what is
+ * committed will be sent. The one place a conversation message is queued (pipeline answers, fixed answers).
+ */
+export function storeReplyAndEnqueue(
+  transaction: Executor,
+  reply: { contact: ContactRow; conversationId: number; inReplyTo: number; intent: string; message: OutboundMessage; answerMode?: string; ticketId?: number },
+  now: Date,
+): MessageRow {
+  const { contact, message } = reply;
+  const stored = insertOutboundMessage(
+    transaction,
+    {
+      conversationId: reply.conversationId,
+      contactId: contact.id,
+      channel: contact.channel,
+      author: message.author,
+      text: message.text,
+      parts: message.parts,
+      intent: reply.intent,
+      answerMode: reply.answerMode,
+      ticketId: reply.ticketId,
+      inReplyTo: reply.inReplyTo,
+    },
+    now,
+  );
+  enqueue(
+    transaction,
+    { channel: contact.channel, recipient: contact.externalId, recipientChannelData: contact.channelData, messageId: stored.id, ticketId: reply.ticketId, message },
+    now,
+  );
+  return stored;
+}
+
+/** The language of the contact's latest conversation, else the one stored on the contact; undefined for someone new. */
+export function languageOfContact(executor: Executor, channel: string, externalId: string): string | undefined {
+  const contact = findContact(executor, channel, externalId);
+  if (!contact) return undefined;
+  const conversation = executor.select({ language: conversations.language }).from(conversations).where(eq(conversations.contactId, contact.id)).orderBy(desc(conversations.id)).get();
+  return conversation?.language ?? contact.language ?? undefined;
+}
+
+/** The last message the bot or a clerk sent this contact, for a numbered answer to the options it offered. */
+export function lastOutboundMessage(executor: Executor, channel: string, externalId: string): MessageRow | undefined {
+  const contact = findContact(executor, channel, externalId);
+  if (!contact) return undefined;
+  return executor
+    .select()
+    .from(messages)
+    .where(and(eq(messages.contactId, contact.id), eq(messages.direction, 'outbound')))
+    .orderBy(desc(messages.id))
+    .get();
 }

@@ -234,6 +234,26 @@ export const processedUpdates = sqliteTable(
 export type ProcessedUpdateRow = typeof processedUpdates.$inferSelect;
 
 /**
+ * What a channel adapter must remember that is neither a citizen nor a message (Teams conversation
+ * references of staff channels and clerks' chats): one JSON value per channel and key, optionally
+ * expiring. Adapters reach it only through src/gateway/channel-state-store.ts, in their own namespace.
+ */
+export const channelState = sqliteTable(
+  'channel_state',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel').notNull(),
+    key: text('key').notNull(),
+    value: text('value', { mode: 'json' }).$type<unknown>().notNull(),
+    expiresAt: text('expires_at'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (table) => [uniqueIndex('channel_state_channel_key').on(table.channel, table.key)],
+);
+
+export type ChannelStateRow = typeof channelState.$inferSelect;
+
+/**
  * The registration receipt ("confirmare de înregistrare") issued for a ticket: the PDF is made once and
  * kept, and its SHA-256 recorded, so a copy the citizen shows later can be checked against what was issued.
  */

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
-import type { ConversationService } from '../conversation/conversation-service.ts';
-import type { Database } from '../database/connection.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboundMessage } from '../messages.ts';
 import type { SenderIdentity } from './sender-identity.ts';
-import type { ClerkCommandRunner } from '../tickets/clerk-command-runner.ts';
+import type { ChannelStateStore } from './channel-state-store.ts';
+import type { InboundGateway } from './inbound-gateway.ts';
 
 /** What the outbox hands an adapter to deliver. */
 export interface Delivery {
@@ -31,12 +30,14 @@ export class DeliveryError extends Error {
   }
 }
 
+/** What the core hands an adapter: no database, only the gateway and the adapter's own state. */
 export interface ChannelContext {
   config: Config;
   logger: Logger;
-  database: Database;
-  conversations: ConversationService;
-  clerkCommands: ClerkCommandRunner;
+  /** Where inbound messages go (dedupe, clerk commands, fixed answers, the pipeline) and what the adapter may read. */
+  gateway: InboundGateway;
+  /** This channel's own key/value store (Teams conversation references…). */
+  state: ChannelStateStore;
 }
 
 export interface ChannelAdapter {

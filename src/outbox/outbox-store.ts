@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, lte } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { inTransaction, type Database, type Executor } from '../database/connection.ts';
+import { recordEvent } from '../tickets/ticket-store.ts';
 import { outbox, type OutboxRow } from '../database/schema.ts';
 import type { OutboundMessage } from '../messages.ts';
 
@@ -68,4 +69,46 @@ export function holdPendingAfterRestore(executor: Executor): OutboxRow[] {
     .where(inArray(outbox.status, ['pending', 'sending']))
     .returning()
     .all();
+}
+
+/** The entry whose delivery the channel identified by `externalId` (Telegram "chat:message", a wamid). */
+export function entryByExternalId(executor: Executor, channel: string, externalId: string): OutboxRow | undefined {
+  return executor
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.channel, channel), eq(outbox.externalId, externalId)))
+    .get();
+}
+
+/** What a platform reports about a message after it was sent, in the order it can happen. */
+export type ReportedDeliveryStatus = 'sent' | 'delivered' | 'read' | 'played' | 'failed';
+
+const deliveryProgress: Record<string, number> = { sent: 1, delivered: 2, read: 3, played: 4 };
+
+export type DeliveryStatusOutcome = 'recorded' | 'unknown-message' | 'not-newer';
+
+/**
+ * A status the platform reports later lands on the outbox entry that carried the message. Reports may
+ * arrive out of order: a later state never goes back. A failure is recorded on the ticket, for the clerk.
+ */
+export function recordDeliveryStatus(
+  database: Database,
+  channel: string,
+  report: { externalId: string; status: ReportedDeliveryStatus; at: Date; reason?: string },
+): DeliveryStatusOutcome {
+  const at = report.at.toISOString();
+  return inTransaction(database, (transaction) => {
+    const entry = entryByExternalId(transaction, channel, report.externalId);
+    if (!entry) return 'unknown-message';
+    if (report.status === 'failed') {
+      if (entry.deliveryStatus === 'failed') return 'not-newer';
+      transaction.update(outbox).set({ status: 'failed', deliveryStatus: 'failed', deliveryStatusAt: at, lastError: report.reason ?? null }).where(eq(outbox.id, entry.id)).run();
+      if (entry.ticketId) recordEvent(transaction, entry.ticketId, 'delivery_failed', { type: 'system', channel }, report.at, { outboxId: entry.id, reason: report.reason });
+      return 'recorded';
+    }
+    const rank = deliveryProgress[report.status] ?? 0;
+    if (entry.deliveryStatus === 'failed' || (deliveryProgress[entry.deliveryStatus ?? ''] ?? 0) >= rank) return 'not-newer';
+    transaction.update(outbox).set({ deliveryStatus: report.status, deliveryStatusAt: at }).where(eq(outbox.id, entry.id)).run();
+    return 'recorded';
+  });
 }

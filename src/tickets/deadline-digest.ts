@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { findContact } from '../conversation/conversation-store.ts';
+import { ChannelStateStore } from '../gateway/channel-state-store.ts';
 import type { Database, Executor } from '../database/connection.ts';
 import { inTransaction } from '../database/connection.ts';
 import { ticketEvents, tickets, type ClerkRow, type TicketRow } from '../database/schema.ts';
@@ -43,8 +43,8 @@ export interface DigestReport {
 const clerkAddresses: { channel: string; addressOf(clerk: ClerkRow, executor: Executor): string | undefined }[] = [
   // A Telegram user's private chat with the bot has the user's id.
   { channel: 'telegram', addressOf: (clerk) => clerk.telegramId ?? undefined },
-  // Teams needs a conversation the clerk opened with the bot; it is kept as a contact keyed by the AAD object id.
-  { channel: 'teams', addressOf: (clerk, executor) => (clerk.teamsId && findContact(executor, 'teams', clerk.teamsId) ? clerk.teamsId : undefined) },
+  // Teams needs a conversation the clerk opened with the bot; the Teams channel keeps it in its state, keyed by the AAD object id.
+  { channel: 'teams', addressOf: (clerk, executor) => (clerk.teamsId && new ChannelStateStore(executor, 'teams').get(`conversation:${clerk.teamsId}`) ? clerk.teamsId : undefined) },
 ];
 
 function addDays(date: CalendarDate, days: number): CalendarDate {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { upsertContact } from '../../src/conversation/conversation-store.ts';
+import { ChannelStateStore } from '../../src/gateway/channel-state-store.ts';
 import { clerks, outbox, ticketEvents } from '../../src/database/schema.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { digestSentOn, sendDigest } from '../../src/tickets/deadline-digest.ts';
@@ -37,7 +37,8 @@ describe('the deadline digest', () => {
     db.update(clerks).set({ active: false }).where(eq(clerks.id, dana.id)).run();
     addClerk(db, { name: 'Maria Szabó', department: 'urbanism', teamsId: 'aad-maria' });
     // Ion once wrote to the bot in Teams, so the bot keeps his chat; Maria never did.
-    upsertContact(db, { channel: 'teams', externalId: 'aad-ion', channelData: { kind: 'clerk', conversationReference: { serviceUrl: 'https://smba.example/', conversation: { id: 'a:ion' } } } }, thursdayMorning);
+    // Ion opened a chat with the bot in Teams: the Teams channel keeps its reference in its own state.
+    new ChannelStateStore(db, 'teams').set('conversation:aad-ion', { kind: 'clerk', conversationReference: { serviceUrl: 'https://smba.example/', conversation: { id: 'a:ion' } } });
 
     const registered = '2026-10-20T09:00:00Z';
     const ticket = (department: string, subject: string, due: string, changes = {}) =>

@@ -126,7 +126,7 @@ export class CloudApiDriver implements WhatsappDriver {
           continue;
         }
         for (const status of value.statuses ?? []) {
-          const outcome = recordDeliveryStatus(this.context.database, whatsappChannelId, status);
+          const outcome = recordDeliveryStatus(this.context.gateway.records, whatsappChannelId, status);
           if (status.status === 'failed' && outcome === 'recorded') {
             this.context.logger.warn({ channel: whatsappChannelId, reason: describeCloudErrors(status.errors) }, 'whatsapp reports a message as not delivered');
           } else {
@@ -176,7 +176,7 @@ export class CloudApiDriver implements WhatsappDriver {
   async send(delivery: Delivery, rendered: RenderedOutbound, language: Language): Promise<{ externalId?: string }> {
     const now = new Date();
     const to = toBusinessScopedUserId(delivery.recipient) ?? toWhatsappId(delivery.recipient);
-    const window = serviceWindowOf(this.context.database, whatsappChannelId, delivery.recipient, now, delivery.recipientChannelData);
+    const window = serviceWindowOf(this.context.gateway.records, whatsappChannelId, delivery.recipient, now, delivery.recipientChannelData);
     if (!window.open) return this.sendTemplate(to, rendered, describeAge(window.lastInboundAt, now));
     try {
       const first = await this.sendAll(sessionMessages(to, rendered, language));

@@ -1,5 +1,4 @@
-import { findContact } from '../../../src/conversation/conversation-store.ts';
-import type { Executor } from '../../../src/database/connection.ts';
+import type { ChannelRecords } from '../../../src/gateway/channel-records.ts';
 
 // WhatsApp lets a business write freely only within 24 hours of the person's last message (the
 // "customer service window"); after that, only an approved template may be sent.
@@ -23,9 +22,8 @@ function dateOf(value: unknown): Date | undefined {
  * The citizen's last message is on their contact; a clerk's command confirmation carries it in the
  * outbox entry instead (clerks' commands do not make them contacts). The later of the two counts.
  */
-export function serviceWindowOf(executor: Executor, channel: string, recipient: string, now: Date, deliveryData?: Record<string, unknown> | null): ServiceWindow {
-  const contact = findContact(executor, channel, recipient);
-  const candidates = [dateOf(contact?.channelData?.lastInboundAt) ?? dateOf(contact?.lastSeenAt), dateOf(deliveryData?.lastInboundAt)].filter((date): date is Date => date !== undefined);
+export function serviceWindowOf(records: ChannelRecords, channel: string, recipient: string, now: Date, deliveryData?: Record<string, unknown> | null): ServiceWindow {
+  const candidates = [records.lastInboundAt(channel, recipient), dateOf(deliveryData?.lastInboundAt)].filter((date): date is Date => date !== undefined);
   if (candidates.length === 0) return { open: false };
   const lastInbound = new Date(Math.max(...candidates.map((date) => date.getTime())));
   return { open: now.getTime() - lastInbound.getTime() < serviceWindowMs - safetyMarginMs, lastInboundAt: lastInbound };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { contacts, outbox, ticketEvents } from '../../../src/database/schema.ts';
+import { ChannelStateStore } from '../../../src/gateway/channel-state-store.ts';
 import { addClerk } from '../../../src/tickets/clerk-directory.ts';
 import { sendDigest } from '../../../src/tickets/deadline-digest.ts';
 import { eventsOfTicket, findTicket, updateTicket } from '../../../src/tickets/ticket-store.ts';
@@ -23,6 +24,11 @@ const year = Number(localDate(new Date()).slice(0, 4));
 let connector: FakeBotConnector;
 let testApp: TelegramTestApp;
 let baseUrl: string;
+
+/** What the Teams channel keeps for itself (conversation references). */
+function teamsState(): ChannelStateStore {
+  return new ChannelStateStore(testApp.app.functionar.database.db, 'teams');
+}
 
 function signed(): string {
   return `Bearer ${connector.channelToken({ appId: botAppId })}`;
@@ -172,9 +178,10 @@ describe('clerks working tickets from Microsoft Teams', () => {
     const [answer] = await nextActivities(connector, conversationId, 0);
     expect(answer).toMatchObject({ replyToId: activity.id, activity: { text: `Răspuns trimis cetățeanului pentru ${label} (canal webchat).`, textFormat: 'plain' } });
     expect((await webchat.clerkMessage('Actele sunt gata')).text).toBe(`Răspuns de la primărie la cererea ${label}:\nActele sunt gata, le puteți ridica de la registratură.`);
-    // The personal chat is kept, so the bot can write to Ana on its own (the daily digest).
-    const stored = testApp.app.functionar.database.db.select().from(contacts).where(eq(contacts.externalId, clerkAad)).get();
-    expect(stored).toMatchObject({ channel: 'teams', channelData: { kind: 'clerk', conversationReference: { serviceUrl: connector.serviceUrl, conversation: { id: conversationId } } } });
+    // The personal chat is kept in the Teams channel's own state (not among citizens' contacts), so the bot
+    // can write to Ana on its own (the daily digest).
+    expect(teamsState().get(`conversation:${clerkAad}`)).toMatchObject({ kind: 'clerk', conversationReference: { serviceUrl: connector.serviceUrl, conversation: { id: conversationId } } });
+    expect(testApp.app.functionar.database.db.select().from(contacts).where(eq(contacts.channel, 'teams')).all()).toEqual([]);
   });
 
   it('a clerk\'s /raspunde in Teams reaches a citizen on Telegram', async () => {
@@ -226,6 +233,7 @@ describe('clerks working tickets from Microsoft Teams', () => {
     expect(refused).toMatchObject({ actorType: 'unknown', actorId: `teams:${strangerAad}`, channel: 'teams', detail: { command: `/inchide ${ticket.number} gata` } });
     // A stranger's chat is not kept: the bot never writes to them on its own.
     expect(db.select().from(contacts).where(eq(contacts.externalId, strangerAad)).get()).toBeUndefined();
+    expect(teamsState().get(`conversation:${strangerAad}`)).toBeUndefined();
   });
 
   it('the morning digest reaches a clerk in the personal chat the bot kept', async () => {
@@ -234,7 +242,7 @@ describe('clerks working tickets from Microsoft Teams', () => {
     const ticket = await handoverTicket(sessionId);
     const today = localDate(new Date());
     updateTicket(db, ticket.id, { dueDate: today }, new Date());
-    const personalChat = (db.select().from(contacts).where(eq(contacts.externalId, clerkAad)).get()!.channelData as { conversationReference: { conversation: { id: string } } }).conversationReference.conversation.id;
+    const personalChat = teamsState().get<{ conversationReference: { conversation: { id: string } } }>(`conversation:${clerkAad}`)!.conversationReference.conversation.id;
     const before = connector.activitiesIn(personalChat).length;
     const report = sendDigest(db, { now: new Date(), channels: new Set(testApp.app.functionar.channels.keys()) });
     expect(report.messages).toContainEqual(expect.objectContaining({ channel: 'teams', recipient: clerkAad, clerk: 'Ana Pop' }));

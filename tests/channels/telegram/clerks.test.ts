@@ -76,8 +76,9 @@ describe('clerks on Telegram', () => {
     expect(answer?.text).toBe(`${label} vă este alocat (Ana Pop).`);
     expect(answer?.replyToMessageId).toBe(notice.messageId);
     expect(ticketOf(label).status).toBe('in_lucru');
-    const toast = testApp.telegram.callsOf('answerCallbackQuery').at(-1);
-    expect(toast?.body.text).toBe(`${label} vă este alocat (Ana Pop).`);
+    // The toast and the answer are two requests to Telegram: either may arrive first.
+    const toast = await eventually(() => testApp.telegram.callsOf('answerCallbackQuery').at(-1), 5000, 'the toast');
+    expect(toast.body.text).toBe(`${label} vă este alocat (Ana Pop).`);
   });
 
   it('answer a web-chat citizen with "Răspunde" and a reply to the prompt', async () => {

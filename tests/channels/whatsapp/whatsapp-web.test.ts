@@ -11,6 +11,7 @@ import { WhatsappWebDriver, type WebDriverOptions } from '../../../channels/what
 import { WhatsappAdapter } from '../../../channels/whatsapp/index.ts';
 import type { ChannelContext } from '../../../src/gateway/channel-contract.ts';
 import { DeliveryError } from '../../../src/gateway/channel-contract.ts';
+import { ChannelStateStore } from '../../../src/gateway/channel-state-store.ts';
 import { storeAttachment } from '../../../src/attachments/attachment-store.ts';
 import { contacts, messages } from '../../../src/database/schema.ts';
 import { enqueue } from '../../../src/outbox/outbox-store.ts';
@@ -70,8 +71,8 @@ let sequence = 0;
 const citizenChat = '40740555111@c.us';
 
 function channelContext(app: TestApp): ChannelContext {
-  const { config, database, conversations, clerkCommands } = app.app.functionar;
-  return { config, logger: app.app.log as ChannelContext['logger'], database: database.db, conversations, clerkCommands };
+  const { config, database, gateway } = app.app.functionar;
+  return { config, logger: app.app.log as ChannelContext['logger'], gateway, state: new ChannelStateStore(database.db, 'whatsapp') };
 }
 
 function driverOptions(overrides: Partial<WebDriverOptions> = {}): WebDriverOptions {
