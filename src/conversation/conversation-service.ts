@@ -3,6 +3,7 @@ import { KeyedSequence } from '../concurrency/keyed-sequence.ts';
 import { inTransaction } from '../database/connection.ts';
 import type { ContactRow, ConversationRow, MessageRow, TicketRow } from '../database/schema.ts';
 import { staffNotice } from '../tickets/staff-notice.ts';
+import { recordCitizenFollowUp } from '../tickets/ticket-follow-up.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { Language } from '../language.ts';
 import type { Logger } from '../logger.ts';
@@ -136,6 +137,8 @@ export class ConversationService {
         { conversationId: conversation.id, contactId: contact.id, channel: inbound.channel, externalId: inbound.externalId, text: inbound.text, parts: inbound.parts },
         now,
       );
+      // The citizen wrote again: a ticket waiting for them (or resolved lately) is the clerks' again.
+      if (message) recordCitizenFollowUp(transaction, contact.id, now);
       return { contact, conversation, message };
     });
   }

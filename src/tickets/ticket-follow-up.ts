@@ -8,15 +8,16 @@ import { recordEvent, updateTicket } from './ticket-store.ts';
 // a resolved request is not settled after all. Either way the ticket is the clerks' again ("în lucru").
 
 /**
- * Applies the `citizen_followed_up` transition to the contact's tickets of this conversation that wait
- * for the citizen, and to those resolved within the reopen window. Runs in the transaction that stores
- * the citizen's message. Returns the tickets it moved.
+ * Applies the `citizen_followed_up` transition to the contact's tickets that wait for the citizen, and to
+ * those resolved within the reopen window. Runs in the transaction that stores the citizen's message.
+ * By contact, not by conversation: an answer days later arrives in a new conversation. Returns the
+ * tickets it moved.
  */
-export function recordCitizenFollowUp(executor: Executor, contactId: number, conversationId: number, now: Date): TicketRow[] {
+export function recordCitizenFollowUp(executor: Executor, contactId: number, now: Date): TicketRow[] {
   const candidates = executor
     .select()
     .from(tickets)
-    .where(and(eq(tickets.contactId, contactId), eq(tickets.conversationId, conversationId), inArray(tickets.status, ['asteapta_cetatean', 'rezolvat'])))
+    .where(and(eq(tickets.contactId, contactId), inArray(tickets.status, ['asteapta_cetatean', 'rezolvat'])))
     .all();
   const moved: TicketRow[] = [];
   for (const ticket of candidates) {

@@ -352,7 +352,7 @@ describe('the inbox', () => {
     expect(messages.map((message) => message.text).join()).not.toContain('ocolul silvic');
   });
 
-  it('waits for the citizen after a question, resolves with a closing answer, and refuses a stale reply form', async () => {
+  it('waits for the citizen after a question until they answer, resolves with a closing answer, and refuses a stale reply form', async () => {
     const { sessionId, label } = await fileRequest('Vreau sa tai un copac din curte, ce trebuie sa fac');
     const [number, ticketYear] = label.split('/');
     const base = `/admin/tickets/${ticketYear}/${number}`;
@@ -364,6 +364,11 @@ describe('the inbox', () => {
     expect(textOf(asked.body)).toContain(`Răspuns trimis cetățeanului pentru ${label}`);
     expect(findTicket(database(), { number: Number(number), year: Number(ticketYear) })?.status).toBe('asteapta_cetatean');
     expect(textOf((await client.get('/admin?status=asteapta_cetatean')).body)).toContain('Vreau sa tai un copac');
+
+    // The citizen answers in the web chat: the ticket is the clerks' again.
+    await say(sessionId, 'Este in curtea mea, langa gard.');
+    expect(findTicket(database(), { number: Number(number), year: Number(ticketYear) })?.status).toBe('in_lucru');
+    expect(textOf((await client.get(base)).body)).toContain('cetățeanul a revenit');
 
     const closed = await client.submit(`${base}/close`, { _csrf: client.field('_csrf'), submission: 'q2', text: 'Pentru un copac din curte nu este nevoie de aviz.' });
     expect(textOf(closed.body)).toContain(`${label} închis. Cetățeanul a primit mesajul.`);

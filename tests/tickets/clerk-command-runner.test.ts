@@ -31,7 +31,7 @@ describe('typed clerk commands', () => {
     expect(asked).toMatchObject({ kind: 'replied', ticket: { status: 'asteapta_cetatean', assigneeClerkId: anaId }, publishedOnOpen311: false });
     expect(world.database.db.select().from(outbox).where(eq(outbox.ticketId, ticket.id)).all()).toHaveLength(1);
 
-    const [moved] = recordCitizenFollowUp(world.database.db, ticket.contactId, ticket.conversationId!, new Date());
+    const [moved] = recordCitizenFollowUp(world.database.db, ticket.contactId, new Date());
     expect(moved).toMatchObject({ id: ticket.id, status: 'in_lucru' });
     expect(eventsOfTicket(world.database.db, ticket.id).at(-1)).toMatchObject({ kind: 'citizen_followed_up', actorType: 'citizen', detail: { from: 'asteapta_cetatean', to: 'in_lucru' } });
 
@@ -42,18 +42,18 @@ describe('typed clerk commands', () => {
   it('resolves a ticket closed with an answer, reopens it on a follow-up within the window, and closes without one for good', () => {
     const ticket = fileTicket(world, { type: 'sesizare', registeredAt: now() });
     expect(world.runner.runCommand(anaId, { name: 'close', ticket: reference(ticket), text: 'Becul a fost schimbat.' }, web)).toMatchObject({ kind: 'closed', citizenMessaged: true, ticket: { status: 'rezolvat' } });
-    expect(recordCitizenFollowUp(world.database.db, ticket.contactId, ticket.conversationId!, new Date())).toMatchObject([{ status: 'in_lucru', closedAt: null }]);
+    expect(recordCitizenFollowUp(world.database.db, ticket.contactId, new Date())).toMatchObject([{ status: 'in_lucru', closedAt: null }]);
     expect(eventsOfTicket(world.database.db, ticket.id).at(-1)).toMatchObject({ kind: 'reopened' });
 
     expect(world.runner.runCommand(anaId, { name: 'close', ticket: reference(ticket), text: '' }, web)).toMatchObject({ kind: 'closed', citizenMessaged: false, ticket: { status: 'inchis' } });
-    expect(recordCitizenFollowUp(world.database.db, ticket.contactId, ticket.conversationId!, new Date())).toEqual([]);
+    expect(recordCitizenFollowUp(world.database.db, ticket.contactId, new Date())).toEqual([]);
     expect(findTicket(world.database.db, ticket)?.status).toBe('inchis');
   });
 
   it('leaves a ticket resolved long ago alone when the citizen writes', () => {
     const ticket = fileTicket(world, { type: 'sesizare', registeredAt: now() });
     updateTicket(world.database.db, ticket.id, { status: 'rezolvat', closedAt: new Date(Date.now() - 60 * 86_400_000).toISOString() }, new Date());
-    expect(recordCitizenFollowUp(world.database.db, ticket.contactId, ticket.conversationId!, new Date())).toEqual([]);
+    expect(recordCitizenFollowUp(world.database.db, ticket.contactId, new Date())).toEqual([]);
     expect(findTicket(world.database.db, ticket)?.status).toBe('rezolvat');
   });
 
