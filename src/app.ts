@@ -77,6 +77,7 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
   app.decorate('channelRoutes', {
     senderIdentities: channelDefinitions.flatMap((definition) => (definition.senderIdentities ?? []).map((identity) => ({ ...identity, channel: definition.id }))),
     recordCreatingRoutes: channelDefinitions.flatMap((definition) => definition.recordCreatingRoutes ?? []),
+    authenticatedRoutes: channelDefinitions.flatMap((definition) => definition.authenticatedRoutes ?? []),
   });
   for (const plugin of protectionPlugins) await plugin(app, config);
 

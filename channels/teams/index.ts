@@ -9,6 +9,8 @@ import { teamsSenderIdentities } from './sender-identity.ts';
 export const teamsChannel: ChannelDefinition = {
   id: teamsChannelId,
   senderIdentities: teamsSenderIdentities,
+  // The Bot Framework token.
+  authenticatedRoutes: ['POST /api/messages'],
   create: async (context) => {
     if (!context.config.teams.enabled) return undefined;
     const { TeamsChannelAdapter } = await import('./teams-adapter.ts');

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ChannelDefinition } from '../../src/gateway/channel-contract.ts';
-import { CloudApiDriver } from './cloud/cloud-driver.ts';
+import { CloudApiDriver, webhookPath } from './cloud/cloud-driver.ts';
 import { defaultGraphApiRoot } from './cloud/graph-api-client.ts';
 import { whatsappChannelId } from './inbound-router.ts';
 import { createWhatsappWebClient } from './web/web-client.ts';
@@ -17,6 +17,8 @@ export { WhatsappAdapter } from './whatsapp-adapter.ts';
 export const whatsappChannel: ChannelDefinition = {
   id: whatsappChannelId,
   senderIdentities: whatsappSenderIdentities,
+  // The verify token (subscription) and the body's signature (notifications).
+  authenticatedRoutes: [`GET ${webhookPath}`, `POST ${webhookPath}`],
   create(context) {
     const { whatsapp, dataDirectory } = context.config;
     if (whatsapp.cloudToken && whatsapp.appSecret && whatsapp.phoneNumberId && whatsapp.verifyToken) {

@@ -63,6 +63,8 @@ export interface ChannelDefinition {
   senderIdentities?: SenderIdentity[];
   /** Routes ("POST /api/webchat/sessions") that create something kept for months: limited per address per day too. */
   recordCreatingRoutes?: string[];
+  /** Routes where a request proves itself with a secret, signature or token: failed attempts are counted per address. */
+  authenticatedRoutes?: string[];
   /**
    * Returns undefined when the channel is not configured (e.g. no bot token). May be asynchronous, so
    * a channel loads its SDK (botbuilder, whatsapp-web.js…) only when it is configured.

@@ -26,6 +26,8 @@ export interface ChannelRouteDeclarations {
   senderIdentities: ChannelSenderIdentity[];
   /** Routes that create something kept for months (a web chat session): a daily budget per address on top. */
   recordCreatingRoutes: string[];
+  /** Webhooks authenticated by a secret, a signature or a token: an address that keeps failing is refused. */
+  authenticatedRoutes: string[];
 }
 
 declare module 'fastify' {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { AppError } from '../errors.ts';
+import '../gateway/sender-identity.ts';
 
 // Webhooks are authenticated by a shared secret (Telegram), a signature (WhatsApp) or a signed token
 // (Bot Framework). Their per-sender budget cannot slow a guesser down: the sender is read from a body the
@@ -7,8 +8,7 @@ import { AppError } from '../errors.ts';
 // is refused before its secret is even compared. The platforms' own addresses never fail unless the
 // secret is misconfigured, in which case every one of their requests fails anyway.
 
-/** Routes where a request proves itself with a secret, and the statuses that mean it did not. */
-const authenticatedRoutes = new Set(['POST /webhooks/telegram', 'GET /webhooks/whatsapp', 'POST /webhooks/whatsapp', 'POST /api/messages']);
+/** The statuses that mean a request did not prove itself. */
 const failedStatuses = new Set([401, 403]);
 
 export const authenticationFailureLimits = {
@@ -72,6 +72,8 @@ function prependHook(routeOptions: RouteOptions, hook: 'onRequest' | 'onResponse
 
 export function registerAuthenticationFailureLimit(app: FastifyInstance, failuresPerIp: number = authenticationFailureLimits.failuresPerIp): void {
   const counter = new FailureCounter({ ...authenticationFailureLimits, failuresPerIp });
+  // Which routes prove themselves with a secret, each channel declares (src/app.ts decorates the declarations).
+  const authenticatedRoutes = new Set(app.hasDecorator('channelRoutes') ? app.channelRoutes.authenticatedRoutes : []);
   const refuseRepeatedFailures = async (request: FastifyRequest, reply: FastifyReply) => {
     const retryAfter = counter.refusedFor(request.ip);
     if (retryAfter === undefined) return;

@@ -70,7 +70,7 @@ type Limiter = (request: FastifyRequest) => Promise<{ isAllowed: boolean; isExce
 
 export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<void> {
   // The channels' own declarations (src/app.ts decorates them before the protection layer registers).
-  const declarations: ChannelRouteDeclarations = app.hasDecorator('channelRoutes') ? app.channelRoutes : { senderIdentities: [], recordCreatingRoutes: [] };
+  const declarations: ChannelRouteDeclarations = app.hasDecorator('channelRoutes') ? app.channelRoutes : { senderIdentities: [], recordCreatingRoutes: [], authenticatedRoutes: [] };
   const { platformWebhooks, sessionRoutes } = routesOf(declarations.senderIdentities);
   /** Routes that create something kept for months: a daily budget per IP on top of the per-minute one. */
   const dailyRoutes = new Set(declarations.recordCreatingRoutes);
