@@ -107,6 +107,10 @@ export const tickets = sqliteTable(
     assigneeClerkId: integer('assignee_clerk_id'),
     firstResponseAt: text('first_response_at'),
     closedAt: text('closed_at'),
+    /** Citizen messages added to the ticket that no clerk has opened yet (the inbox's unread marker). */
+    unreadCitizenMessages: integer('unread_citizen_messages').notNull().default(0),
+    /** When the citizen last wrote on the ticket's thread; the inbox sorts and reopens by it. */
+    lastCitizenMessageAt: text('last_citizen_message_at'),
     createdAt: createdAt(),
     updatedAt: text('updated_at'),
   },
@@ -324,3 +328,50 @@ export const indicatorArchive = sqliteTable(
 );
 
 export type IndicatorArchiveRow = typeof indicatorArchive.$inferSelect;
+
+/**
+ * Questions the bot refused or asked about instead of answering, counted per phrasing (personal data
+ * masked before storing). A clerk links one to a procedure, or marks it out of scope, and from then on
+ * that phrasing is answered so (`taught_slug` / `taught_out_of_scope`), without a restart and across ingest.
+ */
+export const unansweredQuestions = sqliteTable(
+  'unanswered_questions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The masked question as first asked. */
+    text: text('text').notNull(),
+    /** The phrasing's key: folded, without punctuation, spaces collapsed — the same question counts once. */
+    normalized: text('normalized').notNull(),
+    language: text('language').notNull(),
+    /** `refused` or `clarified`: what the bot did the last time. */
+    outcome: text('outcome').notNull(),
+    count: integer('count').notNull().default(1),
+    firstAskedAt: createdAt(),
+    lastAskedAt: text('last_asked_at').notNull(),
+    taughtSlug: text('taught_slug'),
+    taughtOutOfScope: integer('taught_out_of_scope', { mode: 'boolean' }).notNull().default(false),
+    taughtByClerkId: integer('taught_by_clerk_id'),
+    taughtAt: text('taught_at'),
+  },
+  (table) => [uniqueIndex('unanswered_questions_language_normalized').on(table.language, table.normalized), index('unanswered_questions_count').on(table.count)],
+);
+
+export type UnansweredQuestionRow = typeof unansweredQuestions.$inferSelect;
+
+/** Canned answers a clerk picks in the web inbox, per department and language (ro, hu, en). */
+export const savedReplies = sqliteTable(
+  'saved_replies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** A department id, or '' for every department. */
+    department: text('department').notNull().default(''),
+    language: text('language').notNull(),
+    title: text('title').notNull(),
+    text: text('text').notNull(),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at'),
+  },
+  (table) => [index('saved_replies_department_language').on(table.department, table.language)],
+);
+
+export type SavedReplyRow = typeof savedReplies.$inferSelect;
