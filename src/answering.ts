@@ -13,6 +13,7 @@ import type { LanguageModel, LanguageModelHealth } from './llm/language-model.ts
 import { createLanguageModel } from './llm/create-language-model.ts';
 import { loadPromptLibrary, type PromptLibrary } from './llm/prompt-templates.ts';
 import type { Logger } from './logger.ts';
+import type { TaughtAnswers } from './questions/unanswered-questions.ts';
 import type { Button, SourceReference } from './messages.ts';
 
 /** The knowledge base and, when Ollama answers, the language model — wired for the pipeline and the CLI. */
@@ -44,13 +45,20 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
     private readonly prompts: PromptLibrary | undefined,
     private readonly contextLength: number,
     private readonly logger: Logger,
+    private readonly taughtAnswers: TaughtAnswers | undefined,
   ) {}
 
   async answer(question: string, language: Language, options: AnswerOptions): Promise<ProcedureAnswer> {
     const townHall = this.knowledge.townHall();
-    let retrieval = await this.knowledge.retrieve(question, language);
+    // A phrasing a clerk taught (src/questions) is answered as taught, before any retrieval.
+    const taught = this.taughtAnswers?.lookup(question, language);
+    if (taught?.kind === 'out_of_scope') return { intent: 'out_of_scope', mode: 'retrieval', outcome: 'refused', text: renderOutOfScope(undefined, townHall, language), sources: [], buttons: [] };
+    const taughtCandidate = taught?.kind === 'procedure' ? this.candidateOf(taught.slug) : undefined;
+    // Certain, as a clerk said so; a procedure removed since falls back to retrieval.
+    const taughtProcedure = taughtCandidate ? { ...taughtCandidate, score: 1 } : undefined;
+    let retrieval: Retrieval = taughtProcedure ? { decision: 'answer', candidates: [taughtProcedure] } : await this.knowledge.retrieve(question, language);
     if (retrieval.decision === 'out_of_scope') {
-      if (retrieval.refusal) return { intent: 'out_of_scope', mode: 'retrieval', outcome: 'refused', text: renderRefusal(townHall, language), sources: [], buttons: [] };
+      if (retrieval.refusal) return { intent: 'out_of_scope', mode: 'retrieval', outcome: 'refused', refusal: retrieval.refusal, text: renderRefusal(townHall, language), sources: [], buttons: [] };
       return { intent: 'out_of_scope', mode: 'retrieval', outcome: retrieval.redirect ? 'redirected' : 'refused', text: renderOutOfScope(retrieval.redirect, townHall, language), sources: [], buttons: [] };
     }
     if (retrieval.townHallTopic) {
@@ -154,7 +162,12 @@ export async function ollamaEmbedderIfInstalled(config: Config, model: LanguageM
   return undefined;
 }
 
-export async function createAnswering(config: Config, logger: Logger): Promise<Answering> {
+export interface AnsweringOptions {
+  /** Phrasings clerks taught (the database's unanswered questions); absent when there is no database. */
+  taughtAnswers?: TaughtAnswers;
+}
+
+export async function createAnswering(config: Config, logger: Logger, options: AnsweringOptions = {}): Promise<Answering> {
   const model = config.ollama.enabled ? createLanguageModel(config.ollama, logger) : undefined;
   let modelHealthy = false;
   let probed = false;
@@ -193,7 +206,7 @@ export async function createAnswering(config: Config, logger: Logger): Promise<A
   const usableModel = () => (model && modelHealthy ? model : undefined);
   return {
     knowledge,
-    answerer: knowledge ? new KnowledgeAnswerer(knowledge, config.townHallName, usableModel, prompts, config.ollama.contextLength, logger) : undefined,
+    answerer: knowledge ? new KnowledgeAnswerer(knowledge, config.townHallName, usableModel, prompts, config.ollama.contextLength, logger, options.taughtAnswers) : undefined,
     classifyIntent: model
       ? async (text, language) => {
           const current = usableModel();

@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { ClerkCommandRunner } from './tickets/clerk-command-runner.ts';
 import { createAnswering, type Answering } from './answering.ts';
+import { taughtAnswersFrom } from './questions/unanswered-questions.ts';
 import { protectionPlugins, routePlugins } from './app-plugins.ts';
 import { storageFailureOf } from './security/storage-errors.ts';
 
@@ -82,7 +83,7 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
   for (const plugin of protectionPlugins) await plugin(app, config);
 
   const database = openDatabase(config.databasePath);
-  const answering = await createAnswering(config, logger);
+  const answering = await createAnswering(config, logger, { taughtAnswers: taughtAnswersFrom(database.db) });
   const channels = new Map<string, ChannelAdapter>();
   let outbox: OutboxWorker | undefined;
   const kickOutbox = () => void outbox?.kick();

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { createAnswering, type Answering } from '../answering.ts';
 import type { Config } from '../config.ts';
 import { detectIntentByRules, wantsAnswerBeforeFiling } from '../conversation/intent-detection.ts';
@@ -6,6 +7,8 @@ import { citizenTexts } from '../conversation/texts.ts';
 import type { ProcedureAnswer } from '../conversation/procedure-answerer.ts';
 import type { Language } from '../language.ts';
 import { createLogger } from '../logger.ts';
+import { openDatabase } from '../database/connection.ts';
+import { taughtAnswersFrom } from '../questions/unanswered-questions.ts';
 
 export interface AskLine {
   question: string;
@@ -22,7 +25,9 @@ export interface AskLine {
 export async function askQuestion(config: Config, questions: string[], options: { json: boolean; language?: Language }): Promise<void> {
   // Logs go to stderr so stdout stays one JSON line per question.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
-  const answering = await createAnswering(config, logger);
+  // What clerks taught is answered as in the chat; with no database yet (a fresh checkout) there is nothing taught.
+  const database = fs.existsSync(config.databasePath) ? openDatabase(config.databasePath) : undefined;
+  const answering = await createAnswering(config, logger, { taughtAnswers: database ? taughtAnswersFrom(database.db) : undefined });
   try {
     for (const question of questions) {
       const line = await answerQuestion(answering, config, question, options.language ?? detectLanguage(question).language);
@@ -37,6 +42,7 @@ export async function askQuestion(config: Config, questions: string[], options: 
     }
   } finally {
     await answering.close();
+    database?.close();
   }
 }
 

@@ -30,6 +30,7 @@ import type { ProcedureAnswerer } from './procedure-answerer.ts';
 import type { ConversationState } from './request-intake.ts';
 import { citizenTexts } from './texts.ts';
 import { addReplyNotices } from './reply-notices.ts';
+import { recordIfUnanswered } from '../questions/unanswered-questions.ts';
 
 export interface Reply {
   text: string;
@@ -346,6 +347,8 @@ export class ConversationService {
       onToken: options.onToken,
       onQueued: options.onStatus ? (position) => options.onStatus?.(queuedText(turn.language, position)) : undefined,
     });
+    // Refused and clarified questions are kept (masked, counted) for the clerks to teach (src/questions).
+    recordIfUnanswered(this.dependencies.database, turn.message.text, turn.language, answer);
     return {
       intent: answer.intent,
       replies: [{ text: answer.text, sources: answer.sources, buttons: answer.buttons, answerMode: answer.mode }],

@@ -7,6 +7,8 @@ export interface ProcedureAnswer {
   mode: 'llm' | 'retrieval';
   /** answered: a grounded answer; clarify: a question with likely procedures as choices; refused / redirected: not the town hall's. */
   outcome: 'answered' | 'clarify' | 'refused' | 'redirected';
+  /** A refusal of chit-chat or of an attempt to steer the assistant (not a town-hall question). */
+  refusal?: 'chitchat' | 'manipulation';
   text: string;
   /** Ranked best first; empty when out of scope. */
   sources: SourceReference[];
