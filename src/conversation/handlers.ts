@@ -16,7 +16,8 @@ import { departmentName, statusLabel } from '../tickets/ticket-labels.ts';
 import type { Reply, TurnResult } from './conversation-service.ts';
 import { findTicketNumber } from './intent-detection.ts';
 import { officeStatus } from './office-hours.ts';
-import { advanceIntake, startIntake, type IntakeReply, type IntakeState, type OfferState } from './request-intake.ts';
+import { describesReport } from './report-keywords.ts';
+import { advanceIntake, startIntake, subjectGivenWithRequest, type IntakeReply, type IntakeState, type OfferState } from './request-intake.ts';
 import { consentVersion, type CitizenTexts } from './texts.ts';
 
 export interface TurnContext {
@@ -55,9 +56,8 @@ async function classifyRequest(turn: TurnContext, subject: string): Promise<{ ty
       // Knowledge down: the ticket still gets registered, with the general term, at the registry.
     }
   }
-  if (/\b(sesizare|reclamatie|plangere|groapa|gropi|iluminat|bec|gunoi|deseuri|caini|bejelentes|panasz|katyu|szemet|complaint|pothole|report)\b/.test(folded)) {
-    return { type: 'sesizare', department: 'registratura' };
-  }
+  // The same words in the three languages (report-keywords.ts): a report is a report in Hungarian too.
+  if (describesReport(subject)) return { type: 'sesizare', department: 'registratura' };
   return { type: 'cerere', department: 'registratura' };
 }
 
@@ -77,8 +77,11 @@ export async function handleTicketIntake(turn: TurnContext, state: IntakeState |
       const state: IntakeState = { kind: 'intake', step: 'subject', attachments, location };
       return { intent: 'ticket', replies: [{ text: texts.mediaStartsReport, buttons: [{ label: texts.buttons.cancel, value: texts.buttons.cancel }] }], state };
     }
-    const started = startIntake(texts);
-    return { intent: 'ticket', replies: toReplies(started.replies), state: started.state };
+    // "Vreau să depun o sesizare: pe strada Morii e o groapă": the subject is already said, not asked again.
+    const subject = subjectGivenWithRequest(turn.message.text);
+    const started = startIntake(texts, subject);
+    const state: IntakeState = attachments.length > 0 || location ? { ...started.state, attachments, location } : started.state;
+    return { intent: 'ticket', replies: toReplies(started.replies), state };
   }
   if (attachments.length > 0 || location) {
     const withFiles: IntakeState = { ...state, attachments: [...(state.attachments ?? []), ...attachments], location: location ?? state.location };

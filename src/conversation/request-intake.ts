@@ -64,6 +64,31 @@ function consentButtons(texts: CitizenTexts): Button[] {
   ];
 }
 
+// The words of "I want to file a request" in the three languages: what is left once they are removed is
+// what the request is about ("vreau să depun o sesizare: pe strada Morii e o groapă").
+const filingWords = new Set(
+  [
+    'vreau', 'as', 'vrea', 'doresc', 'dori', 'pot', 'trebuie', 'sa', 'depun', 'fac', 'inregistrez', 'deschid', 'trimit', 'o', 'un', 'noua', 'nou',
+    'cerere', 'cererea', 'sesizare', 'sesizarea', 'petitie', 'petitia', 'reclamatie', 'reclamatia', 'solicitare', 'plangere', 'va', 'rog', 'buna', 'ziua', 'deschide', 'inregistreaza',
+    'szeretnek', 'akarok', 'egy', 'kerelmet', 'kervenyt', 'bejelentest', 'panaszt', 'beadvanyt', 'tenni', 'tennek', 'adnek', 'benyujtani', 'beadni', 'kerem', 'jo', 'napot',
+    'i', 'would', 'like', 'want', 'to', 'file', 'open', 'submit', 'make', 'lodge', 'a', 'an', 'my', 'new', 'formal', 'written', 'request', 'complaint', 'petition', 'report', 'please', 'hello',
+  ],
+);
+
+/**
+ * The subject the citizen gave in the same message as their wish to file, or undefined when the message
+ * only asks to file: the intake then does not ask "what is it about?" about something already said.
+ */
+export function subjectGivenWithRequest(text: string): string | undefined {
+  const words = foldDiacritics(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word !== '');
+  const rest = words.filter((word) => !filingWords.has(word));
+  // At least two words and ten letters that are not the filing itself: "vreau să depun o cerere urgent" is not a subject.
+  if (rest.length < 2 || rest.join('').length < 10) return undefined;
+  return text.trim();
+}
+
 export function startIntake(texts: CitizenTexts, subject?: string): { state: IntakeState; replies: IntakeReply[] } {
   if (subject && subject.trim().length >= 10) {
     return { state: { kind: 'intake', step: 'name', subject: subject.trim() }, replies: [{ text: `${texts.startRequest}\n${texts.askName}` }] };

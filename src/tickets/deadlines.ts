@@ -36,7 +36,11 @@ export const deadlineRules: Record<TicketType, DeadlineRule> = {
   cerere: { days: 30, workingDays: false, basis: 'OG 27/2002, art. 8 (termen general)' },
   declaratie: { days: 30, workingDays: false, basis: 'OG 27/2002, art. 8 (termen general)' },
   audienta: { days: 30, workingDays: false, basis: 'OG 27/2002, art. 8 (termen general)' },
-  handover: { days: 30, workingDays: false, basis: 'OG 27/2002, art. 8 (termen general)' },
+  // "I want to talk to a person" is not a petition: nobody waits 30 days for a call back. The town hall's
+  // own service rule (no law sets it): a clerk answers by the end of the next working day after the
+  // request — a Friday evening request is answered on Monday. Not extendable: if it needs more, the clerk
+  // files it as a request of its proper type. docs/deadlines-and-outbox.md.
+  handover: { days: 1, workingDays: true, basis: 'regula primăriei: un funcționar răspunde până la sfârșitul următoarei zile lucrătoare' },
 };
 
 /** The procedure's own legal term wins over the general one of its request type. */

@@ -34,6 +34,14 @@ describe('legal deadlines', () => {
     expect(dueDate('2026-11-24', { days: 2, workingDays: true })).toBe('2026-11-26');
   });
 
+  it('gives a request to talk to a clerk the next working day, not a petition\'s 30 days', () => {
+    const handover = deadlineRuleFor('handover');
+    expect(handover.extension).toBeUndefined();
+    expect(dueDate('2026-11-24', handover)).toBe('2026-11-25'); // Tuesday → Wednesday
+    expect(dueDate('2026-11-20', handover)).toBe('2026-11-23'); // Friday → Monday
+    expect(dueDate('2026-11-27', handover)).toBe('2026-12-02'); // Friday; Monday 30 Nov and 1 Dec are holidays
+  });
+
   it('keeps the petition extension on record', () => {
     expect(deadlineRuleFor('petitie').extension).toEqual({ days: 15, basis: 'OG 27/2002, art. 9' });
     expect(deadlineRuleFor('informatii-publice').days).toBe(10);
