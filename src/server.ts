@@ -32,7 +32,7 @@ export async function runServer(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Funcționar Virtual serving on ${config.publicUrl ?? `http://localhost:${config.port}`}/ (answer mode: ${app.functionar.answering.mode()})`);
+  app.log.info(`Funcționar Virtual serving on ${config.publicUrl ?? `http://localhost:${config.port}`}/ (answer mode: ${app.answering.mode()})`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { eq } from 'drizzle-orm';
+import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { attachmentFilePath } from '../attachments/attachment-store.ts';
 import type { Config } from '../config.ts';
@@ -49,6 +50,8 @@ import { loginPage } from './pages/login-page.ts';
 import { replyMaximumLength, ticketPage } from './pages/ticket-page.ts';
 import { attachmentsOfMessage, ticketView } from './ticket-view.ts';
 import { registerReportRoute } from './report-route.ts';
+import { registerQuestionsRoutes } from './routes/questions-routes.ts';
+import { pluginNames, type FunctionarPluginOptions } from '../plugins/plugin-options.ts';
 
 // The clerks' web inbox: server-rendered pages under /admin. Every action is a typed clerk command run by
 // the same runner as Telegram and Teams, for the signed-in clerk's id, so the audit trail and the outbox
@@ -126,9 +129,13 @@ function checkingMessage(scope: 'name' | 'ip'): string {
   return `Prea multe încercări de autentificare ${who} în același timp. Așteptați câteva minute și încercați din nou.`;
 }
 
-export async function adminPlugin(app: FastifyInstance, config: Config): Promise<void> {
-  await app.register(async (scope) => adminRoutes(scope, config), { prefix: '/admin' });
-}
+/** The clerks' web inbox under /admin, in its own scope (its error pages, cookies and forms stay there). */
+export const adminPlugin = fp<FunctionarPluginOptions>(
+  async (app, { config }) => {
+    await app.register(async (scope) => adminRoutes(scope, config), { prefix: '/admin' });
+  },
+  { name: pluginNames.admin, fastify: '5.x', dependencies: [pluginNames.functionar, pluginNames.database, pluginNames.answering, pluginNames.conversation] },
+);
 
 async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void> {
   const { database, clerkCommands, answering } = scope.functionar;
@@ -449,5 +456,6 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
       departmentName: (id) => departments().find((department) => department.id === id)?.name ?? id,
       procedureTitle: (slug) => answering.knowledge?.procedure(slug)?.title.ro,
     });
+    registerQuestionsRoutes(protectedScope, { database: db, townHallName, current, sendPage, procedures: () => (answering.knowledge?.procedures() ?? []).map((procedure) => ({ slug: procedure.slug, title: procedure.title.ro })) });
   });
 }
