@@ -1,9 +1,12 @@
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ticketTypeNames } from '../admin/labels.ts';
 import { findContact } from '../conversation/conversation-store.ts';
+import { contacts } from '../database/schema.ts';
 import { errorBody, NotFoundError } from '../errors.ts';
 import { departmentName, statusLabel } from '../tickets/ticket-labels.ts';
 import { findTicket, ticketLabel } from '../tickets/ticket-store.ts';
+import { isWebchatReceiptToken, webchatReceiptRoute } from './receipt-links.ts';
 import { createReceiptService } from './receipt-registry.ts';
 import type { ReceiptService } from './receipt-service.ts';
 import { normalizeVerificationCode } from './verification-code.ts';
@@ -12,6 +15,8 @@ import { renderFormPage, renderUnknownPage, renderVerifiedPage, type VerifiedRec
 // GET /verify/:code — anyone holding a receipt checks its code (HTML for people, JSON for programs).
 // GET /api/webchat/sessions/:sessionId/tickets/N-YYYY/receipt.pdf — the web chat's download: the session
 // id is the citizen's only credential, so a ticket of another session answers exactly like a missing one.
+// GET /api/webchat/receipts/N-YYYY/:token/receipt.pdf — the link the confirmation shows: the token stands
+// for the session (see receipt-links.ts), so no text a person reads carries the session id.
 
 const errorResponse = {
   type: 'object',
@@ -134,14 +139,45 @@ export function receiptRoutes(app: FastifyInstance): ReceiptService {
       if (!contact || !ticket || ticket.contactId !== contact.id) {
         throw new NotFoundError('FV_ERR_RECEIPT_NOT_FOUND', 'No receipt for this request in this chat session');
       }
-      const receipt = await service.receiptFor(ticket);
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `attachment; filename="${receipt.fileName}"`)
-        .header('cache-control', 'private, no-store')
-        .send(receipt.bytes);
+      return sendReceipt(reply, ticket);
     },
   );
+
+  app.get<{ Params: { ticket: string; token: string } }>(
+    webchatReceiptRoute,
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['ticket', 'token'],
+          properties: { ticket: { type: 'string', pattern: '^[0-9]{1,9}-[0-9]{4}$' }, token: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
+        },
+        response: { '4xx': errorResponse },
+      },
+    },
+    async (request, reply) => {
+      const [number, year] = request.params.ticket.split('-').map(Number) as [number, number];
+      const ticket = findTicket(db, { number, year });
+      const contact = ticket ? findContactById(ticket.contactId) : undefined;
+      if (!ticket || !contact || contact.channel !== 'webchat' || !isWebchatReceiptToken(request.params.token, contact.externalId, ticket)) {
+        throw new NotFoundError('FV_ERR_RECEIPT_NOT_FOUND', 'No receipt for this request in this chat session');
+      }
+      return sendReceipt(reply, ticket);
+    },
+  );
+
+  function findContactById(id: number) {
+    return db.select().from(contacts).where(eq(contacts.id, id)).get();
+  }
+
+  async function sendReceipt(reply: FastifyReply, ticket: Parameters<ReceiptService['receiptFor']>[0]): Promise<FastifyReply> {
+    const receipt = await service.receiptFor(ticket);
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="${receipt.fileName}"`)
+      .header('cache-control', 'private, no-store')
+      .send(receipt.bytes);
+  }
 
   return service;
 }

@@ -102,7 +102,9 @@ describe('a signed registration receipt', () => {
     label = /numărul (\d+\/\d{4})/.exec(confirmation)?.[1] ?? '';
     expect(label).not.toBe('');
     link = receiptLink(confirmation);
-    expect(link).toBe(`/api/webchat/sessions/${sessionId}/tickets/${label.replace('/', '-')}/receipt.pdf`);
+    // The link names the request and a token, never the session id (the citizen's only credential).
+    expect(link).toMatch(new RegExp(`^/api/webchat/receipts/${label.replace('/', '-')}/[A-Za-z0-9_-]{22}/receipt\\.pdf$`));
+    expect(confirmation).not.toContain(sessionId);
 
     // Two downloads at once (a double tap) still make one receipt.
     const [first, second] = await Promise.all([signedApp.app.inject({ method: 'GET', url: link }), signedApp.app.inject({ method: 'GET', url: link })]);
@@ -251,12 +253,18 @@ describe('a signed registration receipt', () => {
   });
 
   it('cannot be downloaded by another chat session: 404, the same as a request that does not exist', async () => {
+    // The older form of the link (session id in the path) still works for its own session.
+    const older = await signedApp.app.inject({ method: 'GET', url: `/api/webchat/sessions/${sessionId}/tickets/${label.replace('/', '-')}/receipt.pdf` });
+    expect(older.statusCode).toBe(200);
     const stranger = await openSession(signedApp);
     const ticketPart = label.replace('/', '-');
     const attempts = [
       `/api/webchat/sessions/${stranger}/tickets/${ticketPart}/receipt.pdf`,
       `/api/webchat/sessions/${sessionId}/tickets/9999-2026/receipt.pdf`,
       `/api/webchat/sessions/no-such-session/tickets/${ticketPart}/receipt.pdf`,
+      // The shown link with another session's token, or for another request: the same 404.
+      link.replace(/\/receipts\/[^/]+\/[^/]+\//, `/receipts/${ticketPart}/${'A'.repeat(22)}/`),
+      link.replace(/\/receipts\/[0-9]+-/, '/receipts/9999-'),
     ];
     for (const url of attempts) {
       const response = await signedApp.app.inject({ method: 'GET', url });
