@@ -51,6 +51,7 @@ import { replyMaximumLength, ticketPage } from './pages/ticket-page.ts';
 import { attachmentsOfMessage, ticketView } from './ticket-view.ts';
 import { registerReportRoute } from './report-route.ts';
 import { registerQuestionsRoutes } from './routes/questions-routes.ts';
+import { registerQuestionsRoutes } from './routes/questions-routes.ts';
 import { pluginNames, type FunctionarPluginOptions } from '../plugins/plugin-options.ts';
 
 // The clerks' web inbox: server-rendered pages under /admin. Every action is a typed clerk command run by
@@ -456,6 +457,7 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
       departmentName: (id) => departments().find((department) => department.id === id)?.name ?? id,
       procedureTitle: (slug) => answering.knowledge?.procedure(slug)?.title.ro,
     });
+    registerQuestionsRoutes(protectedScope, { database: db, townHallName, current, sendPage, procedures: () => (answering.knowledge?.procedures() ?? []).map((procedure) => ({ slug: procedure.slug, title: procedure.title.ro })) });
     registerQuestionsRoutes(protectedScope, { database: db, townHallName, current, sendPage, procedures: () => (answering.knowledge?.procedures() ?? []).map((procedure) => ({ slug: procedure.slug, title: procedure.title.ro })) });
   });
 }

@@ -6,7 +6,7 @@ export interface PageShell {
   townHallName: string;
   /** Absent on the login page. */
   signedIn?: { clerkName: string; csrfToken: string };
-  current?: 'inbox' | 'report';
+  current?: 'inbox' | 'report' | 'questions';
   flash?: Flash;
   body: SafeHtml;
 }
@@ -23,6 +23,7 @@ export function page(shell: PageShell): string {
         <ul>
           <li><a href="/admin" ${shell.current === 'inbox' ? html`aria-current="page"` : ''}>Tichete</a></li>
           <li><a href="/admin/report" ${shell.current === 'report' ? html`aria-current="page"` : ''}>Indicatori</a></li>
+          <li><a href="/admin/questions" ${shell.current === 'questions' ? html`aria-current="page"` : ''}>Întrebări fără răspuns</a></li>
         </ul>
       </nav>
       <form class="account" method="post" action="/admin/logout">
