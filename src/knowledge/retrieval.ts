@@ -116,7 +116,7 @@ const secondPartEvidence = 0.6;
 /** How far the whole message's life event tips a part that names nothing itself (its best word scores 1). */
 const messageEventLean = 0.3;
 /** Words that name the town hall itself: every question has them, so they never make a topic. */
-const townHallWords = new Set(['town', 'hall', 'townhall', 'primarie', 'primaria', 'primariei', 'primarii', 'hivatal', 'hivatalnak', 'hivatalhoz', 'hivatalba', 'hivatalban', 'hivatalt', 'polgarmesteri', 'comuna', 'comunei', 'kozseg', 'commune']);
+const townHallWords = new Set(['town', 'hall', 'townhall', 'primarie', 'primaria', 'primariei', 'primarii', 'primariile', 'hivatal', 'hivatala', 'hivatalnak', 'hivatalhoz', 'hivatalba', 'hivatalban', 'hivatalbol', 'hivataltol', 'hivatalt', 'polgarmesteri', 'comuna', 'comunei', 'kozseg', 'commune']);
 
 function sentencesOf(text: string): string[] {
   return text.split(/[?!.;\n]+/u).filter((sentence) => sentence.trim() !== '');
@@ -126,6 +126,17 @@ function sentencesOf(text: string): string[] {
 function isShortQuestionAboutTownHall(question: string): boolean {
   const tokens = tokenize(question);
   return tokens.length <= shortQuestionWords && tokens.some((token) => townHallWords.has(token));
+}
+
+/** The question without the words that name the town hall itself ("primăriei", "polgármesteri hivatal"). */
+function withoutTownHallName(text: string): string {
+  return text
+    .split(/\s+/u)
+    .filter((word) => {
+      const tokens = tokenize(word);
+      return tokens.length === 0 || !tokens.every((token) => townHallWords.has(token));
+    })
+    .join(' ');
 }
 
 /**
@@ -166,8 +177,10 @@ export class Retriever {
     // and a question can be measured against what another authority handles.
     this.lexicalIndex = new LexicalIndex([...options.chunks, ...chunkRedirects(options.redirects)]);
     const isKnownWord = (token: string) => this.lexicalIndex.hasWord(token);
+    // "Primăriei" is not "primar" (the mayor), "polgármesteri" not "polgármester": the town hall's own
+    // name is taken out of keywords and questions alike, so it never names a procedure.
     this.procedureKeywords = new KeywordMatcher(
-      options.procedures.map((procedure) => ({ id: procedure.slug, keywords: procedure.keywords })),
+      options.procedures.map((procedure) => withoutTownHallWords({ id: procedure.slug, keywords: procedure.keywords })),
       isKnownWord,
     );
     this.redirectKeywords = new KeywordMatcher(options.redirects, isKnownWord);
@@ -175,7 +188,7 @@ export class Retriever {
     this.chunksById = new Map(options.chunks.map((chunk) => [chunk.id, chunk]));
     this.redirectsById = new Map(options.redirects.map((redirect) => [redirect.id, redirect]));
     const lifeEvents = options.lifeEvents ?? [];
-    this.lifeEventKeywords = new KeywordMatcher(lifeEvents, isKnownWord);
+    this.lifeEventKeywords = new KeywordMatcher(lifeEvents.map(withoutTownHallWords), isKnownWord);
     this.lifeEventsById = new Map(lifeEvents.map((event) => [event.id, event]));
     const noWords = { ro: [], hu: [], en: [] };
     this.abroadKeywords = new KeywordMatcher([{ id: 'abroad', keywords: options.abroadWords ?? noWords }], isKnownWord, false);
@@ -232,7 +245,7 @@ export class Retriever {
         const procedureScore = scoreFor(scored.chunk.slug);
         procedureScore.lexical = Math.max(procedureScore.lexical, scored.score);
       }
-      for (const match of this.procedureKeywords.match(question, language)) scoreFor(match.owner).keyword = match.size;
+      for (const match of this.procedureKeywords.match(withoutTownHallName(question), language)) scoreFor(match.owner).keyword = match.size;
       for (const { slug, strength } of this.lifeEventProcedures(question, language)) {
         if (this.proceduresBySlug.has(slug)) scoreFor(slug).event = Math.max(scoreFor(slug).event, strength);
       }
@@ -320,7 +333,7 @@ export class Retriever {
   /** The procedures of the life events a question tells of; the main procedure of an event counts most. */
   private lifeEventProcedures(question: string, language: Language): { slug: string; strength: number }[] {
     const found: { slug: string; strength: number }[] = [];
-    const matches = this.lifeEventKeywords.match(question, language).map((match) => ({ match, words: new Set(analyze(match.keyword, language).map(({ token }) => token)) }));
+    const matches = this.lifeEventKeywords.match(withoutTownHallName(question), language).map((match) => ({ match, words: new Set(analyze(match.keyword, language).map(({ token }) => token)) }));
     // An event whose words are all part of another's is not told apart from it: "născut în Italia" (a birth
     // abroad) is not also "născut" (a birth at home).
     const subsumed = (words: Set<string>) => matches.some((other) => other.words.size > words.size && [...words].every((word) => other.words.has(word)));
@@ -341,14 +354,14 @@ export class Retriever {
     const variant = event?.abroad ? this.lifeEventsById.get(event.abroad) : undefined;
     if (!variant) return event;
     const toldAbroad = sentencesOf(question).some(
-      (sentence) => this.abroadKeywords.match(sentence, language).length > 0 && this.lifeEventKeywords.match(sentence, language).some((match) => match.owner === id),
+      (sentence) => this.abroadKeywords.match(sentence, language).length > 0 && this.lifeEventKeywords.match(withoutTownHallName(sentence), language).some((match) => match.owner === id),
     );
     return toldAbroad ? variant : event;
   }
 
   /** Whether a sentence tells of an event that is a request by itself ("nem ég a közvilágítás"). */
   tellsRequest(sentence: string, language: Language): boolean {
-    return this.lifeEventKeywords.match(sentence, language).some((match) => this.lifeEventsById.get(match.owner)?.tellingAsks === true);
+    return this.lifeEventKeywords.match(withoutTownHallName(sentence), language).some((match) => this.lifeEventsById.get(match.owner)?.tellingAsks === true);
   }
 
   /**
@@ -450,7 +463,7 @@ export class Retriever {
       bestLexical = Math.max(bestLexical, scored.score);
     }
     if (bestLexical === 0) return undefined;
-    const keywordSizes = new Map(this.procedureKeywords.match(text, language).map((match) => [match.owner, match.size]));
+    const keywordSizes = new Map(this.procedureKeywords.match(withoutTownHallName(text), language).map((match) => [match.owner, match.size]));
     for (const { slug, strength } of this.lifeEventProcedures(text, language)) keywordSizes.set(slug, Math.max(keywordSizes.get(slug) ?? 0, strength));
     const bestKeyword = Math.max(0, ...keywordSizes.values());
     // A part that names nothing itself ("mit kell vinni az anyakönyvvezetőhöz?") leans towards what the
