@@ -24,6 +24,9 @@ export async function build(config: Config, options: BuildOptions = {}): Promise
     trustProxy: config.trustProxy,
     requestTimeout: 120_000,
     return503OnClosing: true,
+    // No time limit per plugin: the answering plugin may index the knowledge base into Chroma on a first start,
+    // which takes longer than Fastify's default 10 s on a slow machine.
+    pluginTimeout: 0,
     // No type coercion: a number where text belongs is bad input, not something to guess at.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
