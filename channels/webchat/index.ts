@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { ChannelAdapter, ChannelContext, ChannelDefinition, Delivery } from '../../src/gateway/channel-contract.ts';
 import type { StoredMessage } from '../../src/gateway/channel-records.ts';
+import { AttachmentTooLargeError, storeAttachment } from '../../src/attachments/attachment-store.ts';
+import { checkCitizenFile, citizenFileMaximumBytes } from '../../src/attachments/accepted-files.ts';
 import { NotFoundError, ValidationError } from '../../src/errors.ts';
-import { isLanguage } from '../../src/language.ts';
-import { buttonsOf, sourcesOf, type MessagePart } from '../../src/messages.ts';
+import { isLanguage, type Language } from '../../src/language.ts';
+import { buttonsOf, sourcesOf, type AttachmentPart, type MessagePart } from '../../src/messages.ts';
 import { StreamCaps } from '../../src/security/stream-caps.ts';
 import { identifier } from '../../src/gateway/sender-identity.ts';
 import { SessionEvents, type WebchatMessage } from './session-events.ts';
@@ -22,24 +24,64 @@ const errorResponse = {
 };
 const sourceSchema = { type: 'object', properties: { slug: { type: 'string' }, title: { type: 'string' }, url: { type: 'string' } } };
 const buttonSchema = { type: 'object', properties: { label: { type: 'string' }, value: { type: 'string' } } };
+/** What the bubble shows of a file: never where it is stored. */
+const attachmentSchema = { type: 'object', properties: { fileName: { type: 'string' }, mediaType: { type: 'string' }, size: { type: 'integer' }, sha256: { type: 'string' } } };
+const messageSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    from: { type: 'string' },
+    text: { type: 'string' },
+    createdAt: { type: 'string' },
+    language: { type: 'string' },
+    sources: { type: 'array', items: sourceSchema },
+    buttons: { type: 'array', items: buttonSchema },
+    attachments: { type: 'array', items: attachmentSchema },
+  },
+};
+const replySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    text: { type: 'string' },
+    language: { type: 'string' },
+    sources: { type: 'array', items: sourceSchema },
+    buttons: { type: 'array', items: buttonSchema },
+    streamId: { type: 'string' },
+  },
+};
 const sessionParams = { type: 'object', required: ['sessionId'], properties: { sessionId: { type: 'string', maxLength: 128 } } };
 
 /** One shape for a message whether it comes from history, a POST reply or a live event. */
-function webchatMessage(id: string, from: WebchatMessage['from'], text: string, createdAt: string, parts: readonly MessagePart[]): WebchatMessage {
+function webchatMessage(id: string, from: WebchatMessage['from'], text: string, createdAt: string, parts: readonly MessagePart[], language: Language | undefined): WebchatMessage {
   const sources = sourcesOf(parts).map(({ slug, title, url }) => ({ slug, title, ...(url ? { url } : {}) }));
   const buttons = buttonsOf(parts);
+  const attachments = parts.filter((part): part is AttachmentPart => part.type === 'attachment').map(({ fileName, mediaType, size, sha256 }) => ({ fileName, mediaType, size, sha256 }));
   return {
     id,
     from,
     text,
     createdAt,
+    // The bubble marks each message with it (lang attribute), so a screen reader reads it in its language.
+    ...(language ? { language } : {}),
     ...(sources.length > 0 ? { sources } : {}),
     ...(buttons.length > 0 ? { buttons } : {}),
+    ...(attachments.length > 0 ? { attachments } : {}),
   };
 }
 
-export function toWebchatMessage(row: StoredMessage): WebchatMessage {
-  return webchatMessage(String(row.id), row.author, row.text, row.createdAt, (row.parts ?? []) as MessagePart[]);
+export function toWebchatMessage(row: StoredMessage, language?: Language): WebchatMessage {
+  return webchatMessage(String(row.id), row.author, row.text, row.createdAt, (row.parts ?? []) as MessagePart[], language);
+}
+
+/** The name the browser sent (URI-encoded in a header: header values are Latin-1), when readable. */
+function fileNameFrom(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string' || header === '') return undefined;
+  try {
+    return decodeURIComponent(header).slice(0, 255);
+  } catch {
+    return undefined;
+  }
 }
 
 function newSessionId(): string {
@@ -66,7 +108,8 @@ class WebchatAdapter implements ChannelAdapter {
   async send(delivery: Delivery): Promise<{ externalId?: string }> {
     const { message } = delivery;
     const id = String(delivery.messageId ?? `outbox-${delivery.outboxId}`);
-    this.events.publish(delivery.recipient, { type: 'message', id, data: webchatMessage(id, message.author, message.text, delivery.createdAt, message.parts) });
+    const language = this.context.gateway.languageOf(channelId, delivery.recipient);
+    this.events.publish(delivery.recipient, { type: 'message', id, data: webchatMessage(id, message.author, message.text, delivery.createdAt, message.parts, language) });
     return { externalId: id };
   }
 
@@ -78,6 +121,70 @@ class WebchatAdapter implements ChannelAdapter {
     if (!this.context.gateway.records.hasContact(channelId, sessionId)) {
       throw new NotFoundError('FV_ERR_SESSION_NOT_FOUND', 'Unknown chat session; start a new one with POST /api/webchat/sessions');
     }
+  }
+
+  /** The stored answers to a citizen's message, in the shape of the POST's reply. */
+  private async repliesTo(sessionId: string, answered: Promise<{ replies: StoredMessage[] } | undefined>, streamId: string) {
+    const result = await answered;
+    const language = this.context.gateway.languageOf(channelId, sessionId);
+    return (result?.replies ?? []).map((row) => {
+      const message = toWebchatMessage(row, language);
+      return { id: message.id, text: message.text, language: message.language, sources: message.sources ?? [], buttons: message.buttons ?? [], streamId };
+    });
+  }
+
+  /**
+   * POST /api/webchat/sessions/:sessionId/attachments — a photo or a document from the bubble, the raw
+   * file as the body with its type as Content-Type and its name URI-encoded in X-File-Name. The same types
+   * and size as on the other channels (src/attachments/accepted-files.ts); stored under its SHA-256 and
+   * handed to the core as a citizen's message with an attachment (kept with the request being filed, or
+   * on the conversation). In its own scope: only this route reads bodies other than JSON, up to the file limit.
+   */
+  private registerAttachmentRoute(app: FastifyInstance): void {
+    const { gateway, config } = this.context;
+    void app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: citizenFileMaximumBytes }, (_request, body, done) => done(null, body));
+      scope.post<{ Params: { sessionId: string } }>(
+        '/api/webchat/sessions/:sessionId/attachments',
+        {
+          bodyLimit: citizenFileMaximumBytes,
+          // A declared size above the limit is refused before a byte of it is read.
+          onRequest: async (request) => {
+            const declared = Number(request.headers['content-length']);
+            if (Number.isFinite(declared) && declared > citizenFileMaximumBytes) throw new AttachmentTooLargeError(declared, citizenFileMaximumBytes);
+          },
+          schema: {
+            params: sessionParams,
+            response: {
+              200: { type: 'object', properties: { attachment: attachmentSchema, replies: { type: 'array', items: replySchema } } },
+              '4xx': errorResponse,
+            },
+          },
+        },
+        async (request) => {
+          const { sessionId } = request.params;
+          this.requireSession(sessionId);
+          const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          if (bytes.length === 0) throw new ValidationError('FV_ERR_EMPTY_FILE', 'The file is empty');
+          const mediaType = checkCitizenFile(bytes, request.headers['content-type']);
+          const attachment = storeAttachment(config.dataDirectory, { bytes, fileName: fileNameFrom(request.headers['x-file-name']), mediaType, maxBytes: citizenFileMaximumBytes });
+          const replyId = `pending-${randomBytes(6).toString('hex')}`;
+          const accepted = await gateway.accept(
+            {
+              channel: channelId,
+              externalId: `${sessionId}:file:${randomBytes(12).toString('hex')}`,
+              sender: { externalId: sessionId },
+              text: '',
+              parts: [attachment],
+            },
+            { receive: { onStatus: (statusText) => this.events.publish(sessionId, { type: 'status', data: { text: statusText } }) } },
+          );
+          const { fileName, size, sha256 } = attachment;
+          return { attachment: { fileName, mediaType, size, sha256 }, replies: await this.repliesTo(sessionId, accepted.answered, replyId) };
+        },
+      );
+    });
   }
 
   registerRoutes(app: FastifyInstance): void {
@@ -114,27 +221,7 @@ class WebchatAdapter implements ChannelAdapter {
             additionalProperties: false,
             properties: { text: { type: 'string', maxLength: 4000 }, clientMessageId: { type: 'string', minLength: 1, maxLength: 100 } },
           },
-          response: {
-            200: {
-              type: 'object',
-              properties: {
-                replies: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    properties: {
-                      id: { type: 'string' },
-                      text: { type: 'string' },
-                      sources: { type: 'array', items: sourceSchema },
-                      buttons: { type: 'array', items: buttonSchema },
-                      streamId: { type: 'string' },
-                    },
-                  },
-                },
-              },
-            },
-            '4xx': errorResponse,
-          },
+          response: { 200: { type: 'object', properties: { replies: { type: 'array', items: replySchema } } }, '4xx': errorResponse },
         },
       },
       async (request, reply) => {
@@ -164,15 +251,11 @@ class WebchatAdapter implements ChannelAdapter {
             },
           },
         );
-        const result = await accepted.answered;
-        return {
-          replies: (result?.replies ?? []).map((row) => {
-            const message = toWebchatMessage(row);
-            return { id: message.id, text: message.text, sources: message.sources ?? [], buttons: message.buttons ?? [], streamId: replyId };
-          }),
-        };
+        return { replies: await this.repliesTo(sessionId, accepted.answered, replyId) };
       },
     );
+
+    this.registerAttachmentRoute(app);
 
     app.get<{ Params: { sessionId: string }; Querystring: { after?: string } }>(
       '/api/webchat/sessions/:sessionId/messages',
@@ -180,34 +263,14 @@ class WebchatAdapter implements ChannelAdapter {
         schema: {
           params: sessionParams,
           querystring: { type: 'object', properties: { after: { type: 'string', pattern: '^[0-9]{0,15}$' } } },
-          response: {
-            200: {
-              type: 'object',
-              properties: {
-                messages: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    properties: {
-                      id: { type: 'string' },
-                      from: { type: 'string' },
-                      text: { type: 'string' },
-                      createdAt: { type: 'string' },
-                      sources: { type: 'array', items: sourceSchema },
-                      buttons: { type: 'array', items: buttonSchema },
-                    },
-                  },
-                },
-              },
-            },
-            '4xx': errorResponse,
-          },
+          response: { 200: { type: 'object', properties: { messages: { type: 'array', items: messageSchema } } }, '4xx': errorResponse },
         },
       },
       async (request) => {
         this.requireSession(request.params.sessionId);
         const after = Number(request.query.after || 0);
-        return { messages: gateway.records.history(channelId, request.params.sessionId, after).map(toWebchatMessage) };
+        const language = gateway.languageOf(channelId, request.params.sessionId);
+        return { messages: gateway.records.history(channelId, request.params.sessionId, after).map((row) => toWebchatMessage(row, language)) };
       },
     );
 
@@ -232,7 +295,8 @@ class WebchatAdapter implements ChannelAdapter {
       };
       // A reconnecting browser sends the last id it saw: replay what it missed meanwhile.
       if (Number.isFinite(lastEventId) && lastEventId > 0) {
-        for (const row of gateway.records.history(channelId, sessionId, lastEventId)) if (row.author !== 'citizen') write('message', toWebchatMessage(row), String(row.id));
+        const language = gateway.languageOf(channelId, sessionId);
+        for (const row of gateway.records.history(channelId, sessionId, lastEventId)) if (row.author !== 'citizen') write('message', toWebchatMessage(row, language), String(row.id));
       }
       const unsubscribe = this.events.subscribe(sessionId, (event) => {
         if (event.type === 'message') write('message', event.data, event.id);
@@ -264,6 +328,10 @@ export const webchatChannel: ChannelDefinition = {
   id: channelId,
   // The session in the URL is the citizen: a flood is refused before its body is even read.
   recordCreatingRoutes: ['POST /api/webchat/sessions'],
-  senderIdentities: [{ route: 'POST /api/webchat/sessions/:sessionId/messages', kind: 'session', senderOf: (request) => identifier((request.params as { sessionId?: unknown }).sessionId) }],
+  senderIdentities: ['POST /api/webchat/sessions/:sessionId/messages', 'POST /api/webchat/sessions/:sessionId/attachments'].map((route) => ({
+    route,
+    kind: 'session' as const,
+    senderOf: (request: { params: unknown }) => identifier((request.params as { sessionId?: unknown }).sessionId),
+  })),
   create: (context) => new WebchatAdapter(context),
 };

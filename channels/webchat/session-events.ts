@@ -5,8 +5,11 @@ export interface WebchatMessage {
   from: 'citizen' | 'bot' | 'clerk';
   text: string;
   createdAt: string;
+  /** The conversation's language (ro, hu, en). */
+  language?: string;
   sources?: { slug: string; title: string; url?: string }[];
   buttons?: { label: string; value: string }[];
+  attachments?: { fileName: string; mediaType: string; size: number; sha256: string }[];
 }
 
 export type SessionEvent =
