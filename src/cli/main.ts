@@ -8,6 +8,7 @@ import { addClerk, listClerks } from '../tickets/clerk-directory.ts';
 import { ClerkCommandRunner } from '../tickets/clerk-command-runner.ts';
 import { renderTicketDetails } from '../tickets/clerk-command-texts.ts';
 import { ticketDetails } from '../tickets/ticket-details.ts';
+import { renderThread } from '../tickets/thread-text.ts';
 import { departmentIds, isDepartmentId, statusLabel } from '../tickets/ticket-labels.ts';
 import { findTicket, listTickets, ticketLabel, ticketStatuses, type TicketStatus } from '../tickets/ticket-store.ts';
 import { formatDate } from '../tickets/deadlines.ts';
@@ -119,7 +120,10 @@ tickets
         process.exitCode = 1;
         return;
       }
-      console.log(renderTicketDetails(ticket, ticketDetails(db, ticket), 'ro'));
+      const details = ticketDetails(db, ticket);
+      console.log(renderTicketDetails(ticket, details, 'ro'));
+      // The thread in order: the citizen's messages, the clerks' replies and the bot's, in Bucharest time.
+      console.log(renderThread(details.thread ?? [], config().deadlines.timeZone));
     });
   });
 

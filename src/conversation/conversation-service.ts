@@ -2,14 +2,16 @@ import type { Database, Executor } from '../database/connection.ts';
 import { KeyedSequence } from '../concurrency/keyed-sequence.ts';
 import { inTransaction } from '../database/connection.ts';
 import type { ContactRow, ConversationRow, MessageRow, TicketRow } from '../database/schema.ts';
-import { staffNotice } from '../tickets/staff-notice.ts';
+import { followUpRecipients } from '../tickets/follow-up-recipients.ts';
+import { followUpNotice, staffNotice } from '../tickets/staff-notice.ts';
+import { addCitizenMessageToThread, attachmentsOfParts, threadTicketOf, ticketById } from '../tickets/ticket-thread.ts';
 import { recordCitizenFollowUp } from '../tickets/ticket-follow-up.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { Language } from '../language.ts';
 import type { Logger } from '../logger.ts';
 import type { Button, InboundMessage, MessagePart, SourceReference } from '../messages.ts';
 import { enqueue } from '../outbox/outbox-store.ts';
-import { recordEvent } from '../tickets/ticket-store.ts';
+import { recordEvent, ticketLabel } from '../tickets/ticket-store.ts';
 import {
   currentConversation,
   findContactById,
@@ -42,7 +44,7 @@ export interface Reply {
 
 /** What a handler decided. `commit` runs inside the step's transaction (ticket numbering lives there). */
 export interface TurnResult {
-  intent: Intent | 'clerk_command' | 'cancel' | 'intake';
+  intent: Intent | 'clerk_command' | 'cancel' | 'intake' | 'follow_up';
   replies: Reply[];
   /** null clears the conversation state; undefined leaves it. */
   state?: ConversationState | null;
@@ -120,7 +122,8 @@ export class ConversationService {
    */
   store(inbound: InboundMessage): StoredInbound {
     const now = new Date();
-    return inTransaction(this.dependencies.database, (transaction) => {
+    let noticesQueued = false;
+    const stored = inTransaction(this.dependencies.database, (transaction): StoredInbound => {
       const contact = upsertContact(
         transaction,
         {
@@ -138,10 +141,19 @@ export class ConversationService {
         { conversationId: conversation.id, contactId: contact.id, channel: inbound.channel, externalId: inbound.externalId, text: inbound.text, parts: inbound.parts },
         now,
       );
+      if (!message) return { contact, conversation, message };
+      // A clerk wrote to this citizen about a live ticket: what they write now belongs to its thread.
+      const thread = this.isThreadMessage(conversation, inbound.text) ? threadTicketOf(transaction, contact.id, now) : undefined;
       // The citizen wrote again: a ticket waiting for them (or resolved lately) is the clerks' again.
-      if (message) recordCitizenFollowUp(transaction, contact.id, now);
-      return { contact, conversation, message };
+      recordCitizenFollowUp(transaction, contact.id, now);
+      if (!thread) return { contact, conversation, message };
+      const current = ticketById(transaction, thread.id) ?? thread;
+      const ticket = addCitizenMessageToThread(transaction, current, message, now);
+      noticesQueued = this.announceFollowUp(transaction, ticket, { ...message, ticketId: ticket.id }, now);
+      return { contact, conversation, message: { ...message, ticketId: ticket.id } };
     });
+    if (noticesQueued) this.dependencies.onQueued();
+    return stored;
   }
 
   /** Answers a stored message; a duplicate gets the replies its original got (answered once). */
@@ -235,6 +247,45 @@ export class ConversationService {
     }
   }
 
+  /**
+   * Whether a message may join a ticket's thread: not while the bot is in the middle of something with the
+   * citizen (an intake, an offer to file), and not when it clearly asks the bot for something else — a new
+   * request, the status of one, a cancel, a clerk's command typed by a citizen, or a bare greeting or thanks.
+   */
+  private isThreadMessage(conversation: ConversationRow, text: string): boolean {
+    const state = (conversation.state ?? null) as ConversationState | null;
+    if (state?.kind === 'intake' || state?.kind === 'offer') return false;
+    const intent = detectIntentByRules(text);
+    return !['ticket', 'status', 'cancel', 'clerk_command', 'smalltalk'].includes(intent);
+  }
+
+  /** The citizen wrote on a thread: the clerk who has the ticket (else its department) and the staff chats hear it. */
+  private announceFollowUp(transaction: Executor, ticket: TicketRow, message: MessageRow, now: Date): boolean {
+    const { recipients, assignee } = followUpRecipients(transaction, ticket, this.dependencies.staffRecipients?.() ?? []);
+    const notice = followUpNotice(ticket, { text: message.text, attachments: attachmentsOfParts(message.parts), assigneeName: assignee?.name });
+    for (const { channel, recipient } of recipients) enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: notice }, now);
+    return recipients.length > 0;
+  }
+
+  /**
+   * The citizen's message went to the clerk: the bot says so in their language, and still answers a clear
+   * procedure question asked in it (only a confident answer with sources; a refusal is never the reply).
+   */
+  private async answerFollowUp(turn: TurnContext, ticket: TicketRow, options: ReceiveOptions): Promise<TurnResult> {
+    const files = attachmentsOfParts(turn.message.parts).map((file) => file.fileName);
+    const passedOn = turn.texts.passedToClerk(ticketLabel(ticket), files);
+    const reply: Reply = { text: passedOn, ticketId: ticket.id };
+    if (this.dependencies.answerer && turn.message.text.trim() !== '' && wantsAnswerBeforeFiling(turn.message.text)) {
+      // Not streamed: a refusal must not reach the screen before it is dropped.
+      const answered = await this.answerProcedure(turn, { signal: options.signal });
+      const answer = answered.replies[0];
+      if (answered.intent === 'procedure' && answer?.sources?.length && !answer.buttons?.length) {
+        return { intent: 'follow_up', replies: [{ ...reply, text: `${passedOn}\n\n${answer.text}`, sources: answer.sources, answerMode: answer.answerMode }] };
+      }
+    }
+    return { intent: 'follow_up', replies: [reply] };
+  }
+
   private offerButtons(language: Language): Button[] {
     const texts = citizenTexts[language];
     return [
@@ -258,6 +309,10 @@ export class ConversationService {
       state,
       offerButtons: this.offerButtons(language),
     };
+    if (message.ticketId !== null) {
+      const ticket = ticketById(this.dependencies.database, message.ticketId);
+      if (ticket) return this.answerFollowUp(turn, ticket, options);
+    }
     const ruleIntent: RuleIntent = detectIntentByRules(message.text);
 
     if (ruleIntent === 'clerk_command') {

@@ -27,6 +27,8 @@ export interface CitizenTexts {
   officeOpenNow: string;
   officeOpensAt(day: string, time: string): string;
   clerkReply(label: string, text: string): string;
+  /** The citizen wrote on a ticket a clerk is handling: passed on to the clerk, not answered by the bot. */
+  passedToClerk(label: string, fileNames: string[]): string;
   deadlineExtended(label: string, due: string, reason: string, basis: string): string;
   clerkCommandRefused: string;
   ticketOffer: string;
@@ -71,6 +73,8 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     officeOpenNow: 'Biroul este deschis acum; un funcționar vă va răspunde cât mai curând.',
     officeOpensAt: (day, time) => `Biroul este închis acum; un funcționar vă va răspunde după redeschidere, ${day} de la ora ${time}.`,
     clerkReply: (label, text) => `Răspuns de la primărie la cererea ${label}:\n${text}`,
+    passedToClerk: (label, fileNames) =>
+      `Am transmis mesajul dvs. funcționarului care se ocupă de cererea ${label}${fileNames.length > 0 ? `, împreună cu ${fileNames.map((name) => `„${name}”`).join(', ')}` : ''}. Răspunsul vă va veni aici.`,
     deadlineExtended: (label, due, reason, basis) =>
       `Termenul de răspuns la cererea dvs. ${label} a fost prelungit până la ${due} (${basis}). Motivul: ${reason}`,
     clerkCommandRefused: 'Această comandă este doar pentru funcționarii primăriei. Nimic nu a fost modificat.',
@@ -113,6 +117,8 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     officeOpenNow: 'A hivatal most nyitva van; egy ügyintéző hamarosan válaszol.',
     officeOpensAt: (day, time) => `A hivatal most zárva van; egy ügyintéző nyitás után válaszol: ${day}, ${time} órától.`,
     clerkReply: (label, text) => `A polgármesteri hivatal válasza a(z) ${label} kérelemre:\n${text}`,
+    passedToClerk: (label, fileNames) =>
+      `Továbbítottam üzenetét${fileNames.length > 0 ? ` (${fileNames.map((name) => `„${name}”`).join(', ')} csatolva)` : ''} a(z) ${label} kérelmével foglalkozó ügyintézőnek. A választ itt kapja meg.`,
     deadlineExtended: (label, due, reason, basis) =>
       `A(z) ${label} kérelmére adandó válasz határidejét ${due}-ig meghosszabbítottuk (${basis}). Indoklás: ${reason}`,
     clerkCommandRefused: 'Ez a parancs csak a hivatal ügyintézőinek szól. Semmi sem változott.',
@@ -154,6 +160,8 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     officeOpenNow: 'The office is open now; a clerk will answer as soon as possible.',
     officeOpensAt: (day, time) => `The office is closed now; a clerk will answer after it reopens, ${day} from ${time}.`,
     clerkReply: (label, text) => `Answer from the town hall on request ${label}:\n${text}`,
+    passedToClerk: (label, fileNames) =>
+      `I have passed your message${fileNames.length > 0 ? ` and ${fileNames.map((name) => `"${name}"`).join(', ')}` : ''} on to the clerk handling request ${label}. The answer will reach you here.`,
     deadlineExtended: (label, due, reason, basis) => `The deadline for answering your request ${label} has been extended to ${due} (${basis}). Reason: ${reason}`,
     clerkCommandRefused: 'This command is only for the town hall clerks. Nothing was changed.',
     fileOffer: 'Would you like us to register a request about this? A clerk will answer within the legal deadline.',

@@ -14,6 +14,7 @@ import { findClerk, findClerkById, listClerks, type ClerkIdentityChannel } from 
 import { extendedDueDate } from './deadline-extension.ts';
 import { formatDate, localDate } from './deadlines.ts';
 import { ticketDetails } from './ticket-details.ts';
+import { markThreadRead } from './ticket-thread.ts';
 import { isOpenStatus, nextStatus, replyEvent, type TicketEvent } from './ticket-states.ts';
 import { eventsOfTicket, findTicket, listTickets, recordEvent, ticketLabel, updateTicket, type Actor } from './ticket-store.ts';
 
@@ -131,6 +132,8 @@ export class ClerkCommandRunner {
         const ticket = this.ticket(this.database, command.ticket, now);
         // Reading a citizen's request is recorded too: who saw which personal data, and when.
         recordEvent(this.database, ticket.id, 'viewed', actor, now);
+        // The clerk has now seen what the citizen wrote: the ticket's unread marker goes.
+        markThreadRead(this.database, ticket.id);
         return { kind: 'shown', ticket, details: ticketDetails(this.database, ticket) };
       }
       case 'extend':
@@ -215,7 +218,8 @@ export class ClerkCommandRunner {
       const updated = updateTicket(
         transaction,
         ticket.id,
-        { status, firstResponseAt: ticket.firstResponseAt ?? now.toISOString(), assigneeClerkId: ticket.assigneeClerkId ?? clerk.id },
+        // Answering is reading: the citizen's messages before this reply are no longer unread.
+        { status, firstResponseAt: ticket.firstResponseAt ?? now.toISOString(), assigneeClerkId: ticket.assigneeClerkId ?? clerk.id, unreadCitizenMessages: 0 },
         now,
       );
       recordEvent(transaction, ticket.id, 'reply', actor, now, { text });

@@ -60,6 +60,8 @@ export interface TicketDetails {
   conversation: { author: 'citizen' | 'clerk' | 'bot'; text: string }[];
   /** What happened to the request (reads and refused commands stay in the audit trail only). */
   history: { createdAt: string; kind: string; text: string | null }[];
+  /** The ticket's thread, oldest first: the citizen's messages, the clerks' replies, the bot's messages about it. */
+  thread?: import('./ticket-thread.ts').ThreadEntry[];
 }
 
 export type ClerkOutcome =

@@ -40,7 +40,7 @@ export interface DigestReport {
 }
 
 /** How each staff channel reaches one clerk; a channel missing here (web chat, WhatsApp) gets no digest. */
-const clerkAddresses: { channel: string; addressOf(clerk: ClerkRow, executor: Executor): string | undefined }[] = [
+export const clerkAddresses: { channel: string; addressOf(clerk: ClerkRow, executor: Executor): string | undefined }[] = [
   // A Telegram user's private chat with the bot has the user's id.
   { channel: 'telegram', addressOf: (clerk) => clerk.telegramId ?? undefined },
   // Teams needs a conversation the clerk opened with the bot; the Teams channel keeps it in its state, keyed by the AAD object id.

@@ -28,3 +28,34 @@ export function staffNotice(ticket: TicketRow): OutboundMessage {
     ],
   };
 }
+
+/**
+ * What clerks see when the citizen writes again on a ticket's thread: the message itself (so a short
+ * answer needs no other screen), the files sent with it, and the buttons to answer or open the ticket.
+ */
+export function followUpNotice(ticket: TicketRow, input: { text: string; attachments: { fileName: string; sha256: string }[]; assigneeName?: string }): OutboundMessage {
+  const label = ticketLabel(ticket);
+  const text = input.text.trim();
+  return {
+    author: 'bot',
+    text: [
+      `💬 Cetățeanul a scris din nou — tichet ${label}`,
+      `Subiect: ${ticket.subject}`,
+      text ? `Mesaj: ${text.length > 600 ? `${text.slice(0, 600)}…` : text}` : '',
+      ...input.attachments.map((file) => `Atașament: ${file.fileName} (sha256 ${file.sha256.slice(0, 16)}…)`),
+      `${input.assigneeName ? `Alocat: ${input.assigneeName}` : 'Nealocat'} · Necitite: ${ticket.unreadCitizenMessages} · Canal: ${ticket.channel}`,
+      `Răspundeți cu /raspunde ${label} <text>`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    parts: [
+      {
+        type: 'buttons',
+        buttons: [
+          { label: 'Răspunde', value: `/raspunde ${label} ` },
+          { label: 'Vezi', value: `/vezi ${label}` },
+        ],
+      },
+    ],
+  };
+}

@@ -4,6 +4,7 @@ import { findContactById, messagesOfContact } from '../conversation/conversation
 import type { TicketDetails } from './clerk-command.ts';
 import { listClerks } from './clerk-directory.ts';
 import { eventsOfTicket } from './ticket-store.ts';
+import { threadOf } from './ticket-thread.ts';
 
 // What `/vezi N` (and `functionar tickets show N`) shows besides the ticket row itself.
 
@@ -20,5 +21,5 @@ export function ticketDetails(executor: Executor, ticket: TicketRow): TicketDeta
     .filter((event) => !quietEventKinds.has(event.kind))
     .map((event) => ({ createdAt: event.createdAt, kind: event.kind, text: event.detail && 'text' in event.detail ? String(event.detail.text) : null }));
   const assignee = ticket.assigneeClerkId ? listClerks(executor).find((clerk) => clerk.id === ticket.assigneeClerkId)?.name : undefined;
-  return { contactName: contact?.displayName ?? null, assigneeName: assignee ?? null, conversation, history };
+  return { contactName: contact?.displayName ?? null, assigneeName: assignee ?? null, conversation, history, thread: threadOf(executor, ticket.id) };
 }

@@ -1,0 +1,98 @@
+import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import type { Executor } from '../database/connection.ts';
+import { messages, tickets, type MessageRow, type TicketRow } from '../database/schema.ts';
+import type { AttachmentPart, MessagePart } from '../messages.ts';
+import { isOpenStatus, withinReopenWindow } from './ticket-states.ts';
+import { recordEvent } from './ticket-store.ts';
+
+// A ticket's thread: once a clerk has written to the citizen, what the citizen writes on that channel is
+// part of the ticket (not a new question for the bot), counted as unread until a clerk looks, and shown
+// with the clerk's replies and the bot's messages in order. The thread is the messages that carry the
+// ticket's id (messages.ticket_id): the clerk's replies, the bot's replies about the ticket, and the
+// citizen's messages added here.
+
+export function ticketById(executor: Executor, ticketId: number): TicketRow | undefined {
+  return executor.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+}
+
+/** Whether the ticket still takes the citizen's messages: open, or resolved within the reopen window. */
+export function acceptsCitizenMessages(ticket: TicketRow, now: Date): boolean {
+  return isOpenStatus(ticket.status) || (ticket.status === 'rezolvat' && withinReopenWindow(ticket.closedAt, now));
+}
+
+/**
+ * The ticket a citizen's new message belongs to: the one a clerk wrote to them about most recently,
+ * when it still takes messages. Undefined when no clerk has written to this contact about a live ticket
+ * (then the bot answers as usual). By contact, not conversation: the answer may come days later.
+ */
+export function threadTicketOf(executor: Executor, contactId: number, now: Date): TicketRow | undefined {
+  const clerkMessages = executor
+    .select({ ticketId: messages.ticketId })
+    .from(messages)
+    .where(and(eq(messages.contactId, contactId), eq(messages.author, 'clerk'), isNotNull(messages.ticketId)))
+    .orderBy(desc(messages.id))
+    .limit(20)
+    .all();
+  const seen = new Set<number>();
+  for (const { ticketId } of clerkMessages) {
+    if (ticketId === null || seen.has(ticketId)) continue;
+    seen.add(ticketId);
+    const ticket = ticketById(executor, ticketId);
+    if (ticket && acceptsCitizenMessages(ticket, now)) return ticket;
+  }
+  return undefined;
+}
+
+export function attachmentsOfParts(parts: unknown[] | null): AttachmentPart[] {
+  return ((parts ?? []) as MessagePart[]).filter((part): part is AttachmentPart => part.type === 'attachment');
+}
+
+/**
+ * Adds the citizen's stored message to the ticket's thread: the message carries the ticket's id, the
+ * ticket counts one more unread citizen message and remembers when the citizen last wrote; files sent
+ * with it are recorded on the ticket with their SHA-256 (the attachment store named them so). Runs in the
+ * transaction that stores the message. Returns the ticket as it is now.
+ */
+export function addCitizenMessageToThread(executor: Executor, ticket: TicketRow, message: MessageRow, now: Date): TicketRow {
+  executor.update(messages).set({ ticketId: ticket.id }).where(eq(messages.id, message.id)).run();
+  const updated = executor
+    .update(tickets)
+    .set({ unreadCitizenMessages: sql`${tickets.unreadCitizenMessages} + 1`, lastCitizenMessageAt: now.toISOString(), updatedAt: now.toISOString() })
+    .where(eq(tickets.id, ticket.id))
+    .returning()
+    .get();
+  const attachments = attachmentsOfParts(message.parts);
+  recordEvent(executor, ticket.id, 'citizen_message', { type: 'citizen', id: String(message.contactId), channel: message.channel }, now, {
+    messageId: message.id,
+    ...(attachments.length > 0 ? { attachments: attachments.map(({ fileName, sha256, storagePath }) => ({ fileName, sha256, storagePath })) } : {}),
+  });
+  return updated;
+}
+
+/** A clerk has read the thread (opened the ticket, or answered it): nothing is unread any more. */
+export function markThreadRead(executor: Executor, ticketId: number): void {
+  executor.update(tickets).set({ unreadCitizenMessages: 0 }).where(eq(tickets.id, ticketId)).run();
+}
+
+export interface ThreadEntry {
+  createdAt: string;
+  author: 'citizen' | 'clerk' | 'bot';
+  text: string;
+  attachments: { fileName: string; sha256: string }[];
+}
+
+/** The ticket's thread, oldest first. */
+export function threadOf(executor: Executor, ticketId: number): ThreadEntry[] {
+  return executor
+    .select()
+    .from(messages)
+    .where(eq(messages.ticketId, ticketId))
+    .orderBy(asc(messages.id))
+    .all()
+    .map((message) => ({
+      createdAt: message.createdAt,
+      author: message.author,
+      text: message.text,
+      attachments: attachmentsOfParts(message.parts).map(({ fileName, sha256 }) => ({ fileName, sha256 })),
+    }));
+}
