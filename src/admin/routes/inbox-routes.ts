@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { takeFlash } from '../admin-sessions.ts';
+import { inboxTickets, parseInboxFilters, type InboxQueryString } from '../inbox-query.ts';
+import { inboxPage } from '../pages/inbox-page.ts';
+import { listClerks } from '../../tickets/clerk-directory.ts';
+import { localDate } from '../../tickets/deadlines.ts';
+import type { AdminRouteContext } from './admin-context.ts';
+
+/** `/admin/`: the ticket list with its filters, in the signed-in scope. */
+export function registerInboxRoutes(scope: FastifyInstance, context: AdminRouteContext): void {
+  const { database: db, townHallName } = context;
+  scope.get<{ Querystring: InboxQueryString }>(
+    '/',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            status: { type: 'string', maxLength: 40 },
+            department: { type: 'string', maxLength: 40 },
+            assignee: { type: 'string', maxLength: 20 },
+            overdue: { type: 'string', maxLength: 5 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { session, clerk } = context.current(request);
+      const now = new Date();
+      const departmentList = context.departments();
+      const filters = parseInboxFilters(request.query, departmentList.map((department) => department.id));
+      return context.sendPage(
+        reply,
+        200,
+        inboxPage({
+          townHallName,
+          clerk,
+          csrfToken: session.csrfToken,
+          flash: takeFlash(db, session),
+          filters,
+          tickets: inboxTickets(db, filters, clerk, now),
+          departments: departmentList,
+          clerks: listClerks(db),
+          today: localDate(now),
+        }),
+      );
+    },
+  );
+}
