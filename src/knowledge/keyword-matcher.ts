@@ -1,4 +1,4 @@
-import { languages, type Language, type Localized } from '../language.ts';
+import { foldDiacritics, languages, type Language, type Localized } from '../language.ts';
 import { boundedEditDistance } from './edit-distance.ts';
 import { analyze, stem } from './text-analysis.ts';
 
@@ -26,6 +26,8 @@ interface KeywordWord {
   token: string;
   stem: string;
   language: Language;
+  /** Written in capitals in the keywords ("APIA", "ONRC"): an abbreviation, matched only as itself. */
+  exact?: boolean;
   /** Entries containing it, by position, ascending. */
   entries: number[];
 }
@@ -63,22 +65,22 @@ export class KeywordMatcher {
     for (const owner of owners) {
       for (const language of languages) {
         for (const keyword of owner.keywords[language]) {
-          const words = analyze(keyword, language);
+          const words = analyzeKeyword(keyword, language);
           if (words.length > 0) this.addEntry(owner.id, keyword, language, words);
         }
       }
     }
   }
 
-  private addEntry(owner: string, keyword: string, language: Language, words: { token: string; stem: string }[]): void {
+  private addEntry(owner: string, keyword: string, language: Language, words: { token: string; stem: string; exact?: boolean }[]): void {
     const position = this.entries.length;
     const wordPositions = words.map((word) => this.wordPosition(word, language));
     for (const wordPosition of new Set(wordPositions)) this.words[wordPosition]!.entries.push(position);
     this.entries.push({ owner, keyword, wordPositions });
   }
 
-  private wordPosition(word: { token: string; stem: string }, language: Language): number {
-    const key = `${language}:${word.token}`;
+  private wordPosition(word: { token: string; stem: string; exact?: boolean }, language: Language): number {
+    const key = `${language}:${word.exact ? '=' : ''}${word.token}`;
     const known = this.positionsByWord.get(key);
     if (known !== undefined) return known;
     const position = this.words.length;
@@ -140,9 +142,21 @@ export class KeywordMatcher {
 
 const longerFormMinimum = 5;
 
+/** A keyword's words; those written in capitals ("APIA", "ONRC") are abbreviations, matched only as themselves. */
+export function analyzeKeyword(keyword: string, language: Language): { token: string; stem: string; exact?: boolean }[] {
+  const capitals = new Set(
+    keyword
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((word) => word.length >= 2 && /\p{L}/u.test(word) && word === word.toUpperCase())
+      .map((word) => foldDiacritics(word)),
+  );
+  return analyze(keyword, language).map((word) => (capitals.has(word.token) ? { ...word, exact: true } : word));
+}
+
 /** Whether a question word stands for one word of a keyword; exported for the tests' full scan. */
-export function wordMatches(word: { token: string; stem: string }, language: Language, queryWord: QueryWord): boolean {
+export function wordMatches(word: { token: string; stem: string; exact?: boolean }, language: Language, queryWord: QueryWord): boolean {
   if (queryWord.token === word.token) return true;
+  if (word.exact) return false;
   // Abbreviations ("CI", "CAS", "AC") are only themselves: "casa" is not "CAS".
   if (word.token.length <= 3) return false;
   // Compared through the keyword's own stemmer: another language's stemmer makes false friends.

@@ -293,7 +293,10 @@ export class Retriever {
     // Attempts to steer the assistant are refused whatever procedure they also name.
     if (this.manipulationKeywords.match(question, language).length > 0) return { decision: 'out_of_scope', candidates: [], refusal: 'manipulation', diagnostics };
     const procedureEvidence = Math.max(top?.keyword ?? 0, top?.event ?? 0);
-    const redirect = this.matchRedirect(question, language, queryTerms, confidence, procedureEvidence, settings);
+    // Another authority is named only if no procedure is named more plainly: "kicsi a nyugdíjam, … fát
+    // télre" is heating aid even when another procedure ranks first on words.
+    const plainestNaming = Math.max(0, ...ranked.map((score) => Math.max(score.keyword, score.event)));
+    const redirect = this.matchRedirect(question, language, queryTerms, confidence, plainestNaming, settings);
     if (redirect) return { decision: 'out_of_scope', candidates: [], redirect, diagnostics };
     const chitchat = this.chitchatKeywords.match(question, language)[0];
     // Chit-chat beside a procedure named as plainly ("anexă … scorul?") leaves the procedure to answer.

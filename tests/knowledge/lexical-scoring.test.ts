@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { languages, type Language } from '../../src/language.ts';
 import { chunkProcedures, chunkRedirects, type KnowledgeChunk } from '../../src/knowledge/chunking.ts';
-import { KeywordMatcher, wordMatches, type KeywordMatch, type QueryWord } from '../../src/knowledge/keyword-matcher.ts';
+import { analyzeKeyword, KeywordMatcher, wordMatches, type KeywordMatch, type QueryWord } from '../../src/knowledge/keyword-matcher.ts';
 import { loadKnowledge, type LoadedKnowledge } from '../../src/knowledge/knowledge-loader.ts';
 import { LexicalIndex, type QueryTerm } from '../../src/knowledge/lexical-index.ts';
 import { analyze, stem } from '../../src/knowledge/text-analysis.ts';
@@ -65,10 +65,10 @@ function bm25ByScan(chunks: readonly KnowledgeChunk[]): (queryTerms: readonly Qu
   };
 }
 
-const analyzedKeywords = new Map<string, ReturnType<typeof analyze>>();
-function analyzedKeyword(keyword: string, language: Language): ReturnType<typeof analyze> {
+const analyzedKeywords = new Map<string, ReturnType<typeof analyzeKeyword>>();
+function analyzedKeyword(keyword: string, language: Language): ReturnType<typeof analyzeKeyword> {
   const key = `${language}:${keyword}`;
-  if (!analyzedKeywords.has(key)) analyzedKeywords.set(key, analyze(keyword, language));
+  if (!analyzedKeywords.has(key)) analyzedKeywords.set(key, analyzeKeyword(keyword, language));
   return analyzedKeywords.get(key)!;
 }
 
