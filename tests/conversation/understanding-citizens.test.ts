@@ -175,6 +175,18 @@ describe('what is refused, and what is asked about instead', () => {
     expect(reply?.text).toMatch(/Pașapoarte/);
   });
 
+  it('a firm is registered at the Trade Register, which the answer names', async () => {
+    const [reply] = await ask('Vreau să-mi înființez o firmă, un SRL de construcții. Se înregistrează la primărie?');
+    expect(reply?.sources).toEqual([]);
+    expect(reply?.text).toMatch(/Registrului Comerțului/);
+  });
+
+  it('an abbreviation matches only itself: "Apám" (my father) is not APIA', async () => {
+    const [reply] = await ask('Apám tavaly meghalt, a ház és a föld még az ő nevén van. Mit kell tennünk a hivatalban?', 'hu');
+    expect(reply?.text).not.toMatch(/APIA/);
+    expect(slugsOf(reply)).toContain('sesizare-succesiune');
+  });
+
   it('a vague word of town-hall business gets a question with the likeliest procedures as buttons', async () => {
     const [reply] = await ask('adeverinta');
     expect(reply?.buttons.length).toBeGreaterThanOrEqual(2);
