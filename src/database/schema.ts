@@ -107,6 +107,8 @@ export const tickets = sqliteTable(
     assigneeClerkId: integer('assignee_clerk_id'),
     firstResponseAt: text('first_response_at'),
     closedAt: text('closed_at'),
+    /** The archive index entry (nomenclatorul arhivistic) the ticket is filed under, e.g. "III-4". */
+    archiveEntry: text('archive_entry'),
     /** Citizen messages added to the ticket that no clerk has opened yet (the inbox's unread marker). */
     unreadCitizenMessages: integer('unread_citizen_messages').notNull().default(0),
     /** When the citizen last wrote on the ticket's thread; the inbox sorts and reopens by it. */
@@ -172,6 +174,8 @@ export const clerks = sqliteTable(
     whatsapp: text('whatsapp'),
     passwordHash: text('password_hash'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** May edit and publish the knowledge base (procedures, town hall, life events, redirects) in /admin. */
+    editor: integer('editor', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
   },
   (table) => [
@@ -375,3 +379,65 @@ export const savedReplies = sqliteTable(
 );
 
 export type SavedReplyRow = typeof savedReplies.$inferSelect;
+
+/**
+ * Every published version of a knowledge file (a procedure, town-hall.md, life events, redirects): the
+ * files stay the source of truth; this is their history — who, when, what — and what a restore brings back.
+ */
+export const knowledgeVersions = sqliteTable(
+  'knowledge_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Path relative to the knowledge directory, e.g. "procedures/certificat-urbanism.md". */
+    file: text('file').notNull(),
+    /** The whole file as published ('' when the action removed it). */
+    content: text('content').notNull(),
+    /** `create`, `publish`, `restore`, `unpublish` or `disk` (changed by hand on the server). */
+    action: text('action').notNull(),
+    summary: text('summary'),
+    publishedByClerkId: integer('published_by_clerk_id'),
+    publishedAt: createdAt(),
+  },
+  (table) => [index('knowledge_versions_file').on(table.file)],
+);
+
+export type KnowledgeVersionRow = typeof knowledgeVersions.$inferSelect;
+
+/**
+ * Papers the town hall issues (adeverințe, certificates, answers to petitions): the outgoing register
+ * (registrul de ieșire), numbered per year without gaps in the same transaction as the row.
+ */
+export const documents = sqliteTable(
+  'documents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    year: integer('year').notNull(),
+    number: integer('number').notNull(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    procedureSlug: text('procedure_slug'),
+    /** The template it was made from (its file name under knowledge/). */
+    template: text('template').notNull(),
+    title: text('title').notNull(),
+    /** Printed on the document and looked up by GET /verify/:code; random. */
+    code: text('code').notNull(),
+    fileName: text('file_name').notNull(),
+    /** Path under the data directory; null once erased. */
+    storagePath: text('storage_path'),
+    sha256: text('sha256').notNull(),
+    pages: integer('pages').notNull().default(1),
+    signed: integer('signed', { mode: 'boolean' }).notNull(),
+    signer: text('signer'),
+    issuedByClerkId: integer('issued_by_clerk_id'),
+    issuedAt: text('issued_at').notNull(),
+    /** The archive index entry it is filed under (nomenclatorul arhivistic). */
+    archiveEntry: text('archive_entry'),
+    revokedAt: text('revoked_at'),
+    revokedReason: text('revoked_reason'),
+    revokedByClerkId: integer('revoked_by_clerk_id'),
+  },
+  (table) => [uniqueIndex('documents_year_number').on(table.year, table.number), uniqueIndex('documents_code').on(table.code), index('documents_ticket').on(table.ticketId)],
+);
+
+export type DocumentRow = typeof documents.$inferSelect;
