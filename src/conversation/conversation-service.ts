@@ -250,13 +250,14 @@ export class ConversationService {
   /**
    * Whether a message may join a ticket's thread: not while the bot is in the middle of something with the
    * citizen (an intake, an offer to file), and not when it clearly asks the bot for something else — a new
-   * request, the status of one, a cancel, a clerk's command typed by a citizen, or a bare greeting or thanks.
+   * request, the status of one, a person (the handover flow, also a menu button), a cancel, a clerk's command
+   * typed by a citizen, or a bare greeting or thanks.
    */
   private isThreadMessage(conversation: ConversationRow, text: string): boolean {
     const state = (conversation.state ?? null) as ConversationState | null;
     if (state?.kind === 'intake' || state?.kind === 'offer') return false;
     const intent = detectIntentByRules(text);
-    return !['ticket', 'status', 'cancel', 'clerk_command', 'smalltalk'].includes(intent);
+    return !['ticket', 'status', 'handover', 'cancel', 'clerk_command', 'smalltalk'].includes(intent);
   }
 
   /** The citizen wrote on a thread: the clerk who has the ticket (else its department) and the staff chats hear it. */
