@@ -11,6 +11,18 @@
     (function () { var s = document.querySelectorAll('script[src*="widget.js"]'); return s[s.length - 1]; })();
   var attr = function (n) { var v = script && script.getAttribute('data-' + n); return v ? v.trim() : ''; };
   var MAX = 4000, COUNTER_FROM = 3600, LANGS = ['ro', 'hu', 'en'];
+  var LANG_NAMES = { ro: 'Română', hu: 'Magyar', en: 'English' };
+  // The files a citizen may send, as on the other channels (src/attachments/accepted-files.ts on the
+  // server, which checks again): a browser may leave a file's type empty, so the extension names it then.
+  var MAX_FILE = 10 * 1024 * 1024;
+  var FILE_TYPES = {
+    jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', heic: 'image/heic', heif: 'image/heif',
+    pdf: 'application/pdf', txt: 'text/plain', doc: 'application/msword',
+    docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    odt: 'application/vnd.oasis.opendocument.text', xls: 'application/vnd.ms-excel',
+    xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    ods: 'application/vnd.oasis.opendocument.spreadsheet'
+  };
 
   var base = attr('server') || (script && script.src ? new URL(script.src, location.href).origin : location.origin);
   base = base.replace(/\/+$/, '');
@@ -23,6 +35,9 @@
       close: 'Închide', typing: 'scrie…', error: 'Nu am putut trimite, încercați din nou.',
       privacy: 'Nu scrieți CNP-ul în chat.', source: 'Sursa', clerk: 'Funcționar', bot: 'Asistentul virtual',
       you: 'Dumneavoastră', input: 'Mesajul dumneavoastră', lang: 'Limba', newMsg: 'mesaj nou', notSent: 'Netrimis',
+      log: 'Conversația', attach: 'Atașați o fotografie sau un document (PDF)', file: 'Fișier',
+      fileType: 'Pot primi fotografii (JPEG, PNG), PDF-uri și documente Word, Excel sau text. Acest tip de fișier nu îl pot atașa.',
+      fileTooLarge: 'Fișierul este prea mare; pot primi fișiere de cel mult 10 MB. Îl puteți aduce la ghișeu sau trimite unul mai mic.',
       welcome: 'Bună ziua! Sunt asistentul virtual al primăriei. Întrebați-mă despre acte, taxe, programul de lucru sau depunerea unei cereri.'
     },
     hu: {
@@ -30,6 +45,9 @@
       close: 'Bezárás', typing: 'ír…', error: 'Nem sikerült elküldeni, próbálja újra.',
       privacy: 'Ne írja be a személyi számát (CNP) a chatbe.', source: 'Forrás', clerk: 'Ügyintéző',
       bot: 'Virtuális ügyintéző', you: 'Ön', input: 'Az Ön üzenete', lang: 'Nyelv', newMsg: 'új üzenet', notSent: 'Nincs elküldve',
+      log: 'Beszélgetés', attach: 'Fénykép vagy dokumentum (PDF) csatolása', file: 'Fájl',
+      fileType: 'Fényképet (JPEG, PNG), PDF-et, Word-, Excel- vagy szöveges dokumentumot tudok fogadni. Ezt a fájltípust nem tudom csatolni.',
+      fileTooLarge: 'A fájl túl nagy; legfeljebb 10 MB-os fájlt tudok fogadni. Behozhatja a hivatalba, vagy küldjön kisebbet.',
       welcome: 'Jó napot kívánok! A polgármesteri hivatal virtuális asszisztense vagyok. Kérdezzen iratokról, adókról, az ügyfélfogadásról vagy kérvények benyújtásáról.'
     },
     en: {
@@ -37,6 +55,9 @@
       close: 'Close', typing: 'typing…', error: 'Could not send, please try again.',
       privacy: 'Do not type your CNP (personal numeric code) in the chat.', source: 'Source', clerk: 'Clerk',
       bot: 'Virtual assistant', you: 'You', input: 'Your message', lang: 'Language', newMsg: 'new message', notSent: 'Not sent',
+      log: 'Conversation', attach: 'Attach a photo or a document (PDF)', file: 'File',
+      fileType: 'I can receive photos (JPEG, PNG), PDFs and Word, Excel or text documents. I cannot attach this type of file.',
+      fileTooLarge: 'The file is too large; I can receive files of at most 10 MB. You can bring it to the counter or send a smaller one.',
       welcome: 'Hello! I am the town hall\'s virtual assistant. Ask me about documents, local taxes, opening hours or filing a request.'
     }
   };
@@ -61,11 +82,13 @@
   var left = attr('position') === 'left';
 
   var CSS_TEXT =
-    ':host{all:initial}' +
+    // The host sits on the page: its rules outrank ours unless ours are !important (then ours win).
+    ':host{all:initial!important;display:block!important;position:static!important;width:0!important;height:0!important;margin:0!important;padding:0!important;border:0!important;transform:none!important;filter:none!important;contain:none!important;visibility:visible!important;opacity:1!important}' +
     '*{box-sizing:border-box}[hidden]{display:none!important}' +
     '.root{--a:' + color + ';--on:' + onColor + ';font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1f24}' +
     '.sr{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}' +
     'button,textarea{font:inherit;color:inherit}' +
+    '.log:focus-visible{outline-offset:-3px}' +
     ':focus-visible{outline:3px solid #f0a500;outline-offset:2px}' +
     '.launcher{position:fixed;bottom:20px;' + (left ? 'left' : 'right') + ':20px;z-index:2147483000;display:flex;align-items:center;gap:8px;min-height:52px;padding:0 20px 0 16px;border:0;border-radius:26px;background:var(--a);color:var(--on);font-weight:600;cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25)}' +
     '.launcher svg{width:24px;height:24px;flex:none}' +
@@ -113,6 +136,10 @@
     'textarea:focus{border-color:var(--a)}' +
     '.send{min-width:44px;min-height:44px;padding:0 14px;border:0;border-radius:10px;background:var(--a);color:var(--on);font-weight:600;cursor:pointer}' +
     '.send:disabled{opacity:.45;cursor:default}' +
+    '.attach{flex:none;width:44px;height:44px;padding:0;border:1.5px solid #aab3bd;border-radius:10px;background:#fff;color:#1b1f24;cursor:pointer;display:flex;align-items:center;justify-content:center}' +
+    '.attach svg{width:22px;height:22px}.attach:hover{border-color:var(--a)}.attach:disabled{opacity:.45;cursor:default}' +
+    '.file{display:inline-flex;align-items:center;gap:6px}' +
+    '.file small{opacity:.85}' +
     '.count{padding:0 12px 6px;font-size:12px;color:#555;text-align:right;background:#fff}.count.over{color:#b3261e;font-weight:700}' +
     '@media (max-width:479px){.panel{top:0;bottom:0;left:0;right:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0}' +
     '.root.open .launcher{display:none}.launcher{bottom:16px;' + (left ? 'left' : 'right') + ':16px}}' +
@@ -208,7 +235,9 @@
   function i18n(el, key) { el.setAttribute('data-i18n', key); el.textContent = t(key); return el; }
 
   // ---- build UI --------------------------------------------------------------
-  var host = h('div', { id: 'functionar-widget' });
+  // Its own element (a page rule on div cannot reach it), later put after <body> (a transform or filter on
+  // body would otherwise become the panel's containing block and carry it away from the viewport's corner).
+  var host = h('functionar-widget', { id: 'functionar-widget' });
   var shadow = host.attachShadow({ mode: 'open' });
   shadow.appendChild(h('style', { text: CSS_TEXT }));
   var root = h('div', { class: 'root', lang: lang });
@@ -227,14 +256,16 @@
   var langBox = h('div', { class: 'langs', role: 'group' });
   LANGS.forEach(function (l, i) {
     if (i) langBox.appendChild(h('span', { 'aria-hidden': 'true', text: '|' }));
+    // The accessible name is the visible "RO" followed by the language's own name ("RO Română"), so
+    // voice control users can say what they see.
     langBox.appendChild(h('button', {
-      type: 'button', lang: l, 'data-lang': l, 'aria-pressed': String(l === lang), text: l.toUpperCase(),
-      'aria-label': { ro: 'Română', hu: 'Magyar', en: 'English' }[l],
+      type: 'button', lang: l, 'data-lang': l, 'aria-pressed': String(l === lang), title: LANG_NAMES[l],
       onclick: function () { setLang(l); }
-    }));
+    }, [l.toUpperCase(), h('span', { class: 'sr', text: ' ' + LANG_NAMES[l] })]));
   });
   var closeBtn = h('button', { type: 'button', class: 'x', onclick: function () { close(); } }, ['×']);
-  var log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'data-testid': 'functionar-log' });
+  // Focusable, so that someone without a mouse can scroll back through the conversation.
+  var log = h('div', { class: 'log', role: 'log', tabindex: '0', 'aria-live': 'polite', 'aria-relevant': 'additions', 'data-testid': 'functionar-log' });
   log.appendChild(i18n(h('div', { class: 'intro' }), 'welcome'));
   var typing = h('div', { class: 'typing', 'data-testid': 'functionar-typing', hidden: '' },
     [h('i'), h('i'), h('i'), i18n(h('span'), 'typing')]);
@@ -266,8 +297,19 @@
   }
   var sendBtn = h('button', { type: 'submit', class: 'send', 'data-testid': 'functionar-send', disabled: '' });
   var counter = h('div', { class: 'count', id: 'fv-count', hidden: '' });
+  var fileInput = h('input', {
+    type: 'file', hidden: '', tabindex: '-1', 'aria-hidden': 'true', 'data-testid': 'functionar-file-input',
+    accept: Object.keys(FILE_TYPES).map(function (x) { return '.' + x; }).join(',') + ',image/*,application/pdf'
+  });
+  var attachBtn = h('button', { type: 'button', class: 'attach', 'data-testid': 'functionar-attach', onclick: function () { fileInput.click(); } });
+  attachBtn.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" d="M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9"/></svg>';
+  fileInput.addEventListener('change', function () {
+    var files = Array.prototype.slice.call(fileInput.files || []);
+    fileInput.value = '';
+    files.forEach(function (file) { sendFile(file); });
+  });
   var form = h('form', { class: 'form', novalidate: '' },
-    [i18n(h('label', { class: 'sr', for: 'fv-input' }), 'input'), input, sendBtn]);
+    [i18n(h('label', { class: 'sr', for: 'fv-input' }), 'input'), attachBtn, fileInput, input, sendBtn]);
   var panel = h('div', {
     id: 'fv-panel', class: 'panel', role: 'dialog', 'data-testid': 'functionar-panel', hidden: ''
   }, [
@@ -288,6 +330,9 @@
     langBox.setAttribute('aria-label', t('lang'));
     closeBtn.setAttribute('aria-label', t('close'));
     closeBtn.title = t('close');
+    attachBtn.setAttribute('aria-label', t('attach'));
+    attachBtn.title = t('attach');
+    log.setAttribute('aria-label', t('log'));
     sendBtn.textContent = t('send');
     input.placeholder = t('placeholder');
     shadow.querySelectorAll('[data-i18n]').forEach(function (el) { el.textContent = t(el.getAttribute('data-i18n')); });
@@ -360,7 +405,8 @@
     var who = from === 'clerk' ? i18n(h('div', { class: 'who' }), 'clerk')
       : i18n(h('span', { class: 'sr' }), from === 'citizen' ? 'you' : 'bot');
     var body = h('div', { class: 'bubble', 'data-testid': 'functionar-message-text' });
-    var el = h('div', { class: 'msg', 'data-testid': 'functionar-message', 'data-from': from }, [who, body]);
+    // Marked with a language until the server says the conversation's (fill), so it is never read in the page's.
+    var el = h('div', { class: 'msg', 'data-testid': 'functionar-message', 'data-from': from, lang: lang }, [who, body]);
     if (id) el.setAttribute('data-id', id);
     var e = { el: el, body: body, from: from, id: id, streaming: false, raw: '' };
     if (id) byId[id] = e;
@@ -369,6 +415,11 @@
   }
   function fill(e, m) {
     e.raw = m.text == null ? '' : String(m.text);
+    if (e.from !== 'citizen') {
+      if (norm(m.language)) e.el.setAttribute('lang', norm(m.language));
+      // Without PUBLIC_URL the server writes its links as paths: they belong to the bot's own address.
+      e.raw = e.raw.replace(/(^|\s)(\/(?:api\/webchat|verify)\/[^\s<>"']+)/g, function (all, space, p) { return space + base + p; });
+    }
     var own = Object.create(null), hosts = [];
     (Array.isArray(m.sources) ? m.sources : []).forEach(function (s) {
       if (!s || !s.slug) return;
@@ -378,6 +429,7 @@
     renderText(e.body, e.raw, { markdown: e.from !== 'citizen', titles: own, hosts: hosts });
     if (m.createdAt) { var d = new Date(m.createdAt); if (!isNaN(d)) e.el.title = d.toLocaleString(lang); }
     Array.prototype.slice.call(e.el.querySelectorAll('.chips')).forEach(function (c) { c.remove(); });
+    showFiles(e, m.attachments);
     if (Array.isArray(m.sources) && m.sources.length) {
       var box = h('div', { class: 'chips' });
       m.sources.forEach(function (s) {
@@ -408,6 +460,28 @@
     }
     scrollDown();
   }
+  function sizeText(bytes) {
+    bytes = Number(bytes) || 0;
+    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + ' MB' : Math.max(1, Math.round(bytes / 1024)) + ' KB';
+  }
+  /** The files of a message, by name and size (never a link: only the clerk opens them). */
+  function showFiles(e, files) {
+    var old = e.body.querySelector('.files'); if (old) old.remove();
+    if (!Array.isArray(files) || !files.length) return;
+    var box = h('span', { class: 'files' });
+    files.forEach(function (f, i) {
+      if (!f) return;
+      if (i || e.body.firstChild) box.appendChild(h('br'));
+      box.appendChild(h('span', { class: 'file', 'data-testid': 'functionar-file' }, [
+        h('span', { 'aria-hidden': 'true', text: '📎' }), i18n(h('span', { class: 'sr' }), 'file'),
+        h('span', { text: String(f.fileName || '') }), h('small', { text: '(' + sizeText(f.size) + ')' })
+      ]));
+    });
+    e.body.appendChild(box);
+  }
+  function fileKey(files) {
+    return Array.isArray(files) && files[0] && files[0].sha256 ? '\u0000file:' + files[0].sha256 : null;
+  }
   function upsert(m, live) {
     if (!m || typeof m !== 'object') return;
     var id = m.id != null ? String(m.id) : null;
@@ -424,8 +498,9 @@
       return;
     }
     if (from === 'citizen' && id) {
+      var key = fileKey(m.attachments) || String(m.text);
       for (var i = 0; i < pending.length; i++) {
-        if (pending[i].value === String(m.text)) {
+        if (pending[i].value === key) {
           var p = pending.splice(i, 1)[0];
           p.id = id; byId[id] = p; p.el.setAttribute('data-id', id); return;
         }
@@ -552,6 +627,62 @@
     if (!input.value) { input.value = text; onInput(); }
   }
 
+  // ---- files ------------------------------------------------------------------------
+  function fileTypeOf(file) {
+    var extension = (/\.([a-z0-9]{1,5})$/i.exec(file.name || '') || [])[1];
+    var byName = extension ? FILE_TYPES[extension.toLowerCase()] : null;
+    var type = String(file.type || '').toLowerCase();
+    if (type === 'image/jpg') type = 'image/jpeg';
+    var known = Object.keys(FILE_TYPES).some(function (x) { return FILE_TYPES[x] === type; });
+    return known ? type : (!type || type === 'application/octet-stream') && byName ? byName : null;
+  }
+  function sendFile(file) {
+    hideStatus();
+    open();
+    var type = fileTypeOf(file);
+    // Refused here with the reason, before a byte is sent; the server refuses the same files anyway.
+    if (!type) { note(t('fileType'), true); return Promise.resolve(false); }
+    if (file.size > MAX_FILE) { note(t('fileTooLarge'), true); return Promise.resolve(false); }
+    var e = createMessage('citizen', null);
+    showFiles(e, [{ fileName: file.name, size: file.size }]);
+    var job = queue.then(function () { return postFile(file, type, e); });
+    queue = job.catch(function () {});
+    return job;
+  }
+  function postFile(file, type, e) {
+    inFlight++; typing.hidden = false; attachBtn.disabled = true; scrollDown();
+    var resend = true;
+    function attempt() {
+      return ensureSession().then(function () {
+        return fetch(api + '/' + encodeURIComponent(sessionId) + '/attachments', {
+          method: 'POST', credentials: 'omit',
+          headers: { 'Content-Type': type, 'X-File-Name': encodeURIComponent(file.name || ''), Accept: 'application/json' },
+          body: file
+        });
+      }).then(function (r) {
+        if (r.status === 404 && resend) { resend = false; forgetSession(); return attempt(); }
+        return r.json().catch(function () { return null; }).then(function (j) {
+          if (r.ok && j) {
+            if (j.attachment) { e.value = fileKey([j.attachment]); pending.push(e); showFiles(e, [j.attachment]); }
+            (Array.isArray(j.replies) ? j.replies : []).forEach(function (rep) { upsert(Object.assign({ from: 'bot' }, rep), false); });
+            return true;
+          }
+          failFile(e, r.status === 413 ? t('fileTooLarge') : r.status === 415 ? t('fileType') : (j && j.error && j.error.message));
+          return false;
+        });
+      });
+    }
+    return attempt().catch(function () { failFile(e); return false; }).finally(function () {
+      attachBtn.disabled = false;
+      if (--inFlight <= 0) { inFlight = 0; typing.hidden = true; }
+    });
+  }
+  function failFile(e, msg) {
+    e.el.classList.add('failed');
+    e.el.appendChild(i18n(h('div', { class: 'fail' }), 'notSent'));
+    note(msg ? String(msg) : t('error'), true);
+  }
+
   function fetchMessages(after) {
     var url = msgUrl() + (after ? '?after=' + encodeURIComponent(after) : '');
     return req('GET', url).then(function (r) {
@@ -597,10 +728,11 @@
   window.FunctionarWidget = {
     open: open, close: close,
     send: function (text) { return send(text); },
+    sendFile: function (file) { return sendFile(file); },
     setLanguage: setLang
   };
   function mount() {
-    document.body.appendChild(host);
+    document.documentElement.appendChild(host);
     if (sessionId) {
       fetchMessages(null).then(function (j) {
         if (j && Array.isArray(j.messages)) j.messages.forEach(function (m) { upsert(m, false); });
