@@ -278,7 +278,7 @@ export class ConversationService {
     const reply: Reply = { text: passedOn, ticketId: ticket.id };
     if (this.dependencies.answerer && turn.message.text.trim() !== '' && wantsAnswerBeforeFiling(turn.message.text)) {
       // Not streamed: a refusal must not reach the screen before it is dropped.
-      const answered = await this.answerProcedure(turn, { signal: options.signal });
+      const answered = await this.answerProcedure(turn, { signal: options.signal }, false);
       const answer = answered.replies[0];
       if (answered.intent === 'procedure' && answer?.sources?.length && !answer.buttons?.length) {
         return { intent: 'follow_up', replies: [{ ...reply, text: `${passedOn}\n\n${answer.text}`, sources: answer.sources, answerMode: answer.answerMode }] };
@@ -389,7 +389,8 @@ export class ConversationService {
     };
   }
 
-  private async answerProcedure(turn: TurnContext, options: ReceiveOptions): Promise<TurnResult> {
+  /** `recordUnanswered: false` for a thread follow-up: a message passed on to a clerk is not an unanswered question. */
+  private async answerProcedure(turn: TurnContext, options: ReceiveOptions, recordUnanswered = true): Promise<TurnResult> {
     const answerer = this.dependencies.answerer;
     if (!answerer) {
       return { intent: 'procedure', replies: [{ text: turn.texts.ticketOffer, buttons: turn.offerButtons }], state: { kind: 'offer', question: turn.message.text } };
@@ -404,7 +405,7 @@ export class ConversationService {
       onQueued: options.onStatus ? (position) => options.onStatus?.(queuedText(turn.language, position)) : undefined,
     });
     // Refused and clarified questions are kept (masked, counted) for the clerks to teach (src/questions).
-    recordIfUnanswered(this.dependencies.database, turn.message.text, turn.language, answer);
+    if (recordUnanswered) recordIfUnanswered(this.dependencies.database, turn.message.text, turn.language, answer);
     return {
       intent: answer.intent,
       replies: [{ text: answer.text, sources: answer.sources, buttons: answer.buttons, answerMode: answer.mode }],

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages, ticketEvents, tickets } from '../../src/database/schema.ts';
+import { messages, ticketEvents, tickets, unansweredQuestions } from '../../src/database/schema.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { runCli } from '../helpers/cli.ts';
 import { buttonsOf, citizen, converse, newUserId, privateMessage, staffChatId, startTelegramApp, textFrom, type Citizen, type TelegramTestApp } from '../channels/telegram/telegram-test-kit.ts';
@@ -73,6 +73,8 @@ describe('a citizen writing back after a clerk answered on Telegram', () => {
     const ticket = ticketOf(label);
     expect(ticket.unreadCitizenMessages).toBe(1);
     expect(ticket.lastCitizenMessageAt).not.toBeNull();
+    // Passed on to a clerk, so not one of the questions the bot could not answer.
+    expect(database().select().from(unansweredQuestions).all().some((question) => question.text.includes('strada Școlii'))).toBe(false);
     expect(ticket.status).toBe('in_lucru');
     const onThread = database().select().from(messages).where(eq(messages.ticketId, ticket.id)).all();
     expect(onThread.find((message) => message.author === 'citizen')?.text).toBe(followUp);
