@@ -106,6 +106,12 @@ describe('a citizen uses the chat bubble on the town hall website', () => {
     const confirmation = await botSaysAfter(count, /înregistrată cu numărul/, 'the registration number');
     const label = /numărul (\d+\/\d{4})/.exec(confirmation.text)?.[1];
     expect(label).toBeDefined();
+    // Without PUBLIC_URL the server writes the receipt's path; the bubble links it to the bot's own address.
+    const receiptHref = await page.evaluate(() =>
+      [...(document.querySelector('#functionar-widget')?.shadowRoot?.querySelectorAll('[data-from="bot"] a') ?? [])].map((element) => element.getAttribute('href') ?? '').find((href) => href.endsWith('/receipt.pdf')),
+    );
+    expect(receiptHref).toMatch(new RegExp(`^${baseUrl.replace(/\./g, '\\.')}/api/webchat/receipts/${label?.replace('/', '-')}/[A-Za-z0-9_-]{22}/receipt\\.pdf$`));
+    expect((await fetch(receiptHref!)).status).toBe(200);
 
     const outcome = testApp.app.functionar.clerkCommands.run(
       { kind: 'name', value: 'Ana Pop', channel: 'cli' },
