@@ -5,9 +5,10 @@ import { ChromaStore } from './chroma-store.ts';
 import { chunkProcedures, type KnowledgeChunk } from './chunking.ts';
 import { measureEmbeddingDimension, type Embedder } from './embedder.ts';
 import { ingestChunks, type IngestCounts, type IngestProgressListener } from './ingest.ts';
-import type { KnowledgeBase, Procedure, Retrieval, TownHall } from './knowledge-base.ts';
+import type { KnowledgeBase, KnowledgeReload, Procedure, Retrieval, TownHall } from './knowledge-base.ts';
 import { formatProblem, loadKnowledge, type KnowledgeProblem, type LoadedKnowledge } from './knowledge-loader.ts';
 import type { KnowledgeLogger } from './knowledge-logger.ts';
+import { watchKnowledge } from './knowledge-watcher.ts';
 import { createOfflineEmbedder } from './offline-embedding.ts';
 import { Retriever, type DetailedRetrieval, type RetrievalSettings } from './retrieval.ts';
 
@@ -24,6 +25,8 @@ export interface CreateKnowledgeBaseOptions {
   /** How long start-up waits for Chroma before serving with lexical retrieval only. */
   chromaStartTimeoutMs?: number;
   collectionName?: string;
+  /** Watch KNOWLEDGE_DIR and reload when a file changes by hand (default true). */
+  watch?: boolean;
 }
 
 /** The KnowledgeBase plus what the CLI, the evaluation and the tests need to look inside. */
@@ -69,15 +72,19 @@ async function connectChroma(config: Config, logger: KnowledgeLogger): Promise<{
   return { url: server.url, server };
 }
 
-export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): Promise<KnowledgeBaseService> {
-  const { config, logger } = options;
-  const embedder = options.embedder ?? createOfflineEmbedder();
-  const loaded: LoadedKnowledge = await loadKnowledge(config.knowledgeDirectory);
-  reportProblems(loaded.problems, logger);
-  const chunks = chunkProcedures(loaded.procedures);
-  const townHall = loaded.townHall ?? fallbackTownHall(config);
+/** Everything read from the files at one moment; a reload builds a new one and swaps it in whole. */
+interface KnowledgeState {
+  loaded: LoadedKnowledge;
+  chunks: KnowledgeChunk[];
+  townHall: TownHall;
+  retriever: Retriever;
+  proceduresBySlug: Map<string, Procedure>;
+}
+
+function buildRetriever(loaded: LoadedKnowledge, procedures: Procedure[], townHall: TownHall, embedder: Embedder, settings: Partial<RetrievalSettings> | undefined): { retriever: Retriever; chunks: KnowledgeChunk[] } {
+  const chunks = chunkProcedures(procedures);
   const retriever = new Retriever({
-    procedures: loaded.procedures,
+    procedures,
     chunks,
     redirects: loaded.outOfScope,
     lifeEvents: loaded.lifeEvents,
@@ -85,9 +92,26 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
     refusals: loaded.refusals,
     townHall,
     embedder,
-    ...(options.retrievalSettings ? { settings: options.retrievalSettings } : {}),
+    ...(settings ? { settings } : {}),
   });
-  const proceduresBySlug = new Map(loaded.procedures.map((procedure) => [procedure.slug, procedure]));
+  return { retriever, chunks };
+}
+
+async function readKnowledgeState(config: Config, logger: KnowledgeLogger, embedder: Embedder, settings: Partial<RetrievalSettings> | undefined): Promise<KnowledgeState> {
+  const loaded = await loadKnowledge(config.knowledgeDirectory);
+  reportProblems(loaded.problems, logger);
+  const townHall = loaded.townHall ?? fallbackTownHall(config);
+  const { retriever, chunks } = buildRetriever(loaded, loaded.procedures, townHall, embedder, settings);
+  return { loaded, chunks, townHall, retriever, proceduresBySlug: new Map(loaded.procedures.map((procedure) => [procedure.slug, procedure])) };
+}
+
+export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): Promise<KnowledgeBaseService> {
+  const { config, logger } = options;
+  const embedder = options.embedder ?? createOfflineEmbedder();
+  // Swapped whole by reload(): a question being answered keeps the state it started with.
+  let state = await readKnowledgeState(config, logger, embedder, options.retrievalSettings);
+  const reloadListeners = new Set<(reload: KnowledgeReload) => void>();
+  let reloading: Promise<KnowledgeReload> = Promise.resolve({ trigger: 'editor', files: [], procedures: 0, problems: [] });
 
   let server: ChromaServer | undefined;
   let url: string;
@@ -115,7 +139,7 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
         // Measured on every synchronisation: a model pulled again under the same name may give other vectors.
         store.expectDimension(await measureEmbeddingDimension(embedder));
         await store.open();
-        const counts = await ingestChunks({ store, embedder, chunks, skippedFiles: skippedFileCount(loaded.problems) });
+        const counts = await ingestChunks({ store, embedder, chunks: state.chunks, skippedFiles: skippedFileCount(state.loaded.problems) });
         indexed = true;
         vectorProblem = undefined;
         if (counts.added + counts.updated + counts.deleted > 0) logger.info({ component: 'knowledge', ...counts, embedder: embedder.name }, 'knowledge index updated');
@@ -154,7 +178,7 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
 
   const retrieveDetailed = async (question: string, language: Language, settings?: Partial<RetrievalSettings>) => {
     const vectorSearch = vectorAvailable() ? store!.query.bind(store!) : undefined;
-    const result = await retriever.retrieve(question, language, vectorSearch, settings);
+    const result = await state.retriever.retrieve(question, language, vectorSearch, settings);
     if (vectorSearch && result.diagnostics.vectorUnavailable) {
       logger.warn({ component: 'knowledge', reason: result.diagnostics.vectorUnavailable }, 'vector search failed; answered with lexical retrieval');
       if (store?.dimensionChangedTo !== undefined) {
@@ -172,28 +196,74 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
     return result;
   };
 
+  const reloadNow = async (trigger: KnowledgeReload['trigger'], files: string[]): Promise<KnowledgeReload> => {
+    state = await readKnowledgeState(config, logger, embedder, options.retrievalSettings);
+    const outcome: KnowledgeReload = { trigger, files, procedures: state.loaded.procedures.length, problems: [...state.loaded.problems] };
+    logger.info({ component: 'knowledge', trigger, files, procedures: outcome.procedures }, 'knowledge reloaded');
+    // A synchronisation already running indexes the old chunks: wait for it, then index the new ones.
+    await synchronizing?.catch(() => undefined);
+    await synchronize();
+    for (const listener of reloadListeners) {
+      try {
+        listener(outcome);
+      } catch (error) {
+        logger.error({ component: 'knowledge', err: error }, 'a reload listener failed');
+      }
+    }
+    return outcome;
+  };
+  // One reload at a time, in order: the last one always reads the files as they are now.
+  const reload = (trigger: KnowledgeReload['trigger'], files: string[] = []): Promise<KnowledgeReload> => {
+    reloading = reloading.catch(() => undefined).then(() => (closed ? { trigger, files, procedures: state.loaded.procedures.length, problems: [] } : reloadNow(trigger, files)));
+    return reloading;
+  };
+
+  const watcher =
+    options.watch === false
+      ? undefined
+      : watchKnowledge({
+          directory: config.knowledgeDirectory,
+          onChange: (files) => {
+            void reload('disk', files).catch((error: unknown) => logger.error({ component: 'knowledge', err: error }, 'reloading the knowledge files failed'));
+          },
+          onError: (error) => logger.warn({ component: 'knowledge', err: error }, 'cannot watch the knowledge directory; changes by hand need a restart'),
+        });
+
   return {
     retrieve: async (question: string, language: Language): Promise<Retrieval> => {
       const { diagnostics: _diagnostics, ...retrieval } = await retrieveDetailed(question, language);
       return retrieval;
     },
     retrieveDetailed,
-    procedure: (slug: string): Procedure | undefined => proceduresBySlug.get(slug),
-    procedures: () => [...loaded.procedures],
-    townHall: () => townHall,
+    procedure: (slug: string): Procedure | undefined => state.proceduresBySlug.get(slug),
+    procedures: () => [...state.loaded.procedures],
+    townHall: () => state.townHall,
     embeddingName: () => embedder.name,
     readiness: () => {
       if (server && server.state !== 'ready') return { ready: false, reason: server.reason ?? `Chroma is ${server.state}` };
       if (!indexed) return { ready: false, reason: vectorProblem ?? 'the vector index is not built' };
       return { ready: true };
     },
-    problems: () => [...loaded.problems],
-    chunks: () => chunks,
+    problems: () => [...state.loaded.problems],
+    chunks: () => state.chunks,
+    knowledgeDirectory: () => config.knowledgeDirectory,
+    reload,
+    onReloaded: (listener) => {
+      reloadListeners.add(listener);
+      return () => reloadListeners.delete(listener);
+    },
+    retrieveWithDraft: async (draft: Procedure, question: string, language: Language): Promise<Retrieval> => {
+      const procedures = [...state.loaded.procedures.filter((procedure) => procedure.slug !== draft.slug), draft];
+      const { retriever } = buildRetriever(state.loaded, procedures, state.townHall, embedder, options.retrievalSettings);
+      const { diagnostics: _diagnostics, ...retrieval } = await retriever.retrieve(question, language, undefined);
+      return retrieval;
+    },
     synchronize,
     chromaServer: () => server,
     chromaUrl: () => url,
     close: async () => {
       closed = true;
+      watcher?.close();
       if (retryTimer) clearTimeout(retryTimer);
       await synchronizing?.catch(() => undefined);
       await server?.stop();

@@ -122,6 +122,17 @@ export interface Retrieval {
   secondary?: RetrievedProcedure;
 }
 
+/** What a reload of the knowledge files found (announced to `onReloaded` listeners). */
+export interface KnowledgeReload {
+  /** disk: a file changed by hand on the server (the watcher); editor: published in /admin. */
+  trigger: 'disk' | 'editor';
+  /** The files that changed, relative to the knowledge directory, when known. */
+  files: string[];
+  procedures: number;
+  /** Problems of the files as now loaded (a broken file is skipped, the rest serves). */
+  problems: { file: string; line?: number; message: string; severity: 'error' | 'warning' }[];
+}
+
 export interface KnowledgeBase {
   retrieve(question: string, language: Language): Promise<Retrieval>;
   procedure(slug: string): Procedure | undefined;
@@ -130,5 +141,16 @@ export interface KnowledgeBase {
   /** Which embedding the vector index was built with, e.g. "offline-hash-v1" or "ollama:bge-m3". */
   embeddingName(): string;
   readiness(): { ready: boolean; reason?: string };
+  /** Where the files live (KNOWLEDGE_DIR). */
+  knowledgeDirectory(): string;
+  /**
+   * Reads the files again and swaps in the new content at once (questions asked meanwhile are answered
+   * from the old content, never from half of it), then brings the vector index up to date incrementally.
+   */
+  reload(trigger: KnowledgeReload['trigger'], files?: string[]): Promise<KnowledgeReload>;
+  /** Called after every reload; returns the unsubscribe function. */
+  onReloaded(listener: (reload: KnowledgeReload) => void): () => void;
+  /** Retrieval as it would be with this draft published (keywords and text only, no vectors): the editor's preview. */
+  retrieveWithDraft(draft: Procedure, question: string, language: Language): Promise<Retrieval>;
   close(): Promise<void>;
 }

@@ -94,14 +94,15 @@ function unknownKeyWarnings(data: Record<string, unknown>, schema: ZodTypeAny, f
     });
 }
 
-type Parsed =
+export type ParsedKnowledgeFile =
   | { kind: 'procedure'; procedure: Procedure }
   | { kind: 'town-hall'; townHall: TownHall }
   | { kind: 'out-of-scope'; redirects: OutOfScopeRedirect[]; refusals: RefusalWords }
   | { kind: 'life-events'; events: LifeEvent[]; abroadWords: Localized<string[]> }
   | { kind: 'ignored' };
 
-function parseFile(content: string, file: string, problems: KnowledgeProblem[]): Parsed {
+/** One file's content, validated as the loader does (the procedure editor checks a draft with it). */
+export function parseKnowledgeFile(content: string, file: string, problems: KnowledgeProblem[]): ParsedKnowledgeFile {
   let parsed: matter.GrayMatterFile<string>;
   try {
     // Passing options turns off gray-matter's cache, which would hand back a stale shared object.
@@ -181,8 +182,10 @@ export async function loadKnowledge(knowledgeDirectory: string): Promise<LoadedK
   for (const absolutePath of files) {
     const file = path.relative(knowledgeDirectory, absolutePath);
     if (path.basename(file).toLowerCase() === 'readme.md') continue;
+    // Hidden paths are not content: .unpublished/ (procedures taken down in the editor), editors' temporary files.
+    if (file.split(path.sep).some((segment) => segment.startsWith('.'))) continue;
     const content = await fs.readFile(absolutePath, 'utf8');
-    const parsed = parseFile(content, file, problems);
+    const parsed = parseKnowledgeFile(content, file, problems);
     if (parsed.kind === 'procedure') {
       const duplicate = procedures.find((procedure) => procedure.slug === parsed.procedure.slug);
       if (duplicate) {
