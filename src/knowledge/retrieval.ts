@@ -113,6 +113,8 @@ const asksWhen = /\b(cand|ce zi|ce zile|in ce zi|ce ora|la ce ora|mikor|melyik n
 /** A part of a message names a second procedure from this share and evidence of its own words. */
 const secondPartConfidence = 0.3;
 const secondPartEvidence = 0.6;
+/** ... and from this share when it names the procedure by one of its keywords. */
+const namedPartConfidence = 0.15;
 /** How far the whole message's life event tips a part that names nothing itself (its best word scores 1). */
 const messageEventLean = 0.3;
 /** Words that name the town hall itself: every question has them, so they never make a topic. */
@@ -439,7 +441,8 @@ export class Retriever {
     let best: { slug: string; share: number } | undefined;
     for (const found of partBests) {
       if (!found || found.slug === topSlug) continue;
-      if (found.share < secondPartConfidence || found.mass < secondPartEvidence) continue;
+      // A part that names its procedure by a keyword ("Și alocația copilului?") needs less of its words.
+      if (found.share < (found.named ? namedPartConfidence : secondPartConfidence) || found.mass < secondPartEvidence) continue;
       // A part's best procedure must also be among the likeliest for the whole message, unless the part
       // names it by one of its keywords: a lone word ("ce pentru construcție") is read in context.
       if (!shownBySlug.has(found.slug) && !found.named) continue;
