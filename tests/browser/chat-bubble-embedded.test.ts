@@ -205,6 +205,8 @@ describe('the chat bubble on the town hall’s own website', () => {
     const download = await fetch(receiptLink!);
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('application/pdf');
+    // Read to the end: a response left unread keeps its connection busy and the server from closing.
+    expect(Buffer.from(await download.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
     // Nor does the clerk's transcript carry it.
     const transcript = testApp.app.functionar.database.db.select().from((await import('../../src/database/schema.ts')).messages).all().map((row) => row.text).join('\n');
     expect(transcript).not.toContain(sessionId);

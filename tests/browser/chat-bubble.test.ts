@@ -111,7 +111,10 @@ describe('a citizen uses the chat bubble on the town hall website', () => {
       [...(document.querySelector('#functionar-widget')?.shadowRoot?.querySelectorAll('[data-from="bot"] a') ?? [])].map((element) => element.getAttribute('href') ?? '').find((href) => href.endsWith('/receipt.pdf')),
     );
     expect(receiptHref).toMatch(new RegExp(`^${baseUrl.replace(/\./g, '\\.')}/api/webchat/receipts/${label?.replace('/', '-')}/[A-Za-z0-9_-]{22}/receipt\\.pdf$`));
-    expect((await fetch(receiptHref!)).status).toBe(200);
+    // The body is read to the end: a response left unread keeps its connection busy and the server from closing.
+    const download = await fetch(receiptHref!);
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
 
     const outcome = testApp.app.functionar.clerkCommands.run(
       { kind: 'name', value: 'Ana Pop', channel: 'cli' },
