@@ -86,7 +86,7 @@ describe.skipIf(!chromiumPath)('the chat bubble in a real browser', () => {
     expect(await askThroughWidget(page, 'ce acte trebuie pentru certificatul de urbanism')).toBe(true);
     // The widget styles its shadow root with a <style> element: the policy must allow it.
     const styled = await page.evaluate(() => {
-      const host = [...document.body.children].find((element) => element.shadowRoot);
+      const host = document.querySelector('#functionar-widget');
       const launcher = host?.shadowRoot?.querySelector('.launcher');
       return launcher ? getComputedStyle(launcher).position : 'no launcher';
     });
