@@ -10,10 +10,14 @@ import { errorPage } from './pages/error-page.ts';
 import type { Department } from './pages/inbox-page.ts';
 import { pluginNames, type FunctionarPluginOptions } from '../plugins/plugin-options.ts';
 import { adminCookieNames, type AdminRouteContext } from './routes/admin-context.ts';
+import { InboxEvents } from './inbox-events.ts';
 import { registerAssetRoutes } from './routes/asset-routes.ts';
+import { registerEventsRoutes } from './routes/events-routes.ts';
 import { registerInboxRoutes } from './routes/inbox-routes.ts';
 import { registerLoginRoutes, registerLogoutRoute } from './routes/login-routes.ts';
 import { registerQuestionsRoutes } from './routes/questions-routes.ts';
+import { registerRepliesRoutes } from './routes/replies-routes.ts';
+import { registerProcedureRoutes } from './routes/procedures-routes.ts';
 import { registerReportRoutes } from './routes/report-routes.ts';
 import { registerTicketRoutes } from './routes/ticket-routes.ts';
 
@@ -23,9 +27,10 @@ export { adminCookieNames, type AdminCookieNames } from './routes/admin-context.
 // the same runner as Telegram and Teams, for the signed-in clerk's id, so the audit trail and the outbox
 // are shared; the outcome is shown with the same texts. The pages' routes are in ./routes, one module per page.
 
-// No inline script or style anywhere in these pages, so the policy can forbid both.
+// No inline script or style anywhere in these pages, so the policy can forbid both. connect-src: the live
+// inbox's event stream and its page refreshes, same origin only.
 const contentSecurityPolicy =
-  "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+  "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** The clerks' web inbox under /admin, in its own scope (its error pages, cookies and forms stay there). */
 export const adminPlugin = fp<FunctionarPluginOptions>(
@@ -96,6 +101,14 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
   });
   scope.setNotFoundHandler((request, reply) => sendError(request, reply, 404, 'Pagina nu există', 'Adresa cerută nu există în inboxul funcționarilor.'));
 
+  // The live inbox: one audit-trail reader per app, and the open streams, let go when the server closes.
+  const inboxEvents = new InboxEvents(db);
+  const openStreams = new Set<() => void>();
+  scope.addHook('preClose', async () => {
+    for (const shutDown of [...openStreams]) shutDown();
+    inboxEvents.stop();
+  });
+
   registerAssetRoutes(scope, context);
   registerLoginRoutes(scope, context);
 
@@ -104,6 +117,8 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
     protectedScope.addHook('preHandler', async (request, reply) => {
       const signedIn = findSession(db, request.cookies[context.cookieNames.session], new Date());
       if (!signedIn) {
+        // The event stream is read by a script, not shown: it is refused, not sent to the login page.
+        if (request.routeOptions.url === '/admin/events') return reply.code(401).type('text/plain; charset=utf-8').send('Not signed in');
         const next = request.method === 'GET' ? request.url : '/admin';
         return reply.redirect(`/admin/login?next=${encodeURIComponent(next)}`, 303);
       }
@@ -120,7 +135,10 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
     registerLogoutRoute(protectedScope, context);
     registerInboxRoutes(protectedScope, context);
     registerTicketRoutes(protectedScope, context);
+    registerEventsRoutes(protectedScope, inboxEvents, openStreams);
+    registerRepliesRoutes(protectedScope, context);
     registerReportRoutes(protectedScope, context);
+    registerProcedureRoutes(protectedScope, context);
     registerQuestionsRoutes(protectedScope, { database: db, townHallName, current, sendPage, procedures: () => (answering.knowledge?.procedures() ?? []).map((procedure) => ({ slug: procedure.slug, title: procedure.title.ro })) });
   });
 }

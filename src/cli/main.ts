@@ -135,7 +135,8 @@ clerks
   .option('--telegram <id>', 'Telegram numeric user id')
   .option('--teams <id>', 'Teams AAD object id')
   .option('--whatsapp <phone>', 'WhatsApp number, e.g. +40740123456')
-  .action((options: { name: string; department: string; telegram?: string; teams?: string; whatsapp?: string }) => {
+  .option('--editor', 'may edit and publish procedures and the town hall\'s knowledge in /admin')
+  .action((options: { name: string; department: string; telegram?: string; teams?: string; whatsapp?: string; editor?: boolean }) => {
     if (!isDepartmentId(options.department)) {
       console.error(`Unknown department "${options.department}"; use one of ${departmentIds.join(', ')}`);
       process.exitCode = 2;
@@ -143,8 +144,8 @@ clerks
     }
     withDatabase(({ db }) => {
       try {
-        const clerk = addClerk(db, { name: options.name, department: options.department, telegramId: options.telegram, teamsId: options.teams, whatsapp: options.whatsapp });
-        console.log(`Clerk "${clerk.name}" added (id ${clerk.id}, ${clerk.department}).`);
+        const clerk = addClerk(db, { name: options.name, department: options.department, telegramId: options.telegram, teamsId: options.teams, whatsapp: options.whatsapp, editor: options.editor === true });
+        console.log(`Clerk "${clerk.name}" added (id ${clerk.id}, ${clerk.department}${clerk.editor ? ', editor' : ''}).`);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         console.error(error.message);
@@ -158,7 +159,7 @@ clerks.command('list').action(() => {
     if (rows.length === 0) console.log('No clerks yet: add one with `functionar clerks add --name … --department …`.');
     for (const clerk of rows) {
       const identities = [clerk.telegramId && `telegram ${clerk.telegramId}`, clerk.teamsId && `teams ${clerk.teamsId}`, clerk.whatsapp && `whatsapp ${clerk.whatsapp}`].filter(Boolean);
-      console.log(`${clerk.name.padEnd(24)} ${clerk.department.padEnd(18)} ${identities.join(', ')}`);
+      console.log(`${clerk.name.padEnd(24)} ${clerk.department.padEnd(18)} ${(clerk.editor ? 'editor' : '').padEnd(7)} ${identities.join(', ')}`);
     }
   });
 });

@@ -11,6 +11,8 @@ export interface NewClerk {
   telegramId?: string;
   teamsId?: string;
   whatsapp?: string;
+  /** May edit and publish the knowledge base in /admin (procedures, town hall, life events, redirects). */
+  editor?: boolean;
 }
 
 export class ClerkExistsError extends AppError {
