@@ -6,6 +6,7 @@ import { inTransaction, type Database, type Executor } from '../database/connect
 import { contacts, conversations, messages, open311Requests, outbox, processedUpdates, receipts, ticketEvents, tickets, type ContactRow, type TicketRow } from '../database/schema.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
 import { receiptFilesOfTicket } from '../receipts/receipt-storage.ts';
+import { forgetQuestionsAskedIn } from '../questions/unanswered-questions.ts';
 import { recordEvent } from '../tickets/ticket-store.ts';
 import { channelActorId, deliveriesAboutTickets, deliveriesToContact, eventsByContact } from './contact-records.ts';
 import { erasedReference, hashIdentity } from './erasure-key.ts';
@@ -28,8 +29,14 @@ export interface ErasureSummary {
 /** Event details keep their shape (who, when, what kind) but lose free text. */
 function scrubDetail(detail: Record<string, unknown> | null): Record<string, unknown> | null {
   if (!detail) return detail;
-  const textual = new Set(['text', 'command', 'subject', 'name', 'phone', 'email', 'reason']);
-  return Object.fromEntries(Object.entries(detail).map(([key, value]) => [key, textual.has(key) && typeof value === 'string' ? erasedText : value]));
+  const textual = new Set(['text', 'command', 'subject', 'name', 'phone', 'email', 'reason', 'fileName']);
+  const scrub = (value: unknown, key: string): unknown => {
+    if (textual.has(key) && typeof value === 'string') return erasedText;
+    // A thread event lists the files a citizen sent: their names may name the person; hashes and sizes stay.
+    if (Array.isArray(value)) return value.map((item) => (item && typeof item === 'object' ? scrubDetail(item as Record<string, unknown>) : item));
+    return value;
+  };
+  return Object.fromEntries(Object.entries(detail).map(([key, value]) => [key, scrub(value, key)]));
 }
 
 /**
@@ -108,6 +115,10 @@ export function eraseContact(database: Database, dataDirectory: string, contactI
       .where(eq(contacts.id, contactId))
       .run();
     transaction.update(messages).set({ text: erasedText, parts: null }).where(eq(messages.contactId, contactId)).run();
+    forgetQuestionsAskedIn(
+      transaction,
+      ownMessages.filter((message) => message.direction === 'inbound' && message.text !== erasedText).map((message) => message.text),
+    );
     // A channel's message id names the sender too (Telegram "message:<chat id>:<n>", a WhatsApp id holds
     // the phone number, the web chat's starts with the session id): a keyed hash keeps them distinct.
     for (const message of ownMessages) {

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { inTransaction, type Database, type Executor } from '../database/connection.ts';
 import { unansweredQuestions, type UnansweredQuestionRow } from '../database/schema.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
@@ -164,4 +164,14 @@ export interface AnswerOutcome {
 export function recordIfUnanswered(executor: Executor, question: string, language: Language, answer: AnswerOutcome, now = new Date()): void {
   if (answer.outcome === 'clarify') recordUnansweredQuestion(executor, question, language, 'clarified', now);
   else if (answer.outcome === 'refused' && !answer.refusal) recordUnansweredQuestion(executor, question, language, 'refused', now);
+}
+
+/**
+ * Erasure: the questions a person asked leave the list of questions the bot could not answer, taught
+ * ones included (the phrasing is the person's words; a clerk teaches it again if it comes back).
+ */
+export function forgetQuestionsAskedIn(executor: Executor, texts: readonly string[]): number {
+  const keys = [...new Set(texts.map((text) => maskedQuestion(text).normalized).filter((key) => key !== ''))];
+  if (keys.length === 0) return 0;
+  return executor.delete(unansweredQuestions).where(inArray(unansweredQuestions.normalized, keys)).run().changes;
 }
