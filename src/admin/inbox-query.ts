@@ -1,9 +1,10 @@
+import { and, eq, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
-import type { ClerkRow, TicketRow } from '../database/schema.ts';
+import { messages, tickets, type ClerkRow, type TicketRow } from '../database/schema.ts';
 import { localDate } from '../tickets/deadlines.ts';
 import { listTickets, openStatuses, ticketStatuses, type TicketStatus } from '../tickets/ticket-store.ts';
 
-// The inbox's filters live in the query string (?status=open&department=urbanism&assignee=me&overdue=1),
+// The inbox's filters live in the query string (?status=open&department=urbanism&assignee=me&overdue=1&q=…),
 // so a filtered view can be bookmarked or linked from a Teams card.
 
 export type StatusFilter = 'open' | 'all' | TicketStatus;
@@ -14,6 +15,8 @@ export interface InboxFilters {
   department: string | undefined;
   assignee: AssigneeFilter;
   overdue: boolean;
+  /** Search: a number ("12" or "12/2026"), a citizen's name, or words from the request or its thread. */
+  search: string;
 }
 
 export interface InboxQueryString {
@@ -21,19 +24,26 @@ export interface InboxQueryString {
   department?: string;
   assignee?: string;
   overdue?: string;
+  q?: string;
 }
 
 /** The most rows one page shows; the summary says when there are more. */
 export const inboxPageSize = 200;
 
+/** The longest search text taken; longer input is cut (it is only ever a parameter, never SQL). */
+export const searchMaximumLength = 100;
+
 export function parseInboxFilters(query: InboxQueryString, departments: readonly string[]): InboxFilters {
+  const search = (query.q ?? '').replace(/\s+/g, ' ').trim().slice(0, searchMaximumLength);
+  // A search looks in every ticket, closed ones too, unless the clerk also picked a status.
+  const defaultStatus: StatusFilter = search ? 'all' : 'open';
   const status: StatusFilter =
-    query.status === 'all' || query.status === 'open' ? query.status : ticketStatuses.includes(query.status as TicketStatus) ? (query.status as TicketStatus) : 'open';
+    query.status === 'all' || query.status === 'open' ? query.status : ticketStatuses.includes(query.status as TicketStatus) ? (query.status as TicketStatus) : defaultStatus;
   const department = query.department && departments.includes(query.department) ? query.department : undefined;
   let assignee: AssigneeFilter = 'any';
   if (query.assignee === 'me' || query.assignee === 'none') assignee = query.assignee;
   else if (query.assignee && /^\d{1,9}$/.test(query.assignee)) assignee = Number(query.assignee);
-  return { status, department, assignee, overdue: query.overdue === '1' || query.overdue === 'on' };
+  return { status, department, assignee, overdue: query.overdue === '1' || query.overdue === 'on', search };
 }
 
 export function isOverdue(ticket: TicketRow, today: string): boolean {
@@ -51,7 +61,46 @@ export function inboxTickets(executor: Executor, filters: InboxFilters, clerk: C
     assigneeClerkId,
     overdueOn: filters.overdue ? today : undefined,
   });
-  return filters.assignee === 'none' ? rows.filter((ticket) => ticket.assigneeClerkId === null) : rows;
+  const assigned = filters.assignee === 'none' ? rows.filter((ticket) => ticket.assigneeClerkId === null) : rows;
+  if (!filters.search) return assigned;
+  const found = new Set(searchTicketIds(executor, filters.search));
+  return assigned.filter((ticket) => found.has(ticket.id));
+}
+
+/** LIKE with the search text as a parameter; its own % and _ are matched literally. */
+function contains(column: SQLWrapper, text: string): SQL {
+  const pattern = `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  return sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+}
+
+/**
+ * Ids of the tickets a search finds: "12" or "12/2026" is a ticket number (of any year, or that year), only;
+ * anything else is looked for in the citizen's name, phone and e-mail, the subject and text, and the
+ * messages of the ticket's thread.
+ */
+export function searchTicketIds(executor: Executor, search: string): number[] {
+  const number = /^(?:nr\.?\s*)?(\d{1,6})(?:\s*\/\s*(\d{4}))?$/i.exec(search);
+  const byNumber = number ? and(eq(tickets.number, Number(number[1])), number[2] ? eq(tickets.year, Number(number[2])) : undefined) : undefined;
+  const inThread = sql`exists (select 1 from ${messages} where ${messages.ticketId} = ${tickets.id} and ${contains(messages.text, search)})`;
+  const byText = or(
+    contains(tickets.citizenName, search),
+    contains(tickets.citizenPhone, search),
+    contains(tickets.citizenEmail, search),
+    contains(tickets.subject, search),
+    contains(tickets.text, search),
+    inThread,
+  );
+  return executor
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(byNumber ?? byText)
+    .all()
+    .map((row) => row.id);
+}
+
+/** Citizen messages no clerk has opened yet, over the tickets shown. */
+export function unreadTotal(rows: readonly TicketRow[]): number {
+  return rows.reduce((total, ticket) => total + ticket.unreadCitizenMessages, 0);
 }
 
 /** The query string of a filter set, for links that keep the current view. */
@@ -61,6 +110,7 @@ export function filtersQueryString(filters: InboxFilters): string {
   if (filters.department) parameters.set('department', filters.department);
   if (filters.assignee !== 'any') parameters.set('assignee', String(filters.assignee));
   if (filters.overdue) parameters.set('overdue', '1');
+  if (filters.search) parameters.set('q', filters.search);
   const text = parameters.toString();
   return text ? `?${text}` : '';
 }

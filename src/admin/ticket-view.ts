@@ -1,7 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
-import { messages, type ClerkRow, type ContactRow, type MessageRow, type TicketEventRow, type TicketRow } from '../database/schema.ts';
+import { conversations, messages, type ClerkRow, type ContactRow, type MessageRow, type TicketEventRow, type TicketRow } from '../database/schema.ts';
 import { findContactById } from '../conversation/conversation-store.ts';
+import { isLanguage, type Language } from '../language.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
 import { entryOfMessage } from '../outbox/outbox-store.ts';
 import { listClerks } from '../tickets/clerk-directory.ts';
@@ -31,6 +32,12 @@ export interface TicketView {
   contact: ContactRow | undefined;
   assignee: ClerkRow | undefined;
   conversation: ConversationEntry[];
+  /** The ticket's thread (messages carrying its id: the citizen's, the clerks' and the bot's about it), newest first. */
+  thread: ConversationEntry[];
+  /** Everything else the citizen and the bot said (the conversation before the ticket, other questions), oldest first. */
+  transcript: ConversationEntry[];
+  /** The language the citizen writes in: the clerk answers in it. */
+  language: Language;
   attachments: AttachmentLink[];
   events: TicketEventRow[];
   notes: TicketEventRow[];
@@ -67,11 +74,23 @@ export function ticketView(executor: Executor, ticket: TicketRow): TicketView {
       delivery: message.author === 'clerk' ? deliveryStatusOf(entryOfMessage(executor, message.id)) : undefined,
     }));
   const events = eventsOfTicket(executor, ticket.id);
+  // The citizen's latest conversation says which language they write in now (the bot detects it per message).
+  const latestConversation = executor
+    .select({ language: conversations.language })
+    .from(conversations)
+    .where(eq(conversations.contactId, ticket.contactId))
+    .orderBy(desc(conversations.id))
+    .limit(1)
+    .get();
+  const spoken = [latestConversation?.language, contact?.language].find(isLanguage) ?? 'ro';
   return {
     ticket,
     contact,
     assignee: ticket.assigneeClerkId ? clerks.find((clerk) => clerk.id === ticket.assigneeClerkId) : undefined,
     conversation,
+    thread: conversation.filter((entry) => entry.message.ticketId === ticket.id).reverse(),
+    transcript: conversation.filter((entry) => entry.message.ticketId !== ticket.id),
+    language: spoken,
     attachments: conversation.flatMap((entry) => entry.attachments),
     events,
     notes: events.filter((event) => event.kind === 'note'),

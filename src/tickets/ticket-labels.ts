@@ -100,3 +100,40 @@ export const countedNouns = {
     en: { one: 'request', other: 'requests' },
   },
 } satisfies Record<string, Localized<CountedNoun>>;
+
+/**
+ * The audit trail's event kinds (ticket_events.kind) as people read them. A kind not listed here (written
+ * by a newer version) is shown as a readable phrase, never as the raw key.
+ */
+export const eventLabels: Record<string, Localized> = {
+  created: { ro: 'tichet înregistrat', hu: 'jegy iktatva', en: 'ticket registered' },
+  receipt_issued: { ro: 'număr de înregistrare comunicat cetățeanului', hu: 'iktatószám közölve az ügyféllel', en: 'registration number given to the citizen' },
+  reply: { ro: 'răspuns trimis cetățeanului', hu: 'válasz elküldve az ügyfélnek', en: 'answer sent to the citizen' },
+  note: { ro: 'notă internă', hu: 'belső megjegyzés', en: 'internal note' },
+  assigned: { ro: 'alocat', hu: 'kiosztva', en: 'assigned' },
+  closed: { ro: 'închis', hu: 'lezárva', en: 'closed' },
+  viewed: { ro: 'deschis de un funcționar', hu: 'ügyintéző megnyitotta', en: 'opened by a clerk' },
+  citizen_message: { ro: 'mesaj de la cetățean', hu: 'üzenet az ügyféltől', en: 'message from the citizen' },
+  citizen_followed_up: { ro: 'cetățeanul a revenit', hu: 'az ügyfél újra jelentkezett', en: 'the citizen wrote again' },
+  reopened: { ro: 'redeschis (cetățeanul a revenit)', hu: 'újranyitva (az ügyfél újra jelentkezett)', en: 'reopened (the citizen wrote again)' },
+  status: { ro: 'stare schimbată', hu: 'állapot módosítva', en: 'status changed' },
+  deadline_extended: { ro: 'termen prelungit', hu: 'határidő meghosszabbítva', en: 'deadline extended' },
+  delivery_failed: { ro: 'livrare eșuată', hu: 'kézbesítés sikertelen', en: 'delivery failed' },
+  delivery_to_check: {
+    ro: 'livrare de verificat (după restaurarea unei copii de siguranță)',
+    hu: 'kézbesítés ellenőrizendő (biztonsági mentés visszaállítása után)',
+    en: 'delivery to check (after a backup was restored)',
+  },
+  command_refused: { ro: 'comandă refuzată', hu: 'parancs elutasítva', en: 'command refused' },
+  command_failed: { ro: 'comandă eșuată', hu: 'parancs sikertelen', en: 'command failed' },
+  command_invalid: { ro: 'comandă greșită', hu: 'hibás parancs', en: 'invalid command' },
+  tickets_listed: { ro: 'listă de tichete consultată', hu: 'jegylista megtekintve', en: 'ticket list viewed' },
+  digest_sent: { ro: 'rezumat al termenelor trimis', hu: 'határidő-összesítő elküldve', en: 'deadline digest sent' },
+  personal_data_erased: { ro: 'date personale șterse (GDPR)', hu: 'személyes adatok törölve (GDPR)', en: 'personal data erased (GDPR)' },
+  question_taught: { ro: 'răspuns învățat pentru o întrebare', hu: 'válasz megtanítva egy kérdésre', en: 'answer taught for a question' },
+};
+
+/** The event's name for people: from the table, or the key made readable ("some_new_kind" → "some new kind"). */
+export function eventLabel(kind: string, language: Language): string {
+  return eventLabels[kind]?.[language] ?? kind.replace(/[_-]+/g, ' ');
+}

@@ -2,8 +2,9 @@ import type { ClerkRow, TicketRow } from '../../database/schema.ts';
 import { ticketLabel, ticketStatuses } from '../../tickets/ticket-store.ts';
 import type { Flash } from '../admin-sessions.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { inboxPageSize, isOverdue, type InboxFilters } from '../inbox-query.ts';
-import { channelNames, formatCalendarDate, ticketTypeNames } from '../labels.ts';
+import { formatCalendarDate, formatDateTime } from '../dates.ts';
+import { inboxPageSize, isOverdue, searchMaximumLength, unreadTotal, type InboxFilters } from '../inbox-query.ts';
+import { channelNames, ticketTypeNames } from '../labels.ts';
 import { countedNouns, countOf, statusLabel } from '../../tickets/ticket-labels.ts';
 import { page } from './layout.ts';
 
@@ -37,7 +38,7 @@ function ticketRow(ticket: TicketRow, view: InboxPage, clerkNames: Map<number, s
   const headingId = `tichet-${ticket.year}-${ticket.number}`;
   const assignee = ticket.assigneeClerkId ? (clerkNames.get(ticket.assigneeClerkId) ?? `#${ticket.assigneeClerkId}`) : 'nealocat';
   return html`<li>
-    <article class="ticket-row${overdue ? ' overdue' : ''}" aria-labelledby="${headingId}" data-testid="ticket-row" data-ticket="${ticketLabel(ticket)}">
+    <article class="ticket-row${overdue ? ' overdue' : ''}${ticket.unreadCitizenMessages > 0 ? ' unread' : ''}" aria-labelledby="${headingId}" data-testid="ticket-row" data-ticket="${ticketLabel(ticket)}" data-unread="${ticket.unreadCitizenMessages}">
       <div>
         <h2 class="subject" id="${headingId}"><a href="${ticketPath(ticket)}">${ticketLabel(ticket)} · ${ticket.subject}</a></h2>
         <dl class="meta">
@@ -46,9 +47,13 @@ function ticketRow(ticket: TicketRow, view: InboxPage, clerkNames: Map<number, s
           <div><dt>Alocat:</dt> <dd>${assignee}</dd></div>
           <div><dt>Tip:</dt> <dd>${ticketTypeNames[ticket.type] ?? ticket.type}</dd></div>
           <div><dt>Canal:</dt> <dd>${channelNames[ticket.channel] ?? ticket.channel}</dd></div>
+          ${ticket.lastCitizenMessageAt ? html`<div><dt>Ultimul mesaj al cetățeanului:</dt> <dd>${formatDateTime(ticket.lastCitizenMessageAt)}</dd></div>` : ''}
         </dl>
       </div>
       <p class="badges">
+        ${ticket.unreadCitizenMessages > 0
+          ? html`<span class="badge unread" data-testid="unread-marker">${ticket.unreadCitizenMessages} ${ticket.unreadCitizenMessages === 1 ? 'mesaj nou' : 'mesaje noi'}</span>`
+          : ''}
         <span class="badge status">${statusLabel(ticket.status, 'ro', 'staff')}</span>
         ${overdue ? html`<span class="badge overdue">întârziat</span>` : ''}
         ${ticket.handover ? html`<span class="badge handover">cere un funcționar</span>` : ''}
@@ -63,8 +68,15 @@ export function inboxPage(view: InboxPage): string {
   const departmentNames = new Map(view.departments.map((department) => [department.id, department.name]));
   const shown = view.tickets.slice(0, inboxPageSize);
   const overdueCount = view.tickets.filter((ticket) => isOverdue(ticket, view.today)).length;
-  const body = html`<h1>Tichete</h1>
-    <form class="card" method="get" action="/admin" role="search" aria-label="Filtrează tichetele">
+  const unread = unreadTotal(view.tickets);
+  const body = html`<div data-live-inbox>
+    <h1>Tichete <span class="badge unread" data-live="unread-total" data-testid="unread-total" data-unread="${unread}" ${unread === 0 ? html`hidden` : ''}>${unread} ${unread === 1 ? 'mesaj nou' : 'mesaje noi'}</span></h1>
+    <form class="card" method="get" action="/admin" role="search" aria-label="Caută și filtrează tichetele">
+      <div class="field search">
+        <label for="q">Caută</label>
+        <input type="search" id="q" name="q" value="${filters.search}" maxlength="${searchMaximumLength}" placeholder="12 sau 12/2026, nume, text" aria-describedby="q-hint" data-testid="inbox-search">
+        <p class="hint" id="q-hint">Numărul tichetului, numele cetățeanului sau cuvinte din cerere și din mesaje. Caută și în tichetele închise.</p>
+      </div>
       <div class="filters">
         <div>
           <label for="status">Stare</label>
@@ -100,9 +112,13 @@ export function inboxPage(view: InboxPage): string {
         <a class="button secondary" href="/admin">Resetează</a>
       </div>
     </form>
+    <p class="visually-hidden" aria-live="polite" data-live-announcer></p>
+    <div data-live="inbox-list">
     <p class="summary" data-testid="inbox-summary">${countOf(view.tickets.length, countedNouns.ticket.ro, 'ro')}${overdueCount > 0 ? `, din care ${overdueCount} ${overdueCount === 1 ? 'întârziat' : 'întârziate'}` : ''}; ordonate după termen.${view.tickets.length > shown.length ? ` Se arată primele ${shown.length}; restrângeți filtrele.` : ''}</p>
     ${shown.length === 0
-      ? html`<p class="empty">Niciun tichet pentru aceste filtre.</p>`
-      : html`<ol class="ticket-list" aria-label="Tichete, după termen">${shown.map((ticket) => ticketRow(ticket, view, clerkNames, departmentNames))}</ol>`}`;
-  return page({ title: 'Tichete', townHallName: view.townHallName, signedIn: { clerkName: view.clerk.name, csrfToken: view.csrfToken }, current: 'inbox', flash: view.flash, body });
+      ? html`<p class="empty">${filters.search ? 'Niciun tichet nu se potrivește căutării.' : 'Niciun tichet pentru aceste filtre.'}</p>`
+      : html`<ol class="ticket-list" aria-label="Tichete, după termen">${shown.map((ticket) => ticketRow(ticket, view, clerkNames, departmentNames))}</ol>`}
+    </div>
+  </div>`;
+  return page({ title: unread > 0 ? `(${unread}) Tichete` : 'Tichete', townHallName: view.townHallName, signedIn: { clerkName: view.clerk.name, csrfToken: view.csrfToken }, current: 'inbox', flash: view.flash, body });
 }

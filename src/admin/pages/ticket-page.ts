@@ -1,16 +1,18 @@
-import type { ClerkRow, TicketEventRow } from '../../database/schema.ts';
+import type { ClerkRow, SavedReplyRow, TicketEventRow } from '../../database/schema.ts';
+import type { Language } from '../../language.ts';
 import { sourcesOf, type MessagePart } from '../../messages.ts';
 import { ticketLabel } from '../../tickets/ticket-store.ts';
 import { isFinalStatus } from '../../tickets/ticket-states.ts';
 import { randomToken, type Flash } from '../admin-sessions.ts';
 import { html, multiline, type SafeHtml } from '../html.ts';
 import { isOverdue } from '../inbox-query.ts';
-import { channelNames, eventNames, formatCalendarDate, formatDateTime, ticketTypeNames } from '../labels.ts';
-import { statusLabel } from '../../tickets/ticket-labels.ts';
+import { formatCalendarDate, formatDateTime } from '../dates.ts';
+import { channelNames, ticketTypeNames } from '../labels.ts';
+import { eventLabel, statusLabel } from '../../tickets/ticket-labels.ts';
 import type { AttachmentLink, ConversationEntry, TicketView } from '../ticket-view.ts';
 import type { Department } from './inbox-page.ts';
 import { ticketPath } from './inbox-page.ts';
-import { page } from './layout.ts';
+import { flashMessage, page } from './layout.ts';
 import { publicationNotice, type PublishMode } from '../../open311/publication.ts';
 
 /** Longest reply a clerk may type: the web chat and the messengers accept 4000 characters. */
@@ -26,6 +28,23 @@ export interface TicketPage {
   today: string;
   /** OPEN311_PUBLISH: on Open311 tickets the clerk is told whether, and how, the answer is published. */
   open311Publish?: PublishMode;
+  /** Saved replies: those in the citizen's language for this department first. */
+  savedReplies: { suggested: SavedReplyRow[]; others: SavedReplyRow[] };
+  /** A saved reply's text put in the reply box (the saved-reply picker without JavaScript). */
+  replyDraft?: string;
+}
+
+/** Language names as they read after "în" in Romanian. */
+const languageNames: Record<Language, string> = { ro: 'română', hu: 'maghiară', en: 'engleză' };
+
+/** "Cetățeanul scrie în maghiară — răspundeți în maghiară." */
+export function citizenLanguageNotice(language: Language): string {
+  return `Cetățeanul scrie în ${languageNames[language]} — răspundeți în ${languageNames[language]}.`;
+}
+
+function savedReplyOption(reply: SavedReplyRow, departmentNames: Map<string, string>): SafeHtml {
+  const scope = reply.department ? (departmentNames.get(reply.department) ?? reply.department) : 'toate compartimentele';
+  return html`<option value="${reply.id}" data-text="${reply.text}" data-language="${reply.language}">${reply.title} (${reply.language.toUpperCase()}, ${scope})</option>`;
 }
 
 const authorNames = { citizen: 'Cetățean', bot: 'Asistentul virtual', clerk: 'Funcționar' } as const;
@@ -49,7 +68,7 @@ function messageItem(entry: ConversationEntry): SafeHtml {
   const { message } = entry;
   const author = authorNames[message.author];
   const sources = sourcesOf((message.parts ?? []) as MessagePart[]);
-  return html`<li class="message ${message.author}" data-testid="conversation-message" data-from="${message.author}">
+  return html`<li class="message ${message.author}" data-testid="conversation-message" data-from="${message.author}" data-message-id="${message.id}">
     <p class="who"><strong>${author}${entry.clerkName ? ` (${entry.clerkName})` : ''}</strong> · <time datetime="${message.createdAt}">${formatDateTime(message.createdAt)}</time></p>
     <p class="text">${multiline(message.text)}</p>
     ${sources.length > 0 ? html`<p class="notice">Surse: ${sources.map((source) => source.title).join('; ')}</p>` : ''}
@@ -80,7 +99,7 @@ function hiddenFields(csrfToken: string): SafeHtml {
 }
 
 export function ticketPage(view: TicketPage): string {
-  const { ticket, contact, assignee, conversation, attachments, events, notes, clerks, truncated } = view.view;
+  const { ticket, contact, assignee, thread, transcript, attachments, events, notes, clerks, truncated, language } = view.view;
   const label = ticketLabel(ticket);
   const base = ticketPath(ticket);
   const closed = isFinalStatus(ticket.status);
@@ -93,15 +112,32 @@ export function ticketPage(view: TicketPage): string {
   const publicNotice =
     ticket.channel === 'open311' ? html`<p class="notice" role="note" data-testid="open311-public-notice">${publicationNotice(view.open311Publish ?? 'masked')}</p>` : '';
 
+  const { suggested, others } = view.savedReplies;
+  // Without JavaScript the picker is a GET form that reloads the page with the text in the box; with it,
+  // admin.js inserts the text where the cursor is and the page stays as it is.
+  const savedReplyPicker =
+    suggested.length + others.length === 0
+      ? html`<p class="hint">Nu există răspunsuri salvate. <a href="/admin/replies">Adăugați</a> texte folosite des, în română și în maghiară.</p>`
+      : html`<form class="saved-replies" method="get" action="${base}#reply" data-saved-replies data-target="reply-text">
+          <label for="saved-reply">Răspuns salvat</label>
+          <select id="saved-reply" name="raspuns" data-testid="saved-reply-select">
+            <option value="">— alegeți un text —</option>
+            ${suggested.length > 0 ? html`<optgroup label="În ${languageNames[language]}, pentru acest compartiment">${suggested.map((reply) => savedReplyOption(reply, departmentNames))}</optgroup>` : ''}
+            ${others.length > 0 ? html`<optgroup label="Altele">${others.map((reply) => savedReplyOption(reply, departmentNames))}</optgroup>` : ''}
+          </select>
+          <button class="button secondary" type="submit" data-testid="saved-reply-insert">Pune în mesaj</button>
+        </form>`;
+
   const replyForm = closed
     ? html`<p class="notice">Tichetul este închis; nu se mai poate răspunde.</p>`
-    : html`<form method="post" action="${base}/reply">
+    : html`${savedReplyPicker}
+      <form method="post" action="${base}/reply">
         ${hiddenFields(view.csrfToken)}
         <div class="field">
           <label for="reply-text">Mesajul pentru cetățean</label>
           <p class="hint" id="reply-hint">Ajunge pe canalul cetățeanului (${channelNames[ticket.channel] ?? ticket.channel}), cu numărul tichetului. Nu scrieți CNP-ul.</p>
           ${publicNotice}
-          <textarea id="reply-text" name="text" required maxlength="${replyMaximumLength}" aria-describedby="reply-hint reply-count" data-counter="reply-count" data-testid="reply-text"></textarea>
+          <textarea id="reply-text" name="text" required maxlength="${replyMaximumLength}" lang="${language}" aria-describedby="citizen-language reply-hint reply-count" data-counter="reply-count" data-testid="reply-text">${view.replyDraft ?? ''}</textarea>
           <p class="hint" id="reply-count"></p>
         </div>
         <div class="actions"><button class="button" type="submit" data-testid="reply-send">Trimite răspunsul</button></div>
@@ -135,17 +171,50 @@ export function ticketPage(view: TicketPage): string {
         <div class="field">
           <label for="close-text">Mesaj final pentru cetățean (opțional)</label>
           ${publicNotice}
-          <textarea id="close-text" name="text" maxlength="${replyMaximumLength}"></textarea>
+          <textarea id="close-text" name="text" maxlength="${replyMaximumLength}" lang="${language}"></textarea>
         </div>
         <div class="actions"><button class="button danger" type="submit">Închide tichetul</button></div>
       </form>`;
 
-  const body = html`<p><a href="/admin">← Înapoi la tichete</a></p>
+  // Reply box first, then the thread newest first (what the citizen wrote last is read first), then the
+  // request, then the bot's conversation folded away: the clerk works without scrolling past transcripts.
+  const body = html`<div data-live-ticket="${label}">
+    <p><a href="/admin">← Înapoi la tichete</a></p>
     <h1 data-testid="ticket-title">Tichet ${label} — ${ticket.subject}</h1>
+    <p class="badges" data-live="ticket-badges">
+      <span class="badge status">${statusLabel(ticket.status, 'ro', 'staff')}</span>
+      ${overdue ? html`<span class="badge overdue">întârziat</span>` : ''}
+      ${ticket.unreadCitizenMessages > 0 ? html`<span class="badge unread" data-testid="ticket-unread">${ticket.unreadCitizenMessages} ${ticket.unreadCitizenMessages === 1 ? 'mesaj nou' : 'mesaje noi'}</span>` : ''}
+      <span class="badge language" lang="ro">limba: ${languageNames[language]}</span>
+    </p>
     <div class="ticket-layout">
       <div>
+        <section class="card" id="reply" aria-labelledby="raspuns" tabindex="-1">
+          <h2 id="raspuns">Răspuns către cetățean</h2>
+          ${flashMessage(view.flash)}
+          <p class="language-notice" id="citizen-language" data-testid="citizen-language" data-language="${language}">${citizenLanguageNotice(language)}</p>
+          ${replyForm}
+        </section>
+        <section class="card" aria-labelledby="firul" data-live="thread">
+          <h2 id="firul">Mesajele tichetului <span class="notice">(cele mai noi primele)</span></h2>
+          <p class="visually-hidden" aria-live="polite" data-live-announcer></p>
+          ${thread.length === 0
+            ? html`<p class="notice" data-testid="thread-empty">Niciun mesaj încă: cetățeanul primește răspunsul dvs. pe canalul său și poate scrie înapoi aici.</p>`
+            : html`<ol class="conversation newest-first" data-testid="thread">${thread.map(messageItem)}</ol>`}
+        </section>
         <section class="card" aria-labelledby="cererea">
           <h2 id="cererea">Cererea</h2>
+          <p class="request-text" data-testid="request-text">${ticket.text}</p>
+        </section>
+        <details class="card transcript" data-testid="transcript">
+          <summary>Conversația cu asistentul virtual (${transcript.length} ${transcript.length === 1 ? 'mesaj' : 'mesaje'})</summary>
+          ${truncated ? html`<p class="notice">Se arată ultimele mesaje.</p>` : ''}
+          ${transcript.length === 0 ? html`<p class="notice">Niciun mesaj.</p>` : html`<ol class="conversation" data-testid="conversation">${transcript.map(messageItem)}</ol>`}
+        </details>
+      </div>
+      <div>
+        <section class="card" aria-labelledby="detalii" data-live="ticket-details">
+          <h2 id="detalii">Detalii</h2>
           <dl class="details">
             <dt>Stare</dt><dd><span class="badge status" data-testid="ticket-status">${statusLabel(ticket.status, 'ro', 'staff')}</span>
               ${overdue ? html` <span class="badge overdue">întârziat</span>` : ''}</dd>
@@ -154,25 +223,11 @@ export function ticketPage(view: TicketPage): string {
             <dt>Compartiment</dt><dd data-testid="ticket-department">${departmentNames.get(ticket.department) ?? ticket.department}</dd>
             <dt>Alocat</dt><dd data-testid="ticket-assignee">${assignee?.name ?? 'nealocat'}</dd>
             <dt>Canal</dt><dd>${channelNames[ticket.channel] ?? ticket.channel}</dd>
+            <dt>Limba</dt><dd data-testid="ticket-language">${languageNames[language]}</dd>
             <dt>Cetățean</dt><dd>${citizen || '—'}</dd>
-            <dt>Înregistrat</dt><dd>${formatDateTime(ticket.createdAt)}</dd>
+            <dt>Înregistrat</dt><dd data-testid="ticket-created">${formatDateTime(ticket.createdAt)}</dd>
           </dl>
-          <h3 class="visually-hidden">Textul cererii</h3>
-          <p class="request-text">${ticket.text}</p>
         </section>
-        <section class="card" aria-labelledby="conversatia">
-          <h2 id="conversatia">Conversația</h2>
-          ${truncated ? html`<p class="notice">Se arată ultimele ${conversation.length} mesaje.</p>` : ''}
-          ${conversation.length === 0
-            ? html`<p class="notice">Niciun mesaj.</p>`
-            : html`<ol class="conversation" data-testid="conversation">${conversation.map(messageItem)}</ol>`}
-        </section>
-        <section class="card" aria-labelledby="raspuns">
-          <h2 id="raspuns">Răspuns către cetățean</h2>
-          ${replyForm}
-        </section>
-      </div>
-      <div>
         <section class="card" aria-labelledby="alocare">
           <h2 id="alocare">Alocare</h2>
           ${assignForm}
@@ -204,7 +259,7 @@ export function ticketPage(view: TicketPage): string {
         </section>
       </div>
     </div>
-    <section class="card" aria-labelledby="istoric">
+    <section class="card" aria-labelledby="istoric" data-live="events">
       <h2 id="istoric">Istoric (audit)</h2>
       <div class="table-scroll" role="region" aria-labelledby="istoric" tabindex="0">
         <table class="events" data-testid="events">
@@ -213,7 +268,7 @@ export function ticketPage(view: TicketPage): string {
             ${events.map(
               (event) => html`<tr>
                 <td><time datetime="${event.createdAt}">${formatDateTime(event.createdAt)}</time></td>
-                <td>${eventNames[event.kind] ?? event.kind}</td>
+                <td>${eventLabel(event.kind, 'ro')}</td>
                 <td>${actorName(event, clerkNames)}</td>
                 <td>${event.channel ? (channelNames[event.channel] ?? event.channel) : '—'}</td>
                 <td>${eventDetail(event, departmentNames)}</td>
@@ -222,6 +277,8 @@ export function ticketPage(view: TicketPage): string {
           </tbody>
         </table>
       </div>
-    </section>`;
-  return page({ title: `Tichet ${label}`, townHallName: view.townHallName, signedIn: { clerkName: view.clerk.name, csrfToken: view.csrfToken }, current: 'inbox', flash: view.flash, body });
+    </section>
+  </div>`;
+  // The outcome of an action is shown in the reply box (above), where the clerk is: not at the page's top.
+  return page({ title: `Tichet ${label}`, townHallName: view.townHallName, signedIn: { clerkName: view.clerk.name, csrfToken: view.csrfToken }, current: 'inbox', body });
 }

@@ -20,6 +20,8 @@ export function registerInboxRoutes(scope: FastifyInstance, context: AdminRouteC
             department: { type: 'string', maxLength: 40 },
             assignee: { type: 'string', maxLength: 20 },
             overdue: { type: 'string', maxLength: 5 },
+            // Longer input is cut to the search's maximum, not refused: a pasted sentence still searches.
+            q: { type: 'string', maxLength: 1000 },
           },
         },
       },

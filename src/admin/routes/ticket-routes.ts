@@ -11,6 +11,7 @@ import { localDate } from '../../tickets/deadlines.ts';
 import { isDepartmentId } from '../../tickets/ticket-labels.ts';
 import { findTicket } from '../../tickets/ticket-store.ts';
 import { claimSubmission, setFlash, takeFlash } from '../admin-sessions.ts';
+import { findSavedReply, savedRepliesFor } from '../saved-replies.ts';
 import { ticketPath } from '../pages/inbox-page.ts';
 import { replyMaximumLength, ticketPage } from '../pages/ticket-page.ts';
 import { attachmentsOfMessage, ticketView } from '../ticket-view.ts';
@@ -49,27 +50,48 @@ export function registerTicketRoutes(scope: FastifyInstance, context: AdminRoute
     return ticket;
   };
 
-  scope.get<{ Params: TicketParams }>('/tickets/:year/:number', { schema: { params: ticketParams } }, async (request, reply) => {
-    const { session, clerk } = context.current(request);
-    const ticket = loadTicket(request);
-    const now = new Date();
-    return context.sendPage(
-      reply,
-      200,
-      ticketPage({ townHallName, clerk, csrfToken: session.csrfToken, flash: takeFlash(db, session), view: ticketView(db, ticket), departments: context.departments(), today: localDate(now), open311Publish: context.config.open311.publish }),
-    );
-  });
+  scope.get<{ Params: TicketParams; Querystring: { raspuns?: string } }>(
+    '/tickets/:year/:number',
+    { schema: { params: ticketParams, querystring: { type: 'object', properties: { raspuns: { type: 'string', maxLength: 12 } } } } },
+    async (request, reply) => {
+      const { session, clerk } = context.current(request);
+      const found = loadTicket(request);
+      const now = new Date();
+      // Opening the page is /vezi: recorded in the audit trail (who saw which personal data) and it clears
+      // the ticket's unread marker, as on Telegram and Teams.
+      context.clerkCommands.runCommand(clerk.id, { name: 'show', ticket: { number: found.number, year: found.year } }, { channel: 'web' });
+      const ticket = loadTicket(request);
+      const view = ticketView(db, ticket);
+      const draft = /^\d{1,12}$/.test(request.query.raspuns ?? '') ? findSavedReply(db, Number(request.query.raspuns))?.text : undefined;
+      return context.sendPage(
+        reply,
+        200,
+        ticketPage({
+          townHallName,
+          clerk,
+          csrfToken: session.csrfToken,
+          flash: takeFlash(db, session),
+          view,
+          departments: context.departments(),
+          today: localDate(now),
+          open311Publish: context.config.open311.publish,
+          savedReplies: savedRepliesFor(db, ticket.department, view.language),
+          replyDraft: draft,
+        }),
+      );
+    },
+  );
 
   /**
    * Runs one clerk command for a ticket form and comes back to the ticket (post/redirect/get), with the
    * outcome as the message on the page. A submission already handled is not run again.
    */
-  const ticketAction = (buildCommand: (ticket: TicketReference, body: ActionBody) => ClerkCommand | { error: string }) =>
+  const ticketAction = (buildCommand: (ticket: TicketReference, body: ActionBody) => ClerkCommand | { error: string }, fragment = '') =>
     async (request: FastifyRequest<{ Params: TicketParams; Body: ActionBody }>, reply: FastifyReply) => {
       const { session, clerk } = context.current(request);
       const ticket = loadTicket(request);
-      // No #fragment: the outcome is shown (and focused) at the top of the page, where it is read first.
-      const back = ticketPath(ticket);
+      // The outcome is shown (and focused) in the reply box; after a reply the page comes back there (#reply).
+      const back = `${ticketPath(ticket)}${fragment}`;
       const command = buildCommand({ number: ticket.number, year: ticket.year }, request.body);
       if ('error' in command) {
         setFlash(db, session.id, { kind: 'error', text: command.error });
@@ -89,7 +111,7 @@ export function registerTicketRoutes(scope: FastifyInstance, context: AdminRoute
   };
   const actionOptions = { schema: { params: ticketParams, body: actionBody } };
 
-  scope.post<{ Params: TicketParams; Body: ActionBody }>('/tickets/:year/:number/reply', actionOptions, ticketAction(withText('reply', 'Scrieți răspunsul înainte de a-l trimite.')));
+  scope.post<{ Params: TicketParams; Body: ActionBody }>('/tickets/:year/:number/reply', actionOptions, ticketAction(withText('reply', 'Scrieți răspunsul înainte de a-l trimite.'), '#reply'));
   scope.post<{ Params: TicketParams; Body: ActionBody }>('/tickets/:year/:number/note', actionOptions, ticketAction(withText('note', 'Scrieți textul notei.')));
   scope.post<{ Params: TicketParams; Body: ActionBody }>('/tickets/:year/:number/take', actionOptions, ticketAction((ticket) => ({ name: 'take', ticket })));
   scope.post<{ Params: TicketParams; Body: ActionBody }>(

@@ -1,0 +1,124 @@
+import { EventEmitter } from 'node:events';
+import { asc, eq, gt, max } from 'drizzle-orm';
+import type { Executor } from '../database/connection.ts';
+import { ticketEvents, tickets } from '../database/schema.ts';
+import { ticketLabel } from '../tickets/ticket-store.ts';
+
+// What the open inbox pages are told, live: a new ticket, a citizen's message on a ticket's thread, and
+// any other change to a ticket (answered, assigned, closed, opened by a clerk).
+//
+// Fed by the audit trail, not by hooks in the ticket code: every change to a ticket already writes a
+// ticket_events row in the transaction that makes it, so tailing that table (one indexed query a second,
+// only while some clerk has an inbox open) sees exactly the committed changes — also those made by the
+// CLI or another process on the same database — and nothing that was rolled back. The emitter is per
+// app (per database), so two apps in one process never hear each other.
+
+export type InboxEventType = 'ticket-created' | 'citizen-message' | 'ticket-updated';
+
+export interface InboxEvent {
+  /** The ticket_events row's id: the stream's event id, from which a reconnecting browser resumes. */
+  id: number;
+  type: InboxEventType;
+  data: {
+    /** "12/2026" */
+    ticket: string;
+    year: number;
+    number: number;
+    /** The audit event's kind (created, citizen_message, reply, viewed…). */
+    kind: string;
+    status: string;
+    /** Citizen messages no clerk has opened yet. */
+    unread: number;
+  };
+}
+
+/** How often the audit trail is read while someone listens. */
+export const inboxPollIntervalMs = 1000;
+/** A reconnecting browser is sent at most this many missed events (then it reloads what it shows anyway). */
+const replayLimit = 200;
+
+function eventType(kind: string): InboxEventType {
+  if (kind === 'created') return 'ticket-created';
+  if (kind === 'citizen_message') return 'citizen-message';
+  return 'ticket-updated';
+}
+
+/**
+ * Audit rows after `afterId`, oldest first: the ticket's events with the ticket as it is now, and the id of
+ * the last row read (rows about no ticket, like a listed inbox, are read past but not sent).
+ */
+function eventsAfter(executor: Executor, afterId: number, limit: number): { events: InboxEvent[]; lastId: number } {
+  const rows = executor
+    .select({ id: ticketEvents.id, kind: ticketEvents.kind, year: tickets.year, number: tickets.number, status: tickets.status, unread: tickets.unreadCitizenMessages })
+    .from(ticketEvents)
+    .leftJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+    .where(gt(ticketEvents.id, afterId))
+    .orderBy(asc(ticketEvents.id))
+    .limit(limit)
+    .all();
+  const events: InboxEvent[] = [];
+  for (const row of rows) {
+    if (row.year === null || row.number === null || row.status === null || row.unread === null) continue;
+    const data = { ticket: ticketLabel({ year: row.year, number: row.number }), year: row.year, number: row.number, kind: row.kind, status: row.status, unread: row.unread };
+    events.push({ id: row.id, type: eventType(row.kind), data });
+  }
+  return { events, lastId: rows.at(-1)?.id ?? afterId };
+}
+
+function latestEventId(executor: Executor): number {
+  return executor.select({ highest: max(ticketEvents.id) }).from(ticketEvents).get()?.highest ?? 0;
+}
+
+/** One per app: reads the audit trail while at least one inbox stream is open and fans its events out. */
+export class InboxEvents {
+  private readonly emitter = new EventEmitter();
+  private timer: NodeJS.Timeout | undefined;
+  private lastId = 0;
+
+  constructor(
+    private readonly executor: Executor,
+    private readonly intervalMs = inboxPollIntervalMs,
+  ) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  /** Listens from now on; returns the function that stops listening. */
+  subscribe(listener: (event: InboxEvent) => void): () => void {
+    if (this.emitter.listenerCount('event') === 0) this.start();
+    this.emitter.on('event', listener);
+    return () => {
+      this.emitter.off('event', listener);
+      if (this.emitter.listenerCount('event') === 0) this.stop();
+    };
+  }
+
+  /** What a browser that saw event `lastSeenId` missed (bounded). */
+  missedSince(lastSeenId: number): InboxEvent[] {
+    return eventsAfter(this.executor, lastSeenId, replayLimit).events;
+  }
+
+  /** Reads new audit rows now and tells the listeners (the timer calls this every interval). */
+  poll(): void {
+    const { events, lastId } = eventsAfter(this.executor, this.lastId, 500);
+    this.lastId = lastId;
+    for (const event of events) this.emitter.emit('event', event);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private start(): void {
+    this.lastId = latestEventId(this.executor);
+    this.timer = setInterval(() => {
+      try {
+        this.poll();
+      } catch (error) {
+        // A busy database (the CLI writing) is tried again at the next tick; nothing is lost, the id stays.
+        this.emitter.emit('poll-error', error);
+      }
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+}
