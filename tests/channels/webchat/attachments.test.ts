@@ -122,6 +122,14 @@ describe('files from the web chat', () => {
     expect(stored.filter((name) => !name.startsWith(sha256(png)) && !name.startsWith(sha256(pdf)))).toEqual([]);
   });
 
+  it('takes a file up to the limit (far above the 64 KiB of other routes)', async () => {
+    const sessionId = await openSession();
+    const scan = Buffer.concat([pdf, Buffer.alloc(citizenFileMaximumBytes - pdf.length, 0x20)]);
+    const response = await upload(sessionId, scan, 'application/pdf', 'scanare.pdf');
+    expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
+    expect((response.json() as { attachment: { size: number; sha256: string } }).attachment).toMatchObject({ size: citizenFileMaximumBytes, sha256: sha256(scan) });
+  });
+
   it('keeps the 64 KiB limit on every other web chat route', async () => {
     const sessionId = await openSession();
     const response = await testApp.app.inject({
