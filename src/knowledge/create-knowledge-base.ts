@@ -252,11 +252,13 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
       reloadListeners.add(listener);
       return () => reloadListeners.delete(listener);
     },
-    retrieveWithDraft: async (draft: Procedure, question: string, language: Language): Promise<Retrieval> => {
+    draftRetrieval: (draft: Procedure) => {
       const procedures = [...state.loaded.procedures.filter((procedure) => procedure.slug !== draft.slug), draft];
       const { retriever } = buildRetriever(state.loaded, procedures, state.townHall, embedder, options.retrievalSettings);
-      const { diagnostics: _diagnostics, ...retrieval } = await retriever.retrieve(question, language, undefined);
-      return retrieval;
+      return async (question: string, language: Language): Promise<Retrieval> => {
+        const { diagnostics: _diagnostics, ...retrieval } = await retriever.retrieve(question, language, undefined);
+        return retrieval;
+      };
     },
     synchronize,
     chromaServer: () => server,

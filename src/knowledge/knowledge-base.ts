@@ -151,6 +151,6 @@ export interface KnowledgeBase {
   /** Called after every reload; returns the unsubscribe function. */
   onReloaded(listener: (reload: KnowledgeReload) => void): () => void;
   /** Retrieval as it would be with this draft published (keywords and text only, no vectors): the editor's preview. */
-  retrieveWithDraft(draft: Procedure, question: string, language: Language): Promise<Retrieval>;
+  draftRetrieval(draft: Procedure): (question: string, language: Language) => Promise<Retrieval>;
   close(): Promise<void>;
 }
