@@ -23,10 +23,27 @@ export interface AttachmentPart {
   storagePath: string;
 }
 
+/**
+ * A file the town hall sends (an issued document): channels that can send files send it (Telegram
+ * sendDocument, a WhatsApp document); the others show `fallbackText` (the web chat already carries a
+ * download link in the message text).
+ */
+export interface FilePart {
+  type: 'file';
+  fileName: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  /** Path under the data directory (src/documents/document-storage.ts resolves it). */
+  storagePath: string;
+  fallbackText: string;
+}
+
 export type MessagePart =
   | { type: 'sources'; sources: SourceReference[] }
   | { type: 'buttons'; buttons: Button[] }
   | AttachmentPart
+  | FilePart
   | { type: 'location'; latitude: number; longitude: number };
 
 export interface Sender {
@@ -60,4 +77,8 @@ export function sourcesOf(parts: readonly MessagePart[] | null | undefined): Sou
 
 export function buttonsOf(parts: readonly MessagePart[] | null | undefined): Button[] {
   return (parts ?? []).flatMap((part) => (part.type === 'buttons' ? part.buttons : []));
+}
+
+export function filesOf(parts: readonly MessagePart[] | null | undefined): FilePart[] {
+  return (parts ?? []).filter((part): part is FilePart => part.type === 'file');
 }

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { documentRoutes } from '../documents/document-routes.ts';
 import { receiptRoutes } from '../receipts/receipt-routes.ts';
 import { pluginNames } from './plugin-options.ts';
 
@@ -6,6 +7,7 @@ import { pluginNames } from './plugin-options.ts';
 export const receiptsPlugin = fp(
   async (app) => {
     receiptRoutes(app);
+    documentRoutes(app);
   },
   { name: pluginNames.receipts, fastify: '5.x', dependencies: [pluginNames.functionar, pluginNames.answering] },
 );

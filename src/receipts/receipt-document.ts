@@ -1,12 +1,7 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDict, PDFDocument, PDFName, PDFString, type PDFPage } from 'pdf-lib';
-import QRCode from 'qrcode';
+import type { PDFDocument } from 'pdf-lib';
 import { localDate } from '../tickets/deadlines.ts';
 import { colors, PageWriter, type BlockItem } from './page-writer.ts';
-import { verificationCodeKey } from './receipt-storage.ts';
+import { calendarDate, drawFooters, drawVerificationPanel, newDocumentWithFonts, setVerificationCode } from './pdf-parts.ts';
 import { romanianDateTime, timeZone } from './receipt-dates.ts';
 
 // The "confirmare de înregistrare" page: what the town hall tells the citizen it registered. Romanian,
@@ -40,53 +35,9 @@ export interface ReceiptFacts {
   privacyUrl?: string;
 }
 
-const require = createRequire(import.meta.url);
-const fontDirectory = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-let fontFiles: { regular: Buffer; bold: Buffer; mono: Buffer } | undefined;
-
-function fonts(): { regular: Buffer; bold: Buffer; mono: Buffer } {
-  fontFiles ??= {
-    regular: fs.readFileSync(path.join(fontDirectory, 'DejaVuSans.ttf')),
-    bold: fs.readFileSync(path.join(fontDirectory, 'DejaVuSans-Bold.ttf')),
-    mono: fs.readFileSync(path.join(fontDirectory, 'DejaVuSansMono-Bold.ttf')),
-  };
-  return fontFiles;
-}
-
-
-function calendarDate(date: string, style: 'ro' | 'hu'): string {
-  const [year, month, day] = date.split('-');
-  return style === 'ro' ? `${day}.${month}.${year}` : `${year}.${month}.${day}.`;
-}
-
-function addLink(page: PDFPage, url: string, rectangle: [number, number, number, number]): void {
-  const context = page.doc.context;
-  const link = context.register(
-    context.obj({
-      Type: 'Annot',
-      Subtype: 'Link',
-      Rect: rectangle,
-      Border: [0, 0, 0],
-      A: { Type: 'Action', S: 'URI', URI: PDFString.of(url) },
-    }),
-  );
-  const existing = page.node.Annots();
-  if (existing) existing.push(link);
-  else page.node.set(PDFName.of('Annots'), context.obj([link]));
-}
-
-async function qrCodePng(text: string): Promise<Buffer> {
-  const dataUrl = await QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 0, width: 240 });
-  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
-}
-
 export async function renderReceipt(facts: ReceiptFacts): Promise<PDFDocument> {
-  const document = await PDFDocument.create();
-  document.registerFontkit(fontkit);
-  const files = fonts();
-  const regular = await document.embedFont(files.regular, { subset: true });
-  const bold = await document.embedFont(files.bold, { subset: true });
-  const mono = await document.embedFont(files.mono, { subset: true });
+  const { document, fonts } = await newDocumentWithFonts();
+  const { regular, bold, mono } = fonts;
   const writer = new PageWriter(document, regular, bold, `Confirmare de înregistrare ${facts.ticketLabel} (continuare)`);
   const registered = romanianDateTime(facts.registeredAt);
   const issued = romanianDateTime(facts.issuedAt);
@@ -99,7 +50,7 @@ export async function renderReceipt(facts: ReceiptFacts): Promise<PDFDocument> {
   document.setLanguage('ro-RO');
   document.setCreationDate(facts.issuedAt);
   document.setModificationDate(facts.issuedAt);
-  document.context.lookup(document.context.trailerInfo.Info, PDFDict).set(PDFName.of(verificationCodeKey), PDFString.of(facts.code));
+  setVerificationCode(document, facts.code);
 
   // Header: who issues the document.
   writer.text(facts.townHall.name, { font: bold, size: 15, color: colors.accent });
@@ -163,35 +114,11 @@ export async function renderReceipt(facts: ReceiptFacts): Promise<PDFDocument> {
   writer.space(12);
 
   // Verification panel: the code, where to check it, and a QR code of that address.
-  const hasAbsoluteUrl = /^https?:\/\//.test(facts.verificationUrl);
-  const qrSize = 84;
-  const textWidth = writer.width - 28 - (hasAbsoluteUrl ? qrSize + 14 : 0);
-  const panelStyle = { x: writer.left + 14, width: textWidth };
-  const labelStyle = { ...panelStyle, size: 9, color: colors.muted };
-  const urlStyle = { ...panelStyle, size: 9.5, color: colors.accent };
-  const codeLines: BlockItem[] = [
-    { text: 'Cod de verificare / Ellenőrző kód', style: labelStyle },
-    { text: facts.code, style: { ...panelStyle, font: mono, size: 17 }, spaceBefore: 2 },
-    { text: 'Verificați autenticitatea documentului la / Ellenőrzés:', style: labelStyle, spaceBefore: 4 },
-  ];
-  const afterUrl: BlockItem[] = [{ text: 'Codul confirmă numărul, data și amprenta SHA-256 a fișierului emis.', style: { ...panelStyle, size: 8, color: colors.muted }, spaceBefore: 3 }];
-  const textHeight = writer.measure([...codeLines, { text: facts.verificationUrl, style: urlStyle }, ...afterUrl]);
-  const panelHeight = Math.max(textHeight, hasAbsoluteUrl ? qrSize : 0) + 20;
-  writer.ensure(panelHeight + 12);
-  const page = writer.page;
-  const panelTop = writer.y;
-  page.drawRectangle({ x: writer.left, y: panelTop - panelHeight, width: writer.width, height: panelHeight, color: colors.panel, borderColor: colors.rule, borderWidth: 0.8 });
-  writer.y = panelTop - 10;
-  writer.draw(codeLines);
-  const urlTop = writer.y;
-  writer.draw([{ text: facts.verificationUrl, style: urlStyle }]);
-  if (hasAbsoluteUrl) addLink(page, facts.verificationUrl, [panelStyle.x, writer.y, panelStyle.x + textWidth, urlTop]);
-  writer.draw(afterUrl);
-  if (hasAbsoluteUrl) {
-    const qr = await document.embedPng(await qrCodePng(facts.verificationUrl));
-    page.drawImage(qr, { x: writer.left + writer.width - 14 - qrSize, y: panelTop - (panelHeight + qrSize) / 2, width: qrSize, height: qrSize });
-  }
-  writer.y = panelTop - panelHeight - 12;
+  await drawVerificationPanel(writer, document, mono, {
+    code: facts.code,
+    verificationUrl: facts.verificationUrl,
+    note: 'Codul confirmă numărul, data și amprenta SHA-256 a fișierului emis.',
+  });
 
   if (facts.signer) {
     writer.ensure(44);
@@ -203,17 +130,6 @@ export async function renderReceipt(facts: ReceiptFacts): Promise<PDFDocument> {
   }
 
   // Footer on every page.
-  const footer = `Emisă la ${issued.date}, ora ${issued.time}, de Funcționar Virtual, asistentul virtual al primăriei.${facts.privacyUrl ? ` Prelucrarea datelor personale: ${facts.privacyUrl}` : ''}`;
-  writer.pages.forEach((footerPage, index) => {
-    writer.page = footerPage;
-    writer.y = 56;
-    writer.rule();
-    writer.space(4);
-    if (writer.pages.length > 1) {
-      const pageNumber = `Pagina ${index + 1} din ${writer.pages.length}`;
-      footerPage.drawText(pageNumber, { x: writer.left + writer.width - regular.widthOfTextAtSize(pageNumber, 7.5), y: 62, size: 7.5, font: regular, color: colors.muted });
-    }
-    writer.text(footer, { size: 7.5, color: colors.muted, lineGap: 2, keepOnPage: true });
-  });
+  drawFooters(writer, regular, `Emisă la ${issued.date}, ora ${issued.time}, de Funcționar Virtual, asistentul virtual al primăriei.${facts.privacyUrl ? ` Prelucrarea datelor personale: ${facts.privacyUrl}` : ''}`);
   return document;
 }

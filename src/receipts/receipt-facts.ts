@@ -21,7 +21,7 @@ function addressLine(address: string): string {
     .join(', ');
 }
 
-function headerLines(townHall: TownHall): string[] {
+export function headerLines(townHall: TownHall): string[] {
   const contacts = [
     townHall.phone && !unconfirmed.test(townHall.phone) ? `Tel.: ${townHall.phone}` : undefined,
     townHall.email ? `E-mail: ${townHall.email}` : undefined,

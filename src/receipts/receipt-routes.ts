@@ -10,7 +10,8 @@ import { isWebchatReceiptToken, webchatReceiptRoute } from './receipt-links.ts';
 import { createReceiptService } from './receipt-registry.ts';
 import type { ReceiptService } from './receipt-service.ts';
 import { normalizeVerificationCode } from './verification-code.ts';
-import { renderFormPage, renderUnknownPage, renderVerifiedPage, type VerifiedReceipt } from './verify-page.ts';
+import { renderFormPage, renderUnknownPage, renderVerifiedDocumentPage, renderVerifiedPage, type VerifiedReceipt } from './verify-page.ts';
+import { describeDocument } from '../documents/document-routes.ts';
 
 // GET /verify/:code — anyone holding a receipt checks its code (HTML for people, JSON for programs).
 // GET /api/webchat/sessions/:sessionId/tickets/N-YYYY/receipt.pdf — the web chat's download: the session
@@ -42,6 +43,22 @@ const verificationResponse = {
     receipt: {
       type: 'object',
       properties: { issuedAt: { type: 'string' }, sha256: { type: 'string' }, signed: { type: 'boolean' }, signer: { type: ['string', 'null'] } },
+    },
+    document: {
+      type: 'object',
+      properties: {
+        number: { type: 'string' },
+        issuedAt: { type: 'string' },
+        type: { type: 'string' },
+        issuer: { type: 'string' },
+        request: { type: 'string' },
+        sha256: { type: 'string' },
+        signed: { type: 'boolean' },
+        signer: { type: ['string', 'null'] },
+        revoked: { type: 'boolean' },
+        revokedAt: { type: ['string', 'null'] },
+        revokedReason: { type: ['string', 'null'] },
+      },
     },
     error: errorResponse.properties.error,
   },
@@ -96,6 +113,28 @@ export function receiptRoutes(app: FastifyInstance): ReceiptService {
     },
     async (request, reply) => {
       const found = describe(request.params.code);
+      // Not a receipt: perhaps a document the town hall issued (adeverință, certificat, răspuns).
+      const document = found ? undefined : describeDocument(app, request.params.code);
+      if (document) {
+        if (!wantsJson(request)) return sendHtml(reply, 200, renderVerifiedDocumentPage(document, townHallName()));
+        return reply.header('cache-control', 'no-store').send({
+          valid: document.revokedAt === null,
+          code: document.code,
+          document: {
+            number: document.label,
+            issuedAt: document.issuedAt,
+            type: document.title,
+            issuer: document.issuer,
+            request: document.ticketLabel,
+            sha256: document.sha256,
+            signed: document.signed,
+            signer: document.signer,
+            revoked: document.revokedAt !== null,
+            revokedAt: document.revokedAt,
+            revokedReason: document.revokedReason,
+          },
+        });
+      }
       if (!found) {
         if (!wantsJson(request)) return sendHtml(reply, 404, renderUnknownPage(request.params.code, townHallName()));
         return reply

@@ -25,6 +25,8 @@ const commandNames: Record<string, ClerkCommandName> = {
   extend: 'extend',
   inchide: 'close',
   close: 'close',
+  emite: 'issue',
+  issue: 'issue',
 };
 
 const filterNames: Record<string, TicketFilter> = {
@@ -82,6 +84,13 @@ export function readClerkCommand(text: string): ParsedClerkCommand {
       return { ok: true, command: { name, ticket } };
     case 'close':
       return { ok: true, command: { name, ticket, text: remainder } };
+    case 'issue': {
+      const template = rest[0]?.toLowerCase();
+      if (!template) return { ok: false, problem: { problem: 'missing-text', command: name } };
+      // The text keeps its line breaks: "adresa: …" lines fill the template's placeholders.
+      const text = remainder.replace(/^\S+[ \t]*\n?/, '').trim();
+      return { ok: true, command: { name, ticket, template, text } };
+    }
     case 'reply':
     case 'note':
     case 'assign':
@@ -120,6 +129,8 @@ export function formatClerkCommand(command: ClerkCommand): string {
       return `/prelungeste ${ticket} ${command.reason}`.slice(0, 200);
     case 'close':
       return `/inchide ${ticket}${command.text ? ` ${command.text}` : ''}`.slice(0, 200);
+    case 'issue':
+      return `/emite ${ticket} ${command.template}${command.text ? ` ${command.text}` : ''}`.slice(0, 200);
     case 'assign': {
       const { target } = command;
       return `/aloca ${ticket} ${target.kind === 'department' ? target.department : target.kind === 'clerk' ? `#${target.clerkId}` : target.name}`;

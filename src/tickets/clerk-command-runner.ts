@@ -13,6 +13,8 @@ import { renderClerkOutcome } from './clerk-command-texts.ts';
 import { findClerk, findClerkById, listClerks, type ClerkIdentityChannel } from './clerk-directory.ts';
 import { extendedDueDate } from './deadline-extension.ts';
 import { formatDate, localDate } from './deadlines.ts';
+import { documentServiceOf } from '../documents/document-registry.ts';
+import { findTemplate, issuedElectronically, listTemplates } from '../documents/document-templates.ts';
 import { ticketDetails } from './ticket-details.ts';
 import { markThreadRead } from './ticket-thread.ts';
 import { isOpenStatus, nextStatus, replyEvent, type TicketEvent } from './ticket-states.ts';
@@ -158,6 +160,8 @@ export class ClerkCommandRunner {
         });
       case 'close':
         return this.close(command.ticket, command.text, clerk, actor, now);
+      case 'issue':
+        return this.issue(command.ticket, command.template, command.text, clerk, actor, now);
     }
   }
 
@@ -273,6 +277,43 @@ export class ClerkCommandRunner {
       recordEvent(transaction, ticket.id, 'assigned', actor, now, { clerkId: clerk.id, clerk: clerk.name });
       return { kind: 'assigned-to-clerk', ticket: updated, clerk: { id: clerk.id, name: clerk.name } };
     });
+  }
+
+  /**
+   * `/emite`: registers the document in the outgoing register in the same transaction that resolves the
+   * ticket; the PDF is then made, signed and sent to the citizen by the document service (src/documents).
+   * A paper the law wants printed or handed over in person is refused with the reason.
+   */
+  private issue(reference: TicketReference, slug: string, text: string, clerk: ClerkRow, actor: Actor, now: Date): ClerkOutcome {
+    const documents = documentServiceOf(this.database);
+    if (!documents) return { kind: 'documents-unavailable' };
+    const found = this.ticket(this.database, reference, now);
+    const template = findTemplate(documents.options.knowledgeDirectory, slug);
+    if (!template) return { kind: 'unknown-document', ticket: found, template: slug, available: listTemplates(documents.options.knowledgeDirectory).map((candidate) => candidate.slug) };
+    if (!issuedElectronically(template)) {
+      return { kind: 'document-not-electronic', ticket: found, title: template.title, reason: template.reason ?? '', presence: template.requires_presence };
+    }
+    const { outcome, document } = inTransaction(this.database, (transaction) => {
+      const ticket = this.ticket(transaction, reference, now);
+      const status = this.transition(ticket, 'closed_with_answer');
+      const registered = documents.register(transaction, { ticket, template, text, clerk, actor }, now);
+      const updated = updateTicket(
+        transaction,
+        ticket.id,
+        {
+          status,
+          closedAt: now.toISOString(),
+          firstResponseAt: ticket.firstResponseAt ?? now.toISOString(),
+          assigneeClerkId: ticket.assigneeClerkId ?? clerk.id,
+          unreadCitizenMessages: 0,
+        },
+        now,
+      );
+      const summary = { label: `${registered.number}/${registered.year}`, title: registered.title, code: registered.code, signed: registered.signed };
+      return { outcome: { kind: 'document-issued', ticket: updated, document: summary } satisfies ClerkOutcome, document: registered };
+    });
+    documents.afterRegistered(document);
+    return outcome;
   }
 
   /** With a last message the citizen got an answer ("rezolvat"); without one the ticket is simply closed. */

@@ -1,6 +1,6 @@
 import type { TicketRow } from '../database/schema.ts';
 import type { Language } from '../language.ts';
-import type { ClerkCommandProblem, ClerkOutcome, ExtensionRefusal, TicketDetails } from './clerk-command.ts';
+import type { ClerkCommandProblem, ClerkOutcome, ExtensionRefusal, IssuedDocumentSummary, TicketDetails } from './clerk-command.ts';
 import { formatDate } from './deadlines.ts';
 import { countedNouns, countOf, departmentIds, departmentName, statusLabel } from './ticket-labels.ts';
 import { isFinalStatus, isOpenStatus } from './ticket-states.ts';
@@ -34,6 +34,10 @@ interface ClerkTexts {
   assignedToClerk(label: string, clerkName: string): string;
   deadlineExtended(label: string, due: string, basis: string): string;
   closed(label: string, citizenMessaged: boolean): string;
+  unknownDocument(template: string, available: string[]): string;
+  documentNotElectronic(label: string, title: string, reason: string, presence: boolean): string;
+  documentsUnavailable: string;
+  documentIssued(label: string, document: IssuedDocumentSummary): string;
   details(ticket: TicketRow, details: TicketDetails): string;
 }
 
@@ -54,7 +58,7 @@ function joinLines(lines: string[]): string {
 
 const romanian: ClerkTexts = {
   usage:
-    'Comenzi: /tichete [deschise|ale-mele|intarziate], /vezi N, /raspunde N text, /nota N text, /aloca N departament|funcționar, /preia N, /prelungeste N motiv, /inchide N [text] (N sau N/AAAA)',
+    'Comenzi: /tichete [deschise|ale-mele|intarziate], /vezi N, /raspunde N text, /nota N text, /aloca N departament|funcționar, /preia N, /prelungeste N motiv, /inchide N [text], /emite N DOCUMENT [text] (N sau N/AAAA)',
   problem(problem) {
     switch (problem.problem) {
       case 'unknown-command':
@@ -70,6 +74,7 @@ const romanian: ClerkTexts = {
           assign: 'Spuneți cui: /aloca N departament|funcționar',
           // The law asks for the reason to be told to the petitioner (OG 27/2002 art. 9, Legea 544/2001 art. 7).
           extend: 'Lipsește motivul: /prelungeste N motiv (motivul îl primește și cetățeanul)',
+          issue: 'Spuneți ce document: /emite N DOCUMENT [text] (ex. /emite 12 adeverinta-registru-agricol scop: APIA)',
         }[problem.command];
     }
   },
@@ -108,6 +113,12 @@ const romanian: ClerkTexts = {
   assignedToClerk: (label, name) => `${label} alocat lui ${name}.`,
   deadlineExtended: (label, due, basis) => `Termenul tichetului ${label} a fost prelungit până la ${due} (${basis}). Cetățeanul a primit motivul.`,
   closed: (label, messaged) => `${label} închis.${messaged ? ' Cetățeanul a primit mesajul.' : ''}`,
+  unknownDocument: (template, available) => `Nu există modelul de document „${template}”. Modele: ${available.join(', ') || 'niciunul (knowledge/documents/)'}.`,
+  documentNotElectronic: (label, title, reason, presence) =>
+    `${title} nu se emite electronic pentru ${label}: ${reason}${presence ? ' Cetățeanul trebuie să vină personal la ghișeu; spuneți-i cu /raspunde.' : ' Se eliberează pe hârtie; spuneți-i cetățeanului cu /raspunde.'} Nimic nu a fost emis.`,
+  documentsUnavailable: 'Emiterea documentelor nu este pornită în acest proces. Nimic nu a fost emis.',
+  documentIssued: (label, document) =>
+    `${document.title} nr. ${document.label} emis pentru ${label}${document.signed ? ', semnat electronic' : ', NESEMNAT (nu e configurat un certificat)'}; se trimite cetățeanului. Cod de verificare ${document.code}. ${label} este rezolvat.`,
   details(ticket, details) {
     const lines = historyLines(details, { citizen: 'cetățean', clerk: 'funcționar', bot: 'bot' });
     return joinLines([
@@ -125,7 +136,7 @@ const romanian: ClerkTexts = {
 
 const hungarian: ClerkTexts = {
   usage:
-    'Parancsok: /tickets [open|mine|overdue|all], /show N, /reply N szöveg, /note N szöveg, /assign N részleg|ügyintéző, /take N, /extend N indoklás, /close N [szöveg] (N vagy N/ÉÉÉÉ); román nevükön is: /tichete, /vezi, /raspunde…',
+    'Parancsok: /tickets [open|mine|overdue|all], /show N, /reply N szöveg, /note N szöveg, /assign N részleg|ügyintéző, /take N, /extend N indoklás, /close N [szöveg], /issue N DOKUMENTUM [szöveg] (N vagy N/ÉÉÉÉ); román nevükön is: /tichete, /vezi, /raspunde, /emite…',
   problem(problem) {
     switch (problem.problem) {
       case 'unknown-command':
@@ -140,6 +151,7 @@ const hungarian: ClerkTexts = {
           note: 'Hiányzik a szöveg: /note N szöveg',
           assign: 'Kinek? /assign N részleg|ügyintéző',
           extend: 'Hiányzik az indoklás: /extend N indoklás (az ügyfél is megkapja)',
+          issue: 'Melyik dokumentum? /issue N DOKUMENTUM [szöveg] (pl. /issue 12 adeverinta-registru-agricol scop: APIA)',
         }[problem.command];
     }
   },
@@ -178,6 +190,12 @@ const hungarian: ClerkTexts = {
   assignedToClerk: (label, name) => `A(z) ${label} jegy kiosztva: ${name}.`,
   deadlineExtended: (label, due, basis) => `A(z) ${label} jegy határideje ${due}-ig meghosszabbítva (${basis}). Az ügyfél megkapta az indoklást.`,
   closed: (label, messaged) => `A(z) ${label} jegy lezárva.${messaged ? ' Az ügyfél megkapta az üzenetet.' : ''}`,
+  unknownDocument: (template, available) => `Nincs „${template}” dokumentumminta. Minták: ${available.join(', ') || 'nincs (knowledge/documents/)'}.`,
+  documentNotElectronic: (label, title, reason, presence) =>
+    `${title} nem adható ki elektronikusan (${label}): ${reason}${presence ? ' Az ügyfélnek személyesen kell megjelennie; értesítse /reply paranccsal.' : ' Papíron adják ki; értesítse az ügyfelet /reply paranccsal.'} Semmi sem lett kiadva.`,
+  documentsUnavailable: 'Ebben a folyamatban a dokumentumkiadás nem fut. Semmi sem lett kiadva.',
+  documentIssued: (label, document) =>
+    `${document.title} ${document.label} számon kiadva (${label})${document.signed ? ', elektronikusan aláírva' : ', ALÁÍRATLANUL (nincs tanúsítvány beállítva)'}; az ügyfél megkapja. Ellenőrző kód: ${document.code}. A(z) ${label} jegy megoldva.`,
   details(ticket, details) {
     const lines = historyLines(details, { citizen: 'ügyfél', clerk: 'ügyintéző', bot: 'bot' });
     return joinLines([
@@ -195,7 +213,7 @@ const hungarian: ClerkTexts = {
 
 const english: ClerkTexts = {
   usage:
-    'Commands: /tickets [open|mine|overdue|all], /show N, /reply N text, /note N text, /assign N department|clerk, /take N, /extend N reason, /close N [text] (N or N/YYYY); Romanian names work too: /tichete, /vezi, /raspunde…',
+    'Commands: /tickets [open|mine|overdue|all], /show N, /reply N text, /note N text, /assign N department|clerk, /take N, /extend N reason, /close N [text], /issue N DOCUMENT [text] (N or N/YYYY); Romanian names work too: /tichete, /vezi, /raspunde, /emite…',
   problem(problem) {
     switch (problem.problem) {
       case 'unknown-command':
@@ -210,6 +228,7 @@ const english: ClerkTexts = {
           note: 'The text is missing: /note N text',
           assign: 'To whom? /assign N department|clerk',
           extend: 'The reason is missing: /extend N reason (the citizen is told the reason)',
+          issue: 'Which document? /issue N DOCUMENT [text] (e.g. /issue 12 adeverinta-registru-agricol scop: APIA)',
         }[problem.command];
     }
   },
@@ -248,6 +267,12 @@ const english: ClerkTexts = {
   assignedToClerk: (label, name) => `${label} assigned to ${name}.`,
   deadlineExtended: (label, due, basis) => `The term of ticket ${label} was extended to ${due} (${basis}). The citizen was told the reason.`,
   closed: (label, messaged) => `${label} closed.${messaged ? ' The citizen received the message.' : ''}`,
+  unknownDocument: (template, available) => `There is no document template "${template}". Templates: ${available.join(', ') || 'none (knowledge/documents/)'}.`,
+  documentNotElectronic: (label, title, reason, presence) =>
+    `${title} is not issued electronically for ${label}: ${reason}${presence ? ' The citizen must come in person; tell them with /reply.' : ' It is issued on paper; tell the citizen with /reply.'} Nothing was issued.`,
+  documentsUnavailable: 'Issuing documents is not set up in this process. Nothing was issued.',
+  documentIssued: (label, document) =>
+    `${document.title} no. ${document.label} issued for ${label}${document.signed ? ', electronically signed' : ', UNSIGNED (no certificate configured)'}; it is being sent to the citizen. Verification code ${document.code}. ${label} is resolved.`,
   details(ticket, details) {
     const lines = historyLines(details, { citizen: 'citizen', clerk: 'clerk', bot: 'bot' });
     return joinLines([
@@ -319,5 +344,13 @@ export function renderClerkOutcome(outcome: ClerkOutcome, language: Language): s
       return texts.deadlineExtended(ticketLabel(outcome.ticket), formatDate(outcome.dueDate), outcome.basis);
     case 'closed':
       return texts.closed(ticketLabel(outcome.ticket), outcome.citizenMessaged);
+    case 'unknown-document':
+      return texts.unknownDocument(outcome.template, outcome.available);
+    case 'document-not-electronic':
+      return texts.documentNotElectronic(ticketLabel(outcome.ticket), outcome.title, outcome.reason, outcome.presence);
+    case 'documents-unavailable':
+      return texts.documentsUnavailable;
+    case 'document-issued':
+      return texts.documentIssued(ticketLabel(outcome.ticket), outcome.document);
   }
 }

@@ -25,7 +25,9 @@ export type ClerkCommand =
   | { name: 'assign'; ticket: TicketReference; target: AssignTarget }
   | { name: 'take'; ticket: TicketReference }
   | { name: 'extend'; ticket: TicketReference; reason: string }
-  | { name: 'close'; ticket: TicketReference; text: string };
+  | { name: 'close'; ticket: TicketReference; text: string }
+  /** `/emite N SLUG [text]`: the procedure's document, made from knowledge/documents/SLUG.yaml, signed and sent. */
+  | { name: 'issue'; ticket: TicketReference; template: string; text: string };
 
 export type ClerkCommandName = ClerkCommand['name'];
 
@@ -34,7 +36,7 @@ export type ClerkCommandProblem =
   | { problem: 'unknown-command' }
   | { problem: 'unknown-filter'; filter: string }
   | { problem: 'missing-ticket-number' }
-  | { problem: 'missing-text'; command: 'reply' | 'note' | 'assign' | 'extend' };
+  | { problem: 'missing-text'; command: 'reply' | 'note' | 'assign' | 'extend' | 'issue' };
 
 export type ExtensionRefusal =
   /** The ticket is no longer open. */
@@ -73,6 +75,11 @@ export type ClerkOutcome =
   | { kind: 'unknown-assignee'; ticket: TicketRow; target: string }
   | { kind: 'citizen-gone'; ticket: TicketRow }
   | { kind: 'extension-refused'; ticket: TicketRow; reason: ExtensionRefusal }
+  | { kind: 'unknown-document'; ticket: TicketRow; template: string; available: string[] }
+  /** The law wants this paper printed on a form or handed over in person: it is not issued electronically. */
+  | { kind: 'document-not-electronic'; ticket: TicketRow; title: string; reason: string; presence: boolean }
+  /** This process cannot issue documents (no document service was set up). */
+  | { kind: 'documents-unavailable' }
   // Done.
   | { kind: 'listed'; filter: TicketFilter; tickets: TicketRow[]; today: string }
   | { kind: 'shown'; ticket: TicketRow; details: TicketDetails }
@@ -82,11 +89,21 @@ export type ClerkOutcome =
   | { kind: 'moved-to-department'; ticket: TicketRow; department: DepartmentId }
   | { kind: 'assigned-to-clerk'; ticket: TicketRow; clerk: ClerkSummary }
   | { kind: 'deadline-extended'; ticket: TicketRow; dueDate: string; basis: string }
-  | { kind: 'closed'; ticket: TicketRow; citizenMessaged: boolean };
+  | { kind: 'closed'; ticket: TicketRow; citizenMessaged: boolean }
+  | { kind: 'document-issued'; ticket: TicketRow; document: IssuedDocumentSummary };
+
+/** What `/emite` tells the clerk about the document it registered. */
+export interface IssuedDocumentSummary {
+  /** "12/2026" in the outgoing register. */
+  label: string;
+  title: string;
+  code: string;
+  signed: boolean;
+}
 
 export type ClerkOutcomeKind = ClerkOutcome['kind'];
 
-const failureKinds = new Set<ClerkOutcomeKind>(['not-allowed', 'invalid-command', 'ticket-not-found', 'invalid-transition', 'unknown-assignee', 'citizen-gone', 'extension-refused']);
+const failureKinds = new Set<ClerkOutcomeKind>(['not-allowed', 'invalid-command', 'ticket-not-found', 'invalid-transition', 'unknown-assignee', 'citizen-gone', 'extension-refused', 'unknown-document', 'document-not-electronic', 'documents-unavailable']);
 
 export function succeeded(outcome: ClerkOutcome): boolean {
   return !failureKinds.has(outcome.kind);
