@@ -12,6 +12,7 @@ import { buttonValueOf, isDigestCallbackData } from './message-rendering.ts';
 import { SenderRateLimit } from './sender-rate-limit.ts';
 import { sentMessageId, type TelegramDeliveryData } from './telegram-store.ts';
 import { clerkTexts, telegramTexts } from './telegram-texts.ts';
+import { acceptedChatMediaTypes } from '../../src/attachments/accepted-files.ts';
 
 // Telegram update → InboundMessage for the core's gateway, which de-duplicates it and sends citizens'
 // messages to the conversation pipeline, clerks' commands to the clerk command runner; everything the
@@ -45,26 +46,6 @@ interface TelegramFile {
   size: number | undefined;
 }
 
-/** What a clerk can open on a work computer; executables and archives are not accepted from citizens. */
-const acceptedMediaTypes = new Set([
-  'image/jpeg',
-  'image/png',
-  'image/webp',
-  'image/heic',
-  'image/heif',
-  'application/pdf',
-  'text/plain',
-  'application/msword',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.oasis.opendocument.text',
-  'application/vnd.ms-excel',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.oasis.opendocument.spreadsheet',
-  'audio/ogg',
-  'audio/mpeg',
-  'audio/mp4',
-  'video/mp4',
-]);
 
 const mediaTypesByExtension: Record<string, string> = {
   jpg: 'image/jpeg',
@@ -272,7 +253,7 @@ export class TelegramUpdateHandler {
     const texts = telegramTexts[language];
     const maximum = this.options.maximumFileBytes;
     const megabytes = Math.floor(maximum / (1024 * 1024));
-    if (!acceptedMediaTypes.has(file.mediaType.toLowerCase())) return texts.fileTypeRefused;
+    if (!acceptedChatMediaTypes.has(file.mediaType.toLowerCase())) return texts.fileTypeRefused;
     if (file.size !== undefined && file.size > maximum) return texts.fileTooLarge(megabytes);
     try {
       const bytes = await downloadTelegramFile(this.telegram, file.fileId, maximum);

@@ -23,6 +23,9 @@ export const acceptedCitizenMediaTypes: ReadonlySet<string> = new Set([
   'application/vnd.oasis.opendocument.spreadsheet',
 ]);
 
+/** Chat apps also carry voice notes and short videos (Telegram, WhatsApp); the web chat's file picker does not. */
+export const acceptedChatMediaTypes: ReadonlySet<string> = new Set([...acceptedCitizenMediaTypes, 'audio/ogg', 'audio/mpeg', 'audio/mp4', 'video/mp4']);
+
 export class AttachmentTypeRefusedError extends AppError {
   constructor(mediaType: string) {
     super('FV_ERR_ATTACHMENT_TYPE', `Files of type ${mediaType || 'unknown'} are not accepted; send a photo (JPEG, PNG), a PDF or an office document`, 415);
