@@ -11,7 +11,7 @@ import type { Reply } from './conversation-service.ts';
 //   cannot speak first (Telegram, WhatsApp, Teams); the web chat bubble shows it itself before the
 //   first question (GET /privacy/notice.json), so its replies stay exactly what was streamed;
 // - on the web chat, the link to the registration receipt of a request just registered (Telegram and
-//   WhatsApp adapters send the PDF itself as a document, through receiptFor()).
+//   WhatsApp do not get the PDF yet: see docs/e-government.md).
 
 /** Channels whose own interface shows the privacy notice before the first question. */
 const channelsShowingTheNotice = new Set(['webchat']);
