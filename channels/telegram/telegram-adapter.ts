@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import type { ChannelAdapter, ChannelContext, Delivery } from '../../src/gateway/channel-contract.ts';
-import { buttonsOf } from '../../src/messages.ts';
+import { readFilePart } from '../../src/documents/document-storage.ts';
+import { DeliveryError, type ChannelAdapter, type ChannelContext, type Delivery } from '../../src/gateway/channel-contract.ts';
+import { buttonsOf, filesOf } from '../../src/messages.ts';
 import { commandNameOf } from '../../src/tickets/clerk-command-parser.ts';
 import { toDeliveryError } from './delivery-errors.ts';
 import { inlineKeyboardFor, renderMessageChunks } from './message-rendering.ts';
@@ -145,6 +146,20 @@ export class TelegramAdapter implements ChannelAdapter {
         });
         progress.sentChunks = index + 1;
         progress.lastMessageId = sent.message_id;
+        this.partialSends.set(delivery.outboxId, progress);
+      }
+      // Files (an issued document) go after the text, as documents; progress counts them after the chunks.
+      const files = filesOf(delivery.message.parts);
+      for (let index = Math.max(0, progress.sentChunks - chunks.length); index < files.length; index += 1) {
+        const file = files[index] as (typeof files)[number];
+        let bytes: Buffer;
+        try {
+          bytes = readFilePart(this.context.config.dataDirectory, file);
+        } catch (error) {
+          throw new DeliveryError(`The file ${file.fileName} to send is missing: ${error instanceof Error ? error.message : String(error)}`, false);
+        }
+        await this.bot.telegram.sendDocument(chatId, { source: bytes, filename: file.fileName });
+        progress.sentChunks = chunks.length + index + 1;
         this.partialSends.set(delivery.outboxId, progress);
       }
     } catch (error) {

@@ -1,6 +1,9 @@
 import type { InboundGateway } from '../../src/gateway/inbound-gateway.ts';
 import type { Language } from '../../src/language.ts';
-import { buttonsOf, sourcesOf, type AttachmentPart, type Button, type OutboundMessage } from '../../src/messages.ts';
+import fs from 'node:fs';
+import { attachmentFilePath } from '../../src/attachments/attachment-store.ts';
+import { readFilePart } from '../../src/documents/document-storage.ts';
+import { buttonsOf, sourcesOf, type AttachmentPart, type Button, type FilePart, type OutboundMessage } from '../../src/messages.ts';
 import { withoutCitations } from '../../src/llm/citations.ts';
 import { whatsappTexts } from './whatsapp-texts.ts';
 
@@ -10,8 +13,8 @@ import { whatsappTexts } from './whatsapp-texts.ts';
 export interface RenderedOutbound {
   text: string;
   choices: Button[];
-  /** Files to send after the text as documents (a registration receipt…). */
-  attachments: AttachmentPart[];
+  /** Files to send after the text as documents (a registration receipt, an issued document…). */
+  attachments: OutboundFile[];
 }
 
 export function renderOutbound(message: OutboundMessage, language: Language): RenderedOutbound {
@@ -22,8 +25,16 @@ export function renderOutbound(message: OutboundMessage, language: Language): Re
   const sourceLines = missing.map((source) => `• ${source.title}${source.url ? ` — ${source.url}` : ''}`);
   const withSources = sourceLines.length > 0 ? `${text}\n\n${whatsappTexts[language].sources}:\n${sourceLines.join('\n')}` : text;
   const choices = buttonsOf(message.parts).filter((button) => button.label.trim() !== '' && button.value.trim() !== '');
-  const attachments = message.parts.filter((part): part is AttachmentPart => part.type === 'attachment');
+  const attachments = message.parts.filter((part): part is OutboundFile => part.type === 'attachment' || part.type === 'file');
   return { text: withSources, choices, attachments };
+}
+
+/** A stored file sent as a WhatsApp document: an attachment, or a document the town hall issued. */
+export type OutboundFile = AttachmentPart | FilePart;
+
+/** The bytes of a file to send (attachments and issued documents live in different folders of the data directory). */
+export function outboundFileBytes(dataDirectory: string, file: OutboundFile): Buffer {
+  return file.type === 'file' ? readFilePart(dataDirectory, file) : fs.readFileSync(attachmentFilePath(dataDirectory, file));
 }
 
 export function numberedChoices(choices: readonly Button[], language: Language): string {

@@ -1,13 +1,12 @@
-import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { attachmentFilePath, defaultMaximumAttachmentBytes, storeAttachment } from '../../../src/attachments/attachment-store.ts';
+import { defaultMaximumAttachmentBytes, storeAttachment } from '../../../src/attachments/attachment-store.ts';
 import { DeliveryError, type ChannelContext, type Delivery } from '../../../src/gateway/channel-contract.ts';
 import { errorBody, UnauthorizedError, UnavailableError, ValidationError } from '../../../src/errors.ts';
 import type { Language } from '../../../src/language.ts';
 import type { AttachmentPart } from '../../../src/messages.ts';
 import type { InboundRouter } from '../inbound-router.ts';
 import { whatsappChannelId } from '../inbound-router.ts';
-import type { RenderedOutbound } from '../outbound-rendering.ts';
+import { outboundFileBytes, type OutboundFile, type RenderedOutbound } from '../outbound-rendering.ts';
 import { toBusinessScopedUserId, toWhatsappId } from '../phone-numbers.ts';
 import type { WhatsappDriver } from '../whatsapp-driver.ts';
 import { mediaMessage, sessionMessages, templateMessage, type GraphMessage } from './cloud-message-building.ts';
@@ -209,12 +208,12 @@ export class CloudApiDriver implements WhatsappDriver {
   }
 
   /** Uploads and sends each stored file; returns the first wamid. */
-  private async sendAttachments(to: string, attachments: readonly AttachmentPart[]): Promise<string | undefined> {
+  private async sendAttachments(to: string, attachments: readonly OutboundFile[]): Promise<string | undefined> {
     let first: string | undefined;
     for (const attachment of attachments) {
       let bytes: Buffer;
       try {
-        bytes = fs.readFileSync(attachmentFilePath(this.context.config.dataDirectory, attachment));
+        bytes = outboundFileBytes(this.context.config.dataDirectory, attachment);
       } catch (error) {
         throw new DeliveryError(`The file ${attachment.fileName} to send is missing: ${error instanceof Error ? error.message : String(error)}`, false);
       }

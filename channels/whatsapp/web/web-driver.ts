@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { attachmentFilePath, defaultMaximumAttachmentBytes, storeAttachment } from '../../../src/attachments/attachment-store.ts';
+import { defaultMaximumAttachmentBytes, storeAttachment } from '../../../src/attachments/attachment-store.ts';
 import { DeliveryError, type ChannelContext, type Delivery } from '../../../src/gateway/channel-contract.ts';
 import type { Language } from '../../../src/language.ts';
 import type { InboundRouter } from '../inbound-router.ts';
 import { whatsappChannelId } from '../inbound-router.ts';
-import { numberedChoices, type RenderedOutbound } from '../outbound-rendering.ts';
+import { numberedChoices, outboundFileBytes, type RenderedOutbound } from '../outbound-rendering.ts';
 import { toE164, toWebChatId } from '../phone-numbers.ts';
 import type { ReceivedMessage } from '../received-message.ts';
 import type { WhatsappDriver } from '../whatsapp-driver.ts';
@@ -303,7 +303,7 @@ export class WhatsappWebDriver implements WhatsappDriver {
     const text = rendered.choices.length > 0 ? `${rendered.text}\n\n${numberedChoices(rendered.choices, language)}` : rendered.text;
     const documents = rendered.attachments.map((attachment) => {
       try {
-        const data = fs.readFileSync(attachmentFilePath(this.context.config.dataDirectory, attachment)).toString('base64');
+        const data = outboundFileBytes(this.context.config.dataDirectory, attachment).toString('base64');
         return { mimetype: attachment.mediaType, data, filename: attachment.fileName, filesize: attachment.size };
       } catch (error) {
         throw new DeliveryError(`The file ${attachment.fileName} to send is missing: ${reasonOf(error)}`, false);
