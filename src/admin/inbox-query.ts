@@ -1,6 +1,6 @@
-import { and, eq, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
-import { messages, tickets, type ClerkRow, type TicketRow } from '../database/schema.ts';
+import { messages, ticketEvents, tickets, type ClerkRow, type TicketRow } from '../database/schema.ts';
 import { localDate } from '../tickets/deadlines.ts';
 import { listTickets, openStatuses, ticketStatuses, type TicketStatus } from '../tickets/ticket-store.ts';
 
@@ -113,4 +113,15 @@ export function filtersQueryString(filters: InboxFilters): string {
   if (filters.search) parameters.set('q', filters.search);
   const text = parameters.toString();
   return text ? `?${text}` : '';
+}
+
+/** Of these tickets, those some clerk has opened (a `viewed` event, from any surface): the others are marked new. */
+export function openedTicketIds(executor: Executor, ticketIds: readonly number[]): Set<number> {
+  if (ticketIds.length === 0) return new Set();
+  const rows = executor
+    .selectDistinct({ ticketId: ticketEvents.ticketId })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.kind, 'viewed'), inArray(ticketEvents.ticketId, [...ticketIds])))
+    .all();
+  return new Set(rows.map((row) => row.ticketId).filter((id): id is number => id !== null));
 }

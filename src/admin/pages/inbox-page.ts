@@ -23,6 +23,8 @@ export interface InboxPage {
   departments: Department[];
   clerks: ClerkRow[];
   today: string;
+  /** Tickets some clerk has opened; a new ticket nobody opened yet gets the unread marker too. */
+  opened: Set<number>;
 }
 
 function option(value: string, label: string, selected: boolean): SafeHtml {
@@ -36,9 +38,11 @@ export function ticketPath(ticket: Pick<TicketRow, 'year' | 'number'>): string {
 function ticketRow(ticket: TicketRow, view: InboxPage, clerkNames: Map<number, string>, departmentNames: Map<string, string>): SafeHtml {
   const overdue = isOverdue(ticket, view.today);
   const headingId = `tichet-${ticket.year}-${ticket.number}`;
+  const unopened = ticket.status === 'nou' && !view.opened.has(ticket.id);
+  const marked = ticket.unreadCitizenMessages > 0 || unopened;
   const assignee = ticket.assigneeClerkId ? (clerkNames.get(ticket.assigneeClerkId) ?? `#${ticket.assigneeClerkId}`) : 'nealocat';
   return html`<li>
-    <article class="ticket-row${overdue ? ' overdue' : ''}${ticket.unreadCitizenMessages > 0 ? ' unread' : ''}" aria-labelledby="${headingId}" data-testid="ticket-row" data-ticket="${ticketLabel(ticket)}" data-unread="${ticket.unreadCitizenMessages}">
+    <article class="ticket-row${overdue ? ' overdue' : ''}${marked ? ' unread' : ''}" aria-labelledby="${headingId}" data-testid="ticket-row" data-ticket="${ticketLabel(ticket)}" data-unread="${ticket.unreadCitizenMessages}">
       <div>
         <h2 class="subject" id="${headingId}"><a href="${ticketPath(ticket)}">${ticketLabel(ticket)} · ${ticket.subject}</a></h2>
         <dl class="meta">
@@ -53,7 +57,9 @@ function ticketRow(ticket: TicketRow, view: InboxPage, clerkNames: Map<number, s
       <p class="badges">
         ${ticket.unreadCitizenMessages > 0
           ? html`<span class="badge unread" data-testid="unread-marker">${ticket.unreadCitizenMessages} ${ticket.unreadCitizenMessages === 1 ? 'mesaj nou' : 'mesaje noi'}</span>`
-          : ''}
+          : unopened
+            ? html`<span class="badge unread" data-testid="unread-marker">nedeschis</span>`
+            : ''}
         <span class="badge status">${statusLabel(ticket.status, 'ro', 'staff')}</span>
         ${overdue ? html`<span class="badge overdue">întârziat</span>` : ''}
         ${ticket.handover ? html`<span class="badge handover">cere un funcționar</span>` : ''}

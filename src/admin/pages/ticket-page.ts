@@ -195,9 +195,9 @@ export function ticketPage(view: TicketPage): string {
           <p class="language-notice" id="citizen-language" data-testid="citizen-language" data-language="${language}">${citizenLanguageNotice(language)}</p>
           ${replyForm}
         </section>
+        <p class="visually-hidden" aria-live="polite" data-live-announcer></p>
         <section class="card" aria-labelledby="firul" data-live="thread">
           <h2 id="firul">Mesajele tichetului <span class="notice">(cele mai noi primele)</span></h2>
-          <p class="visually-hidden" aria-live="polite" data-live-announcer></p>
           ${thread.length === 0
             ? html`<p class="notice" data-testid="thread-empty">Niciun mesaj încă: cetățeanul primește răspunsul dvs. pe canalul său și poate scrie înapoi aici.</p>`
             : html`<ol class="conversation newest-first" data-testid="thread">${thread.map(messageItem)}</ol>`}

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { takeFlash } from '../admin-sessions.ts';
-import { inboxTickets, parseInboxFilters, type InboxQueryString } from '../inbox-query.ts';
+import { inboxPageSize, inboxTickets, openedTicketIds, parseInboxFilters, type InboxQueryString } from '../inbox-query.ts';
 import { inboxPage } from '../pages/inbox-page.ts';
 import { listClerks } from '../../tickets/clerk-directory.ts';
 import { localDate } from '../../tickets/deadlines.ts';
@@ -31,6 +31,7 @@ export function registerInboxRoutes(scope: FastifyInstance, context: AdminRouteC
       const now = new Date();
       const departmentList = context.departments();
       const filters = parseInboxFilters(request.query, departmentList.map((department) => department.id));
+      const tickets = inboxTickets(db, filters, clerk, now);
       return context.sendPage(
         reply,
         200,
@@ -40,7 +41,8 @@ export function registerInboxRoutes(scope: FastifyInstance, context: AdminRouteC
           csrfToken: session.csrfToken,
           flash: takeFlash(db, session),
           filters,
-          tickets: inboxTickets(db, filters, clerk, now),
+          tickets,
+          opened: openedTicketIds(db, tickets.slice(0, inboxPageSize).map((ticket) => ticket.id)),
           departments: departmentList,
           clerks: listClerks(db),
           today: localDate(now),
