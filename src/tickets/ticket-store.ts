@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, max } from 'drizzle-orm';
+import { archiveEntryIdForNewRecord } from '../archive/nomenclator.ts';
 import type { Executor } from '../database/connection.ts';
 import { ticketEvents, tickets, type TicketEventRow, type TicketRow } from '../database/schema.ts';
 import type { DeadlineRule, TicketType } from './deadlines.ts';
@@ -68,6 +69,8 @@ export function createTicket(executor: Executor, input: NewTicket, now: Date, ac
       dueDate: dueDate(registeredOn, input.deadline),
       dueRule: input.deadline.basis,
       status: 'nou',
+      // Filed under the archive index entry of its procedure or department (knowledge/archive-nomenclator.yaml).
+      archiveEntry: archiveEntryIdForNewRecord(input),
       createdAt: timestamp,
       updatedAt: timestamp,
     })
