@@ -104,10 +104,12 @@ describe('a citizen and a clerk in one conversation', () => {
     await Promise.all([clerk.waitForNavigation({ waitUntil: 'domcontentloaded' }), clerk.click('[data-testid="reply-send"]')]);
     expect(new URL(clerk.url()).hash).toBe('#reply');
     // Still at the reply box, with the outcome in it.
-    const after = await clerk.$eval('#reply', (element) => ({ top: element.getBoundingClientRect().top, bottom: element.getBoundingClientRect().bottom }));
+    const after = await clerk.$eval('#reply-text', (element) => ({ top: element.getBoundingClientRect().top, bottom: element.getBoundingClientRect().bottom }));
     expect(after.top).toBeLessThan(viewports.desktop.height);
     expect(after.bottom).toBeGreaterThan(0);
-    expect(await clerk.$eval('#reply [data-testid="admin-flash"]', (element) => element.textContent)).toContain(`Răspuns trimis cetățeanului pentru ${ticketLabel}`);
+    const outcome = await clerk.$eval('#reply', (element) => ({ text: element.textContent ?? '', focused: document.activeElement === element, testId: element.getAttribute('data-testid') }));
+    expect(outcome).toMatchObject({ testId: 'admin-flash', focused: true });
+    expect(outcome.text).toContain(`Răspuns trimis cetățeanului pentru ${ticketLabel}`);
 
     const received = await waitForWidgetMessage(citizen, (message) => message.from === 'clerk', 10_000, "the clerk's answer in the bubble");
     expect(received.text).toContain('Când ați observat că lipsește?');

@@ -44,7 +44,7 @@ export function repliesPage(view: RepliesPage): string {
         </div>
         <div class="field">
           <label for="reply-title">Titlu (îl vedeți în listă)</label>
-          <input id="reply-title" name="title" required maxlength="${savedReplyTitleMaximumLength}">
+          <input type="text" id="reply-title" name="title" required maxlength="${savedReplyTitleMaximumLength}">
         </div>
         <div class="field">
           <label for="reply-body">Textul pentru cetățean</label>

@@ -12,7 +12,7 @@ import { eventLabel, statusLabel } from '../../tickets/ticket-labels.ts';
 import type { AttachmentLink, ConversationEntry, TicketView } from '../ticket-view.ts';
 import type { Department } from './inbox-page.ts';
 import { ticketPath } from './inbox-page.ts';
-import { flashMessage, page } from './layout.ts';
+import { page } from './layout.ts';
 import { publicationNotice, type PublishMode } from '../../open311/publication.ts';
 
 /** Longest reply a clerk may type: the web chat and the messengers accept 4000 characters. */
@@ -96,6 +96,15 @@ function eventDetail(event: TicketEventRow, departmentNames: Map<string, string>
 function hiddenFields(csrfToken: string): SafeHtml {
   // The submission id lets the server recognise a form sent twice (double click, resent POST).
   return html`<input type="hidden" name="_csrf" value="${csrfToken}"><input type="hidden" name="submission" value="${randomToken(12)}">`;
+}
+
+/**
+ * The outcome of the last action, in the reply box. It is the #reply target when present (and focusable):
+ * the browser that comes back to #reply after sending focuses it, so it is announced, not the page top.
+ */
+function outcomeMessage(flash: Flash | undefined): SafeHtml {
+  if (!flash) return html``;
+  return html`<p class="flash ${flash.kind}" id="reply" tabindex="-1" role="${flash.kind === 'error' ? 'alert' : 'status'}" data-flash data-testid="admin-flash">${flash.text}</p>`;
 }
 
 export function ticketPage(view: TicketPage): string {
@@ -189,9 +198,9 @@ export function ticketPage(view: TicketPage): string {
     </p>
     <div class="ticket-layout">
       <div>
-        <section class="card" id="reply" aria-labelledby="raspuns" tabindex="-1">
+        <section class="card" ${view.flash ? '' : html`id="reply"`} aria-labelledby="raspuns">
           <h2 id="raspuns">Răspuns către cetățean</h2>
-          ${flashMessage(view.flash)}
+          ${outcomeMessage(view.flash)}
           <p class="language-notice" id="citizen-language" data-testid="citizen-language" data-language="${language}">${citizenLanguageNotice(language)}</p>
           ${replyForm}
         </section>
