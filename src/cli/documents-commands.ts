@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { InvalidArgumentError, type Command } from 'commander';
+import { exportArchive } from '../archive/archive-export.ts';
+import { loadNomenclator } from '../archive/nomenclator.ts';
+import { openDatabase } from '../database/connection.ts';
+import { checkDocumentFile } from '../documents/document-file-check.ts';
+import { createDocumentService, useDocumentServiceFactory } from '../documents/document-registry.ts';
+import { documentLabel } from '../documents/document-storage.ts';
+import { AppError } from '../errors.ts';
+import { readTownHall } from '../receipts/town-hall-source.ts';
+import { localDate } from '../tickets/deadlines.ts';
+import { findClerk } from '../tickets/clerk-directory.ts';
+import type { CommandRegistrar } from './command-registrars.ts';
+
+// `functionar documents verify FILE` (exit 0 authentic and unchanged, 1 not, 2 unreadable),
+// `functionar documents revoke NUMBER --reason R` (audited on the request), and
+// `functionar archive export --year YYYY --out DIR` (★ DESIGN §4).
+
+function parseDocumentNumber(value: string): { number: number; year: number } {
+  const match = /^(\d{1,9})(?:\/(\d{4}))?$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('use the number of the outgoing register, e.g. 12 or 12/2026');
+  return { number: Number(match[1]), year: match[2] ? Number(match[2]) : Number(localDate(new Date()).slice(0, 4)) };
+}
+
+function parseYear(value: string): number {
+  if (!/^\d{4}$/.test(value)) throw new InvalidArgumentError('use a year such as 2026');
+  return Number(value);
+}
+
+export const registerDocumentCommands: CommandRegistrar = (program: Command, environment) => {
+  // `functionar command "/emite …"` registers the document here; the running server makes and sends it.
+  useDocumentServiceFactory((database) =>
+    createDocumentService({ config: environment.config(), database, logger: { error: (details, message) => console.error(message, details) }, finishInBackground: false }),
+  );
+
+  const documents = program.command('documents').description('documents the town hall issued (the outgoing register)');
+  documents
+    .command('verify')
+    .description('is FILE a document issued here, unchanged, validly signed and not revoked? exit 0 yes, 1 no, 2 unreadable')
+    .argument('<file>')
+    .action(async (file: string) => {
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch (error) {
+        console.error(`UNREADABLE: ${(error as Error).message}`);
+        process.exitCode = 2;
+        return;
+      }
+      const database = openDatabase(environment.config().databasePath);
+      try {
+        const result = await checkDocumentFile(database.db, bytes);
+        if (result.unreadable) {
+          console.error(`UNREADABLE: ${file} is not a PDF`);
+          process.exitCode = 2;
+          return;
+        }
+        for (const line of result.lines) console.log(`${line.ok ? 'ok  ' : 'FAIL'} ${line.check.padEnd(10)} ${line.detail}`);
+        console.log(result.authentic ? `AUTHENTIC: document ${result.document ? documentLabel(result.document) : ''} issued by the town hall, unchanged` : 'NOT AUTHENTIC (or revoked): see the lines above');
+        process.exitCode = result.authentic ? 0 : 1;
+      } finally {
+        database.close();
+      }
+    });
+  documents
+    .command('revoke')
+    .description('mark an issued document revoked (it stays in the register; /verify and documents verify say so)')
+    .argument('<number>', 'the outgoing register number, N or N/YYYY', parseDocumentNumber)
+    .requiredOption('--reason <text>', 'why (recorded and shown on the verification page)')
+    .option('--clerk <name>', 'the clerk who decided it (recorded in the audit trail)')
+    .action((reference: { number: number; year: number }, options: { reason: string; clerk?: string }) => {
+      const config = environment.config();
+      const database = openDatabase(config.databasePath);
+      try {
+        const clerk = options.clerk ? findClerk(database.db, 'name', options.clerk) : undefined;
+        if (options.clerk && !clerk) {
+          console.error(`No clerk named "${options.clerk}".`);
+          process.exitCode = 1;
+          return;
+        }
+        const service = createDocumentService({ config, database: database.db, logger: { error: () => undefined }, finishInBackground: false });
+        const actor = clerk
+          ? { type: 'clerk' as const, id: String(clerk.id), channel: 'cli', clerkId: clerk.id }
+          : { type: 'system' as const, id: `shell:${os.userInfo().username}`, channel: 'cli' };
+        const revoked = service.revoke(reference, options.reason.trim(), actor);
+        console.log(`Document ${documentLabel(revoked)} (${revoked.title}) revoked: ${revoked.revokedReason}`);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        console.error(error.message);
+        process.exitCode = 1;
+      } finally {
+        database.close();
+      }
+    });
+
+  const archive = program.command('archive').description('the archive (Legea 16/1996): registers and files per archive index entry');
+  archive
+    .command('export')
+    .description("write the year's registers, the files per index entry with their lists (opis) and the inventory, as CSV and PDF")
+    .requiredOption('--year <year>', 'the year, e.g. 2026', parseYear)
+    .requiredOption('--out <dir>', 'the folder to write (created if missing)')
+    .action(async (options: { year: number; out: string }) => {
+      const config = environment.config();
+      const database = openDatabase(config.databasePath);
+      try {
+        const summary = await exportArchive(database.db, {
+          year: options.year,
+          outputDirectory: options.out,
+          dataDirectory: config.dataDirectory,
+          nomenclator: loadNomenclator(config.knowledgeDirectory),
+          townHallName: readTownHall(config.knowledgeDirectory)?.name.ro ?? config.townHallName,
+        });
+        console.log(`Archive ${summary.year} written to ${summary.directory}: ${summary.tickets} requests (incoming register), ${summary.documents} documents (outgoing register)`);
+        for (const entry of summary.entries) console.log(`  ${entry.id.padEnd(8)} ${String(entry.records).padStart(5)} records ${String(entry.pages).padStart(6)} pages  ${entry.folder}`);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        console.error(error.message);
+        process.exitCode = 1;
+      } finally {
+        database.close();
+      }
+    });
+};
