@@ -176,7 +176,7 @@ export function handleStatus(turn: TurnContext): TurnResult {
   };
   const history = eventsOfTicket(turn.database, ticket.id)
     .filter((event) => visibleKinds[event.kind])
-    .map((event) => `• ${formatDate(event.createdAt.slice(0, 10))}: ${visibleKinds[event.kind]?.[turn.language]}`);
+    .map((event) => `• ${formatDate(localDate(new Date(event.createdAt)))}: ${visibleKinds[event.kind]?.[turn.language]}`);
   return { intent: 'status', replies: [{ text: [statusLineOf(turn, ticket), texts.statusHistory, ...history].join('\n') }] };
 }
 

@@ -1,6 +1,8 @@
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClerkPassword } from '../../src/admin/clerk-accounts.ts';
 import { inTransaction } from '../../src/database/connection.ts';
+import { ticketEvents } from '../../src/database/schema.ts';
 import { currentConversation, upsertContact } from '../../src/conversation/conversation-store.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { deadlineRules, localDate } from '../../src/tickets/deadlines.ts';
@@ -282,5 +284,19 @@ describe('what the clerk reads', () => {
     expect(text).toContain('deschis de un funcționar');
     expect(text).toContain('some future kind');
     expect(text).not.toMatch(/receipt_issued|some_future_kind|\bviewed\b/);
+  });
+
+  it('gives the citizen the status history in Bucharest days too, not UTC days', async () => {
+    const filed = await fileRequest('Gunoi nestrans de doua saptamani', 'Ilie Moldovan');
+    const ticket = findTicket(database(), { number: filed.number, year });
+    // Registered at 22:30 UTC on 14 March: 15 March in Bucharest.
+    database()
+      .update(ticketEvents)
+      .set({ createdAt: `${year}-03-14T22:30:00.000Z` })
+      .where(and(eq(ticketEvents.ticketId, ticket!.id), eq(ticketEvents.kind, 'created')))
+      .run();
+    const status = await say(filed.sessionId, `stadiul cererii ${filed.label}`);
+    expect(status).toContain(`15.03.${year}: înregistrată`);
+    expect(status).not.toContain(`14.03.${year}`);
   });
 });
