@@ -102,7 +102,7 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
   scope.setNotFoundHandler((request, reply) => sendError(request, reply, 404, 'Pagina nu există', 'Adresa cerută nu există în inboxul funcționarilor.'));
 
   // The live inbox: one audit-trail reader per app, and the open streams, let go when the server closes.
-  const inboxEvents = new InboxEvents(db);
+  const inboxEvents = new InboxEvents(db, (error) => scope.log.warn({ err: error }, 'live inbox: reading the audit trail failed; trying again'));
   const openStreams = new Set<() => void>();
   scope.addHook('preClose', async () => {
     for (const shutDown of [...openStreams]) shutDown();
@@ -135,7 +135,7 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
     registerLogoutRoute(protectedScope, context);
     registerInboxRoutes(protectedScope, context);
     registerTicketRoutes(protectedScope, context);
-    registerEventsRoutes(protectedScope, inboxEvents, openStreams);
+    registerEventsRoutes(protectedScope, inboxEvents, openStreams, (request) => findSession(db, request.cookies[context.cookieNames.session], new Date()) !== undefined);
     registerRepliesRoutes(protectedScope, context);
     registerReportRoutes(protectedScope, context);
     registerProcedureRoutes(protectedScope, context);

@@ -77,6 +77,8 @@ export class InboxEvents {
 
   constructor(
     private readonly executor: Executor,
+    /** A failed read (the database busy with the CLI's write) is reported here and tried again at the next tick. */
+    private readonly onError: (error: unknown) => void,
     private readonly intervalMs = inboxPollIntervalMs,
   ) {
     this.emitter.setMaxListeners(0);
@@ -115,8 +117,8 @@ export class InboxEvents {
       try {
         this.poll();
       } catch (error) {
-        // A busy database (the CLI writing) is tried again at the next tick; nothing is lost, the id stays.
-        this.emitter.emit('poll-error', error);
+        // Nothing is lost: the last id read stays, so the next tick reads from there.
+        this.onError(error);
       }
     }, this.intervalMs);
     this.timer.unref();

@@ -87,7 +87,7 @@ async function openStream(cookie: string) {
   const response = await fetch(`${baseUrl}/admin/events`, { headers: { cookie }, signal: controller.signal });
   const events: StreamEvent[] = [];
   const waiters: { match: (event: StreamEvent) => boolean; resolve: (event: StreamEvent) => void }[] = [];
-  void (async () => {
+  const ended = (async () => {
     const decoder = new TextDecoder();
     let buffer = '';
     try {
@@ -121,7 +121,7 @@ async function openStream(cookie: string) {
       waiters.push({ match, resolve: (event) => (clearTimeout(timer), resolve(event)) });
     });
   await next((event) => event.event === 'ready', 'ready event');
-  return { response, events, next, close: () => controller.abort() };
+  return { response, events, next, ended, close: () => controller.abort() };
 }
 
 beforeAll(async () => {
@@ -186,6 +186,15 @@ describe('the live event stream', () => {
     expect(seen).toContain('event: citizen-message');
     await reader.cancel();
     stream.close();
+  });
+
+  it('ends a signed-out clerk’s stream at the next change instead of telling them about it', async () => {
+    const clerk = await signedIn();
+    const stream = await openStream(clerk.cookieHeader());
+    await clerk.submit('/admin/logout', { _csrf: clerk.field('_csrf') });
+    const ticket = seedTicket('Caine fara stapan in parc', {});
+    await stream.ended;
+    expect(stream.events.some((event) => event.data.ticket === `${ticket.number}/${ticket.year}`)).toBe(false);
   });
 
   it('comes back to the reply box after an answer is sent', async () => {

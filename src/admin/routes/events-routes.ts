@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { InboxEvent, InboxEvents } from '../inbox-events.ts';
 
 /** A comment line now and then keeps proxies and browsers from closing a quiet stream. */
@@ -10,7 +10,13 @@ const heartbeatMs = 25_000;
  * headers, and the session cookie is SameSite. A reconnecting browser sends Last-Event-ID and gets what it
  * missed. Open streams are let go when the server closes (`closeAll`).
  */
-export function registerEventsRoutes(scope: FastifyInstance, inboxEvents: InboxEvents, openStreams: Set<() => void>): void {
+export function registerEventsRoutes(
+  scope: FastifyInstance,
+  inboxEvents: InboxEvents,
+  openStreams: Set<() => void>,
+  /** Whether the request's session is still valid: a clerk who signed out (or whose session ended) hears no more. */
+  stillSignedIn: (request: FastifyRequest) => boolean,
+): void {
   scope.get('/events', async (request, reply) => {
     const lastEventId = Number(request.headers['last-event-id']);
     reply.hijack();
@@ -23,14 +29,8 @@ export function registerEventsRoutes(scope: FastifyInstance, inboxEvents: InboxE
       'x-accel-buffering': 'no',
     });
     raw.write('retry: 3000\n\n');
-    const write = (event: InboxEvent) => {
-      raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
-    };
-    if (Number.isSafeInteger(lastEventId) && lastEventId > 0) for (const event of inboxEvents.missedSince(lastEventId)) write(event);
-    const unsubscribe = inboxEvents.subscribe(write);
-    // Tells the page (and the tests) that it now hears every change.
-    raw.write('event: ready\ndata: {}\n\n');
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), heartbeatMs);
+    let unsubscribe = () => {};
+    let heartbeat: NodeJS.Timeout | undefined;
     const close = () => {
       clearInterval(heartbeat);
       unsubscribe();
@@ -42,6 +42,15 @@ export function registerEventsRoutes(scope: FastifyInstance, inboxEvents: InboxE
       close();
       request.raw.socket?.destroy();
     };
+    const write = (event: InboxEvent) => {
+      if (!stillSignedIn(request)) return close();
+      raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+    };
+    if (Number.isSafeInteger(lastEventId) && lastEventId > 0) for (const event of inboxEvents.missedSince(lastEventId)) write(event);
+    unsubscribe = inboxEvents.subscribe(write);
+    // Tells the page (and the tests) that it now hears every change.
+    raw.write('event: ready\ndata: {}\n\n');
+    heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), heartbeatMs);
     openStreams.add(shutDown);
     request.raw.on('close', close);
     raw.on('close', close);
