@@ -37,7 +37,7 @@ export async function checkDocumentFile(executor: Executor, pdf: Buffer): Promis
         : { check: 'sha256', ok: false, detail: `${actual} differs from ${document.sha256 || '(not made yet)'} recorded at issue: the file was changed` },
     );
   }
-  lines.push(await signatureLine(pdf, document));
+  lines.push(await signatureLine(pdf, document, 'document'));
   if (document) {
     lines.push(
       document.revokedAt

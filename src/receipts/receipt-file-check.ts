@@ -33,16 +33,16 @@ export function codeInReceipt(pdf: Buffer): string | undefined {
 }
 
 /** The signature check shared by receipts and issued documents: `issued` is the record of what was issued. */
-export async function signatureLine(pdf: Buffer, receipt: Pick<ReceiptRow, 'signed' | 'signer'> | undefined): Promise<CheckLine> {
+export async function signatureLine(pdf: Buffer, receipt: Pick<ReceiptRow, 'signed' | 'signer'> | undefined, noun = 'receipt'): Promise<CheckLine> {
   const signature = findPdfSignature(pdf);
   if (!signature) {
-    if (receipt && !receipt.signed) return { check: 'signature', ok: true, detail: 'none: this file was issued unsigned (no certificate was configured); the SHA-256 check is what proves it' };
-    return { check: 'signature', ok: false, detail: receipt?.signed ? 'missing: it was issued signed, this file has no readable signature' : 'none found in the file' };
+    if (receipt && !receipt.signed) return { check: 'signature', ok: true, detail: `none: this ${noun} was issued unsigned (no certificate was configured); the SHA-256 check is what proves it` };
+    return { check: 'signature', ok: false, detail: receipt?.signed ? `missing: the ${noun} was issued signed, this file has no readable signature` : 'none found in the file' };
   }
   const result = await verifyDetachedCms(signature.cms, signature.signedContent);
   const problems = [...result.problems];
   if (!signature.coversWholeFile) problems.push('bytes were added to the file after it was signed');
-  if (receipt && !receipt.signed) problems.push('it was issued unsigned, but this file carries a signature');
+  if (receipt && !receipt.signed) problems.push(`the ${noun} was issued unsigned, but this file carries a signature`);
   if (receipt?.signer && result.signer && result.signer.subject !== receipt.signer) problems.push(`signed by "${result.signer.subject}", not by the town hall's "${receipt.signer}"`);
   if (problems.length > 0) return { check: 'signature', ok: false, detail: `INVALID: ${problems.join('; ')}` };
   const certificate = result.signer?.certificate;

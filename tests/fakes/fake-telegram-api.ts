@@ -136,6 +136,9 @@ export class FakeTelegramApi {
     return this.pollers.size;
   }
 
+  /** Files the bot sent with sendDocument, in order. */
+  readonly documents: { chatId: string; fileName: string; bytes: Buffer; messageId: number }[] = [];
+
   /** How many calls of `method` arrived, answered or not. */
   arrivalsOf(method: string): number {
     return this.arrivals.get(method) ?? 0;
@@ -216,6 +219,14 @@ export class FakeTelegramApi {
     switch (method) {
       case 'getMe':
         return ok(this.botUser);
+      case 'sendDocument': {
+        const document = body.document as { fileName?: string; bytes?: Buffer } | undefined;
+        if (body.chat_id === undefined || body.chat_id === '') return bad('Bad Request: chat_id is empty');
+        if (!document?.bytes || document.bytes.length === 0) return bad('Bad Request: there is no document in the request');
+        const messageId = (this.nextMessageId += 1);
+        this.documents.push({ chatId: String(body.chat_id), fileName: document.fileName ?? '', bytes: document.bytes, messageId });
+        return ok({ message_id: messageId, chat: { id: Number(body.chat_id), type: 'private' }, date: Math.floor(Date.now() / 1000), document: { file_name: document.fileName, file_size: document.bytes.length } });
+      }
       case 'sendMessage': {
         if (body.chat_id === undefined || body.chat_id === '') return bad('Bad Request: chat_id is empty');
         if (typeof body.text !== 'string' || body.text === '') return bad('Bad Request: message text is empty');
@@ -326,9 +337,19 @@ export class FakeTelegramApi {
   private async readBody(request: http.IncomingMessage): Promise<Record<string, unknown>> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     if (raw === '') return {};
     const type = request.headers['content-type'] ?? '';
+    if (type.includes('multipart/form-data')) {
+      // sendDocument uploads the file: fields as strings, files as { fileName, bytes }.
+      const form = await new Response(bytes, { headers: { 'content-type': type } }).formData();
+      const fields: Record<string, unknown> = {};
+      for (const [key, value] of form.entries()) {
+        fields[key] = typeof value === 'string' ? value : { fileName: (value as File).name, bytes: Buffer.from(await (value as Blob).arrayBuffer()) };
+      }
+      return fields;
+    }
     if (type.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
     if (type.includes('application/x-www-form-urlencoded')) {
       return Object.fromEntries(
