@@ -1,8 +1,9 @@
+import { formatDateTime } from '../admin/dates.ts';
 import type { TicketRow } from '../database/schema.ts';
 import type { Language } from '../language.ts';
 import type { ClerkCommandProblem, ClerkOutcome, ExtensionRefusal, IssuedDocumentSummary, TicketDetails } from './clerk-command.ts';
 import { formatDate } from './deadlines.ts';
-import { countedNouns, countOf, departmentIds, departmentName, statusLabel } from './ticket-labels.ts';
+import { countedNouns, countOf, departmentIds, departmentName, eventLabel, statusLabel } from './ticket-labels.ts';
 import { isFinalStatus, isOpenStatus } from './ticket-states.ts';
 import { ticketLabel } from './ticket-store.ts';
 
@@ -45,10 +46,11 @@ function isOverdue(ticket: TicketRow, today: string): boolean {
   return ticket.dueDate < today && isOpenStatus(ticket.status);
 }
 
-function historyLines(details: TicketDetails, authorName: Record<TicketDetails['conversation'][number]['author'], string>): { conversation: string[]; history: string[] } {
+function historyLines(details: TicketDetails, authorName: Record<TicketDetails['conversation'][number]['author'], string>, language: Language): { conversation: string[]; history: string[] } {
   return {
     conversation: details.conversation.map((message) => `  ${authorName[message.author]}: ${message.text.slice(0, 200).replace(/\n/g, ' ')}`),
-    history: details.history.map((event) => `  ${event.createdAt.slice(0, 16).replace('T', ' ')} ${event.kind}${event.text !== null ? `: ${event.text.slice(0, 120)}` : ''}`),
+    // Bucharest time and the event's name, as in the web inbox's audit table.
+    history: details.history.map((event) => `  ${formatDateTime(event.createdAt)} ${eventLabel(event.kind, language)}${event.text !== null ? `: ${event.text.slice(0, 120)}` : ''}`),
   };
 }
 
@@ -120,7 +122,7 @@ const romanian: ClerkTexts = {
   documentIssued: (label, document) =>
     `${document.title} nr. ${document.label} emis pentru ${label}${document.signed ? ', semnat electronic' : ', NESEMNAT (nu e configurat un certificat)'}; se trimite cetățeanului. Cod de verificare ${document.code}. ${label} este rezolvat.`,
   details(ticket, details) {
-    const lines = historyLines(details, { citizen: 'cetățean', clerk: 'funcționar', bot: 'bot' });
+    const lines = historyLines(details, { citizen: 'cetățean', clerk: 'funcționar', bot: 'bot' }, 'ro');
     return joinLines([
       `Tichet ${ticketLabel(ticket)} — ${ticket.subject}`,
       `Tip: ${ticket.type}${ticket.handover ? ' (cere un funcționar)' : ''} · Compartiment: ${ticket.department} · Stare: ${statusLabel(ticket.status, 'ro', 'staff')}`,
@@ -197,7 +199,7 @@ const hungarian: ClerkTexts = {
   documentIssued: (label, document) =>
     `${document.title} ${document.label} számon kiadva (${label})${document.signed ? ', elektronikusan aláírva' : ', ALÁÍRATLANUL (nincs tanúsítvány beállítva)'}; az ügyfél megkapja. Ellenőrző kód: ${document.code}. A(z) ${label} jegy megoldva.`,
   details(ticket, details) {
-    const lines = historyLines(details, { citizen: 'ügyfél', clerk: 'ügyintéző', bot: 'bot' });
+    const lines = historyLines(details, { citizen: 'ügyfél', clerk: 'ügyintéző', bot: 'bot' }, 'hu');
     return joinLines([
       `${ticketLabel(ticket)} jegy — ${ticket.subject}`,
       `Típus: ${ticket.type}${ticket.handover ? ' (ügyintézőt kér)' : ''} · Részleg: ${departmentName(ticket.department, 'hu')} · Állapot: ${statusLabel(ticket.status, 'hu', 'staff')}`,
@@ -274,7 +276,7 @@ const english: ClerkTexts = {
   documentIssued: (label, document) =>
     `${document.title} no. ${document.label} issued for ${label}${document.signed ? ', electronically signed' : ', UNSIGNED (no certificate configured)'}; it is being sent to the citizen. Verification code ${document.code}. ${label} is resolved.`,
   details(ticket, details) {
-    const lines = historyLines(details, { citizen: 'citizen', clerk: 'clerk', bot: 'bot' });
+    const lines = historyLines(details, { citizen: 'citizen', clerk: 'clerk', bot: 'bot' }, 'en');
     return joinLines([
       `Ticket ${ticketLabel(ticket)} — ${ticket.subject}`,
       `Type: ${ticket.type}${ticket.handover ? ' (asks for a clerk)' : ''} · Department: ${departmentName(ticket.department, 'en')} · Status: ${statusLabel(ticket.status, 'en', 'staff')}`,

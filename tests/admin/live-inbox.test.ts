@@ -293,6 +293,12 @@ describe('what the clerk reads', () => {
     expect(text).toContain('deschis de un funcționar');
     expect(text).toContain('some future kind');
     expect(text).not.toMatch(/receipt_issued|some_future_kind|\bviewed\b/);
+
+    // /vezi on Telegram, Teams or the CLI reads the same names and the same Bucharest times.
+    const shown = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/vezi ${ticket.number}/${ticket.year}`);
+    expect(shown.text).toContain(`15.03.${year}, 00:30 tichet înregistrat`);
+    expect(shown.text).toContain(`02.07.${year}, 00:15 număr de înregistrare comunicat cetățeanului`);
+    expect(shown.text).not.toMatch(/receipt_issued|some_future_kind/);
   });
 
   it('gives the citizen the status history in Bucharest days too, not UTC days', async () => {
