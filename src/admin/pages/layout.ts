@@ -6,7 +6,7 @@ export interface PageShell {
   townHallName: string;
   /** Absent on the login page. */
   signedIn?: { clerkName: string; csrfToken: string };
-  current?: 'inbox' | 'report' | 'questions' | 'procedures' | 'replies';
+  current?: 'inbox' | 'report' | 'questions' | 'procedures' | 'replies' | 'documents';
   flash?: Flash;
   body: SafeHtml;
 }
@@ -26,6 +26,7 @@ export function page(shell: PageShell): string {
           <li><a href="/admin/questions" ${shell.current === 'questions' ? html`aria-current="page"` : ''}>Întrebări fără răspuns</a></li>
           <li><a href="/admin/replies" ${shell.current === 'replies' ? html`aria-current="page"` : ''}>Răspunsuri salvate</a></li>
           <li><a href="/admin/procedures" ${shell.current === 'procedures' ? html`aria-current="page"` : ''}>Proceduri</a></li>
+          <li><a href="/admin/documents" ${shell.current === 'documents' ? html`aria-current="page"` : ''}>Registre</a></li>
         </ul>
       </nav>
       <form class="account" method="post" action="/admin/logout">

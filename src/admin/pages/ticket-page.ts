@@ -188,7 +188,7 @@ export function ticketPage(view: TicketPage): string {
   // Reply box first, then the thread newest first (what the citizen wrote last is read first), then the
   // request, then the bot's conversation folded away: the clerk works without scrolling past transcripts.
   const body = html`<div data-live-ticket="${label}">
-    <p><a href="/admin">← Înapoi la tichete</a></p>
+    <p><a href="/admin">← Înapoi la tichete</a> · <a href="/admin/tickets/${ticket.year}/${ticket.number}/issue" data-testid="issue-document-link">Emite document</a></p>
     <h1 data-testid="ticket-title">Tichet ${label} — ${ticket.subject}</h1>
     <p class="badges" data-live="ticket-badges">
       <span class="badge status">${statusLabel(ticket.status, 'ro', 'staff')}</span>
