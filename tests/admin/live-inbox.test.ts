@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClerkPassword } from '../../src/admin/clerk-accounts.ts';
 import { inTransaction } from '../../src/database/connection.ts';
-import { ticketEvents } from '../../src/database/schema.ts';
+import { ticketEvents, tickets } from '../../src/database/schema.ts';
 import { currentConversation, upsertContact } from '../../src/conversation/conversation-store.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { deadlineRules, localDate } from '../../src/tickets/deadlines.ts';
@@ -195,6 +195,30 @@ describe('the live event stream', () => {
     const ticket = seedTicket('Caine fara stapan in parc', {});
     await stream.ended;
     expect(stream.events.some((event) => event.data.ticket === `${ticket.number}/${ticket.year}`)).toBe(false);
+  });
+
+  it('records the opening of a ticket once: the page refreshing itself while open only marks the thread read', async () => {
+    const clerk = await signedIn();
+    const ticket = seedTicket('Lampă spartă la podul vechi', {});
+    const found = () => findTicket(testApp.app.functionar.database.db, { number: ticket.number, year: ticket.year })!;
+    const openings = () =>
+      testApp.app.functionar.database.db
+        .select()
+        .from(ticketEvents)
+        .where(and(eq(ticketEvents.ticketId, found().id), eq(ticketEvents.kind, 'viewed')))
+        .all().length;
+    await clerk.get(`/admin/tickets/${ticket.year}/${ticket.number}`);
+    const afterOpening = openings();
+    expect(afterOpening).toBeGreaterThan(0);
+    testApp.app.functionar.database.db.update(tickets).set({ unreadCitizenMessages: 2 }).where(eq(tickets.id, found().id)).run();
+    const refreshed = await testApp.app.inject({
+      method: 'GET',
+      url: `/admin/tickets/${ticket.year}/${ticket.number}`,
+      headers: { cookie: clerk.cookieHeader(), 'x-live-refresh': '1' },
+    });
+    expect(refreshed.statusCode).toBe(200);
+    expect(openings()).toBe(afterOpening);
+    expect(found().unreadCitizenMessages).toBe(0);
   });
 
   it('comes back to the reply box after an answer is sent', async () => {

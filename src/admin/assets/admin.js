@@ -77,7 +77,7 @@
   function refresh() {
     if (refreshing) { again = true; return; }
     refreshing = true;
-    fetch(window.location.pathname + window.location.search, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+    fetch(window.location.pathname + window.location.search, { credentials: 'same-origin', headers: { accept: 'text/html', 'x-live-refresh': '1' } })
       .then(function (response) {
         // Signed out meanwhile (or the ticket is gone): a plain reload shows why.
         if (!response.ok || response.redirected) { window.location.reload(); return null; }

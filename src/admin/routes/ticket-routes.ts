@@ -10,12 +10,16 @@ import { renderClerkOutcome } from '../../tickets/clerk-command-texts.ts';
 import { localDate } from '../../tickets/deadlines.ts';
 import { isDepartmentId } from '../../tickets/ticket-labels.ts';
 import { findTicket } from '../../tickets/ticket-store.ts';
+import { markThreadRead } from '../../tickets/ticket-thread.ts';
 import { claimSubmission, setFlash, takeFlash } from '../admin-sessions.ts';
 import { findSavedReply, savedRepliesFor } from '../saved-replies.ts';
 import { ticketPath } from '../pages/inbox-page.ts';
 import { replyMaximumLength, ticketPage } from '../pages/ticket-page.ts';
 import { attachmentsOfMessage, ticketView } from '../ticket-view.ts';
 import { actionBody, type AdminRouteContext } from './admin-context.ts';
+
+/** Sent by admin.js when an open page fetches itself again after a live event. */
+const liveRefreshHeader = 'x-live-refresh';
 
 const ticketParams = {
   type: 'object',
@@ -58,8 +62,10 @@ export function registerTicketRoutes(scope: FastifyInstance, context: AdminRoute
       const found = loadTicket(request);
       const now = new Date();
       // Opening the page is /vezi: recorded in the audit trail (who saw which personal data) and it clears
-      // the ticket's unread marker, as on Telegram and Teams.
-      context.clerkCommands.runCommand(clerk.id, { name: 'show', ticket: { number: found.number, year: found.year } }, { channel: 'web' });
+      // the ticket's unread marker, as on Telegram and Teams. The page refreshing itself while open (a new
+      // citizen message arrived) only marks it read: the clerk opened it once, the audit says so once.
+      if (request.headers[liveRefreshHeader] === '1') markThreadRead(db, found.id);
+      else context.clerkCommands.runCommand(clerk.id, { name: 'show', ticket: { number: found.number, year: found.year } }, { channel: 'web' });
       const ticket = loadTicket(request);
       const view = ticketView(db, ticket);
       const draft = /^\d{1,12}$/.test(request.query.raspuns ?? '') ? findSavedReply(db, Number(request.query.raspuns))?.text : undefined;
