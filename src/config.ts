@@ -84,6 +84,8 @@ const environmentSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
   RECEIPT_CERTIFICATE_PATH: optionalText,
   RECEIPT_CERTIFICATE_PASSWORD: z.string().optional(),
+  DOCUMENT_CERTIFICATE_PATH: optionalText,
+  DOCUMENT_CERTIFICATE_PASSWORD: z.string().optional(),
   OPEN311_API_KEYS: optionalText,
   OPEN311_PUBLISH: z.enum(['none', 'masked', 'full'], { message: 'must be none, masked or full' }).default('masked'),
   OPEN311_READ_ACCESS: z.enum(['token', 'open'], { message: 'must be token or open' }).default('token'),
@@ -170,6 +172,8 @@ export interface Config {
   outboxPollMs: number;
   /** The town hall's PKCS#12 certificate that signs registration receipts; unset: receipts are unsigned. */
   receipts: { certificatePath: string | undefined; certificatePassword: string };
+  /** The certificate that signs issued documents; unset: the receipts' one (src/documents/document-registry.ts). */
+  documents: { certificatePath: string | undefined; certificatePassword: string };
   open311: {
     /** Open311 clients allowed to submit requests (and list them), each with a label stored on the requests it sends. */
     apiKeys: { label: string; key: string }[];
@@ -210,6 +214,9 @@ export function loadConfig(environment: Environment): Config {
   problems.push(...shortSecretProblems(values));
   if (values.WHATSAPP_CLOUD_TOKEN && (!values.WHATSAPP_APP_SECRET || !values.WHATSAPP_PHONE_NUMBER_ID || !values.WHATSAPP_VERIFY_TOKEN)) {
     problems.push('WHATSAPP_CLOUD_TOKEN: also needs WHATSAPP_APP_SECRET, WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_VERIFY_TOKEN');
+  }
+  if (values.DOCUMENT_CERTIFICATE_PATH && !fs.existsSync(values.DOCUMENT_CERTIFICATE_PATH)) {
+    problems.push(`DOCUMENT_CERTIFICATE_PATH: no file at ${values.DOCUMENT_CERTIFICATE_PATH}`);
   }
   if (values.RECEIPT_CERTIFICATE_PATH && !fs.existsSync(values.RECEIPT_CERTIFICATE_PATH)) {
     problems.push(`RECEIPT_CERTIFICATE_PATH: no file at ${values.RECEIPT_CERTIFICATE_PATH}`);
@@ -299,6 +306,10 @@ export function loadConfig(environment: Environment): Config {
     receipts: {
       certificatePath: values.RECEIPT_CERTIFICATE_PATH ? path.resolve(values.RECEIPT_CERTIFICATE_PATH) : undefined,
       certificatePassword: values.RECEIPT_CERTIFICATE_PASSWORD ?? '',
+    },
+    documents: {
+      certificatePath: values.DOCUMENT_CERTIFICATE_PATH ? path.resolve(values.DOCUMENT_CERTIFICATE_PATH) : undefined,
+      certificatePassword: values.DOCUMENT_CERTIFICATE_PASSWORD ?? '',
     },
     open311: { apiKeys: open311ApiKeys, publish: values.OPEN311_PUBLISH, readAccess: values.OPEN311_READ_ACCESS },
     retentionDays: values.RETENTION_DAYS,

@@ -26,8 +26,7 @@ export interface DocumentServiceContext {
 
 /** The certificate that signs documents: DOCUMENT_CERTIFICATE_* when given, else the receipts' one. */
 function documentCertificate(config: Config): { path: string | undefined; password: string } {
-  const documentsSettings = (config as Config & { documents?: { certificatePath?: string; certificatePassword?: string } }).documents;
-  if (documentsSettings?.certificatePath) return { path: documentsSettings.certificatePath, password: documentsSettings.certificatePassword ?? '' };
+  if (config.documents.certificatePath) return { path: config.documents.certificatePath, password: config.documents.certificatePassword };
   return { path: config.receipts.certificatePath, password: config.receipts.certificatePassword };
 }
 
