@@ -25,6 +25,11 @@ export interface Procedure {
   where: Localized;
   online: string;
   keywords: Localized<string[]>;
+  /**
+   * Example questions as citizens ask them (front matter `examples`, optional). The editor's preview runs
+   * them through retrieval so the clerk sees which procedure each finds; they are not part of the scoring.
+   */
+  examples?: Localized<string[]>;
   updated: string;
   source: string[];
   toConfirm: string[];

@@ -4,7 +4,12 @@ import type { Procedure } from './knowledge-base.ts';
 // Turns a procedure (the typed object the loader produces) back into its Markdown file: YAML front
 // matter in the key order of the hand-written files, then the body. The files stay the source of truth,
 // so what the editor writes must read like what an administrator writes: one key per line, texts in
-// double quotes, keyword lists on one line each (diff-friendly), no folding of long lines.
+// double quotes, keyword lists on one line each (diff-friendly), example questions one per line (they
+// are whole sentences), no folding of long lines.
+
+function hasExamples(procedure: Procedure): boolean {
+  return procedure.examples !== undefined && Object.values(procedure.examples).some((questions) => questions.length > 0);
+}
 
 /** The front matter in the order of knowledge/procedures/*.md (snake_case, as administrators write it). */
 function frontMatterOf(procedure: Procedure): Record<string, unknown> {
@@ -20,6 +25,8 @@ function frontMatterOf(procedure: Procedure): Record<string, unknown> {
     where: procedure.where,
     online: procedure.online,
     keywords: procedure.keywords,
+    // Written only when there is at least one example: files without them stay as they were.
+    ...(hasExamples(procedure) ? { examples: procedure.examples } : {}),
     updated: procedure.updated,
     source: procedure.source,
     to_confirm: procedure.toConfirm,

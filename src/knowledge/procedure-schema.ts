@@ -27,6 +27,8 @@ const requestTypes = [
 const text = z.string().trim().min(1, 'must not be empty');
 const localizedText = z.object({ ro: text, hu: text, en: text });
 const localizedWords = z.object({ ro: z.array(text), hu: z.array(text), en: z.array(text) });
+/** Example questions: any language may be left out (an empty list), the whole key too. */
+const localizedExamples = z.object({ ro: z.array(text).default([]), hu: z.array(text).default([]), en: z.array(text).default([]) });
 
 /** YAML reads an unquoted 2026-11-26 as a Date; a quoted one stays text. Both mean the same day. */
 const calendarDate = z.union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'must be a date such as 2026-11-26')]).transform((value) =>
@@ -54,6 +56,8 @@ export const procedureFrontMatterSchema = z
     where: localizedText,
     online: z.union([z.literal(''), z.string().url('must be a URL or ""')]),
     keywords: localizedWords,
+    /** Questions as citizens ask them: shown and checked in the editor's preview, not used for scoring. */
+    examples: localizedExamples.optional(),
     updated: calendarDate,
     source: z.array(text).min(1, 'must cite at least one source'),
     to_confirm: z.array(text).default([]),
@@ -75,6 +79,8 @@ export function toProcedure(frontMatter: ProcedureFrontMatter, body: string, fil
     where: frontMatter.where,
     online: frontMatter.online,
     keywords: frontMatter.keywords,
+    // Empty lists everywhere mean no examples: the writer leaves the key out, so a round trip stays equal.
+    ...(frontMatter.examples && Object.values(frontMatter.examples).some((questions) => questions.length > 0) ? { examples: frontMatter.examples } : {}),
     updated: frontMatter.updated,
     source: frontMatter.source,
     toConfirm: frontMatter.to_confirm,

@@ -71,6 +71,20 @@ describe('loading knowledge/', () => {
     }
   });
 
+  it('reads the optional example questions per language; a language left out is an empty list', async () => {
+    const directory = copyKnowledge(path.join(knowledgeFixtures, 'small-knowledge'));
+    const file = path.join(directory, 'procedures', 'certificat-urbanism.md');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^updated:/m, 'examples:\n  ro: ["Ce acte trebuie pentru certificatul de urbanism?"]\n  hu: ["Mi kell a bizonyítványhoz?"]\nupdated:'));
+    try {
+      const loaded = await loadKnowledge(directory);
+      expect(loaded.problems).toEqual([]);
+      expect(loaded.procedures.find((procedure) => procedure.slug === 'certificat-urbanism')?.examples).toEqual({ ro: ['Ce acte trebuie pentru certificatul de urbanism?'], hu: ['Mi kell a bizonyítványhoz?'], en: [] });
+      expect(loaded.procedures.find((procedure) => procedure.slug === 'autorizatie-construire')?.examples).toBeUndefined();
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('loads the real knowledge base without errors', async () => {
     const loaded = await loadKnowledge(realKnowledgeDirectory);
     expect(loaded.problems.filter((problem) => problem.severity === 'error')).toEqual([]);

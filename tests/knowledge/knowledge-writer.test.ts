@@ -31,6 +31,21 @@ describe('writing a procedure back to Markdown', () => {
     expect(written).toMatch(/^---\n[\s\S]*\n---\n\n## Ce este\n/);
   });
 
+  it('writes example questions after the keywords, one per line, and loads them back; no examples, no key', async () => {
+    const { procedures } = await loadKnowledge(copy);
+    const procedure = procedures.find((candidate) => candidate.slug === 'certificat-urbanism')!;
+    expect(procedureToMarkdown(procedure)).not.toMatch(/^examples:/m);
+    const examples = { ro: ['Ce acte îmi trebuie pentru certificatul de urbanism?', 'Cât durează: 30 de zile?'], hu: ['Mennyibe kerül a településrendezési bizonyítvány?'], en: [] };
+    const written = procedureToMarkdown({ ...procedure, examples });
+    const keys = written.split('\n').filter((line) => /^[a-z_]+:/.test(line)).map((line) => line.split(':')[0]);
+    expect(keys.slice(keys.indexOf('keywords'), keys.indexOf('keywords') + 3)).toEqual(['keywords', 'examples', 'updated']);
+    expect(written).toMatch(/^examples:\n {2}ro:\n {4}- "Ce acte îmi trebuie pentru certificatul de urbanism\?"\n/m);
+    fs.writeFileSync(path.join(copy, procedure.file), written);
+    const reloaded = (await loadKnowledge(copy)).procedures.find((candidate) => candidate.slug === procedure.slug);
+    expect(reloaded?.examples).toEqual(examples);
+    expect(reloaded).toEqual({ ...procedure, examples });
+  });
+
   it('writes a text with quotes, a colon and a new hand-typed line safely', async () => {
     const { procedures } = await loadKnowledge(copy);
     const procedure = procedures[0]!;
