@@ -26,7 +26,7 @@ import {
   upsertContact,
 } from './conversation-store.ts';
 import { attachmentsOf, handleHandover, handleStatus, handleTicketIntake, handleTicketOffer, type TurnContext } from './handlers.ts';
-import { detectIntentByRules, wantsAnswerBeforeFiling, type Intent, type RuleIntent } from './intent-detection.ts';
+import { detectIntentByRules, isBareThanks, wantsAnswerBeforeFiling, type Intent, type RuleIntent } from './intent-detection.ts';
 import { chooseLanguage, languageFromHint } from './language-detection.ts';
 import type { ProcedureAnswerer } from './procedure-answerer.ts';
 import type { ConversationState } from './request-intake.ts';
@@ -144,8 +144,9 @@ export class ConversationService {
       if (!message) return { contact, conversation, message };
       // A clerk wrote to this citizen about a live ticket: what they write now belongs to its thread.
       const thread = this.isThreadMessage(conversation, inbound.text) ? threadTicketOf(transaction, contact.id, now) : undefined;
-      // The citizen wrote again: a ticket waiting for them (or resolved lately) is the clerks' again.
-      recordCitizenFollowUp(transaction, contact.id, now);
+      // The citizen wrote again: a ticket waiting for them (or resolved lately) is the clerks' again —
+      // unless all they wrote is "thank you", which settles a request rather than reopening it.
+      if (!this.isBareThanks(inbound)) recordCitizenFollowUp(transaction, contact.id, now);
       if (!thread) return { contact, conversation, message };
       const current = ticketById(transaction, thread.id) ?? thread;
       const ticket = addCitizenMessageToThread(transaction, current, message, now);
@@ -260,6 +261,10 @@ export class ConversationService {
     return !['ticket', 'status', 'handover', 'cancel', 'clerk_command', 'smalltalk'].includes(intent);
   }
 
+  private isBareThanks(inbound: InboundMessage): boolean {
+    return (inbound.parts ?? []).length === 0 && isBareThanks(inbound.text);
+  }
+
   /** The citizen wrote on a thread: the clerk who has the ticket (else its department) and the staff chats hear it. */
   private announceFollowUp(transaction: Executor, ticket: TicketRow, message: MessageRow, now: Date): boolean {
     const { recipients, assignee } = followUpRecipients(transaction, ticket, this.dependencies.staffRecipients?.() ?? []);
@@ -357,7 +362,11 @@ export class ConversationService {
     }
 
     switch (ruleIntent) {
-      case 'smalltalk':
+      case 'smalltalk': {
+        // "Mulțumesc" after a clerk's answer closes the exchange politely, naming the request; it is not
+        // put on the thread nor counted unread, and it is not the general welcome.
+        const thread = isBareThanks(message.text) ? threadTicketOf(this.dependencies.database, contact.id, new Date()) : undefined;
+        if (thread) return { intent: 'smalltalk', replies: [{ text: turn.texts.thanksOnThread(ticketLabel(thread)) }] };
         return {
           intent: 'smalltalk',
           replies: [
@@ -371,6 +380,7 @@ export class ConversationService {
           ],
           state: null,
         };
+      }
       case 'status':
         return handleStatus(turn);
       case 'handover':

@@ -58,6 +58,15 @@ const smalltalkPatterns = [
   /^(ce (poti|stii) (sa )?face|cine esti|mit tudsz|ki vagy|what can you do|who are you)\??$/,
 ];
 
+// A thanks and nothing else ("Mulțumesc frumos!", "Köszönöm szépen", "Thanks a lot"): folded text.
+const bareThanksPattern =
+  /^(multumesc|multumim|mersi|merci|ms|koszonom|koszonjuk|koszi|kosz|thanks|thank you|thx|ty)[\s!.,]*(frumos|mult|tare|szepen|nagyon|a lot|so much|very much)?[\s!.,]*(frumos|mult|szepen)?[\s!.,:)]*$/;
+
+/** Whether the message only thanks (a courtesy after an answer, not a question nor news for a clerk). */
+export function isBareThanks(text: string): boolean {
+  return bareThanksPattern.test(foldDiacritics(text).trim().toLowerCase().replace(/\s+/g, ' '));
+}
+
 // "Cum depun o petiție?" asks about filing; "vreau să depun o petiție" files. Folded text.
 const questionForm =
   /\?|^(cum|ce|unde|cand|cat|care|cui|how|what|where|when|which|who|can i|could i|do i|hogyan|hova|hol|mit|mikor|mennyi|milyen|kihez)\b|\b(cum (pot|se|fac|depun|trimit)|se poate|(vreau|as vrea|as dori) sa (stiu|aflu)|how (do|can|to)|(want|like) to know|hogyan (kell|lehet|tudok)|hova kell|szeretnem tudni|szeretnek erdeklodni)\b/;
@@ -79,7 +88,7 @@ export function detectIntentByRules(text: string): RuleIntent {
   const folded = foldDiacritics(text).trim().replace(/\s+/g, ' ');
   if (isClerkCommandText(text)) return 'clerk_command';
   if (cancelPatterns.some((pattern) => pattern.test(folded))) return 'cancel';
-  if (smalltalkPatterns.some((pattern) => pattern.test(folded))) return 'smalltalk';
+  if (smalltalkPatterns.some((pattern) => pattern.test(folded)) || isBareThanks(text)) return 'smalltalk';
   if (handoverPatterns.some((pattern) => pattern.test(folded))) return 'handover';
   if (statusPatterns.some((pattern) => pattern.test(folded)) || (ticketNumberPattern.test(folded) && folded.length < 120)) return 'status';
   if (ticketPatterns.some((pattern) => pattern.test(folded))) return 'ticket';

@@ -29,6 +29,8 @@ export interface CitizenTexts {
   clerkReply(label: string, text: string): string;
   /** The citizen wrote on a ticket a clerk is handling: passed on to the clerk, not answered by the bot. */
   passedToClerk(label: string, fileNames: string[]): string;
+  /** A bare thanks after a clerk wrote about a live request: a courtesy, not news for the clerk. */
+  thanksOnThread(label: string): string;
   deadlineExtended(label: string, due: string, reason: string, basis: string): string;
   clerkCommandRefused: string;
   ticketOffer: string;
@@ -75,6 +77,7 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     clerkReply: (label, text) => `Răspuns de la primărie la cererea ${label}:\n${text}`,
     passedToClerk: (label, fileNames) =>
       `Am transmis mesajul dvs. funcționarului care se ocupă de cererea ${label}${fileNames.length > 0 ? `, împreună cu ${fileNames.map((name) => `„${name}”`).join(', ')}` : ''}. Răspunsul vă va veni aici.`,
+    thanksOnThread: (label) => `Cu plăcere! Dacă mai aveți ceva de adăugat la cererea ${label}, scrieți aici.`,
     deadlineExtended: (label, due, reason, basis) =>
       `Termenul de răspuns la cererea dvs. ${label} a fost prelungit până la ${due} (${basis}). Motivul: ${reason}`,
     clerkCommandRefused: 'Această comandă este doar pentru funcționarii primăriei. Nimic nu a fost modificat.',
@@ -119,6 +122,7 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     clerkReply: (label, text) => `A polgármesteri hivatal válasza a(z) ${label} kérelemre:\n${text}`,
     passedToClerk: (label, fileNames) =>
       `Továbbítottam üzenetét${fileNames.length > 0 ? ` (${fileNames.map((name) => `„${name}”`).join(', ')} csatolva)` : ''} a(z) ${label} kérelmével foglalkozó ügyintézőnek. A választ itt kapja meg.`,
+    thanksOnThread: (label) => `Szívesen! Ha még valamit hozzáfűzne a(z) ${label} kérelméhez, írjon ide.`,
     deadlineExtended: (label, due, reason, basis) =>
       `A(z) ${label} kérelmére adandó válasz határidejét ${due}-ig meghosszabbítottuk (${basis}). Indoklás: ${reason}`,
     clerkCommandRefused: 'Ez a parancs csak a hivatal ügyintézőinek szól. Semmi sem változott.',
@@ -162,6 +166,7 @@ export const citizenTexts: Record<Language, CitizenTexts> = {
     clerkReply: (label, text) => `Answer from the town hall on request ${label}:\n${text}`,
     passedToClerk: (label, fileNames) =>
       `I have passed your message${fileNames.length > 0 ? ` and ${fileNames.map((name) => `"${name}"`).join(', ')}` : ''} on to the clerk handling request ${label}. The answer will reach you here.`,
+    thanksOnThread: (label) => `You are welcome! If you have anything to add to request ${label}, write here.`,
     deadlineExtended: (label, due, reason, basis) => `The deadline for answering your request ${label} has been extended to ${due} (${basis}). Reason: ${reason}`,
     clerkCommandRefused: 'This command is only for the town hall clerks. Nothing was changed.',
     fileOffer: 'Would you like us to register a request about this? A clerk will answer within the legal deadline.',

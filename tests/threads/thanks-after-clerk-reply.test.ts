@@ -1,0 +1,100 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages, tickets } from '../../src/database/schema.ts';
+import { addClerk } from '../../src/tickets/clerk-directory.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+
+// A bare "thank you" after a clerk's answer is a courtesy: the citizen gets a short line naming the
+// request in their language, not the general welcome; the clerk is not disturbed (nothing on the thread,
+// nothing unread) and a request waiting for the citizen does not go back to the clerks.
+
+let testApp: TestApp;
+
+beforeAll(async () => {
+  testApp = await startTestApp();
+  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+});
+
+afterAll(async () => {
+  await testApp?.close();
+});
+
+interface Reply {
+  text: string;
+}
+
+function database() {
+  return testApp.app.functionar.database.db;
+}
+
+function ticketOf(label: string) {
+  const [number, year] = label.split('/').map(Number);
+  return database().select().from(tickets).all().find((row) => row.number === number && row.year === year)!;
+}
+
+async function openSession(language: string): Promise<(text: string) => Promise<Reply[]>> {
+  const session = await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: { language } });
+  const { sessionId } = session.json() as { sessionId: string };
+  return async (text: string) => {
+    const response = await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${sessionId}/messages`, payload: { text } });
+    expect(response.statusCode, response.body).toBe(200);
+    return (response.json() as { replies: Reply[] }).replies;
+  };
+}
+
+async function fileRequest(say: (text: string) => Promise<Reply[]>, lines: string[]): Promise<string> {
+  let last: Reply[] = [];
+  for (const line of lines) last = await say(line);
+  const label = /(\d+\/\d{4})/.exec(last[0]?.text ?? '')?.[1];
+  expect(label, last[0]?.text).toBeDefined();
+  return label!;
+}
+
+function clerkReplies(label: string, text: string): void {
+  const outcome = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} ${text}`);
+  expect(outcome.ok, outcome.text).toBe(true);
+}
+
+function citizenMessagesOnThread(ticketId: number) {
+  return database().select().from(messages).where(and(eq(messages.ticketId, ticketId), eq(messages.author, 'citizen'))).all();
+}
+
+describe('a bare thanks after a clerk answered', () => {
+  it('gets a courteous line naming the request in Romanian, stays off the thread and moves nothing', async () => {
+    const say = await openSession('ro');
+    const label = await fileRequest(say, ['Vreau să depun o sesizare: gunoiul de pe ulița Bisericii nu a fost ridicat de două săptămâni', 'Ion Popescu', 'sari peste', 'da']);
+    // Before any clerk wrote, a thanks is small talk as always.
+    const [before] = await say('Mulțumesc');
+    expect(before?.text).toContain('Sunt asistentul virtual');
+
+    clerkReplies(label, 'Operatorul de salubritate trece mâine. Ne spuneți dacă a fost ridicat?');
+    const statusBefore = ticketOf(label).status;
+    const [thanks] = await say('Mulțumesc frumos!');
+    expect(thanks?.text).toBe(`Cu plăcere! Dacă mai aveți ceva de adăugat la cererea ${label}, scrieți aici.`);
+    const ticket = ticketOf(label);
+    expect(ticket.unreadCitizenMessages).toBe(0);
+    expect(ticket.status).toBe(statusBefore);
+    expect(citizenMessagesOnThread(ticket.id)).toHaveLength(0);
+
+    // Something more than thanks still reaches the clerk.
+    const [passedOn] = await say('Mulțumesc! Nu a trecut nimeni încă.');
+    expect(passedOn?.text).toContain(`Am transmis mesajul dvs. funcționarului care se ocupă de cererea ${label}`);
+    expect(ticketOf(label).unreadCitizenMessages).toBe(1);
+  });
+
+  it('answers in Hungarian and in English', async () => {
+    const sayHungarian = await openSession('hu');
+    const hungarianLabel = await fileRequest(sayHungarian, ['Szeretnék bejelentést tenni: a Malom utcában nagy kátyúk vannak az aszfaltban', 'Kovács Erzsébet', 'kihagyom', 'igen']);
+    clerkReplies(hungarianLabel, 'Kollégánk holnap megnézi.');
+    const [hungarian] = await sayHungarian('Köszönöm szépen');
+    expect(hungarian?.text).toBe(`Szívesen! Ha még valamit hozzáfűzne a(z) ${hungarianLabel} kérelméhez, írjon ide.`);
+    expect(ticketOf(hungarianLabel).unreadCitizenMessages).toBe(0);
+
+    const sayEnglish = await openSession('en');
+    const englishLabel = await fileRequest(sayEnglish, ['I want to file a complaint: the street light on Mill street has been out for a week', 'John Smith', 'skip', 'yes']);
+    clerkReplies(englishLabel, 'An electrician goes there tomorrow.');
+    const [english] = await sayEnglish('Thanks!');
+    expect(english?.text).toBe(`You are welcome! If you have anything to add to request ${englishLabel}, write here.`);
+    expect(ticketOf(englishLabel).unreadCitizenMessages).toBe(0);
+  });
+});
