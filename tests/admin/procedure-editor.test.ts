@@ -204,6 +204,32 @@ describe('the procedure editor', () => {
     expect(actions).toEqual(['create', 'unpublish']);
   });
 
+  it('keeps example questions per language: the preview shows which procedure each finds, publishing writes them to the file', async () => {
+    const client = await signedIn('Eva Editor', editorPassword);
+    const fields = formFields((await client.get(`/admin/procedures/${slug}`)).body);
+    expect(fields).toHaveProperty('examples_ro', '');
+    fields.examples_ro = 'cat costa certificatul de urbanism?\nce acte trebuie pentru autorizatia de construire a casei?';
+    fields.examples_hu = 'mennyibe kerül a településrendezési bizonyítvány?';
+    const preview = await client.post(`/admin/procedures/${slug}/preview`, fields);
+    expect(preview.statusCode, textOf(preview.body)).toBe(200);
+    const checks = [...preview.body.matchAll(/data-testid="example-check" data-found="([^"]*)" lang="([a-z]{2})"/g)].map((match) => [match[2], match[1]]);
+    expect(checks).toEqual([
+      ['ro', slug],
+      ['ro', 'autorizatie-construire'],
+      ['hu', slug],
+    ]);
+    expect(textOf(preview.body)).toContain('găsește altă procedură: Autorizație de construire');
+
+    const content = /name="content" value="([^"]*)"/.exec(preview.body)![1]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const published = await client.submit(`/admin/procedures/${slug}/publish`, { _csrf: client.field('_csrf'), content, summary: 'exemple de întrebări' });
+    expect(published.statusCode, textOf(published.body)).toBe(200);
+    const file = fs.readFileSync(path.join(knowledgeDirectory, 'procedures', `${slug}.md`), 'utf8');
+    expect(file).toMatch(/^ {2}en: \[[^\n]*\]\nexamples:\n {2}ro:\n {4}- "cat costa certificatul de urbanism\?"\n/m);
+    expect(knowledge().procedure(slug)?.examples).toEqual({ ro: ['cat costa certificatul de urbanism?', 'ce acte trebuie pentru autorizatia de construire a casei?'], hu: ['mennyibe kerül a településrendezési bizonyítvány?'], en: [] });
+    // The edit page offers them again, one per line.
+    expect(formFields(published.body).examples_hu).toBe('mennyibe kerül a településrendezési bizonyítvány?');
+  });
+
   it('edits town-hall.md as raw YAML: a schema error is shown with its line, a valid change publishes', async () => {
     const client = await signedIn('Eva Editor', editorPassword);
     const page = await client.get('/admin/knowledge/town-hall');

@@ -62,6 +62,7 @@ function documentsOf(fields: ProcedureFormFields): Localized[] {
 /** The draft procedure from the posted form; `base` gives what the form does not edit (file, body when absent). */
 export function procedureFromForm(fields: ProcedureFormFields, base: { slug: string; file: string; updated: string }): Procedure {
   const days = field(fields, 'deadline_days');
+  const examples = localizedLines(fields, 'examples');
   const department = field(fields, 'department') as Department;
   const requestType = field(fields, 'request_type') as RequestType;
   return {
@@ -76,6 +77,7 @@ export function procedureFromForm(fields: ProcedureFormFields, base: { slug: str
     where: localized(fields, 'where'),
     online: field(fields, 'online'),
     keywords: localizedLines(fields, 'keywords'),
+    ...(Object.values(examples).some((questions) => questions.length > 0) ? { examples } : {}),
     updated: base.updated,
     source: lines(field(fields, 'source')),
     toConfirm: lines(field(fields, 'to_confirm')),
@@ -210,13 +212,16 @@ export function procedureForm(view: { procedure: Procedure; isNew: boolean; csrf
     ${linesInput('legal_basis', 'Temei legal', procedure.legalBasis, 'câte o lege pe rând')}${problemNote('legal_basis')}
     <p class="form-row"><label for="online">Online (adresă, de ex. Ghișeul.ro)</label><input id="online" name="online" value="${procedure.online}"></p>${problemNote('online')}
     <fieldset class="localized" data-field="keywords">
-      <legend>Cuvinte-cheie și întrebări exemplu (câte una pe rând, și fără diacritice)</legend>
+      <legend>Cuvinte-cheie și exemple de întrebări</legend>
+      <p class="hint">Cuvintele-cheie (câte unul pe rând, și fără diacritice) ajută asistentul să găsească procedura. Exemplele de întrebări, scrise cum le pune un cetățean, nu schimbă căutarea: la previzualizare vedeți ce procedură găsește fiecare.</p>
       <div class="side-by-side">
         ${languages.map(
           (language) => html`<div class="language-column">
-            <label for="keywords_${language}">${languageNames[language]} ${language !== 'en' && procedure.keywords[language].length === 0 ? html`<span class="missing-translation" data-testid="missing-translation">lipsește traducerea</span>` : ''}</label>
+            <label for="keywords_${language}">Cuvinte-cheie: ${languageNames[language]} ${language !== 'en' && procedure.keywords[language].length === 0 ? html`<span class="missing-translation" data-testid="missing-translation">lipsește traducerea</span>` : ''}</label>
             <textarea id="keywords_${language}" name="keywords_${language}" rows="6">${procedure.keywords[language].join('\n')}</textarea>
             ${problemNote(`keywords_${language}`)}
+            <label for="examples_${language}">Exemple de întrebări: ${languageNames[language]}</label>
+            <textarea id="examples_${language}" name="examples_${language}" rows="4" data-testid="examples-${language}">${(procedure.examples?.[language] ?? []).join('\n')}</textarea>
           </div>`,
         )}
       </div>

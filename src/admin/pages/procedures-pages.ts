@@ -92,6 +92,25 @@ export interface PreviewAnswer {
   foundInstead?: string;
 }
 
+/** An example question of the draft and the procedure it finds first (none: the assistant would not answer). */
+export interface ExampleCheck {
+  language: Language;
+  question: string;
+  foundSlug?: string;
+  foundTitle?: string;
+}
+
+function exampleList(slug: string, examples: ExampleCheck[]): SafeHtml {
+  if (examples.length === 0) return html`<p class="notice">Nu ați scris exemple de întrebări (câmpul „Exemple de întrebări”, lângă cuvintele-cheie).</p>`;
+  return html`<ul class="example-checks" data-testid="example-checks">${examples.map((example) => {
+    const found = example.foundSlug === slug;
+    return html`<li class="${found ? 'found' : 'not-found'}" data-testid="example-check" data-found="${example.foundSlug ?? ''}" lang="${example.language}">
+      <span class="example-question">„${example.question}”</span> <span class="badge language">${example.language.toUpperCase()}</span>
+      <span class="example-result" lang="ro">${found ? html`✓ găsește această procedură` : example.foundTitle ? html`✗ găsește altă procedură: <strong>${example.foundTitle}</strong>` : html`✗ nu găsește nicio procedură`}</span>
+    </li>`;
+  })}</ul>`;
+}
+
 function changes(removed: string[], added: string[]): SafeHtml {
   if (removed.length === 0 && added.length === 0) return html`<p class="notice">Nicio schimbare față de versiunea publicată.</p>`;
   return html`<div class="changes" data-testid="changes"><h2>Ce se schimbă</h2>
@@ -105,6 +124,7 @@ export function procedurePreviewPage(
     problems: FormProblem[];
     answers: PreviewAnswer[];
     recentQuestions: string[];
+    examples: ExampleCheck[];
     content: string;
     removed: string[];
     added: string[];
@@ -126,6 +146,9 @@ export function procedurePreviewPage(
                 ${answer.card ? html`<p class="bubble">${multiline(answer.card)}</p>` : html`<p class="field-problem warning">Întrebarea exemplu găsește acum altă procedură: ${answer.foundInstead ?? 'niciuna'}.</p>`}
               </article>`,
             )}</div></section>
+            <section aria-labelledby="intrebari-exemplu"><h2 id="intrebari-exemplu">Exemplele de întrebări: ce procedură găsește fiecare</h2>
+              ${exampleList(view.procedure.slug, view.examples)}
+            </section>
             <section aria-labelledby="intrebari-recente"><h2 id="intrebari-recente">Întrebări recente ale cetățenilor care ar găsi procedura</h2>
               ${view.recentQuestions.length === 0 ? html`<p class="notice">Nicio întrebare recentă.</p>` : html`<ul data-testid="recent-questions">${view.recentQuestions.map((question) => html`<li>${question}</li>`)}</ul>`}
             </section>

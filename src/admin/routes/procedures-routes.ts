@@ -11,7 +11,7 @@ import { languages, type Language } from '../../language.ts';
 import { sourcesOf, type MessagePart } from '../../messages.ts';
 import { setFlash, takeFlash } from '../admin-sessions.ts';
 import { blankProcedure, checkProcedure, procedureFromForm, type FormProblem, type ProcedureFormFields } from '../pages/procedures-form.ts';
-import { editableFiles, knowledgeHistoryPage, procedureEditPage, procedurePreviewPage, proceduresListPage, rawFilePage, townHallPreview, type EditableFileName, type PreviewAnswer } from '../pages/procedures-pages.ts';
+import { editableFiles, knowledgeHistoryPage, procedureEditPage, procedurePreviewPage, proceduresListPage, rawFilePage, townHallPreview, type EditableFileName, type ExampleCheck, type PreviewAnswer } from '../pages/procedures-pages.ts';
 import type { AdminRouteContext } from './admin-context.ts';
 import { changedLines, findVersion, publishKnowledgeFile, readKnowledgeFile, recordDiskChanges, unpublishedDirectory, versionsOf } from './procedures-publishing.ts';
 
@@ -92,6 +92,24 @@ async function recentQuestionsFor(context: AdminRouteContext, knowledge: Knowled
     if (found.length === 5) break;
   }
   return found;
+}
+
+/**
+ * The clerk's example questions, each run through retrieval as if the draft were published: which
+ * procedure it finds first (a quick check that the keywords work; the examples themselves do not score).
+ */
+async function exampleChecks(knowledge: KnowledgeBase, draft: Procedure): Promise<ExampleCheck[]> {
+  if (!draft.examples) return [];
+  const retrieve = knowledge.draftRetrieval(draft);
+  const checks: ExampleCheck[] = [];
+  for (const language of languages) {
+    for (const question of draft.examples[language]) {
+      const retrieval = await retrieve(question, language);
+      const top = retrieval.decision === 'out_of_scope' ? undefined : retrieval.candidates[0]?.procedure;
+      checks.push({ language, question, ...(top ? { foundSlug: top.slug, foundTitle: top.slug === draft.slug ? draft.title.ro : top.title.ro } : {}) });
+    }
+  }
+  return checks;
 }
 
 async function previewAnswers(knowledge: KnowledgeBase, draft: Procedure): Promise<PreviewAnswer[]> {
@@ -196,6 +214,7 @@ export function registerProcedureRoutes(scope: FastifyInstance, context: AdminRo
           problems,
           answers: blocked ? [] : await previewAnswers(kb(), draft),
           recentQuestions: blocked ? [] : await recentQuestionsFor(context, kb(), draft),
+          examples: blocked ? [] : await exampleChecks(kb(), draft),
           content,
           removed,
           added,
