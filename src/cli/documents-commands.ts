@@ -11,7 +11,9 @@ import { AppError } from '../errors.ts';
 import { readTownHall } from '../receipts/town-hall-source.ts';
 import { localDate } from '../tickets/deadlines.ts';
 import { findClerk } from '../tickets/clerk-directory.ts';
-import type { CommandRegistrar } from './command-registrars.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../database/connection.ts';
+import type { CommandEnvironment, CommandRegistrar } from './command-registrars.ts';
 
 // `functionar documents verify FILE` (exit 0 authentic and unchanged, 1 not, 2 unreadable),
 // `functionar documents revoke NUMBER --reason R` (audited on the request), and
@@ -26,6 +28,21 @@ function parseDocumentNumber(value: string): { number: number; year: number } {
 function parseYear(value: string): number {
   if (!/^\d{4}$/.test(value)) throw new InvalidArgumentError('use a year such as 2026');
   return Number(value);
+}
+
+/** Opens the database for one command; a coded error is one line on stderr and exit status 1. */
+async function withDatabase(environment: CommandEnvironment, work: (config: Config, database: Database) => Promise<void> | void): Promise<void> {
+  const config = environment.config();
+  const database = openDatabase(config.databasePath);
+  try {
+    await work(config, database.db);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  } finally {
+    database.close();
+  }
 }
 
 export const registerDocumentCommands: CommandRegistrar = (program: Command, environment) => {
@@ -48,9 +65,8 @@ export const registerDocumentCommands: CommandRegistrar = (program: Command, env
         process.exitCode = 2;
         return;
       }
-      const database = openDatabase(environment.config().databasePath);
-      try {
-        const result = await checkDocumentFile(database.db, bytes);
+      await withDatabase(environment, async (_config, database) => {
+        const result = await checkDocumentFile(database, bytes);
         if (result.unreadable) {
           console.error(`UNREADABLE: ${file} is not a PDF`);
           process.exitCode = 2;
@@ -59,9 +75,7 @@ export const registerDocumentCommands: CommandRegistrar = (program: Command, env
         for (const line of result.lines) console.log(`${line.ok ? 'ok  ' : 'FAIL'} ${line.check.padEnd(10)} ${line.detail}`);
         console.log(result.authentic ? `AUTHENTIC: document ${result.document ? documentLabel(result.document) : ''} issued by the town hall, unchanged` : 'NOT AUTHENTIC (or revoked): see the lines above');
         process.exitCode = result.authentic ? 0 : 1;
-      } finally {
-        database.close();
-      }
+      });
     });
   documents
     .command('revoke')
@@ -69,30 +83,22 @@ export const registerDocumentCommands: CommandRegistrar = (program: Command, env
     .argument('<number>', 'the outgoing register number, N or N/YYYY', parseDocumentNumber)
     .requiredOption('--reason <text>', 'why (recorded and shown on the verification page)')
     .option('--clerk <name>', 'the clerk who decided it (recorded in the audit trail)')
-    .action((reference: { number: number; year: number }, options: { reason: string; clerk?: string }) => {
-      const config = environment.config();
-      const database = openDatabase(config.databasePath);
-      try {
-        const clerk = options.clerk ? findClerk(database.db, 'name', options.clerk) : undefined;
+    .action((reference: { number: number; year: number }, options: { reason: string; clerk?: string }) =>
+      withDatabase(environment, (config, database) => {
+        const clerk = options.clerk ? findClerk(database, 'name', options.clerk) : undefined;
         if (options.clerk && !clerk) {
           console.error(`No clerk named "${options.clerk}".`);
           process.exitCode = 1;
           return;
         }
-        const service = createDocumentService({ config, database: database.db, logger: { error: () => undefined }, finishInBackground: false });
+        const service = createDocumentService({ config, database, logger: { error: () => undefined }, finishInBackground: false });
         const actor = clerk
           ? { type: 'clerk' as const, id: String(clerk.id), channel: 'cli', clerkId: clerk.id }
           : { type: 'system' as const, id: `shell:${os.userInfo().username}`, channel: 'cli' };
         const revoked = service.revoke(reference, options.reason.trim(), actor);
         console.log(`Document ${documentLabel(revoked)} (${revoked.title}) revoked: ${revoked.revokedReason}`);
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        console.error(error.message);
-        process.exitCode = 1;
-      } finally {
-        database.close();
-      }
-    });
+      }),
+    );
 
   const archive = program.command('archive').description('the archive (Legea 16/1996): registers and files per archive index entry');
   archive
@@ -100,11 +106,9 @@ export const registerDocumentCommands: CommandRegistrar = (program: Command, env
     .description("write the year's registers, the files per index entry with their lists (opis) and the inventory, as CSV and PDF")
     .requiredOption('--year <year>', 'the year, e.g. 2026', parseYear)
     .requiredOption('--out <dir>', 'the folder to write (created if missing)')
-    .action(async (options: { year: number; out: string }) => {
-      const config = environment.config();
-      const database = openDatabase(config.databasePath);
-      try {
-        const summary = await exportArchive(database.db, {
+    .action((options: { year: number; out: string }) =>
+      withDatabase(environment, async (config, database) => {
+        const summary = await exportArchive(database, {
           year: options.year,
           outputDirectory: options.out,
           dataDirectory: config.dataDirectory,
@@ -113,12 +117,6 @@ export const registerDocumentCommands: CommandRegistrar = (program: Command, env
         });
         console.log(`Archive ${summary.year} written to ${summary.directory}: ${summary.tickets} requests (incoming register), ${summary.documents} documents (outgoing register)`);
         for (const entry of summary.entries) console.log(`  ${entry.id.padEnd(8)} ${String(entry.records).padStart(5)} records ${String(entry.pages).padStart(6)} pages  ${entry.folder}`);
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        console.error(error.message);
-        process.exitCode = 1;
-      } finally {
-        database.close();
-      }
-    });
+      }),
+    );
 };

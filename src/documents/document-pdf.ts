@@ -1,6 +1,6 @@
 import type { PDFDocument } from 'pdf-lib';
 import { colors, PageWriter } from '../receipts/page-writer.ts';
-import { drawFooters, drawVerificationPanel, newDocumentWithFonts, setVerificationCode } from '../receipts/pdf-parts.ts';
+import { drawFooters, drawTownHallHeader, drawVerificationPanel, newDocumentWithFonts, setDocumentInfo } from '../receipts/pdf-parts.ts';
 import { romanianDateTime } from '../receipts/receipt-dates.ts';
 
 // The page of a document the town hall issues (adeverință, certificat, răspuns): the town hall's header
@@ -36,23 +36,18 @@ export async function renderDocument(facts: DocumentFacts): Promise<PDFDocument>
   const number = facts.label ?? '……';
   const writer = new PageWriter(document, regular, bold, `${facts.title} nr. ${number} (continuare)`);
 
-  document.setTitle(`${facts.title} nr. ${number}`, { showInWindowTitleBar: true });
-  document.setAuthor(facts.townHall.name);
-  document.setSubject(`${facts.title}${facts.subtitle ? ` ${facts.subtitle}` : ''} — cererea nr. ${facts.ticketLabel}`);
-  document.setKeywords([facts.title, `cod de verificare ${facts.code}`, facts.verificationUrl]);
-  document.setCreator('Funcționar Virtual');
-  document.setLanguage('ro-RO');
-  document.setCreationDate(facts.issuedAt);
-  document.setModificationDate(facts.issuedAt);
-  setVerificationCode(document, facts.code);
+  setDocumentInfo(document, {
+    title: `${facts.title} nr. ${number}`,
+    author: facts.townHall.name,
+    subject: `${facts.title}${facts.subtitle ? ` ${facts.subtitle}` : ''} — cererea nr. ${facts.ticketLabel}`,
+    keywords: [facts.title, `cod de verificare ${facts.code}`, facts.verificationUrl],
+    issuedAt: facts.issuedAt,
+    code: facts.code,
+  });
 
   // Header: who issues it, in Romanian and (where the commune uses it) Hungarian.
   writer.text('ROMÂNIA', { size: 9, color: colors.muted });
-  writer.text(facts.townHall.name, { font: bold, size: 14, color: colors.accent });
-  if (facts.townHall.nameHungarian) writer.text(facts.townHall.nameHungarian, { size: 10, color: colors.muted });
-  for (const line of facts.townHall.lines) writer.text(line, { size: 8.5, color: colors.muted, lineGap: 2.5 });
-  writer.space(6);
-  writer.rule(colors.accent, 1.2);
+  drawTownHallHeader(writer, bold, facts.townHall, 14);
   writer.space(10);
   writer.text(`Nr. ${number} din ${issued.date}`, { font: bold, size: 10.5 });
   writer.text(`La cererea înregistrată cu nr. ${facts.ticketLabel}`, { size: 9, color: colors.muted });

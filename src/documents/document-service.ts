@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { and, asc, eq, max } from 'drizzle-orm';
 import { currentConversation, findContactById, insertOutboundMessage } from '../conversation/conversation-store.ts';
 import { inTransaction, type Database, type Executor } from '../database/connection.ts';
@@ -13,7 +11,7 @@ import { enqueue } from '../outbox/outbox-store.ts';
 import { archiveEntryFor, type Nomenclator } from '../archive/nomenclator.ts';
 import { headerLines } from '../receipts/receipt-facts.ts';
 import { verificationUrl } from '../receipts/receipt-links.ts';
-import { sha256Hex } from '../receipts/receipt-storage.ts';
+import { sha256Hex, writeFileAtomically } from '../receipts/receipt-storage.ts';
 import type { SigningCertificate } from '../receipts/signing-certificate.ts';
 import { newVerificationCode, normalizeVerificationCode } from '../receipts/verification-code.ts';
 import { formatDate, localDate } from '../tickets/deadlines.ts';
@@ -268,27 +266,20 @@ export class DocumentService {
     const issuedAt = new Date(document.issuedAt);
     const label = documentLabel(document);
     // The PDF and signing libraries load with the first document, not at start-up.
-    const [{ renderDocument }, { signDocument }] = await Promise.all([import('./document-pdf.ts'), import('../receipts/pdf-signing.ts')]);
+    const [{ renderDocument }, { signedOrPlain }] = await Promise.all([import('./document-pdf.ts'), import('../receipts/pdf-signing.ts')]);
     const facts = this.facts(ticket, template, detail?.text ?? '', { label, code: document.code, issuedAt, signer: document.signed ? signing?.commonName : undefined }, issuedAt);
     const pdf = await renderDocument({ ...facts, preview: false });
     const pages = pdf.getPageCount();
-    const bytes =
-      document.signed && signing
-        ? await signDocument(pdf, signing, {
-            reason: `${template.title} nr. ${label}`,
-            location: this.options.townHall()?.name.ro ?? this.options.townHallName,
-            contactInfo: this.options.townHall()?.email ?? '',
-            signingTime: issuedAt,
-          })
-        : Buffer.from(await pdf.save({ useObjectStreams: false }));
+    const bytes = await signedOrPlain(pdf, document.signed ? signing : undefined, {
+      reason: `${template.title} nr. ${label}`,
+      location: this.options.townHall()?.name.ro ?? this.options.townHallName,
+      contactInfo: this.options.townHall()?.email ?? '',
+      signingTime: issuedAt,
+    });
     const sha256 = sha256Hex(bytes);
     const storagePath = documentStoragePath(document);
     const file = storedDocumentPath(dataDirectory, storagePath);
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Written aside and renamed: a crash leaves no half file under the recorded name.
-    const partial = `${file}.${randomBytes(4).toString('hex')}.partial`;
-    fs.writeFileSync(partial, bytes, { mode: 0o600 });
-    fs.renameSync(partial, file);
+    writeFileAtomically(file, bytes);
 
     const now = new Date();
     const finished = inTransaction(database, (transaction) => {

@@ -124,3 +124,25 @@ export function drawFooters(writer: PageWriter, regular: PDFFont, footer: string
     writer.text(footer, { size: 7.5, color: colors.muted, lineGap: 2, keepOnPage: true });
   });
 }
+
+/** The document information a reader shows (title bar, properties), the issue date, and the verification code. */
+export function setDocumentInfo(document: PDFDocument, info: { title: string; author: string; subject: string; keywords: string[]; issuedAt: Date; code: string }): void {
+  document.setTitle(info.title, { showInWindowTitleBar: true });
+  document.setAuthor(info.author);
+  document.setSubject(info.subject);
+  document.setKeywords(info.keywords);
+  document.setCreator('Funcționar Virtual');
+  document.setLanguage('ro-RO');
+  document.setCreationDate(info.issuedAt);
+  document.setModificationDate(info.issuedAt);
+  setVerificationCode(document, info.code);
+}
+
+/** Who issues the paper: the town hall's name (and its Hungarian name), address and contacts, over a rule. */
+export function drawTownHallHeader(writer: PageWriter, bold: PDFFont, townHall: { name: string; nameHungarian?: string; lines: string[] }, nameSize: number): void {
+  writer.text(townHall.name, { font: bold, size: nameSize, color: colors.accent });
+  if (townHall.nameHungarian) writer.text(townHall.nameHungarian, { size: 10, color: colors.muted });
+  for (const line of townHall.lines) writer.text(line, { size: 8.5, color: colors.muted, lineGap: 2.5 });
+  writer.space(nameSize >= 15 ? 8 : 6);
+  writer.rule(colors.accent, 1.2);
+}

@@ -41,3 +41,8 @@ export async function signDocument(document: PDFDocument, signing: SigningCertif
   const unsigned = Buffer.from(await document.save({ useObjectStreams: false }));
   return new SignPdf().sign(unsigned, new ReceiptSigner(signing), details.signingTime);
 }
+
+/** The finished file: signed when the town hall has a certificate, else saved as it is (and it says so on the page). */
+export async function signedOrPlain(document: PDFDocument, signing: SigningCertificate | undefined, details: SignatureDetails): Promise<Buffer> {
+  return signing ? signDocument(document, signing, details) : Buffer.from(await document.save({ useObjectStreams: false }));
+}

@@ -1,7 +1,7 @@
 import type { PDFDocument } from 'pdf-lib';
 import { localDate } from '../tickets/deadlines.ts';
 import { colors, PageWriter, type BlockItem } from './page-writer.ts';
-import { calendarDate, drawFooters, drawVerificationPanel, newDocumentWithFonts, setVerificationCode } from './pdf-parts.ts';
+import { calendarDate, drawFooters, drawTownHallHeader, drawVerificationPanel, newDocumentWithFonts, setDocumentInfo } from './pdf-parts.ts';
 import { romanianDateTime, timeZone } from './receipt-dates.ts';
 
 // The "confirmare de înregistrare" page: what the town hall tells the citizen it registered. Romanian,
@@ -42,22 +42,17 @@ export async function renderReceipt(facts: ReceiptFacts): Promise<PDFDocument> {
   const registered = romanianDateTime(facts.registeredAt);
   const issued = romanianDateTime(facts.issuedAt);
 
-  document.setTitle(`Confirmare de înregistrare ${facts.ticketLabel}`, { showInWindowTitleBar: true });
-  document.setAuthor(facts.townHall.name);
-  document.setSubject(`Confirmarea înregistrării cererii nr. ${facts.ticketLabel} din ${registered.date}`);
-  document.setKeywords(['confirmare de înregistrare', `cod de verificare ${facts.code}`, facts.verificationUrl]);
-  document.setCreator('Funcționar Virtual');
-  document.setLanguage('ro-RO');
-  document.setCreationDate(facts.issuedAt);
-  document.setModificationDate(facts.issuedAt);
-  setVerificationCode(document, facts.code);
+  setDocumentInfo(document, {
+    title: `Confirmare de înregistrare ${facts.ticketLabel}`,
+    author: facts.townHall.name,
+    subject: `Confirmarea înregistrării cererii nr. ${facts.ticketLabel} din ${registered.date}`,
+    keywords: ['confirmare de înregistrare', `cod de verificare ${facts.code}`, facts.verificationUrl],
+    issuedAt: facts.issuedAt,
+    code: facts.code,
+  });
 
   // Header: who issues the document.
-  writer.text(facts.townHall.name, { font: bold, size: 15, color: colors.accent });
-  if (facts.townHall.nameHungarian) writer.text(facts.townHall.nameHungarian, { size: 10, color: colors.muted });
-  for (const line of facts.townHall.lines) writer.text(line, { size: 8.5, color: colors.muted, lineGap: 2.5 });
-  writer.space(8);
-  writer.rule(colors.accent, 1.2);
+  drawTownHallHeader(writer, bold, facts.townHall, 15);
   writer.space(18);
 
   writer.text('CONFIRMARE DE ÎNREGISTRARE', { font: bold, size: 19 });

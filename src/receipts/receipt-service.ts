@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -8,7 +7,7 @@ import { AppError, NotFoundError } from '../errors.ts';
 import type { TownHall } from '../knowledge/knowledge-base.ts';
 import { recordEvent } from '../tickets/ticket-store.ts';
 import { receiptFacts } from './receipt-facts.ts';
-import { receiptDirectoryName, receiptFileName, sha256Hex } from './receipt-storage.ts';
+import { receiptDirectoryName, receiptFileName, sha256Hex, writeFileAtomically } from './receipt-storage.ts';
 import type { SigningCertificate } from './signing-certificate.ts';
 import { newVerificationCode, normalizeVerificationCode } from './verification-code.ts';
 
@@ -105,7 +104,7 @@ export class ReceiptService {
     const issuedAt = this.options.now?.() ?? new Date();
     const code = newVerificationCode();
     // The PDF and signing libraries (~70 MB resident) load with the first receipt, not at start-up.
-    const [{ renderReceipt }, { signDocument }] = await Promise.all([import('./receipt-document.ts'), import('./pdf-signing.ts')]);
+    const [{ renderReceipt }, { signedOrPlain }] = await Promise.all([import('./receipt-document.ts'), import('./pdf-signing.ts')]);
     const document = await renderReceipt(
       receiptFacts({
         ticket,
@@ -117,23 +116,17 @@ export class ReceiptService {
         signer: signing?.commonName,
       }),
     );
-    const bytes = signing
-      ? await signDocument(document, signing, {
-          reason: `Confirmare de inregistrare ${ticket.number}/${ticket.year}`,
-          location: this.options.townHall()?.name.ro ?? this.options.townHallName,
-          contactInfo: this.options.townHall()?.email ?? '',
-          signingTime: issuedAt,
-        })
-      : Buffer.from(await document.save({ useObjectStreams: false }));
+    const bytes = await signedOrPlain(document, signing, {
+      reason: `Confirmare de inregistrare ${ticket.number}/${ticket.year}`,
+      location: this.options.townHall()?.name.ro ?? this.options.townHallName,
+      contactInfo: this.options.townHall()?.email ?? '',
+      signingTime: issuedAt,
+    });
     const sha256 = sha256Hex(bytes);
     const fileName = receiptFileName(ticket);
     const storagePath = path.posix.join(receiptDirectoryName, `${ticket.year}-${ticket.number}-${code}.pdf`);
     const file = this.filePath(storagePath);
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Written aside and renamed: a crash leaves no half file under the recorded name.
-    const partial = `${file}.${randomBytes(4).toString('hex')}.partial`;
-    fs.writeFileSync(partial, bytes, { mode: 0o600 });
-    fs.renameSync(partial, file);
+    writeFileAtomically(file, bytes);
 
     const stored = inTransaction(database, (transaction) => {
       // Another process (the CLI, a second instance) may have issued it meanwhile: theirs stands.

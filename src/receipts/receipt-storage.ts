@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TicketRow } from '../database/schema.ts';
@@ -36,3 +36,11 @@ export function receiptFileName(ticket: Pick<TicketRow, 'number' | 'year'>): str
   return `confirmare-${ticket.number}-${ticket.year}.pdf`;
 }
 
+
+/** Writes aside and renames: a crash leaves no half file under the recorded name. */
+export function writeFileAtomically(file: string, bytes: Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const partial = `${file}.${randomBytes(4).toString('hex')}.partial`;
+  fs.writeFileSync(partial, bytes, { mode: 0o600 });
+  fs.renameSync(partial, file);
+}
