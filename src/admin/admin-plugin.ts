@@ -12,6 +12,7 @@ import { pluginNames, type FunctionarPluginOptions } from '../plugins/plugin-opt
 import { adminCookieNames, type AdminRouteContext } from './routes/admin-context.ts';
 import { InboxEvents } from './inbox-events.ts';
 import { registerAssetRoutes } from './routes/asset-routes.ts';
+import { registerClerksRoutes } from './routes/clerks-routes.ts';
 import { registerDocumentsRoutes } from './routes/documents-routes.ts';
 import { registerEventsRoutes } from './routes/events-routes.ts';
 import { registerInboxRoutes } from './routes/inbox-routes.ts';
@@ -141,6 +142,7 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
     registerReportRoutes(protectedScope, context);
     registerDocumentsRoutes(protectedScope, context);
     registerProcedureRoutes(protectedScope, context);
+    registerClerksRoutes(protectedScope, context);
     registerQuestionsRoutes(protectedScope, { database: db, townHallName, current, sendPage, procedures: () => (answering.knowledge?.procedures() ?? []).map((procedure) => ({ slug: procedure.slug, title: procedure.title.ro })) });
   });
 }

@@ -131,6 +131,8 @@ export const eventLabels: Record<string, Localized> = {
   digest_sent: { ro: 'rezumat al termenelor trimis', hu: 'határidő-összesítő elküldve', en: 'deadline digest sent' },
   personal_data_erased: { ro: 'date personale șterse (GDPR)', hu: 'személyes adatok törölve (GDPR)', en: 'personal data erased (GDPR)' },
   question_taught: { ro: 'răspuns învățat pentru o întrebare', hu: 'válasz megtanítva egy kérdésre', en: 'answer taught for a question' },
+  editor_right_granted: { ro: 'drept de editor acordat unui funcționar', hu: 'szerkesztői jog megadva egy ügyintézőnek', en: 'editor right granted to a clerk' },
+  editor_right_revoked: { ro: 'drept de editor retras unui funcționar', hu: 'szerkesztői jog visszavonva egy ügyintézőtől', en: 'editor right revoked from a clerk' },
 };
 
 /** The event's name for people: from the table, or the key made readable ("some_new_kind" → "some new kind"). */

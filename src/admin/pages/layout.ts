@@ -6,7 +6,7 @@ export interface PageShell {
   townHallName: string;
   /** Absent on the login page. */
   signedIn?: { clerkName: string; csrfToken: string };
-  current?: 'inbox' | 'report' | 'questions' | 'procedures' | 'replies' | 'documents';
+  current?: 'inbox' | 'report' | 'questions' | 'procedures' | 'replies' | 'documents' | 'clerks';
   flash?: Flash;
   body: SafeHtml;
 }
@@ -27,6 +27,7 @@ export function page(shell: PageShell): string {
           <li><a href="/admin/replies" ${shell.current === 'replies' ? html`aria-current="page"` : ''}>Răspunsuri salvate</a></li>
           <li><a href="/admin/procedures" ${shell.current === 'procedures' ? html`aria-current="page"` : ''}>Proceduri</a></li>
           <li><a href="/admin/documents" ${shell.current === 'documents' ? html`aria-current="page"` : ''}>Registre</a></li>
+          <li><a href="/admin/clerks" ${shell.current === 'clerks' ? html`aria-current="page"` : ''}>Funcționari</a></li>
         </ul>
       </nav>
       <form class="account" method="post" action="/admin/logout">
