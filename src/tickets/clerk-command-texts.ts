@@ -46,12 +46,51 @@ function isOverdue(ticket: TicketRow, today: string): boolean {
   return ticket.dueDate < today && isOpenStatus(ticket.status);
 }
 
-function historyLines(details: TicketDetails, authorName: Record<TicketDetails['conversation'][number]['author'], string>, language: Language): { conversation: string[]; history: string[] } {
+function historyLines(details: TicketDetails, language: Language): { history: string[] } {
   return {
-    conversation: details.conversation.map((message) => `  ${authorName[message.author]}: ${message.text.slice(0, 200).replace(/\n/g, ' ')}`),
     // Bucharest time and the event's name, as in the web inbox's audit table.
     history: details.history.map((event) => `  ${formatDateTime(event.createdAt)} ${eventLabel(event.kind, language)}${event.text !== null ? `: ${event.text.slice(0, 120)}` : ''}`),
   };
+}
+
+/** At most this many thread messages in `/vezi`: a chat screen, not an archive (the web inbox and `tickets show` have all). */
+export const threadLimit = 10;
+
+type AuthorNames = Record<TicketDetails['conversation'][number]['author'], string>;
+
+interface ThreadWords {
+  heading: string;
+  older(count: number): string;
+}
+
+const threadWords: Record<Language, ThreadWords> = {
+  ro: { heading: 'Fir (ora României):', older: (count) => `  … ${count} mai vechi` },
+  hu: { heading: 'Üzenetek (romániai idő):', older: (count) => `  … ${count} korábbi` },
+  en: { heading: 'Thread (Romania time):', older: (count) => `  … ${count} older` },
+};
+
+/**
+ * The ticket's thread for a chat: in order, each message with its Bucharest time and author, files named
+ * with a short hash (enough to tell two apart; the full one is on the ticket page and in `tickets show`),
+ * only the last `threadLimit` with a count of the older ones. Without a thread, the conversation's last
+ * messages, as before threads existed.
+ */
+function threadSection(details: TicketDetails, authorName: AuthorNames, language: Language, conversationHeading: string): string {
+  const thread = details.thread ?? [];
+  if (thread.length === 0) {
+    const conversation = details.conversation.map((message) => `  ${authorName[message.author]}: ${message.text.slice(0, 200).replace(/\n/g, ' ')}`);
+    return conversation.length > 0 ? `${conversationHeading}\n${conversation.join('\n')}` : '';
+  }
+  const words = threadWords[language];
+  const shown = thread.slice(-threadLimit);
+  const hidden = thread.length - shown.length;
+  const lines = shown.map((entry) => {
+    const text = entry.text.trim().replace(/\s*\n\s*/g, ' ');
+    const files = entry.attachments.map((file) => `📎 ${file.fileName} (${file.sha256.slice(0, 12)})`);
+    const body = [text.length > 200 ? `${text.slice(0, 200)}…` : text, ...files].filter(Boolean).join(' ');
+    return `  ${formatDateTime(entry.createdAt)} ${authorName[entry.author]}: ${body}`;
+  });
+  return [words.heading, ...(hidden > 0 ? [words.older(hidden)] : []), ...lines].join('\n');
 }
 
 function joinLines(lines: string[]): string {
@@ -122,7 +161,7 @@ const romanian: ClerkTexts = {
   documentIssued: (label, document) =>
     `${document.title} nr. ${document.label} emis pentru ${label}${document.signed ? ', semnat electronic' : ', NESEMNAT (nu e configurat un certificat)'}; se trimite cetățeanului. Cod de verificare ${document.code}. ${label} este rezolvat.`,
   details(ticket, details) {
-    const lines = historyLines(details, { citizen: 'cetățean', clerk: 'funcționar', bot: 'bot' }, 'ro');
+    const lines = historyLines(details, 'ro');
     return joinLines([
       `Tichet ${ticketLabel(ticket)} — ${ticket.subject}`,
       `Tip: ${ticket.type}${ticket.handover ? ' (cere un funcționar)' : ''} · Compartiment: ${ticket.department} · Stare: ${statusLabel(ticket.status, 'ro', 'staff')}`,
@@ -130,7 +169,7 @@ const romanian: ClerkTexts = {
       `Canal: ${ticket.channel}${details.contactName ? ` · ${details.contactName}` : ''}${ticket.citizenName ? ` · Nume: ${ticket.citizenName}` : ''}${ticket.citizenPhone ? ` · Tel: ${ticket.citizenPhone}` : ''}${ticket.citizenEmail ? ` · E-mail: ${ticket.citizenEmail}` : ''}`,
       details.assigneeName ? `Alocat: ${details.assigneeName}` : 'Nealocat',
       `Text: ${ticket.text}`,
-      lines.conversation.length > 0 ? `Conversație:\n${lines.conversation.join('\n')}` : '',
+      threadSection(details, { citizen: 'cetățean', clerk: 'funcționar', bot: 'bot' }, 'ro', 'Conversație:'),
       lines.history.length > 0 ? `Istoric:\n${lines.history.join('\n')}` : '',
     ]);
   },
@@ -199,7 +238,7 @@ const hungarian: ClerkTexts = {
   documentIssued: (label, document) =>
     `${document.title} ${document.label} számon kiadva (${label})${document.signed ? ', elektronikusan aláírva' : ', ALÁÍRATLANUL (nincs tanúsítvány beállítva)'}; az ügyfél megkapja. Ellenőrző kód: ${document.code}. A(z) ${label} jegy megoldva.`,
   details(ticket, details) {
-    const lines = historyLines(details, { citizen: 'ügyfél', clerk: 'ügyintéző', bot: 'bot' }, 'hu');
+    const lines = historyLines(details, 'hu');
     return joinLines([
       `${ticketLabel(ticket)} jegy — ${ticket.subject}`,
       `Típus: ${ticket.type}${ticket.handover ? ' (ügyintézőt kér)' : ''} · Részleg: ${departmentName(ticket.department, 'hu')} · Állapot: ${statusLabel(ticket.status, 'hu', 'staff')}`,
@@ -207,7 +246,7 @@ const hungarian: ClerkTexts = {
       `Csatorna: ${ticket.channel}${details.contactName ? ` · ${details.contactName}` : ''}${ticket.citizenName ? ` · Név: ${ticket.citizenName}` : ''}${ticket.citizenPhone ? ` · Tel.: ${ticket.citizenPhone}` : ''}${ticket.citizenEmail ? ` · E-mail: ${ticket.citizenEmail}` : ''}`,
       details.assigneeName ? `Ügyintéző: ${details.assigneeName}` : 'Nincs kiosztva',
       `Szöveg: ${ticket.text}`,
-      lines.conversation.length > 0 ? `Beszélgetés:\n${lines.conversation.join('\n')}` : '',
+      threadSection(details, { citizen: 'ügyfél', clerk: 'ügyintéző', bot: 'bot' }, 'hu', 'Beszélgetés:'),
       lines.history.length > 0 ? `Előzmények:\n${lines.history.join('\n')}` : '',
     ]);
   },
@@ -276,7 +315,7 @@ const english: ClerkTexts = {
   documentIssued: (label, document) =>
     `${document.title} no. ${document.label} issued for ${label}${document.signed ? ', electronically signed' : ', UNSIGNED (no certificate configured)'}; it is being sent to the citizen. Verification code ${document.code}. ${label} is resolved.`,
   details(ticket, details) {
-    const lines = historyLines(details, { citizen: 'citizen', clerk: 'clerk', bot: 'bot' }, 'en');
+    const lines = historyLines(details, 'en');
     return joinLines([
       `Ticket ${ticketLabel(ticket)} — ${ticket.subject}`,
       `Type: ${ticket.type}${ticket.handover ? ' (asks for a clerk)' : ''} · Department: ${departmentName(ticket.department, 'en')} · Status: ${statusLabel(ticket.status, 'en', 'staff')}`,
@@ -284,7 +323,7 @@ const english: ClerkTexts = {
       `Channel: ${ticket.channel}${details.contactName ? ` · ${details.contactName}` : ''}${ticket.citizenName ? ` · Name: ${ticket.citizenName}` : ''}${ticket.citizenPhone ? ` · Phone: ${ticket.citizenPhone}` : ''}${ticket.citizenEmail ? ` · E-mail: ${ticket.citizenEmail}` : ''}`,
       details.assigneeName ? `Assigned: ${details.assigneeName}` : 'Unassigned',
       `Text: ${ticket.text}`,
-      lines.conversation.length > 0 ? `Conversation:\n${lines.conversation.join('\n')}` : '',
+      threadSection(details, { citizen: 'citizen', clerk: 'clerk', bot: 'bot' }, 'en', 'Conversation:'),
       lines.history.length > 0 ? `History:\n${lines.history.join('\n')}` : '',
     ]);
   },
