@@ -17,7 +17,7 @@ import { documentServiceOf } from '../documents/document-registry.ts';
 import { findTemplate, issuedElectronically, listTemplates } from '../documents/document-templates.ts';
 import { ticketDetails } from './ticket-details.ts';
 import { markThreadRead } from './ticket-thread.ts';
-import { isOpenStatus, nextStatus, replyEvent, type TicketEvent } from './ticket-states.ts';
+import { isFinalStatus, isOpenStatus, nextStatus, replyEvent, type TicketEvent } from './ticket-states.ts';
 import { eventsOfTicket, findTicket, listTickets, recordEvent, ticketLabel, updateTicket, type Actor } from './ticket-store.ts';
 
 export interface ClerkIdentity {
@@ -295,14 +295,15 @@ export class ClerkCommandRunner {
     }
     const { outcome, document } = inTransaction(this.database, (transaction) => {
       const ticket = this.ticket(transaction, reference, now);
-      const status = this.transition(ticket, 'closed_with_answer');
+      // A resolved request may need its document again (the first one revoked, a second copy): it stays resolved.
+      const status = isFinalStatus(ticket.status) ? ticket.status : this.transition(ticket, 'closed_with_answer');
       const registered = documents.register(transaction, { ticket, template, text, clerk, actor }, now);
       const updated = updateTicket(
         transaction,
         ticket.id,
         {
           status,
-          closedAt: now.toISOString(),
+          closedAt: ticket.closedAt ?? now.toISOString(),
           firstResponseAt: ticket.firstResponseAt ?? now.toISOString(),
           assigneeClerkId: ticket.assigneeClerkId ?? clerk.id,
           unreadCitizenMessages: 0,

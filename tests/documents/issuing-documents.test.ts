@@ -109,6 +109,8 @@ describe('an agricultural-register certificate asked for in the web chat', () =>
     expect(issued).toHaveLength(1);
     expect(issued[0]).toMatchObject({ year, template: 'adeverinta-registru-agricol', signed: true, signer: 'CN=Primaria Balauseri Test', archiveEntry: 'IV-2', issuedByClerkId: expect.any(Number) });
     expect(ticket?.status).toBe('rezolvat');
+    // Filed under its archive index entry when it was registered.
+    expect(ticket?.archiveEntry).toMatch(/^[IVX]+-\d+$/);
     const history = database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket?.id ?? 0)).all().map((event) => event.kind);
     expect(history).toContain('document_issued');
     code = issued[0]?.code ?? '';
@@ -176,6 +178,13 @@ describe('an agricultural-register certificate asked for in the web chat', () =>
     expect((await functionar(['documents', 'verify', downloaded])).status).toBe(1);
     const history = database().select().from(ticketEvents).all().filter((event) => event.kind === 'document_revoked');
     expect(history).toHaveLength(1);
+
+    // The correct document is issued again for the same (resolved) request, under a new number.
+    const again = clerkCommand(`/emite ${label} adeverinta-registru-agricol adresa: sat Bălăușeri nr. 121\nscop: APIA`);
+    expect(again.ok, again.text).toBe(true);
+    const numbers = documentsOf(label).documents.map((document) => document.number);
+    expect(numbers).toHaveLength(2);
+    expect(documentsOf(label).ticket?.status).toBe('rezolvat');
   }, 60_000);
 });
 
