@@ -83,7 +83,7 @@ export async function renderDocument(facts: DocumentFacts): Promise<PDFDocument>
   writer.y = top - 30;
   if (facts.signer) {
     writer.text(`Semnat electronic de: ${facts.signer}`, { font: bold, size: 9.5 });
-    writer.text('Semnătura electronică (PAdES) este încorporată în fișier; orice modificare a fișierului o invalidează. Documentul emis electronic are aceeași valoare ca cel pe hârtie semnat olograf (Legea 455/2001, Legea 214/2024).', {
+    writer.text('Semnătura electronică (PAdES) este încorporată în fișier; cititorul PDF o afișează în panoul de semnături. Orice modificare a fișierului o invalidează.', {
       size: 8,
       color: colors.muted,
       lineGap: 2.5,
