@@ -5,7 +5,10 @@ import { procedureOfAnswer, unansweredReason, yearOf } from '../reports/indicato
 
 // Storage limitation (GDPR art. 5(1)(e)): a conversation that led to no ticket has no purpose once the
 // question was answered, so it is deleted after RETENTION_DAYS without activity. Conversations of
-// people with a ticket are part of the ticket's record and follow the archive rules instead.
+// people with a ticket are part of the ticket's record and follow the archive rules instead: every ticket
+// and issued document is filed under an entry of knowledge/archive-nomenclator.yaml whose retention term
+// (years or permanent) decides; they are never deleted here, since disposing of archived records needs the
+// National Archives' approval (Legea 16/1996; docs/documents-and-archive.md).
 // Before deleting, the yearly counts the indicators need are added to indicator_archive (numbers only).
 
 export interface RetentionSummary {
