@@ -10,7 +10,7 @@ import { FakeGraphApi } from '../fakes/fake-graph-api.ts';
 import { runCli } from '../helpers/cli.ts';
 import { eventually, temporaryDirectory } from '../helpers/test-app.ts';
 import { accessToken, appSecret, messageNotification, phoneNumberId, postNotification, verifyToken } from '../channels/whatsapp/cloud-webhook.ts';
-import { citizen, converse, startTelegramApp, textFrom, type TelegramTestApp } from '../channels/telegram/telegram-test-kit.ts';
+import { citizen, converse, newUserId, staffChatId, staffGroupMessage, startTelegramApp, textFrom, type TelegramTestApp } from '../channels/telegram/telegram-test-kit.ts';
 
 // Issue 17's story. A citizen asks in the town hall's web chat for an agricultural-register certificate;
 // a clerk issues it with `/emite`; the citizen downloads a PDF that poppler's pdfsig reports as validly
@@ -23,6 +23,7 @@ const year = new Date().getFullYear();
 let workDirectory: string;
 let graph: FakeGraphApi;
 let testApp: TelegramTestApp;
+const clerkTelegramId = newUserId();
 
 function run(command: string, args: string[]) {
   const result = spawnSync(command, args, { cwd: workDirectory, encoding: 'utf8', timeout: 60_000 });
@@ -77,7 +78,7 @@ beforeAll(async () => {
     WHATSAPP_VERIFY_TOKEN: verifyToken,
     WHATSAPP_GRAPH_API_ROOT: graph.root,
   });
-  addClerk(database(), { name: 'Ana Pop', department: 'registru-agricol' });
+  addClerk(database(), { name: 'Ana Pop', department: 'registru-agricol', telegramId: String(clerkTelegramId) });
 }, 60_000);
 
 afterAll(async () => {
@@ -199,8 +200,11 @@ describe('the same document on Telegram and WhatsApp', () => {
     const label = /(\d+\/\d{4})/.exec(registered?.text ?? '')?.[1] ?? '';
     expect(label, registered?.text).not.toBe('');
 
-    const outcome = clerkCommand(`/issue ${label} adeverinta-venit-agricol scop: bursă\nVenit anual estimat: 4.200 lei.`);
-    expect(outcome.ok, outcome.text).toBe(true);
+    // The clerk issues it from the clerks' Telegram group, in English this time.
+    const before = testApp.telegram.sentMessages(staffChatId).length;
+    await testApp.deliver(staffGroupMessage(clerkTelegramId, `/issue ${label} adeverinta-venit-agricol scop: bursă\nVenit anual estimat: 4.200 lei.`));
+    const answer = await eventually(() => testApp.telegram.sentMessages(staffChatId).slice(before).find((message) => message.text.includes('emis')), 10_000, "the clerk's confirmation in the staff group");
+    expect(answer.text).toMatch(/ADEVERINȚĂ .* nr\. \d+\/\d{4} emis pentru/);
     const sent = await eventually(() => testApp.telegram.documents.find((document) => document.chatId === String(ilona.id)), 20_000, 'sendDocument to the citizen');
     expect(sent.fileName).toMatch(/^adeverinta-venit-agricol-\d+-\d{4}\.pdf$/);
     expect(sent.bytes.subarray(0, 5).toString()).toBe('%PDF-');
