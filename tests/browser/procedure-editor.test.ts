@@ -3,7 +3,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClerkPassword } from '../../src/admin/clerk-accounts.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
-import { launchBrowser, openPage, viewports, waitForWidgetMessage, type LaunchedBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openPage, saveScreenshot, viewports, waitForWidgetMessage, type LaunchedBrowser } from '../helpers/browser.ts';
 import { copyKnowledge, realKnowledgeDirectory } from '../helpers/chroma.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -27,6 +27,11 @@ async function askInBubble(text: string): Promise<string> {
   const answer = await waitForWidgetMessage(citizen, (message) => message.from === 'bot' && /urbanism/i.test(message.text), 10_000, 'the procedure answer');
   await citizen.browserContext().close();
   return answer.text;
+}
+
+/** How far below the Romanian title the Hungarian one starts: 0 side by side, more when stacked. */
+async function hungarianBelowRomanian(page: Page): Promise<number> {
+  return page.evaluate(() => document.querySelector('#title_hu')!.getBoundingClientRect().top - document.querySelector('#title_ro')!.getBoundingClientRect().top);
 }
 
 async function clickAndWait(page: Page, selector: string): Promise<void> {
@@ -65,6 +70,16 @@ describe('a clerk edits a procedure in the browser', () => {
     const previews = await clerk.$$eval('[data-testid="answer-preview"]', (elements) => elements.map((element) => (element as HTMLElement).innerText));
     expect(previews).toHaveLength(3);
     expect(previews[0]).toContain(newFee);
+
+    // Usable on a desk screen (RO and HU side by side) and on a tablet (stacked); the diff is coloured.
+    expect(await hungarianBelowRomanian(clerk)).toBe(0);
+    expect(await clerk.$eval('.diff li.added', (element) => getComputedStyle(element).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
+    await saveScreenshot(clerk, 'procedure-editor-desk');
+    await clerk.setViewport(viewports.tablet);
+    expect(await hungarianBelowRomanian(clerk)).toBeGreaterThan(0);
+    expect(await clerk.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await saveScreenshot(clerk, 'procedure-editor-tablet');
+    await clerk.setViewport(viewports.desktop);
 
     await clerk.type('#summary', 'taxa actualizată');
     await clickAndWait(clerk, '[data-testid="procedure-publish"]');

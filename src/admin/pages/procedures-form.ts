@@ -134,9 +134,12 @@ export function checkProcedure(procedure: Procedure): FormProblem[] {
   return problems;
 }
 
-/** A translation is missing when empty or when it is the Romanian text copied unchanged. */
+/**
+ * A translation is missing when empty or when it is the Romanian text copied unchanged; a field with no
+ * Romanian text either (a blank row for a new document) has nothing to translate yet.
+ */
 function missingTranslation(value: string, romanian: string, language: Language): boolean {
-  return language !== 'ro' && (value === '' || value === romanian);
+  return language !== 'ro' && romanian !== '' && (value === '' || value === romanian);
 }
 
 function languageInput(name: string, label: string, value: Localized, options: { multiline?: boolean; problems: FormProblem[] }): SafeHtml {
