@@ -240,12 +240,19 @@ export class TelegramUpdateHandler {
       else parts.push(stored);
     }
     const forPipeline = body !== '' || parts.length > 0;
-    if (!forPipeline && notices.length === 0) notices.push(telegramTexts[language].unsupportedMessage);
-    // Nothing for the pipeline (a sticker, a refused file): no message will record it, so the notice
-    // is claimed once by its update.
-    if (!forPipeline && !this.gateway.claim(channelId, externalId)) return;
+    if (!forPipeline) {
+      // Nothing for the pipeline (a sticker, a refused file): the gateway stores it once with the fixed
+      // answer, and puts it on a live ticket thread so the clerk who wrote to this citizen hears of it.
+      const answer = notices.length > 0 ? notices.join('\n\n') : telegramTexts[language].unsupportedMessage;
+      const outcome = await this.gateway.accept(
+        { channel: channelId, externalId, sender: { externalId: String(from.id), displayName: displayNameOf(from), languageHint: from.language_code }, text: '', channelData: { chatId: message.chat.id } },
+        { fixedAnswer: { intent: file ? 'media_failed' : 'unsupported', text: () => answer } },
+      );
+      this.options.track(outcome.answered);
+      return;
+    }
     for (const notice of notices) this.queue(message.chat.id, notice, { replyToMessageId: message.message_id });
-    if (forPipeline) await this.acceptCitizen({ from, chatId: message.chat.id, externalId, text: body, parts });
+    await this.acceptCitizen({ from, chatId: message.chat.id, externalId, text: body, parts });
   }
 
   /** The stored attachment, or what to tell the citizen when it could not be taken. */

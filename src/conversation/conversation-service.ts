@@ -265,10 +265,25 @@ export class ConversationService {
     return (inbound.parts ?? []).length === 0 && isBareThanks(inbound.text);
   }
 
+  /**
+   * A message the gateway answers with a fixed text (a voice note, a sticker, a file that could not be
+   * fetched) from a citizen a clerk wrote to about a live ticket: the citizen still gets the fixed answer,
+   * and the message joins the ticket's thread like any other, so the clerk learns that the citizen answered
+   * and how. Runs in the transaction that stores the message; returns the ticket when it joined one.
+   */
+  addFixedAnswerToThread(transaction: Executor, message: MessageRow, kind: string, now: Date): { ticket?: TicketRow; noticesQueued: boolean } {
+    const thread = threadTicketOf(transaction, message.contactId, now);
+    if (!thread) return { noticesQueued: false };
+    recordCitizenFollowUp(transaction, message.contactId, now);
+    const ticket = addCitizenMessageToThread(transaction, ticketById(transaction, thread.id) ?? thread, message, now);
+    const noticesQueued = this.announceFollowUp(transaction, ticket, { ...message, ticketId: ticket.id }, now, kind);
+    return { ticket, noticesQueued };
+  }
+
   /** The citizen wrote on a thread: the clerk who has the ticket (else its department) and the staff chats hear it. */
-  private announceFollowUp(transaction: Executor, ticket: TicketRow, message: MessageRow, now: Date): boolean {
+  private announceFollowUp(transaction: Executor, ticket: TicketRow, message: MessageRow, now: Date, fixedAnswerKind?: string): boolean {
     const { recipients, assignee } = followUpRecipients(transaction, ticket, this.dependencies.staffRecipients?.() ?? []);
-    const notice = followUpNotice(ticket, { text: message.text, attachments: attachmentsOfParts(message.parts), assigneeName: assignee?.name });
+    const notice = followUpNotice(ticket, { text: message.text, attachments: attachmentsOfParts(message.parts), assigneeName: assignee?.name, fixedAnswerKind });
     for (const { channel, recipient } of recipients) enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: notice }, now);
     return recipients.length > 0;
   }

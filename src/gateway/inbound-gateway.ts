@@ -36,7 +36,10 @@ export interface AcceptOptions {
   clerk?: ClerkSender;
   /** Where a clerk command's answer goes; by default back to the sender. */
   clerkReply?: Recipient;
-  /** A fixed answer instead of the pipeline (a voice note, an unreadable message): stored as answered. */
+  /**
+   * A fixed answer instead of the pipeline (a voice note, an unreadable message): stored as answered. On a
+   * live ticket thread (a clerk wrote to this citizen) the message also joins the thread and the clerk is told.
+   */
   fixedAnswer?: { intent: string; text: (language: Language) => string };
   /** Streaming and cancellation for channels that show the answer as it is written (web chat). */
   receive?: ReceiveOptions;
@@ -191,8 +194,14 @@ export class InboundGateway {
       if (!message) return false;
       // Marked answered in the same step, so a restart does not hand it to the pipeline.
       markProcessed(transaction, message.id, intent, now);
+      // A citizen a clerk wrote to about a live ticket: the clerk hears of it too (the thread, a notice).
+      const thread = this.dependencies.conversations.addFixedAnswerToThread(transaction, message, intent, now);
       const language = isLanguage(conversation.language) ? conversation.language : 'ro';
-      storeReplyAndEnqueue(transaction, { contact, conversationId: conversation.id, inReplyTo: message.id, intent, message: { author: 'bot', text: answer(language), parts: [] } }, now);
+      storeReplyAndEnqueue(
+        transaction,
+        { contact, conversationId: conversation.id, inReplyTo: message.id, intent, ticketId: thread.ticket?.id, message: { author: 'bot', text: answer(language), parts: [] } },
+        now,
+      );
       return true;
     });
     if (queued) this.dependencies.onQueued();
