@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
+import { parseYamlWith } from '../documents/yaml-source.ts';
 import { AppError } from '../errors.ts';
 
 // The archive index (nomenclatorul arhivistic, Legea 16/1996 art. 10): every ticket and every issued
@@ -36,17 +36,7 @@ export interface Nomenclator {
 }
 
 export function parseNomenclator(text: string, source = nomenclatorFileName): Nomenclator {
-  let data: unknown;
-  try {
-    data = YAML.parse(text);
-  } catch (error) {
-    throw new NomenclatorError(`${source}: not valid YAML (${(error as Error).message})`);
-  }
-  const parsed = fileSchema.safeParse(data);
-  if (!parsed.success) {
-    throw new NomenclatorError(`${source}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  }
-  const { entries } = parsed.data;
+  const { entries } = parseYamlWith(fileSchema, text, source, (message) => new NomenclatorError(message));
   const seen = new Set<string>();
   for (const entry of entries) {
     if (seen.has(entry.id)) throw new NomenclatorError(`${source}: the index ${entry.id} appears twice`);

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { AppError, NotFoundError } from '../errors.ts';
+import { parseYamlWith } from './yaml-source.ts';
 
 // The papers a town hall issues, one YAML file per document under knowledge/documents/ (edited by the
 // town hall, read at each issue so an edit applies to the next document). See knowledge/documents/README.md.
@@ -36,16 +36,9 @@ const templateSchema = z
 export type DocumentTemplate = z.infer<typeof templateSchema> & { file: string };
 
 export function parseTemplate(text: string, file: string): DocumentTemplate {
-  let data: unknown;
-  try {
-    data = YAML.parse(text);
-  } catch (error) {
-    throw new DocumentTemplateError(`${file}: not valid YAML (${(error as Error).message})`);
-  }
-  const parsed = templateSchema.safeParse(data);
-  if (!parsed.success) throw new DocumentTemplateError(`${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'template'}: ${issue.message}`).join('; ')}`);
-  if (parsed.data.slug !== path.basename(file, path.extname(file))) throw new DocumentTemplateError(`${file}: slug "${parsed.data.slug}" differs from the file name`);
-  return { ...parsed.data, file: path.basename(file) };
+  const template = parseYamlWith(templateSchema, text, file, (message) => new DocumentTemplateError(message));
+  if (template.slug !== path.basename(file, path.extname(file))) throw new DocumentTemplateError(`${file}: slug "${template.slug}" differs from the file name`);
+  return { ...template, file: path.basename(file) };
 }
 
 export function listTemplates(knowledgeDirectory: string): DocumentTemplate[] {
