@@ -6,6 +6,7 @@ import { formatDate } from './deadlines.ts';
 import { countedNouns, countOf, departmentIds, departmentName, eventLabel, statusLabel } from './ticket-labels.ts';
 import { isFinalStatus, isOpenStatus } from './ticket-states.ts';
 import { ticketLabel } from './ticket-store.ts';
+import { wordlessMessageText } from './ticket-thread.ts';
 
 // Every text a clerk reads back from a command, in one place per language. Clerks work in Romanian on
 // every channel today; Hungarian and English are here so a surface for them needs no new wording.
@@ -87,7 +88,7 @@ function threadSection(details: TicketDetails, authorName: AuthorNames, language
   const lines = shown.map((entry) => {
     const text = entry.text.trim().replace(/\s*\n\s*/g, ' ');
     const files = entry.attachments.map((file) => `📎 ${file.fileName} (${file.sha256.slice(0, 12)})`);
-    const body = [text.length > 200 ? `${text.slice(0, 200)}…` : text, ...files].filter(Boolean).join(' ');
+    const body = [text.length > 200 ? `${text.slice(0, 200)}…` : text, ...files].filter(Boolean).join(' ') || wordlessMessageText(entry.kind);
     return `  ${formatDateTime(entry.createdAt)} ${authorName[entry.author]}: ${body}`;
   });
   return [words.heading, ...(hidden > 0 ? [words.older(hidden)] : []), ...lines].join('\n');

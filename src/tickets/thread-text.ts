@@ -1,4 +1,4 @@
-import type { ThreadEntry } from './ticket-thread.ts';
+import { wordlessMessageText, type ThreadEntry } from './ticket-thread.ts';
 
 // A ticket's thread as text for a terminal or a chat: one line per message, in order, with the town
 // hall's local time (stored times are UTC; a clerk in Bălăușeri reads Bucharest time).
@@ -18,7 +18,8 @@ export function renderThread(thread: ThreadEntry[], timeZone = 'Europe/Bucharest
   if (thread.length === 0) return 'Fir: (niciun mesaj legat de tichet)';
   const lines = thread.map((entry) => {
     const files = entry.attachments.map((file) => ` [atașament ${file.fileName}, sha256 ${file.sha256}]`).join('');
-    return `  ${localTimestamp(entry.createdAt, timeZone)} ${authorNames[entry.author]}: ${entry.text.replace(/\n/g, ' ')}${files}`;
+    const text = entry.text.trim() === '' && entry.attachments.length === 0 ? wordlessMessageText(entry.kind) : entry.text.replace(/\n/g, ' ');
+    return `  ${localTimestamp(entry.createdAt, timeZone)} ${authorNames[entry.author]}: ${text}${files}`;
   });
   return [`Fir (ora României):`, ...lines].join('\n');
 }

@@ -79,6 +79,17 @@ export interface ThreadEntry {
   author: 'citizen' | 'clerk' | 'bot';
   text: string;
   attachments: { fileName: string; sha256: string }[];
+  /** What a message without words was, when the gateway answered it with a fixed text (`voice_note`, `unsupported`, `media_failed`). */
+  kind?: string;
+}
+
+const fixedAnswerIntents = new Set(['voice_note', 'unsupported', 'media_failed']);
+
+/** Words for a thread message that has none: the clerk reads what came instead of an empty line. */
+export function wordlessMessageText(kind: string | undefined): string {
+  if (kind === 'voice_note') return '(mesaj vocal, neascultat de bot)';
+  if (kind === 'media_failed') return '(fișier care nu a putut fi descărcat)';
+  return '(mesaj fără text: autocolant sau alt conținut pe care botul nu îl citește)';
 }
 
 /** The ticket's thread, oldest first. */
@@ -94,5 +105,6 @@ export function threadOf(executor: Executor, ticketId: number): ThreadEntry[] {
       author: message.author,
       text: message.text,
       attachments: attachmentsOfParts(message.parts).map(({ fileName, sha256 }) => ({ fileName, sha256 })),
+      ...(message.intent && fixedAnswerIntents.has(message.intent) ? { kind: message.intent } : {}),
     }));
 }

@@ -100,6 +100,12 @@ describe('a voice note or a sticker on a live ticket thread', () => {
     await converse(testApp, ion, textFrom(ion, 'ce acte imi trebuie pentru autorizatie de construire?'));
     expect(testApp.telegram.sentMessages(ion.id).filter((sent) => /Pot citi mesaje scrise/.test(sent.text))).toHaveLength(1);
     expect(database().select().from(messages).where(and(eq(messages.ticketId, ticket.id), eq(messages.author, 'citizen'))).all()).toHaveLength(2);
+
+    // /vezi says what the wordless message was, in its place on the thread.
+    const shown = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/vezi ${label}`).text;
+    const thread = shown.slice(shown.indexOf('Fir (ora României):'), shown.indexOf('Istoric:'));
+    expect(thread).toMatch(/cetățean: \(mesaj fără text: autocolant/);
+    expect(thread.indexOf('autocolant')).toBeGreaterThan(thread.indexOf('Am reparat groapa'));
   });
 
   it('a sticker with no live thread is only answered', async () => {
