@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DocumentRow } from '../database/schema.ts';
@@ -17,8 +18,12 @@ export function documentFileName(document: Pick<DocumentRow, 'number' | 'year' |
   return `${document.template}-${document.number}-${document.year}.pdf`;
 }
 
+/**
+ * Where one making of the document is written: with a random part, so that two processes finishing the
+ * same document never write the same file, and the one whose record lost removes only its own.
+ */
 export function documentStoragePath(document: Pick<DocumentRow, 'number' | 'year' | 'code'>): string {
-  return path.posix.join(documentDirectoryName, String(document.year), `${document.year}-${document.number}-${document.code}.pdf`);
+  return path.posix.join(documentDirectoryName, String(document.year), `${document.year}-${document.number}-${document.code}-${randomBytes(4).toString('hex')}.pdf`);
 }
 
 /** The absolute path of a stored document; refuses a path outside the documents directory. */
