@@ -30,7 +30,13 @@ async function fileRequest(): Promise<string> {
 
 beforeAll(async () => {
   workDirectory = temporaryDirectory();
-  testApp = await startTestApp({ PUBLIC_URL: 'https://bot.primaria-balauseri.ro' });
+  // The documents have their own certificate (e.g. the mayor's); the receipts none.
+  const key = path.join(workDirectory, 'documents.key');
+  const certificate = path.join(workDirectory, 'documents.crt');
+  const bundle = path.join(workDirectory, 'documents.p12');
+  expect(spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=Primar Balauseri Test', '-days', '2', '-keyout', key, '-out', certificate]).status).toBe(0);
+  expect(spawnSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', certificate, '-out', bundle, '-passout', 'pass:alta-parola']).status).toBe(0);
+  testApp = await startTestApp({ PUBLIC_URL: 'https://bot.primaria-balauseri.ro', DOCUMENT_CERTIFICATE_PATH: bundle, DOCUMENT_CERTIFICATE_PASSWORD: 'alta-parola' });
   addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'urbanism' });
   await setClerkPassword(testApp.app.functionar.database.db, 'Ana Pop', password);
 }, 60_000);
@@ -69,7 +75,9 @@ describe('issuing from the web inbox', () => {
     const issued = await client.submit(`/admin/tickets/${year}/${number}/issue`, fields);
     expect(textOf(issued.body)).toMatch(/CERTIFICAT DE NOMENCLATURĂ STRADALĂ ȘI ADRESĂ nr\. 1\/\d{4} emis/);
     const [row] = testApp.app.functionar.database.db.select().from(documents).all();
-    expect(row).toMatchObject({ number: 1, template: 'certificat-nomenclatura-adresa', archiveEntry: 'II-3', signed: false });
+    expect(row).toMatchObject({ number: 1, template: 'certificat-nomenclatura-adresa', archiveEntry: 'II-3', signed: true, signer: 'CN=Primar Balauseri Test' });
+    // …while the registration receipts, without RECEIPT_CERTIFICATE_PATH, stay unsigned.
+    expect(testApp.logLines.some((line) => String(line.msg).startsWith('registration receipts are issued unsigned'))).toBe(true);
 
     const register = await client.get(`/admin/documents?register=iesire&year=${year}&q=nomenclatur`);
     expect(textOf(register.body)).toContain(`1/${year}`);
