@@ -121,7 +121,8 @@ tickets
         return;
       }
       const details = ticketDetails(db, ticket);
-      console.log(renderTicketDetails(ticket, details, 'ro'));
+      // The whole thread follows (full hashes, every message): the chat's capped one is left out of the details.
+      console.log(renderTicketDetails(ticket, details.thread?.length ? { ...details, thread: [], conversation: [] } : details, 'ro'));
       // The thread in order: the citizen's messages, the clerks' replies and the bot's, in Bucharest time.
       console.log(renderThread(details.thread ?? [], config().deadlines.timeZone));
     });
