@@ -8,7 +8,7 @@ import { formatCsv, type CsvValue } from '../exports/csv.ts';
 import { foldDiacritics } from '../language.ts';
 import { formatDate, localDate } from '../tickets/deadlines.ts';
 import { eventsOfTicket, ticketLabel } from '../tickets/ticket-store.ts';
-import { renderTable, renderTicketRecord } from './archive-pdf.ts';
+import { renderTable, renderTicketRecord, type TableColumn } from './archive-pdf.ts';
 import { archiveEntryFor, disposableFrom, findArchiveEntry, retentionLabel, type ArchiveEntry, type Nomenclator } from './nomenclator.ts';
 
 // `functionar archive export --year YYYY --out DIR`: the year's incoming register (tickets) and outgoing
@@ -39,6 +39,32 @@ const bom = '\uFEFF';
 
 function writeCsv(file: string, rows: CsvValue[][]): void {
   fs.writeFileSync(file, bom + formatCsv(rows));
+}
+
+/** The columns of a file's list (opis) and of the year's inventory (inventar), with their share of the page. */
+const listColumns: TableColumn[] = [
+  { title: 'Nr.', share: 5 },
+  { title: 'Număr', share: 14 },
+  { title: 'Data', share: 11 },
+  { title: 'Subiect', share: 33 },
+  { title: 'Pagini', share: 7 },
+  { title: 'Păstrare', share: 11 },
+  { title: 'Fișier', share: 19 },
+];
+const inventoryColumns: TableColumn[] = [
+  { title: 'Nr.', share: 5 },
+  { title: 'Indicativ', share: 11 },
+  { title: 'Conținutul dosarului', share: 31 },
+  { title: 'Date extreme', share: 17 },
+  { title: 'Înreg.', share: 7 },
+  { title: 'Pagini', share: 7 },
+  { title: 'Păstrare', share: 11 },
+  { title: 'Eliminabil din', share: 11 },
+];
+
+async function writeTablePdf(file: string, table: { heading: string; subheading: string; columns: TableColumn[]; rows: string[][]; footer: string }): Promise<void> {
+  const rendered = await renderTable(table.heading, table.subheading, table.columns, table.rows, table.footer);
+  fs.writeFileSync(file, rendered.bytes);
 }
 
 function folderName(entry: ArchiveEntry): string {
@@ -149,22 +175,13 @@ export async function exportArchive(
     const retention = retentionLabel(entry);
     const listRows = records.map((record, position) => [String(position + 1), `${record.kind} ${record.number}`, formatDate(record.date), record.subject, String(record.pages), retention, record.file ?? 'fișier lipsă']);
     writeCsv(path.join(directory, folder, 'opis.csv'), [['nr_crt', 'numar', 'data', 'subiect', 'pagini', 'termen_pastrare', 'fisier'], ...listRows]);
-    const list = await renderTable(
-      `Opis — dosarul ${entry.id}: ${entry.name}`,
-      `Anul ${year} · termen de păstrare: ${retention}`,
-      [
-        { title: 'Nr.', share: 5 },
-        { title: 'Număr', share: 14 },
-        { title: 'Data', share: 11 },
-        { title: 'Subiect', share: 33 },
-        { title: 'Pagini', share: 7 },
-        { title: 'Păstrare', share: 11 },
-        { title: 'Fișier', share: 19 },
-      ],
-      listRows,
-      `${options.townHallName} — opisul dosarului ${entry.id}, anul ${year}`,
-    );
-    fs.writeFileSync(path.join(directory, folder, 'opis.pdf'), list.bytes);
+    await writeTablePdf(path.join(directory, folder, 'opis.pdf'), {
+      heading: `Opis — dosarul ${entry.id}: ${entry.name}`,
+      subheading: `Anul ${year} · termen de păstrare: ${retention}`,
+      columns: listColumns,
+      rows: listRows,
+      footer: `${options.townHallName} — opisul dosarului ${entry.id}, anul ${year}`,
+    });
     const pages = records.reduce((total, record) => total + record.pages, 0);
     const dates = `${formatDate(records[0]?.date ?? `${year}-01-01`)} – ${formatDate(records.at(-1)?.date ?? `${year}-12-31`)}`;
     const disposable = disposableFrom(entry, year);
@@ -173,23 +190,13 @@ export async function exportArchive(
     summary.entries.push({ id: entry.id, folder, records: records.length, pages });
   }
   writeCsv(path.join(directory, `inventar-${year}.csv`), inventoryCsv);
-  const inventory = await renderTable(
-    `Inventarul documentelor anului ${year}`,
-    `${options.townHallName} · dosare constituite după nomenclatorul arhivistic (Legea 16/1996) · registrul de intrare: ${yearTickets.length} · registrul de ieșire: ${yearDocuments.length}`,
-    [
-      { title: 'Nr.', share: 5 },
-      { title: 'Indicativ', share: 11 },
-      { title: 'Conținutul dosarului', share: 31 },
-      { title: 'Date extreme', share: 17 },
-      { title: 'Înreg.', share: 7 },
-      { title: 'Pagini', share: 7 },
-      { title: 'Păstrare', share: 11 },
-      { title: 'Eliminabil din', share: 11 },
-    ],
-    inventoryRows,
-    `${options.townHallName} — inventarul anului ${year}`,
-  );
-  fs.writeFileSync(path.join(directory, `inventar-${year}.pdf`), inventory.bytes);
+  await writeTablePdf(path.join(directory, `inventar-${year}.pdf`), {
+    heading: `Inventarul documentelor anului ${year}`,
+    subheading: `${options.townHallName} · dosare constituite după nomenclatorul arhivistic (Legea 16/1996) · registrul de intrare: ${yearTickets.length} · registrul de ieșire: ${yearDocuments.length}`,
+    columns: inventoryColumns,
+    rows: inventoryRows,
+    footer: `${options.townHallName} — inventarul anului ${year}`,
+  });
   fs.writeFileSync(
     path.join(directory, 'CITESTE.txt'),
     [
