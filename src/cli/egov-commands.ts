@@ -6,6 +6,7 @@ import { openDatabase } from '../database/connection.ts';
 import { AppError } from '../errors.ts';
 import { writeOpenExport } from '../exports/open-export.ts';
 import { findContactBySelector } from '../gdpr/contact-selector.ts';
+import { archiveIndexForErasure } from '../gdpr/document-erasure.ts';
 import { eraseContact } from '../gdpr/erasure.ts';
 import { buildPersonalDataZip } from '../gdpr/personal-data-export.ts';
 import { scrubFreedStorage, type StorageScrubOutcome } from '../gdpr/storage-scrub.ts';
@@ -105,9 +106,9 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
       await withDatabase(config, async ({ db, sqlite }) => {
         try {
           const contact = findContactBySelector(db, options.contact);
-          const summary = eraseContact(db, config.dataDirectory, contact.id);
+          const summary = eraseContact(db, config.dataDirectory, contact.id, new Date(), { nomenclator: archiveIndexForErasure(config.knowledgeDirectory) });
           console.log(
-            `Contact ${summary.contactId} anonymised: ${summary.messages} messages and ${summary.tickets} tickets cleared of personal data, ${summary.filesDeleted} files deleted. The tickets' numbers, dates, type, department and status are kept.`,
+            `Contact ${summary.contactId} anonymised: ${summary.messages} messages and ${summary.tickets} tickets cleared of personal data, ${summary.filesDeleted} files deleted. The tickets' numbers, dates, type, department and status are kept${summary.documentsKept > 0 ? `; ${summary.documentsKept} issued documents stay in the archive (retention term running)` : ''}.`,
           );
           reportScrub(await scrubFreedStorage(sqlite));
         } catch (error) {

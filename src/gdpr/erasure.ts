@@ -9,7 +9,9 @@ import { receiptFilesOfTicket } from '../receipts/receipt-storage.ts';
 import { forgetQuestionsAskedIn } from '../questions/unanswered-questions.ts';
 import { recordEvent } from '../tickets/ticket-store.ts';
 import { channelActorId, deliveriesAboutTickets, deliveriesToContact, eventsByContact } from './contact-records.ts';
+import { eraseIssuedDocuments } from './document-erasure.ts';
 import { erasedReference, hashIdentity } from './erasure-key.ts';
+import type { Nomenclator } from '../archive/nomenclator.ts';
 
 // GDPR art. 17 within the archive law: the registry record of a request (number, dates, type,
 // department, status, legal term, consent proof) is an archive document the town hall must keep
@@ -24,6 +26,13 @@ export interface ErasureSummary {
   messages: number;
   tickets: number;
   filesDeleted: number;
+  /** Issued documents whose signed PDF stays in the archive (retention term running): see document-erasure.ts. */
+  documentsKept: number;
+}
+
+export interface ErasureOptions {
+  /** The archive index: whether an issued document's retention term still runs. Without it every document's file is kept. */
+  nomenclator?: Nomenclator | undefined;
 }
 
 /** Event details keep their shape (who, when, what kind) but lose free text. */
@@ -97,7 +106,7 @@ function eraseDigestLines(transaction: Executor, ownTickets: TicketRow[]): void 
   }
 }
 
-export function eraseContact(database: Database, dataDirectory: string, contactId: number, now = new Date()): ErasureSummary {
+export function eraseContact(database: Database, dataDirectory: string, contactId: number, now = new Date(), options: ErasureOptions = {}): ErasureSummary {
   const outcome = inTransaction(database, (transaction) => {
     const contact = transaction.select().from(contacts).where(eq(contacts.id, contactId)).get();
     if (!contact) throw new Error(`contact ${contactId} does not exist`);
@@ -136,6 +145,7 @@ export function eraseContact(database: Database, dataDirectory: string, contactI
       transaction.update(ticketEvents).set({ detail: scrubDetail(event.detail), actorId }).where(eq(ticketEvents.id, event.id)).run();
     }
 
+    let issued = { kept: 0, files: [] as string[] };
     if (ticketIds.length > 0) {
       transaction
         .update(tickets)
@@ -152,6 +162,7 @@ export function eraseContact(database: Database, dataDirectory: string, contactI
         .run();
       // The receipt's hash and code stay: a copy the person kept can still be verified as authentic.
       transaction.update(receipts).set({ storagePath: null }).where(inArray(receipts.ticketId, ticketIds)).run();
+      issued = eraseIssuedDocuments(transaction, dataDirectory, ticketIds, options.nomenclator, now, erasedText);
       for (const ticketId of ticketIds) recordEvent(transaction, ticketId, 'personal_data_erased', { type: 'system' }, now, { contactId });
     }
 
@@ -167,7 +178,9 @@ export function eraseContact(database: Database, dataDirectory: string, contactI
     return {
       messages: ownMessages.length,
       tickets: ticketIds.length,
+      documentsKept: issued.kept,
       files: [
+        ...issued.files,
         ...removable.map((attachment) => {
           try {
             return attachmentFilePath(dataDirectory, attachment);
@@ -190,5 +203,5 @@ export function eraseContact(database: Database, dataDirectory: string, contactI
       filesDeleted += 1;
     }
   }
-  return { contactId, messages: outcome.messages, tickets: outcome.tickets, filesDeleted };
+  return { contactId, messages: outcome.messages, tickets: outcome.tickets, filesDeleted, documentsKept: outcome.documentsKept };
 }

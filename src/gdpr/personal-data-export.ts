@@ -3,7 +3,8 @@ import path from 'node:path';
 import { and, asc, eq, inArray, not } from 'drizzle-orm';
 import { attachmentFilePath } from '../attachments/attachment-store.ts';
 import type { Executor } from '../database/connection.ts';
-import { contacts, conversations, messages, open311Requests, outbox, receipts, ticketEvents, tickets, type ContactRow } from '../database/schema.ts';
+import { contacts, conversations, documents, messages, open311Requests, outbox, receipts, ticketEvents, tickets, type ContactRow } from '../database/schema.ts';
+import { documentLabel } from '../documents/document-storage.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
 import { createZip, type ZipEntry } from '../files/zip-writer.ts';
 import { deliveriesAboutTickets, deliveriesToContact, eventsByContact } from './contact-records.ts';
@@ -24,6 +25,8 @@ export interface PersonalDataExport {
   ticketEvents: (typeof ticketEvents.$inferSelect)[];
   open311Requests: (typeof open311Requests.$inferSelect)[];
   receipts: (typeof receipts.$inferSelect)[];
+  /** Documents the town hall issued to the person (outgoing register): number, date, type, code, revoked or not. */
+  issuedDocuments: IssuedDocumentRecord[];
   /** Everything sent to the person, also notices that went only through the outbox (no message row). */
   deliveries: (typeof outbox.$inferSelect)[];
   /** What the clerks were told about the person's requests (staff notices), without the staff chat's id. */
@@ -34,19 +37,41 @@ export interface PersonalDataExport {
   files: { path: string; description: string; sha256?: string }[];
 }
 
+export interface IssuedDocumentRecord {
+  /** "<number>/<year>" in the outgoing register. */
+  number: string;
+  issuedAt: string;
+  type: string;
+  template: string;
+  ticketId: number;
+  verificationCode: string;
+  sha256: string;
+  signed: boolean;
+  revoked: boolean;
+  revokedAt: string | null;
+  revokedReason: string | null;
+  archiveEntry: string | null;
+  fileName: string;
+  /** The PDF inside the ZIP, or null when it is not stored (erased, or not made yet). */
+  file: string | null;
+}
+
 const readme = `Date personale exportate din Funcționar Virtual / Personal data exported from Funcționar Virtual
 
 data.json      tot ce este stocat despre această persoană: contactul, conversațiile, mesajele,
-               cererile înregistrate și istoricul lor, confirmările de înregistrare emise, tot ce
+               cererile înregistrate și istoricul lor, confirmările de înregistrare emise, documentele
+               emise de primărie (număr, dată, tip, cod de verificare, revocat sau nu), tot ce
                i s-a trimis (și notificările trimise fără mesaj în conversație), ce au aflat
                funcționarii despre cererile sale și comenzile refuzate pe care le-a scris.
                Everything stored about this person: contact, conversations, messages, registered
-               requests and their history, registration receipts issued, every delivery sent to
+               requests and their history, registration receipts issued, documents the town hall
+               issued (number, date, type, verification code, revoked or not), every delivery sent to
                them (also notices sent without a conversation message), what the clerks were told
                about their requests, and refused commands they typed.
 attachments/   fișierele trimise de persoană (numele începe cu amprenta SHA-256 din data.json).
                Files the person sent (names start with the SHA-256 recorded in data.json).
 receipts/      confirmările de înregistrare (PDF) / registration receipts (PDF).
+documents/     documentele emise, semnate (PDF) / the signed documents issued (PDF).
 
 Structura câmpurilor: docs/export-schema.md. Field meanings: docs/export-schema.md.
 `;
@@ -79,6 +104,31 @@ export function collectPersonalData(executor: Executor, contactId: number, contr
     ticketEvents: ticketIds.length === 0 ? [] : executor.select().from(ticketEvents).where(inArray(ticketEvents.ticketId, ticketIds)).orderBy(asc(ticketEvents.id)).all(),
     open311Requests: ticketIds.length === 0 ? [] : executor.select().from(open311Requests).where(inArray(open311Requests.ticketId, ticketIds)).all(),
     receipts: ticketIds.length === 0 ? [] : executor.select().from(receipts).where(inArray(receipts.ticketId, ticketIds)).all(),
+    issuedDocuments:
+      ticketIds.length === 0
+        ? []
+        : executor
+            .select()
+            .from(documents)
+            .where(inArray(documents.ticketId, ticketIds))
+            .orderBy(asc(documents.id))
+            .all()
+            .map((document) => ({
+              number: documentLabel(document),
+              issuedAt: document.issuedAt,
+              type: document.title,
+              template: document.template,
+              ticketId: document.ticketId,
+              verificationCode: document.code,
+              sha256: document.sha256,
+              signed: document.signed,
+              revoked: document.revokedAt !== null,
+              revokedAt: document.revokedAt,
+              revokedReason: document.revokedReason,
+              archiveEntry: document.archiveEntry,
+              fileName: document.fileName,
+              file: document.storagePath,
+            })),
     deliveries: executor.select().from(outbox).where(toPerson).orderBy(asc(outbox.id)).all(),
     staffNotices,
     eventsWithoutTicket: executor.select().from(ticketEvents).where(eventsByContact(contact)).orderBy(asc(ticketEvents.id)).all(),
@@ -102,7 +152,7 @@ function insideDataDirectory(dataDirectory: string, relativePath: string): strin
   return resolved.startsWith(`${root}${path.sep}`) ? resolved : undefined;
 }
 
-/** The ZIP: README.txt, data.json, attachments/… and receipts/…; files missing on disk are listed as such. */
+/** The ZIP: README.txt, data.json, attachments/…, receipts/… and documents/…; files missing on disk are listed as such. */
 export function buildPersonalDataZip(executor: Executor, dataDirectory: string, contactId: number, controller: string, now = new Date()): { zip: Buffer; data: PersonalDataExport } {
   const data = collectPersonalData(executor, contactId, controller, now);
   const entries: ZipEntry[] = [];
@@ -127,6 +177,19 @@ export function buildPersonalDataZip(executor: Executor, dataDirectory: string, 
       const name = `receipts/${receipt.fileName}`;
       entries.push({ name, bytes: fs.readFileSync(file), modifiedAt: now });
       data.files.push({ path: name, description: `registration receipt, verification code ${receipt.code}`, sha256: receipt.sha256 });
+    }
+  }
+  for (const document of data.issuedDocuments) {
+    const stored = document.file;
+    document.file = null;
+    const file = stored ? insideDataDirectory(dataDirectory, stored) : undefined;
+    if (file && fs.existsSync(file)) {
+      const name = `documents/${document.fileName}`;
+      entries.push({ name, bytes: fs.readFileSync(file), modifiedAt: now });
+      document.file = name;
+      data.files.push({ path: name, description: `issued document ${document.number} (${document.type}), verification code ${document.verificationCode}`, sha256: document.sha256 });
+    } else if (document.sha256 !== '') {
+      data.files.push({ path: '', description: `issued document ${document.number} is in the register but its file is no longer stored`, sha256: document.sha256 });
     }
   }
   entries.unshift(
