@@ -3,17 +3,14 @@ import os from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { exportArchive } from '../archive/archive-export.ts';
 import { loadNomenclator } from '../archive/nomenclator.ts';
-import { openDatabase } from '../database/connection.ts';
 import { checkDocumentFile } from '../documents/document-file-check.ts';
 import { createDocumentService, useDocumentServiceFactory } from '../documents/document-registry.ts';
 import { documentLabel } from '../documents/document-storage.ts';
-import { AppError } from '../errors.ts';
 import { readTownHall } from '../receipts/town-hall-source.ts';
 import { localDate } from '../tickets/deadlines.ts';
 import { findClerk } from '../tickets/clerk-directory.ts';
-import type { Config } from '../config.ts';
-import type { Database } from '../database/connection.ts';
-import type { CommandEnvironment, CommandRegistrar } from './command-registrars.ts';
+import type { CommandRegistrar } from './command-registrars.ts';
+import { withDatabase } from './with-database.ts';
 
 // `functionar documents verify FILE` (exit 0 authentic and unchanged, 1 not, 2 unreadable),
 // `functionar documents revoke NUMBER --reason R` (audited on the request), and
@@ -28,21 +25,6 @@ function parseDocumentNumber(value: string): { number: number; year: number } {
 function parseYear(value: string): number {
   if (!/^\d{4}$/.test(value)) throw new InvalidArgumentError('use a year such as 2026');
   return Number(value);
-}
-
-/** Opens the database for one command; a coded error is one line on stderr and exit status 1. */
-async function withDatabase(environment: CommandEnvironment, work: (config: Config, database: Database) => Promise<void> | void): Promise<void> {
-  const config = environment.config();
-  const database = openDatabase(config.databasePath);
-  try {
-    await work(config, database.db);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    console.error(error.message);
-    process.exitCode = 1;
-  } finally {
-    database.close();
-  }
 }
 
 export const registerDocumentCommands: CommandRegistrar = (program: Command, environment) => {

@@ -1,9 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { openDatabase } from '../database/connection.ts';
-import { AppError } from '../errors.ts';
 import { loadKnowledge } from '../knowledge/knowledge-loader.ts';
 import { listUnansweredQuestions, teachQuestion, type UnansweredQuestion } from '../questions/unanswered-questions.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
+import { withDatabase } from './with-database.ts';
 
 // `functionar questions list [--json]` and `functionar questions teach ID SLUG | --out-of-scope` (★ DESIGN §4):
 // the questions the bot could not answer, most asked first, and teaching one. The running server sees a
@@ -61,18 +61,10 @@ export const registerQuestionsCommands: CommandRegistrar = (program: Command, en
         process.exitCode = 2;
         return;
       }
-      const config = environment.config();
-      const knownSlugs = new Set((await loadKnowledge(config.knowledgeDirectory)).procedures.map((procedure) => procedure.slug));
-      const database = openDatabase(config.databasePath);
-      try {
-        const taught = teachQuestion(database.db, { id, taught: slug ? { kind: 'procedure', slug } : { kind: 'out_of_scope' }, clerkId: null, channel: 'cli', knownSlugs }, new Date());
+      const knownSlugs = new Set((await loadKnowledge(environment.config().knowledgeDirectory)).procedures.map((procedure) => procedure.slug));
+      await withDatabase(environment, (_config, database) => {
+        const taught = teachQuestion(database, { id, taught: slug ? { kind: 'procedure', slug } : { kind: 'out_of_scope' }, clerkId: null, channel: 'cli', knownSlugs }, new Date());
         console.log(slug ? `Question ${taught.id} ("${taught.text}") is answered with ${slug} from now on.` : `Question ${taught.id} ("${taught.text}") is answered as out of scope from now on.`);
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        console.error(error.message);
-        process.exitCode = 1;
-      } finally {
-        database.close();
-      }
+      });
     });
 };
