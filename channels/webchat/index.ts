@@ -11,6 +11,7 @@ import { NotFoundError, ValidationError } from '../../src/errors.ts';
 import { isLanguage, type Language } from '../../src/language.ts';
 import { buttonsOf, sourcesOf, type AttachmentPart, type MessagePart } from '../../src/messages.ts';
 import { StreamCaps } from '../../src/security/stream-caps.ts';
+import { openEventStream, writeEvent } from '../../src/http/server-sent-events.ts';
 import { identifier } from '../../src/gateway/sender-identity.ts';
 import { SessionEvents, type WebchatMessage } from './session-events.ts';
 
@@ -280,19 +281,8 @@ class WebchatAdapter implements ChannelAdapter {
       const lastEventId = Number(request.headers['last-event-id'] ?? 0);
       // Decided before the stream opens, so a refusal is an ordinary JSON 429 (see StreamCaps).
       const releaseStreamPlace = this.streamCaps.open(sessionId, request.ip, () => close());
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        ...(reply.getHeaders() as Record<string, string>),
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      raw.write('retry: 3000\n\n');
-      const write = (event: string, data: unknown, id?: string) => {
-        raw.write(`${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      };
+      const raw = openEventStream(reply, { cacheControl: 'no-cache, no-transform' });
+      const write = (event: string, data: unknown, id?: string) => writeEvent(raw, event, data, id);
       // A reconnecting browser sends the last id it saw: replay what it missed meanwhile.
       if (Number.isFinite(lastEventId) && lastEventId > 0) {
         const language = gateway.languageOf(channelId, sessionId);

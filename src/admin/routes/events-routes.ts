@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { openEventStream, writeEvent } from '../../http/server-sent-events.ts';
 import type { InboxEvent, InboxEvents } from '../inbox-events.ts';
 
 /** A comment line now and then keeps proxies and browsers from closing a quiet stream. */
@@ -19,16 +20,7 @@ export function registerEventsRoutes(
 ): void {
   scope.get('/events', async (request, reply) => {
     const lastEventId = Number(request.headers['last-event-id']);
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    raw.write('retry: 3000\n\n');
+    const raw = openEventStream(reply, { cacheControl: 'no-store, no-transform' });
     let unsubscribe = () => {};
     let heartbeat: NodeJS.Timeout | undefined;
     const close = () => {
@@ -44,7 +36,7 @@ export function registerEventsRoutes(
     };
     const write = (event: InboxEvent) => {
       if (!stillSignedIn(request)) return close();
-      raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      writeEvent(raw, event.type, event.data, String(event.id));
     };
     if (Number.isSafeInteger(lastEventId) && lastEventId > 0) for (const event of inboxEvents.missedSince(lastEventId)) write(event);
     unsubscribe = inboxEvents.subscribe(write);
