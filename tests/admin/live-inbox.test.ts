@@ -7,6 +7,7 @@ import { currentConversation, upsertContact } from '../../src/conversation/conve
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { deadlineRules, localDate } from '../../src/tickets/deadlines.ts';
 import { createTicket, findTicket, recordEvent } from '../../src/tickets/ticket-store.ts';
+import { readServerSentEvents, type ServerSentEvent } from '../helpers/server-sent-events.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { AdminClient, textOf } from './admin-client.ts';
 
@@ -72,12 +73,6 @@ async function signedIn(): Promise<AdminClient> {
   return client;
 }
 
-interface StreamEvent {
-  id?: string;
-  event: string;
-  data: Record<string, unknown>;
-}
-
 /**
  * Opens /admin/events on the real port with the clerk's cookie and collects events; `next` waits for the
  * first event (from now) that matches.
@@ -85,36 +80,18 @@ interface StreamEvent {
 async function openStream(cookie: string) {
   const controller = new AbortController();
   const response = await fetch(`${baseUrl}/admin/events`, { headers: { cookie }, signal: controller.signal });
-  const events: StreamEvent[] = [];
-  const waiters: { match: (event: StreamEvent) => boolean; resolve: (event: StreamEvent) => void }[] = [];
-  const ended = (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let boundary: number;
-        while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, boundary);
-          buffer = buffer.slice(boundary + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (!event || !data) continue;
-          const parsed = { id: /^id: (.*)$/m.exec(block)?.[1], event, data: JSON.parse(data) as Record<string, unknown> };
-          events.push(parsed);
-          for (const waiter of [...waiters]) {
-            if (!waiter.match(parsed)) continue;
-            waiters.splice(waiters.indexOf(waiter), 1);
-            waiter.resolve(parsed);
-          }
-        }
-      }
-    } catch {
-      // Closed by the test.
+  const events: ServerSentEvent[] = [];
+  const waiters: { match: (event: ServerSentEvent) => boolean; resolve: (event: ServerSentEvent) => void }[] = [];
+  const ended = readServerSentEvents(response.body, (event) => {
+    events.push(event);
+    for (const waiter of [...waiters]) {
+      if (!waiter.match(event)) continue;
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(event);
     }
-  })();
-  const next = (match: (event: StreamEvent) => boolean, what: string) =>
-    new Promise<StreamEvent>((resolve, reject) => {
+  });
+  const next = (match: (event: ServerSentEvent) => boolean, what: string) =>
+    new Promise<ServerSentEvent>((resolve, reject) => {
       const found = events.find(match);
       if (found) return resolve(found);
       const timer = setTimeout(() => reject(new Error(`no ${what} on /admin/events; got ${JSON.stringify(events)}`)), 8000);
