@@ -4,7 +4,7 @@ import type { TownHall } from '../knowledge/knowledge-base.ts';
 import { loadNomenclator, type Nomenclator } from '../archive/nomenclator.ts';
 import { loadSigningCertificate } from '../receipts/signing-certificate.ts';
 import { readTownHall } from '../receipts/town-hall-source.ts';
-import { DocumentService } from './document-service.ts';
+import { DocumentService, type StaffChat } from './document-service.ts';
 
 // One document service per database, as for receipts: the server makes it at start (document-routes.ts)
 // and the clerk-command runner finds it through the database it works on; the CLI registers a factory,
@@ -22,6 +22,7 @@ export interface DocumentServiceContext {
   /** True in the server; false in the CLI (see DocumentServiceOptions). */
   finishInBackground: boolean;
   townHall?: () => TownHall | undefined;
+  staffChats?: () => StaffChat[];
 }
 
 /** The certificate that signs documents: DOCUMENT_CERTIFICATE_* when given, else the receipts' one. */
@@ -48,6 +49,7 @@ export function createDocumentService(context: DocumentServiceContext): Document
     logger: context.logger,
     onQueued: context.onQueued ?? (() => undefined),
     finishInBackground: context.finishInBackground,
+    staffChats: context.staffChats,
   });
   services.set(database, service);
   return service;

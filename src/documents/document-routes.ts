@@ -38,6 +38,8 @@ export function documentRoutes(app: FastifyInstance): DocumentService {
     onQueued: () => void outbox.kick(),
     finishInBackground: true,
     townHall: () => answering.knowledge?.townHall(),
+    // Read when a clerk must be told, so channels registered later are included.
+    staffChats: () => [...app.channels.values()].flatMap((adapter) => (adapter.staffRecipients?.() ?? []).map((recipient) => ({ channel: adapter.id, recipient }))),
   });
   app.addHook('onReady', async () => service.startSweeping(sweepIntervalMs));
   app.addHook('onClose', async () => service.stop());

@@ -3,6 +3,8 @@ import { and, asc, eq, max } from 'drizzle-orm';
 import { currentConversation, findContactById, insertOutboundMessage } from '../conversation/conversation-store.ts';
 import { inTransaction, type Database, type Executor } from '../database/connection.ts';
 import { documents, tickets, type ClerkRow, type DocumentRow, type TicketRow } from '../database/schema.ts';
+import { clerkAddresses } from '../tickets/deadline-digest.ts';
+import { findClerkById } from '../tickets/clerk-directory.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { TownHall } from '../knowledge/knowledge-base.ts';
 import { isLanguage, type Language } from '../language.ts';
@@ -19,8 +21,8 @@ import { eventsOfTicket, recordEvent, ticketLabel, type Actor } from '../tickets
 import type { DocumentFacts } from './document-pdf.ts';
 import { webchatDocumentUrl } from './document-links.ts';
 import { documentFileName, documentLabel, documentStoragePath, storedDocumentPath } from './document-storage.ts';
-import { fillPlaceholders, requireTemplate, type DocumentTemplate } from './document-templates.ts';
-import { documentDownloadLine, documentFileFallback, issuedNotice } from './document-texts.ts';
+import { DocumentTemplateError, fillPlaceholders, issuedElectronically, requireTemplate, type DocumentTemplate } from './document-templates.ts';
+import { documentDownloadLine, documentFileFallback, documentNotMadeNotice, issuedNotice } from './document-texts.ts';
 
 // Issuing a document happens in two steps. The clerk's command registers it: the next number of the
 // outgoing register (registrul de ieșire) is taken and recorded in the same transaction as the ticket's
@@ -38,6 +40,22 @@ export class DocumentErasedError extends AppError {
   constructor() {
     super('FV_ERR_DOCUMENT_ERASED', "The document's file was deleted with the person's data; its code and hash still verify copies already issued.", 410);
   }
+}
+
+/**
+ * The document cannot be made and retrying will not help: its template was deleted, broken or made paper-only
+ * after it was registered. Recorded once on its ticket (`document_not_made`) and told to the clerk.
+ */
+export class DocumentNotMadeError extends AppError {
+  constructor(label: string, reason: string) {
+    super('FV_ERR_DOCUMENT_NOT_MADE', `Document ${label} could not be made: ${reason}`, 422);
+  }
+}
+
+/** Where a clerk's notice goes when the clerk who issued a document cannot be reached privately. */
+export interface StaffChat {
+  channel: string;
+  recipient: string;
 }
 
 export interface DocumentServiceOptions {
@@ -59,6 +77,8 @@ export interface DocumentServiceOptions {
    * it exits before a PDF would be made, and the server's sweep finishes and sends it.
    */
   finishInBackground: boolean;
+  /** The staff chats (Telegram group, Teams channel), told when the clerk who issued a document cannot be. */
+  staffChats?: () => StaffChat[];
 }
 
 export interface RegisterRequest {
@@ -161,9 +181,53 @@ export class DocumentService {
     return work;
   }
 
-  /** Registered documents whose file is not made yet. */
+  /** Registered documents whose file is not made yet, and that did not fail for good (see DocumentNotMadeError). */
   pendingDocuments(): DocumentRow[] {
-    return this.options.database.select().from(documents).where(eq(documents.sha256, '')).orderBy(asc(documents.id)).all();
+    const pending = this.options.database.select().from(documents).where(eq(documents.sha256, '')).orderBy(asc(documents.id)).all();
+    return pending.filter((document) => !this.failure(this.options.database, document));
+  }
+
+  /** Why a document could not be made, when that was recorded on its ticket. */
+  private failure(executor: Executor, document: DocumentRow): string | undefined {
+    const event = eventsOfTicket(executor, document.ticketId).find((candidate) => candidate.kind === 'document_not_made' && candidate.detail?.documentId === document.id);
+    return event ? String(event.detail?.reason ?? '') : undefined;
+  }
+
+  /** The template of a registered document, or a DocumentNotMadeError recorded once and told to the clerk. */
+  private templateToFinish(document: DocumentRow, ticket: TicketRow): DocumentTemplate {
+    let reason: string;
+    try {
+      const template = this.template(document.template);
+      if (issuedElectronically(template)) return template;
+      reason = `the template "${document.template}" is now marked paper_only / requires_presence`;
+    } catch (error) {
+      // Only a template problem is final; anything else (a full disk, a signing failure) is tried again.
+      if (!(error instanceof DocumentTemplateError) && !(error instanceof NotFoundError && error.code === 'FV_ERR_DOCUMENT_TEMPLATE_NOT_FOUND')) throw error;
+      reason = (error as Error).message;
+    }
+    const label = documentLabel(document);
+    const now = new Date();
+    inTransaction(this.options.database, (transaction) => {
+      const current = transaction.select().from(documents).where(eq(documents.id, document.id)).get();
+      if (!current || current.sha256 !== '' || this.failure(transaction, current)) return;
+      recordEvent(transaction, ticket.id, 'document_not_made', { type: 'system' }, now, { documentId: document.id, number: label, template: document.template, reason });
+      const notice = { author: 'bot' as const, text: documentNotMadeNotice({ label, template: document.template, ticketLabel: ticketLabel(ticket), reason }), parts: [] };
+      for (const { channel, recipient } of this.clerkRecipients(transaction, document)) enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: notice }, now);
+    });
+    this.options.onQueued();
+    throw new DocumentNotMadeError(label, reason);
+  }
+
+  /** The clerk who issued the document, privately (Telegram, Teams); else the staff chats. */
+  private clerkRecipients(executor: Executor, document: DocumentRow): StaffChat[] {
+    const clerk = document.issuedByClerkId !== null ? findClerkById(executor, document.issuedByClerkId) : undefined;
+    const personal = clerk
+      ? clerkAddresses.flatMap(({ channel, addressOf }) => {
+          const recipient = addressOf(clerk, executor);
+          return recipient ? [{ channel, recipient }] : [];
+        })
+      : [];
+    return personal.length > 0 ? personal : (this.options.staffChats?.() ?? []);
   }
 
   /** Finishes what another process registered (the CLI's `/emite`) or a restart interrupted, every `intervalMs`. */
@@ -258,11 +322,13 @@ export class DocumentService {
     if (document.sha256 !== '') return document;
     const ticket = database.select().from(tickets).where(eq(tickets.id, document.ticketId)).get();
     if (!ticket) throw new NotFoundError('FV_ERR_TICKET_NOT_FOUND', `No ticket with id ${document.ticketId}`);
+    const recordedFailure = this.failure(database, document);
+    if (recordedFailure !== undefined) throw new DocumentNotMadeError(documentLabel(document), recordedFailure);
     const detail = eventsOfTicket(database, ticket.id)
       .filter((event) => event.kind === 'document_issued')
       .map((event) => event.detail as unknown as IssueDetail)
       .find((candidate) => candidate.documentId === document.id);
-    const template = this.template(document.template);
+    const template = this.templateToFinish(document, ticket);
     const issuedAt = new Date(document.issuedAt);
     const label = documentLabel(document);
     // The PDF and signing libraries load with the first document, not at start-up.

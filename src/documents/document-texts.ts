@@ -42,3 +42,12 @@ export function documentDownloadLine(language: Language, url: string): string {
 export function documentFileFallback(language: Language, fileName: string): string {
   return fileFallback[language](fileName);
 }
+
+/** What the clerk who issued a document is told when it cannot be made (its template changed meanwhile); Romanian, as the clerks' texts. */
+export function documentNotMadeNotice(facts: { label: string; template: string; ticketLabel: string; reason: string }): string {
+  return [
+    `⚠️ Documentul nr. ${facts.label} (${facts.template}), tichet ${facts.ticketLabel}, nu a putut fi făcut: ${facts.reason}`,
+    'Cetățeanul nu a primit nimic. Numărul rămâne în registrul de ieșire, fără fișier.',
+    `Reparați șablonul din knowledge/documents/, anulați numărul (functionar documents revoke ${facts.label} --reason "șablon modificat") și emiteți din nou: /emite ${facts.ticketLabel} <șablon> <text>.`,
+  ].join('\n');
+}
