@@ -7,6 +7,7 @@ import { citizenFileMaximumBytes } from '../../../src/attachments/accepted-files
 import { tickets } from '../../../src/database/schema.ts';
 import { ticketView } from '../../../src/admin/ticket-view.ts';
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts';
+import { openWebchatSession, sayInWebchat } from './webchat-session.ts';
 
 // A citizen sends a photo and a scan from the web chat: the same types and size as on Telegram and
 // WhatsApp, kept under their SHA-256, and the clerk sees them on the request.
@@ -24,10 +25,8 @@ interface Reply {
 
 let testApp: TestApp;
 
-async function openSession(): Promise<string> {
-  const response = await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: { language: 'ro' } });
-  expect(response.statusCode).toBe(201);
-  return (response.json() as { sessionId: string }).sessionId;
+function openSession(language = 'ro'): Promise<string> {
+  return openWebchatSession(testApp.app, language);
 }
 
 function upload(sessionId: string, bytes: Buffer, mediaType: string, fileName: string) {
@@ -39,10 +38,8 @@ function upload(sessionId: string, bytes: Buffer, mediaType: string, fileName: s
   });
 }
 
-async function say(sessionId: string, text: string): Promise<Reply[]> {
-  const response = await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${sessionId}/messages`, payload: { text } });
-  expect(response.statusCode, response.body).toBe(200);
-  return (response.json() as { replies: Reply[] }).replies;
+function say(sessionId: string, text: string): Promise<Reply[]> {
+  return sayInWebchat<Reply>(testApp.app, sessionId, text);
 }
 
 beforeAll(async () => {

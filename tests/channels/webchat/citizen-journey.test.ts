@@ -3,6 +3,7 @@ import { addClerk } from '../../../src/tickets/clerk-directory.ts';
 import { localDate } from '../../../src/tickets/deadlines.ts';
 import { collectServerSentEvents } from '../../helpers/server-sent-events.ts';
 import { eventually, startTestApp, type TestApp } from '../../helpers/test-app.ts';
+import { openWebchatSession, sayInWebchat } from './webchat-session.ts';
 
 interface Reply {
   id: string;
@@ -15,17 +16,12 @@ let testApp: TestApp;
 let baseUrl: string;
 const year = Number(localDate(new Date()).slice(0, 4));
 
-async function openSession(language = 'ro'): Promise<string> {
-  const response = await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: { language } });
-  expect(response.statusCode).toBe(201);
-  const { sessionId } = response.json() as { sessionId: string };
-  return sessionId;
+function openSession(language = 'ro'): Promise<string> {
+  return openWebchatSession(testApp.app, language);
 }
 
-async function say(sessionId: string, text: string): Promise<Reply[]> {
-  const response = await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${sessionId}/messages`, payload: { text } });
-  expect(response.statusCode, response.body).toBe(200);
-  return (response.json() as { replies: Reply[] }).replies;
+function say(sessionId: string, text: string): Promise<Reply[]> {
+  return sayInWebchat<Reply>(testApp.app, sessionId, text);
 }
 
 beforeAll(async () => {
