@@ -1,7 +1,7 @@
 // What the bot says to town hall staff in Teams (Romanian: the clerks' working language).
 
 const commands =
-  '/tichete [deschise|ale-mele|intarziate], /vezi N, /raspunde N text, /nota N text, /aloca N departament|funcționar, /preia N, /prelungeste N motiv, /inchide N [text]';
+  '/tichete [deschise|ale-mele|intarziate], /vezi N, /raspunde N text, /nota N text, /aloca N departament|funcționar, /preia N, /prelungeste N motiv, /inchide N [text], /emite N șablon text (document semnat pentru cetățean)';
 
 export const teamsTexts = {
   welcomeClerk: (name: string) =>
