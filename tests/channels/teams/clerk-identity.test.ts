@@ -2,26 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addClerk } from '../../../src/tickets/clerk-directory.ts';
 import { FakeBotConnector } from '../../fakes/fake-bot-connector.ts';
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts';
-import { botAppId, nextActivities, postActivity, teamsActivity } from './teams-test-kit.ts';
+import { botAppId, botAppPassword, nextActivities, postActivity, teamsActivity, teamsEnvironment } from './teams-test-kit.ts';
 
 // The administrator copies a clerk's Entra ID object id from the Azure portal, which shows it in capitals;
 // Teams activities carry the same id in lower case. The clerk must be recognised either way.
 
 const portalAad = '3F2504E0-4F89-41D3-9A0C-0305E82C3301';
-const appPassword = 'teams-client-secret-for-tests';
 
 let connector: FakeBotConnector;
 let testApp: TestApp;
 
 beforeAll(async () => {
-  connector = await FakeBotConnector.start({ appId: botAppId, appPassword });
-  testApp = await startTestApp({
-    MICROSOFT_APP_ID: botAppId,
-    MICROSOFT_APP_PASSWORD: appPassword,
-    MICROSOFT_LOGIN_API_ROOT: connector.url,
-    MICROSOFT_BOT_OPENID_API_ROOT: connector.url,
-    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
-  });
+  connector = await FakeBotConnector.start({ appId: botAppId, appPassword: botAppPassword });
+  testApp = await startTestApp(teamsEnvironment(connector));
   addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', teamsId: portalAad });
 });
 

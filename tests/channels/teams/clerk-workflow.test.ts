@@ -9,7 +9,7 @@ import { localDate } from '../../../src/tickets/deadlines.ts';
 import { FakeBotConnector } from '../../fakes/fake-bot-connector.ts';
 import { eventually } from '../../helpers/test-app.ts';
 import { citizen, converse, startTelegramApp, textFrom, type TelegramTestApp } from '../telegram/telegram-test-kit.ts';
-import { botAppId, cardOf, nextActivities, postActivity, staffChannelId, submittedValue, teamsActivity } from './teams-test-kit.ts';
+import { botAppId, botAppPassword, cardOf, nextActivities, postActivity, staffChannelId, submittedValue, teamsActivity, teamsEnvironment } from './teams-test-kit.ts';
 
 // A town hall with Teams switched on for real: every activity carries a Bot Framework token signed by
 // the fake's key (checked against its published OpenID metadata), and the bot's answers go to the fake
@@ -18,7 +18,6 @@ import { botAppId, cardOf, nextActivities, postActivity, staffChannelId, submitt
 
 const clerkAad = '2b7e1f4c-8d3a-4c5e-9f6a-1b2c3d4e5f60';
 const strangerAad = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
-const appPassword = 'teams-client-secret-for-tests';
 const year = Number(localDate(new Date()).slice(0, 4));
 
 let connector: FakeBotConnector;
@@ -87,17 +86,8 @@ async function handoverTicket(sessionId: string) {
 }
 
 beforeAll(async () => {
-  connector = await FakeBotConnector.start({ appId: botAppId, appPassword });
-  testApp = await startTelegramApp({
-    MICROSOFT_APP_ID: botAppId,
-    MICROSOFT_APP_PASSWORD: appPassword,
-    MICROSOFT_LOGIN_API_ROOT: connector.url,
-    MICROSOFT_BOT_OPENID_API_ROOT: connector.url,
-    TEAMS_STAFF_CONVERSATION_ID: staffChannelId,
-    DEADLINE_DIGEST_TIME: 'off',
-    // Generating keys and loading botbuilder block the event loop for a moment; load shedding is tested elsewhere.
-    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
-  });
+  connector = await FakeBotConnector.start({ appId: botAppId, appPassword: botAppPassword });
+  testApp = await startTelegramApp({ ...teamsEnvironment(connector), TEAMS_STAFF_CONVERSATION_ID: staffChannelId, DEADLINE_DIGEST_TIME: 'off' });
   baseUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', teamsId: clerkAad });
 });
@@ -114,7 +104,7 @@ describe('clerks working tickets from Microsoft Teams', () => {
     const [greeting] = await nextActivities(connector, staffChannelId, 0);
     expect(greeting!.activity.text).toMatch(/Tichetele noi .* vor apărea în acest canal/);
     expect(connector.issued(greeting!.authorization)).toBe(true);
-    expect(connector.tokenRequests[0]).toMatchObject({ tenant: 'botframework.com', clientId: botAppId, clientSecret: appPassword, scope: 'https://api.botframework.com/.default', grantType: 'client_credentials' });
+    expect(connector.tokenRequests[0]).toMatchObject({ tenant: 'botframework.com', clientId: botAppId, clientSecret: botAppPassword, scope: 'https://api.botframework.com/.default', grantType: 'client_credentials' });
     expect(testApp.app.functionar.channels.get('teams')?.staffRecipients?.()).toEqual([staffChannelId]);
   });
 

@@ -12,6 +12,19 @@ const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 export const botAppId = '6c1f0a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
 export const staffChannelId = '19:f3b1c0d2e4a5468798a9b0c1d2e3f4a5@thread.tacv2';
+export const botAppPassword = 'teams-client-secret-for-tests';
+
+/** The settings that switch the Teams channel on against the fake Bot Connector and Entra ID endpoints. */
+export function teamsEnvironment(connector: FakeBotConnector): Record<string, string> {
+  return {
+    MICROSOFT_APP_ID: botAppId,
+    MICROSOFT_APP_PASSWORD: botAppPassword,
+    MICROSOFT_LOGIN_API_ROOT: connector.url,
+    MICROSOFT_BOT_OPENID_API_ROOT: connector.url,
+    // Generating keys and loading botbuilder block the event loop for a moment; load shedding is tested elsewhere.
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+  };
+}
 
 export interface ActivityValues {
   SERVICE_URL: string;
