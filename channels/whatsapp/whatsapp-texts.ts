@@ -16,6 +16,8 @@ export interface WhatsappTexts {
   listButton: string;
   numberedHint: string;
   sources: string;
+  /** Added to a template outside the 24-hour window when files could not go with it (an issued document…). */
+  filesHeld: string;
 }
 
 /** A number or address still marked "[de completat]" in town-hall.md is not worth showing a citizen. */
@@ -46,6 +48,7 @@ export const whatsappTexts: Record<Language, WhatsappTexts> = {
     listButton: 'Opțiuni',
     numberedHint: 'Răspundeți cu numărul opțiunii.',
     sources: 'Surse',
+    filesHeld: '📎 Fișierul PDF vă așteaptă: scrieți-ne orice mesaj aici și vi-l trimitem imediat.',
   },
   hu: {
     voiceNote: (contacts) =>
@@ -57,6 +60,7 @@ export const whatsappTexts: Record<Language, WhatsappTexts> = {
     listButton: 'Lehetőségek',
     numberedHint: 'Válaszoljon a lehetőség számával.',
     sources: 'Források',
+    filesHeld: '📎 A PDF-fájl készen áll: írjon ide bármilyen üzenetet, és azonnal elküldjük.',
   },
   en: {
     voiceNote: (contacts) =>
@@ -68,5 +72,6 @@ export const whatsappTexts: Record<Language, WhatsappTexts> = {
     listButton: 'Options',
     numberedHint: 'Reply with the number of your choice.',
     sources: 'Sources',
+    filesHeld: '📎 The PDF file is waiting for you: send us any message here and we will send it right away.',
   },
 };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { and, eq, inArray, isNotNull, isNull, like, ne, or, sql } from 'drizzle-orm';
 import { attachmentFilePath } from '../attachments/attachment-store.ts';
 import { inTransaction, type Database, type Executor } from '../database/connection.ts';
-import { contacts, conversations, messages, open311Requests, outbox, processedUpdates, receipts, ticketEvents, tickets, type ContactRow, type TicketRow } from '../database/schema.ts';
+import { channelState, contacts, conversations, messages, open311Requests, outbox, processedUpdates, receipts, ticketEvents, tickets, type ContactRow, type TicketRow } from '../database/schema.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
 import { receiptFilesOfTicket } from '../receipts/receipt-storage.ts';
 import { forgetQuestionsAskedIn } from '../questions/unanswered-questions.ts';
@@ -138,6 +138,9 @@ export function eraseContact(database: Database, dataDirectory: string, contactI
     transaction.update(conversations).set({ state: null, updatedAt: now.toISOString() }).where(eq(conversations.contactId, contactId)).run();
     eraseDeliveries(transaction, dataDirectory, contact, hashedIdentity, messageIds, ticketIds);
     eraseUpdateClaims(transaction, dataDirectory, contact);
+    // An issued document held for a WhatsApp citizen outside the 24-hour window waits under their number
+    // (channels/whatsapp/cloud/held-files.ts): it is not sent any more.
+    transaction.delete(channelState).where(and(eq(channelState.channel, contact.channel), eq(channelState.key, `held-files:${contact.externalId}`))).run();
     eraseDigestLines(transaction, ownTickets);
     // Clerk commands the person typed and was refused keep what they wrote, outside any ticket.
     for (const event of transaction.select().from(ticketEvents).where(eventsByContact(contact)).all()) {

@@ -13,7 +13,9 @@ import { mediaMessage, sessionMessages, templateMessage, type GraphMessage } fro
 import { MediaUnavailableError, translateCloudMessage } from './cloud-message-translation.ts';
 import { recordDeliveryStatus } from './delivery-statuses.ts';
 import { GraphApiClient, GraphApiError, type GraphMediaInfo } from './graph-api-client.ts';
+import { holdFiles, takeHeldFiles } from './held-files.ts';
 import { describeAge, serviceWindowOf } from './service-window.ts';
+import { whatsappTexts } from '../whatsapp-texts.ts';
 import { isValidSignature, safeEqual } from './webhook-signature.ts';
 import { cloudWebhookPayloadSchema, describeCloudErrors, describePayloadProblem, reEngagementErrorCode, type CloudMedia, type CloudWebhookPayload } from './webhook-payload.ts';
 
@@ -141,6 +143,8 @@ export class CloudApiDriver implements WhatsappDriver {
             continue;
           }
           await this.router.accept(translation.received).stored;
+          // Their message opened the 24-hour window: files held back by a template go now.
+          this.releaseHeldFiles(translation.received.from);
         }
       }
     }
@@ -176,19 +180,19 @@ export class CloudApiDriver implements WhatsappDriver {
     const now = new Date();
     const to = toBusinessScopedUserId(delivery.recipient) ?? toWhatsappId(delivery.recipient);
     const window = serviceWindowOf(this.context.gateway.records, whatsappChannelId, delivery.recipient, now, delivery.recipientChannelData);
-    if (!window.open) return this.sendTemplate(to, rendered, describeAge(window.lastInboundAt, now));
+    if (!window.open) return this.sendTemplate(delivery.recipient, to, rendered, language, describeAge(window.lastInboundAt, now));
     try {
       const first = await this.sendAll(sessionMessages(to, rendered, language));
       const files = await this.sendAttachments(to, rendered.attachments);
       return { externalId: first ?? files };
     } catch (error) {
       // Our clock said the window was open but Meta's did not (late webhook, clock skew).
-      if (error instanceof GraphApiError && error.graphCode === reEngagementErrorCode) return this.sendTemplate(to, rendered, 'Meta reports the 24-hour window closed');
+      if (error instanceof GraphApiError && error.graphCode === reEngagementErrorCode) return this.sendTemplate(delivery.recipient, to, rendered, language, 'Meta reports the 24-hour window closed');
       throw toDeliveryError(error);
     }
   }
 
-  private async sendTemplate(to: string, rendered: RenderedOutbound, age: string): Promise<{ externalId?: string }> {
+  private async sendTemplate(recipient: string, to: string, rendered: RenderedOutbound, language: Language, age: string): Promise<{ externalId?: string }> {
     const { templateName, templateLanguage } = this.options;
     if (!templateName) {
       throw new DeliveryError(
@@ -196,15 +200,34 @@ export class CloudApiDriver implements WhatsappDriver {
         false,
       );
     }
-    if (rendered.attachments.length > 0) {
-      // Only a template may start a conversation again; files wait until the citizen writes.
-      this.context.logger.warn({ channel: whatsappChannelId, files: rendered.attachments.length }, 'whatsapp files not sent: outside the 24-hour window only the template text goes out');
-    }
+    // Only a template may start a conversation again: files wait until the citizen writes, and the text says so.
+    const text = rendered.attachments.length > 0 ? `${rendered.text}\n${whatsappTexts[language].filesHeld}` : rendered.text;
+    let externalId: string;
     try {
-      return { externalId: await this.post(templateMessage(to, rendered.text, templateName, templateLanguage)) };
+      externalId = await this.post(templateMessage(to, text, templateName, templateLanguage));
     } catch (error) {
       throw toDeliveryError(error, `template "${templateName}" (${templateLanguage})`);
     }
+    if (rendered.attachments.length > 0) {
+      holdFiles(this.context.state, recipient, rendered.attachments);
+      this.context.logger.info({ channel: whatsappChannelId, files: rendered.attachments.length }, 'whatsapp files held: outside the 24-hour window, sent when the citizen next writes');
+    }
+    return { externalId };
+  }
+
+  /** Sends the files a template could not carry, in the background (the webhook is answered at once). */
+  private releaseHeldFiles(recipient: string): void {
+    const files = takeHeldFiles(this.context.state, recipient);
+    if (files.length === 0) return;
+    const to = toBusinessScopedUserId(recipient) ?? toWhatsappId(recipient);
+    this.sendAttachments(to, files).then(
+      () => this.context.logger.info({ channel: whatsappChannelId, files: files.length }, 'whatsapp held files sent after the citizen wrote'),
+      (error: unknown) => {
+        // Held again: the next message tries once more.
+        holdFiles(this.context.state, recipient, files);
+        this.context.logger.warn({ channel: whatsappChannelId, reason: error instanceof Error ? error.message : String(error) }, 'whatsapp held files not sent; tried again when the citizen next writes');
+      },
+    );
   }
 
   /** Uploads and sends each stored file; returns the first wamid. */
