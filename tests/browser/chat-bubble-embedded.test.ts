@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketView } from '../../src/admin/ticket-view.ts';
 import { tickets } from '../../src/database/schema.ts';
 import { closeLoopbackServer, listenOnLoopback } from '../fakes/loopback-server.ts';
-import { launchBrowser, openPage, saveScreenshot, viewports, waitForWidgetMessage, widgetElement, widgetMessages, widgetSelector, type LaunchedBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openPage, pressWidgetButton, saveScreenshot, sendInWidget, viewports, waitForBotMessageAfter, waitForWidgetMessage, widgetElement, widgetMessages, widgetSelector, type LaunchedBrowser } from '../helpers/browser.ts';
 import { startTestApp, temporaryDirectory, type TestApp } from '../helpers/test-app.ts';
 
 // The bubble embedded on the town hall's own website (another host), whose style sheet is hostile to
@@ -45,25 +45,17 @@ function townHallPage(): string {
 <script src="${publicUrl}/widget.js" data-title="Primăria Bălăușeri" data-lang="ro" defer></script></body></html>`;
 }
 
-async function typeAndSend(text: string): Promise<void> {
-  const input = await widgetElement(page, 'functionar-input');
-  await input.type(text);
-  await (await widgetElement(page, 'functionar-send')).click();
+function typeAndSend(text: string): Promise<void> {
+  return sendInWidget(page, text);
 }
 
+/** Presses one of the reply buttons the bot offered (consent "Da", "Sari peste"…), by its label. */
 async function pressButton(label: string): Promise<void> {
-  const pressed = await page.evaluate((wanted) => {
-    const root = document.querySelector('#functionar-widget')?.shadowRoot;
-    const buttons = [...(root?.querySelectorAll<HTMLButtonElement>('[data-testid="functionar-button"]') ?? [])].filter((button) => !button.disabled);
-    const button = buttons.reverse().find((candidate) => candidate.textContent === wanted);
-    button?.click();
-    return Boolean(button);
-  }, label);
-  expect(pressed, `button ${label}`).toBe(true);
+  expect(await pressWidgetButton(page, label), `button ${label}`).toBe(true);
 }
 
-async function botSaysAfter(count: number, pattern: RegExp, what: string) {
-  return waitForWidgetMessage(page, (message, index) => index >= count && message.from === 'bot' && pattern.test(message.text), 10_000, what);
+function botSaysAfter(count: number, pattern: RegExp, what: string) {
+  return waitForBotMessageAfter(page, count, pattern, what);
 }
 
 async function attach(file: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
-import { launchBrowser, openPage, saveScreenshot, viewports, waitForWidgetMessage, widgetElement, widgetMessages, type LaunchedBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openPage, pressWidgetButton, saveScreenshot, sendInWidget, viewports, waitForBotMessageAfter, waitForWidgetMessage, widgetElement, widgetMessages, type LaunchedBrowser } from '../helpers/browser.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // Issue 2's story in a real browser: a citizen on the town hall's website uses the chat bubble, from
@@ -12,27 +12,17 @@ let baseUrl: string;
 let launched: LaunchedBrowser;
 let page: Page;
 
-async function typeAndSend(text: string): Promise<void> {
-  const input = await widgetElement(page, 'functionar-input');
-  await input.type(text);
-  const send = await widgetElement(page, 'functionar-send');
-  await send.click();
+function typeAndSend(text: string): Promise<void> {
+  return sendInWidget(page, text);
 }
 
 /** Presses one of the reply buttons the bot offered (consent "Da", "Sari peste"…), by its label. */
 async function pressButton(label: string): Promise<void> {
-  const pressed = await page.evaluate((wanted) => {
-    const root = document.querySelector('#functionar-widget')?.shadowRoot;
-    const buttons = [...(root?.querySelectorAll<HTMLButtonElement>('[data-testid="functionar-button"]') ?? [])].filter((button) => !button.disabled);
-    const button = buttons.reverse().find((candidate) => candidate.textContent === wanted);
-    button?.click();
-    return Boolean(button);
-  }, label);
-  expect(pressed, `button ${label}`).toBe(true);
+  expect(await pressWidgetButton(page, label), `button ${label}`).toBe(true);
 }
 
-async function botSaysAfter(count: number, pattern: RegExp, what: string) {
-  return waitForWidgetMessage(page, (message, index) => index >= count && message.from === 'bot' && pattern.test(message.text), 10_000, what);
+function botSaysAfter(count: number, pattern: RegExp, what: string) {
+  return waitForBotMessageAfter(page, count, pattern, what);
 }
 
 beforeAll(async () => {

@@ -116,3 +116,26 @@ export async function waitForWidgetMessage(page: Page, predicate: (message: Widg
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Types `text` into the bubble's input and presses its send button. */
+export async function sendInWidget(page: Page, text: string): Promise<void> {
+  const input = await widgetElement(page, 'functionar-input');
+  await input.type(text);
+  await (await widgetElement(page, 'functionar-send')).click();
+}
+
+/** Presses the newest enabled reply button the bot offered with this label ("Da", "Sari peste"…); false when there is none. */
+export async function pressWidgetButton(page: Page, label: string): Promise<boolean> {
+  return page.evaluate((wanted) => {
+    const root = document.querySelector('#functionar-widget')?.shadowRoot;
+    const buttons = [...(root?.querySelectorAll<HTMLButtonElement>('[data-testid="functionar-button"]') ?? [])].filter((button) => !button.disabled);
+    const button = buttons.reverse().find((candidate) => candidate.textContent === wanted);
+    button?.click();
+    return Boolean(button);
+  }, label);
+}
+
+/** Waits for a bot message matching `pattern` among those after the first `count`. */
+export function waitForBotMessageAfter(page: Page, count: number, pattern: RegExp, what: string): Promise<WidgetMessage> {
+  return waitForWidgetMessage(page, (message, index) => index >= count && message.from === 'bot' && pattern.test(message.text), 10_000, what);
+}
