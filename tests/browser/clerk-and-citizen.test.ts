@@ -1,10 +1,9 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setClerkPassword } from '../../src/admin/clerk-accounts.ts';
 import { addSavedReply } from '../../src/admin/saved-replies.ts';
-import { addClerk } from '../../src/tickets/clerk-directory.ts';
-import { launchBrowser, openPage, saveScreenshot, viewports, waitForWidgetMessage, type LaunchedBrowser } from '../helpers/browser.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { saveScreenshot, viewports, waitForWidgetMessage, type LaunchedBrowser } from '../helpers/browser.ts';
+import { startCitizenAndClerk } from '../helpers/citizen-and-clerk.ts';
+import type { TestApp } from '../helpers/test-app.ts';
 
 // Issue 14 in a real browser, two pages side by side: the citizen's chat bubble on the town hall's site and
 // the clerk's web inbox. Nothing is reloaded: the request appears in the inbox by itself, the clerk's answer
@@ -39,16 +38,10 @@ async function waitForLiveStream(page: Page): Promise<void> {
 }
 
 beforeAll(async () => {
-  testApp = await startTestApp();
-  baseUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  ({ testApp, baseUrl, launched, citizen, clerk } = await startCitizenAndClerk({ clerks: [{ name: 'Ana Pop', department: 'registratura', password }], clerkViewport: viewports.desktop }));
   const { db } = testApp.app.functionar.database;
-  addClerk(db, { name: 'Ana Pop', department: 'registratura' });
-  await setClerkPassword(db, 'Ana Pop', password);
   addSavedReply(db, { department: '', language: 'ro', title: 'Mulțumim, verificăm', text: 'Vă mulțumim pentru sesizare; un coleg merge la fața locului. ' });
   addSavedReply(db, { department: '', language: 'hu', title: 'Köszönjük', text: 'Köszönjük a bejelentést. ' });
-  launched = await launchBrowser();
-  citizen = await openPage(launched.browser, viewports.phone);
-  clerk = await openPage(launched.browser, viewports.desktop);
 });
 
 afterAll(async () => {

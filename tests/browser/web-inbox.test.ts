@@ -1,9 +1,8 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setClerkPassword } from '../../src/admin/clerk-accounts.ts';
-import { addClerk } from '../../src/tickets/clerk-directory.ts';
-import { launchBrowser, openPage, saveScreenshot, viewports, waitForWidgetMessage, type LaunchedBrowser } from '../helpers/browser.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { openPage, saveScreenshot, viewports, waitForWidgetMessage, type LaunchedBrowser } from '../helpers/browser.ts';
+import { startCitizenAndClerk } from '../helpers/citizen-and-clerk.ts';
+import type { TestApp } from '../helpers/test-app.ts';
 
 // Issue 7's web inbox in a real browser: a clerk signs in, filters, opens a ticket and answers it, and
 // the citizen — with the chat bubble open on the town hall's site — receives the answer.
@@ -51,16 +50,13 @@ async function horizontalOverflow(page: Page, screenWidth: number): Promise<numb
 }
 
 beforeAll(async () => {
-  testApp = await startTestApp();
-  baseUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
-  const { db } = testApp.app.functionar.database;
-  addClerk(db, { name: 'Ana Pop', department: 'registratura' });
-  addClerk(db, { name: 'Mihai Szabó', department: 'urbanism' });
-  await setClerkPassword(db, 'Ana Pop', anaPassword);
-  await setClerkPassword(db, 'Mihai Szabó', 'parola-lui-mihai-2026');
-  launched = await launchBrowser();
-  citizen = await openPage(launched.browser, viewports.phone);
-  clerk = await openPage(launched.browser, viewports.tablet);
+  ({ testApp, baseUrl, launched, citizen, clerk } = await startCitizenAndClerk({
+    clerks: [
+      { name: 'Ana Pop', department: 'registratura', password: anaPassword },
+      { name: 'Mihai Szabó', department: 'urbanism', password: 'parola-lui-mihai-2026' },
+    ],
+    clerkViewport: viewports.tablet,
+  }));
 });
 
 afterAll(async () => {
