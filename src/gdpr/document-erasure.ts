@@ -5,6 +5,7 @@ import type { Executor } from '../database/connection.ts';
 import { documents, tickets, type DocumentRow } from '../database/schema.ts';
 import { storedDocumentPath } from '../documents/document-storage.ts';
 import { localDate } from '../tickets/deadlines.ts';
+import { recordEvent } from '../tickets/ticket-store.ts';
 
 // Issued documents (adeverințe, certificates, answers) under an erasure request. Unlike a receipt — a
 // confirmation the person can be sent again, whose file is deleted — an issued document is an archive
@@ -56,6 +57,17 @@ export function eraseIssuedDocuments(transaction: Executor, dataDirectory: strin
   for (const document of transaction.select().from(documents).where(inArray(documents.ticketId, ticketIds)).all()) {
     // The clerk's reason for revoking is free text that may name the person; that it was revoked, and when, stays.
     if (document.revokedReason) transaction.update(documents).set({ revokedReason: erasedText }).where(eq(documents.id, document.id)).run();
+    if (document.sha256 === '') {
+      // Registered but not made yet: made now, it would carry the erased data to an identity that no longer
+      // exists. It is marked not made (the document service then leaves it); the number stays in the register.
+      recordEvent(transaction, document.ticketId, 'document_not_made', { type: 'system' }, now, {
+        documentId: document.id,
+        number: `${document.number}/${document.year}`,
+        template: document.template,
+        reason: 'personal data erased before the document was made',
+      });
+      continue;
+    }
     const entry = nomenclator ? findArchiveEntry(nomenclator, document.archiveEntry) : undefined;
     if (retentionRuns(entry, document, closedAtByTicket.get(document.ticketId) ?? null, now)) {
       outcome.kept += 1;

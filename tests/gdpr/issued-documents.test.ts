@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNomenclator } from '../../src/archive/nomenclator.ts';
 import { contacts, documents, messages, outbox, ticketEvents, tickets } from '../../src/database/schema.ts';
+import { documentServiceOf } from '../../src/documents/document-registry.ts';
 import { storedDocumentPath } from '../../src/documents/document-storage.ts';
 import { eraseContact, erasedText } from '../../src/gdpr/erasure.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
@@ -78,7 +79,7 @@ afterAll(async () => {
 describe("a person's issued documents", () => {
   let first: Awaited<ReturnType<typeof issuedTo>>;
 
-  it('are in `gdpr export`: number, date, type, code, revoked or not, and the signed PDF itself', async () => {
+  it('are in `gdpr export`: number, date, type, code, revoked or not, and the PDF itself', async () => {
     first = await issuedTo(`Ion ${secretName}`);
     const zipFile = path.join(workDirectory, 'export.zip');
     const result = await functionar(['gdpr', 'export', '--contact', `webchat:${first.sessionId}`, '--out', zipFile]);
@@ -147,5 +148,31 @@ describe("a person's issued documents", () => {
     const after = database().select().from(documents).where(eq(documents.id, second.document.id)).get();
     expect(after).toMatchObject({ storagePath: null, code: second.document.code, sha256: second.document.sha256, number: second.document.number });
     expect((await verify(second.document.code)).json()).toMatchObject({ valid: true, document: { sha256: second.document.sha256 } });
+  }, 60_000);
+
+  it('still waiting to be made when the person is erased, are marked not made instead of being made and sent', async () => {
+    const service = documentServiceOf(database());
+    // The server's sweep is paused so the shell's registration stays pending while the erasure runs.
+    service?.stop();
+    const session = await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: { language: 'ro' } });
+    const sessionId = (session.json() as { sessionId: string }).sessionId;
+    await say(sessionId, 'vreau sa depun o cerere');
+    await say(sessionId, 'Solicit o adeverință de registru agricol pentru APIA');
+    await say(sessionId, 'Petru Grabitescu');
+    await say(sessionId, 'sari peste');
+    const label = /numărul (\d+\/\d{4})/.exec(await say(sessionId, 'da'))?.[1] ?? '';
+    const issued = await functionar(['command', '--clerk', 'Ana Pop', `/emite ${label} adeverinta-registru-agricol scop: APIA`]);
+    expect(issued.status, issued.stdout + issued.stderr).toBe(0);
+    const [number, year] = label.split('/').map(Number);
+    const ticket = database().select().from(tickets).all().find((row) => row.number === number && row.year === year);
+    const pending = database().select().from(documents).where(eq(documents.ticketId, ticket?.id ?? 0)).get();
+    expect(pending?.sha256).toBe('');
+
+    eraseContact(database(), testApp.dataDirectory, ticket?.contactId ?? 0);
+    const notMade = database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket?.id ?? 0)).all().find((event) => event.kind === 'document_not_made');
+    expect(notMade?.detail).toMatchObject({ documentId: pending?.id, reason: 'personal data erased before the document was made' });
+    expect(service?.pendingDocuments().map((row) => row.id)).not.toContain(pending?.id);
+    await expect(service?.complete(pending?.id ?? 0)).rejects.toMatchObject({ code: 'FV_ERR_DOCUMENT_NOT_MADE' });
+    expect(database().select().from(documents).where(eq(documents.id, pending?.id ?? 0)).get()).toMatchObject({ sha256: '', storagePath: null, number: pending?.number });
   }, 60_000);
 });
