@@ -45,19 +45,6 @@ function townHallPage(): string {
 <script src="${publicUrl}/widget.js" data-title="Primăria Bălăușeri" data-lang="ro" defer></script></body></html>`;
 }
 
-function typeAndSend(text: string): Promise<void> {
-  return sendInWidget(page, text);
-}
-
-/** Presses one of the reply buttons the bot offered (consent "Da", "Sari peste"…), by its label. */
-async function pressButton(label: string): Promise<void> {
-  expect(await pressWidgetButton(page, label), `button ${label}`).toBe(true);
-}
-
-function botSaysAfter(count: number, pattern: RegExp, what: string) {
-  return waitForBotMessageAfter(page, count, pattern, what);
-}
-
 async function attach(file: string): Promise<void> {
   const input = (await page.$(widgetSelector('functionar-file-input'))) as ElementHandle<HTMLInputElement> | null;
   expect(input).not.toBeNull();
@@ -140,10 +127,10 @@ describe('the chat bubble on the town hall’s own website', () => {
   it('sends a photo and a PDF, refuses a program and a file over 10 MB with a clear message, and the clerk sees the files on the request', async () => {
     let count = (await widgetMessages(page)).length;
     await attach(path.join(files, 'groapa.png'));
-    await botSaysAfter(count, /Am primit/, 'the answer to the photo');
+    await waitForBotMessageAfter(page, count, /Am primit/, 'the answer to the photo');
     count = (await widgetMessages(page)).length;
     await attach(path.join(files, 'cerere.pdf'));
-    await botSaysAfter(count, /cerere\.pdf/, 'the answer to the PDF');
+    await waitForBotMessageAfter(page, count, /cerere\.pdf/, 'the answer to the PDF');
     const shown = await page.evaluate(() => [...(document.querySelector('#functionar-widget')?.shadowRoot?.querySelectorAll('[data-testid="functionar-file"]') ?? [])].map((element) => element.textContent));
     expect(shown).toEqual(['📎Fișiergroapa.png(1 KB)', '📎Fișiercerere.pdf(1 KB)']);
     for (const [bytes, extension] of [[png, 'png'], [pdf, 'pdf']] as const) {
@@ -160,17 +147,17 @@ describe('the chat bubble on the town hall’s own website', () => {
 
     // The files started a request: it is filed, and the receipt link can be clicked.
     count = (await widgetMessages(page)).length;
-    await typeAndSend('Groapa mare pe strada Principala in fata scolii');
-    await botSaysAfter(count, /Cum vă numiți/, 'the name question');
+    await sendInWidget(page, 'Groapa mare pe strada Principala in fata scolii');
+    await waitForBotMessageAfter(page, count, /Cum vă numiți/, 'the name question');
     count = (await widgetMessages(page)).length;
-    await typeAndSend('Gabriela Moldovan');
-    await botSaysAfter(count, /Cum vă putem contacta/, 'the contact question');
+    await sendInWidget(page, 'Gabriela Moldovan');
+    await waitForBotMessageAfter(page, count, /Cum vă putem contacta/, 'the contact question');
     count = (await widgetMessages(page)).length;
-    await pressButton('Sari peste');
-    await botSaysAfter(count, /GDPR/, 'the consent question');
+    await pressWidgetButton(page, 'Sari peste');
+    await waitForBotMessageAfter(page, count, /GDPR/, 'the consent question');
     count = (await widgetMessages(page)).length;
-    await pressButton('Da');
-    const confirmation = await botSaysAfter(count, /înregistrată cu numărul/, 'the registration number');
+    await pressWidgetButton(page, 'Da');
+    const confirmation = await waitForBotMessageAfter(page, count, /înregistrată cu numărul/, 'the registration number');
     const label = /numărul (\d+)\/(\d{4})/.exec(confirmation.text);
     expect(label).not.toBeNull();
 
@@ -225,7 +212,7 @@ describe('the chat bubble on the town hall’s own website', () => {
     await (await widgetElement(page, 'functionar-launcher')).click();
     await widgetElement(page, 'functionar-panel');
     await (await widgetElement(page, 'functionar-panel', ' [data-lang="hu"]')).click();
-    await typeAndSend('Milyen iratok kellenek az építési engedélyhez?');
+    await sendInWidget(page, 'Milyen iratok kellenek az építési engedélyhez?');
     await waitForWidgetMessage(page, (message) => message.from === 'bot', 15_000, 'the answer');
     const marks = await page.evaluate(() =>
       [...(document.querySelector('#functionar-widget')?.shadowRoot?.querySelectorAll('[data-testid="functionar-message"][data-from="bot"]') ?? [])].map((element) => element.getAttribute('lang')),

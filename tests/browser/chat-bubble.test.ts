@@ -12,19 +12,6 @@ let baseUrl: string;
 let launched: LaunchedBrowser;
 let page: Page;
 
-function typeAndSend(text: string): Promise<void> {
-  return sendInWidget(page, text);
-}
-
-/** Presses one of the reply buttons the bot offered (consent "Da", "Sari peste"…), by its label. */
-async function pressButton(label: string): Promise<void> {
-  expect(await pressWidgetButton(page, label), `button ${label}`).toBe(true);
-}
-
-function botSaysAfter(count: number, pattern: RegExp, what: string) {
-  return waitForBotMessageAfter(page, count, pattern, what);
-}
-
 beforeAll(async () => {
   testApp = await startTestApp();
   baseUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
@@ -60,7 +47,7 @@ describe('a citizen uses the chat bubble on the town hall website', () => {
     expect(noticeText).toMatch(/Protecția datelor/);
     expect(href).toBe(`${baseUrl}/privacy?lang=ro`);
 
-    await typeAndSend('ce acte imi trebuie pentru autorizatie de construire');
+    await sendInWidget(page, 'ce acte imi trebuie pentru autorizatie de construire');
     const answer = await waitForWidgetMessage(page, (message) => message.from === 'bot' && message.sources.length > 0, 15_000, 'an answer with a source');
     expect(answer.text).toMatch(/certificat(ul)? de urbanism/i);
     expect(answer.sources[0]).toMatch(/Sursa: .*construire/i);
@@ -79,21 +66,21 @@ describe('a citizen uses the chat bubble on the town hall website', () => {
     await widgetElement(page, 'functionar-panel');
     let count = (await widgetMessages(page)).length;
 
-    await typeAndSend('vreau sa depun o sesizare');
-    await botSaysAfter(count, /Despre ce este cererea/, 'the subject question');
+    await sendInWidget(page, 'vreau sa depun o sesizare');
+    await waitForBotMessageAfter(page, count, /Despre ce este cererea/, 'the subject question');
     count = (await widgetMessages(page)).length;
-    await typeAndSend('Podetul de pe ulita spre Filitelnic s-a surpat dupa ploaie');
-    await botSaysAfter(count, /Cum vă numiți/, 'the name question');
+    await sendInWidget(page, 'Podetul de pe ulita spre Filitelnic s-a surpat dupa ploaie');
+    await waitForBotMessageAfter(page, count, /Cum vă numiți/, 'the name question');
     count = (await widgetMessages(page)).length;
-    await typeAndSend('Gabriela Moldovan');
-    await botSaysAfter(count, /Cum vă putem contacta/, 'the contact question');
+    await sendInWidget(page, 'Gabriela Moldovan');
+    await waitForBotMessageAfter(page, count, /Cum vă putem contacta/, 'the contact question');
     count = (await widgetMessages(page)).length;
-    await pressButton('Sari peste');
-    const consent = await botSaysAfter(count, /GDPR/, 'the consent question');
+    await pressWidgetButton(page, 'Sari peste');
+    const consent = await waitForBotMessageAfter(page, count, /GDPR/, 'the consent question');
     expect(consent.buttons).toEqual(['Da', 'Nu']);
     count = (await widgetMessages(page)).length;
-    await pressButton('Da');
-    const confirmation = await botSaysAfter(count, /înregistrată cu numărul/, 'the registration number');
+    await pressWidgetButton(page, 'Da');
+    const confirmation = await waitForBotMessageAfter(page, count, /înregistrată cu numărul/, 'the registration number');
     const label = /numărul (\d+\/\d{4})/.exec(confirmation.text)?.[1];
     expect(label).toBeDefined();
     // Without PUBLIC_URL the server writes the receipt's path; the bubble links it to the bot's own address.

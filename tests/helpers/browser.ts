@@ -124,15 +124,16 @@ export async function sendInWidget(page: Page, text: string): Promise<void> {
   await (await widgetElement(page, 'functionar-send')).click();
 }
 
-/** Presses the newest enabled reply button the bot offered with this label ("Da", "Sari peste"…); false when there is none. */
-export async function pressWidgetButton(page: Page, label: string): Promise<boolean> {
-  return page.evaluate((wanted) => {
+/** Presses the newest enabled reply button the bot offered with this label ("Da", "Sari peste"…); throws when there is none. */
+export async function pressWidgetButton(page: Page, label: string): Promise<void> {
+  const pressed = await page.evaluate((wanted) => {
     const root = document.querySelector('#functionar-widget')?.shadowRoot;
     const buttons = [...(root?.querySelectorAll<HTMLButtonElement>('[data-testid="functionar-button"]') ?? [])].filter((button) => !button.disabled);
     const button = buttons.reverse().find((candidate) => candidate.textContent === wanted);
     button?.click();
     return Boolean(button);
   }, label);
+  if (!pressed) throw new Error(`no enabled button ${label} in the bubble`);
 }
 
 /** Waits for a bot message matching `pattern` among those after the first `count`. */
