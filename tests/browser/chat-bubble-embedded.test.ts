@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketView } from '../../src/admin/ticket-view.ts';
 import { tickets } from '../../src/database/schema.ts';
 import { closeLoopbackServer, listenOnLoopback } from '../fakes/loopback-server.ts';
-import { launchBrowser, openPage, pressWidgetButton, saveScreenshot, sendInWidget, viewports, waitForBotMessageAfter, waitForWidgetMessage, widgetElement, widgetMessages, widgetSelector, type LaunchedBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openPage, pressAndWaitForBot, saveScreenshot, sayAndWaitForBot, sendInWidget, viewports, waitForBotMessageAfter, waitForWidgetMessage, widgetElement, widgetMessages, widgetSelector, type LaunchedBrowser } from '../helpers/browser.ts';
 import { startTestApp, temporaryDirectory, type TestApp } from '../helpers/test-app.ts';
 
 // The bubble embedded on the town hall's own website (another host), whose style sheet is hostile to
@@ -146,18 +146,10 @@ describe('the chat bubble on the town hall’s own website', () => {
     expect(fs.readdirSync(path.join(testApp.dataDirectory, 'attachments')).sort()).toEqual([`${sha256(pdf)}.pdf`, `${sha256(png)}.png`].sort());
 
     // The files started a request: it is filed, and the receipt link can be clicked.
-    count = (await widgetMessages(page)).length;
-    await sendInWidget(page, 'Groapa mare pe strada Principala in fata scolii');
-    await waitForBotMessageAfter(page, count, /Cum vă numiți/, 'the name question');
-    count = (await widgetMessages(page)).length;
-    await sendInWidget(page, 'Gabriela Moldovan');
-    await waitForBotMessageAfter(page, count, /Cum vă putem contacta/, 'the contact question');
-    count = (await widgetMessages(page)).length;
-    await pressWidgetButton(page, 'Sari peste');
-    await waitForBotMessageAfter(page, count, /GDPR/, 'the consent question');
-    count = (await widgetMessages(page)).length;
-    await pressWidgetButton(page, 'Da');
-    const confirmation = await waitForBotMessageAfter(page, count, /înregistrată cu numărul/, 'the registration number');
+    await sayAndWaitForBot(page, 'Groapa mare pe strada Principala in fata scolii', /Cum vă numiți/, 'the name question');
+    await sayAndWaitForBot(page, 'Gabriela Moldovan', /Cum vă putem contacta/, 'the contact question');
+    await pressAndWaitForBot(page, 'Sari peste', /GDPR/, 'the consent question');
+    const confirmation = await pressAndWaitForBot(page, 'Da', /înregistrată cu numărul/, 'the registration number');
     const label = /numărul (\d+)\/(\d{4})/.exec(confirmation.text);
     expect(label).not.toBeNull();
 

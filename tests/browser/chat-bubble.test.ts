@@ -1,7 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
-import { launchBrowser, openPage, pressWidgetButton, saveScreenshot, sendInWidget, viewports, waitForBotMessageAfter, waitForWidgetMessage, widgetElement, widgetMessages, type LaunchedBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openPage, pressAndWaitForBot, saveScreenshot, sayAndWaitForBot, sendInWidget, viewports, waitForWidgetMessage, widgetElement, widgetMessages, type LaunchedBrowser } from '../helpers/browser.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // Issue 2's story in a real browser: a citizen on the town hall's website uses the chat bubble, from
@@ -64,23 +64,12 @@ describe('a citizen uses the chat bubble on the town hall website', () => {
   it('files a request through the bubble and sees the clerk’s answer arrive live', async () => {
     await (await widgetElement(page, 'functionar-launcher')).click();
     await widgetElement(page, 'functionar-panel');
-    let count = (await widgetMessages(page)).length;
-
-    await sendInWidget(page, 'vreau sa depun o sesizare');
-    await waitForBotMessageAfter(page, count, /Despre ce este cererea/, 'the subject question');
-    count = (await widgetMessages(page)).length;
-    await sendInWidget(page, 'Podetul de pe ulita spre Filitelnic s-a surpat dupa ploaie');
-    await waitForBotMessageAfter(page, count, /Cum vă numiți/, 'the name question');
-    count = (await widgetMessages(page)).length;
-    await sendInWidget(page, 'Gabriela Moldovan');
-    await waitForBotMessageAfter(page, count, /Cum vă putem contacta/, 'the contact question');
-    count = (await widgetMessages(page)).length;
-    await pressWidgetButton(page, 'Sari peste');
-    const consent = await waitForBotMessageAfter(page, count, /GDPR/, 'the consent question');
+    await sayAndWaitForBot(page, 'vreau sa depun o sesizare', /Despre ce este cererea/, 'the subject question');
+    await sayAndWaitForBot(page, 'Podetul de pe ulita spre Filitelnic s-a surpat dupa ploaie', /Cum vă numiți/, 'the name question');
+    await sayAndWaitForBot(page, 'Gabriela Moldovan', /Cum vă putem contacta/, 'the contact question');
+    const consent = await pressAndWaitForBot(page, 'Sari peste', /GDPR/, 'the consent question');
     expect(consent.buttons).toEqual(['Da', 'Nu']);
-    count = (await widgetMessages(page)).length;
-    await pressWidgetButton(page, 'Da');
-    const confirmation = await waitForBotMessageAfter(page, count, /înregistrată cu numărul/, 'the registration number');
+    const confirmation = await pressAndWaitForBot(page, 'Da', /înregistrată cu numărul/, 'the registration number');
     const label = /numărul (\d+\/\d{4})/.exec(confirmation.text)?.[1];
     expect(label).toBeDefined();
     // Without PUBLIC_URL the server writes the receipt's path; the bubble links it to the bot's own address.

@@ -140,3 +140,17 @@ export async function pressWidgetButton(page: Page, label: string): Promise<void
 export function waitForBotMessageAfter(page: Page, count: number, pattern: RegExp, what: string): Promise<WidgetMessage> {
   return waitForWidgetMessage(page, (message, index) => index >= count && message.from === 'bot' && pattern.test(message.text), 10_000, what);
 }
+
+/** Types `text` in the bubble and waits for the bot's next message matching `pattern`. */
+export async function sayAndWaitForBot(page: Page, text: string, pattern: RegExp, what: string): Promise<WidgetMessage> {
+  const count = (await widgetMessages(page)).length;
+  await sendInWidget(page, text);
+  return waitForBotMessageAfter(page, count, pattern, what);
+}
+
+/** Presses the reply button `label` and waits for the bot's next message matching `pattern`. */
+export async function pressAndWaitForBot(page: Page, label: string, pattern: RegExp, what: string): Promise<WidgetMessage> {
+  const count = (await widgetMessages(page)).length;
+  await pressWidgetButton(page, label);
+  return waitForBotMessageAfter(page, count, pattern, what);
+}
