@@ -18,6 +18,8 @@ export interface WhatsappTexts {
   sources: string;
   /** Added to a template outside the 24-hour window when files could not go with it (an issued document…). */
   filesHeld: string;
+  /** Goes with those files once the citizen wrote again. */
+  filesReleased: string;
 }
 
 /** A number or address still marked "[de completat]" in town-hall.md is not worth showing a citizen. */
@@ -49,6 +51,7 @@ export const whatsappTexts: Record<Language, WhatsappTexts> = {
     numberedHint: 'Răspundeți cu numărul opțiunii.',
     sources: 'Surse',
     filesHeld: '📎 Fișierul PDF vă așteaptă: scrieți-ne orice mesaj aici și vi-l trimitem imediat.',
+    filesReleased: '📎 Iată fișierul care vă aștepta.',
   },
   hu: {
     voiceNote: (contacts) =>
@@ -61,6 +64,7 @@ export const whatsappTexts: Record<Language, WhatsappTexts> = {
     numberedHint: 'Válaszoljon a lehetőség számával.',
     sources: 'Források',
     filesHeld: '📎 A PDF-fájl készen áll: írjon ide bármilyen üzenetet, és azonnal elküldjük.',
+    filesReleased: '📎 Itt a fájl, amely Önre várt.',
   },
   en: {
     voiceNote: (contacts) =>
@@ -73,5 +77,6 @@ export const whatsappTexts: Record<Language, WhatsappTexts> = {
     numberedHint: 'Reply with the number of your choice.',
     sources: 'Sources',
     filesHeld: '📎 The PDF file is waiting for you: send us any message here and we will send it right away.',
+    filesReleased: '📎 Here is the file that was waiting for you.',
   },
 };

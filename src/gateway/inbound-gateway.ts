@@ -3,7 +3,7 @@ import { currentConversation, insertInboundMessage, markProcessed, storeReplyAnd
 import { inTransaction, type Database } from '../database/connection.ts';
 import { isLanguage, type Language } from '../language.ts';
 import type { Logger } from '../logger.ts';
-import type { InboundMessage } from '../messages.ts';
+import type { InboundMessage, MessagePart } from '../messages.ts';
 import { enqueue } from '../outbox/outbox-store.ts';
 import { isClerkCommandText } from '../tickets/clerk-command-parser.ts';
 import type { ClerkCommandOutcome, ClerkCommandRunner } from '../tickets/clerk-command-runner.ts';
@@ -140,7 +140,7 @@ export class InboundGateway {
    * A message the adapter itself has the bot say outside a conversation (a notice, "/id", a prompt).
    * With `claimKey`, said once per key: false when the key was already claimed (a redelivery).
    */
-  notify(input: Recipient & { channel: string; text: string; ticketId?: number; claimKey?: string }): boolean {
+  notify(input: Recipient & { channel: string; text: string; parts?: MessagePart[]; ticketId?: number; claimKey?: string }): boolean {
     const { database } = this.dependencies;
     const queued = inTransaction(database, (transaction) => {
       if (input.claimKey !== undefined && !claimUpdate(transaction, input.channel, input.claimKey)) return false;
@@ -151,7 +151,7 @@ export class InboundGateway {
           recipient: input.recipient,
           recipientChannelData: input.channelData ?? null,
           ticketId: input.ticketId,
-          message: { author: 'bot', text: input.text, parts: [] },
+          message: { author: 'bot', text: input.text, parts: input.parts ?? [] },
         },
         new Date(),
       );

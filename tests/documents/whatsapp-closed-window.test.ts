@@ -6,6 +6,7 @@ import { contacts, documents, outbox } from '../../src/database/schema.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { findTicket } from '../../src/tickets/ticket-store.ts';
 import { FakeGraphApi } from '../fakes/fake-graph-api.ts';
+import { settled } from '../helpers/settled.ts';
 import { eventually, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { accessToken, appSecret, messageNotification, phoneNumberId, postNotification, verifyToken } from '../channels/whatsapp/cloud-webhook.ts';
 
@@ -87,8 +88,14 @@ describe('a document issued to a WhatsApp citizen outside the 24-hour window', (
     const upload = graph.uploads.find((candidate) => candidate.id === sent.body.document?.id);
     expect(createHash('sha256').update(upload!.bytes).digest('hex')).toBe(document.sha256);
 
-    // Once only: a second message sends nothing more.
+    // It travelled through the outbox like every other message: sent, with its file part.
+    await settled(testApp.app);
+    const releases = testApp.app.functionar.database.db.select().from(outbox).where(and(eq(outbox.channel, 'whatsapp'), eq(outbox.status, 'sent'))).all();
+    expect(releases.filter((row) => JSON.stringify(row.payload).includes(document.fileName))).toHaveLength(2);
+
+    // Once only: a second message sends nothing more (checked once everything accepted was answered and sent).
     await say('Am primit, multumesc');
+    await settled(testApp.app);
     expect(graph.sentTo(from).filter((message) => message.body.type === 'document')).toHaveLength(1);
   }, 60_000);
 });

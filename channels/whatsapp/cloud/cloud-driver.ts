@@ -13,7 +13,7 @@ import { mediaMessage, sessionMessages, templateMessage, type GraphMessage } fro
 import { MediaUnavailableError, translateCloudMessage } from './cloud-message-translation.ts';
 import { recordDeliveryStatus } from './delivery-statuses.ts';
 import { GraphApiClient, GraphApiError, type GraphMediaInfo } from './graph-api-client.ts';
-import { holdFiles, takeHeldFiles } from './held-files.ts';
+import { forgetHeldFiles, heldFilesOf, holdFiles } from './held-files.ts';
 import { describeAge, serviceWindowOf } from './service-window.ts';
 import { whatsappTexts } from '../whatsapp-texts.ts';
 import { isValidSignature, safeEqual } from './webhook-signature.ts';
@@ -215,19 +215,18 @@ export class CloudApiDriver implements WhatsappDriver {
     return { externalId };
   }
 
-  /** Sends the files a template could not carry, in the background (the webhook is answered at once). */
+  /**
+   * The files a template could not carry go into the outbox now that the citizen's message opened the
+   * window: sent, retried and reported like every other message. Queued first, forgotten after, so a
+   * crash between the two sends them twice rather than never.
+   */
   private releaseHeldFiles(recipient: string): void {
-    const files = takeHeldFiles(this.context.state, recipient);
+    const files = heldFilesOf(this.context.state, recipient);
     if (files.length === 0) return;
-    const to = toBusinessScopedUserId(recipient) ?? toWhatsappId(recipient);
-    this.sendAttachments(to, files).then(
-      () => this.context.logger.info({ channel: whatsappChannelId, files: files.length }, 'whatsapp held files sent after the citizen wrote'),
-      (error: unknown) => {
-        // Held again: the next message tries once more.
-        holdFiles(this.context.state, recipient, files);
-        this.context.logger.warn({ channel: whatsappChannelId, reason: error instanceof Error ? error.message : String(error) }, 'whatsapp held files not sent; tried again when the citizen next writes');
-      },
-    );
+    const language = this.context.gateway.languageOf(whatsappChannelId, recipient) ?? 'ro';
+    this.context.gateway.notify({ channel: whatsappChannelId, recipient, text: whatsappTexts[language].filesReleased, parts: files });
+    forgetHeldFiles(this.context.state, recipient);
+    this.context.logger.info({ channel: whatsappChannelId, files: files.length }, 'whatsapp held files queued after the citizen wrote');
   }
 
   /** Uploads and sends each stored file; returns the first wamid. */

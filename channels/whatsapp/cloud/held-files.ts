@@ -20,11 +20,14 @@ export function holdFiles(state: ChannelStateStore, recipient: string, files: re
   state.set(`${keyPrefix}${recipient}`, { files: [...held, ...files.filter((file) => !known.has(file.sha256))] } satisfies HeldFiles, { expiresAt: new Date(now.getTime() + holdMs), now });
 }
 
-/** Takes the held files of a recipient out of the store (so two messages in a row send them once). */
-export function takeHeldFiles(state: ChannelStateStore, recipient: string, now = new Date()): OutboundFile[] {
-  const held = state.get<HeldFiles>(`${keyPrefix}${recipient}`, now)?.files ?? [];
-  if (held.length > 0) state.delete(`${keyPrefix}${recipient}`);
-  return held;
+/** The files waiting for a recipient. */
+export function heldFilesOf(state: ChannelStateStore, recipient: string, now = new Date()): OutboundFile[] {
+  return state.get<HeldFiles>(`${keyPrefix}${recipient}`, now)?.files ?? [];
+}
+
+/** Once the files are in the outbox: two messages in a row do not send them twice. */
+export function forgetHeldFiles(state: ChannelStateStore, recipient: string): void {
+  state.delete(`${keyPrefix}${recipient}`);
 }
 
 /** The key under which a recipient's files wait (for the erasure of their data). */
