@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages, ticketEvents, tickets, unansweredQuestions } from '../../src/database/schema.ts';
+import { messages, ticketEvents, unansweredQuestions } from '../../src/database/schema.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { runCli } from '../helpers/cli.ts';
 import { buttonsOf, citizen, converse, newUserId, privateMessage, staffChatId, startTelegramApp, textFrom, type Citizen, type TelegramTestApp } from '../channels/telegram/telegram-test-kit.ts';
+import { ticketByLabel } from '../helpers/tickets.ts';
 
 // Issue 14's story on Telegram: a citizen files a report, a clerk answers with /raspunde, the citizen
 // writes back — and the clerk hears of it, instead of the bot refusing the message as off-topic.
@@ -28,8 +29,7 @@ function database() {
 }
 
 function ticketOf(label: string) {
-  const [number, year] = label.split('/').map(Number);
-  return database().select().from(tickets).all().find((row) => row.number === number && row.year === year)!;
+  return ticketByLabel(testApp.app, label);
 }
 
 /** Ion files a report in one message with its subject, then name, no contact, consent. */

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages, ticketEvents, tickets } from '../../src/database/schema.ts';
+import { messages, ticketEvents } from '../../src/database/schema.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { eventually } from '../helpers/test-app.ts';
 import { citizen, converse, newUserId, privateMessage, staffChatId, startTelegramApp, textFrom, type Citizen, type TelegramTestApp } from '../channels/telegram/telegram-test-kit.ts';
+import { ticketByLabel } from '../helpers/tickets.ts';
 
 // A citizen a clerk wrote to answers with a voice note or a sticker: the bot still says what it can read,
 // and the clerk hears of it — the message joins the ticket's thread and the staff chat is told.
@@ -28,8 +29,7 @@ function database() {
 }
 
 function ticketOf(label: string) {
-  const [number, year] = label.split('/').map(Number);
-  return database().select().from(tickets).all().find((row) => row.number === number && row.year === year)!;
+  return ticketByLabel(testApp.app, label);
 }
 
 /** Ion files a report; Ana asks him something with /raspunde. Returns the label. */

@@ -1,8 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages, tickets } from '../../src/database/schema.ts';
+import { messages } from '../../src/database/schema.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { ticketByLabel } from '../helpers/tickets.ts';
+import { openWebchatSession, sayInWebchat } from '../channels/webchat/webchat-session.ts';
 
 // A bare "thank you" after a clerk's answer is a courtesy: the citizen gets a short line naming the
 // request in their language, not the general welcome; the clerk is not disturbed (nothing on the thread,
@@ -28,18 +30,12 @@ function database() {
 }
 
 function ticketOf(label: string) {
-  const [number, year] = label.split('/').map(Number);
-  return database().select().from(tickets).all().find((row) => row.number === number && row.year === year)!;
+  return ticketByLabel(testApp.app, label);
 }
 
 async function openSession(language: string): Promise<(text: string) => Promise<Reply[]>> {
-  const session = await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: { language } });
-  const { sessionId } = session.json() as { sessionId: string };
-  return async (text: string) => {
-    const response = await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${sessionId}/messages`, payload: { text } });
-    expect(response.statusCode, response.body).toBe(200);
-    return (response.json() as { replies: Reply[] }).replies;
-  };
+  const sessionId = await openWebchatSession(testApp.app, language);
+  return (text: string) => sayInWebchat<Reply>(testApp.app, sessionId, text);
 }
 
 async function fileRequest(say: (text: string) => Promise<Reply[]>, lines: string[]): Promise<string> {

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages, ticketEvents, tickets } from '../../src/database/schema.ts';
+import { messages, ticketEvents } from '../../src/database/schema.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { runCli } from '../helpers/cli.ts';
 import { eventually } from '../helpers/test-app.ts';
 import { staffChatId, startTelegramApp, type TelegramTestApp } from '../channels/telegram/telegram-test-kit.ts';
+import { ticketByLabel } from '../helpers/tickets.ts';
+import { openWebchatSession, sayInWebchat } from '../channels/webchat/webchat-session.ts';
 
 // Issue 14, "a citizen can also answer a clerk's question with a photo or file", in the web chat: the
 // clerk asks for a photo, the citizen uploads it from the chat bubble, and it lands on the ticket's thread.
@@ -32,19 +34,12 @@ function database() {
 }
 
 function ticketOf(label: string) {
-  const [number, year] = label.split('/').map(Number);
-  return database().select().from(tickets).all().find((row) => row.number === number && row.year === year)!;
+  return ticketByLabel(testApp.app, label);
 }
 
 async function openSession(): Promise<{ sessionId: string; say: (text: string) => Promise<Reply[]> }> {
-  const session = await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: { language: 'ro' } });
-  const { sessionId } = session.json() as { sessionId: string };
-  const say = async (text: string) => {
-    const response = await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${sessionId}/messages`, payload: { text } });
-    expect(response.statusCode, response.body).toBe(200);
-    return (response.json() as { replies: Reply[] }).replies;
-  };
-  return { sessionId, say };
+  const sessionId = await openWebchatSession(testApp.app, 'ro');
+  return { sessionId, say: (text: string) => sayInWebchat<Reply>(testApp.app, sessionId, text) };
 }
 
 describe('a web-chat citizen answering a clerk with a file', () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tickets } from '../../src/database/schema.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { deadlineRuleFor, dueDate, localDate } from '../../src/tickets/deadlines.ts';
 import { newUserId, privateMessage, staffChatId, startTelegramApp, type TelegramTestApp } from '../channels/telegram/telegram-test-kit.ts';
+import { ticketByLabel } from '../helpers/tickets.ts';
+import { openWebchatSession, sayInWebchat } from '../channels/webchat/webchat-session.ts';
 
 // The web chat side of issue 14: a Hungarian citizen writes back after a clerk answered (the clerk works
 // on Telegram), and the request types do not depend on the language: a report is a report in Hungarian,
@@ -26,18 +27,12 @@ interface Reply {
 }
 
 async function openSession(language: string): Promise<(text: string) => Promise<Reply[]>> {
-  const session = await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: { language } });
-  const { sessionId } = session.json() as { sessionId: string };
-  return async (text: string) => {
-    const response = await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${sessionId}/messages`, payload: { text } });
-    expect(response.statusCode, response.body).toBe(200);
-    return (response.json() as { replies: Reply[] }).replies;
-  };
+  const sessionId = await openWebchatSession(testApp.app, language);
+  return (text: string) => sayInWebchat<Reply>(testApp.app, sessionId, text);
 }
 
 function ticketOf(label: string) {
-  const [number, year] = label.split('/').map(Number);
-  return testApp.app.functionar.database.db.select().from(tickets).all().find((row) => row.number === number && row.year === year)!;
+  return ticketByLabel(testApp.app, label);
 }
 
 /** Files a request whose subject is in the first message; returns the label and the intake's first question. */
