@@ -18,12 +18,8 @@ const minimumWords = 3;
  * ("the street light outside the church is out"): such a sentence is a part too.
  */
 export function questionParts(message: string, tellsRequest: (sentence: string) => boolean = () => false): string[] {
-  const sentences = message
-    .split(/[?!.;:\n]+/u)
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => sentence !== '');
   const parts: string[] = [];
-  for (const sentence of sentences) {
+  for (const sentence of sentencesOf(message)) {
     const folded = foldDiacritics(sentence);
     const pieces = folded.split(conjunction);
     // Split only into pieces that can stand alone ("acte și taxe" stays one part), in a sentence that asks.
@@ -31,6 +27,14 @@ export function questionParts(message: string, tellsRequest: (sentence: string) 
     else if (isAsking(folded) || (isClause(folded) && tellsRequest(sentence))) parts.push(folded);
   }
   return parts;
+}
+
+/** A message's sentences, trimmed, without empty ones. */
+export function sentencesOf(message: string): string[] {
+  return message
+    .split(/[?!.;:\n]+/u)
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => sentence !== '');
 }
 
 function isClause(text: string): boolean {

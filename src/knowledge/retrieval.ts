@@ -5,7 +5,7 @@ import type { Embedder } from './embedder.ts';
 import { KeywordMatcher } from './keyword-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
 import { contextWordTest } from './context-words.ts';
-import { questionParts } from './question-parts.ts';
+import { questionParts, sentencesOf } from './question-parts.ts';
 import { analyze, tokenize } from './text-analysis.ts';
 import { LexicalIndex, type ScoredChunk } from './lexical-index.ts';
 import { isLanguageAwareEmbedder } from './offline-embedding.ts';
@@ -119,10 +119,6 @@ const namedPartConfidence = 0.15;
 const messageEventLean = 0.3;
 /** Words that name the town hall itself: every question has them, so they never make a topic. */
 const townHallWords = new Set(['town', 'hall', 'townhall', 'primarie', 'primaria', 'primariei', 'primarii', 'primariile', 'hivatal', 'hivatala', 'hivatalnak', 'hivatalhoz', 'hivatalba', 'hivatalban', 'hivatalbol', 'hivataltol', 'hivatalt', 'polgarmesteri', 'comuna', 'comunei', 'kozseg', 'commune']);
-
-function sentencesOf(text: string): string[] {
-  return text.split(/[?!.;\n]+/u).filter((sentence) => sentence.trim() !== '');
-}
 
 /** "Care e programul primăriei?": few words, one of them the town hall itself. */
 function isShortQuestionAboutTownHall(question: string): boolean {
