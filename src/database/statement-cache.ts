@@ -1,64 +1,48 @@
-import type Sqlite from 'better-sqlite3';
+import type Sqlite from "better-sqlite3";
 
-// drizzle prepares every query it runs, and SQLite compiling the same statement again costs more
-// than running it (a message takes about twenty statements). This client hands drizzle statements
-// compiled once per SQL text. better-sqlite3 keeps "raw" mode on the statement object, and drizzle
-// switches it on for some calls only, so each prepare() gets its own view that sets the mode it asked
-// for right before running: queries run synchronously, so two views never interleave.
+// drizzle hands every query to the proxy driver as SQL text, and SQLite compiling the same statement
+// again costs more than running it (a message takes about twenty statements): statements are compiled
+// once per SQL text. Rows go back as arrays of values, the shape drizzle's proxy driver maps to objects.
 
 type Statement = Sqlite.Statement<unknown[], unknown>;
+export type ProxyMethod = "run" | "all" | "values" | "get";
 
-/** What drizzle's better-sqlite3 session uses of its client. */
-export interface DrizzleClient {
-  prepare(source: string): Statement;
-  transaction: Sqlite.Database['transaction'];
-}
+export class StatementCache {
+  private readonly statements = new Map<string, Statement>();
 
-class StatementView {
-  private rawRows = false;
+  constructor(
+    private readonly sqlite: Sqlite.Database,
+    private readonly limit = 500,
+  ) {}
 
-  constructor(private readonly statement: Statement) {}
-
-  get reader(): boolean {
-    return this.statement.reader;
+  execute(
+    source: string,
+    parameters: unknown[],
+    method: ProxyMethod,
+  ): { rows: unknown[] } {
+    const statement = this.prepare(source);
+    if (!statement.reader) {
+      statement.run(...parameters);
+      return { rows: [] };
+    }
+    statement.raw(true);
+    if (method === "get")
+      return {
+        rows:
+          (statement.get(...parameters) as unknown[] | undefined) ??
+          (undefined as unknown as unknown[]),
+      };
+    return { rows: statement.all(...parameters) };
   }
 
-  raw(toggle = true): this {
-    this.rawRows = toggle;
-    return this;
+  private prepare(source: string): Statement {
+    let statement = this.statements.get(source);
+    if (!statement) {
+      statement = this.sqlite.prepare(source);
+      // Queries built with inline values ("IN (…)" lists of varying length) must not grow it forever.
+      if (this.statements.size >= this.limit) this.statements.clear();
+      this.statements.set(source, statement);
+    }
+    return statement;
   }
-
-  run(...parameters: unknown[]): Sqlite.RunResult {
-    return this.statement.run(...parameters);
-  }
-
-  get(...parameters: unknown[]): unknown {
-    return this.withMode().get(...parameters);
-  }
-
-  all(...parameters: unknown[]): unknown[] {
-    return this.withMode().all(...parameters);
-  }
-
-  /** better-sqlite3 refuses raw() on statements that return no rows; they have no mode to set. */
-  private withMode(): Statement {
-    return this.statement.reader ? this.statement.raw(this.rawRows) : this.statement;
-  }
-}
-
-export function cachingClient(sqlite: Sqlite.Database, limit = 500): DrizzleClient {
-  const statements = new Map<string, Statement>();
-  return {
-    prepare(source: string): Statement {
-      let statement = statements.get(source);
-      if (!statement) {
-        statement = sqlite.prepare(source);
-        // Queries built with inline values ("IN (…)" lists of varying length) must not grow it forever.
-        if (statements.size >= limit) statements.clear();
-        statements.set(source, statement);
-      }
-      return new StatementView(statement) as unknown as Statement;
-    },
-    transaction: sqlite.transaction.bind(sqlite),
-  };
 }
