@@ -1,20 +1,16 @@
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import Sqlite from "better-sqlite3";
-import { sql } from "drizzle-orm";
-import { drizzle as drizzleMigrationClient } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
-import {
-  drizzle,
-  type SqliteRemoteDatabase,
-  type SqliteRemoteResult,
-} from "drizzle-orm/sqlite-proxy";
-import { AppError } from "../errors.ts";
-import { ConnectionLock } from "./connection-lock.ts";
-import * as schema from "./schema.ts";
-import { StatementCache } from "./statement-cache.ts";
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Sqlite from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzleMigrationClient } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { drizzle, type SqliteRemoteDatabase, type SqliteRemoteResult } from 'drizzle-orm/sqlite-proxy';
+import { AppError } from '../errors.ts';
+import { ConnectionLock } from './connection-lock.ts';
+import * as schema from './schema.ts';
+import { StatementCache } from './statement-cache.ts';
 
 // One store layer, asynchronous, for every module: store functions `await` their queries, so the
 // same code can run on an engine whose driver is asynchronous (PostgreSQL, issue #20). On SQLite the
@@ -24,11 +20,7 @@ import { StatementCache } from "./statement-cache.ts";
 export type Database = SqliteRemoteDatabase<typeof schema>;
 
 /** A database or an open transaction: store functions accept either, so callers choose the transaction. */
-export type Executor = BaseSQLiteDatabase<
-  "async",
-  SqliteRemoteResult,
-  typeof schema
->;
+export type Executor = BaseSQLiteDatabase<'async', SqliteRemoteResult, typeof schema>;
 
 export interface DatabaseHandle {
   db: Database;
@@ -39,26 +31,22 @@ export interface DatabaseHandle {
   close(): void;
 }
 
-const migrationsFolder = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "migrations",
-);
+const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const locks = new WeakMap<Database, ConnectionLock>();
 
 /** Opens (creating if needed) the SQLite file in WAL mode and applies the committed migrations. */
 export function openDatabase(databasePath: string): DatabaseHandle {
-  if (databasePath !== ":memory:")
-    fs.mkdirSync(path.dirname(databasePath), { recursive: true });
+  if (databasePath !== ':memory:') fs.mkdirSync(path.dirname(databasePath), { recursive: true });
   const sqlite = new Sqlite(databasePath);
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
   // GDPR erasure must remove the person from the bytes, not only from the rows: with secure_delete
   // every deleted or overwritten cell and every freed page is zeroed, in the WAL frames written from
   // now on and, at checkpoint, in the database file (see src/gdpr/storage-scrub.ts for the rest).
-  sqlite.pragma("secure_delete = ON");
+  sqlite.pragma('secure_delete = ON');
   // The CLI and the server may write at the same time: wait instead of failing at once.
-  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma('busy_timeout = 5000');
   migrate(drizzleMigrationClient({ client: sqlite }), { migrationsFolder });
 
   const statements = new StatementCache(sqlite);
@@ -88,30 +76,20 @@ export function openDatabase(databasePath: string): DatabaseHandle {
  * numbering in another process cannot interleave). Statements issued meanwhile outside `work` wait for
  * the commit instead of joining the transaction.
  */
-export async function inTransaction<T>(
-  db: Database,
-  work: (transaction: Executor) => Promise<T>,
-): Promise<T> {
+export async function inTransaction<T>(db: Database, work: (transaction: Executor) => Promise<T>): Promise<T> {
   const lock = locks.get(db);
   if (!lock) return db.transaction(work);
-  return lock.hold(() => db.transaction(work, { behavior: "immediate" }));
+  return lock.hold(() => db.transaction(work, { behavior: 'immediate' }));
 }
 
 /** The first row a query returns, or undefined: one spelling for every engine (`.get()` is SQLite's only). */
-export async function firstRow<Row>(
-  rows: PromiseLike<Row[]>,
-): Promise<Row | undefined> {
+export async function firstRow<Row>(rows: PromiseLike<Row[]>): Promise<Row | undefined> {
   return (await rows)[0];
 }
 
 /** The row an INSERT/UPDATE … RETURNING produced; its absence is a bug, not a user error. */
 export async function returnedRow<Row>(rows: PromiseLike<Row[]>): Promise<Row> {
   const [row] = await rows;
-  if (row === undefined)
-    throw new AppError(
-      "ROW_NOT_RETURNED",
-      "The statement returned no row.",
-      500,
-    );
+  if (row === undefined) throw new AppError('ROW_NOT_RETURNED', 'The statement returned no row.', 500);
   return row;
 }

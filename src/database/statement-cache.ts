@@ -1,11 +1,11 @@
-import type Sqlite from "better-sqlite3";
+import type Sqlite from 'better-sqlite3';
 
 // drizzle hands every query to the proxy driver as SQL text, and SQLite compiling the same statement
 // again costs more than running it (a message takes about twenty statements): statements are compiled
 // once per SQL text. Rows go back as arrays of values, the shape drizzle's proxy driver maps to objects.
 
 type Statement = Sqlite.Statement<unknown[], unknown>;
-export type ProxyMethod = "run" | "all" | "values" | "get";
+export type ProxyMethod = 'run' | 'all' | 'values' | 'get';
 
 export class StatementCache {
   private readonly statements = new Map<string, Statement>();
@@ -15,22 +15,16 @@ export class StatementCache {
     private readonly limit = 500,
   ) {}
 
-  execute(
-    source: string,
-    parameters: unknown[],
-    method: ProxyMethod,
-  ): { rows: unknown[] } {
+  execute(source: string, parameters: unknown[], method: ProxyMethod): { rows: unknown[] } {
     const statement = this.prepare(source);
     if (!statement.reader) {
       statement.run(...parameters);
       return { rows: [] };
     }
     statement.raw(true);
-    if (method === "get")
+    if (method === 'get')
       return {
-        rows:
-          (statement.get(...parameters) as unknown[] | undefined) ??
-          (undefined as unknown as unknown[]),
+        rows: (statement.get(...parameters) as unknown[] | undefined) ?? (undefined as unknown as unknown[]),
       };
     return { rows: statement.all(...parameters) };
   }

@@ -1,30 +1,15 @@
-import { and, asc, desc, eq, inArray, lt, max } from "drizzle-orm";
-import { archiveEntryIdForNewRecord } from "../archive/nomenclator.ts";
-import {
-  firstRow,
-  returnedRow,
-  type Executor,
-} from "../database/connection.ts";
-import {
-  ticketEvents,
-  tickets,
-  type TicketEventRow,
-  type TicketRow,
-} from "../database/schema.ts";
-import type { DeadlineRule, TicketType } from "./deadlines.ts";
-import { dueDate, localDate } from "./deadlines.ts";
-import { openStatuses } from "./ticket-states.ts";
+import { and, asc, desc, eq, inArray, lt, max } from 'drizzle-orm';
+import { archiveEntryIdForNewRecord } from '../archive/nomenclator.ts';
+import { firstRow, returnedRow, type Executor } from '../database/connection.ts';
+import { ticketEvents, tickets, type TicketEventRow, type TicketRow } from '../database/schema.ts';
+import type { DeadlineRule, TicketType } from './deadlines.ts';
+import { dueDate, localDate } from './deadlines.ts';
+import { openStatuses } from './ticket-states.ts';
 
 // Statuses and their transitions live in ticket-states.ts, their names in ticket-labels.ts.
-export {
-  openStatuses,
-  ticketStatuses,
-  type TicketStatus,
-} from "./ticket-states.ts";
+export { openStatuses, ticketStatuses, type TicketStatus } from './ticket-states.ts';
 
-export function ticketLabel(
-  ticket: Pick<TicketRow, "number" | "year">,
-): string {
+export function ticketLabel(ticket: Pick<TicketRow, 'number' | 'year'>): string {
   return `${ticket.number}/${ticket.year}`;
 }
 
@@ -47,7 +32,7 @@ export interface NewTicket {
 }
 
 export interface Actor {
-  type: TicketEventRow["actorType"];
+  type: TicketEventRow['actorType'];
   id?: string;
   channel?: string;
 }
@@ -56,12 +41,7 @@ export interface Actor {
  * Creates a ticket with the next number of its year. Must run inside a transaction that also holds
  * whatever else this step writes: the number is taken and used in one atomic step, so no gaps, no twins.
  */
-export async function createTicket(
-  executor: Executor,
-  input: NewTicket,
-  now: Date,
-  actor: Actor,
-): Promise<TicketRow> {
+export async function createTicket(executor: Executor, input: NewTicket, now: Date, actor: Actor): Promise<TicketRow> {
   const registeredOn = localDate(now);
   const year = Number(registeredOn.slice(0, 4));
   const current = await firstRow(
@@ -94,7 +74,7 @@ export async function createTicket(
         consentVersion: input.consentVersion,
         dueDate: dueDate(registeredOn, input.deadline),
         dueRule: input.deadline.basis,
-        status: "nou",
+        status: 'nou',
         // Filed under the archive index entry of its procedure or department (knowledge/archive-nomenclator.yaml).
         archiveEntry: archiveEntryIdForNewRecord(input),
         createdAt: timestamp,
@@ -102,7 +82,7 @@ export async function createTicket(
       })
       .returning(),
   );
-  await recordEvent(executor, ticket.id, "created", actor, now, {
+  await recordEvent(executor, ticket.id, 'created', actor, now, {
     type: input.type,
     department: input.department,
     handover: input.handover ?? false,
@@ -118,76 +98,43 @@ export async function recordEvent(
   now: Date,
   detail?: Record<string, unknown>,
 ): Promise<void> {
-  await executor
-    .insert(ticketEvents)
-    .values({
-      ticketId,
-      kind,
-      actorType: actor.type,
-      actorId: actor.id,
-      channel: actor.channel,
-      detail,
-      createdAt: now.toISOString(),
-    });
+  await executor.insert(ticketEvents).values({
+    ticketId,
+    kind,
+    actorType: actor.type,
+    actorId: actor.id,
+    channel: actor.channel,
+    detail,
+    createdAt: now.toISOString(),
+  });
 }
 
-export function findTicket(
-  executor: Executor,
-  reference: { number: number; year: number },
-): Promise<TicketRow | undefined> {
+export function findTicket(executor: Executor, reference: { number: number; year: number }): Promise<TicketRow | undefined> {
   return firstRow(
     executor
       .select()
       .from(tickets)
-      .where(
-        and(
-          eq(tickets.number, reference.number),
-          eq(tickets.year, reference.year),
-        ),
-      ),
+      .where(and(eq(tickets.number, reference.number), eq(tickets.year, reference.year))),
   );
 }
 
-export async function ticketsOfContact(
-  executor: Executor,
-  contactId: number,
-): Promise<TicketRow[]> {
-  return executor
-    .select()
-    .from(tickets)
-    .where(eq(tickets.contactId, contactId))
-    .orderBy(desc(tickets.id));
+export async function ticketsOfContact(executor: Executor, contactId: number): Promise<TicketRow[]> {
+  return executor.select().from(tickets).where(eq(tickets.contactId, contactId)).orderBy(desc(tickets.id));
 }
 
-export function openHandoverTicket(
-  executor: Executor,
-  contactId: number,
-): Promise<TicketRow | undefined> {
+export function openHandoverTicket(executor: Executor, contactId: number): Promise<TicketRow | undefined> {
   return firstRow(
     executor
       .select()
       .from(tickets)
-      .where(
-        and(
-          eq(tickets.contactId, contactId),
-          eq(tickets.handover, true),
-          inArray(tickets.status, openStatuses),
-        ),
-      )
+      .where(and(eq(tickets.contactId, contactId), eq(tickets.handover, true), inArray(tickets.status, openStatuses)))
       .orderBy(desc(tickets.id))
       .limit(1),
   );
 }
 
-export async function eventsOfTicket(
-  executor: Executor,
-  ticketId: number,
-): Promise<TicketEventRow[]> {
-  return executor
-    .select()
-    .from(ticketEvents)
-    .where(eq(ticketEvents.ticketId, ticketId))
-    .orderBy(asc(ticketEvents.id));
+export async function eventsOfTicket(executor: Executor, ticketId: number): Promise<TicketEventRow[]> {
+  return executor.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.id));
 }
 
 export interface TicketQuery {
@@ -198,18 +145,11 @@ export interface TicketQuery {
   department?: string;
 }
 
-export async function listTickets(
-  executor: Executor,
-  query: TicketQuery = {},
-): Promise<TicketRow[]> {
+export async function listTickets(executor: Executor, query: TicketQuery = {}): Promise<TicketRow[]> {
   const conditions = [
     query.status ? eq(tickets.status, query.status) : undefined,
-    query.openOnly || query.overdueOn
-      ? inArray(tickets.status, openStatuses)
-      : undefined,
-    query.assigneeClerkId !== undefined
-      ? eq(tickets.assigneeClerkId, query.assigneeClerkId)
-      : undefined,
+    query.openOnly || query.overdueOn ? inArray(tickets.status, openStatuses) : undefined,
+    query.assigneeClerkId !== undefined ? eq(tickets.assigneeClerkId, query.assigneeClerkId) : undefined,
     query.overdueOn ? lt(tickets.dueDate, query.overdueOn) : undefined,
     query.department ? eq(tickets.department, query.department) : undefined,
   ].filter((condition) => condition !== undefined);
@@ -220,12 +160,7 @@ export async function listTickets(
     .orderBy(asc(tickets.dueDate), asc(tickets.id));
 }
 
-export async function updateTicket(
-  executor: Executor,
-  ticketId: number,
-  changes: Partial<TicketRow>,
-  now: Date,
-): Promise<TicketRow> {
+export async function updateTicket(executor: Executor, ticketId: number, changes: Partial<TicketRow>, now: Date): Promise<TicketRow> {
   return returnedRow(
     executor
       .update(tickets)
