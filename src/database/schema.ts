@@ -441,3 +441,20 @@ export const documents = sqliteTable(
 );
 
 export type DocumentRow = typeof documents.$inferSelect;
+
+/**
+ * The last number given per register and year (tickets, documents). Taking a number is one upsert that
+ * increments the row, inside the transaction that uses it: concurrent transactions — other processes, other
+ * instances on PostgreSQL — queue on that row, so numbers stay unique and, since a rollback undoes the
+ * increment, without gaps.
+ */
+export const numberSequences = sqliteTable(
+  'number_sequences',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    register: text('register').notNull(),
+    year: integer('year').notNull(),
+    last: integer('last').notNull(),
+  },
+  (table) => [uniqueIndex('number_sequences_register_year').on(table.register, table.year)],
+);
