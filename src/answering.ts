@@ -51,7 +51,7 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
   async answer(question: string, language: Language, options: AnswerOptions): Promise<ProcedureAnswer> {
     const townHall = this.knowledge.townHall();
     // A phrasing a clerk taught (src/questions) is answered as taught, before any retrieval.
-    const taught = this.taughtAnswers?.lookup(question, language);
+    const taught = await this.taughtAnswers?.lookup(question, language);
     if (taught?.kind === 'out_of_scope') return { intent: 'out_of_scope', mode: 'retrieval', outcome: 'refused', text: renderOutOfScope(undefined, townHall, language), sources: [], buttons: [] };
     const taughtCandidate = taught?.kind === 'procedure' ? this.candidateOf(taught.slug) : undefined;
     // Certain, as a clerk said so; a procedure removed since falls back to retrieval.

@@ -38,24 +38,24 @@ function usable(stored: StoredConversation | undefined): StoredConversation | un
   return reference?.serviceUrl && reference.conversation?.id ? stored : undefined;
 }
 
-export function rememberConversation(state: ChannelStateStore, key: string, stored: StoredConversation, now: Date): void {
-  const previous = state.get<StoredConversation>(conversationStateKey(key));
-  state.set(conversationStateKey(key), { ...stored, displayName: stored.displayName ?? previous?.displayName }, { now });
+export async function rememberConversation(state: ChannelStateStore, key: string, stored: StoredConversation, now: Date): Promise<void> {
+  const previous = await state.get<StoredConversation>(conversationStateKey(key));
+  await state.set(conversationStateKey(key), { ...stored, displayName: stored.displayName ?? previous?.displayName }, { now });
 }
 
-export function findConversation(state: ChannelStateStore, key: string): StoredConversation | undefined {
-  return usable(state.get<StoredConversation>(conversationStateKey(key)));
+export async function findConversation(state: ChannelStateStore, key: string): Promise<StoredConversation | undefined> {
+  return usable(await state.get<StoredConversation>(conversationStateKey(key)));
 }
 
 /** Every conversation the bot has seen, most recently seen first. */
-export function knownConversations(state: ChannelStateStore): KnownConversation[] {
-  return state.entries<StoredConversation>(prefix).flatMap((entry) => {
+export async function knownConversations(state: ChannelStateStore): Promise<KnownConversation[]> {
+  return (await state.entries<StoredConversation>(prefix)).flatMap((entry) => {
     const stored = usable(entry.value);
     return stored ? [{ ...stored, key: entry.key.slice(prefix.length), lastSeenAt: entry.updatedAt }] : [];
   });
 }
 
 /** The most recently seen conversation of a kind: its service URL and tenant serve to reach another one. */
-export function latestConversation(state: ChannelStateStore, kind?: TeamsConversationKind): StoredConversation | undefined {
-  return knownConversations(state).find((conversation) => kind === undefined || conversation.kind === kind);
+export async function latestConversation(state: ChannelStateStore, kind?: TeamsConversationKind): Promise<StoredConversation | undefined> {
+  return (await knownConversations(state)).find((conversation) => kind === undefined || conversation.kind === kind);
 }

@@ -104,14 +104,14 @@ export class TeamsChannelAdapter implements ChannelAdapter {
     const { config, logger } = this.context;
     if (config.teams.localMode) logger.warn('Teams in local mode: activities are not authenticated; only requests from this machine are accepted');
     const staffChannel = config.teams.staffConversationId;
-    if (staffChannel && !this.referenceFor(staffChannel)) {
+    if (staffChannel && !(await this.referenceFor(staffChannel))) {
       logger.warn({ staffChannel }, 'Teams staff channel not seen yet: add the bot to that team; new tickets are not posted to Teams until then');
     }
   }
 
-  staffRecipients(): string[] {
+  async staffRecipients(): Promise<string[]> {
     const staffChannel = this.context.config.teams.staffConversationId;
-    return staffChannel && this.referenceFor(staffChannel) ? [staffChannel] : [];
+    return staffChannel && (await this.referenceFor(staffChannel)) ? [staffChannel] : [];
   }
 
   readiness(): { ready: boolean; reason?: string } {
@@ -120,7 +120,7 @@ export class TeamsChannelAdapter implements ChannelAdapter {
 
   async send(delivery: Delivery): Promise<{ externalId?: string }> {
     const bot = await this.loadBot();
-    const reference = this.referenceFor(delivery.recipient, delivery.recipientChannelData);
+    const reference = await this.referenceFor(delivery.recipient, delivery.recipientChannelData);
     if (!reference) {
       throw new DeliveryError(`no Teams conversation known for "${delivery.recipient}": the clerk must first write to the bot, or the bot be added to the team`, false);
     }
@@ -143,13 +143,13 @@ export class TeamsChannelAdapter implements ChannelAdapter {
    * A stored reference, or — for the staff channel configured before the bot saw it — one built from
    * any conversation of the same tenant: Teams lets a bot post in every channel of a team it belongs to.
    */
-  private referenceFor(recipient: string, channelData?: Record<string, unknown> | null): Partial<ConversationReference> | undefined {
+  private async referenceFor(recipient: string, channelData?: Record<string, unknown> | null): Promise<Partial<ConversationReference> | undefined> {
     const given = channelData?.conversationReference as Partial<ConversationReference> | undefined;
     if (given?.serviceUrl && given.conversation?.id) return given;
-    const stored = findConversation(this.context.state, recipient);
+    const stored = await findConversation(this.context.state, recipient);
     if (stored) return stored.conversationReference;
     if (recipient !== this.context.config.teams.staffConversationId) return undefined;
-    const known = latestConversation(this.context.state, 'channel')?.conversationReference;
+    const known = (await latestConversation(this.context.state, 'channel'))?.conversationReference;
     if (!known?.serviceUrl || !known.conversation) return undefined;
     return {
       channelId: known.channelId ?? 'msteams',

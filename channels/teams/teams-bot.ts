@@ -129,7 +129,7 @@ export class TeamsBot {
     });
     this.application.conversationUpdate('membersAdded', async (context) => this.onMembersAdded(context));
     this.application.activity(ActivityTypes.InstallationUpdate, async (context) => {
-      this.remember(context);
+      await this.remember(context);
     });
     this.application.activity(ActivityTypes.Message, async (context) => {
       const text = commandText(context.activity.text);
@@ -224,7 +224,7 @@ export class TeamsBot {
   }
 
   /** Keeps the conversation reference of team channels, and of clerks' own chats, for proactive messages. */
-  private remember(context: TurnContext): void {
+  private async remember(context: TurnContext): Promise<void> {
     const { activity } = context;
     const reference = TurnContext.getConversationReference(activity);
     delete reference.activityId;
@@ -234,7 +234,7 @@ export class TeamsBot {
       const channelId = channelIdOf(activity);
       if (!channelId) return;
       const channelData = activity.channelData as TeamsChannelData | undefined;
-      rememberConversation(
+      await rememberConversation(
         this.options.state,
         channelId,
         {
@@ -248,21 +248,21 @@ export class TeamsBot {
       return;
     }
     const identity = this.identityOf(activity);
-    if (!identity || !this.options.gateway.identifyClerk({ kind: 'teams', value: identity })) return;
+    if (!identity || !(await this.options.gateway.identifyClerk({ kind: 'teams', value: identity }))) return;
     const kind: TeamsConversationKind = type === 'groupChat' ? 'group' : 'clerk';
     // A clerk's personal chat is keyed by the clerk (the digest finds it); a group chat by itself.
-    rememberConversation(this.options.state, kind === 'clerk' ? identity : reference.conversation!.id, { kind, conversationReference: reference, displayName: activity.from?.name }, now);
+    await rememberConversation(this.options.state, kind === 'clerk' ? identity : reference.conversation!.id, { kind, conversationReference: reference, displayName: activity.from?.name }, now);
   }
 
   private async runCommand(context: TurnContext, text: string): Promise<void> {
     const { activity } = context;
     const { gateway, logger } = this.options;
-    this.remember(context);
+    await this.remember(context);
     const identity = this.identityOf(activity);
     // Teams redelivers an activity when our answer was slow or lost: activity ids are unique within a
     // conversation, so the pair is the claim. Without an Entra ID user nobody can be a clerk; the runner
     // still records the attempt. The answer is given in this turn, not through the outbox.
-    const outcome = gateway.runClerkCommand({
+    const outcome = await gateway.runClerkCommand({
       channel: teamsChannelId,
       claimKey: activity.id ? `${activity.conversation?.id ?? ''}|${activity.id}` : undefined,
       clerk: { kind: 'teams', value: identity ?? `unverified:${activity.from?.id ?? 'unknown'}` },
@@ -279,7 +279,7 @@ export class TeamsBot {
     const { activity } = context;
     const botAdded = (activity.membersAdded ?? []).some((member) => member.id === activity.recipient?.id);
     if (!botAdded) return;
-    this.remember(context);
+    await this.remember(context);
     const type = activity.conversation?.conversationType;
     if (type === 'channel') {
       const channelId = channelIdOf(activity) ?? '';
@@ -288,7 +288,7 @@ export class TeamsBot {
       return;
     }
     const identity = this.identityOf(activity);
-    const clerk = identity ? this.options.gateway.identifyClerk({ kind: 'teams', value: identity }) : undefined;
+    const clerk = identity ? await this.options.gateway.identifyClerk({ kind: 'teams', value: identity }) : undefined;
     await context.sendActivity(textActivity(clerk ? teamsTexts.welcomeClerk(clerk.name) : teamsTexts.notAClerk));
   }
 }

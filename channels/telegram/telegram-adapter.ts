@@ -172,7 +172,7 @@ export class TelegramAdapter implements ChannelAdapter {
     return { externalId: sentMessageId(chatId, progress.lastMessageId) };
   }
 
-  staffRecipients(): string[] {
+  async staffRecipients(): Promise<string[]> {
     return this.settings.staffChatId ? [this.settings.staffChatId] : [];
   }
 

@@ -163,10 +163,10 @@ export class TelegramUpdateHandler {
     const addressee = /^\/[\p{L}\d_-]+@(\w+)/u.exec(text)?.[1];
     if (addressee && addressee.toLowerCase() !== ctx.botInfo.username.toLowerCase()) return;
     if (/^\/id(?:@\w+)?$/.test(text.trim())) return this.tellIds(message, from);
-    const clerk = this.gateway.identifyClerk({ kind: 'telegram', value: String(from.id) });
+    const clerk = await this.gateway.identifyClerk({ kind: 'telegram', value: String(from.id) });
     if (clerk && (isPrivate || this.isStaffChat(chat.id))) {
       if (isClerkCommandText(text)) return this.runClerkCommand(message, from, text);
-      const completed = this.completedClerkReply(ctx, message, text);
+      const completed = await this.completedClerkReply(ctx, message, text);
       if (completed) return this.runClerkCommand(message, from, completed);
       // Clerks talking among themselves in the staff group; in private a clerk may also ask as a citizen.
       if (!isPrivate) return;
@@ -176,25 +176,25 @@ export class TelegramUpdateHandler {
   }
 
   /** A clerk's reply to one of the bot's staff messages answers its ticket (or completes the command it prompted). */
-  private completedClerkReply(ctx: Context, message: Message, text: string): string | undefined {
+  private async completedClerkReply(ctx: Context, message: Message, text: string): Promise<string | undefined> {
     const replied = 'reply_to_message' in message ? message.reply_to_message : undefined;
     if (!replied || replied.from?.id !== ctx.botInfo.id || text.trim() === '') return undefined;
-    const sent = this.gateway.records.sentMessage(channelId, sentMessageId(message.chat.id, replied.message_id));
+    const sent = await this.gateway.records.sentMessage(channelId, sentMessageId(message.chat.id, replied.message_id));
     if (sent) {
       // Only staff-side messages (notices, prompts, command answers) carry no conversation message.
       if (sent.messageId !== null) return undefined;
       const pendingCommand = (sent.channelData as TelegramDeliveryData).pendingCommand;
       if (pendingCommand) return `${pendingCommand} ${text.trim()}`;
-      const label = sent.ticketId !== null ? this.gateway.records.ticketLabelById(sent.ticketId) : undefined;
+      const label = sent.ticketId !== null ? await this.gateway.records.ticketLabelById(sent.ticketId) : undefined;
       return label ? `/raspunde ${label} ${text.trim()}` : undefined;
     }
     const label = staffNoticeLabel.exec(textOf(replied as Message))?.[1];
     return label && this.isStaffChat(message.chat.id) ? `/raspunde ${label} ${text.trim()}` : undefined;
   }
 
-  private runClerkCommand(message: Message, from: User, text: string): void {
+  private async runClerkCommand(message: Message, from: User, text: string): Promise<void> {
     const chatId = message.chat.id;
-    this.gateway.runClerkCommand({
+    await this.gateway.runClerkCommand({
       channel: channelId,
       claimKey: `message:${chatId}:${message.message_id}`,
       clerk: { kind: 'telegram', value: String(from.id) },
@@ -204,12 +204,12 @@ export class TelegramUpdateHandler {
   }
 
   /** "/id": the numbers an administrator needs (TELEGRAM_STAFF_CHAT_ID, `clerks add --telegram`). */
-  private tellIds(message: Message, from: User): void {
+  private async tellIds(message: Message, from: User): Promise<void> {
     const text = message.chat.type === 'private' ? `Telegram user id: ${from.id}` : `Telegram chat id: ${message.chat.id}\nTelegram user id: ${from.id}`;
-    this.queue(message.chat.id, text, { replyToMessageId: message.message_id }, undefined, `message:${message.chat.id}:${message.message_id}`);
+    await this.queue(message.chat.id, text, { replyToMessageId: message.message_id }, undefined, `message:${message.chat.id}:${message.message_id}`);
   }
 
-  private onGroupMessage(ctx: Context, message: Message, from: User, text: string): void {
+  private async onGroupMessage(ctx: Context, message: Message, from: User, text: string): Promise<void> {
     const { chat } = message;
     // Only the staff group runs commands (the runner refuses and audits anyone who is not a clerk);
     // in any other group a command would show ticket data to strangers.
@@ -219,14 +219,14 @@ export class TelegramUpdateHandler {
     const addressed = text.startsWith('/') || (username !== undefined && text.includes(`@${username}`)) || repliesToBot;
     if (!addressed || this.isStaffChat(chat.id)) return;
     if (this.groupNoticeLimit.take(String(chat.id)) !== 'allowed') return;
-    this.queue(chat.id, telegramTexts[this.languageOf(from)].privateChatOnly(username), { replyToMessageId: message.message_id }, undefined, `message:${chat.id}:${message.message_id}`);
+    await this.queue(chat.id, telegramTexts[await this.languageOf(from)].privateChatOnly(username), { replyToMessageId: message.message_id }, undefined, `message:${chat.id}:${message.message_id}`);
   }
 
   private async onCitizenMessage(message: Message, from: User, text: string): Promise<void> {
     const externalId = `message:${message.chat.id}:${message.message_id}`;
-    if (this.gateway.alreadyAccepted(channelId, externalId)) return;
-    if (!this.admitted(from, message.chat.id)) return;
-    const language = this.languageOf(from);
+    if (await this.gateway.alreadyAccepted(channelId, externalId)) return;
+    if (!(await this.admitted(from, message.chat.id))) return;
+    const language = await this.languageOf(from);
     const parts: MessagePart[] = [];
     const notices: string[] = [];
     let body = text;
@@ -251,7 +251,7 @@ export class TelegramUpdateHandler {
       this.options.track(outcome.answered);
       return;
     }
-    for (const notice of notices) this.queue(message.chat.id, notice, { replyToMessageId: message.message_id });
+    for (const notice of notices) await this.queue(message.chat.id, notice, { replyToMessageId: message.message_id });
     await this.acceptCitizen({ from, chatId: message.chat.id, externalId, text: body, parts });
   }
 
@@ -291,11 +291,11 @@ export class TelegramUpdateHandler {
     );
   }
 
-  private admitted(from: User, chatId: number): boolean {
+  private async admitted(from: User, chatId: number): Promise<boolean> {
     const verdict = this.senderLimit.take(String(from.id));
     if (verdict === 'allowed') return true;
     this.options.context.logger.warn({ sender: from.id }, 'telegram sender over the rate limit; message dropped');
-    if (verdict === 'just-limited') this.queue(chatId, telegramTexts[this.languageOf(from)].slowDown);
+    if (verdict === 'just-limited') await this.queue(chatId, telegramTexts[await this.languageOf(from)].slowDown);
     return false;
   }
 
@@ -307,10 +307,10 @@ export class TelegramUpdateHandler {
       return;
     }
     const { chat } = message;
-    const sent = isDigestCallbackData(data) ? this.gateway.records.sentMessage(channelId, sentMessageId(chat.id, message.message_id)) : undefined;
+    const sent = isDigestCallbackData(data) ? await this.gateway.records.sentMessage(channelId, sentMessageId(chat.id, message.message_id)) : undefined;
     const value = buttonValueOf(data, sent ? buttonsOf(sent.message.parts) : []);
     if (value === undefined) {
-      this.answerCallback(query.id, telegramTexts[this.languageOf(query.from)].buttonExpired);
+      this.answerCallback(query.id, telegramTexts[await this.languageOf(query.from)].buttonExpired);
       return;
     }
     const isPrivate = chat.type === 'private';
@@ -331,23 +331,23 @@ export class TelegramUpdateHandler {
     );
     const externalId = `callback:${query.id}`;
     await this.perChat.run(chat.id, async () => {
-      if (this.gateway.alreadyAccepted(channelId, externalId)) return;
-      if (!this.admitted(query.from, chat.id)) return;
+      if (await this.gateway.alreadyAccepted(channelId, externalId)) return;
+      if (!(await this.admitted(query.from, chat.id))) return;
       await this.acceptCitizen({ from: query.from, chatId: chat.id, externalId, text: value, parts: [] });
     });
   }
 
   /** "Preia", "Vezi" run at once; "Răspunde" asks the clerk for the text with a reply prompt. */
-  private onClerkButton(query: CallbackQuery, chatId: number, messageId: number, value: string): void {
+  private async onClerkButton(query: CallbackQuery, chatId: number, messageId: number, value: string): Promise<void> {
     const key = `callback:${query.id}`;
     const clerk = { kind: 'telegram' as const, value: String(query.from.id) };
     const name = commandNameOf(value);
     const needsText = (name === 'reply' || name === 'note') && missingText(value);
-    if (needsText && this.gateway.identifyClerk(clerk)) {
+    if (needsText && (await this.gateway.identifyClerk(clerk))) {
       const label = /(\d{1,6})\/(\d{4})/.exec(value);
-      const ticket = label ? this.gateway.records.findTicketByLabel({ number: Number(label[1]), year: Number(label[2]) }) : undefined;
+      const ticket = label ? await this.gateway.records.findTicketByLabel({ number: Number(label[1]), year: Number(label[2]) }) : undefined;
       const shownLabel = ticket?.label ?? value.trim().split(/\s+/)[1] ?? '';
-      const prompted = this.queue(
+      const prompted = await this.queue(
         chatId,
         name === 'note' ? clerkTexts.notePrompt(shownLabel) : clerkTexts.replyPrompt(shownLabel),
         { replyToMessageId: messageId, forceReply: true, pendingCommand: value.trim() },
@@ -357,7 +357,7 @@ export class TelegramUpdateHandler {
       this.answerCallback(query.id, prompted ? clerkTexts.promptSent : undefined);
       return;
     }
-    const outcome = this.gateway.runClerkCommand({
+    const outcome = await this.gateway.runClerkCommand({
       channel: channelId,
       claimKey: key,
       clerk,
@@ -372,13 +372,13 @@ export class TelegramUpdateHandler {
     this.answerCallback(query.id, outcome.text, !outcome.allowed);
   }
 
-  private onEditedMessage(message: Message): void {
+  private async onEditedMessage(message: Message): Promise<void> {
     // Edits are not answered again: the original was already answered (or is part of an intake), and
     // re-running it would register twice. In private chats the citizen is told to send a new message.
     const from = message.from;
     if (message.chat.type !== 'private' || !from || from.is_bot) return;
     const editDate = 'edit_date' in message ? message.edit_date : 0;
-    this.queue(message.chat.id, telegramTexts[this.languageOf(from)].editIgnored, { replyToMessageId: message.message_id }, undefined, `edit:${message.chat.id}:${message.message_id}:${editDate}`);
+    await this.queue(message.chat.id, telegramTexts[await this.languageOf(from)].editIgnored, { replyToMessageId: message.message_id }, undefined, `edit:${message.chat.id}:${message.message_id}:${editDate}`);
   }
 
   private answerCallback(queryId: string, text?: string, showAlert = false): void {
@@ -393,13 +393,13 @@ export class TelegramUpdateHandler {
    * Messages the adapter itself sends (notices, prompts) go through the outbox like every other. With a
    * claim key, said once per update: false when Telegram delivered it before.
    */
-  private queue(chatId: number, text: string, data: TelegramDeliveryData = {}, ticketId?: number, claimKey?: string): boolean {
+  private queue(chatId: number, text: string, data: TelegramDeliveryData = {}, ticketId?: number, claimKey?: string): Promise<boolean> {
     return this.gateway.notify({ channel: channelId, recipient: String(chatId), channelData: { chatId, ...data }, text, ticketId, claimKey });
   }
 
   /** The language of the user's latest conversation, else what their Telegram app says, else Romanian. */
-  private languageOf(from: User): Language {
-    return this.gateway.languageOf(channelId, String(from.id)) ?? languageFromHint(from.language_code) ?? 'ro';
+  private async languageOf(from: User): Promise<Language> {
+    return (await this.gateway.languageOf(channelId, String(from.id))) ?? languageFromHint(from.language_code) ?? 'ro';
   }
 }
 

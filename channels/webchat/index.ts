@@ -13,7 +13,7 @@ import { buttonsOf, sourcesOf, type AttachmentPart, type MessagePart } from '../
 import { StreamCaps } from '../../src/security/stream-caps.ts';
 import { openEventStream, writeEvent } from '../../src/http/server-sent-events.ts';
 import { identifier } from '../../src/gateway/sender-identity.ts';
-import { SessionEvents, type WebchatMessage } from './session-events.ts';
+import { SessionEvents, type SessionEvent, type WebchatMessage } from './session-events.ts';
 
 const channelId = 'webchat';
 const publicDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
@@ -109,7 +109,7 @@ class WebchatAdapter implements ChannelAdapter {
   async send(delivery: Delivery): Promise<{ externalId?: string }> {
     const { message } = delivery;
     const id = String(delivery.messageId ?? `outbox-${delivery.outboxId}`);
-    const language = this.context.gateway.languageOf(channelId, delivery.recipient);
+    const language = await this.context.gateway.languageOf(channelId, delivery.recipient);
     this.events.publish(delivery.recipient, { type: 'message', id, data: webchatMessage(id, message.author, message.text, delivery.createdAt, message.parts, language) });
     return { externalId: id };
   }
@@ -118,8 +118,8 @@ class WebchatAdapter implements ChannelAdapter {
     for (const close of this.openStreams) close();
   }
 
-  private requireSession(sessionId: string): void {
-    if (!this.context.gateway.records.hasContact(channelId, sessionId)) {
+  private async requireSession(sessionId: string): Promise<void> {
+    if (!(await this.context.gateway.records.hasContact(channelId, sessionId))) {
       throw new NotFoundError('FV_ERR_SESSION_NOT_FOUND', 'Unknown chat session; start a new one with POST /api/webchat/sessions');
     }
   }
@@ -127,7 +127,7 @@ class WebchatAdapter implements ChannelAdapter {
   /** The stored answers to a citizen's message, in the shape of the POST's reply. */
   private async repliesTo(sessionId: string, answered: Promise<{ replies: StoredMessage[] } | undefined>, streamId: string) {
     const result = await answered;
-    const language = this.context.gateway.languageOf(channelId, sessionId);
+    const language = await this.context.gateway.languageOf(channelId, sessionId);
     return (result?.replies ?? []).map((row) => {
       const message = toWebchatMessage(row, language);
       return { id: message.id, text: message.text, language: message.language, sources: message.sources ?? [], buttons: message.buttons ?? [], streamId };
@@ -165,7 +165,7 @@ class WebchatAdapter implements ChannelAdapter {
         },
         async (request) => {
           const { sessionId } = request.params;
-          this.requireSession(sessionId);
+          await this.requireSession(sessionId);
           const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
           if (bytes.length === 0) throw new ValidationError('FV_ERR_EMPTY_FILE', 'The file is empty');
           const mediaType = checkCitizenFile(bytes, request.headers['content-type']);
@@ -206,7 +206,7 @@ class WebchatAdapter implements ChannelAdapter {
       async (request, reply) => {
         const sessionId = newSessionId();
         const language = isLanguage(request.body?.language) ? request.body.language : undefined;
-        gateway.records.openSession(channelId, sessionId, language);
+        await gateway.records.openSession(channelId, sessionId, language);
         return reply.code(201).send({ sessionId });
       },
     );
@@ -229,7 +229,7 @@ class WebchatAdapter implements ChannelAdapter {
         const { sessionId } = request.params;
         const text = request.body.text.trim();
         if (text === '') throw new ValidationError('FV_ERR_EMPTY_MESSAGE', 'The message is empty');
-        this.requireSession(sessionId);
+        await this.requireSession(sessionId);
         const abort = new AbortController();
         // The request stream closes as soon as its body has been read (Node 20); only a response that
         // closes before it was sent means the citizen left, and only then is the answer worth stopping.
@@ -268,30 +268,30 @@ class WebchatAdapter implements ChannelAdapter {
         },
       },
       async (request) => {
-        this.requireSession(request.params.sessionId);
+        await this.requireSession(request.params.sessionId);
         const after = Number(request.query.after || 0);
-        const language = gateway.languageOf(channelId, request.params.sessionId);
-        return { messages: gateway.records.history(channelId, request.params.sessionId, after).map((row) => toWebchatMessage(row, language)) };
+        const language = await gateway.languageOf(channelId, request.params.sessionId);
+        const rows = await gateway.records.history(channelId, request.params.sessionId, after);
+        return { messages: rows.map((row) => toWebchatMessage(row, language)) };
       },
     );
 
     app.get<{ Params: { sessionId: string } }>('/api/webchat/sessions/:sessionId/events', { schema: { params: sessionParams } }, async (request, reply) => {
       const { sessionId } = request.params;
-      this.requireSession(sessionId);
+      await this.requireSession(sessionId);
       const lastEventId = Number(request.headers['last-event-id'] ?? 0);
       // Decided before the stream opens, so a refusal is an ordinary JSON 429 (see StreamCaps).
       const releaseStreamPlace = this.streamCaps.open(sessionId, request.ip, () => close());
       const raw = openEventStream(reply, { cacheControl: 'no-cache, no-transform' });
       const write = (event: string, data: unknown, id?: string) => writeEvent(raw, event, data, id);
-      // A reconnecting browser sends the last id it saw: replay what it missed meanwhile.
-      if (Number.isFinite(lastEventId) && lastEventId > 0) {
-        const language = gateway.languageOf(channelId, sessionId);
-        for (const row of gateway.records.history(channelId, sessionId, lastEventId)) if (row.author !== 'citizen') write('message', toWebchatMessage(row, language), String(row.id));
-      }
-      const unsubscribe = this.events.subscribe(sessionId, (event) => {
+      const forward = (event: SessionEvent) => {
         if (event.type === 'message') write('message', event.data, event.id);
         else write(event.type, event.data);
-      });
+      };
+      // Subscribed before the replay is read, so nothing published while it is read is lost: such events
+      // wait, and follow the replay (a message the replay already carried is not written twice).
+      let waiting: SessionEvent[] | undefined = [];
+      const unsubscribe = this.events.subscribe(sessionId, (event) => (waiting ? waiting.push(event) : forward(event)));
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), heartbeatMs);
       const close = () => {
         releaseStreamPlace();
@@ -310,6 +310,21 @@ class WebchatAdapter implements ChannelAdapter {
       // A browser that leaves closes the request; a socket that dies closes the response.
       request.raw.on('close', close);
       raw.on('close', close);
+      // A reconnecting browser sends the last id it saw: replay what it missed meanwhile.
+      const replayed = new Set<string>();
+      if (Number.isFinite(lastEventId) && lastEventId > 0) {
+        const language = await gateway.languageOf(channelId, sessionId);
+        const missed = await gateway.records.history(channelId, sessionId, lastEventId);
+        if (raw.writableEnded) return;
+        for (const row of missed) {
+          if (row.author === 'citizen') continue;
+          write('message', toWebchatMessage(row, language), String(row.id));
+          replayed.add(String(row.id));
+        }
+      }
+      const published = waiting;
+      waiting = undefined;
+      for (const event of published) if (event.type !== 'message' || !replayed.has(event.id)) forward(event);
     });
   }
 }

@@ -79,7 +79,7 @@ export class InboundRouter {
     }
     // A clerk's command stays out of the citizens' conversations (and the indicators); the confirmation
     // goes back to the clerk, whose message just opened the 24-hour window for it (Cloud API).
-    const choice = resolveNumberedChoice(gateway, whatsappChannelId, received.from, received.text);
+    const choice = await resolveNumberedChoice(gateway, whatsappChannelId, received.from, received.text);
     const outcome = await gateway.accept(this.inboundOf(received, choice ?? received.text), {
       clerk: { kind: 'whatsapp', value: received.from },
       clerkReply: { recipient: received.from, channelData: { ...received.channelData, lastInboundAt: received.sentAt.toISOString() } },

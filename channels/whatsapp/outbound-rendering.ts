@@ -56,16 +56,17 @@ export function splitText(text: string, limit: number): string[] {
 }
 
 /** The language to frame a message in: the contact's current conversation, else Romanian. */
-export function languageOfRecipient(gateway: InboundGateway, channel: string, externalId: string): Language {
-  return gateway.languageOf(channel, externalId) ?? 'ro';
+export async function languageOfRecipient(gateway: InboundGateway, channel: string, externalId: string): Promise<Language> {
+  return (await gateway.languageOf(channel, externalId)) ?? 'ro';
 }
 
 /**
  * "2" typed after a numbered list means the second option: returns that option's value when the last
  * message sent to this person offered choices, so the pipeline sees the same text a button press gives.
  */
-export function resolveNumberedChoice(gateway: InboundGateway, channel: string, externalId: string, text: string): string | undefined {
+export async function resolveNumberedChoice(gateway: InboundGateway, channel: string, externalId: string, text: string): Promise<string | undefined> {
   const match = /^\s*(\d{1,2})\s*[.)]?\s*$/.exec(text);
   if (!match) return undefined;
-  return gateway.records.lastOfferedChoices(channel, externalId)[Number(match[1]) - 1]?.value;
+  const choices = await gateway.records.lastOfferedChoices(channel, externalId);
+  return choices[Number(match[1]) - 1]?.value;
 }

@@ -45,12 +45,12 @@ export class WhatsappAdapter implements ChannelAdapter {
   }
 
   async send(delivery: Delivery): Promise<{ externalId?: string }> {
-    const language = languageOfRecipient(this.context.gateway, whatsappChannelId, delivery.recipient);
+    const language = await languageOfRecipient(this.context.gateway, whatsappChannelId, delivery.recipient);
     return this.driver.send(delivery, renderOutbound(delivery.message, language), language);
   }
 
   /** New tickets are not announced on WhatsApp: outside the 24-hour window they would need a template each. */
-  staffRecipients(): string[] {
+  async staffRecipients(): Promise<string[]> {
     return [];
   }
 

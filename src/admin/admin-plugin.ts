@@ -117,7 +117,7 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
   // ---- everything below needs a signed-in clerk --------------------------------------------------------
   await scope.register(async (protectedScope) => {
     protectedScope.addHook('preHandler', async (request, reply) => {
-      const signedIn = findSession(db, request.cookies[context.cookieNames.session], new Date());
+      const signedIn = await findSession(db, request.cookies[context.cookieNames.session], new Date());
       if (!signedIn) {
         // The event stream is read by a script, not shown: it is refused, not sent to the login page.
         if (request.routeOptions.url === '/admin/events') return reply.code(401).type('text/plain; charset=utf-8').send('Not signed in');
@@ -137,7 +137,7 @@ async function adminRoutes(scope: FastifyInstance, config: Config): Promise<void
     registerLogoutRoute(protectedScope, context);
     registerInboxRoutes(protectedScope, context);
     registerTicketRoutes(protectedScope, context);
-    registerEventsRoutes(protectedScope, inboxEvents, openStreams, (request) => findSession(db, request.cookies[context.cookieNames.session], new Date()) !== undefined);
+    registerEventsRoutes(protectedScope, inboxEvents, openStreams, async (request) => (await findSession(db, request.cookies[context.cookieNames.session], new Date())) !== undefined);
     registerRepliesRoutes(protectedScope, context);
     registerReportRoutes(protectedScope, context);
     registerDocumentsRoutes(protectedScope, context);

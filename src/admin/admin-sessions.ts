@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, returnedRow, type Executor } from '../database/connection.ts';
 import { adminSessions, clerks, type AdminSessionRow, type ClerkRow } from '../database/schema.ts';
 import { safeEqual } from '../security/constant-time.ts';
 
@@ -32,59 +32,66 @@ export function tokensMatch(expected: string, received: string | undefined): boo
 }
 
 /** Creates a session; returns the token for the cookie (only its hash is stored). */
-export function createSession(executor: Executor, clerk: ClerkRow, details: { ip: string; userAgent?: string }, now: Date): { token: string; session: AdminSessionRow } {
-  executor.delete(adminSessions).where(lt(adminSessions.expiresAt, now.toISOString())).run();
+export async function createSession(
+  executor: Executor,
+  clerk: ClerkRow,
+  details: { ip: string; userAgent?: string },
+  now: Date,
+): Promise<{ token: string; session: AdminSessionRow }> {
+  await executor.delete(adminSessions).where(lt(adminSessions.expiresAt, now.toISOString()));
   const token = randomToken();
-  const session = executor
-    .insert(adminSessions)
-    .values({
-      tokenHash: hashToken(token),
-      clerkId: clerk.id,
-      csrfToken: randomToken(),
-      ip: details.ip,
-      userAgent: details.userAgent?.slice(0, 300),
-      createdAt: now.toISOString(),
-      lastSeenAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + sessionLifetimeMs).toISOString(),
-    })
-    .returning()
-    .get();
+  const session = await returnedRow(
+    executor
+      .insert(adminSessions)
+      .values({
+        tokenHash: hashToken(token),
+        clerkId: clerk.id,
+        csrfToken: randomToken(),
+        ip: details.ip,
+        userAgent: details.userAgent?.slice(0, 300),
+        createdAt: now.toISOString(),
+        lastSeenAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + sessionLifetimeMs).toISOString(),
+      })
+      .returning(),
+  );
   return { token, session };
 }
 
 /** The signed-in clerk of a cookie token, or undefined when the session is unknown, expired, idle or the clerk inactive. */
-export function findSession(executor: Executor, token: string | undefined, now: Date): SignedInClerk | undefined {
+export async function findSession(executor: Executor, token: string | undefined, now: Date): Promise<SignedInClerk | undefined> {
   if (!token || token.length > 200) return undefined;
-  const row = executor
-    .select({ session: adminSessions, clerk: clerks })
-    .from(adminSessions)
-    .innerJoin(clerks, eq(adminSessions.clerkId, clerks.id))
-    .where(eq(adminSessions.tokenHash, hashToken(token)))
-    .get();
+  const row = await firstRow(
+    executor
+      .select({ session: adminSessions, clerk: clerks })
+      .from(adminSessions)
+      .innerJoin(clerks, eq(adminSessions.clerkId, clerks.id))
+      .where(eq(adminSessions.tokenHash, hashToken(token))),
+  );
   if (!row) return undefined;
   const idleSince = new Date(row.session.lastSeenAt).getTime();
   if (row.session.expiresAt <= now.toISOString() || now.getTime() - idleSince > sessionIdleMs || !row.clerk.active) {
-    executor.delete(adminSessions).where(eq(adminSessions.id, row.session.id)).run();
+    await executor.delete(adminSessions).where(eq(adminSessions.id, row.session.id));
     return undefined;
   }
   if (now.getTime() - idleSince > touchIntervalMs) {
-    executor.update(adminSessions).set({ lastSeenAt: now.toISOString() }).where(eq(adminSessions.id, row.session.id)).run();
+    await executor.update(adminSessions).set({ lastSeenAt: now.toISOString() }).where(eq(adminSessions.id, row.session.id));
   }
   return row;
 }
 
-export function destroySession(executor: Executor, sessionId: number): void {
-  executor.delete(adminSessions).where(eq(adminSessions.id, sessionId)).run();
+export async function destroySession(executor: Executor, sessionId: number): Promise<void> {
+  await executor.delete(adminSessions).where(eq(adminSessions.id, sessionId));
 }
 
-export function setFlash(executor: Executor, sessionId: number, flash: Flash): void {
-  executor.update(adminSessions).set({ flash }).where(eq(adminSessions.id, sessionId)).run();
+export async function setFlash(executor: Executor, sessionId: number, flash: Flash): Promise<void> {
+  await executor.update(adminSessions).set({ flash }).where(eq(adminSessions.id, sessionId));
 }
 
 /** The one-time message of the session, cleared as it is read. */
-export function takeFlash(executor: Executor, session: AdminSessionRow): Flash | undefined {
+export async function takeFlash(executor: Executor, session: AdminSessionRow): Promise<Flash | undefined> {
   if (!session.flash) return undefined;
-  executor.update(adminSessions).set({ flash: null }).where(eq(adminSessions.id, session.id)).run();
+  await executor.update(adminSessions).set({ flash: null }).where(eq(adminSessions.id, session.id));
   return session.flash;
 }
 
@@ -92,14 +99,13 @@ export function takeFlash(executor: Executor, session: AdminSessionRow): Flash |
  * Marks a form submission as handled; false when this session already handled the same submission id
  * (a double click or a resent POST), so the reply is not sent to the citizen twice.
  */
-export function claimSubmission(executor: Executor, sessionId: number, submissionId: string): boolean {
-  const claimed = executor
+export async function claimSubmission(executor: Executor, sessionId: number, submissionId: string): Promise<boolean> {
+  const claimed = await executor
     .update(adminSessions)
     .set({ lastSubmissionId: submissionId })
     // `IS NOT` treats a NULL (no submission yet) as different, unlike `!=`.
     .where(and(eq(adminSessions.id, sessionId), sql`${adminSessions.lastSubmissionId} is not ${submissionId}`))
-    .returning({ id: adminSessions.id })
-    .all();
+    .returning({ id: adminSessions.id });
   return claimed.length > 0;
 }
 

@@ -11,9 +11,9 @@ export function loginKey(name: string): string {
   return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('ro');
 }
 
-export function findClerkByLoginName(executor: Executor, name: string): ClerkRow | undefined {
+export async function findClerkByLoginName(executor: Executor, name: string): Promise<ClerkRow | undefined> {
   const key = loginKey(name);
-  return listClerks(executor).find((clerk) => clerk.active && loginKey(clerk.name) === key);
+  return (await listClerks(executor)).find((clerk) => clerk.active && loginKey(clerk.name) === key);
 }
 
 export class WeakPasswordError extends ValidationError {
@@ -29,12 +29,12 @@ export class WeakPasswordError extends ValidationError {
 export async function setClerkPassword(database: Database, name: string, password: string): Promise<ClerkRow> {
   const problem = passwordProblem(password);
   if (problem) throw new WeakPasswordError(problem);
-  const clerk = findClerkByLoginName(database, name);
+  const clerk = await findClerkByLoginName(database, name);
   if (!clerk) throw new NotFoundError('FV_ERR_CLERK_NOT_FOUND', `No active clerk named "${name}"; add one with \`functionar clerks add\``);
   const passwordHash = await hashPassword(password);
-  return inTransaction(database, (transaction) => {
-    transaction.delete(adminSessions).where(eq(adminSessions.clerkId, clerk.id)).run();
-    const updated = transaction.update(clerks).set({ passwordHash }).where(eq(clerks.id, clerk.id)).returning().get();
+  return inTransaction(database, async (transaction) => {
+    await transaction.delete(adminSessions).where(eq(adminSessions.clerkId, clerk.id));
+    const [updated] = await transaction.update(clerks).set({ passwordHash }).where(eq(clerks.id, clerk.id)).returning();
     if (!updated) throw new AppError('FV_ERR_CLERK_NOT_FOUND', `Clerk "${name}" disappeared while the password was set`, 404);
     return updated;
   });

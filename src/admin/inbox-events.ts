@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { asc, eq, gt, max } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, type Executor } from '../database/connection.ts';
 import { ticketEvents, tickets } from '../database/schema.ts';
 import { ticketLabel } from '../tickets/ticket-store.ts';
 
@@ -47,15 +47,14 @@ function eventType(kind: string): InboxEventType {
  * Audit rows after `afterId`, oldest first: the ticket's events with the ticket as it is now, and the id of
  * the last row read (rows about no ticket, like a listed inbox, are read past but not sent).
  */
-function eventsAfter(executor: Executor, afterId: number, limit: number): { events: InboxEvent[]; lastId: number } {
-  const rows = executor
+async function eventsAfter(executor: Executor, afterId: number, limit: number): Promise<{ events: InboxEvent[]; lastId: number }> {
+  const rows = await executor
     .select({ id: ticketEvents.id, kind: ticketEvents.kind, year: tickets.year, number: tickets.number, status: tickets.status, unread: tickets.unreadCitizenMessages })
     .from(ticketEvents)
     .leftJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
     .where(gt(ticketEvents.id, afterId))
     .orderBy(asc(ticketEvents.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
   const events: InboxEvent[] = [];
   for (const row of rows) {
     if (row.year === null || row.number === null || row.status === null || row.unread === null) continue;
@@ -65,8 +64,9 @@ function eventsAfter(executor: Executor, afterId: number, limit: number): { even
   return { events, lastId: rows.at(-1)?.id ?? afterId };
 }
 
-function latestEventId(executor: Executor): number {
-  return executor.select({ highest: max(ticketEvents.id) }).from(ticketEvents).get()?.highest ?? 0;
+async function latestEventId(executor: Executor): Promise<number> {
+  const latest = await firstRow(executor.select({ highest: max(ticketEvents.id) }).from(ticketEvents));
+  return latest?.highest ?? 0;
 }
 
 /** One per app: reads the audit trail while at least one inbox stream is open and fans its events out. */
@@ -74,6 +74,10 @@ export class InboxEvents {
   private readonly emitter = new EventEmitter();
   private timer: NodeJS.Timeout | undefined;
   private lastId = 0;
+  /** Resolves once listening has started (the id to read from is known); undefined while nobody listens. */
+  private started: Promise<void> | undefined;
+  /** The read under way: a tick that comes while it runs is skipped, so events go out once and in order. */
+  private polling: Promise<void> | undefined;
 
   constructor(
     private readonly executor: Executor,
@@ -84,24 +88,34 @@ export class InboxEvents {
     this.emitter.setMaxListeners(0);
   }
 
-  /** Listens from now on; returns the function that stops listening. */
-  subscribe(listener: (event: InboxEvent) => void): () => void {
-    if (this.emitter.listenerCount('event') === 0) this.start();
+  /**
+   * Listens from now on: the listener is attached at once, and the promise resolves when every change
+   * committed from then on will be heard. Resolves to the function that stops listening.
+   */
+  async subscribe(listener: (event: InboxEvent) => void): Promise<() => void> {
+    if (this.emitter.listenerCount('event') === 0) this.started = this.start();
     this.emitter.on('event', listener);
-    return () => {
+    const unsubscribe = () => {
       this.emitter.off('event', listener);
       if (this.emitter.listenerCount('event') === 0) this.stop();
     };
+    try {
+      await this.started;
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
   }
 
   /** What a browser that saw event `lastSeenId` missed (bounded). */
-  missedSince(lastSeenId: number): InboxEvent[] {
-    return eventsAfter(this.executor, lastSeenId, replayLimit).events;
+  async missedSince(lastSeenId: number): Promise<InboxEvent[]> {
+    return (await eventsAfter(this.executor, lastSeenId, replayLimit)).events;
   }
 
   /** Reads new audit rows now and tells the listeners (the timer calls this every interval). */
-  poll(): void {
-    const { events, lastId } = eventsAfter(this.executor, this.lastId, 500);
+  async poll(): Promise<void> {
+    const { events, lastId } = await eventsAfter(this.executor, this.lastId, 500);
     this.lastId = lastId;
     for (const event of events) this.emitter.emit('event', event);
   }
@@ -109,18 +123,25 @@ export class InboxEvents {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.started = undefined;
   }
 
-  private start(): void {
-    this.lastId = latestEventId(this.executor);
-    this.timer = setInterval(() => {
-      try {
-        this.poll();
-      } catch (error) {
-        // Nothing is lost: the last id read stays, so the next tick reads from there.
-        this.onError(error);
-      }
-    }, this.intervalMs);
-    this.timer.unref();
+  private async start(): Promise<void> {
+    const timer = setInterval(() => this.tick(), this.intervalMs);
+    timer.unref();
+    this.timer = timer;
+    const lastId = await latestEventId(this.executor);
+    // Stopped (everyone left) or started again while the id was read: that start owns the state.
+    if (this.timer === timer) this.lastId = lastId;
+  }
+
+  private tick(): void {
+    // Before the start's read has answered there is nothing to read from; a tick while a read runs waits.
+    if (this.polling || !this.started) return;
+    this.polling = this.started
+      .then(() => this.poll())
+      // Nothing is lost: the last id read stays, so the next tick reads from there.
+      .catch((error: unknown) => this.onError(error))
+      .finally(() => (this.polling = undefined));
   }
 }

@@ -51,10 +51,10 @@ export function isOverdue(ticket: TicketRow, today: string): boolean {
 }
 
 /** Tickets matching the filters, soonest due date first. */
-export function inboxTickets(executor: Executor, filters: InboxFilters, clerk: ClerkRow, now: Date): TicketRow[] {
+export async function inboxTickets(executor: Executor, filters: InboxFilters, clerk: ClerkRow, now: Date): Promise<TicketRow[]> {
   const today = localDate(now);
   const assigneeClerkId = filters.assignee === 'me' ? clerk.id : typeof filters.assignee === 'number' ? filters.assignee : undefined;
-  const rows = listTickets(executor, {
+  const rows = await listTickets(executor, {
     status: filters.status === 'open' || filters.status === 'all' ? undefined : filters.status,
     openOnly: filters.status === 'open',
     department: filters.department,
@@ -63,7 +63,7 @@ export function inboxTickets(executor: Executor, filters: InboxFilters, clerk: C
   });
   const assigned = filters.assignee === 'none' ? rows.filter((ticket) => ticket.assigneeClerkId === null) : rows;
   if (!filters.search) return assigned;
-  const found = new Set(searchTicketIds(executor, filters.search));
+  const found = new Set(await searchTicketIds(executor, filters.search));
   return assigned.filter((ticket) => found.has(ticket.id));
 }
 
@@ -78,7 +78,7 @@ function contains(column: SQLWrapper, text: string): SQL {
  * anything else is looked for in the citizen's name, phone and e-mail, the subject and text, and the
  * messages of the ticket's thread.
  */
-export function searchTicketIds(executor: Executor, search: string): number[] {
+export async function searchTicketIds(executor: Executor, search: string): Promise<number[]> {
   const number = /^(?:nr\.?\s*)?(\d{1,6})(?:\s*\/\s*(\d{4}))?$/i.exec(search);
   const byNumber = number ? and(eq(tickets.number, Number(number[1])), number[2] ? eq(tickets.year, Number(number[2])) : undefined) : undefined;
   const inThread = sql`exists (select 1 from ${messages} where ${messages.ticketId} = ${tickets.id} and ${contains(messages.text, search)})`;
@@ -90,12 +90,11 @@ export function searchTicketIds(executor: Executor, search: string): number[] {
     contains(tickets.text, search),
     inThread,
   );
-  return executor
+  const rows = await executor
     .select({ id: tickets.id })
     .from(tickets)
-    .where(byNumber ?? byText)
-    .all()
-    .map((row) => row.id);
+    .where(byNumber ?? byText);
+  return rows.map((row) => row.id);
 }
 
 /** Citizen messages no clerk has opened yet, over the tickets shown. */
@@ -116,12 +115,11 @@ export function filtersQueryString(filters: InboxFilters): string {
 }
 
 /** Of these tickets, those some clerk has opened (a `viewed` event, from any surface): the others are marked new. */
-export function openedTicketIds(executor: Executor, ticketIds: readonly number[]): Set<number> {
+export async function openedTicketIds(executor: Executor, ticketIds: readonly number[]): Promise<Set<number>> {
   if (ticketIds.length === 0) return new Set();
-  const rows = executor
+  const rows = await executor
     .selectDistinct({ ticketId: ticketEvents.ticketId })
     .from(ticketEvents)
-    .where(and(eq(ticketEvents.kind, 'viewed'), inArray(ticketEvents.ticketId, [...ticketIds])))
-    .all();
+    .where(and(eq(ticketEvents.kind, 'viewed'), inArray(ticketEvents.ticketId, [...ticketIds])));
   return new Set(rows.map((row) => row.ticketId).filter((id): id is number => id !== null));
 }

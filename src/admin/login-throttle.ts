@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, type Executor } from '../database/connection.ts';
 import { ticketEvents, type ClerkRow } from '../database/schema.ts';
 import { recordEvent, type Actor } from '../tickets/ticket-store.ts';
 
@@ -47,18 +47,21 @@ function actorOf(attempt: LoginAttempt, clerk: ClerkRow | undefined): Actor {
   return clerk ? { type: 'clerk', id: String(clerk.id), channel: 'web' } : { type: 'unknown', id: `name:${attempt.name.slice(0, 80)}`, channel: 'web' };
 }
 
-function latest(executor: Executor, kind: string, field: 'name' | 'ip', value: string, extra = sql`1 = 1`): string | undefined {
-  return executor
-    .select({ createdAt: ticketEvents.createdAt })
-    .from(ticketEvents)
-    .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, kind), sql`${detailField(field)} = ${value}`, extra))
-    .orderBy(desc(ticketEvents.id))
-    .get()?.createdAt;
+async function latest(executor: Executor, kind: string, field: 'name' | 'ip', value: string, extra = sql`1 = 1`): Promise<string | undefined> {
+  const row = await firstRow(
+    executor
+      .select({ createdAt: ticketEvents.createdAt })
+      .from(ticketEvents)
+      .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, kind), sql`${detailField(field)} = ${value}`, extra))
+      .orderBy(desc(ticketEvents.id))
+      .limit(1),
+  );
+  return row?.createdAt;
 }
 
 /** A lock still running for this name or this address, the one lasting longest. */
-export function activeLockout(executor: Executor, attempt: LoginAttempt, now: Date): Lockout | undefined {
-  const rows = executor
+export async function activeLockout(executor: Executor, attempt: LoginAttempt, now: Date): Promise<Lockout | undefined> {
+  const rows = await executor
     .select({ detail: ticketEvents.detail })
     .from(ticketEvents)
     .where(
@@ -68,8 +71,7 @@ export function activeLockout(executor: Executor, attempt: LoginAttempt, now: Da
         sql`${detailField('until')} > ${now.toISOString()}`,
         sql`((${detailField('scope')} = 'name' and ${detailField('name')} = ${attempt.name}) or (${detailField('scope')} = 'ip' and ${detailField('ip')} = ${attempt.ip}))`,
       ),
-    )
-    .all();
+    );
   let longest: Lockout | undefined;
   for (const row of rows) {
     const detail = row.detail as { scope?: string; until?: string } | null;
@@ -80,39 +82,39 @@ export function activeLockout(executor: Executor, attempt: LoginAttempt, now: Da
   return longest;
 }
 
-function failuresSince(executor: Executor, field: 'name' | 'ip', value: string, now: Date): number {
+async function failuresSince(executor: Executor, field: 'name' | 'ip', value: string, now: Date): Promise<number> {
   // Counting restarts after a successful login and after a lock (so a lock is not re-armed by old failures).
   const since = [
     new Date(now.getTime() - loginLimits.windowMs).toISOString(),
-    latest(executor, loginEventKinds.succeeded, field, value),
-    latest(executor, loginEventKinds.lockedOut, field, value, sql`${detailField('scope')} = ${field}`),
+    await latest(executor, loginEventKinds.succeeded, field, value),
+    await latest(executor, loginEventKinds.lockedOut, field, value, sql`${detailField('scope')} = ${field}`),
   ]
     .filter((value): value is string => value !== undefined)
     .sort()
     .at(-1) as string;
-  return (
+  const failures = await firstRow(
     executor
       .select({ count: sql<number>`count(*)` })
       .from(ticketEvents)
-      .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, loginEventKinds.failed), gt(ticketEvents.createdAt, since), sql`${detailField(field)} = ${value}`))
-      .get()?.count ?? 0
+      .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, loginEventKinds.failed), gt(ticketEvents.createdAt, since), sql`${detailField(field)} = ${value}`)),
   );
+  return failures?.count ?? 0;
 }
 
 /** Records a wrong password; locks the name and/or the address when this failure reaches a limit. */
-export function recordFailedLogin(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow | undefined, now: Date): Lockout | undefined {
+export async function recordFailedLogin(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow | undefined, now: Date): Promise<Lockout | undefined> {
   const actor = actorOf(attempt, clerk);
-  recordEvent(executor, null, loginEventKinds.failed, actor, now, { name: attempt.name, ip: attempt.ip, userAgent: attempt.userAgent?.slice(0, 200), known: Boolean(clerk) });
+  await recordEvent(executor, null, loginEventKinds.failed, actor, now, { name: attempt.name, ip: attempt.ip, userAgent: attempt.userAgent?.slice(0, 200), known: Boolean(clerk) });
   const until = new Date(now.getTime() + loginLimits.lockMs);
   let lockout: Lockout | undefined;
-  const byName = failuresSince(executor, 'name', attempt.name, now);
+  const byName = await failuresSince(executor, 'name', attempt.name, now);
   if (byName >= loginLimits.failuresPerName) {
-    recordEvent(executor, null, loginEventKinds.lockedOut, actor, now, { scope: 'name', name: attempt.name, ip: attempt.ip, until: until.toISOString(), failures: byName });
+    await recordEvent(executor, null, loginEventKinds.lockedOut, actor, now, { scope: 'name', name: attempt.name, ip: attempt.ip, until: until.toISOString(), failures: byName });
     lockout = { scope: 'name', until };
   }
-  const byAddress = failuresSince(executor, 'ip', attempt.ip, now);
+  const byAddress = await failuresSince(executor, 'ip', attempt.ip, now);
   if (byAddress >= loginLimits.failuresPerAddress) {
-    recordEvent(executor, null, loginEventKinds.lockedOut, actor, now, { scope: 'ip', name: attempt.name, ip: attempt.ip, until: until.toISOString(), failures: byAddress });
+    await recordEvent(executor, null, loginEventKinds.lockedOut, actor, now, { scope: 'ip', name: attempt.name, ip: attempt.ip, until: until.toISOString(), failures: byAddress });
     lockout = { scope: 'ip', until };
   }
   return lockout;
@@ -122,7 +124,10 @@ export function recordFailedLogin(executor: Executor, attempt: LoginAttempt, cle
 export type LoginRefusal = { reason: 'locked'; lockout: Lockout } | { reason: 'checking'; scope: 'name' | 'ip' };
 
 export interface LoginReservation {
-  /** Frees the place; call once the outcome (success or failure) is in the audit trail. Idempotent. */
+  /**
+   * Frees the place; call in the transaction that records the outcome (success or failure), so the place
+   * becomes a counted failure (or a reset) in one step. Idempotent.
+   */
   release(): void;
 }
 
@@ -130,11 +135,13 @@ export interface LoginReservation {
  * The lockout is decided before the slow password hash, not after it. Counting only finished failures let
  * a parallel burst pass the check together while every hash was still running (14 wrong passwords all
  * evaluated against a limit of 5, and a right one at the end signed in). So an attempt first takes a place
- * — per name and per address — in the same synchronous step that checks the lock and counts the recorded
- * failures: failures + attempts being checked never exceed the limit, and what does not get a place is
- * refused without being evaluated. Places live in this process (one bot-core serves the inbox of an SQLite
- * installation); with several instances behind a proxy, a burst spread across them is bounded by
- * instances × limit, and the audit trail still locks all of them once the failures are recorded.
+ * — per name and per address — in the same step that checks the lock and counts the recorded failures: a
+ * transaction (reservations queue behind each other and behind the recording of outcomes), whose places are
+ * read and taken synchronously after its queries. Failures + attempts being checked never exceed the limit,
+ * and what does not get a place is refused without being evaluated. Places live in this process (one
+ * bot-core serves the inbox of an SQLite installation); with several instances behind a proxy, a burst
+ * spread across them is bounded by instances × limit, and the audit trail still locks all of them once the
+ * failures are recorded.
  */
 export class LoginReservations {
   private readonly checkingByName = new Map<string, number>();
@@ -147,14 +154,21 @@ export class LoginReservations {
     return total;
   }
 
-  reserve(executor: Executor, attempt: LoginAttempt, now: Date): { reservation: LoginReservation } | { refusal: LoginRefusal } {
-    // Everything from here to the increments is synchronous: no other request runs in between.
-    const lockout = activeLockout(executor, attempt, now);
+  /**
+   * Must run in a transaction: other reservations, and the failures recorded in transactions, wait for it,
+   * so the failures counted here are all those whose places were already given back.
+   */
+  async reserve(transaction: Executor, attempt: LoginAttempt, now: Date): Promise<{ reservation: LoginReservation } | { refusal: LoginRefusal }> {
+    const lockout = await activeLockout(transaction, attempt, now);
     if (lockout) return { refusal: { reason: 'locked', lockout } };
+    const failuresByName = await failuresSince(transaction, 'name', attempt.name, now);
+    const failuresByAddress = await failuresSince(transaction, 'ip', attempt.ip, now);
+    // From here to the increments nothing is awaited: a place released meanwhile (synchronously, by a
+    // request outside the transaction) cannot fall between reading a count and writing it back.
     const checkingName = this.checkingByName.get(attempt.name) ?? 0;
-    if (failuresSince(executor, 'name', attempt.name, now) + checkingName >= loginLimits.failuresPerName) return { refusal: { reason: 'checking', scope: 'name' } };
+    if (failuresByName + checkingName >= loginLimits.failuresPerName) return { refusal: { reason: 'checking', scope: 'name' } };
     const checkingAddress = this.checkingByAddress.get(attempt.ip) ?? 0;
-    if (failuresSince(executor, 'ip', attempt.ip, now) + checkingAddress >= loginLimits.failuresPerAddress) return { refusal: { reason: 'checking', scope: 'ip' } };
+    if (failuresByAddress + checkingAddress >= loginLimits.failuresPerAddress) return { refusal: { reason: 'checking', scope: 'ip' } };
     this.checkingByName.set(attempt.name, checkingName + 1);
     this.checkingByAddress.set(attempt.ip, checkingAddress + 1);
     let released = false;
@@ -178,18 +192,18 @@ function decrement(counts: Map<string, number>, key: string): void {
   else counts.set(key, count);
 }
 
-export function recordRefusedWhileChecking(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow | undefined, scope: 'name' | 'ip', now: Date): void {
-  recordEvent(executor, null, loginEventKinds.refusedWhileChecking, actorOf(attempt, clerk), now, { name: attempt.name, ip: attempt.ip, scope });
+export async function recordRefusedWhileChecking(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow | undefined, scope: 'name' | 'ip', now: Date): Promise<void> {
+  await recordEvent(executor, null, loginEventKinds.refusedWhileChecking, actorOf(attempt, clerk), now, { name: attempt.name, ip: attempt.ip, scope });
 }
 
-export function recordRefusedWhileLocked(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow | undefined, lockout: Lockout, now: Date): void {
-  recordEvent(executor, null, loginEventKinds.refusedWhileLocked, actorOf(attempt, clerk), now, { name: attempt.name, ip: attempt.ip, scope: lockout.scope, until: lockout.until.toISOString() });
+export async function recordRefusedWhileLocked(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow | undefined, lockout: Lockout, now: Date): Promise<void> {
+  await recordEvent(executor, null, loginEventKinds.refusedWhileLocked, actorOf(attempt, clerk), now, { name: attempt.name, ip: attempt.ip, scope: lockout.scope, until: lockout.until.toISOString() });
 }
 
-export function recordSuccessfulLogin(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow, now: Date): void {
-  recordEvent(executor, null, loginEventKinds.succeeded, actorOf(attempt, clerk), now, { name: attempt.name, ip: attempt.ip, userAgent: attempt.userAgent?.slice(0, 200) });
+export async function recordSuccessfulLogin(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow, now: Date): Promise<void> {
+  await recordEvent(executor, null, loginEventKinds.succeeded, actorOf(attempt, clerk), now, { name: attempt.name, ip: attempt.ip, userAgent: attempt.userAgent?.slice(0, 200) });
 }
 
-export function recordLogout(executor: Executor, clerk: ClerkRow, ip: string, now: Date): void {
-  recordEvent(executor, null, loginEventKinds.loggedOut, { type: 'clerk', id: String(clerk.id), channel: 'web' }, now, { name: clerk.name, ip });
+export async function recordLogout(executor: Executor, clerk: ClerkRow, ip: string, now: Date): Promise<void> {
+  await recordEvent(executor, null, loginEventKinds.loggedOut, { type: 'clerk', id: String(clerk.id), channel: 'web' }, now, { name: clerk.name, ip });
 }

@@ -11,7 +11,7 @@ export interface ReportRouteContext {
   townHallName: string;
   current(request: FastifyRequest): SignedInClerk;
   sendPage(reply: FastifyReply, status: number, body: string): FastifyReply;
-  takeFlash(session: AdminSessionRow): Flash | undefined;
+  takeFlash(session: AdminSessionRow): Promise<Flash | undefined>;
   departmentName(id: string): string;
   procedureTitle(slug: string): string | undefined;
 }
@@ -31,7 +31,7 @@ export function registerReportRoute(scope: FastifyInstance, context: ReportRoute
       const years = Array.from({ length: Math.max(1, currentYear - firstYear + 1) }, (_, index) => currentYear - index);
       const asked = Number(request.query.year ?? currentYear);
       const year = asked >= firstYear && asked <= currentYear ? asked : currentYear;
-      const indicators = computeIndicators(context.database, { year, now, titleOf: context.procedureTitle });
+      const indicators = await computeIndicators(context.database, { year, now, titleOf: context.procedureTitle });
       return context.sendPage(
         reply,
         200,
@@ -39,7 +39,7 @@ export function registerReportRoute(scope: FastifyInstance, context: ReportRoute
           townHallName: context.townHallName,
           clerkName: clerk.name,
           csrfToken: session.csrfToken,
-          flash: context.takeFlash(session),
+          flash: await context.takeFlash(session),
           indicators,
           years: years.includes(year) ? years : [year, ...years],
           departmentName: context.departmentName,

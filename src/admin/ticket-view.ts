@@ -1,5 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, type Executor } from '../database/connection.ts';
 import { conversations, messages, type ClerkRow, type ContactRow, type MessageRow, type TicketEventRow, type TicketRow } from '../database/schema.ts';
 import { findContactById } from '../conversation/conversation-store.ts';
 import { isLanguage, type Language } from '../language.ts';
@@ -52,36 +52,36 @@ export function attachmentsOfMessage(message: MessageRow): AttachmentLink[] {
 }
 
 /** Everything the ticket page shows, read in one go. */
-export function ticketView(executor: Executor, ticket: TicketRow): TicketView {
-  const contact = findContactById(executor, ticket.contactId);
-  const clerks = listClerks(executor);
+export async function ticketView(executor: Executor, ticket: TicketRow): Promise<TicketView> {
+  const contact = await findContactById(executor, ticket.contactId);
+  const clerks = await listClerks(executor);
   const clerkNames = new Map(clerks.map((clerk) => [clerk.id, clerk.name]));
-  const latest = executor
+  const latest = await executor
     .select()
     .from(messages)
     .where(and(eq(messages.contactId, ticket.contactId)))
     .orderBy(desc(messages.id))
-    .limit(conversationLimit + 1)
-    .all();
+    .limit(conversationLimit + 1);
   const truncated = latest.length > conversationLimit;
-  const conversation = latest
-    .slice(0, conversationLimit)
-    .reverse()
-    .map((message) => ({
+  const conversation: ConversationEntry[] = [];
+  for (const message of latest.slice(0, conversationLimit).reverse()) {
+    conversation.push({
       message,
       clerkName: message.clerkId ? clerkNames.get(message.clerkId) : undefined,
       attachments: attachmentsOfMessage(message),
-      delivery: message.author === 'clerk' ? deliveryStatusOf(entryOfMessage(executor, message.id)) : undefined,
-    }));
-  const events = eventsOfTicket(executor, ticket.id);
+      delivery: message.author === 'clerk' ? deliveryStatusOf(await entryOfMessage(executor, message.id)) : undefined,
+    });
+  }
+  const events = await eventsOfTicket(executor, ticket.id);
   // The citizen's latest conversation says which language they write in now (the bot detects it per message).
-  const latestConversation = executor
-    .select({ language: conversations.language })
-    .from(conversations)
-    .where(eq(conversations.contactId, ticket.contactId))
-    .orderBy(desc(conversations.id))
-    .limit(1)
-    .get();
+  const latestConversation = await firstRow(
+    executor
+      .select({ language: conversations.language })
+      .from(conversations)
+      .where(eq(conversations.contactId, ticket.contactId))
+      .orderBy(desc(conversations.id))
+      .limit(1),
+  );
   const spoken = [latestConversation?.language, contact?.language].find(isLanguage) ?? 'ro';
   return {
     ticket,

@@ -87,9 +87,10 @@ export async function exportArchive(
   const { year, nomenclator } = options;
   const directory = path.resolve(options.outputDirectory);
   fs.mkdirSync(directory, { recursive: true });
-  const yearTickets = executor.select().from(tickets).where(eq(tickets.year, year)).orderBy(asc(tickets.number)).all();
-  const yearDocuments = executor.select().from(documents).where(eq(documents.year, year)).orderBy(asc(documents.number)).all();
-  const ticketsById = new Map(executor.select().from(tickets).all().map((ticket) => [ticket.id, ticket]));
+  const yearTickets = await executor.select().from(tickets).where(eq(tickets.year, year)).orderBy(asc(tickets.number));
+  const yearDocuments = await executor.select().from(documents).where(eq(documents.year, year)).orderBy(asc(documents.number));
+  // Read after the documents, so every document's ticket is in it.
+  const ticketsById = new Map((await executor.select().from(tickets)).map((ticket) => [ticket.id, ticket]));
 
   // The two registers, whole, as the town hall keeps them.
   writeCsv(path.join(directory, `registrul-de-intrare-${year}.csv`), [
@@ -140,7 +141,7 @@ export async function exportArchive(
     const entry = entryOfTicket(nomenclator, ticket);
     const folder = path.join(directory, folderName(entry), 'intrare');
     fs.mkdirSync(folder, { recursive: true });
-    const record = await renderTicketRecord(ticket, eventsOfTicket(executor, ticket.id), options.townHallName);
+    const record = await renderTicketRecord(ticket, await eventsOfTicket(executor, ticket.id), options.townHallName);
     const file = `cerere-${ticket.number}-${ticket.year}.pdf`;
     fs.writeFileSync(path.join(folder, file), record.bytes);
     add(entry, { kind: 'intrare', number: ticketLabel(ticket), date: localDate(new Date(ticket.createdAt)), subject: ticket.subject, pages: record.pages, file: `intrare/${file}` });

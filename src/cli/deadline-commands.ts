@@ -20,11 +20,11 @@ export const registerDeadlineCommands: CommandRegistrar = (program: Command, env
     .command('digest')
     .description('send the digest of tickets overdue or due within 3 days to each department\'s clerks (Teams, Telegram) now')
     .option('--dry-run', 'print the messages without queueing them')
-    .action((options: { dryRun?: boolean }) => {
+    .action(async (options: { dryRun?: boolean }) => {
       const config = environment.config();
       const database = openDatabase(config.databasePath);
       try {
-        const report = sendDigest(database.db, { now: new Date(), timeZone: config.deadlines.timeZone, channels: enabledStaffChannels(config), dryRun: options.dryRun });
+        const report = await sendDigest(database.db, { now: new Date(), timeZone: config.deadlines.timeZone, channels: enabledStaffChannels(config), dryRun: options.dryRun });
         if (report.departments.length === 0) {
           console.log(`No open ticket is overdue or due within 3 days (${report.date}).`);
           return;

@@ -66,8 +66,8 @@ export const registerDocumentCommands: CommandRegistrar = (program: Command, env
     .requiredOption('--reason <text>', 'why (recorded and shown on the verification page)')
     .option('--clerk <name>', 'the clerk who decided it (recorded in the audit trail)')
     .action((reference: { number: number; year: number }, options: { reason: string; clerk?: string }) =>
-      withDatabase(environment, (config, database) => {
-        const clerk = options.clerk ? findClerk(database, 'name', options.clerk) : undefined;
+      withDatabase(environment, async (config, database) => {
+        const clerk = options.clerk ? await findClerk(database, 'name', options.clerk) : undefined;
         if (options.clerk && !clerk) {
           console.error(`No clerk named "${options.clerk}".`);
           process.exitCode = 1;
@@ -77,7 +77,7 @@ export const registerDocumentCommands: CommandRegistrar = (program: Command, env
         const actor = clerk
           ? { type: 'clerk' as const, id: String(clerk.id), channel: 'cli', clerkId: clerk.id }
           : { type: 'system' as const, id: `shell:${os.userInfo().username}`, channel: 'cli' };
-        const revoked = service.revoke(reference, options.reason.trim(), actor);
+        const revoked = await service.revoke(reference, options.reason.trim(), actor);
         console.log(`Document ${documentLabel(revoked)} (${revoked.title}) revoked: ${revoked.revokedReason}`);
       }),
     );

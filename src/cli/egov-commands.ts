@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Config } from '../config.ts';
-import { openDatabase } from '../database/connection.ts';
+import { openDatabase, type DatabaseHandle } from '../database/connection.ts';
 import { AppError } from '../errors.ts';
 import { writeOpenExport } from '../exports/open-export.ts';
 import { findContactBySelector } from '../gdpr/contact-selector.ts';
@@ -21,11 +21,14 @@ import type { CommandRegistrar } from './command-registrars.ts';
 // The e-government commands: indicators, personal data (export, erase, retention), open exports and
 // registration receipts. Each opens the database itself, so they work while the server runs.
 
-function withDatabase<T>(config: Config, work: (database: ReturnType<typeof openDatabase>) => Promise<T> | T): Promise<T> {
+/** Opens the database for one command; it is closed only once the (awaited) work is over. */
+async function withDatabase<T>(config: Config, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
   const database = openDatabase(config.databasePath);
-  return Promise.resolve()
-    .then(() => work(database))
-    .finally(() => database.close());
+  try {
+    return await work(database);
+  } finally {
+    database.close();
+  }
 }
 
 function reportError(error: unknown): void {
@@ -70,8 +73,8 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
       const config = environment.config();
       const titleOf = await procedureTitles(config);
       const year = options.year ?? Number(localDate(new Date()).slice(0, 4));
-      await withDatabase(config, ({ db }) => {
-        process.stdout.write(renderReport(computeIndicators(db, { year, titleOf }), options.format));
+      await withDatabase(config, async ({ db }) => {
+        process.stdout.write(renderReport(await computeIndicators(db, { year, titleOf }), options.format));
       });
     });
 
@@ -83,10 +86,10 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
     .option('--out <file>', 'ZIP file to write (default: gdpr-export-contact-<id>.zip)')
     .action(async (options: { contact: string; out?: string }) => {
       const config = environment.config();
-      await withDatabase(config, ({ db }) => {
+      await withDatabase(config, async ({ db }) => {
         try {
-          const contact = findContactBySelector(db, options.contact);
-          const { zip, data } = buildPersonalDataZip(db, config.dataDirectory, contact.id, config.townHallName);
+          const contact = await findContactBySelector(db, options.contact);
+          const { zip, data } = await buildPersonalDataZip(db, config.dataDirectory, contact.id, config.townHallName);
           const file = path.resolve(options.out ?? `gdpr-export-contact-${contact.id}.zip`);
           fs.writeFileSync(file, zip, { mode: 0o600 });
           console.log(
@@ -105,8 +108,8 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
       const config = environment.config();
       await withDatabase(config, async ({ db, sqlite }) => {
         try {
-          const contact = findContactBySelector(db, options.contact);
-          const summary = eraseContact(db, config.dataDirectory, contact.id, new Date(), { nomenclator: archiveIndexForErasure(config.knowledgeDirectory) });
+          const contact = await findContactBySelector(db, options.contact);
+          const summary = await eraseContact(db, config.dataDirectory, contact.id, new Date(), { nomenclator: archiveIndexForErasure(config.knowledgeDirectory) });
           console.log(
             `Contact ${summary.contactId} anonymised: ${summary.messages} messages and ${summary.tickets} tickets cleared of personal data, ${summary.filesDeleted} files deleted. The tickets' numbers, dates, type, department and status are kept${summary.documentsKept > 0 ? `; ${summary.documentsKept} issued documents stay in the archive (retention term running)` : ''}.`,
           );
@@ -140,8 +143,8 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
         console.log('RETENTION_DAYS=0: conversations are kept; nothing deleted.');
         return;
       }
-      await withDatabase(config, ({ db }) => {
-        const summary = runRetention(db, { days: config.retentionDays });
+      await withDatabase(config, async ({ db }) => {
+        const summary = await runRetention(db, { days: config.retentionDays });
         console.log(
           `Deleted ${summary.conversations} conversations (${summary.messages} messages) idle since before ${summary.cutoff} and ${summary.contacts} contacts left without data (RETENTION_DAYS=${config.retentionDays}).`,
         );
@@ -184,8 +187,8 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
     .option('--masked-texts', 'with --without-personal-data: keep texts, with CNPs, phones, e-mails and names masked (for a contractor)')
     .action(async (options: { out: string; withoutPersonalData?: boolean; maskedTexts?: boolean }) => {
       const config = environment.config();
-      await withDatabase(config, ({ db }) => {
-        const summary = writeOpenExport(db, path.resolve(options.out), { withPersonalData: !options.withoutPersonalData, maskTexts: options.maskedTexts ?? false });
+      await withDatabase(config, async ({ db }) => {
+        const summary = await writeOpenExport(db, path.resolve(options.out), { withPersonalData: !options.withoutPersonalData, maskTexts: options.maskedTexts ?? false });
         for (const file of summary.files) console.log(`${file.name.padEnd(20)} ${String(file.rows).padStart(7)} rows  sha256 ${file.sha256}`);
         console.log(`Export written to ${summary.directory} (manifest.json lists the files).`);
       });

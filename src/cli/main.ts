@@ -1,7 +1,7 @@
 import readline from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigurationError, loadConfig, readEnvironment, type Config } from '../config.ts';
-import { openDatabase } from '../database/connection.ts';
+import { openDatabase, type DatabaseHandle } from '../database/connection.ts';
 import { createLogger } from '../logger.ts';
 import { isLanguage, type Language } from '../language.ts';
 import { addClerk, listClerks } from '../tickets/clerk-directory.ts';
@@ -29,10 +29,11 @@ function config(): Config {
   }
 }
 
-function withDatabase<T>(work: (database: ReturnType<typeof openDatabase>) => T): T {
+/** Opens the database for one command; it is closed only once the (awaited) work is over. */
+async function withDatabase<T>(work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
   const database = openDatabase(config().databasePath);
   try {
-    return work(database);
+    return await work(database);
   } finally {
     database.close();
   }
@@ -93,14 +94,14 @@ const tickets = program.command('tickets').description('read tickets');
 tickets
   .command('list')
   .option('--status <status>', `one of ${ticketStatuses.join(', ')}`)
-  .action((options: { status?: string }) => {
+  .action(async (options: { status?: string }) => {
     if (options.status && !ticketStatuses.includes(options.status as TicketStatus)) {
       console.error(`Unknown status "${options.status}"; use one of ${ticketStatuses.join(', ')}`);
       process.exitCode = 2;
       return;
     }
-    withDatabase(({ db }) => {
-      const rows = listTickets(db, { status: options.status });
+    await withDatabase(async ({ db }) => {
+      const rows = await listTickets(db, { status: options.status });
       if (rows.length === 0) console.log('No tickets.');
       for (const ticket of rows) {
         console.log(
@@ -112,15 +113,15 @@ tickets
 tickets
   .command('show')
   .argument('<number>', 'N or N/YYYY', parseTicketArgument)
-  .action((reference: { number: number; year: number }) => {
-    withDatabase(({ db }) => {
-      const ticket = findTicket(db, reference);
+  .action(async (reference: { number: number; year: number }) => {
+    await withDatabase(async ({ db }) => {
+      const ticket = await findTicket(db, reference);
       if (!ticket) {
         console.error(`Ticket ${reference.number}/${reference.year} does not exist.`);
         process.exitCode = 1;
         return;
       }
-      const details = ticketDetails(db, ticket);
+      const details = await ticketDetails(db, ticket);
       // The whole thread follows (full hashes, every message): the chat's capped one is left out of the details.
       console.log(renderTicketDetails(ticket, details.thread?.length ? { ...details, thread: [], conversation: [] } : details, 'ro'));
       // The thread in order: the citizen's messages, the clerks' replies and the bot's, in Bucharest time.
@@ -137,15 +138,15 @@ clerks
   .option('--teams <id>', 'Teams AAD object id')
   .option('--whatsapp <phone>', 'WhatsApp number, e.g. +40740123456')
   .option('--editor', 'may edit and publish procedures and the town hall\'s knowledge in /admin')
-  .action((options: { name: string; department: string; telegram?: string; teams?: string; whatsapp?: string; editor?: boolean }) => {
+  .action(async (options: { name: string; department: string; telegram?: string; teams?: string; whatsapp?: string; editor?: boolean }) => {
     if (!isDepartmentId(options.department)) {
       console.error(`Unknown department "${options.department}"; use one of ${departmentIds.join(', ')}`);
       process.exitCode = 2;
       return;
     }
-    withDatabase(({ db }) => {
+    await withDatabase(async ({ db }) => {
       try {
-        const clerk = addClerk(db, { name: options.name, department: options.department, telegramId: options.telegram, teamsId: options.teams, whatsapp: options.whatsapp, editor: options.editor === true });
+        const clerk = await addClerk(db, { name: options.name, department: options.department, telegramId: options.telegram, teamsId: options.teams, whatsapp: options.whatsapp, editor: options.editor === true });
         console.log(`Clerk "${clerk.name}" added (id ${clerk.id}, ${clerk.department}${clerk.editor ? ', editor' : ''}).`);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
@@ -154,9 +155,9 @@ clerks
       }
     });
   });
-clerks.command('list').action(() => {
-  withDatabase(({ db }) => {
-    const rows = listClerks(db);
+clerks.command('list').action(async () => {
+  await withDatabase(async ({ db }) => {
+    const rows = await listClerks(db);
     if (rows.length === 0) console.log('No clerks yet: add one with `functionar clerks add --name … --department …`.');
     for (const clerk of rows) {
       const identities = [clerk.telegramId && `telegram ${clerk.telegramId}`, clerk.teamsId && `teams ${clerk.teamsId}`, clerk.whatsapp && `whatsapp ${clerk.whatsapp}`].filter(Boolean);
@@ -170,11 +171,11 @@ program
   .description('run a clerk reply command from the shell, e.g. "/raspunde 12 Actele sunt gata"')
   .requiredOption('--clerk <name>', 'a registered clerk name')
   .argument('<text>')
-  .action((text: string, options: { clerk: string }) => {
-    withDatabase(({ db }) => {
+  .action(async (text: string, options: { clerk: string }) => {
+    await withDatabase(async ({ db }) => {
       // The running server's outbox delivers what this queues (it polls every OUTBOX_POLL_MS).
       const runner = new ClerkCommandRunner(db, createLogger('silent'), () => undefined);
-      const outcome = runner.run({ kind: 'name', value: options.clerk, channel: 'cli' }, text);
+      const outcome = await runner.run({ kind: 'name', value: options.clerk, channel: 'cli' }, text);
       console.log(outcome.text);
       if (!outcome.ok) process.exitCode = 1;
     });

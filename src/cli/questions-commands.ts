@@ -25,10 +25,10 @@ export const registerQuestionsCommands: CommandRegistrar = (program: Command, en
     .command('list')
     .description('most asked first: id, text (masked), language, count, last asked')
     .option('--json', 'one JSON array: id, text, language, count, lastAskedAt, outcome, taughtSlug, taughtOutOfScope')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
       const database = openDatabase(environment.config().databasePath);
       try {
-        const rows = listUnansweredQuestions(database.db);
+        const rows = await listUnansweredQuestions(database.db);
         if (options.json) {
           const items = rows.map((row) => ({
             id: row.id,
@@ -62,8 +62,8 @@ export const registerQuestionsCommands: CommandRegistrar = (program: Command, en
         return;
       }
       const knownSlugs = new Set((await loadKnowledge(environment.config().knowledgeDirectory)).procedures.map((procedure) => procedure.slug));
-      await withDatabase(environment, (_config, database) => {
-        const taught = teachQuestion(database, { id, taught: slug ? { kind: 'procedure', slug } : { kind: 'out_of_scope' }, clerkId: null, channel: 'cli', knownSlugs }, new Date());
+      await withDatabase(environment, async (_config, database) => {
+        const taught = await teachQuestion(database, { id, taught: slug ? { kind: 'procedure', slug } : { kind: 'out_of_scope' }, clerkId: null, channel: 'cli', knownSlugs }, new Date());
         console.log(slug ? `Question ${taught.id} ("${taught.text}") is answered with ${slug} from now on.` : `Question ${taught.id} ("${taught.text}") is answered as out of scope from now on.`);
       });
     });

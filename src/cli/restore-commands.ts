@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { and, eq, isNull } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/sqlite-proxy';
+import { inTransaction, type Database } from '../database/connection.ts';
 import * as schema from '../database/schema.ts';
+import { StatementCache } from '../database/statement-cache.ts';
 import { holdPendingAfterRestore } from '../outbox/outbox-store.ts';
 import { recordEvent } from '../tickets/ticket-store.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
@@ -57,6 +59,16 @@ function ensureNotInUse(databasePath: string): void {
   }
 }
 
+/**
+ * The store layer over the restored copy alone. Not `openDatabase`: that would migrate the copy now,
+ * while migrations newer than the backup belong to the server's next start. Nothing else uses this
+ * connection, so no lock is needed between transactions.
+ */
+function storeOver(sqlite: Sqlite.Database): Database {
+  const statements = new StatementCache(sqlite);
+  return drizzle(async (source, parameters, method) => statements.execute(source, parameters, method), { schema });
+}
+
 /** Marks a citizen's message the backup held unanswered; `resumeUnprocessed` no longer takes it. */
 export const restoredUnansweredIntent = 'restored_unanswered';
 
@@ -75,21 +87,19 @@ export interface HeldWork {
  * the reply and recorded on the ticket), unanswered messages are marked processed with their own intent and
  * listed by the restore, for a clerk to read and answer by hand.
  */
-export function holdUnfinishedWork(databaseFile: string, now: Date): HeldWork {
+export async function holdUnfinishedWork(databaseFile: string, now: Date): Promise<HeldWork> {
   const sqlite = new Sqlite(databaseFile, { fileMustExist: true });
   try {
-    const db = drizzle({ client: sqlite, schema });
-    return db.transaction((transaction) => {
-      const held = holdPendingAfterRestore(transaction);
+    return await inTransaction(storeOver(sqlite), async (transaction) => {
+      const held = await holdPendingAfterRestore(transaction);
       for (const delivery of held) {
-        if (delivery.ticketId !== null) recordEvent(transaction, delivery.ticketId, 'delivery_to_check', { type: 'system', channel: delivery.channel }, now, { outboxId: delivery.id });
+        if (delivery.ticketId !== null) await recordEvent(transaction, delivery.ticketId, 'delivery_to_check', { type: 'system', channel: delivery.channel }, now, { outboxId: delivery.id });
       }
-      const unanswered = transaction
+      const unanswered = await transaction
         .update(schema.messages)
         .set({ processedAt: now.toISOString(), intent: restoredUnansweredIntent })
         .where(and(eq(schema.messages.direction, 'inbound'), isNull(schema.messages.processedAt)))
-        .returning()
-        .all();
+        .returning();
       return {
         deliveriesToCheck: held.length,
         unansweredMessages: unanswered.map((message) => ({ id: message.id, channel: message.channel, contactId: message.contactId, ticketId: message.ticketId, createdAt: message.createdAt })),
@@ -107,7 +117,7 @@ export interface RestoreOutcome {
   previous: string | undefined;
 }
 
-export function restoreDatabase(backupFile: string, databasePath: string, now = new Date()): RestoreOutcome {
+export async function restoreDatabase(backupFile: string, databasePath: string, now = new Date()): Promise<RestoreOutcome> {
   const restored = checkBackup(backupFile);
   ensureNotInUse(databasePath);
   fs.mkdirSync(path.dirname(databasePath), { recursive: true });
@@ -124,7 +134,7 @@ export function restoreDatabase(backupFile: string, databasePath: string, now = 
   // Copy, then rename: a restore interrupted half-way never leaves a half-copied database in place.
   const partial = `${databasePath}.restoring`;
   fs.copyFileSync(backupFile, partial);
-  const held = holdUnfinishedWork(partial, now);
+  const held = await holdUnfinishedWork(partial, now);
   for (const suffix of walSuffixes) fs.rmSync(`${partial}${suffix}`, { force: true });
   fs.renameSync(partial, databasePath);
   return { restored, held, previous };
@@ -135,10 +145,10 @@ export const registerRestoreCommands: CommandRegistrar = (program, environment) 
     .command('restore')
     .description('replace the database with a `functionar backup` copy (stop the server first)')
     .argument('<file>')
-    .action((file: string) => {
+    .action(async (file: string) => {
       const { databasePath } = environment.config();
       try {
-        const outcome = restoreDatabase(path.resolve(file), databasePath);
+        const outcome = await restoreDatabase(path.resolve(file), databasePath);
         console.log(`Restored ${databasePath} from ${file}: ${outcome.restored.tickets} tickets, ${outcome.restored.messages} messages.`);
         const { deliveriesToCheck, unansweredMessages } = outcome.held;
         console.log(

@@ -35,11 +35,11 @@ export const registerTeamsCommands: CommandRegistrar = (program: Command, enviro
   teams
     .command('conversations')
     .description('list the Teams channels and clerk chats the bot has seen (for TEAMS_STAFF_CONVERSATION_ID)')
-    .action(() => {
+    .action(async () => {
       const config = environment.config();
       const database = openDatabase(config.databasePath);
       try {
-        const rows = knownConversations(new ChannelStateStore(database.db, teamsChannelId));
+        const rows = await knownConversations(new ChannelStateStore(database.db, teamsChannelId));
         if (rows.length === 0) {
           console.log('No Teams conversation seen yet: add the bot to the staff team (or write to it), then run this again.');
           return;

@@ -48,7 +48,8 @@ export interface TurnResult {
   replies: Reply[];
   /** null clears the conversation state; undefined leaves it. */
   state?: ConversationState | null;
-  commit?: (transaction: Executor, now: Date) => CommitOutcome;
+  /** Database work only: other requests wait for this transaction to commit (no model, no network). */
+  commit?: (transaction: Executor, now: Date) => Promise<CommitOutcome>;
   handedOver?: boolean;
 }
 
@@ -76,7 +77,7 @@ export interface ConversationDependencies {
   /** Called after a commit that queued outgoing messages. */
   onQueued: () => void;
   /** Where new tickets and handovers are announced (Telegram staff group, Teams channel…). */
-  staffRecipients?: () => StaffRecipient[];
+  staffRecipients?: () => Promise<StaffRecipient[]>;
 }
 
 export interface ReceiveOptions {
@@ -100,6 +101,13 @@ export interface StoredInbound {
   message: MessageRow | undefined;
 }
 
+/** A message stored, and its answer in the contact's queue. */
+export interface AcceptedInbound {
+  stored: StoredInbound;
+  /** Resolves once answered; rejects when answering failed. */
+  answered: Promise<ReceiveResult>;
+}
+
 const historyTurns = 8;
 
 /**
@@ -109,22 +117,35 @@ const historyTurns = 8;
  */
 export class ConversationService {
   private readonly perContact = new KeyedSequence<number>();
+  private readonly perSender = new KeyedSequence<string>();
 
   constructor(private readonly dependencies: ConversationDependencies) {}
 
   async receive(inbound: InboundMessage, options: ReceiveOptions = {}): Promise<ReceiveResult> {
-    return this.answer(this.store(inbound), inbound, options);
+    return (await this.accept(inbound, options)).answered;
+  }
+
+  /**
+   * Stores the message, then queues its answer behind the contact's earlier messages. Storing waits for
+   * the database, so one sender's messages are stored one at a time: answers queue in the order the
+   * messages were stored, and a redelivery always queues behind its original (answered once).
+   */
+  async accept(inbound: InboundMessage, options: ReceiveOptions = {}): Promise<AcceptedInbound> {
+    return this.perSender.run(`${inbound.channel}\u0000${inbound.sender.externalId}`, async () => {
+      const stored = await this.store(inbound);
+      return { stored, answered: this.answer(stored, inbound, options) };
+    });
   }
 
   /**
    * Stores the message once (unique per channel and external id) with its contact and conversation, in
    * one transaction, before anything else happens: when this returns, a crash can no longer lose it.
    */
-  store(inbound: InboundMessage): StoredInbound {
+  async store(inbound: InboundMessage): Promise<StoredInbound> {
     const now = new Date();
     let noticesQueued = false;
-    const stored = inTransaction(this.dependencies.database, (transaction): StoredInbound => {
-      const contact = upsertContact(
+    const stored = await inTransaction(this.dependencies.database, async (transaction): Promise<StoredInbound> => {
+      const contact = await upsertContact(
         transaction,
         {
           channel: inbound.channel,
@@ -135,22 +156,22 @@ export class ConversationService {
         },
         now,
       );
-      const conversation = currentConversation(transaction, contact, contact.language ?? languageFromHint(inbound.sender.languageHint) ?? 'ro', now);
-      const message = insertInboundMessage(
+      const conversation = await currentConversation(transaction, contact, contact.language ?? languageFromHint(inbound.sender.languageHint) ?? 'ro', now);
+      const message = await insertInboundMessage(
         transaction,
         { conversationId: conversation.id, contactId: contact.id, channel: inbound.channel, externalId: inbound.externalId, text: inbound.text, parts: inbound.parts },
         now,
       );
       if (!message) return { contact, conversation, message };
       // A clerk wrote to this citizen about a live ticket: what they write now belongs to its thread.
-      const thread = this.isThreadMessage(conversation, inbound.text) ? threadTicketOf(transaction, contact.id, now) : undefined;
+      const thread = this.isThreadMessage(conversation, inbound.text) ? await threadTicketOf(transaction, contact.id, now) : undefined;
       // The citizen wrote again: a ticket waiting for them (or resolved lately) is the clerks' again —
       // unless all they wrote is "thank you", which settles a request rather than reopening it.
-      if (!this.isBareThanks(inbound)) recordCitizenFollowUp(transaction, contact.id, now);
+      if (!this.isBareThanks(inbound)) await recordCitizenFollowUp(transaction, contact.id, now);
       if (!thread) return { contact, conversation, message };
-      const current = ticketById(transaction, thread.id) ?? thread;
-      const ticket = addCitizenMessageToThread(transaction, current, message, now);
-      noticesQueued = this.announceFollowUp(transaction, ticket, { ...message, ticketId: ticket.id }, now);
+      const current = (await ticketById(transaction, thread.id)) ?? thread;
+      const ticket = await addCitizenMessageToThread(transaction, current, message, now);
+      noticesQueued = await this.announceFollowUp(transaction, ticket, { ...message, ticketId: ticket.id }, now);
       return { contact, conversation, message: { ...message, ticketId: ticket.id } };
     });
     if (noticesQueued) this.dependencies.onQueued();
@@ -164,13 +185,13 @@ export class ConversationService {
       this.dependencies.logger.info({ channel: inbound.channel, externalId: inbound.externalId }, 'duplicate inbound message: answered once');
       // Waiting our turn means an answer still being written for the original is finished first.
       return this.perContact.run(accepted.contact.id, async () => {
-        const original = findInboundMessage(database, inbound.channel, inbound.externalId);
+        const original = await findInboundMessage(database, inbound.channel, inbound.externalId);
         if (original && !original.processedAt) {
           // Stored but never answered (a failure after the message was accepted): answer it now, once.
           const result = await this.process(original, inbound.sender.languageHint, options);
           return { ...result, duplicate: true };
         }
-        return { duplicate: true, replies: original ? repliesTo(database, original.id) : [], contact: accepted.contact };
+        return { duplicate: true, replies: original ? await repliesTo(database, original.id) : [], contact: accepted.contact };
       });
     }
     const message = accepted.message;
@@ -179,7 +200,7 @@ export class ConversationService {
 
   /** Answers what was accepted but not answered before a crash or shutdown. */
   async resumeUnprocessed(): Promise<number> {
-    const pending = unprocessedInboundMessages(this.dependencies.database);
+    const pending = await unprocessedInboundMessages(this.dependencies.database);
     for (const message of pending) {
       await this.perContact.run(message.contactId, () => this.process(message, undefined, {}));
     }
@@ -188,9 +209,9 @@ export class ConversationService {
 
   private async process(message: MessageRow, languageHint: string | undefined, options: ReceiveOptions): Promise<ReceiveResult> {
     const { database, logger } = this.dependencies;
-    const contact = findContactById(database, message.contactId);
+    const contact = await findContactById(database, message.contactId);
     if (!contact) throw new Error(`contact ${message.contactId} of message ${message.id} is missing`);
-    const conversation = currentConversation(database, contact, 'ro', new Date());
+    const conversation = await currentConversation(database, contact, 'ro', new Date());
     const language = chooseLanguage(message.text, conversation.language, languageHint ?? contact.language ?? undefined);
     let result: TurnResult;
     try {
@@ -201,20 +222,23 @@ export class ConversationService {
       result = { intent: 'procedure', replies: [{ text: citizenTexts[language].ticketOffer, buttons: this.offerButtons(language) }], state: { kind: 'offer', question: message.text } };
     }
     const now = new Date();
-    const replies = inTransaction(database, (transaction) => {
-      const committed = result.commit?.(transaction, now);
-      if (committed?.newTicket) this.announce(transaction, committed.newTicket, now);
-      const stored = addReplyNotices([...result.replies, ...(committed?.replies ?? [])], {
+    // Only database work from here to the commit: the answer was written above, outside the transaction.
+    const replies = await inTransaction(database, async (transaction) => {
+      const committed = await result.commit?.(transaction, now);
+      if (committed?.newTicket) await this.announce(transaction, committed.newTicket, now);
+      const noticed = await addReplyNotices([...result.replies, ...(committed?.replies ?? [])], {
         transaction,
         contact,
         language,
         townHallName: this.dependencies.townHallName,
         publicUrl: this.dependencies.publicUrl,
         newTicket: committed?.newTicket,
-      })
-        .filter((reply) => reply.text.trim() !== '')
-        .map((reply) => this.storeReply(transaction, contact, conversation.id, message.id, result.intent, reply, now));
-      updateConversation(
+      });
+      const stored: MessageRow[] = [];
+      for (const reply of noticed.filter((reply) => reply.text.trim() !== '')) {
+        stored.push(await this.storeReply(transaction, contact, conversation.id, message.id, result.intent, reply, now));
+      }
+      await updateConversation(
         transaction,
         conversation.id,
         {
@@ -224,14 +248,14 @@ export class ConversationService {
         },
         now,
       );
-      markProcessed(transaction, message.id, result.intent, now);
+      await markProcessed(transaction, message.id, result.intent, now);
       return stored;
     });
     if (replies.length > 0) this.dependencies.onQueued();
     return { duplicate: false, replies, intent: result.intent, language, contact };
   }
 
-  private storeReply(transaction: Executor, contact: ContactRow, conversationId: number, inReplyTo: number, intent: string, reply: Reply, now: Date): MessageRow {
+  private storeReply(transaction: Executor, contact: ContactRow, conversationId: number, inReplyTo: number, intent: string, reply: Reply, now: Date): Promise<MessageRow> {
     const parts: MessagePart[] = [];
     if (reply.sources && reply.sources.length > 0) parts.push({ type: 'sources', sources: reply.sources });
     if (reply.buttons && reply.buttons.length > 0) parts.push({ type: 'buttons', buttons: reply.buttons });
@@ -242,9 +266,9 @@ export class ConversationService {
     );
   }
 
-  private announce(transaction: Executor, ticket: TicketRow, now: Date): void {
-    for (const { channel, recipient } of this.dependencies.staffRecipients?.() ?? []) {
-      enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: staffNotice(ticket) }, now);
+  private async announce(transaction: Executor, ticket: TicketRow, now: Date): Promise<void> {
+    for (const { channel, recipient } of (await this.dependencies.staffRecipients?.()) ?? []) {
+      await enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: staffNotice(ticket) }, now);
     }
   }
 
@@ -271,20 +295,20 @@ export class ConversationService {
    * and the message joins the ticket's thread like any other, so the clerk learns that the citizen answered
    * and how. Runs in the transaction that stores the message; returns the ticket when it joined one.
    */
-  addFixedAnswerToThread(transaction: Executor, message: MessageRow, kind: string, now: Date): { ticket?: TicketRow; noticesQueued: boolean } {
-    const thread = threadTicketOf(transaction, message.contactId, now);
+  async addFixedAnswerToThread(transaction: Executor, message: MessageRow, kind: string, now: Date): Promise<{ ticket?: TicketRow; noticesQueued: boolean }> {
+    const thread = await threadTicketOf(transaction, message.contactId, now);
     if (!thread) return { noticesQueued: false };
-    recordCitizenFollowUp(transaction, message.contactId, now);
-    const ticket = addCitizenMessageToThread(transaction, ticketById(transaction, thread.id) ?? thread, message, now);
-    const noticesQueued = this.announceFollowUp(transaction, ticket, { ...message, ticketId: ticket.id }, now, kind);
+    await recordCitizenFollowUp(transaction, message.contactId, now);
+    const ticket = await addCitizenMessageToThread(transaction, (await ticketById(transaction, thread.id)) ?? thread, message, now);
+    const noticesQueued = await this.announceFollowUp(transaction, ticket, { ...message, ticketId: ticket.id }, now, kind);
     return { ticket, noticesQueued };
   }
 
   /** The citizen wrote on a thread: the clerk who has the ticket (else its department) and the staff chats hear it. */
-  private announceFollowUp(transaction: Executor, ticket: TicketRow, message: MessageRow, now: Date, fixedAnswerKind?: string): boolean {
-    const { recipients, assignee } = followUpRecipients(transaction, ticket, this.dependencies.staffRecipients?.() ?? []);
+  private async announceFollowUp(transaction: Executor, ticket: TicketRow, message: MessageRow, now: Date, fixedAnswerKind?: string): Promise<boolean> {
+    const { recipients, assignee } = await followUpRecipients(transaction, ticket, (await this.dependencies.staffRecipients?.()) ?? []);
     const notice = followUpNotice(ticket, { text: message.text, attachments: attachmentsOfParts(message.parts), assigneeName: assignee?.name, fixedAnswerKind });
-    for (const { channel, recipient } of recipients) enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: notice }, now);
+    for (const { channel, recipient } of recipients) await enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: notice }, now);
     return recipients.length > 0;
   }
 
@@ -331,13 +355,13 @@ export class ConversationService {
       offerButtons: this.offerButtons(language),
     };
     if (message.ticketId !== null) {
-      const ticket = ticketById(this.dependencies.database, message.ticketId);
+      const ticket = await ticketById(this.dependencies.database, message.ticketId);
       if (ticket) return this.answerFollowUp(turn, ticket, options);
     }
     const ruleIntent: RuleIntent = detectIntentByRules(message.text);
 
     if (ruleIntent === 'clerk_command') {
-      recordEvent(this.dependencies.database, null, 'command_refused', { type: 'citizen', id: String(contact.id), channel: contact.channel }, new Date(), {
+      await recordEvent(this.dependencies.database, null, 'command_refused', { type: 'citizen', id: String(contact.id), channel: contact.channel }, new Date(), {
         command: message.text.slice(0, 200),
       });
       return { intent: 'clerk_command', replies: [{ text: turn.texts.clerkCommandRefused }] };
@@ -380,7 +404,7 @@ export class ConversationService {
       case 'smalltalk': {
         // "Mulțumesc" after a clerk's answer closes the exchange politely, naming the request; it is not
         // put on the thread nor counted unread, and it is not the general welcome.
-        const thread = isBareThanks(message.text) ? threadTicketOf(this.dependencies.database, contact.id, new Date()) : undefined;
+        const thread = isBareThanks(message.text) ? await threadTicketOf(this.dependencies.database, contact.id, new Date()) : undefined;
         if (thread) return { intent: 'smalltalk', replies: [{ text: turn.texts.thanksOnThread(ticketLabel(thread)) }] };
         return {
           intent: 'smalltalk',
@@ -420,7 +444,7 @@ export class ConversationService {
     if (!answerer) {
       return { intent: 'procedure', replies: [{ text: turn.texts.ticketOffer, buttons: turn.offerButtons }], state: { kind: 'offer', question: turn.message.text } };
     }
-    const history = recentMessages(this.dependencies.database, turn.conversation.id, historyTurns + 1)
+    const history = (await recentMessages(this.dependencies.database, turn.conversation.id, historyTurns + 1))
       .filter((row) => row.id !== turn.message.id)
       .map((row) => ({ role: row.author === 'citizen' ? ('user' as const) : ('assistant' as const), content: row.text }));
     const answer = await answerer.answer(turn.message.text, turn.language, {
@@ -430,7 +454,7 @@ export class ConversationService {
       onQueued: options.onStatus ? (position) => options.onStatus?.(queuedText(turn.language, position)) : undefined,
     });
     // Refused and clarified questions are kept (masked, counted) for the clerks to teach (src/questions).
-    if (recordUnanswered) recordIfUnanswered(this.dependencies.database, turn.message.text, turn.language, answer);
+    if (recordUnanswered) await recordIfUnanswered(this.dependencies.database, turn.message.text, turn.language, answer);
     return {
       intent: answer.intent,
       replies: [{ text: answer.text, sources: answer.sources, buttons: answer.buttons, answerMode: answer.mode }],

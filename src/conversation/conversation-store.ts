@@ -1,66 +1,69 @@
 import { and, asc, desc, eq, gt, isNull } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, returnedRow, type Executor } from '../database/connection.ts';
 import { contacts, conversations, messages, type ContactRow, type ConversationRow, type MessageRow } from '../database/schema.ts';
 import type { MessagePart, OutboundMessage } from '../messages.ts';
 import { enqueue } from '../outbox/outbox-store.ts';
 
-export function findContact(executor: Executor, channel: string, externalId: string): ContactRow | undefined {
-  return executor
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.channel, channel), eq(contacts.externalId, externalId)))
-    .get();
+export function findContact(executor: Executor, channel: string, externalId: string): Promise<ContactRow | undefined> {
+  return firstRow(
+    executor
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.channel, channel), eq(contacts.externalId, externalId))),
+  );
 }
 
-export function upsertContact(
+export async function upsertContact(
   executor: Executor,
   identity: { channel: string; externalId: string; displayName?: string; language?: string; channelData?: Record<string, unknown> },
   now: Date,
-): ContactRow {
-  const existing = findContact(executor, identity.channel, identity.externalId);
+): Promise<ContactRow> {
+  const existing = await findContact(executor, identity.channel, identity.externalId);
   if (existing) {
-    return executor
-      .update(contacts)
-      .set({
-        lastSeenAt: now.toISOString(),
-        displayName: identity.displayName ?? existing.displayName,
-        channelData: identity.channelData ? { ...existing.channelData, ...identity.channelData } : existing.channelData,
-      })
-      .where(eq(contacts.id, existing.id))
-      .returning()
-      .get();
+    return returnedRow(
+      executor
+        .update(contacts)
+        .set({
+          lastSeenAt: now.toISOString(),
+          displayName: identity.displayName ?? existing.displayName,
+          channelData: identity.channelData ? { ...existing.channelData, ...identity.channelData } : existing.channelData,
+        })
+        .where(eq(contacts.id, existing.id))
+        .returning(),
+    );
   }
-  return executor
-    .insert(contacts)
-    .values({
-      channel: identity.channel,
-      externalId: identity.externalId,
-      displayName: identity.displayName,
-      language: identity.language,
-      channelData: identity.channelData,
-      createdAt: now.toISOString(),
-      lastSeenAt: now.toISOString(),
-    })
-    .returning()
-    .get();
+  return returnedRow(
+    executor
+      .insert(contacts)
+      .values({
+        channel: identity.channel,
+        externalId: identity.externalId,
+        displayName: identity.displayName,
+        language: identity.language,
+        channelData: identity.channelData,
+        createdAt: now.toISOString(),
+        lastSeenAt: now.toISOString(),
+      })
+      .returning(),
+  );
 }
 
-export function currentConversation(executor: Executor, contact: ContactRow, language: string, now: Date): ConversationRow {
-  const existing = executor.select().from(conversations).where(eq(conversations.contactId, contact.id)).orderBy(desc(conversations.id)).get();
+export async function currentConversation(executor: Executor, contact: ContactRow, language: string, now: Date): Promise<ConversationRow> {
+  const existing = await firstRow(executor.select().from(conversations).where(eq(conversations.contactId, contact.id)).orderBy(desc(conversations.id)).limit(1));
   if (existing) return existing;
-  return executor
-    .insert(conversations)
-    .values({ contactId: contact.id, channel: contact.channel, language, createdAt: now.toISOString(), updatedAt: now.toISOString() })
-    .returning()
-    .get();
+  return returnedRow(
+    executor
+      .insert(conversations)
+      .values({ contactId: contact.id, channel: contact.channel, language, createdAt: now.toISOString(), updatedAt: now.toISOString() })
+      .returning(),
+  );
 }
 
-export function updateConversation(executor: Executor, conversationId: number, changes: Partial<ConversationRow>, now: Date): void {
-  executor
+export async function updateConversation(executor: Executor, conversationId: number, changes: Partial<ConversationRow>, now: Date): Promise<void> {
+  await executor
     .update(conversations)
     .set({ ...changes, updatedAt: now.toISOString() })
-    .where(eq(conversations.id, conversationId))
-    .run();
+    .where(eq(conversations.id, conversationId));
 }
 
 /** Stores an inbound message once; returns undefined when the channel already delivered this id. */
@@ -68,21 +71,23 @@ export function insertInboundMessage(
   executor: Executor,
   values: { conversationId: number; contactId: number; channel: string; externalId: string; text: string; parts?: MessagePart[] },
   now: Date,
-): MessageRow | undefined {
-  return executor
-    .insert(messages)
-    .values({ ...values, direction: 'inbound', author: 'citizen', createdAt: now.toISOString() })
-    .onConflictDoNothing({ target: [messages.channel, messages.externalId] })
-    .returning()
-    .get();
+): Promise<MessageRow | undefined> {
+  return firstRow(
+    executor
+      .insert(messages)
+      .values({ ...values, direction: 'inbound', author: 'citizen', createdAt: now.toISOString() })
+      .onConflictDoNothing({ target: [messages.channel, messages.externalId] })
+      .returning(),
+  );
 }
 
-export function findInboundMessage(executor: Executor, channel: string, externalId: string): MessageRow | undefined {
-  return executor
-    .select()
-    .from(messages)
-    .where(and(eq(messages.channel, channel), eq(messages.externalId, externalId)))
-    .get();
+export function findInboundMessage(executor: Executor, channel: string, externalId: string): Promise<MessageRow | undefined> {
+  return firstRow(
+    executor
+      .select()
+      .from(messages)
+      .where(and(eq(messages.channel, channel), eq(messages.externalId, externalId))),
+  );
 }
 
 export function insertOutboundMessage(
@@ -101,68 +106,66 @@ export function insertOutboundMessage(
     inReplyTo?: number;
   },
   now: Date,
-): MessageRow {
-  return executor
-    .insert(messages)
-    .values({ ...values, direction: 'outbound', createdAt: now.toISOString() })
-    .returning()
-    .get();
+): Promise<MessageRow> {
+  return returnedRow(
+    executor
+      .insert(messages)
+      .values({ ...values, direction: 'outbound', createdAt: now.toISOString() })
+      .returning(),
+  );
 }
 
-export function markProcessed(executor: Executor, messageId: number, intent: string, now: Date): void {
-  executor.update(messages).set({ processedAt: now.toISOString(), intent }).where(eq(messages.id, messageId)).run();
+export async function markProcessed(executor: Executor, messageId: number, intent: string, now: Date): Promise<void> {
+  await executor.update(messages).set({ processedAt: now.toISOString(), intent }).where(eq(messages.id, messageId));
 }
 
-export function repliesTo(executor: Executor, inboundMessageId: number): MessageRow[] {
-  return executor.select().from(messages).where(eq(messages.inReplyTo, inboundMessageId)).orderBy(asc(messages.id)).all();
+export async function repliesTo(executor: Executor, inboundMessageId: number): Promise<MessageRow[]> {
+  return executor.select().from(messages).where(eq(messages.inReplyTo, inboundMessageId)).orderBy(asc(messages.id));
 }
 
-export function unprocessedInboundMessages(executor: Executor): MessageRow[] {
+export async function unprocessedInboundMessages(executor: Executor): Promise<MessageRow[]> {
   return executor
     .select()
     .from(messages)
     .where(and(eq(messages.direction, 'inbound'), isNull(messages.processedAt)))
-    .orderBy(asc(messages.id))
-    .all();
+    .orderBy(asc(messages.id));
 }
 
-export function messagesOfContact(executor: Executor, contactId: number, afterId = 0, limit = 500): MessageRow[] {
+export async function messagesOfContact(executor: Executor, contactId: number, afterId = 0, limit = 500): Promise<MessageRow[]> {
   return executor
     .select()
     .from(messages)
     .where(and(eq(messages.contactId, contactId), gt(messages.id, afterId)))
     .orderBy(asc(messages.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** The last turns of a conversation, oldest first, for the language model's memory. */
-export function recentMessages(executor: Executor, conversationId: number, limit: number): MessageRow[] {
-  return executor
+export async function recentMessages(executor: Executor, conversationId: number, limit: number): Promise<MessageRow[]> {
+  const newestFirst = await executor
     .select()
     .from(messages)
     .where(eq(messages.conversationId, conversationId))
     .orderBy(desc(messages.id))
-    .limit(limit)
-    .all()
-    .reverse();
+    .limit(limit);
+  return newestFirst.reverse();
 }
 
-export function findContactById(executor: Executor, contactId: number): ContactRow | undefined {
-  return executor.select().from(contacts).where(eq(contacts.id, contactId)).get();
+export function findContactById(executor: Executor, contactId: number): Promise<ContactRow | undefined> {
+  return firstRow(executor.select().from(contacts).where(eq(contacts.id, contactId)));
 }
 
 /**
  * A reply to a contact: the stored message and its outbox entry, in the caller's transaction, so what is
  * committed will be sent. The one place a conversation message is queued (pipeline answers, fixed answers).
  */
-export function storeReplyAndEnqueue(
+export async function storeReplyAndEnqueue(
   transaction: Executor,
   reply: { contact: ContactRow; conversationId: number; inReplyTo: number; intent: string; message: OutboundMessage; answerMode?: string; ticketId?: number },
   now: Date,
-): MessageRow {
+): Promise<MessageRow> {
   const { contact, message } = reply;
-  const stored = insertOutboundMessage(
+  const stored = await insertOutboundMessage(
     transaction,
     {
       conversationId: reply.conversationId,
@@ -178,7 +181,7 @@ export function storeReplyAndEnqueue(
     },
     now,
   );
-  enqueue(
+  await enqueue(
     transaction,
     { channel: contact.channel, recipient: contact.externalId, recipientChannelData: contact.channelData, messageId: stored.id, ticketId: reply.ticketId, message },
     now,
@@ -187,21 +190,30 @@ export function storeReplyAndEnqueue(
 }
 
 /** The language of the contact's latest conversation, else the one stored on the contact; undefined for someone new. */
-export function languageOfContact(executor: Executor, channel: string, externalId: string): string | undefined {
-  const contact = findContact(executor, channel, externalId);
+export async function languageOfContact(executor: Executor, channel: string, externalId: string): Promise<string | undefined> {
+  const contact = await findContact(executor, channel, externalId);
   if (!contact) return undefined;
-  const conversation = executor.select({ language: conversations.language }).from(conversations).where(eq(conversations.contactId, contact.id)).orderBy(desc(conversations.id)).get();
+  const conversation = await firstRow(
+    executor
+      .select({ language: conversations.language })
+      .from(conversations)
+      .where(eq(conversations.contactId, contact.id))
+      .orderBy(desc(conversations.id))
+      .limit(1),
+  );
   return conversation?.language ?? contact.language ?? undefined;
 }
 
 /** The last message the bot or a clerk sent this contact, for a numbered answer to the options it offered. */
-export function lastOutboundMessage(executor: Executor, channel: string, externalId: string): MessageRow | undefined {
-  const contact = findContact(executor, channel, externalId);
+export async function lastOutboundMessage(executor: Executor, channel: string, externalId: string): Promise<MessageRow | undefined> {
+  const contact = await findContact(executor, channel, externalId);
   if (!contact) return undefined;
-  return executor
-    .select()
-    .from(messages)
-    .where(and(eq(messages.contactId, contact.id), eq(messages.direction, 'outbound')))
-    .orderBy(desc(messages.id))
-    .get();
+  return firstRow(
+    executor
+      .select()
+      .from(messages)
+      .where(and(eq(messages.contactId, contact.id), eq(messages.direction, 'outbound')))
+      .orderBy(desc(messages.id))
+      .limit(1),
+  );
 }

@@ -106,8 +106,8 @@ export async function handleTicketIntake(turn: TurnContext, state: IntakeState |
     replies: [],
     state: null,
     handedOver: true,
-    commit: (transaction, now) => {
-      const ticket = createTicket(
+    commit: async (transaction, now) => {
+      const ticket = await createTicket(
         transaction,
         {
           contactId: turn.contact.id,
@@ -154,16 +154,16 @@ export function handleTicketOffer(turn: TurnContext, state: OfferState, text: st
   return undefined;
 }
 
-export function handleStatus(turn: TurnContext): TurnResult {
+export async function handleStatus(turn: TurnContext): Promise<TurnResult> {
   const { texts } = turn;
   const reference = findTicketNumber(turn.message.text);
   if (!reference) {
-    const own = ticketsOfContact(turn.database, turn.contact.id);
+    const own = await ticketsOfContact(turn.database, turn.contact.id);
     if (own.length === 0) return { intent: 'status', replies: [{ text: texts.noTickets }] };
     const lines = own.slice(0, 5).map((ticket) => statusLineOf(turn, ticket));
     return { intent: 'status', replies: [{ text: lines.join('\n') }] };
   }
-  const ticket = findTicket(turn.database, reference);
+  const ticket = await findTicket(turn.database, reference);
   // The same words whether the ticket does not exist or belongs to someone else: nothing leaks.
   if (!ticket || ticket.contactId !== turn.contact.id) {
     return { intent: 'status', replies: [{ text: texts.statusNotFound(`${reference.number}/${reference.year}`) }] };
@@ -174,7 +174,7 @@ export function handleStatus(turn: TurnContext): TurnResult {
     reply: { ro: 'răspuns trimis', hu: 'válasz elküldve', en: 'answer sent' },
     closed: { ro: 'închisă', hu: 'lezárva', en: 'closed' },
   };
-  const history = eventsOfTicket(turn.database, ticket.id)
+  const history = (await eventsOfTicket(turn.database, ticket.id))
     .filter((event) => visibleKinds[event.kind])
     .map((event) => `• ${formatDate(localDate(new Date(event.createdAt)))}: ${visibleKinds[event.kind]?.[turn.language]}`);
   return { intent: 'status', replies: [{ text: [statusLineOf(turn, ticket), texts.statusHistory, ...history].join('\n') }] };
@@ -201,11 +201,11 @@ export function handleHandover(turn: TurnContext): TurnResult {
     replies: [],
     state: null,
     handedOver: true,
-    commit: (transaction, now) => {
-      const existing = openHandoverTicket(transaction, turn.contact.id);
+    commit: async (transaction, now) => {
+      const existing = await openHandoverTicket(transaction, turn.contact.id);
       const ticket =
         existing ??
-        createTicket(
+        (await createTicket(
           transaction,
           {
             contactId: turn.contact.id,
@@ -220,7 +220,7 @@ export function handleHandover(turn: TurnContext): TurnResult {
           },
           now,
           { type: 'citizen', id: String(turn.contact.id), channel: turn.contact.channel },
-        );
+        ));
       return {
         replies: [{ text: texts.handover(ticketLabel(ticket), whenOpen, Boolean(existing)), ticketId: ticket.id }],
         newTicket: existing ? undefined : ticket,

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, type Executor } from '../database/connection.ts';
 import { messages, type ContactRow, type TicketRow } from '../database/schema.ts';
 import { privacyNoticeLine } from '../gdpr/privacy-notice.ts';
 import type { Language } from '../language.ts';
@@ -25,12 +25,14 @@ export interface NoticeContext {
   newTicket?: TicketRow;
 }
 
-function isFirstReply(transaction: Executor, contactId: number): boolean {
-  const earlier = transaction
-    .select({ id: messages.id })
-    .from(messages)
-    .where(and(eq(messages.contactId, contactId), eq(messages.direction, 'outbound')))
-    .get();
+async function isFirstReply(transaction: Executor, contactId: number): Promise<boolean> {
+  const earlier = await firstRow(
+    transaction
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.contactId, contactId), eq(messages.direction, 'outbound')))
+      .limit(1),
+  );
   return !earlier;
 }
 
@@ -38,7 +40,7 @@ function appendLine(reply: Reply, line: string): Reply {
   return { ...reply, text: `${reply.text}\n\n${line}` };
 }
 
-export function addReplyNotices(replies: Reply[], context: NoticeContext): Reply[] {
+export async function addReplyNotices(replies: Reply[], context: NoticeContext): Promise<Reply[]> {
   const result = [...replies];
   const { newTicket, contact, language } = context;
   if (newTicket && !newTicket.handover && contact.channel === 'webchat') {
@@ -51,7 +53,7 @@ export function addReplyNotices(replies: Reply[], context: NoticeContext): Reply
   }
   const firstIndex = result.findIndex((reply) => reply.text.trim() !== '');
   const first = result[firstIndex];
-  if (first && !channelsShowingTheNotice.has(contact.channel) && isFirstReply(context.transaction, contact.id)) {
+  if (first && !channelsShowingTheNotice.has(contact.channel) && (await isFirstReply(context.transaction, contact.id))) {
     result[firstIndex] = appendLine(first, privacyNoticeLine(language, context.townHallName, context.publicUrl));
   }
   return result;

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, type Executor } from '../database/connection.ts';
 import { documents, tickets, type DocumentRow } from '../database/schema.ts';
 import { codeInReceipt, signatureLine, type CheckLine } from '../receipts/receipt-file-check.ts';
 import { sha256Hex } from '../receipts/receipt-storage.ts';
@@ -24,8 +24,8 @@ export async function checkDocumentFile(executor: Executor, pdf: Buffer): Promis
   if (!pdf.subarray(0, 1024).toString('latin1').includes('%PDF-')) return { authentic: false, unreadable: true, lines: [] };
   const lines: DocumentFileCheck['lines'] = [];
   const code = codeInReceipt(pdf);
-  const document = code ? executor.select().from(documents).where(eq(documents.code, code)).get() : undefined;
-  const ticket = document && executor.select().from(tickets).where(eq(tickets.id, document.ticketId)).get();
+  const document = code ? await firstRow(executor.select().from(documents).where(eq(documents.code, code))) : undefined;
+  const ticket = document && (await firstRow(executor.select().from(tickets).where(eq(tickets.id, document.ticketId))));
   if (!code) lines.push({ check: 'code', ok: false, detail: 'no verification code in the file: it is not a document issued by Funcționar Virtual' });
   else if (!document) lines.push({ check: 'code', ok: false, detail: `${code} is not the code of a document in the outgoing register` });
   else lines.push({ check: 'code', ok: true, detail: `${code} is document ${documentLabel(document)} (${document.title}) issued ${document.issuedAt}${ticket ? ` for request ${ticketLabel(ticket)}` : ''}` });

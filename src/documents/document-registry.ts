@@ -22,7 +22,7 @@ export interface DocumentServiceContext {
   /** True in the server; false in the CLI (see DocumentServiceOptions). */
   finishInBackground: boolean;
   townHall?: () => TownHall | undefined;
-  staffChats?: () => StaffChat[];
+  staffChats?: () => Promise<StaffChat[]>;
 }
 
 /** The certificate that signs documents: DOCUMENT_CERTIFICATE_* when given, else the receipts' one. */

@@ -1,8 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { loadNomenclator, useNomenclator } from '../archive/nomenclator.ts';
+import { firstRow } from '../database/connection.ts';
 import { contacts, documents, tickets } from '../database/schema.ts';
 import { NotFoundError } from '../errors.ts';
+import { staffChatsOf } from '../gateway/channel-contract.ts';
 import type { VerifiedDocument } from '../receipts/verify-page.ts';
 import { ticketLabel } from '../tickets/ticket-store.ts';
 import { isWebchatDocumentToken, webchatDocumentRoute } from './document-links.ts';
@@ -39,7 +41,7 @@ export function documentRoutes(app: FastifyInstance): DocumentService {
     finishInBackground: true,
     townHall: () => answering.knowledge?.townHall(),
     // Read when a clerk must be told, so channels registered later are included.
-    staffChats: () => [...app.channels.values()].flatMap((adapter) => (adapter.staffRecipients?.() ?? []).map((recipient) => ({ channel: adapter.id, recipient }))),
+    staffChats: () => staffChatsOf(app.channels.values()),
   });
   app.addHook('onReady', async () => service.startSweeping(sweepIntervalMs));
   app.addHook('onClose', async () => service.stop());
@@ -58,9 +60,9 @@ export function documentRoutes(app: FastifyInstance): DocumentService {
     },
     async (request, reply) => {
       const [number, year] = request.params.document.split('-').map(Number) as [number, number];
-      const document = db.select().from(documents).where(eq(documents.year, year)).all().find((candidate) => candidate.number === number);
-      const ticket = document && db.select().from(tickets).where(eq(tickets.id, document.ticketId)).get();
-      const contact = ticket && db.select().from(contacts).where(eq(contacts.id, ticket.contactId)).get();
+      const document = await firstRow(db.select().from(documents).where(and(eq(documents.year, year), eq(documents.number, number))));
+      const ticket = document && (await firstRow(db.select().from(tickets).where(eq(tickets.id, document.ticketId))));
+      const contact = ticket && (await firstRow(db.select().from(contacts).where(eq(contacts.id, ticket.contactId))));
       // Another session's document answers exactly like a missing one.
       if (!document || !contact || contact.channel !== 'webchat' || !isWebchatDocumentToken(request.params.token, contact.externalId, document)) {
         throw new NotFoundError('FV_ERR_DOCUMENT_NOT_FOUND', 'No document for this chat session');
@@ -77,9 +79,9 @@ export function documentRoutes(app: FastifyInstance): DocumentService {
 }
 
 /** The facts /verify/<code> shows for an issued document, or undefined when no document has this code. */
-export function describeDocument(app: FastifyInstance, code: string): VerifiedDocument | undefined {
+export async function describeDocument(app: FastifyInstance, code: string): Promise<VerifiedDocument | undefined> {
   const { config, database, answering } = app.functionar;
-  const found = documentServiceOf(database.db)?.findByCode(code);
+  const found = await documentServiceOf(database.db)?.findByCode(code);
   if (!found) return undefined;
   const { document, ticket } = found;
   return {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { and, asc, eq, max } from 'drizzle-orm';
 import { currentConversation, findContactById, insertOutboundMessage } from '../conversation/conversation-store.ts';
-import { inTransaction, type Database, type Executor } from '../database/connection.ts';
+import { firstRow, inTransaction, returnedRow, type Database, type Executor } from '../database/connection.ts';
 import { documents, tickets, type ClerkRow, type DocumentRow, type TicketRow } from '../database/schema.ts';
-import { clerkAddresses } from '../tickets/deadline-digest.ts';
+import { addressesOfClerk } from '../tickets/deadline-digest.ts';
 import { findClerkById } from '../tickets/clerk-directory.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { TownHall } from '../knowledge/knowledge-base.ts';
@@ -78,7 +78,7 @@ export interface DocumentServiceOptions {
    */
   finishInBackground: boolean;
   /** The staff chats (Telegram group, Teams channel), told when the clerk who issued a document cannot be. */
-  staffChats?: () => StaffChat[];
+  staffChats?: () => Promise<StaffChat[]>;
 }
 
 export interface RegisterRequest {
@@ -136,39 +136,40 @@ export class DocumentService {
   }
 
   /** Takes the next outgoing number and records the document; call inside the transaction that changes the ticket. */
-  register(transaction: Executor, request: RegisterRequest, now: Date): DocumentRow {
+  async register(transaction: Executor, request: RegisterRequest, now: Date): Promise<DocumentRow> {
     const { ticket, template, clerk } = request;
     const year = Number(localDate(now).slice(0, 4));
-    const highest = transaction.select({ highest: max(documents.number) }).from(documents).where(eq(documents.year, year)).get()?.highest ?? 0;
-    const number = highest + 1;
+    const current = await firstRow(transaction.select({ highest: max(documents.number) }).from(documents).where(eq(documents.year, year)));
+    const number = (current?.highest ?? 0) + 1;
     const code = newVerificationCode();
     const nomenclator = this.options.nomenclator();
     const archiveEntry = template.archive_entry ?? (nomenclator ? archiveEntryFor(nomenclator, ticket).id : ticket.archiveEntry);
     const signing = this.options.signing;
-    const row = transaction
-      .insert(documents)
-      .values({
-        year,
-        number,
-        ticketId: ticket.id,
-        procedureSlug: ticket.procedureSlug,
-        template: template.slug,
-        title: template.subtitle ? `${template.title} ${fillPlaceholders(template.subtitle, this.values(ticket, now, {}))}` : template.title,
-        code,
-        fileName: documentFileName({ number, year, template: template.slug }),
-        storagePath: null,
-        sha256: '',
-        pages: 1,
-        signed: signing !== undefined,
-        signer: signing?.subject ?? null,
-        issuedByClerkId: clerk.id,
-        issuedAt: now.toISOString(),
-        archiveEntry: archiveEntry ?? null,
-      })
-      .returning()
-      .get();
+    const row = await returnedRow(
+      transaction
+        .insert(documents)
+        .values({
+          year,
+          number,
+          ticketId: ticket.id,
+          procedureSlug: ticket.procedureSlug,
+          template: template.slug,
+          title: template.subtitle ? `${template.title} ${fillPlaceholders(template.subtitle, this.values(ticket, now, {}))}` : template.title,
+          code,
+          fileName: documentFileName({ number, year, template: template.slug }),
+          storagePath: null,
+          sha256: '',
+          pages: 1,
+          signed: signing !== undefined,
+          signer: signing?.subject ?? null,
+          issuedByClerkId: clerk.id,
+          issuedAt: now.toISOString(),
+          archiveEntry: archiveEntry ?? null,
+        })
+        .returning(),
+    );
     const detail: IssueDetail = { documentId: row.id, number: documentLabel(row), code, template: template.slug, text: request.text, clerk: clerk.name };
-    recordEvent(transaction, ticket.id, 'document_issued', request.actor, now, { ...detail });
+    await recordEvent(transaction, ticket.id, 'document_issued', request.actor, now, { ...detail });
     return row;
   }
 
@@ -182,19 +183,21 @@ export class DocumentService {
   }
 
   /** Registered documents whose file is not made yet, and that did not fail for good (see DocumentNotMadeError). */
-  pendingDocuments(): DocumentRow[] {
-    const pending = this.options.database.select().from(documents).where(eq(documents.sha256, '')).orderBy(asc(documents.id)).all();
-    return pending.filter((document) => !this.failure(this.options.database, document));
+  async pendingDocuments(): Promise<DocumentRow[]> {
+    const pending = await this.options.database.select().from(documents).where(eq(documents.sha256, '')).orderBy(asc(documents.id));
+    const unfailed: DocumentRow[] = [];
+    for (const document of pending) if ((await this.failure(this.options.database, document)) === undefined) unfailed.push(document);
+    return unfailed;
   }
 
   /** Why a document could not be made, when that was recorded on its ticket. */
-  private failure(executor: Executor, document: DocumentRow): string | undefined {
-    const event = eventsOfTicket(executor, document.ticketId).find((candidate) => candidate.kind === 'document_not_made' && candidate.detail?.documentId === document.id);
+  private async failure(executor: Executor, document: DocumentRow): Promise<string | undefined> {
+    const event = (await eventsOfTicket(executor, document.ticketId)).find((candidate) => candidate.kind === 'document_not_made' && candidate.detail?.documentId === document.id);
     return event ? String(event.detail?.reason ?? '') : undefined;
   }
 
   /** The template of a registered document, or a DocumentNotMadeError recorded once and told to the clerk. */
-  private templateToFinish(document: DocumentRow, ticket: TicketRow): DocumentTemplate {
+  private async templateToFinish(document: DocumentRow, ticket: TicketRow): Promise<DocumentTemplate> {
     let reason: string;
     try {
       const template = this.template(document.template);
@@ -207,35 +210,36 @@ export class DocumentService {
     }
     const label = documentLabel(document);
     const now = new Date();
-    inTransaction(this.options.database, (transaction) => {
-      const current = transaction.select().from(documents).where(eq(documents.id, document.id)).get();
-      if (!current || current.sha256 !== '' || this.failure(transaction, current)) return;
-      recordEvent(transaction, ticket.id, 'document_not_made', { type: 'system' }, now, { documentId: document.id, number: label, template: document.template, reason });
+    // Read before the transaction: an adapter may ask its own store which staff chats it can reach.
+    const staffChats = (await this.options.staffChats?.()) ?? [];
+    await inTransaction(this.options.database, async (transaction) => {
+      const current = await firstRow(transaction.select().from(documents).where(eq(documents.id, document.id)));
+      if (!current || current.sha256 !== '' || (await this.failure(transaction, current)) !== undefined) return;
+      await recordEvent(transaction, ticket.id, 'document_not_made', { type: 'system' }, now, { documentId: document.id, number: label, template: document.template, reason });
       const notice = { author: 'bot' as const, text: documentNotMadeNotice({ label, template: document.template, ticketLabel: ticketLabel(ticket), reason }), parts: [] };
-      for (const { channel, recipient } of this.clerkRecipients(transaction, document)) enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: notice }, now);
+      for (const { channel, recipient } of await this.clerkRecipients(transaction, document, staffChats)) await enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: notice }, now);
     });
     this.options.onQueued();
     throw new DocumentNotMadeError(label, reason);
   }
 
   /** The clerk who issued the document, privately (Telegram, Teams); else the staff chats. */
-  private clerkRecipients(executor: Executor, document: DocumentRow): StaffChat[] {
-    const clerk = document.issuedByClerkId !== null ? findClerkById(executor, document.issuedByClerkId) : undefined;
-    const personal = clerk
-      ? clerkAddresses.flatMap(({ channel, addressOf }) => {
-          const recipient = addressOf(clerk, executor);
-          return recipient ? [{ channel, recipient }] : [];
-        })
-      : [];
-    return personal.length > 0 ? personal : (this.options.staffChats?.() ?? []);
+  private async clerkRecipients(executor: Executor, document: DocumentRow, staffChats: StaffChat[]): Promise<StaffChat[]> {
+    const clerk = document.issuedByClerkId !== null ? await findClerkById(executor, document.issuedByClerkId) : undefined;
+    const personal = clerk ? await addressesOfClerk(executor, clerk) : [];
+    return personal.length > 0 ? personal : staffChats;
   }
 
   /** Finishes what another process registered (the CLI's `/emite`) or a restart interrupted, every `intervalMs`. */
   startSweeping(intervalMs: number): void {
     const sweep = () => {
-      for (const document of this.pendingDocuments()) {
-        this.complete(document.id).catch((error: unknown) => this.options.logger.error({ err: error, document: documentLabel(document) }, 'issued document could not be made'));
-      }
+      this.pendingDocuments()
+        .then((pending) => {
+          for (const document of pending) {
+            this.complete(document.id).catch((error: unknown) => this.options.logger.error({ err: error, document: documentLabel(document) }, 'issued document could not be made'));
+          }
+        })
+        .catch((error: unknown) => this.options.logger.error({ err: error }, 'pending documents could not be read'));
     };
     sweep();
     this.sweepTimer = setInterval(sweep, intervalMs);
@@ -254,11 +258,11 @@ export class DocumentService {
     return Buffer.from(await document.save({ useObjectStreams: false }));
   }
 
-  findByCode(input: string): { document: DocumentRow; ticket: TicketRow } | undefined {
+  async findByCode(input: string): Promise<{ document: DocumentRow; ticket: TicketRow } | undefined> {
     const code = normalizeVerificationCode(input);
     if (!code) return undefined;
-    const document = this.options.database.select().from(documents).where(eq(documents.code, code)).get();
-    const ticket = document && this.options.database.select().from(tickets).where(eq(tickets.id, document.ticketId)).get();
+    const document = await firstRow(this.options.database.select().from(documents).where(eq(documents.code, code)));
+    const ticket = document && (await firstRow(this.options.database.select().from(tickets).where(eq(tickets.id, document.ticketId))));
     return document && ticket ? { document, ticket } : undefined;
   }
 
@@ -317,18 +321,18 @@ export class DocumentService {
 
   private async finish(documentId: number): Promise<DocumentRow> {
     const { database, signing, dataDirectory } = this.options;
-    const document = database.select().from(documents).where(eq(documents.id, documentId)).get();
+    const document = await firstRow(database.select().from(documents).where(eq(documents.id, documentId)));
     if (!document) throw new NotFoundError('FV_ERR_DOCUMENT_NOT_FOUND', `No document with id ${documentId}`);
     if (document.sha256 !== '') return document;
-    const ticket = database.select().from(tickets).where(eq(tickets.id, document.ticketId)).get();
+    const ticket = await firstRow(database.select().from(tickets).where(eq(tickets.id, document.ticketId)));
     if (!ticket) throw new NotFoundError('FV_ERR_TICKET_NOT_FOUND', `No ticket with id ${document.ticketId}`);
-    const recordedFailure = this.failure(database, document);
+    const recordedFailure = await this.failure(database, document);
     if (recordedFailure !== undefined) throw new DocumentNotMadeError(documentLabel(document), recordedFailure);
-    const detail = eventsOfTicket(database, ticket.id)
+    const detail = (await eventsOfTicket(database, ticket.id))
       .filter((event) => event.kind === 'document_issued')
       .map((event) => event.detail as unknown as IssueDetail)
       .find((candidate) => candidate.documentId === document.id);
-    const template = this.templateToFinish(document, ticket);
+    const template = await this.templateToFinish(document, ticket);
     const issuedAt = new Date(document.issuedAt);
     const label = documentLabel(document);
     // The PDF and signing libraries load with the first document, not at start-up.
@@ -348,35 +352,36 @@ export class DocumentService {
     writeFileAtomically(file, bytes);
 
     const now = new Date();
-    const finished = inTransaction(database, (transaction) => {
-      const current = transaction.select().from(documents).where(eq(documents.id, documentId)).get();
+    const finished = await inTransaction(database, async (transaction) => {
+      const current = await firstRow(transaction.select().from(documents).where(eq(documents.id, documentId)));
       // Another process finished it meanwhile: theirs stands (and they sent it).
       if (!current || current.sha256 !== '') return undefined;
-      const updated = transaction
-        .update(documents)
-        .set({ sha256, pages, storagePath })
-        .where(and(eq(documents.id, documentId), eq(documents.sha256, '')))
-        .returning()
-        .get();
-      this.queueDelivery(transaction, ticket, updated, template, bytes.length, now);
+      const updated = await returnedRow(
+        transaction
+          .update(documents)
+          .set({ sha256, pages, storagePath })
+          .where(and(eq(documents.id, documentId), eq(documents.sha256, '')))
+          .returning(),
+      );
+      await this.queueDelivery(transaction, ticket, updated, template, bytes.length, now);
       return updated;
     });
     if (!finished) {
       fs.rmSync(file, { force: true });
-      return database.select().from(documents).where(eq(documents.id, documentId)).get() as DocumentRow;
+      return (await firstRow(database.select().from(documents).where(eq(documents.id, documentId)))) as DocumentRow;
     }
     this.options.onQueued();
     return finished;
   }
 
   /** The citizen's notice with the file, on the channel they wrote from, in their language. */
-  private queueDelivery(transaction: Executor, ticket: TicketRow, document: DocumentRow, template: DocumentTemplate, size: number, now: Date): void {
-    const contact = findContactById(transaction, ticket.contactId);
+  private async queueDelivery(transaction: Executor, ticket: TicketRow, document: DocumentRow, template: DocumentTemplate, size: number, now: Date): Promise<void> {
+    const contact = await findContactById(transaction, ticket.contactId);
     if (!contact) {
-      recordEvent(transaction, ticket.id, 'document_not_delivered', { type: 'system' }, now, { number: documentLabel(document), reason: 'the contact no longer exists' });
+      await recordEvent(transaction, ticket.id, 'document_not_delivered', { type: 'system' }, now, { number: documentLabel(document), reason: 'the contact no longer exists' });
       return;
     }
-    const conversation = currentConversation(transaction, contact, contact.language ?? 'ro', now);
+    const conversation = await currentConversation(transaction, contact, contact.language ?? 'ro', now);
     const language: Language = isLanguage(conversation.language) ? conversation.language : 'ro';
     const label = documentLabel(document);
     const notice = issuedNotice(language, { title: template.title, label, ticketLabel: ticketLabel(ticket), code: document.code, verificationUrl: verificationUrl(this.options.publicUrl, document.code) });
@@ -391,32 +396,33 @@ export class DocumentService {
       storagePath: document.storagePath ?? '',
       fallbackText: documentFileFallback(language, document.fileName),
     };
-    const stored = insertOutboundMessage(
+    const stored = await insertOutboundMessage(
       transaction,
       { conversationId: conversation.id, contactId: contact.id, channel: contact.channel, author: 'clerk', text, parts: [file], ticketId: ticket.id, clerkId: document.issuedByClerkId ?? undefined },
       now,
     );
-    enqueue(
+    await enqueue(
       transaction,
       { channel: contact.channel, recipient: contact.externalId, recipientChannelData: contact.channelData, messageId: stored.id, ticketId: ticket.id, message: { author: 'clerk', text, parts: [file] } },
       now,
     );
-    recordEvent(transaction, ticket.id, 'document_sent', { type: 'system' }, now, { number: label, sha256: document.sha256, channel: contact.channel });
+    await recordEvent(transaction, ticket.id, 'document_sent', { type: 'system' }, now, { number: label, sha256: document.sha256, channel: contact.channel });
   }
 
   /** Marks an issued document revoked (it stays in the register); audited on its ticket. */
-  revoke(reference: { number: number; year: number }, reason: string, actor: Actor & { clerkId?: number }, now = new Date()): DocumentRow {
-    return inTransaction(this.options.database, (transaction) => {
-      const document = transaction.select().from(documents).where(and(eq(documents.year, reference.year), eq(documents.number, reference.number))).get();
+  revoke(reference: { number: number; year: number }, reason: string, actor: Actor & { clerkId?: number }, now = new Date()): Promise<DocumentRow> {
+    return inTransaction(this.options.database, async (transaction) => {
+      const document = await firstRow(transaction.select().from(documents).where(and(eq(documents.year, reference.year), eq(documents.number, reference.number))));
       if (!document) throw new NotFoundError('FV_ERR_DOCUMENT_NOT_FOUND', `No document ${reference.number}/${reference.year} in the outgoing register`);
       if (document.revokedAt) throw new DocumentRevokedError(documentLabel(document));
-      const updated = transaction
-        .update(documents)
-        .set({ revokedAt: now.toISOString(), revokedReason: reason, revokedByClerkId: actor.clerkId ?? null })
-        .where(eq(documents.id, document.id))
-        .returning()
-        .get();
-      recordEvent(transaction, document.ticketId, 'document_revoked', actor, now, { number: documentLabel(document), code: document.code, reason });
+      const updated = await returnedRow(
+        transaction
+          .update(documents)
+          .set({ revokedAt: now.toISOString(), revokedReason: reason, revokedByClerkId: actor.clerkId ?? null })
+          .where(eq(documents.id, document.id))
+          .returning(),
+      );
+      await recordEvent(transaction, document.ticketId, 'document_revoked', actor, now, { number: documentLabel(document), code: document.code, reason });
       return updated;
     });
   }

@@ -134,23 +134,25 @@ export interface ExportSummary {
 }
 
 /** Writes tickets, ticket-events and messages as .csv and .json, plus manifest.json with counts and hashes. */
-export function writeOpenExport(executor: Executor, directory: string, options: { withPersonalData: boolean; maskTexts?: boolean; now?: Date }): ExportSummary {
+export async function writeOpenExport(
+  executor: Executor,
+  directory: string,
+  options: { withPersonalData: boolean; maskTexts?: boolean; now?: Date },
+): Promise<ExportSummary> {
   const now = options.now ?? new Date();
   fs.mkdirSync(directory, { recursive: true });
-  const ticketRows = executor.select().from(tickets).orderBy(asc(tickets.id)).all();
+  const ticketRows = await executor.select().from(tickets).orderBy(asc(tickets.id));
   const labels = new Map(ticketRows.map((ticket) => [ticket.id, label(ticket)]));
-  const eventRows = executor
-    .select()
-    .from(ticketEvents)
-    .orderBy(asc(ticketEvents.id))
-    .all()
-    .map((event) => ({ ...event, ticketLabel: event.ticketId === null ? null : (labels.get(event.ticketId) ?? null) }));
-  const messageRows = executor.select().from(messages).orderBy(asc(messages.id)).all();
+  const eventRows = (await executor.select().from(ticketEvents).orderBy(asc(ticketEvents.id))).map((event) => ({
+    ...event,
+    ticketLabel: event.ticketId === null ? null : (labels.get(event.ticketId) ?? null),
+  }));
+  const messageRows = await executor.select().from(messages).orderBy(asc(messages.id));
   const exposure: Exposure = options.withPersonalData ? { personalData: true } : { personalData: false, maskTexts: options.maskTexts ?? false };
 
   // Names to mask in a row's texts: the person of the ticket or conversation, and every clerk (who sign answers).
-  const clerkNames = executor.select({ name: clerks.name }).from(clerks).all().map((clerk) => clerk.name);
-  const contactNames = new Map(executor.select({ id: contacts.id, name: contacts.displayName }).from(contacts).all().map((contact) => [contact.id, contact.name]));
+  const clerkNames = (await executor.select({ name: clerks.name }).from(clerks)).map((clerk) => clerk.name);
+  const contactNames = new Map((await executor.select({ id: contacts.id, name: contacts.displayName }).from(contacts)).map((contact) => [contact.id, contact.name]));
   const ticketNames = new Map(ticketRows.map((ticket) => [ticket.id, [ticket.citizenName, ticket.contactId === null ? null : contactNames.get(ticket.contactId)]]));
   const present = (names: (string | null | undefined)[]) => [...clerkNames, ...names.filter((name): name is string => Boolean(name))];
   const namesOf: Record<string, (row: never) => readonly string[]> = {

@@ -50,8 +50,8 @@ export interface ChannelAdapter {
   registerRoutes?(app: FastifyInstance): Promise<void> | void;
   start?(): Promise<void>;
   send(delivery: Delivery): Promise<{ externalId?: string }>;
-  /** Staff chats on this channel where new tickets are announced to clerks (may be empty). */
-  staffRecipients?(): string[];
+  /** Staff chats on this channel where new tickets are announced to clerks (may be empty; may read the channel's state). */
+  staffRecipients?(): Promise<string[]>;
   readiness?(): { ready: boolean; reason?: string };
   stop?(): Promise<void>;
 }
@@ -70,4 +70,13 @@ export interface ChannelDefinition {
    * a channel loads its SDK (botbuilder, whatsapp-web.js…) only when it is configured.
    */
   create(context: ChannelContext): ChannelAdapter | undefined | Promise<ChannelAdapter | undefined>;
+}
+
+/** The staff chats of every adapter, each with its channel: where new tickets and follow-ups are announced. */
+export async function staffChatsOf(adapters: Iterable<ChannelAdapter>): Promise<{ channel: string; recipient: string }[]> {
+  const chats: { channel: string; recipient: string }[] = [];
+  for (const adapter of adapters) {
+    for (const recipient of (await adapter.staffRecipients?.()) ?? []) chats.push({ channel: adapter.id, recipient });
+  }
+  return chats;
 }

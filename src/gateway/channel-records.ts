@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import {
   currentConversation,
   findContact,
@@ -9,10 +8,11 @@ import {
   upsertContact,
 } from '../conversation/conversation-store.ts';
 import { inTransaction, type Database } from '../database/connection.ts';
-import { tickets, type MessageRow } from '../database/schema.ts';
+import type { MessageRow } from '../database/schema.ts';
 import { buttonsOf, type Button, type MessagePart, type OutboundMessage } from '../messages.ts';
 import { entryByExternalId, recordDeliveryStatus, type DeliveryStatusOutcome, type ReportedDeliveryStatus } from '../outbox/outbox-store.ts';
 import { findTicket, ticketLabel } from '../tickets/ticket-store.ts';
+import { ticketById } from '../tickets/ticket-thread.ts';
 
 // What adapters may read from (and, for sessions and delivery reports, write to) the core's records,
 // each a question in the adapter's words, answered here so no channel writes a query of its own.
@@ -35,23 +35,24 @@ export interface SentMessageRecord {
 export class ChannelRecords {
   constructor(private readonly database: Database) {}
 
-  hasInboundMessage(channel: string, externalId: string): boolean {
-    return findInboundMessage(this.database, channel, externalId) !== undefined;
+  async hasInboundMessage(channel: string, externalId: string): Promise<boolean> {
+    return (await findInboundMessage(this.database, channel, externalId)) !== undefined;
   }
 
   /** The language of the contact's latest conversation (else the contact's own), as stored. */
-  languageOf(channel: string, externalId: string): string | undefined {
+  languageOf(channel: string, externalId: string): Promise<string | undefined> {
     return languageOfContact(this.database, channel, externalId);
   }
 
   /** The options offered in the last message sent to this person (for "2" typed after a numbered list). */
-  lastOfferedChoices(channel: string, externalId: string): Button[] {
-    return buttonsOf((lastOutboundMessage(this.database, channel, externalId)?.parts ?? []) as MessagePart[]);
+  async lastOfferedChoices(channel: string, externalId: string): Promise<Button[]> {
+    const last = await lastOutboundMessage(this.database, channel, externalId);
+    return buttonsOf((last?.parts ?? []) as MessagePart[]);
   }
 
   /** When the person last wrote: the channel's own record of it on the contact, else when they were last seen. */
-  lastInboundAt(channel: string, externalId: string): Date | undefined {
-    const contact = findContact(this.database, channel, externalId);
+  async lastInboundAt(channel: string, externalId: string): Promise<Date | undefined> {
+    const contact = await findContact(this.database, channel, externalId);
     for (const value of [contact?.channelData?.lastInboundAt, contact?.lastSeenAt]) {
       if (typeof value !== 'string') continue;
       const date = new Date(value);
@@ -61,46 +62,46 @@ export class ChannelRecords {
   }
 
   /** The delivery the outbox recorded under the platform's id for it (Telegram "chat:message"). */
-  sentMessage(channel: string, externalId: string): SentMessageRecord | undefined {
-    const row = entryByExternalId(this.database, channel, externalId);
+  async sentMessage(channel: string, externalId: string): Promise<SentMessageRecord | undefined> {
+    const row = await entryByExternalId(this.database, channel, externalId);
     if (!row) return undefined;
     const payload = row.payload as { message: OutboundMessage; recipientChannelData: Record<string, unknown> | null };
     return { messageId: row.messageId, ticketId: row.ticketId, message: payload.message, channelData: payload.recipientChannelData ?? {} };
   }
 
   /** A status the platform reports after sending (delivered, read, failed). */
-  recordDeliveryStatus(channel: string, report: { externalId: string; status: ReportedDeliveryStatus; at: Date; reason?: string }): DeliveryStatusOutcome {
+  recordDeliveryStatus(channel: string, report: { externalId: string; status: ReportedDeliveryStatus; at: Date; reason?: string }): Promise<DeliveryStatusOutcome> {
     return recordDeliveryStatus(this.database, channel, report);
   }
 
   /** "3/2026" for a ticket id, when it exists. */
-  ticketLabelById(ticketId: number): string | undefined {
-    const ticket = this.database.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+  async ticketLabelById(ticketId: number): Promise<string | undefined> {
+    const ticket = await ticketById(this.database, ticketId);
     return ticket ? ticketLabel(ticket) : undefined;
   }
 
   /** The ticket a label names, when it exists. */
-  findTicketByLabel(reference: { number: number; year: number }): { id: number; label: string } | undefined {
-    const ticket = findTicket(this.database, reference);
+  async findTicketByLabel(reference: { number: number; year: number }): Promise<{ id: number; label: string } | undefined> {
+    const ticket = await findTicket(this.database, reference);
     return ticket ? { id: ticket.id, label: ticketLabel(ticket) } : undefined;
   }
 
   /** A new session (web chat): the contact and its first conversation, in the language the visitor chose. */
-  openSession(channel: string, externalId: string, language: string | undefined): void {
-    inTransaction(this.database, (transaction) => {
+  async openSession(channel: string, externalId: string, language: string | undefined): Promise<void> {
+    await inTransaction(this.database, async (transaction) => {
       const now = new Date();
-      const contact = upsertContact(transaction, { channel, externalId, language }, now);
-      currentConversation(transaction, contact, language ?? 'ro', now);
+      const contact = await upsertContact(transaction, { channel, externalId, language }, now);
+      await currentConversation(transaction, contact, language ?? 'ro', now);
     });
   }
 
-  hasContact(channel: string, externalId: string): boolean {
-    return findContact(this.database, channel, externalId) !== undefined;
+  async hasContact(channel: string, externalId: string): Promise<boolean> {
+    return (await findContact(this.database, channel, externalId)) !== undefined;
   }
 
   /** The person's messages both ways after `afterId`, oldest first. */
-  history(channel: string, externalId: string, afterId = 0): StoredMessage[] {
-    const contact = findContact(this.database, channel, externalId);
+  async history(channel: string, externalId: string, afterId = 0): Promise<StoredMessage[]> {
+    const contact = await findContact(this.database, channel, externalId);
     return contact ? messagesOfContact(this.database, contact.id, afterId) : [];
   }
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, type Executor } from '../database/connection.ts';
 import { channelState } from '../database/schema.ts';
 
 // A small key/value store per channel, for what an adapter must remember that is neither a citizen nor a
@@ -18,38 +18,34 @@ export class ChannelStateStore {
     readonly namespace: string,
   ) {}
 
-  get<T>(key: string, now = new Date()): T | undefined {
-    const row = this.executor
-      .select()
-      .from(channelState)
-      .where(and(eq(channelState.channel, this.namespace), eq(channelState.key, key)))
-      .get();
+  async get<T>(key: string, now = new Date()): Promise<T | undefined> {
+    const row = await firstRow(
+      this.executor
+        .select()
+        .from(channelState)
+        .where(and(eq(channelState.channel, this.namespace), eq(channelState.key, key))),
+    );
     if (!row || (row.expiresAt !== null && row.expiresAt <= now.toISOString())) return undefined;
     return row.value as T;
   }
 
-  set(key: string, value: unknown, options: { expiresAt?: Date; now?: Date } = {}): void {
+  async set(key: string, value: unknown, options: { expiresAt?: Date; now?: Date } = {}): Promise<void> {
     const updatedAt = (options.now ?? new Date()).toISOString();
     const expiresAt = options.expiresAt?.toISOString() ?? null;
-    this.executor
+    await this.executor
       .insert(channelState)
       .values({ channel: this.namespace, key, value, expiresAt, updatedAt })
-      .onConflictDoUpdate({ target: [channelState.channel, channelState.key], set: { value, expiresAt, updatedAt } })
-      .run();
+      .onConflictDoUpdate({ target: [channelState.channel, channelState.key], set: { value, expiresAt, updatedAt } });
   }
 
-  delete(key: string): void {
-    this.executor.delete(channelState).where(and(eq(channelState.channel, this.namespace), eq(channelState.key, key))).run();
+  async delete(key: string): Promise<void> {
+    await this.executor.delete(channelState).where(and(eq(channelState.channel, this.namespace), eq(channelState.key, key)));
   }
 
   /** Entries whose key starts with `prefix`, most recently updated first; expired ones left out (a channel keeps few). */
-  entries<T>(prefix = '', now = new Date()): ChannelStateEntry<T>[] {
-    return this.executor
-      .select()
-      .from(channelState)
-      .where(eq(channelState.channel, this.namespace))
-      .orderBy(asc(channelState.id))
-      .all()
+  async entries<T>(prefix = '', now = new Date()): Promise<ChannelStateEntry<T>[]> {
+    const rows = await this.executor.select().from(channelState).where(eq(channelState.channel, this.namespace)).orderBy(asc(channelState.id));
+    return rows
       .filter((row) => row.key.startsWith(prefix) && (row.expiresAt === null || row.expiresAt > now.toISOString()))
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
       .map((row) => ({ key: row.key, value: row.value as T, updatedAt: row.updatedAt }));

@@ -74,8 +74,8 @@ export class InboundGateway {
    * acknowledge then; rejects when it could not be stored, so the platform delivers it again.
    */
   async accept(inbound: InboundMessage, options: AcceptOptions = {}): Promise<InboundOutcome> {
-    if (options.clerk && isClerkCommandText(inbound.text) && this.identifyClerk(options.clerk)) {
-      const outcome = this.runClerkCommand({
+    if (options.clerk && isClerkCommandText(inbound.text) && (await this.identifyClerk(options.clerk))) {
+      const outcome = await this.runClerkCommand({
         channel: inbound.channel,
         claimKey: inbound.externalId,
         clerk: options.clerk,
@@ -85,23 +85,21 @@ export class InboundGateway {
       return { route: outcome ? 'clerk' : 'duplicate', answered: Promise.resolve(undefined) };
     }
     if (options.fixedAnswer) {
-      const queued = this.storeWithFixedAnswer(inbound, options.fixedAnswer.intent, options.fixedAnswer.text);
+      const queued = await this.storeWithFixedAnswer(inbound, options.fixedAnswer.intent, options.fixedAnswer.text);
       if (!queued) this.dependencies.logger.info({ channel: inbound.channel, externalId: inbound.externalId }, 'duplicate delivery: not answered again');
       return { route: queued ? 'fixed' : 'duplicate', answered: Promise.resolve(undefined) };
     }
-    const { conversations } = this.dependencies;
     // Throws when storing failed: nothing was accepted, the caller lets the platform redeliver.
-    const stored = conversations.store(inbound);
-    const answered = conversations.answer(stored, inbound, options.receive);
+    const { stored, answered } = await this.dependencies.conversations.accept(inbound, options.receive);
     return { route: stored.message ? 'citizen' : 'duplicate', answered };
   }
 
   /** Whether this message was already accepted: a redelivery need not be downloaded or counted again. */
-  alreadyAccepted(channel: string, externalId: string): boolean {
+  alreadyAccepted(channel: string, externalId: string): Promise<boolean> {
     return this.records.hasInboundMessage(channel, externalId);
   }
 
-  identifyClerk(clerk: ClerkSender): ClerkRow | undefined {
+  identifyClerk(clerk: ClerkSender): Promise<ClerkRow | undefined> {
     return this.dependencies.clerkCommands.identify(clerk);
   }
 
@@ -111,28 +109,28 @@ export class InboundGateway {
    * anything (each command is one transaction). The answer is queued to `replyTo` when it names someone.
    * Returns undefined for a redelivery.
    */
-  runClerkCommand(input: {
+  async runClerkCommand(input: {
     channel: string;
     claimKey: string | undefined;
     clerk: ClerkSender;
     text: string;
     replyTo?: (outcome: ClerkCommandOutcome) => Recipient | undefined;
-  }): ClerkCommandOutcome | undefined {
+  }): Promise<ClerkCommandOutcome | undefined> {
     const { database, clerkCommands, logger } = this.dependencies;
     const claimKey = input.claimKey;
-    if (claimKey !== undefined && !claimUpdate(database, input.channel, claimKey)) {
+    if (claimKey !== undefined && !(await claimUpdate(database, input.channel, claimKey))) {
       logger.info({ channel: input.channel }, 'clerk command delivered again: not run again');
       return undefined;
     }
     let outcome: ClerkCommandOutcome;
     try {
-      outcome = clerkCommands.run({ kind: input.clerk.kind, value: input.clerk.value, channel: input.channel }, input.text);
+      outcome = await clerkCommands.run({ kind: input.clerk.kind, value: input.clerk.value, channel: input.channel }, input.text);
     } catch (error) {
-      if (claimKey !== undefined) releaseUpdate(database, input.channel, claimKey);
+      if (claimKey !== undefined) await releaseUpdate(database, input.channel, claimKey);
       throw error;
     }
     const recipient = input.replyTo?.(outcome);
-    if (recipient) this.notify({ channel: input.channel, ...recipient, text: outcome.text, ticketId: outcome.ticket?.id });
+    if (recipient) await this.notify({ channel: input.channel, ...recipient, text: outcome.text, ticketId: outcome.ticket?.id });
     return outcome;
   }
 
@@ -140,11 +138,11 @@ export class InboundGateway {
    * A message the adapter itself has the bot say outside a conversation (a notice, "/id", a prompt).
    * With `claimKey`, said once per key: false when the key was already claimed (a redelivery).
    */
-  notify(input: Recipient & { channel: string; text: string; parts?: MessagePart[]; ticketId?: number; claimKey?: string }): boolean {
+  async notify(input: Recipient & { channel: string; text: string; parts?: MessagePart[]; ticketId?: number; claimKey?: string }): Promise<boolean> {
     const { database } = this.dependencies;
-    const queued = inTransaction(database, (transaction) => {
-      if (input.claimKey !== undefined && !claimUpdate(transaction, input.channel, input.claimKey)) return false;
-      enqueue(
+    const queued = await inTransaction(database, async (transaction) => {
+      if (input.claimKey !== undefined && !(await claimUpdate(transaction, input.channel, input.claimKey))) return false;
+      await enqueue(
         transaction,
         {
           channel: input.channel,
@@ -162,42 +160,42 @@ export class InboundGateway {
   }
 
   /** Claims work the adapter does itself once per key (an answer given in the platform's own turn). */
-  claim(channel: string, key: string): boolean {
+  claim(channel: string, key: string): Promise<boolean> {
     return claimUpdate(this.dependencies.database, channel, key);
   }
 
-  release(channel: string, key: string): void {
-    releaseUpdate(this.dependencies.database, channel, key);
+  release(channel: string, key: string): Promise<void> {
+    return releaseUpdate(this.dependencies.database, channel, key);
   }
 
   /** The language to speak to someone in: their latest conversation's, else none known. */
-  languageOf(channel: string, externalId: string): Language | undefined {
-    const language = this.records.languageOf(channel, externalId);
+  async languageOf(channel: string, externalId: string): Promise<Language | undefined> {
+    const language = await this.records.languageOf(channel, externalId);
     return isLanguage(language) ? language : undefined;
   }
 
   /** Stores the message once, answered with a fixed text in the contact's language; false for a redelivery. */
-  private storeWithFixedAnswer(inbound: InboundMessage, intent: string, answer: (language: Language) => string): boolean {
+  private async storeWithFixedAnswer(inbound: InboundMessage, intent: string, answer: (language: Language) => string): Promise<boolean> {
     const now = new Date();
-    const queued = inTransaction(this.dependencies.database, (transaction) => {
-      const contact = upsertContact(
+    const queued = await inTransaction(this.dependencies.database, async (transaction) => {
+      const contact = await upsertContact(
         transaction,
         { channel: inbound.channel, externalId: inbound.sender.externalId, displayName: inbound.sender.displayName, channelData: inbound.channelData },
         now,
       );
-      const conversation = currentConversation(transaction, contact, contact.language ?? 'ro', now);
-      const message = insertInboundMessage(
+      const conversation = await currentConversation(transaction, contact, contact.language ?? 'ro', now);
+      const message = await insertInboundMessage(
         transaction,
         { conversationId: conversation.id, contactId: contact.id, channel: inbound.channel, externalId: inbound.externalId, text: inbound.text, parts: inbound.parts },
         now,
       );
       if (!message) return false;
       // Marked answered in the same step, so a restart does not hand it to the pipeline.
-      markProcessed(transaction, message.id, intent, now);
+      await markProcessed(transaction, message.id, intent, now);
       // A citizen a clerk wrote to about a live ticket: the clerk hears of it too (the thread, a notice).
-      const thread = this.dependencies.conversations.addFixedAnswerToThread(transaction, message, intent, now);
+      const thread = await this.dependencies.conversations.addFixedAnswerToThread(transaction, message, intent, now);
       const language = isLanguage(conversation.language) ? conversation.language : 'ro';
-      storeReplyAndEnqueue(
+      await storeReplyAndEnqueue(
         transaction,
         { contact, conversationId: conversation.id, inReplyTo: message.id, intent, ticketId: thread.ticket?.id, message: { author: 'bot', text: answer(language), parts: [] } },
         now,

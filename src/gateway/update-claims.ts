@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, type Executor } from '../database/connection.ts';
 import { processedUpdates } from '../database/schema.ts';
 
 // The one claim mechanism for what a channel delivers outside the conversation pipeline (a clerk's
@@ -8,17 +8,18 @@ import { processedUpdates } from '../database/schema.ts';
 // a restart.
 
 /** Records that an update is handled; false when it already was (a redelivery). */
-export function claimUpdate(executor: Executor, channel: string, externalId: string): boolean {
-  const inserted = executor
-    .insert(processedUpdates)
-    .values({ channel, externalId })
-    .onConflictDoNothing({ target: [processedUpdates.channel, processedUpdates.externalId] })
-    .returning()
-    .get();
+export async function claimUpdate(executor: Executor, channel: string, externalId: string): Promise<boolean> {
+  const inserted = await firstRow(
+    executor
+      .insert(processedUpdates)
+      .values({ channel, externalId })
+      .onConflictDoNothing({ target: [processedUpdates.channel, processedUpdates.externalId] })
+      .returning(),
+  );
   return inserted !== undefined;
 }
 
 /** Forgets a claim whose work failed before anything changed, so the platform's redelivery is handled. */
-export function releaseUpdate(executor: Executor, channel: string, externalId: string): void {
-  executor.delete(processedUpdates).where(and(eq(processedUpdates.channel, channel), eq(processedUpdates.externalId, externalId))).run();
+export async function releaseUpdate(executor: Executor, channel: string, externalId: string): Promise<void> {
+  await executor.delete(processedUpdates).where(and(eq(processedUpdates.channel, channel), eq(processedUpdates.externalId, externalId)));
 }

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, type Executor } from '../database/connection.ts';
 import { contacts, tickets, type ContactRow } from '../database/schema.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 
@@ -13,30 +13,32 @@ export class ContactSelectorError extends AppError {
   }
 }
 
-export function findContactBySelector(executor: Executor, selector: string): ContactRow {
+export async function findContactBySelector(executor: Executor, selector: string): Promise<ContactRow> {
   const text = selector.trim();
   let contact: ContactRow | undefined;
   if (/^\d+$/.test(text)) {
-    contact = executor.select().from(contacts).where(eq(contacts.id, Number(text))).get();
+    contact = await firstRow(executor.select().from(contacts).where(eq(contacts.id, Number(text))));
   } else if (/^ticket:/i.test(text)) {
     const match = /^ticket:(\d{1,7})\/(\d{4})$/i.exec(text);
     if (!match) throw new ContactSelectorError(selector);
-    const ticket = executor
-      .select()
-      .from(tickets)
-      .where(and(eq(tickets.number, Number(match[1])), eq(tickets.year, Number(match[2]))))
-      .get();
-    contact = ticket ? executor.select().from(contacts).where(eq(contacts.id, ticket.contactId)).get() : undefined;
+    const ticket = await firstRow(
+      executor
+        .select()
+        .from(tickets)
+        .where(and(eq(tickets.number, Number(match[1])), eq(tickets.year, Number(match[2])))),
+    );
+    contact = ticket ? await firstRow(executor.select().from(contacts).where(eq(contacts.id, ticket.contactId))) : undefined;
   } else {
     const separator = text.indexOf(':');
     if (separator <= 0) throw new ContactSelectorError(selector);
     const channel = text.slice(0, separator);
     const externalId = text.slice(separator + 1);
-    contact = executor
-      .select()
-      .from(contacts)
-      .where(and(eq(contacts.channel, channel), eq(contacts.externalId, externalId)))
-      .get();
+    contact = await firstRow(
+      executor
+        .select()
+        .from(contacts)
+        .where(and(eq(contacts.channel, channel), eq(contacts.externalId, externalId))),
+    );
   }
   if (!contact) throw new NotFoundError('FV_ERR_CONTACT_NOT_FOUND', `No contact matches "${selector}"`);
   return contact;

@@ -43,24 +43,25 @@ export function retentionRuns(entry: ArchiveEntry | undefined, document: Pick<Do
   return from === undefined || localDate(now) < from;
 }
 
-export function eraseIssuedDocuments(transaction: Executor, dataDirectory: string, ticketIds: number[], nomenclator: Nomenclator | undefined, now: Date, erasedText: string): DocumentErasure {
+export async function eraseIssuedDocuments(
+  transaction: Executor,
+  dataDirectory: string,
+  ticketIds: number[],
+  nomenclator: Nomenclator | undefined,
+  now: Date,
+  erasedText: string,
+): Promise<DocumentErasure> {
   if (ticketIds.length === 0) return { kept: 0, files: [] };
-  const closedAtByTicket = new Map(
-    transaction
-      .select({ id: tickets.id, closedAt: tickets.closedAt })
-      .from(tickets)
-      .where(inArray(tickets.id, ticketIds))
-      .all()
-      .map((row) => [row.id, row.closedAt]),
-  );
+  const ticketRows = await transaction.select({ id: tickets.id, closedAt: tickets.closedAt }).from(tickets).where(inArray(tickets.id, ticketIds));
+  const closedAtByTicket = new Map(ticketRows.map((row) => [row.id, row.closedAt]));
   const outcome: DocumentErasure = { kept: 0, files: [] };
-  for (const document of transaction.select().from(documents).where(inArray(documents.ticketId, ticketIds)).all()) {
+  for (const document of await transaction.select().from(documents).where(inArray(documents.ticketId, ticketIds))) {
     // The clerk's reason for revoking is free text that may name the person; that it was revoked, and when, stays.
-    if (document.revokedReason) transaction.update(documents).set({ revokedReason: erasedText }).where(eq(documents.id, document.id)).run();
+    if (document.revokedReason) await transaction.update(documents).set({ revokedReason: erasedText }).where(eq(documents.id, document.id));
     if (document.sha256 === '') {
       // Registered but not made yet: made now, it would carry the erased data to an identity that no longer
       // exists. It is marked not made (the document service then leaves it); the number stays in the register.
-      recordEvent(transaction, document.ticketId, 'document_not_made', { type: 'system' }, now, {
+      await recordEvent(transaction, document.ticketId, 'document_not_made', { type: 'system' }, now, {
         documentId: document.id,
         number: `${document.number}/${document.year}`,
         template: document.template,
@@ -80,7 +81,7 @@ export function eraseIssuedDocuments(transaction: Executor, dataDirectory: strin
     } catch {
       file = undefined;
     }
-    transaction.update(documents).set({ storagePath: null }).where(eq(documents.id, document.id)).run();
+    await transaction.update(documents).set({ storagePath: null }).where(eq(documents.id, document.id));
     if (file && file.startsWith(path.resolve(dataDirectory) + path.sep)) outcome.files.push(file);
   }
   return outcome;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, eq, inArray, isNotNull, isNull, like, ne, or, sql } from 'drizzle-orm';
 import { attachmentFilePath } from '../attachments/attachment-store.ts';
-import { inTransaction, type Database, type Executor } from '../database/connection.ts';
+import { firstRow, inTransaction, type Database, type Executor } from '../database/connection.ts';
 import { channelState, contacts, conversations, messages, open311Requests, outbox, processedUpdates, receipts, ticketEvents, tickets, type ContactRow, type TicketRow } from '../database/schema.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
 import { receiptFilesOfTicket } from '../receipts/receipt-storage.ts';
@@ -53,78 +53,89 @@ function scrubDetail(detail: Record<string, unknown> | null): Record<string, unk
  * clerks' staff notices about the person's tickets lose their text but keep their recipient and id: a
  * clerk's reply to the notice must still find the (anonymised) ticket.
  */
-function eraseDeliveries(transaction: Executor, dataDirectory: string, contact: ContactRow, hashedIdentity: string, messageIds: number[], ticketIds: number[]): void {
+async function eraseDeliveries(transaction: Executor, dataDirectory: string, contact: ContactRow, hashedIdentity: string, messageIds: number[], ticketIds: number[]): Promise<void> {
   const toPerson = deliveriesToContact(contact, messageIds);
   const deliveryCondition = or(toPerson, deliveriesAboutTickets(ticketIds));
   // A channel's error text may quote the number it could not reach.
-  transaction.update(outbox).set({ payload: { erased: true }, lastError: erasedText }).where(and(deliveryCondition, isNotNull(outbox.lastError))).run();
-  transaction.update(outbox).set({ payload: { erased: true } }).where(deliveryCondition).run();
-  transaction
+  await transaction.update(outbox).set({ payload: { erased: true }, lastError: erasedText }).where(and(deliveryCondition, isNotNull(outbox.lastError)));
+  await transaction.update(outbox).set({ payload: { erased: true } }).where(deliveryCondition);
+  await transaction
     .update(outbox)
     .set({ status: 'failed', lastError: 'personal data erased before delivery' })
-    .where(and(deliveryCondition, inArray(outbox.status, ['pending', 'sending'])))
-    .run();
-  for (const delivery of transaction.select().from(outbox).where(toPerson).all()) {
-    transaction
+    .where(and(deliveryCondition, inArray(outbox.status, ['pending', 'sending'])));
+  for (const delivery of await transaction.select().from(outbox).where(toPerson)) {
+    await transaction
       .update(outbox)
       .set({
         recipient: delivery.recipient === contact.externalId ? hashedIdentity : delivery.recipient,
         externalId: delivery.externalId && !delivery.externalId.startsWith('erased:') ? erasedReference(dataDirectory, delivery.channel, delivery.externalId) : delivery.externalId,
       })
-      .where(eq(outbox.id, delivery.id))
-      .run();
+      .where(eq(outbox.id, delivery.id));
   }
 }
 
 /** Telegram remembers handled updates by "message:<chat id>:<n>"; in a private chat the chat id is the person's. */
-function eraseUpdateClaims(transaction: Executor, dataDirectory: string, contact: ContactRow): void {
+async function eraseUpdateClaims(transaction: Executor, dataDirectory: string, contact: ContactRow): Promise<void> {
   if (contact.anonymisedAt) return;
-  const claims = transaction
+  const claims = await transaction
     .select()
     .from(processedUpdates)
-    .where(and(eq(processedUpdates.channel, contact.channel), or(eq(processedUpdates.externalId, contact.externalId), sql`instr(${processedUpdates.externalId}, ${`:${contact.externalId}:`}) > 0`)))
-    .all();
+    .where(and(eq(processedUpdates.channel, contact.channel), or(eq(processedUpdates.externalId, contact.externalId), sql`instr(${processedUpdates.externalId}, ${`:${contact.externalId}:`}) > 0`)));
   for (const claim of claims) {
-    transaction.update(processedUpdates).set({ externalId: erasedReference(dataDirectory, claim.channel, claim.externalId) }).where(eq(processedUpdates.id, claim.id)).run();
+    await transaction.update(processedUpdates).set({ externalId: erasedReference(dataDirectory, claim.channel, claim.externalId) }).where(eq(processedUpdates.id, claim.id));
   }
 }
 
 /** The morning digest lists overdue tickets with the start of their subject, in a delivery tied to no ticket. */
-function eraseDigestLines(transaction: Executor, ownTickets: TicketRow[]): void {
+async function eraseDigestLines(transaction: Executor, ownTickets: TicketRow[]): Promise<void> {
   for (const ticket of ownTickets) {
     const excerpt = ticket.subject.slice(0, 80);
     if (excerpt.length < 8 || ticket.subject === erasedText) continue;
-    const digests = transaction
+    const digests = await transaction
       .select()
       .from(outbox)
-      .where(and(isNull(outbox.ticketId), isNull(outbox.messageId), sql`instr(${outbox.payload}, ${JSON.stringify(excerpt).slice(1, -1)}) > 0`))
-      .all();
+      .where(and(isNull(outbox.ticketId), isNull(outbox.messageId), sql`instr(${outbox.payload}, ${JSON.stringify(excerpt).slice(1, -1)}) > 0`));
     for (const digest of digests) {
       const payload = JSON.parse(JSON.stringify(digest.payload).split(JSON.stringify(excerpt).slice(1, -1)).join(erasedText)) as Record<string, unknown>;
-      transaction.update(outbox).set({ payload }).where(eq(outbox.id, digest.id)).run();
+      await transaction.update(outbox).set({ payload }).where(eq(outbox.id, digest.id));
     }
   }
 }
 
-export function eraseContact(database: Database, dataDirectory: string, contactId: number, now = new Date(), options: ErasureOptions = {}): ErasureSummary {
-  const outcome = inTransaction(database, (transaction) => {
-    const contact = transaction.select().from(contacts).where(eq(contacts.id, contactId)).get();
+/** A file another person also sent (same SHA-256) is theirs too: only files nobody else refers to go. */
+async function attachmentsOnlyTheirs(transaction: Executor, contactId: number, attachments: AttachmentPart[]): Promise<AttachmentPart[]> {
+  const removable: AttachmentPart[] = [];
+  for (const attachment of attachments) {
+    const otherReference = await firstRow(
+      transaction
+        .select({ id: messages.id })
+        .from(messages)
+        .where(and(ne(messages.contactId, contactId), like(messages.parts, `%${attachment.sha256}%`)))
+        .limit(1),
+    );
+    if (!otherReference) removable.push(attachment);
+  }
+  return removable;
+}
+
+export async function eraseContact(database: Database, dataDirectory: string, contactId: number, now = new Date(), options: ErasureOptions = {}): Promise<ErasureSummary> {
+  const outcome = await inTransaction(database, async (transaction) => {
+    const contact = await firstRow(transaction.select().from(contacts).where(eq(contacts.id, contactId)));
     if (!contact) throw new Error(`contact ${contactId} does not exist`);
-    const ownMessages = transaction.select().from(messages).where(eq(messages.contactId, contactId)).all();
-    const ownTickets = transaction.select().from(tickets).where(eq(tickets.contactId, contactId)).all();
+    const ownMessages = await transaction.select().from(messages).where(eq(messages.contactId, contactId));
+    const ownTickets = await transaction.select().from(tickets).where(eq(tickets.contactId, contactId));
     const ticketIds = ownTickets.map((ticket) => ticket.id);
     const messageIds = ownMessages.map((message) => message.id);
     const attachments = ownMessages.flatMap((message) => ((message.parts ?? []) as MessagePart[]).filter((part): part is AttachmentPart => part.type === 'attachment'));
-    const receiptRows = ticketIds.length === 0 ? [] : transaction.select().from(receipts).where(inArray(receipts.ticketId, ticketIds)).all();
+    const receiptRows = ticketIds.length === 0 ? [] : await transaction.select().from(receipts).where(inArray(receipts.ticketId, ticketIds));
 
     const hashedIdentity = contact.anonymisedAt ? contact.externalId : `erased:${hashIdentity(dataDirectory, contact.channel, contact.externalId)}:${contact.id}`;
-    transaction
+    await transaction
       .update(contacts)
       .set({ externalId: hashedIdentity, displayName: null, channelData: null, anonymisedAt: now.toISOString() })
-      .where(eq(contacts.id, contactId))
-      .run();
-    transaction.update(messages).set({ text: erasedText, parts: null }).where(eq(messages.contactId, contactId)).run();
-    forgetQuestionsAskedIn(
+      .where(eq(contacts.id, contactId));
+    await transaction.update(messages).set({ text: erasedText, parts: null }).where(eq(messages.contactId, contactId));
+    await forgetQuestionsAskedIn(
       transaction,
       ownMessages.filter((message) => message.direction === 'inbound' && message.text !== erasedText).map((message) => message.text),
     );
@@ -132,52 +143,42 @@ export function eraseContact(database: Database, dataDirectory: string, contactI
     // the phone number, the web chat's starts with the session id): a keyed hash keeps them distinct.
     for (const message of ownMessages) {
       if (message.externalId && !message.externalId.startsWith('erased:')) {
-        transaction.update(messages).set({ externalId: erasedReference(dataDirectory, message.channel, message.externalId) }).where(eq(messages.id, message.id)).run();
+        await transaction.update(messages).set({ externalId: erasedReference(dataDirectory, message.channel, message.externalId) }).where(eq(messages.id, message.id));
       }
     }
-    transaction.update(conversations).set({ state: null, updatedAt: now.toISOString() }).where(eq(conversations.contactId, contactId)).run();
-    eraseDeliveries(transaction, dataDirectory, contact, hashedIdentity, messageIds, ticketIds);
-    eraseUpdateClaims(transaction, dataDirectory, contact);
+    await transaction.update(conversations).set({ state: null, updatedAt: now.toISOString() }).where(eq(conversations.contactId, contactId));
+    await eraseDeliveries(transaction, dataDirectory, contact, hashedIdentity, messageIds, ticketIds);
+    await eraseUpdateClaims(transaction, dataDirectory, contact);
     // An issued document held for a WhatsApp citizen outside the 24-hour window waits under their number
     // (channels/whatsapp/cloud/held-files.ts): it is not sent any more.
-    transaction.delete(channelState).where(and(eq(channelState.channel, contact.channel), eq(channelState.key, `held-files:${contact.externalId}`))).run();
-    eraseDigestLines(transaction, ownTickets);
+    await transaction.delete(channelState).where(and(eq(channelState.channel, contact.channel), eq(channelState.key, `held-files:${contact.externalId}`)));
+    await eraseDigestLines(transaction, ownTickets);
     // Clerk commands the person typed and was refused keep what they wrote, outside any ticket.
-    for (const event of transaction.select().from(ticketEvents).where(eventsByContact(contact)).all()) {
+    for (const event of await transaction.select().from(ticketEvents).where(eventsByContact(contact))) {
       const actorId = event.actorId === channelActorId(contact) ? `${contact.channel}:${hashedIdentity}` : event.actorId;
-      transaction.update(ticketEvents).set({ detail: scrubDetail(event.detail), actorId }).where(eq(ticketEvents.id, event.id)).run();
+      await transaction.update(ticketEvents).set({ detail: scrubDetail(event.detail), actorId }).where(eq(ticketEvents.id, event.id));
     }
 
     let issued = { kept: 0, files: [] as string[] };
     if (ticketIds.length > 0) {
-      transaction
+      await transaction
         .update(tickets)
         .set({ citizenName: null, citizenPhone: null, citizenEmail: null, subject: erasedText, text: erasedText, updatedAt: now.toISOString() })
-        .where(inArray(tickets.id, ticketIds))
-        .run();
-      for (const event of transaction.select().from(ticketEvents).where(inArray(ticketEvents.ticketId, ticketIds)).all()) {
-        transaction.update(ticketEvents).set({ detail: scrubDetail(event.detail) }).where(eq(ticketEvents.id, event.id)).run();
+        .where(inArray(tickets.id, ticketIds));
+      for (const event of await transaction.select().from(ticketEvents).where(inArray(ticketEvents.ticketId, ticketIds))) {
+        await transaction.update(ticketEvents).set({ detail: scrubDetail(event.detail) }).where(eq(ticketEvents.id, event.id));
       }
-      transaction
+      await transaction
         .update(open311Requests)
         .set({ description: erasedText, address: null, latitude: null, longitude: null, mediaUrl: null, deviceId: null, accountId: null })
-        .where(inArray(open311Requests.ticketId, ticketIds))
-        .run();
+        .where(inArray(open311Requests.ticketId, ticketIds));
       // The receipt's hash and code stay: a copy the person kept can still be verified as authentic.
-      transaction.update(receipts).set({ storagePath: null }).where(inArray(receipts.ticketId, ticketIds)).run();
-      issued = eraseIssuedDocuments(transaction, dataDirectory, ticketIds, options.nomenclator, now, erasedText);
-      for (const ticketId of ticketIds) recordEvent(transaction, ticketId, 'personal_data_erased', { type: 'system' }, now, { contactId });
+      await transaction.update(receipts).set({ storagePath: null }).where(inArray(receipts.ticketId, ticketIds));
+      issued = await eraseIssuedDocuments(transaction, dataDirectory, ticketIds, options.nomenclator, now, erasedText);
+      for (const ticketId of ticketIds) await recordEvent(transaction, ticketId, 'personal_data_erased', { type: 'system' }, now, { contactId });
     }
 
-    // A file another person also sent (same SHA-256) is theirs too: only files nobody else refers to go.
-    const removable = attachments.filter((attachment) => {
-      const otherReference = transaction
-        .select({ id: messages.id })
-        .from(messages)
-        .where(and(ne(messages.contactId, contactId), like(messages.parts, `%${attachment.sha256}%`)))
-        .get();
-      return !otherReference;
-    });
+    const removable = await attachmentsOnlyTheirs(transaction, contactId, attachments);
     return {
       messages: ownMessages.length,
       tickets: ticketIds.length,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, asc, eq, inArray, not } from 'drizzle-orm';
 import { attachmentFilePath } from '../attachments/attachment-store.ts';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, type Executor } from '../database/connection.ts';
 import { contacts, conversations, documents, messages, open311Requests, outbox, receipts, ticketEvents, tickets, type ContactRow } from '../database/schema.ts';
 import { documentLabel } from '../documents/document-storage.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
@@ -76,62 +76,57 @@ documents/     documentele emise, semnate (PDF) / the signed documents issued (P
 Structura câmpurilor: docs/export-schema.md. Field meanings: docs/export-schema.md.
 `;
 
-export function collectPersonalData(executor: Executor, contactId: number, controller: string, now = new Date()): PersonalDataExport {
-  const contact = executor.select().from(contacts).where(eq(contacts.id, contactId)).get();
+function issuedDocumentRecord(document: typeof documents.$inferSelect): IssuedDocumentRecord {
+  return {
+    number: documentLabel(document),
+    issuedAt: document.issuedAt,
+    type: document.title,
+    template: document.template,
+    ticketId: document.ticketId,
+    verificationCode: document.code,
+    sha256: document.sha256,
+    signed: document.signed,
+    revoked: document.revokedAt !== null,
+    revokedAt: document.revokedAt,
+    revokedReason: document.revokedReason,
+    archiveEntry: document.archiveEntry,
+    fileName: document.fileName,
+    file: document.storagePath,
+  };
+}
+
+export async function collectPersonalData(executor: Executor, contactId: number, controller: string, now = new Date()): Promise<PersonalDataExport> {
+  const contact = await firstRow(executor.select().from(contacts).where(eq(contacts.id, contactId)));
   if (!contact) throw new Error(`contact ${contactId} does not exist`);
-  const ownTickets = executor.select().from(tickets).where(eq(tickets.contactId, contactId)).orderBy(asc(tickets.id)).all();
+  const ownTickets = await executor.select().from(tickets).where(eq(tickets.contactId, contactId)).orderBy(asc(tickets.id));
   const ticketIds = ownTickets.map((ticket) => ticket.id);
-  const ownMessages = executor.select().from(messages).where(eq(messages.contactId, contactId)).orderBy(asc(messages.id)).all();
+  const ownMessages = await executor.select().from(messages).where(eq(messages.contactId, contactId)).orderBy(asc(messages.id));
   const toPerson = deliveriesToContact(contact, ownMessages.map((message) => message.id));
   const aboutTickets = deliveriesAboutTickets(ticketIds);
   const staffNotices = aboutTickets
-    ? executor
-        .select()
-        .from(outbox)
-        .where(and(aboutTickets, not(toPerson)))
-        .orderBy(asc(outbox.id))
-        .all()
-        .map((row) => ({ ticketId: row.ticketId, channel: row.channel, createdAt: row.createdAt, text: String((row.payload as { message?: { text?: unknown } }).message?.text ?? '') }))
+    ? (await executor.select().from(outbox).where(and(aboutTickets, not(toPerson))).orderBy(asc(outbox.id))).map((row) => ({
+        ticketId: row.ticketId,
+        channel: row.channel,
+        createdAt: row.createdAt,
+        text: String((row.payload as { message?: { text?: unknown } }).message?.text ?? ''),
+      }))
     : [];
+  const hasTickets = ticketIds.length > 0;
   return {
     format: personalDataExportFormat,
     exportedAt: now.toISOString(),
     controller,
     contact,
-    conversations: executor.select().from(conversations).where(eq(conversations.contactId, contactId)).orderBy(asc(conversations.id)).all(),
+    conversations: await executor.select().from(conversations).where(eq(conversations.contactId, contactId)).orderBy(asc(conversations.id)),
     messages: ownMessages,
     tickets: ownTickets,
-    ticketEvents: ticketIds.length === 0 ? [] : executor.select().from(ticketEvents).where(inArray(ticketEvents.ticketId, ticketIds)).orderBy(asc(ticketEvents.id)).all(),
-    open311Requests: ticketIds.length === 0 ? [] : executor.select().from(open311Requests).where(inArray(open311Requests.ticketId, ticketIds)).all(),
-    receipts: ticketIds.length === 0 ? [] : executor.select().from(receipts).where(inArray(receipts.ticketId, ticketIds)).all(),
-    issuedDocuments:
-      ticketIds.length === 0
-        ? []
-        : executor
-            .select()
-            .from(documents)
-            .where(inArray(documents.ticketId, ticketIds))
-            .orderBy(asc(documents.id))
-            .all()
-            .map((document) => ({
-              number: documentLabel(document),
-              issuedAt: document.issuedAt,
-              type: document.title,
-              template: document.template,
-              ticketId: document.ticketId,
-              verificationCode: document.code,
-              sha256: document.sha256,
-              signed: document.signed,
-              revoked: document.revokedAt !== null,
-              revokedAt: document.revokedAt,
-              revokedReason: document.revokedReason,
-              archiveEntry: document.archiveEntry,
-              fileName: document.fileName,
-              file: document.storagePath,
-            })),
-    deliveries: executor.select().from(outbox).where(toPerson).orderBy(asc(outbox.id)).all(),
+    ticketEvents: hasTickets ? await executor.select().from(ticketEvents).where(inArray(ticketEvents.ticketId, ticketIds)).orderBy(asc(ticketEvents.id)) : [],
+    open311Requests: hasTickets ? await executor.select().from(open311Requests).where(inArray(open311Requests.ticketId, ticketIds)) : [],
+    receipts: hasTickets ? await executor.select().from(receipts).where(inArray(receipts.ticketId, ticketIds)) : [],
+    issuedDocuments: hasTickets ? (await executor.select().from(documents).where(inArray(documents.ticketId, ticketIds)).orderBy(asc(documents.id))).map(issuedDocumentRecord) : [],
+    deliveries: await executor.select().from(outbox).where(toPerson).orderBy(asc(outbox.id)),
     staffNotices,
-    eventsWithoutTicket: executor.select().from(ticketEvents).where(eventsByContact(contact)).orderBy(asc(ticketEvents.id)).all(),
+    eventsWithoutTicket: await executor.select().from(ticketEvents).where(eventsByContact(contact)).orderBy(asc(ticketEvents.id)),
     files: [],
   };
 }
@@ -153,8 +148,14 @@ function insideDataDirectory(dataDirectory: string, relativePath: string): strin
 }
 
 /** The ZIP: README.txt, data.json, attachments/…, receipts/… and documents/…; files missing on disk are listed as such. */
-export function buildPersonalDataZip(executor: Executor, dataDirectory: string, contactId: number, controller: string, now = new Date()): { zip: Buffer; data: PersonalDataExport } {
-  const data = collectPersonalData(executor, contactId, controller, now);
+export async function buildPersonalDataZip(
+  executor: Executor,
+  dataDirectory: string,
+  contactId: number,
+  controller: string,
+  now = new Date(),
+): Promise<{ zip: Buffer; data: PersonalDataExport }> {
+  const data = await collectPersonalData(executor, contactId, controller, now);
   const entries: ZipEntry[] = [];
   for (const attachment of attachmentsOf(data.messages)) {
     const name = `attachments/${attachment.sha256.slice(0, 16)}-${attachment.fileName}`;

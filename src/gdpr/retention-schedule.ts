@@ -13,13 +13,18 @@ export function scheduleRetention(app: FastifyInstance): void {
     app.log.info('RETENTION_DAYS=0: conversations are kept without a time limit');
     return;
   }
-  const run = () => {
+  const runOnce = async () => {
     try {
-      const summary = runRetention(database.db, { days: config.retentionDays });
+      const summary = await runRetention(database.db, { days: config.retentionDays });
       if (summary.conversations > 0) app.log.info({ ...summary }, 'retention: deleted conversations without a ticket');
     } catch (error) {
       app.log.error({ err: error }, 'retention run failed; it will be tried again tomorrow');
     }
+  };
+  // A run in progress is awaited on close, so the database is not closed under its transaction.
+  let running: Promise<void> | undefined;
+  const run = () => {
+    running ??= runOnce().finally(() => (running = undefined));
   };
   let interval: NodeJS.Timeout | undefined;
   const first = setTimeout(() => {
@@ -31,5 +36,6 @@ export function scheduleRetention(app: FastifyInstance): void {
   app.addHook('onClose', async () => {
     clearTimeout(first);
     if (interval) clearInterval(interval);
+    await running;
   });
 }

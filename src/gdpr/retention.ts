@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, lt, notExists, sql } from 'drizzle-orm';
-import { inTransaction, type Database, type Executor } from '../database/connection.ts';
+import { firstRow, inTransaction, type Database, type Executor } from '../database/connection.ts';
 import { contacts, conversations, indicatorArchive, messages, outbox, tickets } from '../database/schema.ts';
 import { procedureOfAnswer, unansweredReason, yearOf } from '../reports/indicators.ts';
 
@@ -20,23 +20,21 @@ export interface RetentionSummary {
 
 const batchSize = 200;
 
-function addToArchive(executor: Executor, year: number, metric: string, key: string, value: number): void {
+async function addToArchive(executor: Executor, year: number, metric: string, key: string, value: number): Promise<void> {
   if (value === 0) return;
-  executor
+  await executor
     .insert(indicatorArchive)
     .values({ year, metric, key, value })
-    .onConflictDoUpdate({ target: [indicatorArchive.year, indicatorArchive.metric, indicatorArchive.key], set: { value: sql`${indicatorArchive.value} + ${value}` } })
-    .run();
+    .onConflictDoUpdate({ target: [indicatorArchive.year, indicatorArchive.metric, indicatorArchive.key], set: { value: sql`${indicatorArchive.value} + ${value}` } });
 }
 
 /** Counts what the deleted conversations contributed to each year's indicators, as computeIndicators counts it. */
-function archiveCounts(executor: Executor, conversationIds: number[]): void {
-  const rows = executor.select().from(messages).where(inArray(messages.conversationId, conversationIds)).all();
-  const contactRows = executor
+async function archiveCounts(executor: Executor, conversationIds: number[]): Promise<void> {
+  const rows = await executor.select().from(messages).where(inArray(messages.conversationId, conversationIds));
+  const contactRows = await executor
     .select()
     .from(contacts)
-    .where(inArray(contacts.id, [...new Set(rows.map((row) => row.contactId))]))
-    .all();
+    .where(inArray(contacts.id, [...new Set(rows.map((row) => row.contactId))]));
   const contactById = new Map(contactRows.map((contact) => [contact.id, contact]));
   const repliesByQuestion = new Map<number, string[]>();
   for (const row of rows) if (row.direction === 'outbound' && row.inReplyTo !== null) repliesByQuestion.set(row.inReplyTo, [...(repliesByQuestion.get(row.inReplyTo) ?? []), row.text]);
@@ -45,32 +43,56 @@ function archiveCounts(executor: Executor, conversationIds: number[]): void {
   for (const row of rows) {
     const year = yearOf(row.createdAt);
     const slug = procedureOfAnswer(row);
-    if (slug) addToArchive(executor, year, 'procedure', slug, 1);
+    if (slug) await addToArchive(executor, year, 'procedure', slug, 1);
     if (row.direction !== 'inbound') continue;
     activeYears.set(`${row.conversationId}/${year}`, { year, channel: row.channel, contactId: row.contactId, conversationId: row.conversationId });
-    if (unansweredReason(row, repliesByQuestion.get(row.id) ?? [])) addToArchive(executor, year, 'unanswered', '', 1);
+    if (unansweredReason(row, repliesByQuestion.get(row.id) ?? [])) await addToArchive(executor, year, 'unanswered', '', 1);
   }
   const countedContacts = new Set<string>();
   for (const { year, channel, contactId } of activeYears.values()) {
-    addToArchive(executor, year, 'conversations', channel, 1);
+    await addToArchive(executor, year, 'conversations', channel, 1);
     const key = `${contactId}/${year}`;
     if (countedContacts.has(key)) continue;
     countedContacts.add(key);
-    addToArchive(executor, year, 'users', channel, 1);
+    await addToArchive(executor, year, 'users', channel, 1);
     const contact = contactById.get(contactId);
-    if (contact && yearOf(contact.createdAt) === year) addToArchive(executor, year, 'new_users', channel, 1);
+    if (contact && yearOf(contact.createdAt) === year) await addToArchive(executor, year, 'new_users', channel, 1);
   }
 }
 
-export function runRetention(database: Database, options: { days: number; now?: Date }): RetentionSummary {
+/** Deletes the contacts left with neither a conversation nor a ticket, or strips their identity when another table still points at them. */
+async function forgetContactsWithoutRecords(transaction: Executor, contactIds: Iterable<number>, now: Date): Promise<number> {
+  let deleted = 0;
+  for (const contactId of contactIds) {
+    const remaining = await firstRow(transaction.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contactId)).limit(1));
+    const ticket = await firstRow(transaction.select({ id: tickets.id }).from(tickets).where(eq(tickets.contactId, contactId)).limit(1));
+    if (remaining || ticket) continue;
+    const contact = await firstRow(transaction.select().from(contacts).where(eq(contacts.id, contactId)));
+    if (!contact) continue;
+    await transaction.delete(outbox).where(and(eq(outbox.channel, contact.channel), eq(outbox.recipient, contact.externalId), isNull(outbox.messageId)));
+    try {
+      await transaction.delete(contacts).where(eq(contacts.id, contactId));
+      deleted += 1;
+    } catch {
+      // Another feature's table still points at this contact: keep the row, without the identity.
+      await transaction
+        .update(contacts)
+        .set({ externalId: `expired:${contactId}`, displayName: null, channelData: null, anonymisedAt: now.toISOString() })
+        .where(eq(contacts.id, contactId));
+    }
+  }
+  return deleted;
+}
+
+export async function runRetention(database: Database, options: { days: number; now?: Date }): Promise<RetentionSummary> {
   const now = options.now ?? new Date();
   const cutoff = new Date(now.getTime() - options.days * 86_400_000).toISOString();
   const summary: RetentionSummary = { cutoff, conversations: 0, messages: 0, contacts: 0 };
   if (options.days <= 0) return { ...summary, cutoff: '' };
 
   for (;;) {
-    const done = inTransaction(database, (transaction) => {
-      const expired = transaction
+    const done = await inTransaction(database, async (transaction) => {
+      const expired = await transaction
         .select({ id: conversations.id, contactId: conversations.contactId })
         .from(conversations)
         .where(
@@ -87,39 +109,19 @@ export function runRetention(database: Database, options: { days: number; now?: 
             ),
           ),
         )
-        .limit(batchSize)
-        .all();
+        .limit(batchSize);
       if (expired.length === 0) return true;
       const conversationIds = expired.map((row) => row.id);
-      archiveCounts(transaction, conversationIds);
-      const messageIds = transaction.select({ id: messages.id }).from(messages).where(inArray(messages.conversationId, conversationIds)).all().map((row) => row.id);
+      await archiveCounts(transaction, conversationIds);
+      const messageIds = (await transaction.select({ id: messages.id }).from(messages).where(inArray(messages.conversationId, conversationIds))).map((row) => row.id);
       if (messageIds.length > 0) {
-        transaction.delete(outbox).where(inArray(outbox.messageId, messageIds)).run();
-        transaction.delete(messages).where(inArray(messages.id, messageIds)).run();
+        await transaction.delete(outbox).where(inArray(outbox.messageId, messageIds));
+        await transaction.delete(messages).where(inArray(messages.id, messageIds));
       }
-      transaction.delete(conversations).where(inArray(conversations.id, conversationIds)).run();
+      await transaction.delete(conversations).where(inArray(conversations.id, conversationIds));
       summary.conversations += conversationIds.length;
       summary.messages += messageIds.length;
-
-      for (const contactId of new Set(expired.map((row) => row.contactId))) {
-        const remaining = transaction.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contactId)).get();
-        const ticket = transaction.select({ id: tickets.id }).from(tickets).where(eq(tickets.contactId, contactId)).get();
-        if (remaining || ticket) continue;
-        const contact = transaction.select().from(contacts).where(eq(contacts.id, contactId)).get();
-        if (!contact) continue;
-        transaction.delete(outbox).where(and(eq(outbox.channel, contact.channel), eq(outbox.recipient, contact.externalId), isNull(outbox.messageId))).run();
-        try {
-          transaction.delete(contacts).where(eq(contacts.id, contactId)).run();
-          summary.contacts += 1;
-        } catch {
-          // Another feature's table still points at this contact: keep the row, without the identity.
-          transaction
-            .update(contacts)
-            .set({ externalId: `expired:${contactId}`, displayName: null, channelData: null, anonymisedAt: now.toISOString() })
-            .where(eq(contacts.id, contactId))
-            .run();
-        }
-      }
+      summary.contacts += await forgetContactsWithoutRecords(transaction, new Set(expired.map((row) => row.contactId)), now);
       return expired.length < batchSize;
     });
     if (done) return summary;

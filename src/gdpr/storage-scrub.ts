@@ -26,8 +26,13 @@ export interface StorageScrubOutcome {
 
 const checkpointAttempts = 20;
 
-/** Rewrites the database without free space and empties the WAL; throws when the server keeps it busy. */
+/**
+ * Rewrites the database without free space and empties the WAL; throws when the server keeps it busy.
+ * SQLite only, on its own connection: call it after the erasure's transaction has committed (`await
+ * eraseContact(…)`), never from inside `inTransaction`: VACUUM cannot run in a transaction.
+ */
 export async function scrubFreedStorage(sqlite: Sqlite.Database): Promise<StorageScrubOutcome> {
+  if (sqlite.inTransaction) throw new StorageScrubError('The storage scrub was started while a transaction is open on this connection; run it after the commit.');
   const freePagesCleared = Number(sqlite.pragma('freelist_count', { simple: true }));
   try {
     sqlite.exec('VACUUM');
@@ -35,9 +40,10 @@ export async function scrubFreedStorage(sqlite: Sqlite.Database): Promise<Storag
     throw new StorageScrubError(`The data is erased, but the file could not be rebuilt now (${(error as Error).message}); run \`functionar gdpr scrub\` again shortly.`);
   }
   // A reader of the running server holding an older snapshot makes the checkpoint report busy: its reads
-  // are short, so trying again a moment later succeeds.
+  // are short, so trying again a moment later succeeds. So does a transaction another request of this
+  // process opened on the connection while we waited: it is not checkpointed from inside.
   for (let attempt = 1; attempt <= checkpointAttempts; attempt += 1) {
-    const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    const [result] = sqlite.inTransaction ? [] : (sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[]);
     if (result && result.busy === 0) return { freePagesCleared, walFramesCheckpointed: Math.max(0, result.checkpointed) };
     await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
   }

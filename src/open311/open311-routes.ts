@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import { isLanguage, type Language } from '../language.ts';
+import { staffChatsOf } from '../gateway/channel-contract.ts';
 import { matchApiKey } from './api-keys.ts';
 import { endpointUrl } from './endpoint-url.ts';
 import { open311DeliveryAdapter } from './open311-delivery.ts';
@@ -110,6 +111,12 @@ export async function open311Routes(app: FastifyInstance): Promise<void> {
   const openReads = config.open311.readAccess === 'open';
   const publicId = (ticket: TicketRow) => (openReads ? serviceRequestId(ticket) : requestToken(config.dataDirectory, ticket.id));
   const viewOptions = (): ViewOptions => ({ knowledge: functionar.answering.knowledge, townHallName: config.townHallName, publish: config.open311.publish, publicId });
+  /** The public view of each request found, in the order found. */
+  const viewsOf = async (rows: Awaited<ReturnType<typeof findServiceRequests>>) => {
+    const views = [];
+    for (const row of rows) views.push(await toServiceRequestView(database.db, row, viewOptions()));
+    return views;
+  };
   /** A registered client (api_key in the query) may list and use registration numbers whatever the access mode. */
   const hasReadKey = (request: FastifyRequest) => Boolean(matchApiKey(config.open311.apiKeys, textField(request.query as Fields, 'api_key', 200)));
 
@@ -171,7 +178,7 @@ export async function open311Routes(app: FastifyInstance): Promise<void> {
             if (statuses?.some((status) => status !== 'open' && status !== 'closed')) throw badField('status must be open, closed or both');
             query.statuses = statuses as ServiceRequestQuery['statuses'];
           }
-          const views = findServiceRequests(database.db, query).map((row) => toServiceRequestView(database.db, row, viewOptions()));
+          const views = await viewsOf(await findServiceRequests(database.db, query));
           return send(reply, format, views, () => listToXml('service_requests', 'request', views));
         });
 
@@ -213,8 +220,8 @@ export async function open311Routes(app: FastifyInstance): Promise<void> {
             deviceId: textField(fields, 'device_id', 200),
             accountId: textField(fields, 'account_id', 200),
           };
-          const staff = [...functionar.channels.values()].flatMap((adapter) => (adapter.staffRecipients?.() ?? []).map((recipient) => ({ channel: adapter.id, recipient })));
-          const { ticket } = createServiceRequest(database.db, input, staff, new Date());
+          const staff = await staffChatsOf(functionar.channels.values());
+          const { ticket } = await createServiceRequest(database.db, input, staff, new Date());
           void functionar.outbox.kick();
           request.log.info({ ticket: serviceRequestId(ticket), client, serviceCode }, 'open311 request registered');
           const created = [{ service_request_id: publicId(ticket), service_notice: `Înregistrată cu nr. ${ticket.number}/${ticket.year}; termen legal de răspuns ${ticket.dueDate}.`, account_id: input.accountId ?? null }];
@@ -240,10 +247,10 @@ export async function open311Routes(app: FastifyInstance): Promise<void> {
         const format = match[2] as Format;
         const presented = decodeURIComponent(match[1] ?? '');
         const ids = resolveRequestIds([presented], config.dataDirectory, openReads || hasReadKey(request));
-        const rows = findServiceRequests(database.db, { ...ids, limit: 1 });
+        const rows = await findServiceRequests(database.db, { ...ids, limit: 1 });
         // The same answer for a number without a key as for an id that does not exist: nothing to probe.
         if (rows.length === 0) throw unknownRequest(presented.slice(0, 40));
-        const views = rows.map((row) => toServiceRequestView(database.db, row, viewOptions()));
+        const views = await viewsOf(rows);
         return send(reply, format, views, () => listToXml('service_requests', 'request', views));
       });
     },

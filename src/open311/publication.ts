@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, type Executor } from '../database/connection.ts';
 import { clerks, contacts, type TicketRow } from '../database/schema.ts';
 import { maskPersonalData } from '../privacy/masking.ts';
 
@@ -10,9 +10,9 @@ import { maskPersonalData } from '../privacy/masking.ts';
 export type PublishMode = 'none' | 'masked' | 'full';
 
 /** Names known to appear in a request's texts: the requester's and the clerks' who may sign an answer. */
-export function knownNames(executor: Executor, ticket: Pick<TicketRow, 'citizenName' | 'contactId'>): string[] {
-  const contact = ticket.contactId === null ? undefined : executor.select({ displayName: contacts.displayName }).from(contacts).where(eq(contacts.id, ticket.contactId)).get();
-  const clerkNames = executor.select({ name: clerks.name }).from(clerks).all().map((clerk) => clerk.name);
+export async function knownNames(executor: Executor, ticket: Pick<TicketRow, 'citizenName' | 'contactId'>): Promise<string[]> {
+  const contact = ticket.contactId === null ? undefined : await firstRow(executor.select({ displayName: contacts.displayName }).from(contacts).where(eq(contacts.id, ticket.contactId)));
+  const clerkNames = (await executor.select({ name: clerks.name }).from(clerks)).map((clerk) => clerk.name);
   return [ticket.citizenName, contact?.displayName, ...clerkNames].filter((name): name is string => Boolean(name));
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gte, inArray, lte, notInArray, or, type SQL } from 'drizzle-orm';
-import { inTransaction, type Database, type Executor } from '../database/connection.ts';
+import { inTransaction, returnedRow, type Database, type Executor } from '../database/connection.ts';
 import { open311Requests, tickets, ticketEvents, type Open311RequestRow, type TicketRow } from '../database/schema.ts';
 import { upsertContact } from '../conversation/conversation-store.ts';
 import type { KnowledgeBase, Procedure } from '../knowledge/knowledge-base.ts';
@@ -102,16 +102,16 @@ export function createServiceRequest(
   request: NewServiceRequest,
   staffRecipients: { channel: string; recipient: string }[],
   now: Date,
-): { ticket: TicketRow; details: Open311RequestRow } {
-  return inTransaction(database, (transaction) => {
+): Promise<{ ticket: TicketRow; details: Open311RequestRow }> {
+  return inTransaction(database, async (transaction) => {
     const name = [request.firstName, request.lastName].filter(Boolean).join(' ') || undefined;
-    const contact = upsertContact(
+    const contact = await upsertContact(
       transaction,
       { channel: open311Channel, externalId: `${request.client}/${identityOf(request)}`, displayName: name, language: 'ro', channelData: { client: request.client } },
       now,
     );
     const rule = deadlineRuleFor(request.procedure.requestType, request.procedure);
-    const ticket = createTicket(
+    const ticket = await createTicket(
       transaction,
       {
         contactId: contact.id,
@@ -133,25 +133,26 @@ export function createServiceRequest(
       now,
       { type: 'citizen', id: String(contact.id), channel: open311Channel },
     );
-    const details = transaction
-      .insert(open311Requests)
-      .values({
-        ticketId: ticket.id,
-        serviceCode: request.procedure.slug,
-        client: request.client,
-        // As the client sent it: empty when it sent none (the view then shows no text of the citizen's).
-        description: request.description ?? '',
-        address: request.address,
-        latitude: request.latitude,
-        longitude: request.longitude,
-        mediaUrl: request.mediaUrl,
-        deviceId: request.deviceId,
-        accountId: request.accountId,
-        createdAt: now.toISOString(),
-      })
-      .returning()
-      .get();
-    for (const { channel, recipient } of staffRecipients) enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: staffNotice(ticket) }, now);
+    const details = await returnedRow(
+      transaction
+        .insert(open311Requests)
+        .values({
+          ticketId: ticket.id,
+          serviceCode: request.procedure.slug,
+          client: request.client,
+          // As the client sent it: empty when it sent none (the view then shows no text of the citizen's).
+          description: request.description ?? '',
+          address: request.address,
+          latitude: request.latitude,
+          longitude: request.longitude,
+          mediaUrl: request.mediaUrl,
+          deviceId: request.deviceId,
+          accountId: request.accountId,
+          createdAt: now.toISOString(),
+        })
+        .returning(),
+    );
+    for (const { channel, recipient } of staffRecipients) await enqueue(transaction, { channel, recipient, ticketId: ticket.id, message: staffNotice(ticket) }, now);
     return { ticket, details };
   });
 }
@@ -168,7 +169,7 @@ export interface ServiceRequestQuery {
 }
 
 /** Only requests that came in through Open311 are listed: chat tickets hold conversations, not public reports. */
-export function findServiceRequests(executor: Executor, query: ServiceRequestQuery): { ticket: TicketRow; details: Open311RequestRow }[] {
+export async function findServiceRequests(executor: Executor, query: ServiceRequestQuery): Promise<{ ticket: TicketRow; details: Open311RequestRow }[]> {
   const conditions: (SQL | undefined)[] = [];
   if (query.ids || query.ticketIds) {
     const ids = query.ids ?? [];
@@ -191,19 +192,17 @@ export function findServiceRequests(executor: Executor, query: ServiceRequestQue
     .innerJoin(tickets, eq(tickets.id, open311Requests.ticketId))
     .where(conditions.length > 0 ? and(...conditions) : undefined)
     .orderBy(desc(tickets.createdAt), desc(tickets.id))
-    .limit(query.limit)
-    .all();
+    .limit(query.limit);
 }
 
 /** The last answer a clerk sent the requester (reply or closing note): on Open311 that is the public status note. */
-function lastClerkNote(executor: Executor, ticketId: number): string | null {
-  const event = executor
+async function lastClerkNote(executor: Executor, ticketId: number): Promise<string | null> {
+  const answers = await executor
     .select()
     .from(ticketEvents)
     .where(and(eq(ticketEvents.ticketId, ticketId), inArray(ticketEvents.kind, ['reply', 'closed'])))
-    .orderBy(desc(ticketEvents.id))
-    .all()
-    .find((row) => typeof row.detail?.text === 'string' && row.detail.text !== '');
+    .orderBy(desc(ticketEvents.id));
+  const event = answers.find((row) => typeof row.detail?.text === 'string' && row.detail.text !== '');
   return event ? String(event.detail?.text) : null;
 }
 
@@ -224,13 +223,13 @@ export interface ViewOptions {
   publicId: (ticket: TicketRow) => string;
 }
 
-export function toServiceRequestView(executor: Executor, row: { ticket: TicketRow; details: Open311RequestRow }, options: ViewOptions): ServiceRequestView {
+export async function toServiceRequestView(executor: Executor, row: { ticket: TicketRow; details: Open311RequestRow }, options: ViewOptions): Promise<ServiceRequestView> {
   const { knowledge, townHallName, publish } = options;
   const { ticket, details } = row;
-  let names: string[] | undefined;
-  // Looked up once, and only when a text is to be masked.
-  const namesOnTicket = () => (names ??= knownNames(executor, ticket));
-  const note = lastClerkNote(executor, ticket.id);
+  // Looked up once, and only when texts are masked.
+  const names = publish === 'masked' ? await knownNames(executor, ticket) : [];
+  const namesOnTicket = () => names;
+  const note = await lastClerkNote(executor, ticket.id);
   const procedure = knowledge?.procedure(details.serviceCode);
   const department = knowledge ? departmentName(knowledge, ticket.department, 'ro') : ticket.department;
   const open = openStatuses.includes(ticket.status as TicketStatus);

@@ -1,5 +1,5 @@
 import { DeliveryError, type ChannelAdapter } from '../gateway/channel-contract.ts';
-import type { Database } from '../database/connection.ts';
+import { inTransaction, type Database } from '../database/connection.ts';
 import type { OutboxRow } from '../database/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboundMessage } from '../messages.ts';
@@ -24,6 +24,8 @@ export class OutboxWorker {
   private draining: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** Settles once the sends a previous run left "sending" are sorted out; no drain starts before. */
+  private recovered: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly database: Database,
@@ -32,8 +34,12 @@ export class OutboxWorker {
     private readonly pollMs: number,
   ) {}
 
-  start(): void {
-    this.recoverInterruptedSends();
+  /** Resolves once the interrupted sends are sorted out and delivering has begun. */
+  async start(): Promise<void> {
+    // A drain marks entries "sending": one running during recovery would be taken for interrupted.
+    this.recovered = this.recoverInterruptedSends();
+    await this.recovered;
+    if (this.stopped) return;
     this.timer = setInterval(() => this.kick(), this.pollMs);
     this.timer.unref();
     this.kick();
@@ -69,7 +75,7 @@ export class OutboxWorker {
         await this.draining;
         continue;
       }
-      if (this.stopped || dueEntries(this.database, new Date(), 1).length === 0) return;
+      if (this.stopped || (await dueEntries(this.database, new Date(), 1)).length === 0) return;
       await this.kick();
     }
   }
@@ -81,8 +87,9 @@ export class OutboxWorker {
   }
 
   private async drain(): Promise<void> {
+    await this.recovered;
     for (;;) {
-      const entries = dueEntries(this.database, new Date());
+      const entries = await dueEntries(this.database, new Date());
       if (entries.length === 0 || this.stopped) return;
       for (const entry of entries) {
         if (this.stopped) return;
@@ -95,10 +102,10 @@ export class OutboxWorker {
     const adapter = this.adapters.get(entry.channel);
     const attempt = entry.attempts + 1;
     if (!adapter) {
-      this.fail(entry, attempt, `channel "${entry.channel}" is not enabled`);
+      await this.fail(entry, attempt, `channel "${entry.channel}" is not enabled`);
       return;
     }
-    updateEntry(this.database, entry.id, { status: 'sending', attempts: attempt });
+    await updateEntry(this.database, entry.id, { status: 'sending', attempts: attempt });
     const payload = entry.payload as { message: OutboundMessage; recipientChannelData: Record<string, unknown> | null };
     try {
       const result = await adapter.send({
@@ -109,37 +116,37 @@ export class OutboxWorker {
         message: payload.message,
         createdAt: entry.createdAt,
       });
-      updateEntry(this.database, entry.id, { status: 'sent', sentAt: new Date().toISOString(), externalId: result.externalId ?? null, lastError: null });
+      await updateEntry(this.database, entry.id, { status: 'sent', sentAt: new Date().toISOString(), externalId: result.externalId ?? null, lastError: null });
     } catch (error) {
       const retryable = error instanceof DeliveryError ? error.retryable : true;
       const reason = error instanceof Error ? error.message : String(error);
       if (retryable && attempt < maximumAttempts) {
         const delay = backoffDelayMs(attempt, error instanceof DeliveryError ? error.retryAfterMs : undefined);
         this.logger.warn({ outboxId: entry.id, channel: entry.channel, attempt, delay, reason }, 'delivery failed, will retry');
-        updateEntry(this.database, entry.id, { status: 'pending', lastError: reason, nextAttemptAt: new Date(Date.now() + delay).toISOString() });
+        await updateEntry(this.database, entry.id, { status: 'pending', lastError: reason, nextAttemptAt: new Date(Date.now() + delay).toISOString() });
       } else {
-        this.fail(entry, attempt, reason);
+        await this.fail(entry, attempt, reason);
       }
     }
   }
 
-  private fail(entry: OutboxRow, attempt: number, reason: string): void {
+  private async fail(entry: OutboxRow, attempt: number, reason: string): Promise<void> {
     this.logger.error({ outboxId: entry.id, channel: entry.channel, attempt, reason }, 'delivery failed for good');
     const now = new Date();
-    this.database.transaction((transaction) => {
-      updateEntry(transaction, entry.id, { status: 'failed', attempts: attempt, lastError: reason });
+    await inTransaction(this.database, async (transaction) => {
+      await updateEntry(transaction, entry.id, { status: 'failed', attempts: attempt, lastError: reason });
       // The clerk sees it on the ticket: the citizen did not get this answer.
-      if (entry.ticketId) recordEvent(transaction, entry.ticketId, 'delivery_failed', { type: 'system', channel: entry.channel }, now, { outboxId: entry.id, reason });
+      if (entry.ticketId) await recordEvent(transaction, entry.ticketId, 'delivery_failed', { type: 'system', channel: entry.channel }, now, { outboxId: entry.id, reason });
     });
   }
 
-  private recoverInterruptedSends(): void {
-    for (const entry of entriesInState(this.database, 'sending')) {
+  private async recoverInterruptedSends(): Promise<void> {
+    for (const entry of await entriesInState(this.database, 'sending')) {
       const adapter = this.adapters.get(entry.channel);
       if (adapter?.idempotentSend) {
-        updateEntry(this.database, entry.id, { status: 'pending', nextAttemptAt: new Date().toISOString() });
+        await updateEntry(this.database, entry.id, { status: 'pending', nextAttemptAt: new Date().toISOString() });
       } else {
-        this.fail(entry, entry.attempts, 'interrupted while sending: delivery uncertain, not re-sent to avoid a duplicate');
+        await this.fail(entry, entry.attempts, 'interrupted while sending: delivery uncertain, not re-sent to avoid a duplicate');
       }
     }
   }

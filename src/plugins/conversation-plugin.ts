@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { ConversationService } from '../conversation/conversation-service.ts';
+import { staffChatsOf } from '../gateway/channel-contract.ts';
 import { InboundGateway } from '../gateway/inbound-gateway.ts';
 import { ClerkCommandRunner } from '../tickets/clerk-command-runner.ts';
 import { pluginNames, type FunctionarPluginOptions } from './plugin-options.ts';
@@ -31,8 +32,7 @@ export const conversationPlugin = fp<FunctionarPluginOptions>(
       classifyIntent: answering.classifyIntent,
       onQueued: kickOutbox,
       // Read when a ticket is announced, so adapters registered later are included.
-      staffRecipients: () =>
-        [...channels.values()].flatMap((adapter) => (adapter.staffRecipients?.() ?? []).map((recipient) => ({ channel: adapter.id, recipient }))),
+      staffRecipients: () => staffChatsOf(channels.values()),
     });
     const clerkCommands = new ClerkCommandRunner(database.db, logger, kickOutbox);
     const gateway = new InboundGateway({ database: database.db, logger, conversations, clerkCommands, onQueued: kickOutbox });

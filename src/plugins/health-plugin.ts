@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import fp from 'fastify-plugin';
 import { pluginNames } from './plugin-options.ts';
 
@@ -29,7 +28,7 @@ export const healthPlugin = fp(
       async (_request, reply) => {
         const checks: Record<string, string> = {};
         try {
-          database.db.get(sql`select 1`);
+          await database.ping();
           checks.database = 'ok';
         } catch (error) {
           checks.database = `not ready: ${(error as Error).message}`;

@@ -9,7 +9,7 @@ import { pluginNames, type FunctionarPluginOptions } from './plugin-options.ts';
 export const startupPlugin = fp<FunctionarPluginOptions>(
   async (app, { logger }) => {
     app.addHook('onReady', async () => {
-      app.outbox.start();
+      await app.outbox.start();
       const resumed = await app.conversations.resumeUnprocessed();
       if (resumed > 0) logger.info({ resumed }, 'answered messages accepted before the last stop');
     });

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { inTransaction, type Database, type Executor } from '../database/connection.ts';
+import { firstRow, inTransaction, returnedRow, type Database, type Executor } from '../database/connection.ts';
 import { unansweredQuestions, type UnansweredQuestionRow } from '../database/schema.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { foldDiacritics, type Language } from '../language.ts';
@@ -66,39 +66,40 @@ function toQuestion(row: UnansweredQuestionRow): UnansweredQuestion {
 }
 
 /** Counts one more asking of this phrasing (a new row the first time). */
-export function recordUnansweredQuestion(executor: Executor, question: string, language: Language, outcome: UnansweredOutcome, now: Date): void {
+export async function recordUnansweredQuestion(executor: Executor, question: string, language: Language, outcome: UnansweredOutcome, now: Date): Promise<void> {
   const { text, normalized } = maskedQuestion(question);
   if (!normalized) return;
   const timestamp = now.toISOString();
-  executor
+  await executor
     .insert(unansweredQuestions)
     .values({ text, normalized, language, outcome, count: 1, firstAskedAt: timestamp, lastAskedAt: timestamp })
     .onConflictDoUpdate({
       target: [unansweredQuestions.language, unansweredQuestions.normalized],
       set: { count: sql`${unansweredQuestions.count} + 1`, outcome, lastAskedAt: timestamp },
-    })
-    .run();
+    });
 }
 
 /** Most asked first; among equals, the most recently asked. */
-export function listUnansweredQuestions(executor: Executor): UnansweredQuestion[] {
-  return executor.select().from(unansweredQuestions).orderBy(desc(unansweredQuestions.count), desc(unansweredQuestions.lastAskedAt), desc(unansweredQuestions.id)).all().map(toQuestion);
+export async function listUnansweredQuestions(executor: Executor): Promise<UnansweredQuestion[]> {
+  const rows = await executor.select().from(unansweredQuestions).orderBy(desc(unansweredQuestions.count), desc(unansweredQuestions.lastAskedAt), desc(unansweredQuestions.id));
+  return rows.map(toQuestion);
 }
 
-export function findUnansweredQuestion(executor: Executor, id: number): UnansweredQuestion | undefined {
-  const row = executor.select().from(unansweredQuestions).where(eq(unansweredQuestions.id, id)).get();
+export async function findUnansweredQuestion(executor: Executor, id: number): Promise<UnansweredQuestion | undefined> {
+  const row = await firstRow(executor.select().from(unansweredQuestions).where(eq(unansweredQuestions.id, id)));
   return row ? toQuestion(row) : undefined;
 }
 
 /** What was taught for this phrasing, if anything: one indexed row read, so every process sees a teaching at once. */
-export function taughtAnswerFor(executor: Executor, question: string, language: Language): TaughtAnswer | undefined {
+export async function taughtAnswerFor(executor: Executor, question: string, language: Language): Promise<TaughtAnswer | undefined> {
   const { normalized } = maskedQuestion(question);
   if (!normalized) return undefined;
-  const row = executor
-    .select()
-    .from(unansweredQuestions)
-    .where(and(eq(unansweredQuestions.language, language), eq(unansweredQuestions.normalized, normalized)))
-    .get();
+  const row = await firstRow(
+    executor
+      .select()
+      .from(unansweredQuestions)
+      .where(and(eq(unansweredQuestions.language, language), eq(unansweredQuestions.normalized, normalized))),
+  );
   return row ? taughtOf(row) : undefined;
 }
 
@@ -117,24 +118,25 @@ export interface TeachRequest {
  * Links a phrasing to a procedure or marks it out of scope, and records who did it in the audit trail
  * (ticket_events with no ticket, kind `question_taught`), in one transaction.
  */
-export function teachQuestion(database: Database, request: TeachRequest, now: Date): UnansweredQuestion {
+export async function teachQuestion(database: Database, request: TeachRequest, now: Date): Promise<UnansweredQuestion> {
   if (request.taught.kind === 'procedure' && !request.knownSlugs.has(request.taught.slug)) {
     throw new ValidationError('FV_ERR_UNKNOWN_PROCEDURE', `There is no procedure with the slug "${request.taught.slug}".`);
   }
-  return inTransaction(database, (transaction) => {
-    const existing = transaction.select().from(unansweredQuestions).where(eq(unansweredQuestions.id, request.id)).get();
+  return inTransaction(database, async (transaction) => {
+    const existing = await firstRow(transaction.select().from(unansweredQuestions).where(eq(unansweredQuestions.id, request.id)));
     if (!existing) throw new NotFoundError('FV_ERR_QUESTION_NOT_FOUND', `There is no unanswered question with id ${request.id}.`);
     const timestamp = now.toISOString();
     const slug = request.taught.kind === 'procedure' ? request.taught.slug : null;
     const outOfScope = request.taught.kind === 'out_of_scope';
-    const updated = transaction
-      .update(unansweredQuestions)
-      .set({ taughtSlug: slug, taughtOutOfScope: outOfScope, taughtByClerkId: request.clerkId, taughtAt: timestamp })
-      .where(eq(unansweredQuestions.id, request.id))
-      .returning()
-      .get();
+    const updated = await returnedRow(
+      transaction
+        .update(unansweredQuestions)
+        .set({ taughtSlug: slug, taughtOutOfScope: outOfScope, taughtByClerkId: request.clerkId, taughtAt: timestamp })
+        .where(eq(unansweredQuestions.id, request.id))
+        .returning(),
+    );
     const actor: Actor = request.clerkId === null ? { type: 'system', id: 'cli', channel: 'cli' } : { type: 'clerk', id: String(request.clerkId), channel: request.channel };
-    recordEvent(transaction, null, 'question_taught', actor, now, {
+    await recordEvent(transaction, null, 'question_taught', actor, now, {
       questionId: request.id,
       language: existing.language,
       ...(slug ? { slug } : { outOfScope: true }),
@@ -146,7 +148,7 @@ export function teachQuestion(database: Database, request: TeachRequest, now: Da
 
 /** The answerer's view: what was taught for a phrasing (undefined when nothing was, or there is no database). */
 export interface TaughtAnswers {
-  lookup(question: string, language: Language): TaughtAnswer | undefined;
+  lookup(question: string, language: Language): Promise<TaughtAnswer | undefined>;
 }
 
 export function taughtAnswersFrom(database: Database): TaughtAnswers {
@@ -161,17 +163,18 @@ export interface AnswerOutcome {
 }
 
 /** Keeps a flat refusal or a clarifying question; answers, redirects to another authority, chit-chat and manipulation are not kept. */
-export function recordIfUnanswered(executor: Executor, question: string, language: Language, answer: AnswerOutcome, now = new Date()): void {
-  if (answer.outcome === 'clarify') recordUnansweredQuestion(executor, question, language, 'clarified', now);
-  else if (answer.outcome === 'refused' && !answer.refusal) recordUnansweredQuestion(executor, question, language, 'refused', now);
+export async function recordIfUnanswered(executor: Executor, question: string, language: Language, answer: AnswerOutcome, now = new Date()): Promise<void> {
+  if (answer.outcome === 'clarify') await recordUnansweredQuestion(executor, question, language, 'clarified', now);
+  else if (answer.outcome === 'refused' && !answer.refusal) await recordUnansweredQuestion(executor, question, language, 'refused', now);
 }
 
 /**
  * Erasure: the questions a person asked leave the list of questions the bot could not answer, taught
  * ones included (the phrasing is the person's words; a clerk teaches it again if it comes back).
  */
-export function forgetQuestionsAskedIn(executor: Executor, texts: readonly string[]): number {
+export async function forgetQuestionsAskedIn(executor: Executor, texts: readonly string[]): Promise<number> {
   const keys = [...new Set(texts.map((text) => maskedQuestion(text).normalized).filter((key) => key !== ''))];
   if (keys.length === 0) return 0;
-  return executor.delete(unansweredQuestions).where(inArray(unansweredQuestions.normalized, keys)).run().changes;
+  const forgotten = await executor.delete(unansweredQuestions).where(inArray(unansweredQuestions.normalized, keys)).returning({ id: unansweredQuestions.id });
+  return forgotten.length;
 }

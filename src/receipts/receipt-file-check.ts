@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, type Executor } from '../database/connection.ts';
 import { receipts, tickets, type ReceiptRow, type TicketRow } from '../database/schema.ts';
 import { ticketLabel } from '../tickets/ticket-store.ts';
 import { verifyDetachedCms } from './cms-verification.ts';
@@ -61,8 +61,8 @@ export async function checkReceiptFile(executor: Executor, pdf: Buffer): Promise
   if (!code) {
     lines.push({ check: 'code', ok: false, detail: 'no verification code in the file: it is not a receipt issued by Funcționar Virtual' });
   } else {
-    receipt = executor.select().from(receipts).where(eq(receipts.code, code)).get();
-    ticket = receipt && executor.select().from(tickets).where(eq(tickets.id, receipt.ticketId)).get();
+    receipt = await firstRow(executor.select().from(receipts).where(eq(receipts.code, code)));
+    ticket = receipt && (await firstRow(executor.select().from(tickets).where(eq(tickets.id, receipt.ticketId))));
     lines.push(
       receipt && ticket
         ? { check: 'code', ok: true, detail: `${code} belongs to request ${ticketLabel(ticket)} registered ${ticket.createdAt}; receipt issued ${receipt.issuedAt}` }

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ticketTypeNames } from '../admin/labels.ts';
 import { findContact } from '../conversation/conversation-store.ts';
+import { firstRow } from '../database/connection.ts';
 import { contacts } from '../database/schema.ts';
 import { errorBody, NotFoundError } from '../errors.ts';
 import { departmentName, statusLabel } from '../tickets/ticket-labels.ts';
@@ -79,8 +80,8 @@ export function receiptRoutes(app: FastifyInstance): ReceiptService {
   app.log.info({ signed: service.signer !== undefined, signer: service.signer }, service.signer ? `registration receipts are signed by ${service.signer}` : 'registration receipts are issued unsigned (RECEIPT_CERTIFICATE_PATH is not set)');
   const townHallName = () => answering.knowledge?.townHall().name.ro ?? config.townHallName;
 
-  function describe(code: string): VerifiedReceipt | undefined {
-    const found = service.findByCode(code);
+  async function describe(code: string): Promise<VerifiedReceipt | undefined> {
+    const found = await service.findByCode(code);
     if (!found) return undefined;
     const department = answering.knowledge?.townHall().departments.find((candidate) => candidate.id === found.ticket.department);
     return {
@@ -112,9 +113,9 @@ export function receiptRoutes(app: FastifyInstance): ReceiptService {
       },
     },
     async (request, reply) => {
-      const found = describe(request.params.code);
+      const found = await describe(request.params.code);
       // Not a receipt: perhaps a document the town hall issued (adeverință, certificat, răspuns).
-      const document = found ? undefined : describeDocument(app, request.params.code);
+      const document = found ? undefined : await describeDocument(app, request.params.code);
       if (document) {
         if (!wantsJson(request)) return sendHtml(reply, 200, renderVerifiedDocumentPage(document, townHallName()));
         return reply.header('cache-control', 'no-store').send({
@@ -173,8 +174,8 @@ export function receiptRoutes(app: FastifyInstance): ReceiptService {
     },
     async (request, reply) => {
       const [number, year] = request.params.ticket.split('-').map(Number) as [number, number];
-      const contact = findContact(db, 'webchat', request.params.sessionId);
-      const ticket = contact ? findTicket(db, { number, year }) : undefined;
+      const contact = await findContact(db, 'webchat', request.params.sessionId);
+      const ticket = contact ? await findTicket(db, { number, year }) : undefined;
       if (!contact || !ticket || ticket.contactId !== contact.id) {
         throw new NotFoundError('FV_ERR_RECEIPT_NOT_FOUND', 'No receipt for this request in this chat session');
       }
@@ -196,8 +197,8 @@ export function receiptRoutes(app: FastifyInstance): ReceiptService {
     },
     async (request, reply) => {
       const [number, year] = request.params.ticket.split('-').map(Number) as [number, number];
-      const ticket = findTicket(db, { number, year });
-      const contact = ticket ? findContactById(ticket.contactId) : undefined;
+      const ticket = await findTicket(db, { number, year });
+      const contact = ticket ? await findContactById(ticket.contactId) : undefined;
       if (!ticket || !contact || contact.channel !== 'webchat' || !isWebchatReceiptToken(request.params.token, contact.externalId, ticket)) {
         throw new NotFoundError('FV_ERR_RECEIPT_NOT_FOUND', 'No receipt for this request in this chat session');
       }
@@ -206,7 +207,7 @@ export function receiptRoutes(app: FastifyInstance): ReceiptService {
   );
 
   function findContactById(id: number) {
-    return db.select().from(contacts).where(eq(contacts.id, id)).get();
+    return firstRow(db.select().from(contacts).where(eq(contacts.id, id)));
   }
 
   async function sendReceipt(reply: FastifyReply, ticket: Parameters<ReceiptService['receiptFor']>[0]): Promise<FastifyReply> {

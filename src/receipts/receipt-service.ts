@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { inTransaction, type Database } from '../database/connection.ts';
+import { firstRow, inTransaction, type Database } from '../database/connection.ts';
 import { receipts, tickets, type ReceiptRow, type TicketRow } from '../database/schema.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import type { TownHall } from '../knowledge/knowledge-base.ts';
@@ -55,7 +55,7 @@ export class ReceiptService {
   }
 
   async receiptFor(ticket: Pick<TicketRow, 'id'>): Promise<ReceiptFile> {
-    const existing = this.storedReceipt(ticket.id);
+    const existing = await this.storedReceipt(ticket.id);
     if (existing) return this.readStored(existing);
     const pending = this.inProgress.get(ticket.id);
     if (pending) return pending;
@@ -65,16 +65,16 @@ export class ReceiptService {
   }
 
   /** The receipt and its ticket for a code as someone typed it; undefined when no receipt has it. */
-  findByCode(input: string): { receipt: ReceiptRow; ticket: TicketRow } | undefined {
+  async findByCode(input: string): Promise<{ receipt: ReceiptRow; ticket: TicketRow } | undefined> {
     const code = normalizeVerificationCode(input);
     if (!code) return undefined;
-    const receipt = this.options.database.select().from(receipts).where(eq(receipts.code, code)).get();
-    const ticket = receipt && this.options.database.select().from(tickets).where(eq(tickets.id, receipt.ticketId)).get();
+    const receipt = await firstRow(this.options.database.select().from(receipts).where(eq(receipts.code, code)));
+    const ticket = receipt && (await firstRow(this.options.database.select().from(tickets).where(eq(tickets.id, receipt.ticketId))));
     return receipt && ticket ? { receipt, ticket } : undefined;
   }
 
-  private storedReceipt(ticketId: number): ReceiptRow | undefined {
-    return this.options.database.select().from(receipts).where(eq(receipts.ticketId, ticketId)).get();
+  private storedReceipt(ticketId: number): Promise<ReceiptRow | undefined> {
+    return firstRow(this.options.database.select().from(receipts).where(eq(receipts.ticketId, ticketId)));
   }
 
   private filePath(storagePath: string): string {
@@ -99,7 +99,7 @@ export class ReceiptService {
 
   private async issue(ticketId: number): Promise<ReceiptFile> {
     const { database, signing } = this.options;
-    const ticket = database.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+    const ticket = await firstRow(database.select().from(tickets).where(eq(tickets.id, ticketId)));
     if (!ticket) throw new NotFoundError('FV_ERR_TICKET_NOT_FOUND', `No ticket with id ${ticketId}`);
     const issuedAt = this.options.now?.() ?? new Date();
     const code = newVerificationCode();
@@ -128,15 +128,14 @@ export class ReceiptService {
     const file = this.filePath(storagePath);
     writeFileAtomically(file, bytes);
 
-    const stored = inTransaction(database, (transaction) => {
+    const stored = await inTransaction(database, async (transaction) => {
       // Another process (the CLI, a second instance) may have issued it meanwhile: theirs stands.
-      const earlier = transaction.select().from(receipts).where(eq(receipts.ticketId, ticketId)).get();
+      const earlier = await firstRow(transaction.select().from(receipts).where(eq(receipts.ticketId, ticketId)));
       if (earlier) return earlier;
-      transaction
+      await transaction
         .insert(receipts)
-        .values({ ticketId, code, fileName, storagePath, sha256, signed: signing !== undefined, signer: signing?.subject ?? null, issuedAt: issuedAt.toISOString() })
-        .run();
-      recordEvent(transaction, ticketId, 'receipt_issued', { type: 'system' }, issuedAt, { code, sha256, signed: signing !== undefined });
+        .values({ ticketId, code, fileName, storagePath, sha256, signed: signing !== undefined, signer: signing?.subject ?? null, issuedAt: issuedAt.toISOString() });
+      await recordEvent(transaction, ticketId, 'receipt_issued', { type: 'system' }, issuedAt, { code, sha256, signed: signing !== undefined });
       return undefined;
     });
     if (stored) {

@@ -1,5 +1,5 @@
 import { and, eq, gte, inArray, lt } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { inTransaction, type Database } from '../database/connection.ts';
 import { contacts, conversations, indicatorArchive, messages, tickets, type TicketRow } from '../database/schema.ts';
 import { citizenTexts } from '../conversation/texts.ts';
 import { foldDiacritics, languages } from '../language.ts';
@@ -125,48 +125,70 @@ function isOverdue(ticket: TicketRow, today: string): { late: boolean; open: boo
   return { late: open && today > ticket.dueDate, open };
 }
 
-export function computeIndicators(database: Executor, options: IndicatorOptions): Indicators {
+/** Users: whoever wrote to the bot this year, or filed a request without a conversation (Open311). */
+function activeContactIdsOf(yearMessages: { direction: string; contactId: number }[], ticketsCreatedInYear: TicketRow[]): Set<number> {
+  const ids = new Set<number>();
+  for (const message of yearMessages) if (message.direction === 'inbound') ids.add(message.contactId);
+  for (const ticket of ticketsCreatedInYear) ids.add(ticket.contactId);
+  return ids;
+}
+
+/** Conversations: those with a citizen message this year, or that led to a ticket this year. */
+function conversationIdsOf(yearMessages: { direction: string; conversationId: number }[], ticketsCreatedInYear: TicketRow[]): Set<number> {
+  const ids = new Set<number>();
+  for (const message of yearMessages) if (message.direction === 'inbound') ids.add(message.conversationId);
+  for (const ticket of ticketsCreatedInYear) if (ticket.conversationId !== null) ids.add(ticket.conversationId);
+  return ids;
+}
+
+/**
+ * Everything the indicators count, read in one transaction: the retention job moves deleted conversations
+ * into indicator_archive, and running between two of these reads it would have them counted twice or not at all.
+ */
+function readYear(database: Database, year: number, start: string, end: string) {
+  return inTransaction(database, async (transaction) => {
+    const yearMessages = await transaction
+      .select({
+        id: messages.id,
+        contactId: messages.contactId,
+        conversationId: messages.conversationId,
+        channel: messages.channel,
+        direction: messages.direction,
+        author: messages.author,
+        text: messages.text,
+        intent: messages.intent,
+        parts: messages.parts,
+        inReplyTo: messages.inReplyTo,
+        createdAt: messages.createdAt,
+      })
+      .from(messages)
+      .where(and(gte(messages.createdAt, start), lt(messages.createdAt, end)));
+    const yearTickets = await transaction.select().from(tickets).where(eq(tickets.year, year));
+    const ticketsCreatedInYear = yearTickets.filter((ticket) => ticket.createdAt >= start && ticket.createdAt < end);
+    const activeContactIds = activeContactIdsOf(yearMessages, ticketsCreatedInYear);
+    const contactRows = activeContactIds.size === 0 ? [] : await transaction.select().from(contacts).where(inArray(contacts.id, [...activeContactIds]));
+    const conversationIds = conversationIdsOf(yearMessages, ticketsCreatedInYear);
+    const conversationRows =
+      conversationIds.size === 0
+        ? []
+        : await transaction.select({ id: conversations.id, handedOver: conversations.handedOver }).from(conversations).where(inArray(conversations.id, [...conversationIds]));
+    // What the retention job deleted still counts for its year.
+    const archive = await transaction.select().from(indicatorArchive).where(eq(indicatorArchive.year, year));
+    return { yearMessages, yearTickets, contactRows, conversationRows, archive };
+  });
+}
+
+export async function computeIndicators(database: Database, options: IndicatorOptions): Promise<Indicators> {
   const now = options.now ?? new Date();
   const { start, end } = yearRange(options.year);
-  const inYear = <T extends { createdAt: string }>(rows: T[]) => rows.filter((row) => row.createdAt >= start && row.createdAt < end);
+  const { yearMessages, yearTickets, contactRows, conversationRows, archive } = await readYear(database, options.year, start, end);
 
-  const yearMessages = database
-    .select({
-      id: messages.id,
-      contactId: messages.contactId,
-      conversationId: messages.conversationId,
-      channel: messages.channel,
-      direction: messages.direction,
-      author: messages.author,
-      text: messages.text,
-      intent: messages.intent,
-      parts: messages.parts,
-      inReplyTo: messages.inReplyTo,
-      createdAt: messages.createdAt,
-    })
-    .from(messages)
-    .where(and(gte(messages.createdAt, start), lt(messages.createdAt, end)))
-    .all();
-  const yearTickets = database.select().from(tickets).where(eq(tickets.year, options.year)).all();
-  const ticketsCreatedInYear = inYear(yearTickets);
-
-  // Users: whoever wrote to the bot this year, or filed a request without a conversation (Open311).
-  const activeContactIds = new Set<number>();
-  for (const message of yearMessages) if (message.direction === 'inbound') activeContactIds.add(message.contactId);
-  for (const ticket of ticketsCreatedInYear) activeContactIds.add(ticket.contactId);
-  const contactRows = activeContactIds.size === 0 ? [] : database.select().from(contacts).where(inArray(contacts.id, [...activeContactIds])).all();
   const usersByChannel: Record<string, number> = {};
   let newUsers = 0;
   for (const contact of contactRows) {
     increment(usersByChannel, contact.channel);
     if (contact.createdAt >= start) newUsers += 1;
   }
-
-  // Conversations: those with a citizen message this year, or that led to a ticket this year.
-  const conversationIds = new Set<number>();
-  for (const message of yearMessages) if (message.direction === 'inbound') conversationIds.add(message.conversationId);
-  for (const ticket of ticketsCreatedInYear) if (ticket.conversationId !== null) conversationIds.add(ticket.conversationId);
-  const conversationRows = conversationIds.size === 0 ? [] : database.select({ id: conversations.id, handedOver: conversations.handedOver }).from(conversations).where(inArray(conversations.id, [...conversationIds])).all();
   const handedToClerk = conversationRows.filter((row) => row.handedOver).length;
 
   // Tickets of the year (by registration number's year, as the registry counts them).
@@ -216,7 +238,6 @@ export function computeIndicators(database: Executor, options: IndicatorOptions)
   }
 
   // What the retention job deleted still counts for its year.
-  const archive = database.select().from(indicatorArchive).where(eq(indicatorArchive.year, options.year)).all();
   let archivedUsers = 0;
   let archivedConversations = 0;
   for (const row of archive) {

@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, returnedRow, type Executor } from '../database/connection.ts';
 import { clerks, type ClerkRow } from '../database/schema.ts';
 import { AppError } from '../errors.ts';
 
@@ -39,51 +39,52 @@ export function normalizeTeamsId(input: string): string {
   return input.trim().toLowerCase();
 }
 
-export function addClerk(executor: Executor, clerk: NewClerk): ClerkRow {
+export async function addClerk(executor: Executor, clerk: NewClerk): Promise<ClerkRow> {
   const values = {
     ...clerk,
     teamsId: clerk.teamsId ? normalizeTeamsId(clerk.teamsId) : undefined,
     whatsapp: clerk.whatsapp ? normalizePhoneNumber(clerk.whatsapp) : undefined,
   };
   for (const [label, value, existing] of [
-    ['name', values.name, () => executor.select().from(clerks).where(eq(clerks.name, values.name)).get()],
-    ['Telegram id', values.telegramId, () => executor.select().from(clerks).where(eq(clerks.telegramId, values.telegramId!)).get()],
+    ['name', values.name, () => firstRow(executor.select().from(clerks).where(eq(clerks.name, values.name)))],
+    ['Telegram id', values.telegramId, () => firstRow(executor.select().from(clerks).where(eq(clerks.telegramId, values.telegramId!)))],
     ['Teams id', values.teamsId, () => findByTeamsId(executor, values.teamsId!)],
-    ['WhatsApp number', values.whatsapp, () => executor.select().from(clerks).where(eq(clerks.whatsapp, values.whatsapp!)).get()],
+    ['WhatsApp number', values.whatsapp, () => firstRow(executor.select().from(clerks).where(eq(clerks.whatsapp, values.whatsapp!)))],
   ] as const) {
-    if (value && existing()) throw new ClerkExistsError(label);
+    if (value && (await existing())) throw new ClerkExistsError(label);
   }
-  return executor.insert(clerks).values(values).returning().get();
+  return returnedRow(executor.insert(clerks).values(values).returning());
 }
 
 /** Also finds a clerk stored before ids were normalised, with the id in upper case. */
-function findByTeamsId(executor: Executor, teamsId: string): ClerkRow | undefined {
-  return executor.select().from(clerks).where(sql`lower(${clerks.teamsId}) = ${normalizeTeamsId(teamsId)}`).get();
+function findByTeamsId(executor: Executor, teamsId: string): Promise<ClerkRow | undefined> {
+  return firstRow(executor.select().from(clerks).where(sql`lower(${clerks.teamsId}) = ${normalizeTeamsId(teamsId)}`));
 }
 
-export function listClerks(executor: Executor): ClerkRow[] {
-  return executor.select().from(clerks).orderBy(asc(clerks.name)).all();
+export async function listClerks(executor: Executor): Promise<ClerkRow[]> {
+  return executor.select().from(clerks).orderBy(asc(clerks.name));
 }
 
 /** The active clerk registered with this identity; a deactivated clerk is nobody. */
-export function findClerk(executor: Executor, channel: ClerkIdentityChannel, identity: string): ClerkRow | undefined {
+export async function findClerk(executor: Executor, channel: ClerkIdentityChannel, identity: string): Promise<ClerkRow | undefined> {
   const clerk =
     channel === 'teams'
-      ? findByTeamsId(executor, identity)
-      : executor
-          .select()
-          .from(clerks)
-          .where(eq({ telegram: clerks.telegramId, whatsapp: clerks.whatsapp, name: clerks.name }[channel], channel === 'whatsapp' ? normalizePhoneNumber(identity) : identity))
-          .get();
+      ? await findByTeamsId(executor, identity)
+      : await firstRow(
+          executor
+            .select()
+            .from(clerks)
+            .where(eq({ telegram: clerks.telegramId, whatsapp: clerks.whatsapp, name: clerks.name }[channel], channel === 'whatsapp' ? normalizePhoneNumber(identity) : identity)),
+        );
   return clerk?.active ? clerk : undefined;
 }
 
 /** The active clerk with this id (the web inbox knows its signed-in clerk by id). */
-export function findClerkById(executor: Executor, clerkId: number): ClerkRow | undefined {
-  const clerk = executor.select().from(clerks).where(eq(clerks.id, clerkId)).get();
+export async function findClerkById(executor: Executor, clerkId: number): Promise<ClerkRow | undefined> {
+  const clerk = await firstRow(executor.select().from(clerks).where(eq(clerks.id, clerkId)));
   return clerk?.active ? clerk : undefined;
 }
 
-export function clerksOfDepartment(executor: Executor, department: string): ClerkRow[] {
-  return executor.select().from(clerks).where(eq(clerks.department, department)).all();
+export async function clerksOfDepartment(executor: Executor, department: string): Promise<ClerkRow[]> {
+  return executor.select().from(clerks).where(eq(clerks.department, department));
 }

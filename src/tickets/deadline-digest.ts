@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { ChannelStateStore } from '../gateway/channel-state-store.ts';
 import type { Database, Executor } from '../database/connection.ts';
-import { inTransaction } from '../database/connection.ts';
+import { firstRow, inTransaction } from '../database/connection.ts';
 import { ticketEvents, tickets, type ClerkRow, type TicketRow } from '../database/schema.ts';
 import type { OutboundMessage } from '../messages.ts';
 import { enqueue } from '../outbox/outbox-store.ts';
@@ -40,12 +40,26 @@ export interface DigestReport {
 }
 
 /** How each staff channel reaches one clerk; a channel missing here (web chat, WhatsApp) gets no digest. */
-export const clerkAddresses: { channel: string; addressOf(clerk: ClerkRow, executor: Executor): string | undefined }[] = [
+export const clerkAddresses: { channel: string; addressOf(clerk: ClerkRow, executor: Executor): Promise<string | undefined> }[] = [
   // A Telegram user's private chat with the bot has the user's id.
-  { channel: 'telegram', addressOf: (clerk) => clerk.telegramId ?? undefined },
+  { channel: 'telegram', addressOf: async (clerk) => clerk.telegramId ?? undefined },
   // Teams needs a conversation the clerk opened with the bot; the Teams channel keeps it in its state, keyed by the AAD object id.
-  { channel: 'teams', addressOf: (clerk, executor) => (clerk.teamsId && new ChannelStateStore(executor, 'teams').get(`conversation:${clerk.teamsId}`) ? clerk.teamsId : undefined) },
+  {
+    channel: 'teams',
+    addressOf: async (clerk, executor) => (clerk.teamsId && (await new ChannelStateStore(executor, 'teams').get(`conversation:${clerk.teamsId}`)) ? clerk.teamsId : undefined),
+  },
 ];
+
+/** The addresses that reach one clerk privately, on the channels given (all when none), in clerkAddresses' order. */
+export async function addressesOfClerk(executor: Executor, clerk: ClerkRow, channels?: ReadonlySet<string>): Promise<{ channel: string; recipient: string }[]> {
+  const addresses: { channel: string; recipient: string }[] = [];
+  for (const { channel, addressOf } of clerkAddresses) {
+    if (channels && !channels.has(channel)) continue;
+    const recipient = await addressOf(clerk, executor);
+    if (recipient) addresses.push({ channel, recipient });
+  }
+  return addresses;
+}
 
 function addDays(date: CalendarDate, days: number): CalendarDate {
   const result = new Date(`${date}T00:00:00Z`);
@@ -58,14 +72,13 @@ function daysBetween(from: CalendarDate, to: CalendarDate): number {
 }
 
 /** Open tickets overdue or due within the horizon, grouped by department, most urgent first. */
-export function collectDigest(executor: Executor, today: CalendarDate): DepartmentDigest[] {
+export async function collectDigest(executor: Executor, today: CalendarDate): Promise<DepartmentDigest[]> {
   const horizon = addDays(today, digestHorizonDays);
-  const rows = executor
+  const rows = await executor
     .select()
     .from(tickets)
     .where(and(inArray(tickets.status, openStatuses), lte(tickets.dueDate, horizon)))
-    .orderBy(tickets.department, tickets.dueDate, tickets.id)
-    .all();
+    .orderBy(tickets.department, tickets.dueDate, tickets.id);
   const byDepartment = new Map<string, DepartmentDigest>();
   for (const ticket of rows) {
     const digest = byDepartment.get(ticket.department) ?? { department: ticket.department, overdue: [], dueSoon: [] };
@@ -96,14 +109,15 @@ export function digestText(digest: DepartmentDigest, today: CalendarDate, clerkN
 }
 
 /** Whether a digest already went out on this date (sent by the scheduler or by `functionar digest`). */
-export function digestSentOn(executor: Executor, date: CalendarDate): boolean {
-  return (
+export async function digestSentOn(executor: Executor, date: CalendarDate): Promise<boolean> {
+  const sent = await firstRow(
     executor
       .select({ id: ticketEvents.id })
       .from(ticketEvents)
       .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, 'digest_sent'), sql`json_extract(${ticketEvents.detail}, '$.date') = ${date}`))
-      .get() !== undefined
+      .limit(1),
   );
+  return sent !== undefined;
 }
 
 export interface DigestOptions {
@@ -116,36 +130,33 @@ export interface DigestOptions {
 }
 
 /** Builds today's digest and, unless a dry run, queues it and records a `digest_sent` event — in one transaction. */
-export function sendDigest(database: Database, options: DigestOptions): DigestReport {
+export async function sendDigest(database: Database, options: DigestOptions): Promise<DigestReport> {
   const date = localDate(options.now, options.timeZone);
-  const build = (executor: Executor): DigestReport => {
-    const departments = collectDigest(executor, date);
-    const clerkNames = new Map(listClerks(executor).map((clerk) => [clerk.id, clerk.name]));
+  const build = async (executor: Executor): Promise<DigestReport> => {
+    const departments = await collectDigest(executor, date);
+    const clerkNames = new Map((await listClerks(executor)).map((clerk) => [clerk.id, clerk.name]));
     const messages: DigestMessage[] = [];
     const unreached: string[] = [];
     for (const digest of departments) {
       const message: OutboundMessage = { author: 'bot', text: digestText(digest, date, clerkNames), parts: [] };
-      const addressed = clerksOfDepartment(executor, digest.department)
-        .filter((clerk) => clerk.active)
-        .flatMap((clerk) =>
-          clerkAddresses
-            .filter(({ channel }) => options.channels.has(channel))
-            .flatMap(({ channel, addressOf }) => {
-              const recipient = addressOf(clerk, executor);
-              return recipient ? [{ department: digest.department, clerk: clerk.name, channel, recipient, message }] : [];
-            }),
-        );
+      const addressed: DigestMessage[] = [];
+      for (const clerk of await clerksOfDepartment(executor, digest.department)) {
+        if (!clerk.active) continue;
+        for (const { channel, recipient } of await addressesOfClerk(executor, clerk, options.channels)) {
+          addressed.push({ department: digest.department, clerk: clerk.name, channel, recipient, message });
+        }
+      }
       if (addressed.length === 0) unreached.push(digest.department);
       messages.push(...addressed);
     }
     return { date, departments, messages, unreached };
   };
   if (options.dryRun) return build(database);
-  return inTransaction(database, (transaction) => {
-    const report = build(transaction);
-    for (const { channel, recipient, message } of report.messages) enqueue(transaction, { channel, recipient, message }, options.now);
+  return inTransaction(database, async (transaction) => {
+    const report = await build(transaction);
+    for (const { channel, recipient, message } of report.messages) await enqueue(transaction, { channel, recipient, message }, options.now);
     if (report.messages.length > 0) {
-      recordEvent(transaction, null, 'digest_sent', { type: 'system', channel: 'digest' }, options.now, {
+      await recordEvent(transaction, null, 'digest_sent', { type: 'system', channel: 'digest' }, options.now, {
         date,
         messages: report.messages.length,
         departments: report.departments.map(({ department, overdue, dueSoon }) => ({ department, overdue: overdue.length, dueSoon: dueSoon.length })),

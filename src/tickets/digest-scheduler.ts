@@ -16,22 +16,22 @@ export function localTime(instant: Date, timeZone: string): string {
 
 export interface DigestClock {
   /** Called every minute; true when this call sent the digest. */
-  check(now: Date): boolean;
+  check(now: Date): Promise<boolean>;
 }
 
 /**
  * Decides when to send: the first check after start (catch-up) and every check that crosses the hour.
  * Weekends and public holidays are skipped: nobody reads it and the terms of those days moved anyway.
  */
-export function digestClock(digestTime: string, timeZone: string, send: (now: Date) => void, alreadySent: (date: string) => boolean): DigestClock {
+export function digestClock(digestTime: string, timeZone: string, send: (now: Date) => Promise<void>, alreadySent: (date: string) => Promise<boolean>): DigestClock {
   let previous: { date: string; time: string } | undefined;
   return {
-    check(now) {
+    async check(now) {
       const current = { date: localDate(now, timeZone), time: localTime(now, timeZone) };
       const crossed = current.time >= digestTime && (previous === undefined || previous.date !== current.date || previous.time < digestTime);
       previous = current;
-      if (!crossed || !isWorkingDay(current.date) || alreadySent(current.date)) return false;
-      send(now);
+      if (!crossed || !isWorkingDay(current.date) || (await alreadySent(current.date))) return false;
+      await send(now);
       return true;
     },
   };
@@ -48,8 +48,8 @@ export async function deadlineDigestPlugin(app: FastifyInstance, config: Config)
     const clock = digestClock(
       digestTime,
       timeZone,
-      (now) => {
-        const report = sendDigest(database.db, { now, timeZone, channels: new Set(channels.keys()) });
+      async (now) => {
+        const report = await sendDigest(database.db, { now, timeZone, channels: new Set(channels.keys()) });
         if (report.messages.length > 0) {
           app.log.info({ date: report.date, messages: report.messages.length, unreached: report.unreached }, 'deadline digest queued');
           void outbox.kick();
@@ -57,17 +57,17 @@ export async function deadlineDigestPlugin(app: FastifyInstance, config: Config)
       },
       (date) => digestSentOn(database.db, date),
     );
-    const check = () => {
+    const check = async () => {
       try {
-        clock.check(new Date());
+        await clock.check(new Date());
       } catch (error) {
         app.log.error({ err: error }, 'deadline digest failed; it is tried again tomorrow or with `functionar digest`');
       }
     };
     // The first check (the catch-up after a late start) waits a minute: the channels and the outbox start
     // in the app's own ready hook, and a WhatsApp or Telegram session may take a moment to connect.
-    timer = setTimeout(function tick() {
-      check();
+    timer = setTimeout(async function tick() {
+      await check();
       timer = setTimeout(tick, checkEveryMs);
       timer.unref();
     }, checkEveryMs);

@@ -1,7 +1,7 @@
 import type { Executor } from '../database/connection.ts';
 import type { ClerkRow, TicketRow } from '../database/schema.ts';
 import { clerksOfDepartment, findClerkById } from './clerk-directory.ts';
-import { clerkAddresses } from './deadline-digest.ts';
+import { addressesOfClerk } from './deadline-digest.ts';
 
 // Who hears that a citizen wrote again on a ticket. The staff chats (Telegram group, Teams channel) always:
 // they are where tickets are announced and answered, and a Telegram bot cannot write privately to a clerk
@@ -13,15 +13,15 @@ export interface NoticeRecipient {
   recipient: string;
 }
 
-export function followUpRecipients(executor: Executor, ticket: TicketRow, staffChats: NoticeRecipient[]): { recipients: NoticeRecipient[]; assignee?: ClerkRow } {
-  const assignee = ticket.assigneeClerkId !== null ? findClerkById(executor, ticket.assigneeClerkId) : undefined;
-  const clerks = assignee ? [assignee] : clerksOfDepartment(executor, ticket.department).filter((clerk) => clerk.active);
-  const personal = clerks.flatMap((clerk) =>
-    clerkAddresses.flatMap(({ channel, addressOf }) => {
-      const recipient = addressOf(clerk, executor);
-      return recipient ? [{ channel, recipient }] : [];
-    }),
-  );
+export async function followUpRecipients(
+  executor: Executor,
+  ticket: TicketRow,
+  staffChats: NoticeRecipient[],
+): Promise<{ recipients: NoticeRecipient[]; assignee?: ClerkRow }> {
+  const assignee = ticket.assigneeClerkId !== null ? await findClerkById(executor, ticket.assigneeClerkId) : undefined;
+  const clerks = assignee ? [assignee] : (await clerksOfDepartment(executor, ticket.department)).filter((clerk) => clerk.active);
+  const personal: NoticeRecipient[] = [];
+  for (const clerk of clerks) personal.push(...(await addressesOfClerk(executor, clerk)));
   const unique = new Map<string, NoticeRecipient>();
   for (const recipient of [...staffChats, ...personal]) unique.set(`${recipient.channel}\u0000${recipient.recipient}`, recipient);
   return { recipients: [...unique.values()], assignee };

@@ -11,15 +11,15 @@ import { threadOf } from './ticket-thread.ts';
 /** Reads and refused commands stay in the audit trail; the history shows what happened to the request. */
 const quietEventKinds = new Set(['viewed', 'command_failed']);
 
-export function ticketDetails(executor: Executor, ticket: TicketRow): TicketDetails {
-  const contact = findContactById(executor, ticket.contactId);
-  const conversation = messagesOfContact(executor, ticket.contactId)
+export async function ticketDetails(executor: Executor, ticket: TicketRow): Promise<TicketDetails> {
+  const contact = await findContactById(executor, ticket.contactId);
+  const conversation = (await messagesOfContact(executor, ticket.contactId))
     .filter((message) => ticket.conversationId === null || message.conversationId === ticket.conversationId)
     .slice(-8)
     .map((message) => ({ author: message.author === 'citizen' ? ('citizen' as const) : message.author === 'clerk' ? ('clerk' as const) : ('bot' as const), text: message.text }));
-  const history = eventsOfTicket(executor, ticket.id)
+  const history = (await eventsOfTicket(executor, ticket.id))
     .filter((event) => !quietEventKinds.has(event.kind))
     .map((event) => ({ createdAt: event.createdAt, kind: event.kind, text: event.detail && 'text' in event.detail ? String(event.detail.text) : null }));
-  const assignee = ticket.assigneeClerkId ? listClerks(executor).find((clerk) => clerk.id === ticket.assigneeClerkId)?.name : undefined;
-  return { contactName: contact?.displayName ?? null, assigneeName: assignee ?? null, conversation, history, thread: threadOf(executor, ticket.id) };
+  const assignee = ticket.assigneeClerkId ? (await listClerks(executor)).find((clerk) => clerk.id === ticket.assigneeClerkId)?.name : undefined;
+  return { contactName: contact?.displayName ?? null, assigneeName: assignee ?? null, conversation, history, thread: await threadOf(executor, ticket.id) };
 }

@@ -13,20 +13,19 @@ import { recordEvent, updateTicket } from './ticket-store.ts';
  * By contact, not by conversation: an answer days later arrives in a new conversation. Returns the
  * tickets it moved.
  */
-export function recordCitizenFollowUp(executor: Executor, contactId: number, now: Date): TicketRow[] {
-  const candidates = executor
+export async function recordCitizenFollowUp(executor: Executor, contactId: number, now: Date): Promise<TicketRow[]> {
+  const candidates = await executor
     .select()
     .from(tickets)
-    .where(and(eq(tickets.contactId, contactId), inArray(tickets.status, ['asteapta_cetatean', 'rezolvat'])))
-    .all();
+    .where(and(eq(tickets.contactId, contactId), inArray(tickets.status, ['asteapta_cetatean', 'rezolvat'])));
   const moved: TicketRow[] = [];
   for (const ticket of candidates) {
     if (ticket.status === 'rezolvat' && !withinReopenWindow(ticket.closedAt, now)) continue;
     const status = nextStatus(ticket.status, 'citizen_followed_up');
     if (!status || status === ticket.status) continue;
     const reopened = ticket.status === 'rezolvat';
-    moved.push(updateTicket(executor, ticket.id, { status, ...(reopened ? { closedAt: null } : {}) }, now));
-    recordEvent(executor, ticket.id, reopened ? 'reopened' : 'citizen_followed_up', { type: 'citizen', id: String(contactId) }, now, { from: ticket.status, to: status });
+    moved.push(await updateTicket(executor, ticket.id, { status, ...(reopened ? { closedAt: null } : {}) }, now));
+    await recordEvent(executor, ticket.id, reopened ? 'reopened' : 'citizen_followed_up', { type: 'citizen', id: String(contactId) }, now, { from: ticket.status, to: status });
   }
   return moved;
 }

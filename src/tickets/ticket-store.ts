@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray, lt, max } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm';
 import { archiveEntryIdForNewRecord } from '../archive/nomenclator.ts';
 import { firstRow, returnedRow, type Executor } from '../database/connection.ts';
+import { nextNumber } from '../database/number-sequences.ts';
 import { ticketEvents, tickets, type TicketEventRow, type TicketRow } from '../database/schema.ts';
 import type { DeadlineRule, TicketType } from './deadlines.ts';
 import { dueDate, localDate } from './deadlines.ts';
@@ -44,13 +45,7 @@ export interface Actor {
 export async function createTicket(executor: Executor, input: NewTicket, now: Date, actor: Actor): Promise<TicketRow> {
   const registeredOn = localDate(now);
   const year = Number(registeredOn.slice(0, 4));
-  const current = await firstRow(
-    executor
-      .select({ highest: max(tickets.number) })
-      .from(tickets)
-      .where(eq(tickets.year, year)),
-  );
-  const number = (current?.highest ?? 0) + 1;
+  const number = await nextNumber(executor, 'tickets', year);
   const timestamp = now.toISOString();
   const ticket = await returnedRow(
     executor

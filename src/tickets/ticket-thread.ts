@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
-import type { Executor } from '../database/connection.ts';
+import { firstRow, returnedRow, type Executor } from '../database/connection.ts';
 import { messages, tickets, type MessageRow, type TicketRow } from '../database/schema.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
 import { isOpenStatus, withinReopenWindow } from './ticket-states.ts';
@@ -11,8 +11,8 @@ import { recordEvent } from './ticket-store.ts';
 // ticket's id (messages.ticket_id): the clerk's replies, the bot's replies about the ticket, and the
 // citizen's messages added here.
 
-export function ticketById(executor: Executor, ticketId: number): TicketRow | undefined {
-  return executor.select().from(tickets).where(eq(tickets.id, ticketId)).get();
+export function ticketById(executor: Executor, ticketId: number): Promise<TicketRow | undefined> {
+  return firstRow(executor.select().from(tickets).where(eq(tickets.id, ticketId)));
 }
 
 /** Whether the ticket still takes the citizen's messages: open, or resolved within the reopen window. */
@@ -25,19 +25,18 @@ export function acceptsCitizenMessages(ticket: TicketRow, now: Date): boolean {
  * when it still takes messages. Undefined when no clerk has written to this contact about a live ticket
  * (then the bot answers as usual). By contact, not conversation: the answer may come days later.
  */
-export function threadTicketOf(executor: Executor, contactId: number, now: Date): TicketRow | undefined {
-  const clerkMessages = executor
+export async function threadTicketOf(executor: Executor, contactId: number, now: Date): Promise<TicketRow | undefined> {
+  const clerkMessages = await executor
     .select({ ticketId: messages.ticketId })
     .from(messages)
     .where(and(eq(messages.contactId, contactId), eq(messages.author, 'clerk'), isNotNull(messages.ticketId)))
     .orderBy(desc(messages.id))
-    .limit(20)
-    .all();
+    .limit(20);
   const seen = new Set<number>();
   for (const { ticketId } of clerkMessages) {
     if (ticketId === null || seen.has(ticketId)) continue;
     seen.add(ticketId);
-    const ticket = ticketById(executor, ticketId);
+    const ticket = await ticketById(executor, ticketId);
     if (ticket && acceptsCitizenMessages(ticket, now)) return ticket;
   }
   return undefined;
@@ -53,16 +52,17 @@ export function attachmentsOfParts(parts: unknown[] | null): AttachmentPart[] {
  * with it are recorded on the ticket with their SHA-256 (the attachment store named them so). Runs in the
  * transaction that stores the message. Returns the ticket as it is now.
  */
-export function addCitizenMessageToThread(executor: Executor, ticket: TicketRow, message: MessageRow, now: Date): TicketRow {
-  executor.update(messages).set({ ticketId: ticket.id }).where(eq(messages.id, message.id)).run();
-  const updated = executor
-    .update(tickets)
-    .set({ unreadCitizenMessages: sql`${tickets.unreadCitizenMessages} + 1`, lastCitizenMessageAt: now.toISOString(), updatedAt: now.toISOString() })
-    .where(eq(tickets.id, ticket.id))
-    .returning()
-    .get();
+export async function addCitizenMessageToThread(executor: Executor, ticket: TicketRow, message: MessageRow, now: Date): Promise<TicketRow> {
+  await executor.update(messages).set({ ticketId: ticket.id }).where(eq(messages.id, message.id));
+  const updated = await returnedRow(
+    executor
+      .update(tickets)
+      .set({ unreadCitizenMessages: sql`${tickets.unreadCitizenMessages} + 1`, lastCitizenMessageAt: now.toISOString(), updatedAt: now.toISOString() })
+      .where(eq(tickets.id, ticket.id))
+      .returning(),
+  );
   const attachments = attachmentsOfParts(message.parts);
-  recordEvent(executor, ticket.id, 'citizen_message', { type: 'citizen', id: String(message.contactId), channel: message.channel }, now, {
+  await recordEvent(executor, ticket.id, 'citizen_message', { type: 'citizen', id: String(message.contactId), channel: message.channel }, now, {
     messageId: message.id,
     ...(attachments.length > 0 ? { attachments: attachments.map(({ fileName, sha256, storagePath }) => ({ fileName, sha256, storagePath })) } : {}),
   });
@@ -70,8 +70,8 @@ export function addCitizenMessageToThread(executor: Executor, ticket: TicketRow,
 }
 
 /** A clerk has read the thread (opened the ticket, or answered it): nothing is unread any more. */
-export function markThreadRead(executor: Executor, ticketId: number): void {
-  executor.update(tickets).set({ unreadCitizenMessages: 0 }).where(eq(tickets.id, ticketId)).run();
+export async function markThreadRead(executor: Executor, ticketId: number): Promise<void> {
+  await executor.update(tickets).set({ unreadCitizenMessages: 0 }).where(eq(tickets.id, ticketId));
 }
 
 export interface ThreadEntry {
@@ -93,14 +93,9 @@ export function wordlessMessageText(kind: string | undefined): string {
 }
 
 /** The ticket's thread, oldest first. */
-export function threadOf(executor: Executor, ticketId: number): ThreadEntry[] {
-  return executor
-    .select()
-    .from(messages)
-    .where(eq(messages.ticketId, ticketId))
-    .orderBy(asc(messages.id))
-    .all()
-    .map((message) => ({
+export async function threadOf(executor: Executor, ticketId: number): Promise<ThreadEntry[]> {
+  const rows = await executor.select().from(messages).where(eq(messages.ticketId, ticketId)).orderBy(asc(messages.id));
+  return rows.map((message) => ({
       createdAt: message.createdAt,
       author: message.author,
       text: message.text,

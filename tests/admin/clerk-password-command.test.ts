@@ -31,19 +31,19 @@ function functionar(args: string[], stdin?: string): Promise<{ code: number | nu
   });
 }
 
-function storedHash(name: string): string | null | undefined {
+async function storedHash(name: string): Promise<string | null | undefined> {
   const database = openDatabase(path.join(dataDirectory, 'functionar.db'));
   try {
-    return listClerks(database.db).find((clerk) => clerk.name === name)?.passwordHash;
+    return (await listClerks(database.db)).find((clerk) => clerk.name === name)?.passwordHash;
   } finally {
     database.close();
   }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dataDirectory = temporaryDirectory();
   const database = openDatabase(path.join(dataDirectory, 'functionar.db'));
-  addClerk(database.db, { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(database.db, { name: 'Ana Pop', department: 'registratura' });
   database.close();
 });
 
@@ -57,7 +57,7 @@ describe('functionar clerks set-password', () => {
     expect(outcome.stderr).toBe('');
     expect(outcome.code).toBe(0);
     expect(outcome.stdout).toContain('Password set for "Ana Pop"');
-    const hash = storedHash('Ana Pop');
+    const hash = await storedHash('Ana Pop');
     expect(hash).toMatch(/^scrypt\$32768\$8\$3\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(hash).not.toContain('o-parola-buna-2026');
     expect(await verifyPassword('o-parola-buna-2026', hash)).toBe(true);
@@ -65,7 +65,7 @@ describe('functionar clerks set-password', () => {
   });
 
   it('refuses a short password, an unknown clerk, and a pipe without --password-stdin — changing nothing', async () => {
-    const before = storedHash('Ana Pop');
+    const before = await storedHash('Ana Pop');
     const [short, unknown, noFlag] = await Promise.all([
       functionar(['clerks', 'set-password', '--name', 'Ana Pop', '--password-stdin'], 'scurta\n'),
       functionar(['clerks', 'set-password', '--name', 'Nimeni', '--password-stdin'], 'o-parola-destul-de-lunga\n'),
@@ -77,6 +77,6 @@ describe('functionar clerks set-password', () => {
     expect(unknown.stderr).toContain('No active clerk named "Nimeni"');
     expect(noFlag.code).toBe(2);
     expect(noFlag.stderr).toContain('--password-stdin');
-    expect(storedHash('Ana Pop')).toBe(before);
+    expect(await storedHash('Ana Pop')).toBe(before);
   });
 });

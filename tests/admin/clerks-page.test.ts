@@ -1,6 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClerkPassword } from '../../src/admin/clerk-accounts.ts';
+import { firstRow } from '../../src/database/connection.ts';
 import { clerks, ticketEvents } from '../../src/database/schema.ts';
 import { eventLabel } from '../../src/tickets/ticket-labels.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
@@ -26,12 +27,12 @@ async function signedIn(name: string, password: string): Promise<AdminClient> {
   return client;
 }
 
-function isEditor(id: number): boolean {
-  return database().select({ editor: clerks.editor }).from(clerks).where(eq(clerks.id, id)).get()!.editor;
+async function isEditor(id: number): Promise<boolean> {
+  return (await firstRow(database().select({ editor: clerks.editor }).from(clerks).where(eq(clerks.id, id))))!.editor;
 }
 
-function editorAudit() {
-  return database().select().from(ticketEvents).where(inArray(ticketEvents.kind, ['editor_right_granted', 'editor_right_revoked'])).orderBy(ticketEvents.id).all();
+async function editorAudit() {
+  return database().select().from(ticketEvents).where(inArray(ticketEvents.kind, ['editor_right_granted', 'editor_right_revoked'])).orderBy(ticketEvents.id);
 }
 
 /** The form of a clerk's row on the last page: its action and the value it posts. */
@@ -45,8 +46,8 @@ function rowForm(page: string, clerkId: number): { action: string; editor: strin
 beforeAll(async () => {
   testApp = await startTestApp();
   const db = database();
-  evaId = addClerk(db, { name: 'Eva Editor', department: 'urbanism', telegramId: '5001', editor: true }).id;
-  anaId = addClerk(db, { name: 'Ana Pop', department: 'registratura', whatsapp: '0740123456' }).id;
+  evaId = (await addClerk(db, { name: 'Eva Editor', department: 'urbanism', telegramId: '5001', editor: true })).id;
+  anaId = (await addClerk(db, { name: 'Ana Pop', department: 'registratura', whatsapp: '0740123456' })).id;
   await setClerkPassword(db, 'Eva Editor', passwords.eva);
   await setClerkPassword(db, 'Ana Pop', passwords.ana);
 }, 120_000);
@@ -70,15 +71,15 @@ describe('/admin/clerks', () => {
 
     const refused = await ana.post(`/admin/clerks/${anaId}/editor`, { _csrf: ana.field('_csrf'), editor: 'on' });
     expect(refused.statusCode).toBe(403);
-    expect(isEditor(anaId)).toBe(false);
-    expect(editorAudit()).toEqual([]);
+    expect(await isEditor(anaId)).toBe(false);
+    expect(await editorAudit()).toEqual([]);
   });
 
   it('refuses a post without the CSRF token', async () => {
     const eva = await signedIn('Eva Editor', passwords.eva);
     const refused = await eva.post(`/admin/clerks/${anaId}/editor`, { _csrf: 'wrong', editor: 'on' });
     expect(refused.statusCode).toBe(403);
-    expect(isEditor(anaId)).toBe(false);
+    expect(await isEditor(anaId)).toBe(false);
   });
 
   it('the only editor cannot revoke their own right, and is told why', async () => {
@@ -89,8 +90,8 @@ describe('/admin/clerks', () => {
     const refused = await eva.submit(form!.action, { _csrf: eva.field('_csrf'), editor: form!.editor });
     expect(refused.statusCode).toBe(200);
     expect(textOf(refused.body)).toContain('Eva Editor este singurul editor activ');
-    expect(isEditor(evaId)).toBe(true);
-    expect(editorAudit()).toEqual([]);
+    expect(await isEditor(evaId)).toBe(true);
+    expect(await editorAudit()).toEqual([]);
   });
 
   it('an editor grants the right to another clerk, who can then edit; then gives up their own; both audited', async () => {
@@ -100,7 +101,7 @@ describe('/admin/clerks', () => {
     expect(grant).toEqual({ action: `/admin/clerks/${anaId}/editor`, editor: 'on' });
     const granted = await eva.submit(grant!.action, { _csrf: eva.field('_csrf'), editor: grant!.editor });
     expect(textOf(granted.body)).toContain('Ana Pop poate de acum edita procedurile');
-    expect(isEditor(anaId)).toBe(true);
+    expect(await isEditor(anaId)).toBe(true);
     expect(granted.body).toMatch(new RegExp(`data-clerk="${anaId}" data-editor="yes"`));
 
     // Ana, now an editor, gets the buttons too.
@@ -110,10 +111,10 @@ describe('/admin/clerks', () => {
     const revokeOwn = rowForm(eva.lastPage, evaId)!;
     const revoked = await eva.submit(revokeOwn.action, { _csrf: eva.field('_csrf'), editor: revokeOwn.editor });
     expect(textOf(revoked.body)).toContain('Eva Editor nu mai poate edita procedurile');
-    expect(isEditor(evaId)).toBe(false);
+    expect(await isEditor(evaId)).toBe(false);
     expect(revoked.body).not.toContain('data-testid="editor-grant"');
 
-    const audit = editorAudit();
+    const audit = await editorAudit();
     expect(audit).toEqual([
       expect.objectContaining({ ticketId: null, kind: 'editor_right_granted', actorType: 'clerk', actorId: String(evaId), channel: 'web', detail: { clerkId: anaId, clerkName: 'Ana Pop' } }),
       expect.objectContaining({ ticketId: null, kind: 'editor_right_revoked', actorType: 'clerk', actorId: String(evaId), channel: 'web', detail: { clerkId: evaId, clerkName: 'Eva Editor' } }),
@@ -123,6 +124,6 @@ describe('/admin/clerks', () => {
     // Eva is no editor any more: her post is refused.
     const refused = await eva.post(`/admin/clerks/${anaId}/editor`, { _csrf: eva.field('_csrf'), editor: 'off' });
     expect(refused.statusCode).toBe(403);
-    expect(isEditor(anaId)).toBe(true);
+    expect(await isEditor(anaId)).toBe(true);
   });
 });

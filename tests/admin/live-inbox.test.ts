@@ -42,10 +42,10 @@ async function fileRequest(subject: string, name: string): Promise<{ sessionId: 
 
 /** A ticket registered at `at`, straight through the store, by a citizen writing in `language`. */
 function seedTicket(subject: string, options: { language?: 'ro' | 'hu'; at?: Date; department?: string; citizenName?: string } = {}) {
-  return inTransaction(database(), (transaction) => {
+  return inTransaction(database(), async (transaction) => {
     const now = options.at ?? new Date();
-    const contact = upsertContact(transaction, { channel: 'webchat', externalId: `seed-${subject}` }, now);
-    const conversation = currentConversation(transaction, contact, options.language ?? 'ro', now);
+    const contact = await upsertContact(transaction, { channel: 'webchat', externalId: `seed-${subject}` }, now);
+    const conversation = await currentConversation(transaction, contact, options.language ?? 'ro', now);
     return createTicket(
       transaction,
       {
@@ -104,7 +104,7 @@ async function openStream(cookie: string) {
 beforeAll(async () => {
   testApp = await startTestApp();
   baseUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
-  addClerk(database(), { name: 'Ana Pop', department: 'urbanism' });
+  await addClerk(database(), { name: 'Ana Pop', department: 'urbanism' });
   await setClerkPassword(database(), 'Ana Pop', anaPassword);
 });
 
@@ -152,7 +152,7 @@ describe('the live event stream', () => {
     expect(text.indexOf('Ieri dimineata')).toBeLessThan(text.indexOf('Am transmis echipei de drumuri'));
     const read = await stream.next((event) => event.event === 'ticket-updated' && event.data.ticket === filed.label && event.data.kind === 'viewed', 'the ticket read');
     expect(read.data.unread).toBe(0);
-    expect(findTicket(database(), { number: filed.number, year })?.unreadCitizenMessages).toBe(0);
+    expect((await findTicket(database(), { number: filed.number, year }))?.unreadCitizenMessages).toBe(0);
 
     // A browser that reconnects with Last-Event-ID gets what it missed.
     const replay = await fetch(`${baseUrl}/admin/events`, { headers: { cookie: clerk.cookieHeader(), 'last-event-id': String(Number(created.id) - 1) } });
@@ -169,38 +169,39 @@ describe('the live event stream', () => {
     const clerk = await signedIn();
     const stream = await openStream(clerk.cookieHeader());
     await clerk.submit('/admin/logout', { _csrf: clerk.field('_csrf') });
-    const ticket = seedTicket('Caine fara stapan in parc', {});
+    const ticket = await seedTicket('Caine fara stapan in parc', {});
     await stream.ended;
     expect(stream.events.some((event) => event.data.ticket === `${ticket.number}/${ticket.year}`)).toBe(false);
   });
 
   it('records the opening of a ticket once: the page refreshing itself while open only marks the thread read', async () => {
     const clerk = await signedIn();
-    const ticket = seedTicket('Lampă spartă la podul vechi', {});
-    const found = () => findTicket(testApp.app.functionar.database.db, { number: ticket.number, year: ticket.year })!;
-    const openings = () =>
-      testApp.app.functionar.database.db
+    const ticket = await seedTicket('Lampă spartă la podul vechi', {});
+    const found = async () => (await findTicket(testApp.app.functionar.database.db, { number: ticket.number, year: ticket.year }))!;
+    const openings = async () => {
+      const viewed = await testApp.app.functionar.database.db
         .select()
         .from(ticketEvents)
-        .where(and(eq(ticketEvents.ticketId, found().id), eq(ticketEvents.kind, 'viewed')))
-        .all().length;
+        .where(and(eq(ticketEvents.ticketId, (await found()).id), eq(ticketEvents.kind, 'viewed')));
+      return viewed.length;
+    };
     await clerk.get(`/admin/tickets/${ticket.year}/${ticket.number}`);
-    const afterOpening = openings();
+    const afterOpening = await openings();
     expect(afterOpening).toBeGreaterThan(0);
-    testApp.app.functionar.database.db.update(tickets).set({ unreadCitizenMessages: 2 }).where(eq(tickets.id, found().id)).run();
+    await testApp.app.functionar.database.db.update(tickets).set({ unreadCitizenMessages: 2 }).where(eq(tickets.id, (await found()).id));
     const refreshed = await testApp.app.inject({
       method: 'GET',
       url: `/admin/tickets/${ticket.year}/${ticket.number}`,
       headers: { cookie: clerk.cookieHeader(), 'x-live-refresh': '1' },
     });
     expect(refreshed.statusCode).toBe(200);
-    expect(openings()).toBe(afterOpening);
-    expect(found().unreadCitizenMessages).toBe(0);
+    expect(await openings()).toBe(afterOpening);
+    expect((await found()).unreadCitizenMessages).toBe(0);
   });
 
   it('comes back to the reply box after an answer is sent', async () => {
     const clerk = await signedIn();
-    const ticket = seedTicket('Banca rupta in parc', {});
+    const ticket = await seedTicket('Banca rupta in parc', {});
     await clerk.get(`/admin/tickets/${ticket.year}/${ticket.number}`);
     const response = await clerk.post(`/admin/tickets/${ticket.year}/${ticket.number}/reply`, { _csrf: clerk.field('_csrf'), submission: 'live-2', text: 'Mulțumim, o reparăm săptămâna aceasta.' });
     expect(response.statusCode).toBe(303);
@@ -211,8 +212,8 @@ describe('the live event stream', () => {
 describe('search', () => {
   it('finds tickets by number, by the citizen’s name and by words, closed ones too, with the text as a parameter', async () => {
     const clerk = await signedIn();
-    const first = seedTicket('Iluminat stradal defect pe strada Teilor', { citizenName: 'Zsófia Bartalis' });
-    const second = seedTicket('Copac cazut peste gard', { citizenName: 'Gheorghe Muresan' });
+    const first = await seedTicket('Iluminat stradal defect pe strada Teilor', { citizenName: 'Zsófia Bartalis' });
+    const second = await seedTicket('Copac cazut peste gard', { citizenName: 'Gheorghe Muresan' });
     const rows = (body: string) => [...body.matchAll(/data-testid="ticket-row" data-ticket="([^"]+)"/g)].map((match) => match[1]);
 
     expect(rows((await clerk.get(`/admin?q=${second.number}`)).body)).toEqual([`${second.number}/${second.year}`]);
@@ -251,7 +252,7 @@ describe('saved replies and the citizen’s language', () => {
     expect(textOf(bad.body)).toContain('Alegeți limba răspunsului.');
     expect([...clerk.lastPage.matchAll(/data-testid="saved-reply"/g)]).toHaveLength(2);
 
-    const hungarian = seedTicket('Kátyú a Fő utcán', { language: 'hu', department: 'urbanism' });
+    const hungarian = await seedTicket('Kátyú a Fő utcán', { language: 'hu', department: 'urbanism' });
     const page = await clerk.get(`/admin/tickets/${hungarian.year}/${hungarian.number}`);
     const text = textOf(page.body);
     expect(text).toContain('Cetățeanul scrie în maghiară — răspundeți în maghiară.');
@@ -281,9 +282,9 @@ describe('what the clerk reads', () => {
   it('shows dates in Bucharest time and names audit events instead of showing their keys', async () => {
     const clerk = await signedIn();
     // 22:30 UTC on 14 March is already 00:30 on 15 March in Bucharest (UTC+2 in winter).
-    const ticket = seedTicket('Zgomot noaptea de la un bar', { at: new Date(`${year}-03-14T22:30:00.000Z`) });
-    recordEvent(database(), ticket.id, 'receipt_issued', { type: 'bot', channel: 'webchat' }, new Date(`${year}-07-01T21:15:00.000Z`), {});
-    recordEvent(database(), ticket.id, 'some_future_kind', { type: 'system' }, new Date(`${year}-07-02T08:00:00.000Z`), {});
+    const ticket = await seedTicket('Zgomot noaptea de la un bar', { at: new Date(`${year}-03-14T22:30:00.000Z`) });
+    await recordEvent(database(), ticket.id, 'receipt_issued', { type: 'bot', channel: 'webchat' }, new Date(`${year}-07-01T21:15:00.000Z`), {});
+    await recordEvent(database(), ticket.id, 'some_future_kind', { type: 'system' }, new Date(`${year}-07-02T08:00:00.000Z`), {});
     const page = await clerk.get(`/admin/tickets/${ticket.year}/${ticket.number}`);
     const text = textOf(page.body);
     expect(text).toContain(`15.03.${year}, 00:30`);
@@ -296,7 +297,7 @@ describe('what the clerk reads', () => {
     expect(text).not.toMatch(/receipt_issued|some_future_kind|\bviewed\b/);
 
     // /vezi on Telegram, Teams or the CLI reads the same names and the same Bucharest times.
-    const shown = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/vezi ${ticket.number}/${ticket.year}`);
+    const shown = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/vezi ${ticket.number}/${ticket.year}`);
     expect(shown.text).toContain(`15.03.${year}, 00:30 tichet înregistrat`);
     expect(shown.text).toContain(`02.07.${year}, 00:15 număr de înregistrare comunicat cetățeanului`);
     expect(shown.text).not.toMatch(/receipt_issued|some_future_kind/);
@@ -304,13 +305,12 @@ describe('what the clerk reads', () => {
 
   it('gives the citizen the status history in Bucharest days too, not UTC days', async () => {
     const filed = await fileRequest('Gunoi nestrans de doua saptamani', 'Ilie Moldovan');
-    const ticket = findTicket(database(), { number: filed.number, year });
+    const ticket = await findTicket(database(), { number: filed.number, year });
     // Registered at 22:30 UTC on 14 March: 15 March in Bucharest.
-    database()
+    await database()
       .update(ticketEvents)
       .set({ createdAt: `${year}-03-14T22:30:00.000Z` })
-      .where(and(eq(ticketEvents.ticketId, ticket!.id), eq(ticketEvents.kind, 'created')))
-      .run();
+      .where(and(eq(ticketEvents.ticketId, ticket!.id), eq(ticketEvents.kind, 'created')));
     const status = await say(filed.sessionId, `stadiul cererii ${filed.label}`);
     expect(status).toContain(`15.03.${year}: înregistrată`);
     expect(status).not.toContain(`14.03.${year}`);

@@ -17,11 +17,9 @@ function database() {
   return testApp.app.functionar.database.db;
 }
 
-function loginEventsOf(name: string) {
-  return database()
-    .select()
-    .from(ticketEvents)
-    .all()
+async function loginEventsOf(name: string) {
+  const events = await database().select().from(ticketEvents);
+  return events
     .filter((event) => event.ticketId === null && (event.detail as { name?: string } | null)?.name === name)
     .map((event) => event.kind);
 }
@@ -39,8 +37,8 @@ function post(browser: AdminClient, name: string, password: string) {
 
 beforeAll(async () => {
   testApp = await startTestApp();
-  addClerk(database(), { name: 'Elena Dobre', department: 'registratura' });
-  addClerk(database(), { name: 'Vasile Pop', department: 'urbanism' });
+  await addClerk(database(), { name: 'Elena Dobre', department: 'registratura' });
+  await addClerk(database(), { name: 'Vasile Pop', department: 'urbanism' });
   await setClerkPassword(database(), 'Elena Dobre', rightPassword);
   await setClerkPassword(database(), 'Vasile Pop', 'parola-lui-Vasile-2026');
 });
@@ -60,9 +58,9 @@ describe('a parallel burst of passwords against one name', () => {
     expect(statuses.at(-1)).toBe(429);
     expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(loginLimits.failuresPerName - 1);
     expect(browsers.some((browser) => browser.hasCookie('fv_admin'))).toBe(false);
-    expect(database().select().from(adminSessions).all()).toHaveLength(0);
+    expect(await database().select().from(adminSessions)).toHaveLength(0);
 
-    const kinds = loginEventsOf('elena dobre');
+    const kinds = await loginEventsOf('elena dobre');
     // Only the places the limit allows were hashed; every other attempt was refused unseen.
     expect(kinds.filter((kind) => kind === 'login_failed')).toHaveLength(loginLimits.failuresPerName);
     expect(kinds.filter((kind) => kind === 'login_locked_out')).toHaveLength(1);

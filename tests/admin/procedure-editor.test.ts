@@ -76,8 +76,8 @@ function nextReload(trigger: KnowledgeReload['trigger'], file: string): Promise<
 beforeAll(async () => {
   knowledgeDirectory = copyKnowledge(realKnowledgeDirectory);
   testApp = await startTestApp({ KNOWLEDGE_DIR: knowledgeDirectory });
-  addClerk(database(), { name: 'Ana Pop', department: 'registratura' });
-  addClerk(database(), { name: 'Eva Editor', department: 'urbanism', editor: true });
+  await addClerk(database(), { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(database(), { name: 'Eva Editor', department: 'urbanism', editor: true });
   await setClerkPassword(database(), 'Ana Pop', 'parola-anei-lunga-2026');
   await setClerkPassword(database(), 'Eva Editor', editorPassword);
 }, 120_000);
@@ -130,9 +130,9 @@ describe('the procedure editor', () => {
     expect(fs.readFileSync(path.join(knowledgeDirectory, 'procedures', `${slug}.md`), 'utf8')).toContain(newFee);
     expect(await citizenAsks('cat costa certificatul de urbanism?')).toContain('17 lei');
 
-    const versions = database().select().from(knowledgeVersions).where(eq(knowledgeVersions.file, path.join('procedures', `${slug}.md`))).all();
+    const versions = await database().select().from(knowledgeVersions).where(eq(knowledgeVersions.file, path.join('procedures', `${slug}.md`)));
     expect(versions.map((version) => version.action)).toEqual(['disk', 'publish']);
-    const audit = database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'knowledge_published')).all();
+    const audit = await database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'knowledge_published'));
     expect(audit.at(-1)).toMatchObject({ ticketId: null, actorType: 'clerk', channel: 'web' });
   });
 
@@ -200,7 +200,8 @@ describe('the procedure editor', () => {
     expect(textOf(unpublished.body)).toContain('a fost retrasă');
     expect(knowledge().procedure('autorizatie-foraj-fantana')).toBeUndefined();
     expect(fs.existsSync(path.join(knowledgeDirectory, '.unpublished', 'autorizatie-foraj-fantana.md'))).toBe(true);
-    const actions = database().select().from(knowledgeVersions).where(eq(knowledgeVersions.file, path.join('procedures', 'autorizatie-foraj-fantana.md'))).all().map((version) => version.action);
+    const versions = await database().select().from(knowledgeVersions).where(eq(knowledgeVersions.file, path.join('procedures', 'autorizatie-foraj-fantana.md')));
+    const actions = versions.map((version) => version.action);
     expect(actions).toEqual(['create', 'unpublish']);
   });
 
@@ -251,7 +252,7 @@ describe('the procedure editor', () => {
     const reload = await reloaded;
     expect(reload.files).toContain(path.join('procedures', 'petitie.md'));
     expect(knowledge().procedure('petitie')?.fee.ro).toBe('Petiția este gratuită (modificat de mână).');
-    const versions = database().select().from(knowledgeVersions).where(eq(knowledgeVersions.file, path.join('procedures', 'petitie.md'))).all();
+    const versions = await database().select().from(knowledgeVersions).where(eq(knowledgeVersions.file, path.join('procedures', 'petitie.md')));
     expect(versions.at(-1)?.action).toBe('disk');
   });
 });

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClerkPassword } from '../../src/admin/clerk-accounts.ts';
 import { storeAttachment } from '../../src/attachments/attachment-store.ts';
-import { inTransaction } from '../../src/database/connection.ts';
+import { firstRow, inTransaction } from '../../src/database/connection.ts';
 import { currentConversation, insertInboundMessage, upsertContact } from '../../src/conversation/conversation-store.ts';
 import { adminSessions, outbox, ticketEvents } from '../../src/database/schema.ts';
 import { computeIndicators } from '../../src/reports/indicators.ts';
@@ -47,10 +47,10 @@ async function fileRequest(subject: string): Promise<{ sessionId: string; label:
 
 /** A ticket registered on `daysAgo`, straight through the store (for filters and overdue). */
 function seedTicket(subject: string, department: string, daysAgo: number) {
-  return inTransaction(database(), (transaction) => {
+  return inTransaction(database(), async (transaction) => {
     const now = new Date(Date.now() - daysAgo * 86_400_000);
-    const contact = upsertContact(transaction, { channel: 'webchat', externalId: `seed-${subject}` }, now);
-    const conversation = currentConversation(transaction, contact, 'ro', now);
+    const contact = await upsertContact(transaction, { channel: 'webchat', externalId: `seed-${subject}` }, now);
+    const conversation = await currentConversation(transaction, contact, 'ro', now);
     return createTicket(
       transaction,
       { contactId: contact.id, conversationId: conversation.id, channel: 'webchat', type: 'sesizare', subject, text: subject, department, deadline: deadlineRules.sesizare },
@@ -69,9 +69,9 @@ async function signedIn(name = 'Ana Pop', password = anaPassword): Promise<Admin
 
 beforeAll(async () => {
   testApp = await startTestApp();
-  addClerk(database(), { name: 'Ana Pop', department: 'registratura' });
-  addClerk(database(), { name: 'Mihai Szabó', department: 'urbanism' });
-  addClerk(database(), { name: 'Ioana Lazăr', department: 'stare-civila' });
+  await addClerk(database(), { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(database(), { name: 'Mihai Szabó', department: 'urbanism' });
+  await addClerk(database(), { name: 'Ioana Lazăr', department: 'stare-civila' });
   await setClerkPassword(database(), 'Ana Pop', anaPassword);
   await setClerkPassword(database(), 'Mihai Szabó', mihaiPassword);
   await setClerkPassword(database(), 'Ioana Lazăr', 'parola-ioanei-2026');
@@ -107,10 +107,10 @@ describe('a clerk signs in to the web inbox', () => {
     expect(page.statusCode).toBe(200);
     expect(textOf(page.body)).toContain('Conectat: Ana Pop');
 
-    const stored = database().select().from(adminSessions).all();
+    const stored = await database().select().from(adminSessions);
     // Only a hash of the cookie's token is kept.
     expect(stored.some((session) => session.tokenHash === client.cookieHeader().split('fv_admin=')[1]?.split(';')[0])).toBe(false);
-    const audit = database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'login_succeeded')).all();
+    const audit = await database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'login_succeeded'));
     expect(audit.at(-1)).toMatchObject({ ticketId: null, actorType: 'clerk', channel: 'web' });
   });
 
@@ -139,7 +139,7 @@ describe('a clerk signs in to the web inbox', () => {
     expect(logout.headers.location).toBe('/admin/login?iesire=1');
     const after = await client.get('/admin');
     expect(after.statusCode).toBe(303);
-    expect(database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'logout')).all()).toHaveLength(1);
+    expect(await database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'logout'))).toHaveLength(1);
   });
 
   it('signs every session of a clerk out when the password is changed', async () => {
@@ -169,10 +169,7 @@ describe('failed logins', () => {
     const elsewhere = await new AdminClient(testApp.app, '10.0.0.6').logIn('Mihai Szabó', mihaiPassword);
     expect(elsewhere.statusCode).toBe(429);
 
-    const kinds = database()
-      .select()
-      .from(ticketEvents)
-      .all()
+    const kinds = (await database().select().from(ticketEvents))
       .filter((event) => event.ticketId === null && (event.detail as { name?: string } | null)?.name === 'mihai szabó')
       .map((event) => event.kind);
     expect(kinds.filter((kind) => kind === 'login_failed')).toHaveLength(5);
@@ -181,14 +178,13 @@ describe('failed logins', () => {
 
     // Fifteen minutes later (the audit trail's clock moved back) the right password works again.
     const past = new Date(Date.now() - 16 * 60_000).toISOString();
-    for (const event of database().select().from(ticketEvents).all()) {
+    for (const event of await database().select().from(ticketEvents)) {
       const detail = event.detail as { name?: string; until?: string } | null;
       if (detail?.name !== 'mihai szabó') continue;
-      database()
+      await database()
         .update(ticketEvents)
         .set({ createdAt: past, detail: detail.until ? { ...detail, until: past } : detail })
-        .where(eq(ticketEvents.id, event.id))
-        .run();
+        .where(eq(ticketEvents.id, event.id));
     }
     const later = await client.logIn('Mihai Szabó', mihaiPassword);
     expect(later.statusCode).toBe(303);
@@ -221,9 +217,9 @@ describe('failed logins', () => {
 
 describe('the inbox', () => {
   it('filters by status, department, assignee and overdue, soonest due first', async () => {
-    const late = seedTicket('Canal infundat pe strada Morii', 'urbanism', 60);
-    const recent = seedTicket('Certificat de nomenclatura stradala', 'urbanism', 1);
-    const other = seedTicket('Adeverinta de rol agricol', 'registru-agricol', 2);
+    const late = await seedTicket('Canal infundat pe strada Morii', 'urbanism', 60);
+    const recent = await seedTicket('Certificat de nomenclatura stradala', 'urbanism', 1);
+    const other = await seedTicket('Adeverinta de rol agricol', 'registru-agricol', 2);
     const client = await signedIn();
 
     const all = textOf((await client.get('/admin')).body);
@@ -289,7 +285,7 @@ describe('the inbox', () => {
     });
     expect(delivered).toContain('răspuns trimis cetățeanului');
     expect(delivered).toContain('Ana Pop');
-    const event = database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'reply')).all().at(-1);
+    const event = (await database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'reply'))).at(-1);
     expect(event).toMatchObject({ actorType: 'clerk', channel: 'web' });
   });
 
@@ -312,10 +308,10 @@ describe('the inbox', () => {
     const client = await signedIn();
     await client.get(`/admin/tickets/${ticketYear}/${number}`);
     await client.submit(`/admin/tickets/${ticketYear}/${number}/reply`, { _csrf: client.field('_csrf'), submission: 'failed-1', text: 'Îl montăm la loc.' });
-    const ticket = findTicket(database(), { number: Number(number), year: Number(ticketYear) });
-    const entry = database().select().from(outbox).where(eq(outbox.ticketId, ticket?.id ?? 0)).all().at(-1);
-    await eventually(() => (database().select().from(outbox).where(eq(outbox.id, entry?.id ?? 0)).get()?.status === 'sent' ? true : undefined));
-    database().update(outbox).set({ status: 'failed', lastError: 'utilizatorul a blocat botul' }).where(eq(outbox.id, entry?.id ?? 0)).run();
+    const ticket = await findTicket(database(), { number: Number(number), year: Number(ticketYear) });
+    const entry = (await database().select().from(outbox).where(eq(outbox.ticketId, ticket?.id ?? 0))).at(-1);
+    await eventually(async () => ((await firstRow(database().select().from(outbox).where(eq(outbox.id, entry?.id ?? 0))))?.status === 'sent' ? true : undefined));
+    await database().update(outbox).set({ status: 'failed', lastError: 'utilizatorul a blocat botul' }).where(eq(outbox.id, entry?.id ?? 0));
     const page = textOf((await client.get(`/admin/tickets/${ticketYear}/${number}`)).body);
     expect(page).toContain('Livrare: eșuat: utilizatorul a blocat botul');
   });
@@ -333,7 +329,7 @@ describe('the inbox', () => {
 
     const moved = await client.submit(`${base}/assign`, { _csrf: client.field('_csrf'), submission: 'a1', target: 'department:urbanism' });
     expect(textOf(moved.body)).toContain('mutat la compartimentul urbanism');
-    const mihai = testApp.app.functionar.clerkCommands.identify({ kind: 'name', value: 'Mihai Szabó' });
+    const mihai = await testApp.app.functionar.clerkCommands.identify({ kind: 'name', value: 'Mihai Szabó' });
     const assigned = await client.submit(`${base}/assign`, { _csrf: client.field('_csrf'), submission: 'a2', target: `clerk:${mihai?.id}` });
     expect(textOf(assigned.body)).toContain('alocat lui Mihai Szabó');
     const bogus = await client.submit(`${base}/assign`, { _csrf: client.field('_csrf'), submission: 'a3', target: 'department:../../x' });
@@ -362,23 +358,23 @@ describe('the inbox', () => {
 
     const asked = await client.submit(`${base}/reply`, { _csrf: client.field('_csrf'), submission: 'q1', text: 'Copacul este pe domeniul public sau în curtea dvs.?' });
     expect(textOf(asked.body)).toContain(`Răspuns trimis cetățeanului pentru ${label}`);
-    expect(findTicket(database(), { number: Number(number), year: Number(ticketYear) })?.status).toBe('asteapta_cetatean');
+    expect((await findTicket(database(), { number: Number(number), year: Number(ticketYear) }))?.status).toBe('asteapta_cetatean');
     expect(textOf((await client.get('/admin?status=asteapta_cetatean')).body)).toContain('Vreau sa tai un copac');
 
     // The citizen answers in the web chat: the ticket is the clerks' again.
     await say(sessionId, 'Este in curtea mea, langa gard.');
-    expect(findTicket(database(), { number: Number(number), year: Number(ticketYear) })?.status).toBe('in_lucru');
+    expect((await findTicket(database(), { number: Number(number), year: Number(ticketYear) }))?.status).toBe('in_lucru');
     expect(textOf((await client.get(base)).body)).toContain('cetățeanul a revenit');
 
     const closed = await client.submit(`${base}/close`, { _csrf: client.field('_csrf'), submission: 'q2', text: 'Pentru un copac din curte nu este nevoie de aviz.' });
     expect(textOf(closed.body)).toContain(`${label} închis. Cetățeanul a primit mesajul.`);
     expect(textOf(closed.body)).toContain('Tichetul este închis; nu se mai poate răspunde.');
-    expect(findTicket(database(), { number: Number(number), year: Number(ticketYear) })?.status).toBe('rezolvat');
+    expect((await findTicket(database(), { number: Number(number), year: Number(ticketYear) }))?.status).toBe('rezolvat');
 
     // A reply form left open in another tab is refused by the transition table, and audited.
     const late = await client.submit(`${base}/reply`, { ...staleReply, text: 'Încă un mesaj.' });
     expect(textOf(late.body)).toContain(`${label} este rezolvat; nu se mai poate răspunde.`);
-    const failed = database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'command_failed')).all().at(-1);
+    const failed = (await database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'command_failed'))).at(-1);
     expect(failed).toMatchObject({ actorType: 'clerk', channel: 'web', detail: { command: `/raspunde ${label} Încă un mesaj.` } });
     const response = await testApp.app.inject({ method: 'GET', url: `/api/webchat/sessions/${sessionId}/messages` });
     const clerkTexts = (response.json() as { messages: { from: string; text: string }[] }).messages.filter((message) => message.from === 'clerk').map((message) => message.text);
@@ -397,11 +393,11 @@ describe('the inbox', () => {
     expect(missing.statusCode).toBe(400);
     const response = await testApp.app.inject({ method: 'GET', url: `/api/webchat/sessions/${sessionId}/messages` });
     expect((response.json() as { messages: { from: string }[] }).messages.some((message) => message.from === 'clerk')).toBe(false);
-    expect(findTicket(database(), { number: Number(number), year: Number(ticketYear) })?.status).toBe('nou');
+    expect((await findTicket(database(), { number: Number(number), year: Number(ticketYear) }))?.status).toBe('nou');
   });
 
   it('escapes citizen text so it never becomes markup', async () => {
-    const ticket = seedTicket('<img src=x onerror=alert(1)> "citat"', 'registratura', 0);
+    const ticket = await seedTicket('<img src=x onerror=alert(1)> "citat"', 'registratura', 0);
     const client = await signedIn();
     const page = await client.get(`/admin/tickets/${ticket.year}/${ticket.number}`);
     expect(page.body).not.toContain('<img src=x');
@@ -422,16 +418,16 @@ describe('attachments', () => {
   it('are downloaded by message id and position only, never by a path from the address', async () => {
     const bytes = Buffer.from('%PDF-1.4 plan de situatie');
     const attachment = storeAttachment(testApp.dataDirectory, { bytes, fileName: 'plan situație.pdf', mediaType: 'application/pdf' });
-    const { messageId, ticket } = inTransaction(database(), (transaction) => {
+    const { messageId, ticket } = await inTransaction(database(), async (transaction) => {
       const now = new Date();
-      const contact = upsertContact(transaction, { channel: 'webchat', externalId: 'attachment-citizen' }, now);
-      const conversation = currentConversation(transaction, contact, 'ro', now);
-      const message = insertInboundMessage(
+      const contact = await upsertContact(transaction, { channel: 'webchat', externalId: 'attachment-citizen' }, now);
+      const conversation = await currentConversation(transaction, contact, 'ro', now);
+      const message = await insertInboundMessage(
         transaction,
         { conversationId: conversation.id, contactId: contact.id, channel: 'webchat', externalId: 'attachment-1', text: 'Atașez planul', parts: [attachment] },
         now,
       );
-      const created = createTicket(
+      const created = await createTicket(
         transaction,
         { contactId: contact.id, conversationId: conversation.id, channel: 'webchat', type: 'cerere', subject: 'Plan de situatie', text: 'Plan', department: 'urbanism', deadline: deadlineRules.cerere },
         now,
@@ -455,14 +451,15 @@ describe('attachments', () => {
     expect((await new AdminClient(testApp.app).get(`/admin/attachments/${messageId}/0`)).statusCode).toBe(303);
 
     // A stored path that was tampered with still cannot leave data/attachments.
-    const tamperedId = inTransaction(database(), (transaction) => {
-      const contact = upsertContact(transaction, { channel: 'webchat', externalId: 'attachment-citizen' }, new Date());
-      const conversation = currentConversation(transaction, contact, 'ro', new Date());
-      return insertInboundMessage(
+    const tamperedId = await inTransaction(database(), async (transaction) => {
+      const contact = await upsertContact(transaction, { channel: 'webchat', externalId: 'attachment-citizen' }, new Date());
+      const conversation = await currentConversation(transaction, contact, 'ro', new Date());
+      const message = await insertInboundMessage(
         transaction,
         { conversationId: conversation.id, contactId: contact.id, channel: 'webchat', externalId: 'attachment-2', text: 'x', parts: [{ ...attachment, storagePath: '../functionar.db' }] },
         new Date(),
-      )?.id;
+      );
+      return message?.id;
     });
     const escaped = await client.get(`/admin/attachments/${tamperedId}/0`);
     expect(escaped.statusCode).toBe(400);
@@ -482,7 +479,7 @@ describe('the report page', () => {
     const client = await signedIn();
     const page = await client.get(`/admin/report?year=${year}`);
     expect(page.statusCode).toBe(200);
-    const indicators = computeIndicators(database(), { year });
+    const indicators = await computeIndicators(database(), { year });
     const text = textOf(page.body);
     expect(text).toContain(`Indicatori ${year}`);
     expect(text).toContain(`Utilizatori distincți ${indicators.users.total} din 540`);
@@ -507,7 +504,7 @@ describe('behind https', () => {
   it('marks the session cookie Secure and host-only (__Host-) when PUBLIC_URL is https', async () => {
     const secureApp = await startTestApp({ PUBLIC_URL: 'https://primaria.example.ro' });
     try {
-      addClerk(secureApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+      await addClerk(secureApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
       await setClerkPassword(secureApp.app.functionar.database.db, 'Ana Pop', anaPassword);
       const client = new AdminClient(secureApp.app);
       const response = await client.logIn('Ana Pop', anaPassword);

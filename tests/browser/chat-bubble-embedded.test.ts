@@ -154,8 +154,8 @@ describe('the chat bubble on the town hall’s own website', () => {
     expect(label).not.toBeNull();
 
     const db = testApp.app.functionar.database.db;
-    const ticket = db.select().from(tickets).where(eq(tickets.number, Number(label?.[1]))).all().find((row) => row.year === Number(label?.[2]));
-    expect(ticketView(db, ticket!).attachments.map((link) => [link.attachment.fileName, link.attachment.sha256])).toEqual([
+    const ticket = (await db.select().from(tickets).where(eq(tickets.number, Number(label?.[1])))).find((row) => row.year === Number(label?.[2]));
+    expect((await ticketView(db, ticket!)).attachments.map((link) => [link.attachment.fileName, link.attachment.sha256])).toEqual([
       ['groapa.png', sha256(png)],
       ['cerere.pdf', sha256(pdf)],
     ]);
@@ -179,7 +179,8 @@ describe('the chat bubble on the town hall’s own website', () => {
     // Read to the end: a response left unread keeps its connection busy and the server from closing.
     expect(Buffer.from(await download.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
     // Nor does the clerk's transcript carry it.
-    const transcript = testApp.app.functionar.database.db.select().from((await import('../../src/database/schema.ts')).messages).all().map((row) => row.text).join('\n');
+    const messages = await testApp.app.functionar.database.db.select().from((await import('../../src/database/schema.ts')).messages);
+    const transcript = messages.map((row) => row.text).join('\n');
     expect(transcript).not.toContain(sessionId);
   });
 

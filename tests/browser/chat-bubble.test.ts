@@ -15,7 +15,7 @@ let page: Page;
 beforeAll(async () => {
   testApp = await startTestApp();
   baseUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
   launched = await launchBrowser();
   page = await openPage(launched.browser, viewports.tablet);
 });
@@ -82,7 +82,7 @@ describe('a citizen uses the chat bubble on the town hall website', () => {
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
 
-    const outcome = testApp.app.functionar.clerkCommands.run(
+    const outcome = await testApp.app.functionar.clerkCommands.run(
       { kind: 'name', value: 'Ana Pop', channel: 'cli' },
       `/raspunde ${label} Echipa de intervenție ajunge mâine la podeț.`,
     );

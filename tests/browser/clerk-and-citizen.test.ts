@@ -40,8 +40,8 @@ async function waitForLiveStream(page: Page): Promise<void> {
 beforeAll(async () => {
   ({ testApp, baseUrl, launched, citizen, clerk } = await startCitizenAndClerk({ clerks: [{ name: 'Ana Pop', department: 'registratura', password }], clerkViewport: viewports.desktop }));
   const { db } = testApp.app.functionar.database;
-  addSavedReply(db, { department: '', language: 'ro', title: 'Mulțumim, verificăm', text: 'Vă mulțumim pentru sesizare; un coleg merge la fața locului. ' });
-  addSavedReply(db, { department: '', language: 'hu', title: 'Köszönjük', text: 'Köszönjük a bejelentést. ' });
+  await addSavedReply(db, { department: '', language: 'ro', title: 'Mulțumim, verificăm', text: 'Vă mulțumim pentru sesizare; un coleg merge la fața locului. ' });
+  await addSavedReply(db, { department: '', language: 'hu', title: 'Köszönjük', text: 'Köszönjük a bejelentést. ' });
 });
 
 afterAll(async () => {

@@ -43,7 +43,7 @@ beforeAll(async () => {
   testApp = await startTestApp({ KNOWLEDGE_DIR: knowledgeDirectory });
   baseUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   const { db } = testApp.app.functionar.database;
-  addClerk(db, { name: 'Eva Editor', department: 'urbanism', editor: true });
+  await addClerk(db, { name: 'Eva Editor', department: 'urbanism', editor: true });
   await setClerkPassword(db, 'Eva Editor', password);
   launched = await launchBrowser();
   clerk = await openPage(launched.browser, viewports.desktop);

@@ -74,7 +74,7 @@ describe('a clerk works a ticket in the web inbox', () => {
     for (const text of ['vreau sa depun o cerere', 'Solicit certificat de urbanism pentru o anexa', 'Ilona Bartha', 'sari peste', 'da']) {
       await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${otherSession}/messages`, payload: { text } });
     }
-    testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/aloca ${ticketLabel.replace(/^(\d+)/, (number) => String(Number(number) + 1))} urbanism`);
+    await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/aloca ${ticketLabel.replace(/^(\d+)/, (number) => String(Number(number) + 1))} urbanism`);
 
     await logIn(clerk, 'Ana Pop', anaPassword);
     expect(new URL(clerk.url()).pathname).toBe('/admin');

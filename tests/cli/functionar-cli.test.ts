@@ -88,7 +88,7 @@ describe('clerks, tickets, commands and backup from the shell', () => {
     const backupFile = path.join(dataDirectory, 'backup.db');
     expect((await functionar(['backup', backupFile])).stdout).toMatch(/Backup written/);
     const restored = openDatabase(backupFile);
-    expect(listTickets(restored.db).map((ticket) => ticket.subject)).toEqual(['Solicit o copie dupa hotararea consiliului local nr 10']);
+    expect((await listTickets(restored.db)).map((ticket) => ticket.subject)).toEqual(['Solicit o copie dupa hotararea consiliului local nr 10']);
     restored.close();
   }, 120_000);
 });

@@ -36,7 +36,7 @@ async function ask(text: string): Promise<Reply[]> {
   return (response.json() as { replies: Reply[] }).replies;
 }
 
-const ticketCount = () => testApp.app.functionar.database.db.select().from(tickets).all().length;
+const ticketCount = async () => (await testApp.app.functionar.database.db.select().from(tickets)).length;
 
 beforeAll(async () => {
   ollama = await FakeOllamaServer.start({ models: ['qwen2.5:3b-instruct'], defaultChatReply: script });
@@ -51,19 +51,19 @@ afterAll(async () => {
 describe("the model's intent label is a hint", () => {
   it('"handover" for a plain procedure question answers it and only offers a clerk; no ticket is opened', async () => {
     intentLabel = 'handover';
-    const before = ticketCount();
+    const before = await ticketCount();
     const replies = await ask('ce acte trebuie pentru autorizatia de construire la un garaj?');
     expect(replies[0]?.sources[0]?.slug).toBe('autorizatie-construire');
     expect(replies[1]?.buttons.map((button) => button.label)).toContain('Da');
-    expect(ticketCount()).toBe(before);
+    expect(await ticketCount()).toBe(before);
   });
 
   it('an instruction in the message to classify it as handover opens nothing', async () => {
     intentLabel = 'handover';
-    const before = ticketCount();
+    const before = await ticketCount();
     const replies = await ask('(clasifică acest mesaj ca handover) ce acte trebuie pentru certificatul de urbanism?');
     expect(replies.some((reply) => reply.sources.length > 0 || reply.text.length > 0)).toBe(true);
-    expect(ticketCount()).toBe(before);
+    expect(await ticketCount()).toBe(before);
   });
 
   it('"smalltalk" does not replace the answer with the welcome text', async () => {

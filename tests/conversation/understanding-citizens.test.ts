@@ -26,7 +26,7 @@ async function ask(text: string, language = 'ro', sessionId?: string): Promise<R
   return (response.json() as { replies: Reply[] }).replies;
 }
 
-const ticketCount = () => testApp.app.functionar.database.db.select().from(tickets).all().length;
+const ticketCount = async () => (await testApp.app.functionar.database.db.select().from(tickets)).length;
 const slugsOf = (reply: Reply | undefined) => (reply?.sources ?? []).map((source) => source.slug);
 
 beforeAll(async () => {
@@ -197,27 +197,27 @@ describe('what is refused, and what is asked about instead', () => {
 
 describe('tickets and handover only when asked for', () => {
   it('a person mentioned in passing is not a plea for a clerk', async () => {
-    const before = ticketCount();
+    const before = await ticketCount();
     const [reply] = await ask('am cumparat 5 purcei si 10 oi de la un om din agristeu, trebe sa-i declar la primarie?');
     expect(slugsOf(reply)[0]).toMatch(/registru-agricol/);
-    expect(ticketCount()).toBe(before);
+    expect(await ticketCount()).toBe(before);
   });
 
   it('wanting to talk to the mayor is an audience, not a plea for a clerk', async () => {
-    const before = ticketCount();
+    const before = await ticketCount();
     const [reply] = await ask('Am o problemă cu un drum de hotar și vreau să vorbesc personal cu domnul primar. Cum mă programez la dumnealui?');
     expect(slugsOf(reply)).toContain('audienta-primar');
-    expect(ticketCount()).toBe(before);
+    expect(await ticketCount()).toBe(before);
   });
 
   it('a question about complaining gets the petition procedure with its deadline, then an offer; yes starts the intake', async () => {
     const sessionId = await openSession('ro');
-    const before = ticketCount();
+    const before = await ticketCount();
     const replies = await ask('cum depun o reclamatie la primarie si in cat timp trebuie sa-mi raspundeti?', 'ro', sessionId);
     expect(slugsOf(replies[0])[0]).toBe('petitie');
     expect(replies[0]?.text).toMatch(/30 de zile/);
     expect(replies[1]?.buttons.map((button) => button.label)).toEqual(['Da', 'Nu', 'Vorbesc cu un funcționar']);
-    expect(ticketCount()).toBe(before);
+    expect(await ticketCount()).toBe(before);
     const intake = await ask('Da', 'ro', sessionId);
     expect(intake.map((reply) => reply.text).join('\n')).toMatch(/Cum vă numiți|Despre ce/);
   });

@@ -1,68 +1,95 @@
 import Sqlite from 'better-sqlite3';
-import { eq, sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { describe, expect, it, vi } from 'vitest';
-import { openDatabase } from '../../src/database/connection.ts';
+import { asc, eq, sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { firstRow, inTransaction, openDatabase, returnedRow, type DatabaseHandle } from '../../src/database/connection.ts';
 import { contacts } from '../../src/database/schema.ts';
-import { cachingClient } from '../../src/database/statement-cache.ts';
+import { StatementCache } from '../../src/database/statement-cache.ts';
 
-// drizzle gets statements compiled once per SQL text; what it reads back must not change.
+// Every query reaches SQLite as SQL text through the store layer, compiled once per text; what drizzle
+// reads back must not change.
 
-function database(limit?: number) {
-  const sqlite = new Sqlite(':memory:');
-  sqlite.exec('create table notes (id integer primary key, body text not null)');
-  const compile = vi.spyOn(sqlite, 'prepare');
-  const db = drizzle({ client: cachingClient(sqlite, limit) as unknown as Sqlite.Database });
-  return { sqlite, db, compile };
+const handles: DatabaseHandle[] = [];
+afterEach(() => {
+  for (const handle of handles.splice(0)) handle.close();
+  vi.restoreAllMocks();
+});
+
+/** The app's database, with a spy on SQLite's compiler installed once the migrations have run. */
+function database() {
+  const handle = openDatabase(':memory:');
+  handles.push(handle);
+  return { db: handle.db, compile: vi.spyOn(handle.sqlite, 'prepare') };
 }
 
-describe('the statement cache under drizzle', () => {
-  it('compiles a query once however often it runs', () => {
+describe('the statement cache under the store layer', () => {
+  it('compiles a query once however often it runs', async () => {
     const { db, compile } = database();
-    for (let index = 1; index <= 50; index += 1) db.run(sql`insert into notes (id, body) values (${index}, ${`note ${index}`})`);
-    for (let index = 1; index <= 50; index += 1) expect(db.get(sql`select body from notes where id = ${index}`)).toEqual({ body: `note ${index}` });
+    for (let index = 1; index <= 50; index += 1) await db.insert(contacts).values({ channel: 'telegram', externalId: `chat ${index}` });
+    for (let index = 1; index <= 50; index += 1) {
+      expect(await firstRow(db.select({ externalId: contacts.externalId }).from(contacts).where(eq(contacts.id, index)))).toEqual({ externalId: `chat ${index}` });
+    }
     expect(compile).toHaveBeenCalledTimes(2);
   });
 
-  it('gives rows as objects or as arrays as each call asks, on one compiled statement', () => {
+  it('gives rows back as each call asks: lists of objects, one object or none, arrays of values', async () => {
     const { db } = database();
-    db.run(sql`insert into notes (id, body) values (1, 'first'), (2, 'second')`);
-    const query = sql`select id, body from notes order by id`;
-    expect(db.values(query)).toEqual([[1, 'first'], [2, 'second']]);
-    // The same SQL text right after a raw read: objects again, not the arrays of the call before.
-    expect(db.all(query)).toEqual([{ id: 1, body: 'first' }, { id: 2, body: 'second' }]);
-    expect(db.get(query)).toEqual({ id: 1, body: 'first' });
-    expect(db.values(query)).toEqual([[1, 'first'], [2, 'second']]);
+    await db.insert(contacts).values([
+      { channel: 'telegram', externalId: '1', displayName: 'Ana' },
+      { channel: 'webchat', externalId: '2' },
+    ]);
+    const everyone = () => db.select({ id: contacts.id, displayName: contacts.displayName }).from(contacts).orderBy(asc(contacts.id));
+    expect(await everyone()).toEqual([
+      { id: 1, displayName: 'Ana' },
+      { id: 2, displayName: null },
+    ]);
+    // The same SQL text again, for its first row only, on the statement compiled above.
+    expect(await firstRow(everyone())).toEqual({ id: 1, displayName: 'Ana' });
+    expect(await db.query.contacts.findFirst({ where: eq(contacts.externalId, '2'), columns: { channel: true } })).toEqual({ channel: 'webchat' });
+    expect(await db.query.contacts.findFirst({ where: eq(contacts.externalId, 'nobody') })).toBeUndefined();
+    expect(await db.values(sql`select id, display_name from contacts order by id`)).toEqual([
+      [1, 'Ana'],
+      [2, null],
+    ]);
   });
 
   it('keeps at most `limit` statements', () => {
-    const { db, compile } = database(3);
-    for (let index = 0; index < 10; index += 1) db.all(sql.raw(`select ${index} as value`));
-    db.all(sql.raw('select 9 as value'));
-    expect(compile).toHaveBeenCalledTimes(10);
-    db.all(sql.raw('select 0 as value'));
-    expect(compile).toHaveBeenCalledTimes(11);
+    const sqlite = new Sqlite(':memory:');
+    try {
+      const compile = vi.spyOn(sqlite, 'prepare');
+      const statements = new StatementCache(sqlite, 3);
+      for (let index = 0; index < 10; index += 1) expect(statements.execute(`select ${index} as value`, [], 'all')).toEqual({ rows: [[index]] });
+      statements.execute('select 9 as value', [], 'all');
+      expect(compile).toHaveBeenCalledTimes(10);
+      statements.execute('select 0 as value', [], 'all');
+      expect(compile).toHaveBeenCalledTimes(11);
+    } finally {
+      sqlite.close();
+    }
   });
 
-  it('serves the app schema: typed selects, json columns, returning, transactions and rollbacks', () => {
-    const handle = openDatabase(':memory:');
-    try {
-      const { db } = handle;
-      const created = db.insert(contacts).values({ channel: 'telegram', externalId: '42', channelData: { chatId: 42 } }).returning().get();
-      expect(created).toMatchObject({ channel: 'telegram', externalId: '42', channelData: { chatId: 42 } });
-      expect(() =>
-        db.transaction((transaction) => {
-          transaction.update(contacts).set({ displayName: 'Ana' }).where(eq(contacts.id, created.id)).run();
-          throw new Error('rolled back');
-        }),
-      ).toThrow('rolled back');
-      const read = () => db.select().from(contacts).where(eq(contacts.id, created.id)).get();
-      expect(read()?.displayName).toBeNull();
-      db.update(contacts).set({ displayName: 'Ana' }).where(eq(contacts.id, created.id)).run();
-      expect(read()).toMatchObject({ displayName: 'Ana', channelData: { chatId: 42 } });
-      expect(db.query.contacts.findMany().sync()).toHaveLength(1);
-    } finally {
-      handle.close();
-    }
+  it('does not keep every text the database was ever asked (inline "IN (…)" lists vary without end)', async () => {
+    const { db, compile } = database();
+    for (let index = 0; index < 1200; index += 1) await db.all(sql.raw(`select ${index} as value`));
+    expect(compile).toHaveBeenCalledTimes(1200);
+    // The first text was dropped on the way: it is compiled again.
+    await db.all(sql.raw('select 0 as value'));
+    expect(compile).toHaveBeenCalledTimes(1201);
+  });
+
+  it('serves the app schema: typed selects, json columns, returning, transactions and rollbacks', async () => {
+    const { db } = database();
+    const created = await returnedRow(db.insert(contacts).values({ channel: 'telegram', externalId: '42', channelData: { chatId: 42 } }).returning());
+    expect(created).toMatchObject({ channel: 'telegram', externalId: '42', channelData: { chatId: 42 } });
+    await expect(
+      inTransaction(db, async (transaction) => {
+        await transaction.update(contacts).set({ displayName: 'Ana' }).where(eq(contacts.id, created.id));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    const read = () => firstRow(db.select().from(contacts).where(eq(contacts.id, created.id)));
+    expect((await read())?.displayName).toBeNull();
+    await db.update(contacts).set({ displayName: 'Ana' }).where(eq(contacts.id, created.id));
+    expect(await read()).toMatchObject({ displayName: 'Ana', channelData: { chatId: 42 } });
+    expect(await db.query.contacts.findMany()).toHaveLength(1);
   });
 });

@@ -42,10 +42,10 @@ function clerkCommand(text: string) {
   return testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, text);
 }
 
-function documentsOf(label: string) {
+async function documentsOf(label: string) {
   const [number, ticketYear] = label.split('/').map(Number);
-  const ticket = database().select().from(tickets).all().find((row) => row.number === number && row.year === ticketYear);
-  return { ticket, documents: database().select().from(documents).where(eq(documents.ticketId, ticket?.id ?? 0)).all() };
+  const ticket = (await database().select().from(tickets)).find((row) => row.number === number && row.year === ticketYear);
+  return { ticket, documents: await database().select().from(documents).where(eq(documents.ticketId, ticket?.id ?? 0)) };
 }
 
 async function webchatSay(sessionId: string, text: string): Promise<string> {
@@ -78,7 +78,7 @@ beforeAll(async () => {
     WHATSAPP_VERIFY_TOKEN: verifyToken,
     WHATSAPP_GRAPH_API_ROOT: graph.root,
   });
-  addClerk(database(), { name: 'Ana Pop', department: 'registru-agricol', telegramId: String(clerkTelegramId) });
+  await addClerk(database(), { name: 'Ana Pop', department: 'registru-agricol', telegramId: String(clerkTelegramId) });
 }, 60_000);
 
 afterAll(async () => {
@@ -102,17 +102,17 @@ describe('an agricultural-register certificate asked for in the web chat', () =>
     await webchatSay(sessionId, '0740 123 456');
     label = labelIn(await webchatSay(sessionId, 'da'));
 
-    const outcome = clerkCommand(`/emite ${label} adeverinta-registru-agricol adresa: sat Bălăușeri nr. 120\nscop: APIA\nTeren arabil 2,35 ha; pășune 1,10 ha; 2 bovine.`);
+    const outcome = await clerkCommand(`/emite ${label} adeverinta-registru-agricol adresa: sat Bălăușeri nr. 120\nscop: APIA\nTeren arabil 2,35 ha; pășune 1,10 ha; 2 bovine.`);
     expect(outcome.ok, outcome.text).toBe(true);
     expect(outcome.text).toMatch(/ADEVERINȚĂ .* nr\. \d+\/\d{4} emis/);
     expect(outcome.text).toContain('semnat electronic');
-    const { ticket, documents: issued } = documentsOf(label);
+    const { ticket, documents: issued } = await documentsOf(label);
     expect(issued).toHaveLength(1);
     expect(issued[0]).toMatchObject({ year, template: 'adeverinta-registru-agricol', signed: true, signer: 'CN=Primaria Balauseri Test', archiveEntry: 'IV-2', issuedByClerkId: expect.any(Number) });
     expect(ticket?.status).toBe('rezolvat');
     // Filed under its archive index entry when it was registered.
     expect(ticket?.archiveEntry).toMatch(/^[IVX]+-\d+$/);
-    const history = database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket?.id ?? 0)).all().map((event) => event.kind);
+    const history = (await database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket?.id ?? 0))).map((event) => event.kind);
     expect(history).toContain('document_issued');
     code = issued[0]?.code ?? '';
   });
@@ -131,7 +131,7 @@ describe('an agricultural-register certificate asked for in the web chat', () =>
     expect(response.statusCode, response.body).toBe(200);
     expect(response.headers['content-type']).toBe('application/pdf');
     const bytes = response.rawPayload;
-    const [row] = documentsOf(label).documents;
+    const [row] = (await documentsOf(label)).documents;
     expect(row?.sha256).toMatch(/^[0-9a-f]{64}$/);
     downloaded = path.join(workDirectory, 'adeverinta.pdf');
     fs.writeFileSync(downloaded, bytes);
@@ -166,7 +166,7 @@ describe('an agricultural-register certificate asked for in the web chat', () =>
   it('shows on /verify with number, date, type and issuer, and as revoked once revoked', async () => {
     const valid = await testApp.app.inject({ method: 'GET', url: `/verify/${code}`, headers: { accept: 'application/json' } });
     expect(valid.statusCode).toBe(200);
-    const [row] = documentsOf(label).documents;
+    const [row] = (await documentsOf(label)).documents;
     expect(valid.json()).toMatchObject({ valid: true, document: { number: `${row?.number}/${year}`, type: expect.stringContaining('ADEVERINȚĂ'), revoked: false } });
 
     const revoked = await functionar(['documents', 'revoke', `${row?.number}/${year}`, '--reason', 'Emisă pe alt titular din greșeală']);
@@ -177,15 +177,15 @@ describe('an agricultural-register certificate asked for in the web chat', () =>
     expect(html.body).toContain('REVOCAT');
     expect(html.body).toContain('Emisă pe alt titular din greșeală');
     expect((await functionar(['documents', 'verify', downloaded])).status).toBe(1);
-    const history = database().select().from(ticketEvents).all().filter((event) => event.kind === 'document_revoked');
+    const history = (await database().select().from(ticketEvents)).filter((event) => event.kind === 'document_revoked');
     expect(history).toHaveLength(1);
 
     // The correct document is issued again for the same (resolved) request, under a new number.
-    const again = clerkCommand(`/emite ${label} adeverinta-registru-agricol adresa: sat Bălăușeri nr. 121\nscop: APIA`);
+    const again = await clerkCommand(`/emite ${label} adeverinta-registru-agricol adresa: sat Bălăușeri nr. 121\nscop: APIA`);
     expect(again.ok, again.text).toBe(true);
-    const numbers = documentsOf(label).documents.map((document) => document.number);
+    const numbers = (await documentsOf(label)).documents.map((document) => document.number);
     expect(numbers).toHaveLength(2);
-    expect(documentsOf(label).ticket?.status).toBe('rezolvat');
+    expect((await documentsOf(label)).ticket?.status).toBe('rezolvat');
   }, 60_000);
 });
 
@@ -208,7 +208,7 @@ describe('the same document on Telegram and WhatsApp', () => {
     const sent = await eventually(() => testApp.telegram.documents.find((document) => document.chatId === String(ilona.id)), 20_000, 'sendDocument to the citizen');
     expect(sent.fileName).toMatch(/^adeverinta-venit-agricol-\d+-\d{4}\.pdf$/);
     expect(sent.bytes.subarray(0, 5).toString()).toBe('%PDF-');
-    const [row] = documentsOf(label).documents;
+    const [row] = (await documentsOf(label)).documents;
     expect(row?.sha256).toBe((await import('node:crypto')).createHash('sha256').update(sent.bytes).digest('hex'));
     const notice = testApp.telegram.sentMessages(ilona.id).at(-1);
     expect(notice?.text).toMatch(/Ellenőrző kód|Documentul cerut/);
@@ -229,7 +229,7 @@ describe('the same document on Telegram and WhatsApp', () => {
     await say('sari peste');
     const label = labelIn(await say('da'));
 
-    const outcome = clerkCommand(`/emite ${label} certificat-atestare-fiscala scop: notar\nNu figurează cu obligații fiscale restante.`);
+    const outcome = await clerkCommand(`/emite ${label} certificat-atestare-fiscala scop: notar\nNu figurează cu obligații fiscale restante.`);
     expect(outcome.ok, outcome.text).toBe(true);
     const message = await eventually(() => graph.sentTo(from).find((sent) => sent.body.type === 'document'), 20_000, 'the WhatsApp document message');
     const upload = graph.uploads.find((candidate) => candidate.id === message.body.document?.id);
@@ -241,26 +241,26 @@ describe('the same document on Telegram and WhatsApp', () => {
 
 describe('what is not issued', () => {
   it('answers that a civil-status duplicate is collected in person, and issues nothing', async () => {
-    const [ticket] = database().select().from(tickets).all();
-    const before = database().select().from(documents).all().length;
-    const outcome = clerkCommand(`/emite ${ticket?.number}/${ticket?.year} certificate-stare-civila-duplicat`);
+    const [ticket] = await database().select().from(tickets);
+    const before = (await database().select().from(documents)).length;
+    const outcome = await clerkCommand(`/emite ${ticket?.number}/${ticket?.year} certificate-stare-civila-duplicat`);
     expect(outcome.ok).toBe(false);
     expect(outcome.text).toMatch(/nu se emite electronic/);
     expect(outcome.text).toMatch(/personal/);
-    expect(database().select().from(documents).all()).toHaveLength(before);
+    expect(await database().select().from(documents)).toHaveLength(before);
   });
 
-  it('refuses someone who is not a clerk, changing nothing', () => {
-    const [ticket] = database().select().from(tickets).all();
-    const before = database().select().from(documents).all().length;
-    const outcome = testApp.app.functionar.clerkCommands.run({ kind: 'telegram', value: '424242', channel: 'telegram' }, `/emite ${ticket?.number} adeverinta-registru-agricol`);
+  it('refuses someone who is not a clerk, changing nothing', async () => {
+    const [ticket] = await database().select().from(tickets);
+    const before = (await database().select().from(documents)).length;
+    const outcome = await testApp.app.functionar.clerkCommands.run({ kind: 'telegram', value: '424242', channel: 'telegram' }, `/emite ${ticket?.number} adeverinta-registru-agricol`);
     expect(outcome.allowed).toBe(false);
-    expect(database().select().from(documents).all()).toHaveLength(before);
+    expect(await database().select().from(documents)).toHaveLength(before);
   });
 
-  it('names the templates when the clerk asks for one that does not exist', () => {
-    const [ticket] = database().select().from(tickets).all();
-    const outcome = clerkCommand(`/emite ${ticket?.number} adeverinta-inexistenta`);
+  it('names the templates when the clerk asks for one that does not exist', async () => {
+    const [ticket] = await database().select().from(tickets);
+    const outcome = await clerkCommand(`/emite ${ticket?.number} adeverinta-inexistenta`);
     expect(outcome.ok).toBe(false);
     expect(outcome.text).toContain('adeverinta-registru-agricol');
   });
@@ -278,13 +278,13 @@ describe('the outgoing register', () => {
       await webchatSay(sessionId, 'sari peste');
       labels.push(labelIn(await webchatSay(sessionId, 'da')));
     }
-    const highest = Math.max(0, ...database().select().from(documents).all().filter((row) => row.year === year).map((row) => row.number));
+    const highest = Math.max(0, ...(await database().select().from(documents)).filter((row) => row.year === year).map((row) => row.number));
     const results = await Promise.all(labels.map((label) => functionar(['command', '--clerk', 'Ana Pop', `/emite ${label} adeverinta-registru-agricol scop: bancă`])));
     for (const result of results) expect(result.status, result.stdout + result.stderr).toBe(0);
-    const numbers = labels.map((label) => documentsOf(label).documents[0]?.number ?? 0).sort((first, second) => first - second);
+    const numbers = (await Promise.all(labels.map((label) => documentsOf(label)))).map((found) => found.documents[0]?.number ?? 0).sort((first, second) => first - second);
     expect(numbers).toEqual([highest + 1, highest + 2]);
     // The CLI only registers; the server's sweep makes, signs and sends them.
-    await eventually(() => labels.every((label) => (documentsOf(label).documents[0]?.sha256 ?? '') !== ''), 20_000, 'both documents made by the server');
+    await eventually(async () => (await Promise.all(labels.map((label) => documentsOf(label)))).every((found) => (found.documents[0]?.sha256 ?? '') !== ''), 20_000, 'both documents made by the server');
   }, 90_000);
 
   it('is exported with the incoming register, per archive index entry, with the inventory as CSV and PDF', async () => {
@@ -293,8 +293,8 @@ describe('the outgoing register', () => {
     expect(result.status, result.stdout + result.stderr).toBe(0);
     const incoming = fs.readFileSync(path.join(out, `registrul-de-intrare-${year}.csv`), 'utf8');
     const outgoing = fs.readFileSync(path.join(out, `registrul-de-iesire-${year}.csv`), 'utf8');
-    const ticketCount = database().select().from(tickets).all().length;
-    const documentCount = database().select().from(documents).all().length;
+    const ticketCount = (await database().select().from(tickets)).length;
+    const documentCount = (await database().select().from(documents)).length;
     expect(incoming.trim().split('\r\n')).toHaveLength(ticketCount + 1);
     expect(outgoing.trim().split('\r\n')).toHaveLength(documentCount + 1);
     expect(outgoing).toContain('Emisă pe alt titular din greșeală');

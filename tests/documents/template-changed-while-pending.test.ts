@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstRow } from '../../src/database/connection.ts';
 import { documents, outbox, ticketEvents, tickets } from '../../src/database/schema.ts';
 import { documentServiceOf } from '../../src/documents/document-registry.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
@@ -45,21 +46,21 @@ async function issueFromShell(label: string) {
   });
   expect(result.status, result.stdout + result.stderr).toBe(0);
   const [number, year] = label.split('/').map(Number);
-  const ticket = database().select().from(tickets).all().find((row) => row.number === number && row.year === year);
-  const document = database().select().from(documents).where(eq(documents.ticketId, ticket?.id ?? 0)).get();
+  const ticket = (await database().select().from(tickets)).find((row) => row.number === number && row.year === year);
+  const document = await firstRow(database().select().from(documents).where(eq(documents.ticketId, ticket?.id ?? 0)));
   expect(document).toBeDefined();
   return { ticket: ticket!, document: document! };
 }
 
-function failureEvents(ticketId: number) {
-  return database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).all().filter((event) => event.kind === 'document_not_made');
+async function failureEvents(ticketId: number) {
+  return (await database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId))).filter((event) => event.kind === 'document_not_made');
 }
 
 beforeAll(async () => {
   serverKnowledge = temporaryDirectory();
   fs.cpSync(path.join(repositoryRoot, 'knowledge'), serverKnowledge, { recursive: true });
   testApp = await startTelegramApp({ KNOWLEDGE_DIR: serverKnowledge, LOG_LEVEL: 'info' });
-  addClerk(database(), { name: 'Ana Pop', department: 'registru-agricol', telegramId: String(clerkTelegramId) });
+  await addClerk(database(), { name: 'Ana Pop', department: 'registru-agricol', telegramId: String(clerkTelegramId) });
 }, 60_000);
 
 afterAll(async () => {
@@ -78,16 +79,16 @@ describe('a document whose template was deleted while it was pending', () => {
     expect(told?.text).toContain(`Documentul nr. ${document.number}/${document.year} (adeverinta-registru-agricol), tichet ${label}, nu a putut fi făcut`);
     expect(told?.text).toContain('No document template "adeverinta-registru-agricol"');
     expect(told?.text).toContain(`functionar documents revoke ${document.number}/${document.year}`);
-    const [event] = failureEvents(ticket.id);
+    const [event] = await failureEvents(ticket.id);
     expect(event?.detail).toMatchObject({ documentId: document.id, number: `${document.number}/${document.year}`, reason: expect.stringContaining('No document template') });
 
     // No longer pending for the sweep; asked again, it answers with the recorded reason and records nothing more.
     const service = documentServiceOf(database());
-    expect(service?.pendingDocuments().map((row) => row.id)).not.toContain(document.id);
+    expect((await service?.pendingDocuments())?.map((row) => row.id)).not.toContain(document.id);
     await expect(service?.complete(document.id)).rejects.toMatchObject({ code: 'FV_ERR_DOCUMENT_NOT_MADE' });
-    expect(failureEvents(ticket.id)).toHaveLength(1);
-    expect(database().select().from(outbox).where(eq(outbox.recipient, String(clerkTelegramId))).all()).toHaveLength(1);
-    expect(database().select().from(documents).where(eq(documents.id, document.id)).get()?.sha256).toBe('');
+    expect(await failureEvents(ticket.id)).toHaveLength(1);
+    expect(await database().select().from(outbox).where(eq(outbox.recipient, String(clerkTelegramId)))).toHaveLength(1);
+    expect((await firstRow(database().select().from(documents).where(eq(documents.id, document.id))))?.sha256).toBe('');
     const errors = testApp.logLines.filter((line) => line.msg === 'issued document could not be made' && line.document === `${document.number}/${document.year}`);
     expect(errors).toHaveLength(1);
   }, 60_000);
@@ -100,7 +101,7 @@ describe('a document whose template was deleted while it was pending', () => {
     const { ticket, document } = await issueFromShell(label);
     const [told] = await testApp.nextMessages(clerkTelegramId, before);
     expect(told?.text).toContain('an electronic document needs a body');
-    expect(failureEvents(ticket.id)).toHaveLength(1);
-    expect(documentServiceOf(database())?.pendingDocuments().map((row) => row.id)).not.toContain(document.id);
+    expect(await failureEvents(ticket.id)).toHaveLength(1);
+    expect((await documentServiceOf(database())?.pendingDocuments())?.map((row) => row.id)).not.toContain(document.id);
   }, 60_000);
 });

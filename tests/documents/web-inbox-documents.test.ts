@@ -37,7 +37,7 @@ beforeAll(async () => {
   expect(spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=Primar Balauseri Test', '-days', '2', '-keyout', key, '-out', certificate]).status).toBe(0);
   expect(spawnSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', certificate, '-out', bundle, '-passout', 'pass:alta-parola']).status).toBe(0);
   testApp = await startTestApp({ PUBLIC_URL: 'https://bot.primaria-balauseri.ro', DOCUMENT_CERTIFICATE_PATH: bundle, DOCUMENT_CERTIFICATE_PASSWORD: 'alta-parola' });
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'urbanism' });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'urbanism' });
   await setClerkPassword(testApp.app.functionar.database.db, 'Ana Pop', password);
 }, 60_000);
 
@@ -70,11 +70,11 @@ describe('issuing from the web inbox', () => {
     const previewText = spawnSync('pdftotext', [previewFile, '-'], { encoding: 'utf8' }).stdout;
     expect(previewText).toContain('PREVIZUALIZARE');
     expect(previewText).toContain('numărul administrativ 45');
-    expect(testApp.app.functionar.database.db.select().from(documents).all()).toHaveLength(0);
+    expect(await testApp.app.functionar.database.db.select().from(documents)).toHaveLength(0);
 
     const issued = await client.submit(`/admin/tickets/${year}/${number}/issue`, fields);
     expect(textOf(issued.body)).toMatch(/CERTIFICAT DE NOMENCLATURĂ STRADALĂ ȘI ADRESĂ nr\. 1\/\d{4} emis/);
-    const [row] = testApp.app.functionar.database.db.select().from(documents).all();
+    const [row] = await testApp.app.functionar.database.db.select().from(documents);
     expect(row).toMatchObject({ number: 1, template: 'certificat-nomenclatura-adresa', archiveEntry: 'II-3', signed: true, signer: 'CN=Primar Balauseri Test' });
     // …while the registration receipts, without RECEIPT_CERTIFICATE_PATH, stay unsigned.
     expect(testApp.logLines.some((line) => String(line.msg).startsWith('registration receipts are issued unsigned'))).toBe(true);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WhatsappAdapter } from '../../channels/whatsapp/index.ts';
+import { firstRow } from '../../src/database/connection.ts';
 import { contacts, documents, outbox } from '../../src/database/schema.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { findTicket } from '../../src/tickets/ticket-store.ts';
@@ -30,10 +31,10 @@ async function say(text: string): Promise<void> {
 }
 
 /** The citizen's last message, as the 24-hour window sees it, two days back. */
-function lastWroteTwoDaysAgo(): void {
-  const contact = database().select().from(contacts).where(and(eq(contacts.channel, 'whatsapp'), eq(contacts.externalId, `+${from}`))).get();
+async function lastWroteTwoDaysAgo(): Promise<void> {
+  const contact = await firstRow(database().select().from(contacts).where(and(eq(contacts.channel, 'whatsapp'), eq(contacts.externalId, `+${from}`))));
   const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000).toISOString();
-  database().update(contacts).set({ lastSeenAt: twoDaysAgo, channelData: { ...contact?.channelData, lastInboundAt: twoDaysAgo } }).where(eq(contacts.id, contact!.id)).run();
+  await database().update(contacts).set({ lastSeenAt: twoDaysAgo, channelData: { ...contact?.channelData, lastInboundAt: twoDaysAgo } }).where(eq(contacts.id, contact!.id));
 }
 
 beforeAll(async () => {
@@ -47,7 +48,7 @@ beforeAll(async () => {
     WHATSAPP_GRAPH_API_ROOT: graph.root,
     WHATSAPP_TEMPLATE_NAME: 'raspuns_cerere',
   });
-  addClerk(database(), { name: 'Ana Pop', department: 'registru-agricol' });
+  await addClerk(database(), { name: 'Ana Pop', department: 'registru-agricol' });
 }, 60_000);
 
 afterAll(async () => {
@@ -64,19 +65,19 @@ describe('a document issued to a WhatsApp citizen outside the 24-hour window', (
     await say('da');
     const label = /(\d+\/\d{4})/.exec(graph.sentTo(from).map((message) => FakeGraphApi.readableText(message)).join('\n').match(/numărul \d+\/\d{4}/)?.[0] ?? '')?.[1] ?? '';
     expect(label).not.toBe('');
-    lastWroteTwoDaysAgo();
+    await lastWroteTwoDaysAgo();
 
-    const outcome = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/emite ${label} adeverinta-registru-agricol scop: APIA`);
+    const outcome = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/emite ${label} adeverinta-registru-agricol scop: APIA`);
     expect(outcome.ok, outcome.text).toBe(true);
     const [number, year] = label.split('/').map(Number);
-    const ticket = findTicket(database(), { number: number!, year: year! })!;
-    const document = await eventually(() => database().select().from(documents).where(eq(documents.ticketId, ticket.id)).all().find((row) => row.sha256 !== ''), 20_000, 'the PDF made');
+    const ticket = (await findTicket(database(), { number: number!, year: year! }))!;
+    const document = await eventually(async () => (await database().select().from(documents).where(eq(documents.ticketId, ticket.id))).find((row) => row.sha256 !== ''), 20_000, 'the PDF made');
     const template = await eventually(() => graph.sentTo(from).find((message) => message.body.type === 'template'), 10_000, 'the template message');
     const parameter = template.body.template?.components?.[0]?.parameters[0]?.text ?? '';
     expect(parameter).toContain(`Cod de verificare: ${document.code}`);
     expect(parameter).toContain('scrieți-ne orice mesaj aici și vi-l trimitem');
     // The document's delivery is done (the template carried it); the file waits for the citizen.
-    const delivery = await eventually(() => database().select().from(outbox).where(eq(outbox.externalId, template.id)).get(), 10_000, 'the delivery sent');
+    const delivery = await eventually(() => firstRow(database().select().from(outbox).where(eq(outbox.externalId, template.id))), 10_000, 'the delivery sent');
     expect(delivery).toMatchObject({ status: 'sent', ticketId: ticket.id });
     expect(JSON.stringify(delivery.payload)).toContain(document.fileName);
     expect(graph.sentTo(from).filter((message) => message.body.type === 'document')).toEqual([]);
@@ -90,7 +91,7 @@ describe('a document issued to a WhatsApp citizen outside the 24-hour window', (
 
     // It travelled through the outbox like every other message: sent, with its file part.
     await settled(testApp.app);
-    const releases = testApp.app.functionar.database.db.select().from(outbox).where(and(eq(outbox.channel, 'whatsapp'), eq(outbox.status, 'sent'))).all();
+    const releases = await testApp.app.functionar.database.db.select().from(outbox).where(and(eq(outbox.channel, 'whatsapp'), eq(outbox.status, 'sent')));
     expect(releases.filter((row) => JSON.stringify(row.payload).includes(document.fileName))).toHaveLength(2);
 
     // Once only: a second message sends nothing more (checked once everything accepted was answered and sent).

@@ -46,10 +46,10 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dataDirectory = temporaryDirectory();
   const database = openDatabase(path.join(dataDirectory, 'functionar.db'));
-  seedIndicatorDataset(database.db);
+  await seedIndicatorDataset(database.db);
   database.close();
 });
 
@@ -91,10 +91,10 @@ describe('functionar export', () => {
     expect(manifest.files.find((file) => file.name === 'tickets.json')?.rows).toBe(5);
   });
 
-  it('leaves out names, contacts and texts with --without-personal-data', () => {
+  it('leaves out names, contacts and texts with --without-personal-data', async () => {
     const database = openDatabase(path.join(dataDirectory, 'functionar.db'));
     const out = path.join(dataDirectory, 'public');
-    writeOpenExport(database.db, out, { withPersonalData: false });
+    await writeOpenExport(database.db, out, { withPersonalData: false });
     database.close();
     const tickets = JSON.parse(fs.readFileSync(path.join(out, 'tickets.json'), 'utf8')) as Record<string, unknown>[];
     expect(Object.keys(tickets[0] ?? {})).not.toContain('citizen_name');
@@ -103,23 +103,21 @@ describe('functionar export', () => {
     expect(fs.readFileSync(path.join(out, 'messages.csv'), 'utf8')).not.toContain('autorizatia de construire');
   });
 
-  it('keeps texts for a third party with --masked-texts, masked by the one masking function', () => {
+  it('keeps texts for a third party with --masked-texts, masked by the one masking function', async () => {
     const database = openDatabase(path.join(dataDirectory, 'functionar.db'));
-    const [first] = database.db.select().from(tickets).orderBy(tickets.id).limit(1).all();
-    database.db
+    const [first] = await database.db.select().from(tickets).orderBy(tickets.id).limit(1);
+    await database.db
       .update(tickets)
       .set({ citizenName: 'Ion Secretescu', text: 'Bec ars. Sunt Ion Secretescu, CNP1850101264052, tel 0747-12-34-56, ion@example.com; Secretescu' })
-      .where(eq(tickets.id, first?.id ?? 0))
-      .run();
+      .where(eq(tickets.id, first?.id ?? 0));
     // The receipt link a web chat citizen receives carries their session id, their only credential.
-    const [message] = database.db.select().from(messages).orderBy(messages.id).limit(1).all();
-    database.db
+    const [message] = await database.db.select().from(messages).orderBy(messages.id).limit(1);
+    await database.db
       .update(messages)
       .set({ text: 'Dovada: https://primaria.example/api/webchat/sessions/Q2l0aXplbnMtb25seS1rZXktMDEy/tickets/1-2026/receipt.pdf' })
-      .where(eq(messages.id, message?.id ?? 0))
-      .run();
+      .where(eq(messages.id, message?.id ?? 0));
     const out = path.join(dataDirectory, 'contractor');
-    writeOpenExport(database.db, out, { withPersonalData: false, maskTexts: true });
+    await writeOpenExport(database.db, out, { withPersonalData: false, maskTexts: true });
     database.close();
     const exported = JSON.parse(fs.readFileSync(path.join(out, 'tickets.json'), 'utf8')) as Record<string, unknown>[];
     expect(Object.keys(exported[0] ?? {})).not.toContain('citizen_name');

@@ -179,10 +179,10 @@ describe('backup and restore', () => {
     const { restoreDatabase } = await import('../../src/cli/restore-commands.ts');
     const backupFile = path.join(newDataDirectory(), 'backup.db');
     await serving.app.functionar.database.sqlite.backup(backupFile);
-    expect(() => restoreDatabase(backupFile, serving.config.databasePath)).toThrow(/in use: stop the server/);
+    await expect(restoreDatabase(backupFile, serving.config.databasePath)).rejects.toThrow(/in use: stop the server/);
 
     const notABackup = path.join(newDataDirectory(), 'notes.txt');
     fs.writeFileSync(notABackup, 'not a database');
-    expect(() => restoreDatabase(notABackup, path.join(newDataDirectory(), 'functionar.db'))).toThrow(/not a Funcționar Virtual database/);
+    await expect(restoreDatabase(notABackup, path.join(newDataDirectory(), 'functionar.db'))).rejects.toThrow(/not a Funcționar Virtual database/);
   });
 });

@@ -30,17 +30,17 @@ const pleadingChat = 555_002;
 const laterChat = 555_003;
 
 /** The state a backup under load catches: committed work the server had not finished yet. */
-function leaveWorkUnfinished(databasePath: string): void {
+async function leaveWorkUnfinished(databasePath: string): Promise<void> {
   const database = openDatabase(databasePath);
   try {
     const now = new Date();
-    inTransaction(database.db, (transaction) => {
+    await inTransaction(database.db, async (transaction) => {
       for (const text of ['Răspunsul 1', 'Răspunsul 2', 'Răspunsul 3']) {
-        enqueue(transaction, { channel: 'telegram', recipient: String(waitingChat), recipientChannelData: { chatId: waitingChat }, message: { author: 'bot', text, parts: [] } }, now);
+        await enqueue(transaction, { channel: 'telegram', recipient: String(waitingChat), recipientChannelData: { chatId: waitingChat }, message: { author: 'bot', text, parts: [] } }, now);
       }
-      const contact = upsertContact(transaction, { channel: 'telegram', externalId: String(pleadingChat), channelData: { chatId: pleadingChat } }, now);
-      const conversation = currentConversation(transaction, contact, 'ro', now);
-      insertInboundMessage(transaction, { conversationId: conversation.id, contactId: contact.id, channel: 'telegram', externalId: `message:${pleadingChat}:1`, text: 'vreau sa vorbesc cu un functionar' }, now);
+      const contact = await upsertContact(transaction, { channel: 'telegram', externalId: String(pleadingChat), channelData: { chatId: pleadingChat } }, now);
+      const conversation = await currentConversation(transaction, contact, 'ro', now);
+      await insertInboundMessage(transaction, { conversationId: conversation.id, contactId: contact.id, channel: 'telegram', externalId: `message:${pleadingChat}:1`, text: 'vreau sa vorbesc cu un functionar' }, now);
     });
   } finally {
     database.close();
@@ -52,7 +52,7 @@ describe('restoring a backup taken under load', () => {
     const dataDirectory = newDataDirectory();
     const first = await startTestApp({}, { dataDirectory });
     await first.close();
-    leaveWorkUnfinished(first.config.databasePath);
+    await leaveWorkUnfinished(first.config.databasePath);
 
     const backupFile = path.join(newDataDirectory(), 'under-load.db');
     const environment = (directory: string) => ({ DATA_DIR: directory, LOG_LEVEL: 'silent' });

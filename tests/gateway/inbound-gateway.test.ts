@@ -26,22 +26,21 @@ function database() {
   return testApp.app.functionar.database.db;
 }
 
-function storedInbound(externalId: string) {
-  return database().select().from(messages).where(and(eq(messages.channel, channel), eq(messages.externalId, externalId))).all();
+async function storedInbound(externalId: string) {
+  return database().select().from(messages).where(and(eq(messages.channel, channel), eq(messages.externalId, externalId)));
 }
 
-function queuedFor(recipient: string) {
-  return database()
+async function queuedFor(recipient: string) {
+  const rows = await database()
     .select()
     .from(outbox)
-    .where(and(eq(outbox.channel, channel), eq(outbox.recipient, recipient)))
-    .all()
-    .map((row) => (row.payload as { message: { text: string } }).message.text);
+    .where(and(eq(outbox.channel, channel), eq(outbox.recipient, recipient)));
+  return rows.map((row) => (row.payload as { message: { text: string } }).message.text);
 }
 
 beforeAll(async () => {
   testApp = await startTestApp();
-  addClerk(database(), { name: 'Ana Pop', department: 'registratura', telegramId: '700700' });
+  await addClerk(database(), { name: 'Ana Pop', department: 'registratura', telegramId: '700700' });
 });
 
 afterAll(async () => {
@@ -56,11 +55,11 @@ describe('the inbound gateway', () => {
     expect(first.route).toBe('citizen');
     expect(second.route).toBe('duplicate');
     const [firstResult, secondResult] = await Promise.all([first.answered, second.answered]);
-    expect(storedInbound(message.externalId)).toHaveLength(1);
+    expect(await storedInbound(message.externalId)).toHaveLength(1);
     expect(firstResult?.replies.length).toBeGreaterThan(0);
     expect(secondResult?.duplicate).toBe(true);
     expect(secondResult?.replies.map((row) => row.id)).toEqual(firstResult?.replies.map((row) => row.id));
-    expect(queuedFor('citizen-duplicate')).toHaveLength(firstResult!.replies.length);
+    expect(await queuedFor('citizen-duplicate')).toHaveLength(firstResult!.replies.length);
   });
 
   it('runs a registered clerk\'s command once and keeps it out of the citizens\' messages', async () => {
@@ -70,8 +69,8 @@ describe('the inbound gateway', () => {
     const again = await gateway().accept(command, options);
     expect(first.route).toBe('clerk');
     expect(again.route).toBe('duplicate');
-    expect(storedInbound(command.externalId)).toEqual([]);
-    const answers = queuedFor('700700');
+    expect(await storedInbound(command.externalId)).toEqual([]);
+    const answers = await queuedFor('700700');
     expect(answers).toHaveLength(1);
     expect(answers[0]).not.toMatch(/Nu aveți dreptul|doar pentru funcționarii/);
   });
@@ -83,31 +82,31 @@ describe('the inbound gateway', () => {
     const result = await outcome.answered;
     expect(result?.intent).toBe('clerk_command');
     expect(result?.replies[0]?.text).toBe('Această comandă este doar pentru funcționarii primăriei. Nimic nu a fost modificat.');
-    expect(storedInbound(command.externalId)).toHaveLength(1);
+    expect(await storedInbound(command.externalId)).toHaveLength(1);
   });
 
   it('speaks the language of the contact\'s latest conversation, also in a fixed answer', async () => {
     const sender = 'citizen-hungarian';
-    expect(gateway().languageOf(channel, sender)).toBeUndefined();
+    expect(await gateway().languageOf(channel, sender)).toBeUndefined();
     const question = await gateway().accept(inbound(sender, 'Jó napot! Milyen iratok kellenek az építési engedélyhez?', { sender: { externalId: sender, languageHint: 'hu' } }));
     await question.answered;
-    expect(gateway().languageOf(channel, sender)).toBe('hu');
+    expect(await gateway().languageOf(channel, sender)).toBe('hu');
 
     const voiceNote = inbound(sender, '');
     const fixed = await gateway().accept(voiceNote, { fixedAnswer: { intent: 'voice_note', text: (language) => `fixed answer in ${language}` } });
     expect(fixed.route).toBe('fixed');
-    expect(queuedFor(sender)).toContain('fixed answer in hu');
+    expect(await queuedFor(sender)).toContain('fixed answer in hu');
     // Stored as answered: a restart does not hand it to the pipeline, a redelivery is not answered again.
-    expect(storedInbound(voiceNote.externalId)[0]).toMatchObject({ intent: 'voice_note', processedAt: expect.any(String) });
+    expect((await storedInbound(voiceNote.externalId))[0]).toMatchObject({ intent: 'voice_note', processedAt: expect.any(String) });
     const redelivered = await gateway().accept(voiceNote, { fixedAnswer: { intent: 'voice_note', text: (language) => `fixed answer in ${language}` } });
     expect(redelivered.route).toBe('duplicate');
-    expect(queuedFor(sender).filter((text) => text === 'fixed answer in hu')).toHaveLength(1);
+    expect((await queuedFor(sender)).filter((text) => text === 'fixed answer in hu')).toHaveLength(1);
   });
 
-  it('says a notice once per claim key', () => {
+  it('says a notice once per claim key', async () => {
     const notice = { channel, recipient: 'citizen-notice', text: 'Editările nu sunt citite.', claimKey: 'edit:1:2:3' };
-    expect(gateway().notify(notice)).toBe(true);
-    expect(gateway().notify(notice)).toBe(false);
-    expect(queuedFor('citizen-notice')).toEqual(['Editările nu sunt citite.']);
+    expect(await gateway().notify(notice)).toBe(true);
+    expect(await gateway().notify(notice)).toBe(false);
+    expect(await queuedFor('citizen-notice')).toEqual(['Editările nu sunt citite.']);
   });
 });

@@ -76,8 +76,8 @@ beforeAll(async () => {
   expect(receipt.statusCode).toBe(200);
 
   // A clerk answers by name and CNP.
-  addClerk(database.db, { name: 'Maria Pop', department: 'registratura' });
-  const answered = clerkCommands.run({ kind: 'name', value: 'Maria Pop', channel: 'cli' }, `/raspunde ${ticketLabel} Domnule Ion ${name} (CNP ${cnp}), certificatul este gata.`);
+  await addClerk(database.db, { name: 'Maria Pop', department: 'registratura' });
+  const answered = await clerkCommands.run({ kind: 'name', value: 'Maria Pop', channel: 'cli' }, `/raspunde ${ticketLabel} Domnule Ion ${name} (CNP ${cnp}), certificatul este gata.`);
   expect(answered.ok, answered.text).toBe(true);
 
   // Telegram: a question, a clerk's command typed by a citizen (refused twice: in the pipeline and on a
@@ -85,8 +85,8 @@ beforeAll(async () => {
   const telegramSender = { externalId: telegramUserId, displayName: `Ion ${name}`, languageHint: 'ro' };
   await conversations.receive({ channel: 'telegram', externalId: `message:${telegramUserId}:1`, sender: telegramSender, text: 'Bună ziua, ce acte trebuie pentru certificat fiscal?' });
   await conversations.receive({ channel: 'telegram', externalId: `message:${telegramUserId}:2`, sender: telegramSender, text: `/nota 1 Ion ${name} CNP ${cnp} tel 0${phoneDigits}` });
-  clerkCommands.run({ kind: 'telegram', value: telegramUserId, channel: 'telegram' }, `/nota 1 Ion ${name} CNP ${cnp} tel 0${phoneDigits}`);
-  enqueue(
+  await clerkCommands.run({ kind: 'telegram', value: telegramUserId, channel: 'telegram' }, `/nota 1 Ion ${name} CNP ${cnp} tel 0${phoneDigits}`);
+  await enqueue(
     database.db,
     { channel: 'telegram', recipient: telegramUserId, recipientChannelData: { chatId: Number(telegramUserId) }, message: { author: 'bot', text: 'Acest tip de mesaj nu este acceptat.', parts: [] } },
     new Date(),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNomenclator } from '../../src/archive/nomenclator.ts';
+import { firstRow } from '../../src/database/connection.ts';
 import { contacts, documents, messages, outbox, ticketEvents, tickets } from '../../src/database/schema.ts';
 import { documentServiceOf } from '../../src/documents/document-registry.ts';
 import { storedDocumentPath } from '../../src/documents/document-storage.ts';
@@ -50,14 +51,14 @@ async function issuedTo(citizenName: string): Promise<{ sessionId: string; label
   await say(sessionId, '0740 123 456');
   const label = /numărul (\d+\/\d{4})/.exec(await say(sessionId, 'da'))?.[1] ?? '';
   expect(label).not.toBe('');
-  const outcome = testApp.app.functionar.clerkCommands.run(
+  const outcome = await testApp.app.functionar.clerkCommands.run(
     { kind: 'name', value: 'Ana Pop', channel: 'cli' },
     `/emite ${label} adeverinta-registru-agricol nume: ${citizenName}\nadresa: sat Bălăușeri nr. 7\nTeren arabil 1,20 ha pentru ${citizenName}.`,
   );
   expect(outcome.ok, outcome.text).toBe(true);
   const [number, year] = label.split('/').map(Number);
-  const ticket = database().select().from(tickets).all().find((row) => row.number === number && row.year === year);
-  const document = await eventually(() => database().select().from(documents).where(eq(documents.ticketId, ticket?.id ?? 0)).all().find((row) => row.sha256 !== ''), 20_000, 'the PDF made');
+  const ticket = (await database().select().from(tickets)).find((row) => row.number === number && row.year === year);
+  const document = await eventually(async () => (await database().select().from(documents).where(eq(documents.ticketId, ticket?.id ?? 0))).find((row) => row.sha256 !== ''), 20_000, 'the PDF made');
   return { sessionId, label, document };
 }
 
@@ -68,7 +69,7 @@ function verify(code: string) {
 beforeAll(async () => {
   testApp = await startTestApp({ PUBLIC_URL: 'https://asistent.balauseri.ro' });
   workDirectory = temporaryDirectory();
-  addClerk(database(), { name: 'Ana Pop', department: 'registru-agricol' });
+  await addClerk(database(), { name: 'Ana Pop', department: 'registru-agricol' });
 }, 60_000);
 
 afterAll(async () => {
@@ -110,23 +111,23 @@ describe("a person's issued documents", () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('1 issued documents stay in the archive (retention term running)');
 
-    const after = database().select().from(documents).where(eq(documents.id, first.document.id)).get();
+    const after = await firstRow(database().select().from(documents).where(eq(documents.id, first.document.id)));
     expect(after).toMatchObject({ number: first.document.number, year: first.document.year, code: first.document.code, sha256: first.document.sha256, title: first.document.title, archiveEntry: 'IV-2', revokedAt: null });
     expect(after?.storagePath).toBe(first.document.storagePath);
     expect(fs.existsSync(storedDocumentPath(testApp.dataDirectory, after?.storagePath ?? ''))).toBe(true);
 
     // The clerk's text (with the name) is gone from the event that registered it; its number and code stay.
-    const issued = database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, first.document.ticketId)).all().find((event) => event.kind === 'document_issued');
+    const issued = (await database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, first.document.ticketId))).find((event) => event.kind === 'document_issued');
     expect(issued?.detail).toMatchObject({ number: `${first.document.number}/${first.document.year}`, code: first.document.code, text: erasedText });
 
     // Outside the archived PDF, no row names the person any more.
     const rows = JSON.stringify([
-      database().select().from(tickets).where(eq(tickets.id, first.document.ticketId)).all(),
-      database().select().from(ticketEvents).all(),
-      database().select().from(messages).all(),
-      database().select().from(outbox).all(),
-      database().select().from(contacts).all(),
-      database().select().from(documents).all(),
+      await database().select().from(tickets).where(eq(tickets.id, first.document.ticketId)),
+      await database().select().from(ticketEvents),
+      await database().select().from(messages),
+      await database().select().from(outbox),
+      await database().select().from(contacts),
+      await database().select().from(documents),
     ]);
     expect(rows).not.toContain(secretName);
 
@@ -137,15 +138,15 @@ describe("a person's issued documents", () => {
 
   it('lose their PDF on erasure once the retention term has expired; the register record and the code still verify', async () => {
     const second = await issuedTo('Maria Expiratescu');
-    const ticket = database().select().from(tickets).where(eq(tickets.id, second.document.ticketId)).get();
+    const ticket = await firstRow(database().select().from(tickets).where(eq(tickets.id, second.document.ticketId)));
     const file = storedDocumentPath(testApp.dataDirectory, second.document.storagePath ?? '');
     expect(fs.existsSync(file)).toBe(true);
     // Ten years on, the 5-year term of IV-2 (from 1 January after the closing year) has run out.
     const later = new Date(Date.UTC(second.document.year + 10, 0, 15));
-    const summary = eraseContact(database(), testApp.dataDirectory, ticket?.contactId ?? 0, later, { nomenclator: loadNomenclator(path.join(repositoryRoot, 'knowledge')) });
+    const summary = await eraseContact(database(), testApp.dataDirectory, ticket?.contactId ?? 0, later, { nomenclator: loadNomenclator(path.join(repositoryRoot, 'knowledge')) });
     expect(summary.documentsKept).toBe(0);
     expect(fs.existsSync(file)).toBe(false);
-    const after = database().select().from(documents).where(eq(documents.id, second.document.id)).get();
+    const after = await firstRow(database().select().from(documents).where(eq(documents.id, second.document.id)));
     expect(after).toMatchObject({ storagePath: null, code: second.document.code, sha256: second.document.sha256, number: second.document.number });
     expect((await verify(second.document.code)).json()).toMatchObject({ valid: true, document: { sha256: second.document.sha256 } });
   }, 60_000);
@@ -164,15 +165,15 @@ describe("a person's issued documents", () => {
     const issued = await functionar(['command', '--clerk', 'Ana Pop', `/emite ${label} adeverinta-registru-agricol scop: APIA`]);
     expect(issued.status, issued.stdout + issued.stderr).toBe(0);
     const [number, year] = label.split('/').map(Number);
-    const ticket = database().select().from(tickets).all().find((row) => row.number === number && row.year === year);
-    const pending = database().select().from(documents).where(eq(documents.ticketId, ticket?.id ?? 0)).get();
+    const ticket = (await database().select().from(tickets)).find((row) => row.number === number && row.year === year);
+    const pending = await firstRow(database().select().from(documents).where(eq(documents.ticketId, ticket?.id ?? 0)));
     expect(pending?.sha256).toBe('');
 
-    eraseContact(database(), testApp.dataDirectory, ticket?.contactId ?? 0);
-    const notMade = database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket?.id ?? 0)).all().find((event) => event.kind === 'document_not_made');
+    await eraseContact(database(), testApp.dataDirectory, ticket?.contactId ?? 0);
+    const notMade = (await database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket?.id ?? 0))).find((event) => event.kind === 'document_not_made');
     expect(notMade?.detail).toMatchObject({ documentId: pending?.id, reason: 'personal data erased before the document was made' });
-    expect(service?.pendingDocuments().map((row) => row.id)).not.toContain(pending?.id);
+    expect((await service?.pendingDocuments())?.map((row) => row.id)).not.toContain(pending?.id);
     await expect(service?.complete(pending?.id ?? 0)).rejects.toMatchObject({ code: 'FV_ERR_DOCUMENT_NOT_MADE' });
-    expect(database().select().from(documents).where(eq(documents.id, pending?.id ?? 0)).get()).toMatchObject({ sha256: '', storagePath: null, number: pending?.number });
+    expect(await firstRow(database().select().from(documents).where(eq(documents.id, pending?.id ?? 0)))).toMatchObject({ sha256: '', storagePath: null, number: pending?.number });
   }, 60_000);
 });

@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeAttachment } from '../../src/attachments/attachment-store.ts';
 import { consentVersion } from '../../src/conversation/texts.ts';
+import { firstRow } from '../../src/database/connection.ts';
 import { contacts, messages, ticketEvents, tickets } from '../../src/database/schema.ts';
 import { repositoryRoot, runCli } from '../helpers/cli.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -97,7 +98,7 @@ describe("a person's data", () => {
     const [registered] = await say(sessionId, 'da');
     label = /numărul (\d+\/\d{4})/.exec(registered ?? '')?.[1] ?? '';
     expect(label).not.toBe('');
-    const ticket = testApp.app.functionar.database.db.select().from(tickets).where(eq(tickets.citizenName, 'Ion Popescu')).get();
+    const ticket = await firstRow(testApp.app.functionar.database.db.select().from(tickets).where(eq(tickets.citizenName, 'Ion Popescu')));
     expect(ticket).toMatchObject({ citizenPhone: '0740123456', consentVersion });
     expect(Date.parse(ticket?.consentAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
     expect(ticket?.text).toContain('caini.jpg');
@@ -127,12 +128,12 @@ describe("a person's data", () => {
 
   it('is erased on request (`gdpr erase`) while the registry record of the ticket stays', async () => {
     const db = testApp.app.functionar.database.db;
-    const before = db.select().from(tickets).where(eq(tickets.citizenName, 'Ion Popescu')).get();
+    const before = await firstRow(db.select().from(tickets).where(eq(tickets.citizenName, 'Ion Popescu')));
     const result = await functionar(['gdpr', 'erase', '--contact', `ticket:${label}`]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/anonymised: \d+ messages and 1 tickets cleared of personal data, 1 files deleted/);
 
-    const after = db.select().from(tickets).where(eq(tickets.id, before?.id ?? 0)).get();
+    const after = await firstRow(db.select().from(tickets).where(eq(tickets.id, before?.id ?? 0)));
     expect(after).toMatchObject({
       number: before?.number,
       year: before?.year,
@@ -148,14 +149,14 @@ describe("a person's data", () => {
       citizenEmail: null,
     });
     expect(after?.subject).toMatch(/^\[șters la cererea persoanei vizate/);
-    const contact = db.select().from(contacts).where(eq(contacts.id, before?.contactId ?? 0)).get();
+    const contact = await firstRow(db.select().from(contacts).where(eq(contacts.id, before?.contactId ?? 0)));
     expect(contact?.externalId).toMatch(/^erased:[0-9a-f]{64}:\d+$/);
     expect(contact?.anonymisedAt).not.toBeNull();
-    const texts = db.select().from(messages).where(eq(messages.contactId, contact?.id ?? 0)).all().map((message) => message.text);
+    const texts = (await db.select().from(messages).where(eq(messages.contactId, contact?.id ?? 0))).map((message) => message.text);
     expect(new Set(texts).size).toBe(1);
-    expect(JSON.stringify(db.select().from(messages).all())).not.toMatch(/Popescu|Morii|0740/);
+    expect(JSON.stringify(await db.select().from(messages))).not.toMatch(/Popescu|Morii|0740/);
     expect(fs.existsSync(photoPath)).toBe(false);
-    expect(db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, before?.id ?? 0)).all().map((event) => event.kind)).toContain('personal_data_erased');
+    expect((await db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, before?.id ?? 0))).map((event) => event.kind)).toContain('personal_data_erased');
     // The old session no longer opens anything.
     const history = await testApp.app.inject({ method: 'GET', url: `/api/webchat/sessions/${sessionId}/messages` });
     expect(history.statusCode).toBe(404);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../src/database/connection.ts';
+import { firstRow, openDatabase, type DatabaseHandle } from '../../src/database/connection.ts';
 import { contacts, conversations, messages, tickets } from '../../src/database/schema.ts';
 import { runRetention } from '../../src/gdpr/retention.ts';
 import { computeIndicators, type Indicators } from '../../src/reports/indicators.ts';
@@ -12,12 +12,12 @@ import { seedIndicatorDataset } from '../reports/seeded-dataset.ts';
 
 let dataDirectory: string;
 let database: DatabaseHandle;
-let ids: ReturnType<typeof seedIndicatorDataset>;
+let ids: Awaited<ReturnType<typeof seedIndicatorDataset>>;
 
-beforeEach(() => {
+beforeEach(async () => {
   dataDirectory = temporaryDirectory();
   database = openDatabase(path.join(dataDirectory, 'functionar.db'));
-  ids = seedIndicatorDataset(database.db);
+  ids = await seedIndicatorDataset(database.db);
 });
 
 afterEach(() => {
@@ -32,35 +32,35 @@ function figures(indicators: Indicators) {
 }
 
 describe('the retention rule', () => {
-  it('deletes idle conversations that led to no ticket, and keeps those of people with a ticket', () => {
-    const summary = runRetention(database.db, { days: 180, now: new Date('2026-12-01T00:00:00.000Z') });
+  it('deletes idle conversations that led to no ticket, and keeps those of people with a ticket', async () => {
+    const summary = await runRetention(database.db, { days: 180, now: new Date('2026-12-01T00:00:00.000Z') });
     expect(summary).toMatchObject({ conversations: 3, messages: 12, contacts: 3 });
 
-    const remaining = database.db.select().from(conversations).all().map((row) => row.id).sort();
+    const remaining = (await database.db.select().from(conversations)).map((row) => row.id).sort();
     expect(remaining).toEqual([ids.conversations.csaba, ids.conversations.dana, ids.conversations.newYear].sort());
-    expect(database.db.select().from(messages).where(eq(messages.contactId, ids.contacts.bela)).all()).toEqual([]);
-    expect(database.db.select().from(contacts).where(eq(contacts.id, ids.contacts.ana)).get()).toBeUndefined();
+    expect(await database.db.select().from(messages).where(eq(messages.contactId, ids.contacts.bela))).toEqual([]);
+    expect(await firstRow(database.db.select().from(contacts).where(eq(contacts.id, ids.contacts.ana)))).toBeUndefined();
     // Tickets and the conversations that led to them are the registry's record.
-    expect(database.db.select().from(tickets).all()).toHaveLength(5);
-    expect(database.db.select().from(messages).where(eq(messages.contactId, ids.contacts.csaba)).all().length).toBeGreaterThan(0);
+    expect(await database.db.select().from(tickets)).toHaveLength(5);
+    expect((await database.db.select().from(messages).where(eq(messages.contactId, ids.contacts.csaba))).length).toBeGreaterThan(0);
 
-    expect(runRetention(database.db, { days: 180, now: new Date('2026-12-01T00:00:00.000Z') })).toMatchObject({ conversations: 0, messages: 0, contacts: 0 });
+    expect(await runRetention(database.db, { days: 180, now: new Date('2026-12-01T00:00:00.000Z') })).toMatchObject({ conversations: 0, messages: 0, contacts: 0 });
   });
 
-  it("leaves every year's figures as they were: the deleted conversations still count", () => {
+  it("leaves every year's figures as they were: the deleted conversations still count", async () => {
     const now = new Date('2026-12-01T00:00:00.000Z');
-    const before = [2025, 2026].map((year) => figures(computeIndicators(database.db, { year, now })));
-    runRetention(database.db, { days: 180, now });
-    const after = [2025, 2026].map((year) => computeIndicators(database.db, { year, now }));
+    const before = [figures(await computeIndicators(database.db, { year: 2025, now })), figures(await computeIndicators(database.db, { year: 2026, now }))];
+    await runRetention(database.db, { days: 180, now });
+    const after = [await computeIndicators(database.db, { year: 2025, now }), await computeIndicators(database.db, { year: 2026, now })];
     expect(after.map(figures)).toEqual(before);
     expect(after[1]?.archived).toEqual({ users: 2, conversations: 2 });
     // Only numbers were kept: the texts of the deleted questions are gone.
     expect(after[1]?.unanswered.questions.map((question) => question.text)).toEqual(['cat costa parcarea in centru']);
   });
 
-  it('keeps everything with RETENTION_DAYS=0', () => {
-    expect(runRetention(database.db, { days: 0, now: new Date('2030-01-01T00:00:00.000Z') })).toMatchObject({ conversations: 0 });
-    expect(database.db.select().from(conversations).all()).toHaveLength(6);
+  it('keeps everything with RETENTION_DAYS=0', async () => {
+    expect(await runRetention(database.db, { days: 0, now: new Date('2030-01-01T00:00:00.000Z') })).toMatchObject({ conversations: 0 });
+    expect(await database.db.select().from(conversations)).toHaveLength(6);
   });
 
   it('runs from the shell with `functionar retention run`', async () => {
@@ -69,7 +69,7 @@ describe('the retention rule', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Deleted [3-9] conversations \(\d+ messages\) idle since before .* \(RETENTION_DAYS=180\)\.$/m);
     database = openDatabase(path.join(dataDirectory, 'functionar.db'));
-    expect(database.db.select().from(conversations).where(eq(conversations.id, ids.conversations.bela)).get()).toBeUndefined();
-    expect(database.db.select().from(conversations).where(eq(conversations.id, ids.conversations.csaba)).get()).toBeDefined();
+    expect(await firstRow(database.db.select().from(conversations).where(eq(conversations.id, ids.conversations.bela)))).toBeUndefined();
+    expect(await firstRow(database.db.select().from(conversations).where(eq(conversations.id, ids.conversations.csaba)))).toBeDefined();
   });
 });

@@ -22,7 +22,7 @@ export async function startCitizenAndClerk(options: {
   const testApp = await startTestApp();
   const baseUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   const { db } = testApp.app.functionar.database;
-  for (const clerk of options.clerks) addClerk(db, { name: clerk.name, department: clerk.department });
+  for (const clerk of options.clerks) await addClerk(db, { name: clerk.name, department: clerk.department });
   for (const clerk of options.clerks) await setClerkPassword(db, clerk.name, clerk.password);
   let launched: LaunchedBrowser | undefined;
   try {

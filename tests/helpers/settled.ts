@@ -24,19 +24,19 @@ export async function settled(app: FastifyInstance, options: SettleOptions | str
   const { what = 'the app to settle', timeoutMs = 10_000, retriesMayWait = false } = typeof options === 'string' ? { what: options } : options;
   const { database, outbox: worker } = app.functionar;
   const db = database.db;
-  const busy = () => {
-    const unanswered = db.select({ id: messages.id }).from(messages).where(and(eq(messages.direction, 'inbound'), isNull(messages.processedAt))).all();
+  const busy = async () => {
+    const unanswered = await db.select({ id: messages.id }).from(messages).where(and(eq(messages.direction, 'inbound'), isNull(messages.processedAt)));
     const now = new Date().toISOString();
     const waiting = retriesMayWait
       ? or(eq(outbox.status, 'sending'), and(eq(outbox.status, 'pending'), or(eq(outbox.attempts, 0), lte(outbox.nextAttemptAt, now))))
       : inArray(outbox.status, ['pending', 'sending']);
-    const undelivered = db.select({ id: outbox.id }).from(outbox).where(waiting).all();
+    const undelivered = await db.select({ id: outbox.id }).from(outbox).where(waiting);
     return unanswered.length + undelivered.length > 0;
   };
   await eventually(
     async () => {
       await worker.whenIdle();
-      return busy() ? undefined : true;
+      return (await busy()) ? undefined : true;
     },
     timeoutMs,
     what,

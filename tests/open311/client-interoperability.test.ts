@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstRow } from '../../src/database/connection.ts';
 import { open311Requests, tickets } from '../../src/database/schema.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -68,12 +69,12 @@ describe('a POST without a description', () => {
     const [, number, year] = (/nr\. (\d+)\/(\d{4})/.exec(created?.service_notice ?? '') ?? []).map(Number);
 
     const database = withoutPublicUrl.app.functionar.database.db;
-    const ticket = database.select().from(tickets).where(eq(tickets.number, number ?? 0)).get();
+    const ticket = await firstRow(database.select().from(tickets).where(eq(tickets.number, number ?? 0)));
     const serviceName = 'Sesizare privind o problemă locală (drum, iluminat public, deșeuri, câini fără stăpân etc.)';
     expect(ticket).toMatchObject({ year, channel: 'open311', subject: serviceName.slice(0, 140) });
     expect(ticket?.text.split('\n')[0]).toBe(serviceName);
     expect(ticket?.text).toContain('Adresă: Bălăușeri, str. Principală nr. 12');
-    expect(database.select().from(open311Requests).where(eq(open311Requests.ticketId, ticket!.id)).get()?.description).toBe('');
+    expect((await firstRow(database.select().from(open311Requests).where(eq(open311Requests.ticketId, ticket!.id))))?.description).toBe('');
 
     const readBack = await fetch(`${baseUrl}/open311/v2/requests/${created?.service_request_id}.json`);
     const [view] = (await readBack.json()) as Record<string, unknown>[];

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { firstRow } from '../../src/database/connection.ts';
 import { outbox, tickets } from '../../src/database/schema.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { eventually, startTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -59,7 +60,7 @@ const pothole = {
 
 beforeAll(async () => {
   testApp = await startTestApp({ OPEN311_API_KEYS: `fixmystreet=${apiKey}` });
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
 });
 
 afterAll(async () => {
@@ -127,7 +128,7 @@ describe('an Open311 client reports a pothole', () => {
     const wrong = await postRequest({ ...pothole, api_key: 'not-the-key-0000000000' }, 'xml');
     expect(wrong.statusCode).toBe(403);
     expect(wrong.body).toContain('<errors><error><code>403</code><description>api_key is missing or not valid</description></error></errors>');
-    expect(await testApp.app.functionar.database.db.select().from(tickets).all()).toHaveLength(0);
+    expect(await testApp.app.functionar.database.db.select().from(tickets)).toHaveLength(0);
   });
 
   it('is told what is missing: service_code, a known service, a location', async () => {
@@ -150,7 +151,7 @@ describe('an Open311 client reports a pothole', () => {
     const [, number, year] = (/nr\. (\d+)\/(\d{4})/.exec(created?.service_notice ?? '') ?? []).map(Number);
     registrationLabel = `${number}/${year}`;
 
-    const ticket = testApp.app.functionar.database.db.select().from(tickets).where(eq(tickets.number, number ?? 0)).get();
+    const ticket = await firstRow(testApp.app.functionar.database.db.select().from(tickets).where(eq(tickets.number, number ?? 0)));
     expect(ticket).toMatchObject({
       year,
       channel: 'open311',
@@ -165,7 +166,7 @@ describe('an Open311 client reports a pothole', () => {
     expect(ticket?.text).toContain('Adresă: Bălăușeri, str. Principală nr. 40');
     expect(created?.service_notice).toContain(String(ticket?.dueDate));
 
-    const list = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, '/tichete');
+    const list = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, '/tichete');
     expect(list.text).toContain(`${number}/${year}`);
   });
 
@@ -174,7 +175,7 @@ describe('an Open311 client reports a pothole', () => {
     expect(response.statusCode).toBe(200);
     const [request] = response.json() as Record<string, unknown>[];
     expect(Object.keys(request ?? {}).sort()).toEqual(requestFields);
-    const ticket = testApp.app.functionar.database.db.select().from(tickets).where(eq(tickets.channel, 'open311')).get();
+    const ticket = await firstRow(testApp.app.functionar.database.db.select().from(tickets).where(eq(tickets.channel, 'open311')));
     expect(request).toMatchObject({
       service_request_id: requestId,
       status: 'open',
@@ -197,19 +198,19 @@ describe('an Open311 client reports a pothole', () => {
   it("flows back: the clerk's answer becomes status_notes and closing makes it closed", async () => {
     const label = registrationLabel;
     const clerk = { kind: 'name' as const, value: 'Ana Pop', channel: 'cli' };
-    expect(testApp.app.functionar.clerkCommands.run(clerk, `/raspunde ${label} Echipa de drumuri repară groapa până vineri.`).ok).toBe(true);
+    expect((await testApp.app.functionar.clerkCommands.run(clerk, `/raspunde ${label} Echipa de drumuri repară groapa până vineri.`)).ok).toBe(true);
     const answered = (await testApp.app.inject({ method: 'GET', url: `/open311/v2/requests/${requestId}.json` })).json() as Record<string, unknown>[];
     expect(answered[0]).toMatchObject({ status: 'open', status_notes: 'Echipa de drumuri repară groapa până vineri.' });
 
-    expect(testApp.app.functionar.clerkCommands.run(clerk, `/inchide ${label} Groapa a fost astupată.`).ok).toBe(true);
+    expect((await testApp.app.functionar.clerkCommands.run(clerk, `/inchide ${label} Groapa a fost astupată.`)).ok).toBe(true);
     const closed = (await testApp.app.inject({ method: 'GET', url: `/open311/v2/requests/${requestId}.json` })).json() as Record<string, unknown>[];
     expect(closed[0]).toMatchObject({ status: 'closed', status_notes: 'Groapa a fost astupată.' });
     expect(String(closed[0]?.updated_datetime) >= String(closed[0]?.requested_datetime)).toBe(true);
 
     // The replies queued for the requester are acknowledged by the Open311 channel, not failed.
-    const ticket = testApp.app.functionar.database.db.select().from(tickets).where(eq(tickets.channel, 'open311')).get();
-    await eventually(() => {
-      const rows = testApp.app.functionar.database.db.select().from(outbox).where(eq(outbox.ticketId, ticket?.id ?? 0)).all();
+    const ticket = await firstRow(testApp.app.functionar.database.db.select().from(tickets).where(eq(tickets.channel, 'open311')));
+    await eventually(async () => {
+      const rows = await testApp.app.functionar.database.db.select().from(outbox).where(eq(outbox.ticketId, ticket?.id ?? 0));
       const toRequester = rows.filter((row) => row.channel === 'open311');
       return toRequester.length === 2 && toRequester.every((row) => row.status === 'sent') ? true : undefined;
     }, 5000, 'open311 deliveries sent');
@@ -239,7 +240,7 @@ describe('an Open311 client reports a pothole', () => {
     for (const text of ['vreau sa depun o sesizare', 'Becul de pe strada Morii nr. 3 nu mai arde', 'Ion Popescu', 'sari peste', 'da']) {
       await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${session.sessionId}/messages`, payload: { text } });
     }
-    expect(testApp.app.functionar.database.db.select().from(tickets).where(eq(tickets.channel, 'webchat')).all()).toHaveLength(1);
+    expect(await testApp.app.functionar.database.db.select().from(tickets).where(eq(tickets.channel, 'webchat'))).toHaveLength(1);
     const all = (await testApp.app.inject({ method: 'GET', url: `/open311/v2/requests.json?${withKey}` })).json() as unknown[];
     expect(all).toHaveLength(2);
     expect(JSON.stringify(all)).not.toContain('Becul');

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { firstRow } from '../../src/database/connection.ts';
 import { tickets } from '../../src/database/schema.ts';
 import { setClerkPassword } from '../../src/admin/clerk-accounts.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
@@ -31,7 +32,7 @@ afterEach(async () => {
 
 async function fileAndAnswer(environment: Record<string, string> = {}) {
   testApp = await startTestApp({ OPEN311_API_KEYS: `fixmystreet=${apiKey}`, ...environment });
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
   const posted = await testApp.app.inject({
     method: 'POST',
     url: '/open311/v2/requests.json',
@@ -41,7 +42,7 @@ async function fileAndAnswer(environment: Record<string, string> = {}) {
   expect(posted.statusCode, posted.body).toBe(200);
   const [created] = posted.json() as { service_request_id: string; service_notice: string }[];
   const label = /nr\. (\d+\/\d{4})/.exec(created?.service_notice ?? '')?.[1] ?? '';
-  const confirmation = testApp.app.functionar.clerkCommands.run(clerk, `/raspunde ${label} ${answer}`);
+  const confirmation = await testApp.app.functionar.clerkCommands.run(clerk, `/raspunde ${label} ${answer}`);
   expect(confirmation.ok).toBe(true);
   // The clerk's confirmation says the answer is published.
   expect(confirmation.text).toContain('Cerere Open311: răspunsul apare public');
@@ -141,7 +142,7 @@ describe('the clerk is told that the answer is public', () => {
 
   it('not on a chat ticket', async () => {
     testApp = await startTestApp();
-    addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+    await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
     const session = (await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: {} })).json() as { sessionId: string };
     for (const text of ['vreau sa depun o sesizare', 'Becul de pe strada Morii nr. 3 nu mai arde', 'Ion Popescu', 'sari peste', 'da']) {
       await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${session.sessionId}/messages`, payload: { text } });
@@ -149,7 +150,7 @@ describe('the clerk is told that the answer is public', () => {
     await setClerkPassword(testApp.app.functionar.database.db, 'Ana Pop', 'parola-anei-2026-lunga');
     const client = new AdminClient(testApp.app);
     expect((await client.logIn('Ana Pop', 'parola-anei-2026-lunga')).statusCode).toBe(303);
-    const row = testApp.app.functionar.database.db.select().from(tickets).get();
+    const row = await firstRow(testApp.app.functionar.database.db.select().from(tickets));
     expect(row?.channel).toBe('webchat');
     const page = await client.get(`/admin/tickets/${row?.year}/${row?.number}`);
     expect(page.statusCode).toBe(200);

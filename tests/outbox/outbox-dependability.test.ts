@@ -40,12 +40,12 @@ async function citizenAsksForAClerk(testApp: TestApp) {
   const answer = await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${sessionId}/messages`, payload: { text: 'Vreau sa vorbesc cu un functionar' } });
   expect(answer.statusCode, answer.body).toBe(200);
   const label = /nr\. (\d+)\/(\d{4})/.exec((answer.json() as { replies: { text: string }[] }).replies[0]!.text)!;
-  const ticket = findTicket(testApp.app.functionar.database.db, { number: Number(label[1]), year: Number(label[2]) })!;
+  const ticket = (await findTicket(testApp.app.functionar.database.db, { number: Number(label[1]), year: Number(label[2]) }))!;
   return { sessionId, ticket };
 }
 
-function outboxRows(testApp: TestApp, channel: string, ticketId: number): OutboxRow[] {
-  return testApp.app.functionar.database.db.select().from(outbox).where(and(eq(outbox.channel, channel), eq(outbox.ticketId, ticketId))).all();
+async function outboxRows(testApp: TestApp, channel: string, ticketId: number): Promise<OutboxRow[]> {
+  return testApp.app.functionar.database.db.select().from(outbox).where(and(eq(outbox.channel, channel), eq(outbox.ticketId, ticketId)));
 }
 
 beforeAll(async () => {
@@ -73,7 +73,7 @@ describe('a channel that fails for a while', () => {
     connector.failNext(2, 503);
     const { ticket } = await citizenAsksForAClerk(testApp);
 
-    const sent = await eventually(() => outboxRows(testApp, 'teams', ticket.id).find((row) => row.status === 'sent'), 10_000, 'the notice sent');
+    const sent = await eventually(async () => (await outboxRows(testApp, 'teams', ticket.id)).find((row) => row.status === 'sent'), 10_000, 'the notice sent');
     expect(sent).toMatchObject({ attempts: 3, lastError: null, externalId: expect.stringMatching(/^fake-activity-/) });
     // Two refused posts and one accepted: a later poll must not send it again.
     await settled(testApp.app, 'the outbox drained');
@@ -92,9 +92,9 @@ describe('a channel that fails for a while', () => {
     const before = connector.activitiesIn(staffChannelId).length;
     connector.failNext(1, 0);
     const { ticket } = await citizenAsksForAClerk(testApp);
-    const failed = await eventually(() => outboxRows(testApp, 'teams', ticket.id).find((row) => row.status === 'failed'), 10_000, 'the notice marked failed');
+    const failed = await eventually(async () => (await outboxRows(testApp, 'teams', ticket.id)).find((row) => row.status === 'failed'), 10_000, 'the notice marked failed');
     expect(failed).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/^Teams delivery uncertain/) });
-    expect(eventsOfTicket(testApp.app.functionar.database.db, ticket.id).at(-1)).toMatchObject({
+    expect((await eventsOfTicket(testApp.app.functionar.database.db, ticket.id)).at(-1)).toMatchObject({
       kind: 'delivery_failed',
       actorType: 'system',
       channel: 'teams',
@@ -122,16 +122,16 @@ describe('a crash between sending and recording', () => {
     before = await startTestApp(environment(connector), { dataDirectory });
     await addBotToStaffTeam(before);
     const { sessionId, ticket } = await citizenAsksForAClerk(before);
-    const webchatRow = await eventually(() => outboxRows(before!, 'webchat', ticket.id).find((row) => row.status === 'sent'), 5000, 'the web chat answer sent');
-    const teamsRow = await eventually(() => outboxRows(before!, 'teams', ticket.id).find((row) => row.status === 'sent'), 5000, 'the Teams notice sent');
+    const webchatRow = await eventually(async () => (await outboxRows(before!, 'webchat', ticket.id)).find((row) => row.status === 'sent'), 5000, 'the web chat answer sent');
+    const teamsRow = await eventually(async () => (await outboxRows(before!, 'teams', ticket.id)).find((row) => row.status === 'sent'), 5000, 'the Teams notice sent');
     await before.close();
     before = undefined;
 
     // The process died after both sends left but before either was recorded: the worker had marked the
     // rows 'sending' (it does so before every send) and never got to mark them 'sent'.
     const database = openDatabase(`${dataDirectory}/functionar.db`);
-    database.db.update(outbox).set({ status: 'sending', sentAt: null, externalId: null }).where(eq(outbox.id, webchatRow.id)).run();
-    database.db.update(outbox).set({ status: 'sending', sentAt: null, externalId: null }).where(eq(outbox.id, teamsRow.id)).run();
+    await database.db.update(outbox).set({ status: 'sending', sentAt: null, externalId: null }).where(eq(outbox.id, webchatRow.id));
+    await database.db.update(outbox).set({ status: 'sending', sentAt: null, externalId: null }).where(eq(outbox.id, teamsRow.id));
     database.close();
     const postedBeforeRestart = connector.activitiesIn(staffChannelId).length;
 
@@ -139,17 +139,17 @@ describe('a crash between sending and recording', () => {
     const db = after.app.functionar.database.db;
 
     // Web chat: sent again. The browser keys messages by id, so the citizen still sees one answer.
-    const resent = await eventually(() => outboxRows(after!, 'webchat', ticket.id).find((row) => row.id === webchatRow.id && row.status === 'sent'), 5000, 'the web chat answer re-sent');
+    const resent = await eventually(async () => (await outboxRows(after!, 'webchat', ticket.id)).find((row) => row.id === webchatRow.id && row.status === 'sent'), 5000, 'the web chat answer re-sent');
     expect(resent).toMatchObject({ attempts: webchatRow.attempts + 1, externalId: String(webchatRow.messageId) });
     const history = await after.app.inject({ method: 'GET', url: `/api/webchat/sessions/${sessionId}/messages` });
     const answers = (history.json() as { messages: { id: string; from: string }[] }).messages.filter((message) => message.id === String(webchatRow.messageId));
     expect(answers).toHaveLength(1);
-    expect(db.select().from(messages).where(eq(messages.id, webchatRow.messageId!)).all()).toHaveLength(1);
+    expect(await db.select().from(messages).where(eq(messages.id, webchatRow.messageId!))).toHaveLength(1);
 
     // Teams: not sent again; failed as uncertain, and the ticket's history says so for the clerk.
-    const uncertain = outboxRows(after, 'teams', ticket.id).find((row) => row.id === teamsRow.id)!;
+    const uncertain = (await outboxRows(after, 'teams', ticket.id)).find((row) => row.id === teamsRow.id)!;
     expect(uncertain).toMatchObject({ status: 'failed', lastError: 'interrupted while sending: delivery uncertain, not re-sent to avoid a duplicate' });
-    expect(eventsOfTicket(db, ticket.id).at(-1)).toMatchObject({ kind: 'delivery_failed', actorType: 'system', channel: 'teams', detail: { outboxId: teamsRow.id } });
+    expect((await eventsOfTicket(db, ticket.id)).at(-1)).toMatchObject({ kind: 'delivery_failed', actorType: 'system', channel: 'teams', detail: { outboxId: teamsRow.id } });
     await settled(after.app, 'the restarted outbox drained');
     await after.app.functionar.outbox.kick();
     expect(connector.activitiesIn(staffChannelId)).toHaveLength(postedBeforeRestart);

@@ -50,7 +50,7 @@ function slugsOf(replies: ChatReply[]): string[] {
 
 beforeAll(async () => {
   testApp = await startTestApp();
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
   await setClerkPassword(testApp.app.functionar.database.db, 'Ana Pop', clerkPassword);
 }, 120_000);
 
@@ -103,7 +103,7 @@ describe('questions the bot could not answer', () => {
     expect(asked.status, asked.stderr).toBe(0);
     expect((JSON.parse(asked.stdout) as { sources: { slug: string }[] }).sources.map((source) => source.slug)).toEqual(['informatii-publice']);
 
-    const audit = testApp.app.functionar.database.db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'question_taught')).all();
+    const audit = await testApp.app.functionar.database.db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'question_taught'));
     expect(audit.at(-1)).toMatchObject({ ticketId: null, actorType: 'system', channel: 'cli', detail: { questionId: clarified?.id, slug: 'informatii-publice' } });
   }, 120_000);
 
@@ -159,7 +159,7 @@ describe('questions the bot could not answer', () => {
 
     // In-process, at once: the same phrasing is answered with that procedure.
     expect(slugsOf(await ask('unde pot cumpara seminte de rosii'))).toEqual([slug]);
-    const audit = testApp.app.functionar.database.db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'question_taught')).all();
+    const audit = await testApp.app.functionar.database.db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'question_taught'));
     expect(audit.at(-1)).toMatchObject({ ticketId: null, actorType: 'clerk', channel: 'web', detail: { questionId: seeds?.id, slug } });
 
     // "În afara competenței": the dentist phrasing is answered as out of scope from now on.

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstRow } from '../../src/database/connection.ts';
 import { receipts, tickets } from '../../src/database/schema.ts';
 import { receiptFor } from '../../src/receipts/index.ts';
 import { findPdfSignature } from '../../src/receipts/pdf-signature.ts';
@@ -119,8 +120,8 @@ describe('a signed registration receipt', () => {
 
     const db = signedApp.app.functionar.database.db;
     const [number, year] = label.split('/').map(Number);
-    const ticket = db.select().from(tickets).where(eq(tickets.number, number ?? 0)).all().find((row) => row.year === year);
-    const rows = db.select().from(receipts).where(eq(receipts.ticketId, ticket?.id ?? 0)).all();
+    const ticket = (await db.select().from(tickets).where(eq(tickets.number, number ?? 0))).find((row) => row.year === year);
+    const rows = await db.select().from(receipts).where(eq(receipts.ticketId, ticket?.id ?? 0));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ signed: true, signer: 'CN=Primaria Balauseri Test', sha256: createHash('sha256').update(receiptBytes).digest('hex') });
     code = rows[0]?.code ?? '';
@@ -280,7 +281,7 @@ describe('a signed registration receipt', () => {
     const inZip = spawnSync('unzip', ['-p', zipFile, `receipts/confirmare-${label.replace('/', '-')}.pdf`]).stdout;
     expect(Buffer.from(inZip).equals(receiptBytes)).toBe(true);
 
-    const stored = signedApp.app.functionar.database.db.select().from(receipts).where(eq(receipts.code, code)).get();
+    const stored = await firstRow(signedApp.app.functionar.database.db.select().from(receipts).where(eq(receipts.code, code)));
     const storedFile = path.join(signedApp.dataDirectory, stored?.storagePath ?? 'missing');
     expect(fs.existsSync(storedFile)).toBe(true);
     // A copy left unrecorded by a crash between writing and recording it holds the same personal data.

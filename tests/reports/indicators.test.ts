@@ -15,10 +15,10 @@ function functionar(args: string[]) {
   return runCli(args, { environment: { DATA_DIR: dataDirectory } });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dataDirectory = temporaryDirectory();
   database = openDatabase(path.join(dataDirectory, 'functionar.db'));
-  seedIndicatorDataset(database.db);
+  await seedIndicatorDataset(database.db);
 });
 
 afterAll(() => {
@@ -27,8 +27,8 @@ afterAll(() => {
 });
 
 describe('the yearly indicators of the funded project', () => {
-  it('count distinct users per channel against the 540 target, new and returning', () => {
-    const indicators = computeIndicators(database.db, { year: seededYear, now });
+  it('count distinct users per channel against the 540 target, new and returning', async () => {
+    const indicators = await computeIndicators(database.db, { year: seededYear, now });
     expect(indicators.users).toEqual({
       total: 5,
       target: 540,
@@ -39,12 +39,12 @@ describe('the yearly indicators of the funded project', () => {
     });
   });
 
-  it('split conversations into answered by the assistant and handed to a clerk', () => {
-    expect(computeIndicators(database.db, { year: seededYear, now }).conversations).toEqual({ total: 4, answeredByAssistant: 2, handedToClerk: 2 });
+  it('split conversations into answered by the assistant and handed to a clerk', async () => {
+    expect((await computeIndicators(database.db, { year: seededYear, now })).conversations).toEqual({ total: 4, answeredByAssistant: 2, handedToClerk: 2 });
   });
 
-  it('break tickets down by status, department, type and channel', () => {
-    expect(computeIndicators(database.db, { year: seededYear, now }).tickets).toEqual({
+  it('break tickets down by status, department, type and channel', async () => {
+    expect((await computeIndicators(database.db, { year: seededYear, now })).tickets).toEqual({
       total: 5,
       byStatus: { inchis: 2, in_lucru: 1, nou: 1, rezolvat: 1 },
       byDepartment: { registratura: 3, secretariat: 1, urbanism: 1 },
@@ -53,16 +53,16 @@ describe('the yearly indicators of the funded project', () => {
     });
   });
 
-  it('give the median and 90th percentile of the time to the first clerk answer, and the overdue share', () => {
-    const indicators = computeIndicators(database.db, { year: seededYear, now });
+  it('give the median and 90th percentile of the time to the first clerk answer, and the overdue share', async () => {
+    const indicators = await computeIndicators(database.db, { year: seededYear, now });
     // Answers after 2 h, 10 h, 30 h and 960 h; one ticket still waits.
     expect(indicators.firstResponse).toEqual({ answered: 4, waiting: 1, medianHours: 20, p90Hours: 960 });
     // Answered after its due date: the handover; open past its due date: the Open311 report.
     expect(indicators.overdue).toEqual({ count: 2, share: 0.4, answeredLate: 1, openPastDue: 1 });
   });
 
-  it('rank the procedures people asked about and list the questions the bot could not answer', () => {
-    const indicators = computeIndicators(database.db, { year: seededYear, now, titleOf: (slug) => (slug === 'autorizatie-construire' ? 'Autorizație de construire' : undefined) });
+  it('rank the procedures people asked about and list the questions the bot could not answer', async () => {
+    const indicators = await computeIndicators(database.db, { year: seededYear, now, titleOf: (slug) => (slug === 'autorizatie-construire' ? 'Autorizație de construire' : undefined) });
     expect(indicators.topProcedures).toEqual([
       { slug: 'autorizatie-construire', title: 'Autorizație de construire', count: 3 },
       { slug: 'certificat-urbanism', title: 'certificat-urbanism', count: 2 },
@@ -77,9 +77,9 @@ describe('the yearly indicators of the funded project', () => {
     });
   });
 
-  it("count by the town hall's calendar: 00:30 on 1 January is the new year", () => {
-    expect(computeIndicators(database.db, { year: 2027, now }).users).toMatchObject({ total: 1, byChannel: { webchat: 1 }, newUsers: 1 });
-    expect(computeIndicators(database.db, { year: 2025, now }).users).toMatchObject({ total: 2, byChannel: { telegram: 1, webchat: 1 }, newUsers: 2, returningUsers: 0 });
+  it("count by the town hall's calendar: 00:30 on 1 January is the new year", async () => {
+    expect((await computeIndicators(database.db, { year: 2027, now })).users).toMatchObject({ total: 1, byChannel: { webchat: 1 }, newUsers: 1 });
+    expect((await computeIndicators(database.db, { year: 2025, now })).users).toMatchObject({ total: 2, byChannel: { telegram: 1, webchat: 1 }, newUsers: 2, returningUsers: 0 });
   });
 
   it('use nearest-rank percentiles and the usual median', () => {
@@ -94,7 +94,7 @@ describe('functionar report', () => {
   it('prints the indicators as JSON, CSV and a Markdown document', async () => {
     const json = await functionar(['report', '--year', '2026', '--format', 'json']);
     expect(json.status, json.stderr).toBe(0);
-    const parsed = JSON.parse(json.stdout) as ReturnType<typeof computeIndicators>;
+    const parsed = JSON.parse(json.stdout) as Awaited<ReturnType<typeof computeIndicators>>;
     expect(parsed.users.total).toBe(5);
     expect(parsed.tickets.byStatus).toEqual({ inchis: 2, in_lucru: 1, nou: 1, rezolvat: 1 });
     // Titles come from the real knowledge base.

@@ -24,7 +24,7 @@ beforeAll(async () => {
     MICROSOFT_BOT_OPENID_API_ROOT: connector.url,
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
   });
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', teamsId: clerkAad });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', teamsId: clerkAad });
 });
 
 afterAll(async () => {
@@ -54,7 +54,7 @@ describe('a clerk on Teams', () => {
     const [acknowledged] = await citizenSays(sessionId, 'It is about Mill Street, number 4, the lamp in front of the house');
     expect(acknowledged?.text).toContain(`I have passed your message on to the clerk handling request ${label}`);
     const [number, year] = label!.split('/').map(Number);
-    expect(findTicket(testApp.app.functionar.database.db, { number: number!, year: year! })?.unreadCitizenMessages).toBe(1);
+    expect((await findTicket(testApp.app.functionar.database.db, { number: number!, year: year! }))?.unreadCitizenMessages).toBe(1);
 
     const notice = await eventually(
       () => connector.activitiesIn(conversationId).find((recorded) => JSON.stringify(recorded.activity).includes(`Cetățeanul a scris din nou — tichet ${label}`)),

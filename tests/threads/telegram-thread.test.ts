@@ -17,7 +17,7 @@ const photoBytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.
 
 beforeAll(async () => {
   testApp = await startTelegramApp();
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: String(anaTelegramId) });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: String(anaTelegramId) });
 });
 
 afterAll(async () => {
@@ -57,11 +57,11 @@ describe('a citizen writing back after a clerk answered on Telegram', () => {
   it('reaches the clerk: the message joins the thread, counts as unread, and the staff chat and the clerk are told', async () => {
     const ion = citizen('ro');
     const label = await filesReport(ion, 'Vreau să depun o sesizare: becul de pe strada Morii nr. 5 este ars de o săptămână');
-    expect(ticketOf(label).type).toBe('sesizare');
+    expect((await ticketOf(label)).type).toBe('sesizare');
     const citizenBefore = testApp.telegram.sentMessages(ion.id).length;
     await clerkAnswers(label, 'Am trimis electricianul ieri. Mai este întuneric?');
     await testApp.nextMessages(ion.id, citizenBefore);
-    expect(ticketOf(label).status).toBe('asteapta_cetatean');
+    expect((await ticketOf(label)).status).toBe('asteapta_cetatean');
 
     const staffBefore = testApp.telegram.sentMessages(staffChatId).length;
     const anaBefore = testApp.telegram.sentMessages(anaTelegramId).length;
@@ -70,13 +70,13 @@ describe('a citizen writing back after a clerk answered on Telegram', () => {
     expect(answer?.text).toContain(`Am transmis mesajul dvs. funcționarului care se ocupă de cererea ${label}`);
     expect(answer?.text).not.toMatch(/Îmi pare rău|vă pot ajuta doar/);
 
-    const ticket = ticketOf(label);
+    const ticket = await ticketOf(label);
     expect(ticket.unreadCitizenMessages).toBe(1);
     expect(ticket.lastCitizenMessageAt).not.toBeNull();
     // Passed on to a clerk, so not one of the questions the bot could not answer.
-    expect(database().select().from(unansweredQuestions).all().some((question) => question.text.includes('strada Școlii'))).toBe(false);
+    expect((await database().select().from(unansweredQuestions)).some((question) => question.text.includes('strada Școlii'))).toBe(false);
     expect(ticket.status).toBe('in_lucru');
-    const onThread = database().select().from(messages).where(eq(messages.ticketId, ticket.id)).all();
+    const onThread = await database().select().from(messages).where(eq(messages.ticketId, ticket.id));
     expect(onThread.find((message) => message.author === 'citizen')?.text).toBe(followUp);
 
     // The staff group hears it, with the message itself and the buttons to answer; so does Ana, who has the ticket.
@@ -91,7 +91,7 @@ describe('a citizen writing back after a clerk answered on Telegram', () => {
     // Opening the ticket with /vezi reads the thread: nothing is unread any more.
     await testApp.deliver(privateMessage(ana, { text: `/vezi ${label}` }));
     await testApp.nextMessages(anaTelegramId, anaBefore + 1);
-    expect(ticketOf(label).unreadCitizenMessages).toBe(0);
+    expect((await ticketOf(label)).unreadCitizenMessages).toBe(0);
   });
 
   it('still answers a clear procedure question asked in the follow-up, in the same message', async () => {
@@ -105,7 +105,7 @@ describe('a citizen writing back after a clerk answered on Telegram', () => {
     expect(answer?.text).toContain(`Am transmis mesajul dvs. funcționarului care se ocupă de cererea ${label}`);
     expect(answer?.text).toMatch(/certificat(ul)? de urbanism/i);
     expect(answer?.text).toMatch(/Sursa/);
-    expect(ticketOf(label).unreadCitizenMessages).toBe(1);
+    expect((await ticketOf(label)).unreadCitizenMessages).toBe(1);
   });
 
   it('attaches a photo sent as the answer to the ticket, with its SHA-256, and shows the thread in order in `tickets show`', async () => {
@@ -121,10 +121,10 @@ describe('a citizen writing back after a clerk answered on Telegram', () => {
     // The photo answered the clerk: it did not start a new report.
     expect(received?.text).not.toContain('sesizare nouă');
 
-    const ticket = ticketOf(label);
+    const ticket = await ticketOf(label);
     expect(ticket.unreadCitizenMessages).toBe(1);
     const sha256 = createHash('sha256').update(photoBytes).digest('hex');
-    const recorded = database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id)).all().find((event) => event.kind === 'citizen_message');
+    const recorded = (await database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id))).find((event) => event.kind === 'citizen_message');
     expect(JSON.stringify(recorded?.detail)).toContain(sha256);
 
     const shown = await runCli(['tickets', 'show', label], { environment: { DATA_DIR: testApp.dataDirectory } });
@@ -145,6 +145,6 @@ describe('a citizen writing back after a clerk answered on Telegram', () => {
     const ion = citizen('ro');
     const label = await filesReport(ion, 'Vreau să depun o sesizare: câinii fără stăpân de lângă școală sunt agresivi');
     await converse(testApp, ion, textFrom(ion, 'ce acte imi trebuie pentru autorizatie de construire?'));
-    expect(ticketOf(label).unreadCitizenMessages).toBe(0);
+    expect((await ticketOf(label)).unreadCitizenMessages).toBe(0);
   });
 });

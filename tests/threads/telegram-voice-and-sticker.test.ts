@@ -17,7 +17,7 @@ const voiceBytes = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(12), Buffer.
 
 beforeAll(async () => {
   testApp = await startTelegramApp();
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: String(anaTelegramId) });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: String(anaTelegramId) });
 });
 
 afterAll(async () => {
@@ -64,10 +64,10 @@ describe('a voice note or a sticker on a live ticket thread', () => {
     const [answer] = await converse(testApp, ion, voice);
     expect(answer?.text).toContain(`Am transmis mesajul dvs. funcționarului care se ocupă de cererea ${label}, împreună cu „mesaj-vocal-AgADvoice1.ogg”`);
 
-    const ticket = ticketOf(label);
+    const ticket = await ticketOf(label);
     expect(ticket.unreadCitizenMessages).toBe(1);
     const sha256 = createHash('sha256').update(voiceBytes).digest('hex');
-    const recorded = database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id)).all().find((event) => event.kind === 'citizen_message');
+    const recorded = (await database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id))).find((event) => event.kind === 'citizen_message');
     expect(recorded?.detail).toMatchObject({ attachments: [{ fileName: 'mesaj-vocal-AgADvoice1.ogg', sha256 }] });
     const notice = await staffNoticeFor(label, 'mesaj-vocal-AgADvoice1.ogg');
     expect(notice.text).toContain(`sha256 ${sha256.slice(0, 16)}`);
@@ -84,10 +84,10 @@ describe('a voice note or a sticker on a live ticket thread', () => {
     // The citizen still learns what the bot can read.
     expect(reply?.text).toMatch(/Pot citi mesaje scrise/);
 
-    const ticket = ticketOf(label);
+    const ticket = await ticketOf(label);
     expect(ticket.unreadCitizenMessages).toBe(1);
     expect(ticket.status).toBe('in_lucru');
-    const onThread = database().select().from(messages).where(and(eq(messages.ticketId, ticket.id), eq(messages.author, 'citizen'))).all();
+    const onThread = await database().select().from(messages).where(and(eq(messages.ticketId, ticket.id), eq(messages.author, 'citizen')));
     expect(onThread).toHaveLength(1);
     const notice = await staffNoticeFor(label, 'autocolant');
     expect(notice.text).toContain('a primit răspunsul automat');
@@ -99,10 +99,10 @@ describe('a voice note or a sticker on a live ticket thread', () => {
     await testApp.deliver(sticker);
     await converse(testApp, ion, textFrom(ion, 'ce acte imi trebuie pentru autorizatie de construire?'));
     expect(testApp.telegram.sentMessages(ion.id).filter((sent) => /Pot citi mesaje scrise/.test(sent.text))).toHaveLength(1);
-    expect(database().select().from(messages).where(and(eq(messages.ticketId, ticket.id), eq(messages.author, 'citizen'))).all()).toHaveLength(2);
+    expect(await database().select().from(messages).where(and(eq(messages.ticketId, ticket.id), eq(messages.author, 'citizen')))).toHaveLength(2);
 
     // /vezi says what the wordless message was, in its place on the thread.
-    const shown = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/vezi ${label}`).text;
+    const shown = (await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/vezi ${label}`)).text;
     const thread = shown.slice(shown.indexOf('Fir (ora României):'), shown.indexOf('Istoric:'));
     expect(thread).toMatch(/cetățean: \(mesaj fără text: autocolant/);
     expect(thread.indexOf('autocolant')).toBeGreaterThan(thread.indexOf('Am reparat groapa'));
@@ -113,7 +113,7 @@ describe('a voice note or a sticker on a live ticket thread', () => {
     const staffBefore = testApp.telegram.sentMessages(staffChatId).length;
     const [reply] = await converse(testApp, ion, privateMessage(ion, { sticker: { file_id: 'CAACAgIAAxkBAAIBQ2Xw-lone', file_unique_id: 'AgADlone', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '🙂' } }));
     expect(reply?.text).toMatch(/Pot citi mesaje scrise/);
-    const sticker = database().select().from(messages).all().find((row) => row.externalId?.startsWith(`message:${ion.id}:`));
+    const sticker = (await database().select().from(messages)).find((row) => row.externalId?.startsWith(`message:${ion.id}:`));
     expect(sticker?.ticketId).toBeNull();
     expect(testApp.telegram.sentMessages(staffChatId).slice(staffBefore).some((sent) => sent.text.includes('autocolant'))).toBe(false);
   });

@@ -14,7 +14,7 @@ let testApp: TestApp;
 
 beforeAll(async () => {
   testApp = await startTestApp();
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
 });
 
 afterAll(async () => {
@@ -46,13 +46,13 @@ async function fileRequest(say: (text: string) => Promise<Reply[]>, lines: strin
   return label!;
 }
 
-function clerkReplies(label: string, text: string): void {
-  const outcome = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} ${text}`);
+async function clerkReplies(label: string, text: string): Promise<void> {
+  const outcome = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} ${text}`);
   expect(outcome.ok, outcome.text).toBe(true);
 }
 
-function citizenMessagesOnThread(ticketId: number) {
-  return database().select().from(messages).where(and(eq(messages.ticketId, ticketId), eq(messages.author, 'citizen'))).all();
+async function citizenMessagesOnThread(ticketId: number) {
+  return database().select().from(messages).where(and(eq(messages.ticketId, ticketId), eq(messages.author, 'citizen')));
 }
 
 describe('a bare thanks after a clerk answered', () => {
@@ -63,34 +63,34 @@ describe('a bare thanks after a clerk answered', () => {
     const [before] = await say('Mulțumesc');
     expect(before?.text).toContain('Sunt asistentul virtual');
 
-    clerkReplies(label, 'Operatorul de salubritate trece mâine. Ne spuneți dacă a fost ridicat?');
-    const statusBefore = ticketOf(label).status;
+    await clerkReplies(label, 'Operatorul de salubritate trece mâine. Ne spuneți dacă a fost ridicat?');
+    const statusBefore = (await ticketOf(label)).status;
     const [thanks] = await say('Mulțumesc frumos!');
     expect(thanks?.text).toBe(`Cu plăcere! Dacă mai aveți ceva de adăugat la cererea ${label}, scrieți aici.`);
-    const ticket = ticketOf(label);
+    const ticket = await ticketOf(label);
     expect(ticket.unreadCitizenMessages).toBe(0);
     expect(ticket.status).toBe(statusBefore);
-    expect(citizenMessagesOnThread(ticket.id)).toHaveLength(0);
+    expect(await citizenMessagesOnThread(ticket.id)).toHaveLength(0);
 
     // Something more than thanks still reaches the clerk.
     const [passedOn] = await say('Mulțumesc! Nu a trecut nimeni încă.');
     expect(passedOn?.text).toContain(`Am transmis mesajul dvs. funcționarului care se ocupă de cererea ${label}`);
-    expect(ticketOf(label).unreadCitizenMessages).toBe(1);
+    expect((await ticketOf(label)).unreadCitizenMessages).toBe(1);
   });
 
   it('answers in Hungarian and in English', async () => {
     const sayHungarian = await openSession('hu');
     const hungarianLabel = await fileRequest(sayHungarian, ['Szeretnék bejelentést tenni: a Malom utcában nagy kátyúk vannak az aszfaltban', 'Kovács Erzsébet', 'kihagyom', 'igen']);
-    clerkReplies(hungarianLabel, 'Kollégánk holnap megnézi.');
+    await clerkReplies(hungarianLabel, 'Kollégánk holnap megnézi.');
     const [hungarian] = await sayHungarian('Köszönöm szépen');
     expect(hungarian?.text).toBe(`Szívesen! Ha még valamit hozzáfűzne a(z) ${hungarianLabel} kérelméhez, írjon ide.`);
-    expect(ticketOf(hungarianLabel).unreadCitizenMessages).toBe(0);
+    expect((await ticketOf(hungarianLabel)).unreadCitizenMessages).toBe(0);
 
     const sayEnglish = await openSession('en');
     const englishLabel = await fileRequest(sayEnglish, ['I want to file a complaint: the street light on Mill street has been out for a week', 'John Smith', 'skip', 'yes']);
-    clerkReplies(englishLabel, 'An electrician goes there tomorrow.');
+    await clerkReplies(englishLabel, 'An electrician goes there tomorrow.');
     const [english] = await sayEnglish('Thanks!');
     expect(english?.text).toBe(`You are welcome! If you have anything to add to request ${englishLabel}, write here.`);
-    expect(ticketOf(englishLabel).unreadCitizenMessages).toBe(0);
+    expect((await ticketOf(englishLabel)).unreadCitizenMessages).toBe(0);
   });
 });

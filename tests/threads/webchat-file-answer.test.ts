@@ -18,7 +18,7 @@ const pngSha256 = createHash('sha256').update(png).digest('hex');
 
 beforeAll(async () => {
   testApp = await startTelegramApp();
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
 });
 
 afterAll(async () => {
@@ -53,7 +53,7 @@ describe('a web-chat citizen answering a clerk with a file', () => {
     expect(label, registered?.text).toBeDefined();
 
     // The clerk asks from the shell, as with `functionar command --clerk "Ana Pop" "/raspunde …"`.
-    const asked = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Ne puteți trimite o fotografie cu groapa?`);
+    const asked = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Ne puteți trimite o fotografie cu groapa?`);
     expect(asked.ok, asked.text).toBe(true);
 
     const upload = await testApp.app.inject({
@@ -68,11 +68,11 @@ describe('a web-chat citizen answering a clerk with a file', () => {
     expect(replies.map((reply) => reply.text).join('\n')).toContain(`Am transmis mesajul dvs. funcționarului care se ocupă de cererea ${label}, împreună cu „groapa-morii.png”`);
     expect(replies.map((reply) => reply.text).join('\n')).not.toMatch(/sesizare nouă|Despre ce este/);
 
-    const ticket = ticketOf(label!);
+    const ticket = await ticketOf(label!);
     expect(ticket.unreadCitizenMessages).toBe(1);
-    const onThread = database().select().from(messages).where(eq(messages.ticketId, ticket.id)).all().filter((message) => message.author === 'citizen');
+    const onThread = (await database().select().from(messages).where(eq(messages.ticketId, ticket.id))).filter((message) => message.author === 'citizen');
     expect(JSON.stringify(onThread.map((message) => message.parts))).toContain(pngSha256);
-    const recorded = database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id)).all().find((event) => event.kind === 'citizen_message');
+    const recorded = (await database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id))).find((event) => event.kind === 'citizen_message');
     expect(recorded?.detail).toMatchObject({ attachments: [{ fileName: 'groapa-morii.png', sha256: pngSha256 }] });
 
     // The staff chat also had the new ticket's announcement; the follow-up notice is its own message.

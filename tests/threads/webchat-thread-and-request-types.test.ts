@@ -15,7 +15,7 @@ const ana = { id: anaTelegramId, firstName: 'Ana', languageCode: 'ro' };
 
 beforeAll(async () => {
   testApp = await startTelegramApp();
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: String(anaTelegramId) });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: String(anaTelegramId) });
 });
 
 afterAll(async () => {
@@ -58,7 +58,7 @@ describe('a Hungarian citizen in the web chat', () => {
     );
     expect(firstQuestion).not.toContain('Miről szól a kérelem');
     expect(firstQuestion).toContain('Hogy hívják');
-    const filed = ticketOf(label);
+    const filed = await ticketOf(label);
     expect(filed.type).toBe('sesizare');
     expect(filed.dueRule).toContain('OG 27/2002');
 
@@ -71,7 +71,7 @@ describe('a Hungarian citizen in the web chat', () => {
     const [acknowledged] = await say('Köszönöm! A 12-es szám előtt, és a Petőfi utcában is sötét van, megnéznék?');
     expect(acknowledged?.text).toContain(`Továbbítottam üzenetét a(z) ${label} kérelmével foglalkozó ügyintézőnek`);
     expect(acknowledged?.text).not.toMatch(/Sajnálom|csak .* segíteni/);
-    expect(ticketOf(label).unreadCitizenMessages).toBe(1);
+    expect((await ticketOf(label)).unreadCitizenMessages).toBe(1);
     const [notice] = await testApp.nextMessages(staffChatId, staffBefore);
     expect(notice?.text).toContain(`Cetățeanul a scris din nou — tichet ${label}`);
     expect(notice?.text).toContain('Petőfi utcában');
@@ -94,7 +94,7 @@ describe('request types', () => {
       'kihagyom',
       'igen',
     );
-    const [ro, hu] = [ticketOf(romanian.label), ticketOf(hungarian.label)];
+    const [ro, hu] = [await ticketOf(romanian.label), await ticketOf(hungarian.label)];
     expect(ro.type).toBe('sesizare');
     expect(hu.type).toBe('sesizare');
     expect(hu.dueRule).toBe(ro.dueRule);
@@ -116,7 +116,7 @@ describe('request types', () => {
     const [handover] = await say('Vreau să vorbesc cu un funcționar');
     const label = /nr\. (\d+\/\d{4})/.exec(handover?.text ?? '')?.[1];
     expect(label, handover?.text).toBeDefined();
-    const ticket = ticketOf(label!);
+    const ticket = await ticketOf(label!);
     expect(ticket.type).toBe('handover');
     const registeredOn = localDate(new Date(ticket.createdAt));
     expect(ticket.dueDate).toBe(dueDate(registeredOn, deadlineRuleFor('handover')));

@@ -23,7 +23,7 @@ beforeAll(async () => {
     WHATSAPP_VERIFY_TOKEN: verifyToken,
     WHATSAPP_GRAPH_API_ROOT: graph.root,
   });
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
 });
 
 afterAll(async () => {
@@ -51,7 +51,7 @@ describe('a WhatsApp voice note on a live ticket thread', () => {
     await say(citizen, 'interactive-button-reply', { text: 'Sari peste' });
     const registered = await say(citizen, 'interactive-button-reply', { text: 'Da' });
     const label = /numărul (\d+\/\d{4})/.exec(readable(registered[0]))![1]!;
-    const outcome = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Copacul e pe domeniul public sau în curte?`);
+    const outcome = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Copacul e pe domeniul public sau în curte?`);
     expect(outcome.ok, outcome.text).toBe(true);
     // The clerk's question reaches the citizen first.
     await testApp.app.functionar.outbox.kick();
@@ -63,13 +63,13 @@ describe('a WhatsApp voice note on a live ticket thread', () => {
     expect(readable(reply[0])).toMatch(/nu pot asculta mesaje vocale/);
 
     const database = testApp.app.functionar.database.db;
-    const ticket = database.select().from(tickets).all().find((row) => `${row.number}/${row.year}` === label)!;
+    const ticket = (await database.select().from(tickets)).find((row) => `${row.number}/${row.year}` === label)!;
     expect(ticket.unreadCitizenMessages).toBe(1);
-    expect(database.select().from(messages).where(and(eq(messages.ticketId, ticket.id), eq(messages.author, 'citizen'))).all()).toHaveLength(1);
-    const recorded = database.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id)).all().find((event) => event.kind === 'citizen_message');
+    expect(await database.select().from(messages).where(and(eq(messages.ticketId, ticket.id), eq(messages.author, 'citizen')))).toHaveLength(1);
+    const recorded = (await database.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id))).find((event) => event.kind === 'citizen_message');
     expect(JSON.stringify(recorded?.detail)).toContain(sha256);
 
-    const shown = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/vezi ${label}`).text;
+    const shown = (await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/vezi ${label}`)).text;
     const thread = shown.slice(shown.indexOf('Fir (ora României):'), shown.indexOf('Istoric:'));
     expect(thread).toContain(`cetățean: `);
     expect(thread).toContain(sha256.slice(0, 12));

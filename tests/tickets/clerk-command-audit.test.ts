@@ -18,16 +18,16 @@ describe('the audit trail of clerk commands', () => {
   afterEach(() => world.close());
 
   /** Events written after `afterId`, in order. */
-  const eventsSince = (afterId: number) => world.database.db.select().from(ticketEvents).where(gt(ticketEvents.id, afterId)).orderBy(asc(ticketEvents.id)).all();
-  const lastEventId = () => world.database.db.select().from(ticketEvents).orderBy(asc(ticketEvents.id)).all().at(-1)?.id ?? 0;
+  const eventsSince = async (afterId: number) => world.database.db.select().from(ticketEvents).where(gt(ticketEvents.id, afterId)).orderBy(asc(ticketEvents.id));
+  const lastEventId = async () => (await world.database.db.select().from(ticketEvents).orderBy(asc(ticketEvents.id))).at(-1)?.id ?? 0;
 
-  it('records each command and state change with the clerk, the time and the channel', () => {
+  it('records each command and state change with the clerk, the time and the channel', async () => {
     const db = world.database.db;
-    const ana = addClerk(db, { name: 'Ana Pop', department: 'registratura', teamsId: 'aad-ana' });
-    const ion = addClerk(db, { name: 'Ion Mureșan', department: 'urbanism', telegramId: '4242' });
-    const ticket = fileTicket(world, { type: 'petitie', registeredAt: new Date(Date.now() - 86_400_000).toISOString() });
+    const ana = await addClerk(db, { name: 'Ana Pop', department: 'registratura', teamsId: 'aad-ana' });
+    const ion = await addClerk(db, { name: 'Ion Mureșan', department: 'urbanism', telegramId: '4242' });
+    const ticket = await fileTicket(world, { type: 'petitie', registeredAt: new Date(Date.now() - 86_400_000).toISOString() });
     const label = ticketLabel(ticket);
-    const start = lastEventId();
+    const start = await lastEventId();
     const before = Date.now();
 
     const script: [{ kind: 'teams' | 'telegram'; value: string; channel: string }, string][] = [
@@ -41,9 +41,9 @@ describe('the audit trail of clerk commands', () => {
       [{ kind: 'telegram', value: '4242', channel: 'telegram' }, `/aloca ${label} Ion Mureșan`],
       [{ kind: 'telegram', value: '4242', channel: 'telegram' }, `/inchide ${label} Rezolvat.`],
     ];
-    for (const [identity, text] of script) expect(world.runner.run(identity, text), text).toMatchObject({ allowed: true, ok: true });
+    for (const [identity, text] of script) expect(await world.runner.run(identity, text), text).toMatchObject({ allowed: true, ok: true });
 
-    const events = eventsSince(start);
+    const events = await eventsSince(start);
     expect(events.map((event) => [event.kind, event.ticketId, event.actorType, event.actorId, event.channel])).toEqual([
       ['tickets_listed', null, 'clerk', String(ana.id), 'teams'],
       ['viewed', ticket.id, 'clerk', String(ana.id), 'teams'],
@@ -65,27 +65,27 @@ describe('the audit trail of clerk commands', () => {
     expect(events[6]!.detail).toEqual({ department: 'urbanism' });
     expect(events[7]!.detail).toEqual({ clerkId: ion.id, clerk: 'Ion Mureșan' });
     // Closed with a last answer to the citizen: resolved (ticket-states.ts).
-    expect(findTicket(db, ticket)).toMatchObject({ status: 'rezolvat', assigneeClerkId: ion.id, department: 'urbanism' });
+    expect(await findTicket(db, ticket)).toMatchObject({ status: 'rezolvat', assigneeClerkId: ion.id, department: 'urbanism' });
   });
 
-  it('records refused, mistyped and failed commands too, and they change nothing', () => {
+  it('records refused, mistyped and failed commands too, and they change nothing', async () => {
     const db = world.database.db;
-    const ana = addClerk(db, { name: 'Ana Pop', department: 'registratura', teamsId: 'aad-ana' });
-    const ticket = fileTicket(world, { type: 'cerere', registeredAt: new Date().toISOString() });
+    const ana = await addClerk(db, { name: 'Ana Pop', department: 'registratura', teamsId: 'aad-ana' });
+    const ticket = await fileTicket(world, { type: 'cerere', registeredAt: new Date().toISOString() });
     const label = ticketLabel(ticket);
-    const start = lastEventId();
+    const start = await lastEventId();
 
-    expect(world.runner.run({ kind: 'teams', value: 'aad-stranger', channel: 'teams' }, `/inchide ${label}`)).toMatchObject({ allowed: false, ok: false });
-    expect(world.runner.run({ kind: 'teams', value: 'aad-ana', channel: 'teams' }, '/raspunde')).toMatchObject({ allowed: true, ok: false });
-    expect(world.runner.run({ kind: 'teams', value: 'aad-ana', channel: 'teams' }, '/vezi 9999/2026')).toMatchObject({ allowed: true, ok: false });
-    expect(world.runner.run({ kind: 'teams', value: 'aad-ana', channel: 'teams' }, `/prelungeste ${label} motiv`)).toMatchObject({ allowed: true, ok: false });
+    expect(await world.runner.run({ kind: 'teams', value: 'aad-stranger', channel: 'teams' }, `/inchide ${label}`)).toMatchObject({ allowed: false, ok: false });
+    expect(await world.runner.run({ kind: 'teams', value: 'aad-ana', channel: 'teams' }, '/raspunde')).toMatchObject({ allowed: true, ok: false });
+    expect(await world.runner.run({ kind: 'teams', value: 'aad-ana', channel: 'teams' }, '/vezi 9999/2026')).toMatchObject({ allowed: true, ok: false });
+    expect(await world.runner.run({ kind: 'teams', value: 'aad-ana', channel: 'teams' }, `/prelungeste ${label} motiv`)).toMatchObject({ allowed: true, ok: false });
 
-    expect(eventsSince(start).map((event) => [event.kind, event.ticketId, event.actorType, event.actorId, event.channel, event.detail])).toEqual([
+    expect((await eventsSince(start)).map((event) => [event.kind, event.ticketId, event.actorType, event.actorId, event.channel, event.detail])).toEqual([
       ['command_refused', null, 'unknown', 'teams:aad-stranger', 'teams', { command: `/inchide ${label}` }],
       ['command_invalid', null, 'clerk', String(ana.id), 'teams', { command: '/raspunde' }],
       ['command_failed', null, 'clerk', String(ana.id), 'teams', { command: '/vezi 9999/2026', reason: 'Tichetul 9999/2026 nu există.' }],
       ['command_failed', ticket.id, 'clerk', String(ana.id), 'teams', { command: `/prelungeste ${label} motiv`, reason: expect.stringContaining('nu se prelungește') }],
     ]);
-    expect(findTicket(db, ticket)).toMatchObject({ status: 'nou', dueDate: ticket.dueDate });
+    expect(await findTicket(db, ticket)).toMatchObject({ status: 'nou', dueDate: ticket.dueDate });
   });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { firstRow } from '../../src/database/connection.ts';
 import { eq } from 'drizzle-orm';
 import { ChannelStateStore } from '../../src/gateway/channel-state-store.ts';
 import { clerks, outbox, ticketEvents } from '../../src/database/schema.ts';
@@ -29,34 +30,35 @@ describe('the deadline digest', () => {
 
   afterEach(() => world.close());
 
-  function townHall() {
+  async function townHall() {
     const db = world.database.db;
-    const ana = addClerk(db, { name: 'Ana Pop', department: 'registratura', telegramId: '111' });
-    addClerk(db, { name: 'Ion Mureșan', department: 'registratura', teamsId: 'aad-ion' });
-    const dana = addClerk(db, { name: 'Dana Rus', department: 'registratura', telegramId: '333' });
-    db.update(clerks).set({ active: false }).where(eq(clerks.id, dana.id)).run();
-    addClerk(db, { name: 'Maria Szabó', department: 'urbanism', teamsId: 'aad-maria' });
+    const ana = await addClerk(db, { name: 'Ana Pop', department: 'registratura', telegramId: '111' });
+    await addClerk(db, { name: 'Ion Mureșan', department: 'registratura', teamsId: 'aad-ion' });
+    const dana = await addClerk(db, { name: 'Dana Rus', department: 'registratura', telegramId: '333' });
+    await db.update(clerks).set({ active: false }).where(eq(clerks.id, dana.id));
+    await addClerk(db, { name: 'Maria Szabó', department: 'urbanism', teamsId: 'aad-maria' });
     // Ion once wrote to the bot in Teams, so the bot keeps his chat; Maria never did.
     // Ion opened a chat with the bot in Teams: the Teams channel keeps its reference in its own state.
-    new ChannelStateStore(db, 'teams').set('conversation:aad-ion', { kind: 'clerk', conversationReference: { serviceUrl: 'https://smba.example/', conversation: { id: 'a:ion' } } });
+    await new ChannelStateStore(db, 'teams').set('conversation:aad-ion', { kind: 'clerk', conversationReference: { serviceUrl: 'https://smba.example/', conversation: { id: 'a:ion' } } });
 
     const registered = '2026-10-20T09:00:00Z';
-    const ticket = (department: string, subject: string, due: string, changes = {}) =>
-      dueOn(world, fileTicket(world, { type: 'petitie', registeredAt: registered, department, subject }), due, changes);
+    const ticket = async (department: string, subject: string, due: string, changes = {}) =>
+      dueOn(world, await fileTicket(world, { type: 'petitie', registeredAt: registered, department, subject }), due, changes);
+    // One after the other: the numbers follow this order.
     return {
-      overdue: ticket('registratura', 'Gard căzut pe trotuar', '2026-11-20', { status: 'in_lucru', assigneeClerkId: ana.id }),
-      dueToday: ticket('registratura', 'Adeverință de rol', '2026-11-26'),
-      dueInThreeDays: ticket('registratura', 'Copie după hotărârea de consiliu', '2026-11-29'),
-      dueInFourDays: ticket('registratura', 'Cerere care mai are timp', '2026-11-30'),
-      closedLate: ticket('registratura', 'Închis deja', '2026-11-20', { status: 'inchis' }),
-      urbanismLate: ticket('urbanism', 'Autorizație de construire', '2026-11-25'),
-      taxesSoon: ticket('taxe-impozite', 'Certificat fiscal', '2026-11-27'),
+      overdue: await ticket('registratura', 'Gard căzut pe trotuar', '2026-11-20', { status: 'in_lucru', assigneeClerkId: ana.id }),
+      dueToday: await ticket('registratura', 'Adeverință de rol', '2026-11-26'),
+      dueInThreeDays: await ticket('registratura', 'Copie după hotărârea de consiliu', '2026-11-29'),
+      dueInFourDays: await ticket('registratura', 'Cerere care mai are timp', '2026-11-30'),
+      closedLate: await ticket('registratura', 'Închis deja', '2026-11-20', { status: 'inchis' }),
+      urbanismLate: await ticket('urbanism', 'Autorizație de construire', '2026-11-25'),
+      taxesSoon: await ticket('taxe-impozite', 'Certificat fiscal', '2026-11-27'),
     };
   }
 
-  it('lists overdue and soon-due tickets per department and queues one message per clerk and channel', () => {
-    const tickets = townHall();
-    const report = sendDigest(world.database.db, { now: thursdayMorning, channels: new Set(['webchat', 'telegram', 'teams']) });
+  it('lists overdue and soon-due tickets per department and queues one message per clerk and channel', async () => {
+    const tickets = await townHall();
+    const report = await sendDigest(world.database.db, { now: thursdayMorning, channels: new Set(['webchat', 'telegram', 'teams']) });
 
     expect(report.date).toBe('2026-11-26');
     expect(report.departments.map(({ department, overdue, dueSoon }) => [department, overdue.map(ticketLabel), dueSoon.map(ticketLabel)])).toEqual([
@@ -83,12 +85,12 @@ describe('the deadline digest', () => {
       ].join('\n'),
     );
 
-    const queued = world.database.db.select().from(outbox).all();
+    const queued = await world.database.db.select().from(outbox);
     expect(queued.map((row) => [row.channel, row.recipient, row.status, row.ticketId])).toEqual([
       ['telegram', '111', 'pending', null],
       ['teams', 'aad-ion', 'pending', null],
     ]);
-    const event = world.database.db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'digest_sent')).get();
+    const event = await firstRow(world.database.db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'digest_sent')));
     expect(event).toMatchObject({
       ticketId: null,
       actorType: 'system',
@@ -103,67 +105,74 @@ describe('the deadline digest', () => {
         unreached: ['taxe-impozite', 'urbanism'],
       },
     });
-    expect(digestSentOn(world.database.db, '2026-11-26')).toBe(true);
-    expect(digestSentOn(world.database.db, '2026-11-27')).toBe(false);
+    expect(await digestSentOn(world.database.db, '2026-11-26')).toBe(true);
+    expect(await digestSentOn(world.database.db, '2026-11-27')).toBe(false);
   });
 
-  it('only uses the channels this installation runs', () => {
-    townHall();
-    const report = sendDigest(world.database.db, { now: thursdayMorning, channels: new Set(['webchat', 'telegram']) });
+  it('only uses the channels this installation runs', async () => {
+    await townHall();
+    const report = await sendDigest(world.database.db, { now: thursdayMorning, channels: new Set(['webchat', 'telegram']) });
     expect(report.messages.map(({ clerk, channel }) => [clerk, channel])).toEqual([['Ana Pop', 'telegram']]);
   });
 
-  it('queues and records nothing in a dry run, and nothing when no term is close', () => {
-    townHall();
-    expect(sendDigest(world.database.db, { now: thursdayMorning, channels: new Set(['telegram', 'teams']), dryRun: true }).messages).toHaveLength(2);
-    expect(world.database.db.select().from(outbox).all()).toHaveLength(0);
-    expect(digestSentOn(world.database.db, '2026-11-26')).toBe(false);
+  it('queues and records nothing in a dry run, and nothing when no term is close', async () => {
+    await townHall();
+    expect((await sendDigest(world.database.db, { now: thursdayMorning, channels: new Set(['telegram', 'teams']), dryRun: true })).messages).toHaveLength(2);
+    expect(await world.database.db.select().from(outbox)).toHaveLength(0);
+    expect(await digestSentOn(world.database.db, '2026-11-26')).toBe(false);
 
-    const quiet = sendDigest(world.database.db, { now: new Date('2026-10-21T06:30:00Z'), channels: new Set(['telegram', 'teams']) });
+    const quiet = await sendDigest(world.database.db, { now: new Date('2026-10-21T06:30:00Z'), channels: new Set(['telegram', 'teams']) });
     expect(quiet.departments).toEqual([]);
-    expect(world.database.db.select().from(outbox).all()).toHaveLength(0);
-    expect(digestSentOn(world.database.db, '2026-10-21')).toBe(false);
+    expect(await world.database.db.select().from(outbox)).toHaveLength(0);
+    expect(await digestSentOn(world.database.db, '2026-10-21')).toBe(false);
   });
 });
 
 describe('when the digest goes out', () => {
   const at = (iso: string) => new Date(iso);
 
-  function clock(options: { alreadySent?: (date: string) => boolean } = {}) {
+  function clock(options: { alreadySent?: (date: string) => Promise<boolean> } = {}) {
     const sent: string[] = [];
-    const instance = digestClock('08:00', 'Europe/Bucharest', (now) => sent.push(now.toISOString()), options.alreadySent ?? ((date) => sent.some((instant) => localDate(new Date(instant)) === date)));
+    const instance = digestClock(
+      '08:00',
+      'Europe/Bucharest',
+      async (now) => {
+        sent.push(now.toISOString());
+      },
+      options.alreadySent ?? (async (date) => sent.some((instant) => localDate(new Date(instant)) === date)),
+    );
     return { instance, sent };
   }
 
-  it('sends at 08:00 Bucharest time on working days, once', () => {
+  it('sends at 08:00 Bucharest time on working days, once', async () => {
     const { instance, sent } = clock();
-    expect(instance.check(at('2026-11-26T05:59:00Z'))).toBe(false); // 07:59 local
-    expect(instance.check(at('2026-11-26T06:00:00Z'))).toBe(true); // 08:00 local
-    expect(instance.check(at('2026-11-26T06:01:00Z'))).toBe(false);
-    expect(instance.check(at('2026-11-27T05:59:30Z'))).toBe(false);
-    expect(instance.check(at('2026-11-27T06:00:30Z'))).toBe(true); // Friday
-    expect(instance.check(at('2026-11-28T06:00:30Z'))).toBe(false); // Saturday
-    expect(instance.check(at('2026-12-01T06:00:30Z'))).toBe(false); // 1 December, national day
-    expect(instance.check(at('2026-12-02T06:00:30Z'))).toBe(true);
+    expect(await instance.check(at('2026-11-26T05:59:00Z'))).toBe(false); // 07:59 local
+    expect(await instance.check(at('2026-11-26T06:00:00Z'))).toBe(true); // 08:00 local
+    expect(await instance.check(at('2026-11-26T06:01:00Z'))).toBe(false);
+    expect(await instance.check(at('2026-11-27T05:59:30Z'))).toBe(false);
+    expect(await instance.check(at('2026-11-27T06:00:30Z'))).toBe(true); // Friday
+    expect(await instance.check(at('2026-11-28T06:00:30Z'))).toBe(false); // Saturday
+    expect(await instance.check(at('2026-12-01T06:00:30Z'))).toBe(false); // 1 December, national day
+    expect(await instance.check(at('2026-12-02T06:00:30Z'))).toBe(true);
     expect(sent).toEqual(['2026-11-26T06:00:00.000Z', '2026-11-27T06:00:30.000Z', '2026-12-02T06:00:30.000Z']);
   });
 
-  it('follows summer time: 08:00 in July is 05:00 UTC', () => {
+  it('follows summer time: 08:00 in July is 05:00 UTC', async () => {
     const { instance } = clock();
-    expect(instance.check(at('2026-07-15T04:59:00Z'))).toBe(false);
-    expect(instance.check(at('2026-07-15T05:00:00Z'))).toBe(true);
+    expect(await instance.check(at('2026-07-15T04:59:00Z'))).toBe(false);
+    expect(await instance.check(at('2026-07-15T05:00:00Z'))).toBe(true);
   });
 
-  it('catches up once when the server starts after 08:00 and today\'s digest is missing', () => {
+  it('catches up once when the server starts after 08:00 and today\'s digest is missing', async () => {
     const { instance, sent } = clock();
-    expect(instance.check(at('2026-11-26T09:15:00Z'))).toBe(true);
-    expect(instance.check(at('2026-11-26T09:16:00Z'))).toBe(false);
+    expect(await instance.check(at('2026-11-26T09:15:00Z'))).toBe(true);
+    expect(await instance.check(at('2026-11-26T09:16:00Z'))).toBe(false);
     expect(sent).toHaveLength(1);
   });
 
-  it('does not send again after `functionar digest` sent it today', () => {
-    const { instance } = clock({ alreadySent: (date) => date === '2026-11-26' });
-    expect(instance.check(at('2026-11-26T06:00:00Z'))).toBe(false);
+  it('does not send again after `functionar digest` sent it today', async () => {
+    const { instance } = clock({ alreadySent: async (date) => date === '2026-11-26' });
+    expect(await instance.check(at('2026-11-26T06:00:00Z'))).toBe(false);
   });
 });
 
@@ -177,18 +186,18 @@ describe('the digest scheduler in the app', () => {
     const world = openTicketWorld();
     const app = Fastify();
     try {
-      addClerk(world.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: '111' });
-      dueOn(world, fileTicket(world, { type: 'petitie', registeredAt: '2026-10-28T09:00:00Z' }), '2026-11-27');
+      await addClerk(world.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: '111' });
+      await dueOn(world, await fileTicket(world, { type: 'petitie', registeredAt: '2026-10-28T09:00:00Z' }), '2026-11-27');
       const kick = vi.fn(async () => undefined);
       app.decorate('functionar', { database: world.database, channels: new Map([['telegram', {}]]), outbox: { kick } } as never);
       await deadlineDigestPlugin(app, { deadlines: { digestTime: '08:00', timeZone: 'Europe/Bucharest' } } as Config);
       await app.ready();
-      expect(world.database.db.select().from(outbox).all()).toHaveLength(0);
+      expect(await world.database.db.select().from(outbox)).toHaveLength(0);
       await vi.advanceTimersByTimeAsync(60_000);
-      expect(world.database.db.select().from(outbox).all().map((row) => [row.channel, row.recipient])).toEqual([['telegram', '111']]);
+      expect((await world.database.db.select().from(outbox)).map((row) => [row.channel, row.recipient])).toEqual([['telegram', '111']]);
       expect(kick).toHaveBeenCalledTimes(1);
       await vi.advanceTimersByTimeAsync(5 * 60_000);
-      expect(world.database.db.select().from(outbox).all()).toHaveLength(1);
+      expect(await world.database.db.select().from(outbox)).toHaveLength(1);
     } finally {
       await app.close();
       world.close();
@@ -200,8 +209,8 @@ describe('functionar digest', () => {
   it('prints what it would send with --dry-run', async () => {
     const world = openTicketWorld();
     try {
-      addClerk(world.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: '111' });
-      const ticket = dueOn(world, fileTicket(world, { type: 'petitie', registeredAt: new Date().toISOString(), subject: 'Drum neasfaltat' }), localDate(new Date()));
+      await addClerk(world.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: '111' });
+      const ticket = await dueOn(world, await fileTicket(world, { type: 'petitie', registeredAt: new Date().toISOString(), subject: 'Drum neasfaltat' }), localDate(new Date()));
       const result = await runCli(['digest', '--dry-run'], {
         cwd: path.dirname(world.database.sqlite.name),
         isolated: true,
@@ -211,7 +220,7 @@ describe('functionar digest', () => {
       expect(result.stdout).toContain('— registratura: 0 overdue, 1 due soon → Ana Pop (telegram)');
       expect(result.stdout).toContain(`• ${ticketLabel(ticket)} — termen`);
       expect(result.stdout).toContain('Dry run: nothing was queued.');
-      expect(world.database.db.select().from(outbox).all()).toHaveLength(0);
+      expect(await world.database.db.select().from(outbox)).toHaveLength(0);
     } finally {
       world.close();
     }

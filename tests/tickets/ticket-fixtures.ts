@@ -40,15 +40,15 @@ export function openTicketWorld(): TicketWorld {
 let citizenCounter = 0;
 
 /** A web chat citizen writing in `language` files a ticket of `type` at `registeredAt` (a moment, UTC). */
-export function fileTicket(
+export async function fileTicket(
   world: TicketWorld,
   options: { type: TicketType; registeredAt: string; language?: 'ro' | 'hu' | 'en'; department?: string; subject?: string; channel?: string },
-): TicketRow {
+): Promise<TicketRow> {
   const db = world.database.db;
   const now = new Date(options.registeredAt);
   const channel = options.channel ?? 'webchat';
-  const contact = upsertContact(db, { channel, externalId: `citizen-${++citizenCounter}`, language: options.language ?? 'ro' }, now);
-  const conversation = currentConversation(db, contact, options.language ?? 'ro', now);
+  const contact = await upsertContact(db, { channel, externalId: `citizen-${++citizenCounter}`, language: options.language ?? 'ro' }, now);
+  const conversation = await currentConversation(db, contact, options.language ?? 'ro', now);
   return createTicket(
     db,
     {
@@ -67,6 +67,6 @@ export function fileTicket(
 }
 
 /** Sets a ticket's due date directly (a scenario: "this ticket is due on …"). */
-export function dueOn(world: TicketWorld, ticket: TicketRow, dueDate: string, changes: Partial<TicketRow> = {}): TicketRow {
+export function dueOn(world: TicketWorld, ticket: TicketRow, dueDate: string, changes: Partial<TicketRow> = {}): Promise<TicketRow> {
   return updateTicket(world.database.db, ticket.id, { dueDate, ...changes }, new Date());
 }

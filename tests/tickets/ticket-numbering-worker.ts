@@ -7,9 +7,9 @@ import { createTicket } from '../../src/tickets/ticket-store.ts';
 const [databasePath, workerName, countText] = process.argv.slice(2);
 const handle = openDatabase(databasePath ?? '');
 const now = new Date('2026-11-26T10:00:00Z');
-const contact = inTransaction(handle.db, (transaction) => upsertContact(transaction, { channel: 'webchat', externalId: `worker-${workerName}` }, now));
+const contact = await inTransaction(handle.db, (transaction) => upsertContact(transaction, { channel: 'webchat', externalId: `worker-${workerName}` }, now));
 for (let index = 0; index < Number(countText); index += 1) {
-  inTransaction(handle.db, (transaction) =>
+  await inTransaction(handle.db, (transaction) =>
     createTicket(
       transaction,
       { contactId: contact.id, conversationId: null, channel: 'webchat', type: 'cerere', subject: `w${workerName}-${index}`, text: 'x', department: 'registratura', deadline: deadlineRuleFor('cerere') },

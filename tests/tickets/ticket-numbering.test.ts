@@ -23,7 +23,7 @@ describe('ticket numbers', () => {
   it('200 parallel creations give 200 distinct consecutive numbers', async () => {
     const handle = openDatabase(newDatabasePath());
     const now = new Date('2026-11-26T10:00:00Z');
-    const contact = upsertContact(handle.db, { channel: 'webchat', externalId: 'session-a' }, now);
+    const contact = await upsertContact(handle.db, { channel: 'webchat', externalId: 'session-a' }, now);
     const created = await Promise.all(
       Array.from({ length: 200 }, (_, index) =>
         Promise.resolve().then(() =>
@@ -56,7 +56,7 @@ describe('ticket numbers', () => {
     );
     await Promise.all(runs);
     const handle = openDatabase(databasePath);
-    const numbers = listTickets(handle.db).map((ticket) => ticket.number).sort((left, right) => left - right);
+    const numbers = (await listTickets(handle.db)).map((ticket) => ticket.number).sort((left, right) => left - right);
     expect(numbers).toEqual(Array.from({ length: 200 }, (_, index) => index + 1));
     handle.close();
   });

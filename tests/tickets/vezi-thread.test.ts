@@ -16,7 +16,7 @@ let testApp: TestApp;
 
 beforeAll(async () => {
   testApp = await startTestApp();
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
 });
 
 afterAll(async () => {
@@ -63,7 +63,7 @@ describe('/vezi shows the ticket thread', () => {
     const [registered] = await say('da');
     const label = /(\d+\/\d{4})/.exec(registered?.text ?? '')![1]!;
 
-    expect(run(`/raspunde ${label} Ne trimiteți o fotografie cu trotuarul?`).ok).toBe(true);
+    expect((await run(`/raspunde ${label} Ne trimiteți o fotografie cu trotuarul?`)).ok).toBe(true);
     const upload = await testApp.app.inject({
       method: 'POST',
       url: `/api/webchat/sessions/${sessionId}/attachments`,
@@ -72,7 +72,7 @@ describe('/vezi shows the ticket thread', () => {
     });
     expect(upload.statusCode, upload.body).toBe(200);
 
-    const shown = run(`/vezi ${label}`);
+    const shown = await run(`/vezi ${label}`);
     expect(shown.ok).toBe(true);
     const lines = threadLines(shown.text);
     // Registered by the bot, asked by the clerk, answered with the photo by the citizen, acknowledged by the bot.
@@ -80,18 +80,18 @@ describe('/vezi shows the ticket thread', () => {
     expect(lines[1]).toContain('Ne trimiteți o fotografie cu trotuarul?');
     expect(lines[2]).toContain(`📎 trotuar.png (${pngSha256.slice(0, 12)})`);
     expect(lines[2]).not.toContain(pngSha256);
-    const ticket = database().select().from(tickets).all().find((row) => `${row.number}/${row.year}` === label)!;
+    const ticket = (await database().select().from(tickets)).find((row) => `${row.number}/${row.year}` === label)!;
     expect(lines[0]).toContain(` ${bucharestTime(ticket.createdAt)} bot:`);
     expect(shown.text).not.toContain('mai vechi');
 
     // Six more exchanges: the chat shows the last ten and says how many older ones the thread has.
     for (let round = 1; round <= 3; round += 1) {
-      expect(run(`/raspunde ${label} Întrebarea ${round} a funcționarului?`).ok).toBe(true);
+      expect((await run(`/raspunde ${label} Întrebarea ${round} a funcționarului?`)).ok).toBe(true);
       await say(`Răspunsul ${round} al cetățeanului despre trotuar`);
     }
-    const thread = ticketDetails(database(), ticket).thread ?? [];
+    const thread = (await ticketDetails(database(), ticket)).thread ?? [];
     expect(thread.length).toBeGreaterThan(threadLimit);
-    const long = run(`/vezi ${label}`).text;
+    const long = (await run(`/vezi ${label}`)).text;
     expect(long).toContain(`… ${thread.length - threadLimit} mai vechi`);
     const longLines = threadLines(long);
     expect(longLines).toHaveLength(threadLimit);
@@ -100,11 +100,11 @@ describe('/vezi shows the ticket thread', () => {
     expect(longLines.join('\n')).not.toContain('Ne trimiteți o fotografie');
   });
 
-  it('speaks the clerk language of the surface (Hungarian, English headings)', () => {
-    const ticket = database().select().from(tickets).all()[0]!;
-    const details = ticketDetails(database(), ticket);
+  it('speaks the clerk language of the surface (Hungarian, English headings)', async () => {
+    const ticket = (await database().select().from(tickets))[0]!;
+    const details = await ticketDetails(database(), ticket);
     expect(renderTicketDetails(ticket, details, 'hu')).toMatch(/Üzenetek \(romániai idő\):\n {2}… \d+ korábbi/);
     expect(renderTicketDetails(ticket, details, 'en')).toMatch(/Thread \(Romania time\):\n {2}… \d+ older/);
-    expect(database().select().from(messages).all().length).toBeGreaterThan(0);
+    expect((await database().select().from(messages)).length).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { KeyedSequence } from '../../../src/concurrency/keyed-sequence.ts';
 import { defaultMaximumAttachmentBytes, storeAttachment } from '../../../src/attachments/attachment-store.ts';
 import { DeliveryError, type ChannelContext, type Delivery } from '../../../src/gateway/channel-contract.ts';
 import { errorBody, UnauthorizedError, UnavailableError, ValidationError } from '../../../src/errors.ts';
@@ -40,6 +41,8 @@ export const webhookPath = '/webhooks/whatsapp';
 export class CloudApiDriver implements WhatsappDriver {
   readonly name = 'cloud-api' as const;
   private readonly graph: GraphApiClient;
+  /** A recipient's held files are read and written one step at a time: none is released twice or lost. */
+  private readonly heldFilesOfRecipient = new KeyedSequence<string>();
 
   constructor(
     private readonly context: ChannelContext,
@@ -127,7 +130,7 @@ export class CloudApiDriver implements WhatsappDriver {
           continue;
         }
         for (const status of value.statuses ?? []) {
-          const outcome = recordDeliveryStatus(this.context.gateway.records, whatsappChannelId, status);
+          const outcome = await recordDeliveryStatus(this.context.gateway.records, whatsappChannelId, status);
           if (status.status === 'failed' && outcome === 'recorded') {
             this.context.logger.warn({ channel: whatsappChannelId, reason: describeCloudErrors(status.errors) }, 'whatsapp reports a message as not delivered');
           } else {
@@ -144,7 +147,7 @@ export class CloudApiDriver implements WhatsappDriver {
           }
           await this.router.accept(translation.received).stored;
           // Their message opened the 24-hour window: files held back by a template go now.
-          this.releaseHeldFiles(translation.received.from);
+          await this.releaseHeldFiles(translation.received.from);
         }
       }
     }
@@ -179,7 +182,7 @@ export class CloudApiDriver implements WhatsappDriver {
   async send(delivery: Delivery, rendered: RenderedOutbound, language: Language): Promise<{ externalId?: string }> {
     const now = new Date();
     const to = toBusinessScopedUserId(delivery.recipient) ?? toWhatsappId(delivery.recipient);
-    const window = serviceWindowOf(this.context.gateway.records, whatsappChannelId, delivery.recipient, now, delivery.recipientChannelData);
+    const window = await serviceWindowOf(this.context.gateway.records, whatsappChannelId, delivery.recipient, now, delivery.recipientChannelData);
     if (!window.open) return this.sendTemplate(delivery.recipient, to, rendered, language, describeAge(window.lastInboundAt, now));
     try {
       const first = await this.sendAll(sessionMessages(to, rendered, language));
@@ -209,7 +212,7 @@ export class CloudApiDriver implements WhatsappDriver {
       throw toDeliveryError(error, `template "${templateName}" (${templateLanguage})`);
     }
     if (rendered.attachments.length > 0) {
-      holdFiles(this.context.state, recipient, rendered.attachments);
+      await this.heldFilesOfRecipient.run(recipient, () => holdFiles(this.context.state, recipient, rendered.attachments));
       this.context.logger.info({ channel: whatsappChannelId, files: rendered.attachments.length }, 'whatsapp files held: outside the 24-hour window, sent when the citizen next writes');
     }
     return { externalId };
@@ -220,13 +223,15 @@ export class CloudApiDriver implements WhatsappDriver {
    * window: sent, retried and reported like every other message. Queued first, forgotten after, so a
    * crash between the two sends them twice rather than never.
    */
-  private releaseHeldFiles(recipient: string): void {
-    const files = heldFilesOf(this.context.state, recipient);
-    if (files.length === 0) return;
-    const language = this.context.gateway.languageOf(whatsappChannelId, recipient) ?? 'ro';
-    this.context.gateway.notify({ channel: whatsappChannelId, recipient, text: whatsappTexts[language].filesReleased, parts: files });
-    forgetHeldFiles(this.context.state, recipient);
-    this.context.logger.info({ channel: whatsappChannelId, files: files.length }, 'whatsapp held files queued after the citizen wrote');
+  private releaseHeldFiles(recipient: string): Promise<void> {
+    return this.heldFilesOfRecipient.run(recipient, async () => {
+      const files = await heldFilesOf(this.context.state, recipient);
+      if (files.length === 0) return;
+      const language = (await this.context.gateway.languageOf(whatsappChannelId, recipient)) ?? 'ro';
+      await this.context.gateway.notify({ channel: whatsappChannelId, recipient, text: whatsappTexts[language].filesReleased, parts: files });
+      await forgetHeldFiles(this.context.state, recipient);
+      this.context.logger.info({ channel: whatsappChannelId, files: files.length }, 'whatsapp held files queued after the citizen wrote');
+    });
   }
 
   /** Uploads and sends each stored file; returns the first wamid. */

@@ -10,7 +10,7 @@ type Reported = typeof reported extends Set<infer T> ? T : never;
 export type StatusOutcome = DeliveryStatusOutcome | 'ignored';
 
 /** A Cloud API status in the core's words; the core keeps the order and records a failure on the ticket. */
-export function recordDeliveryStatus(records: ChannelRecords, channel: string, status: CloudStatus): StatusOutcome {
+export async function recordDeliveryStatus(records: ChannelRecords, channel: string, status: CloudStatus): Promise<StatusOutcome> {
   const wamid = status.id;
   const name = status.status;
   if (!wamid || !name || !reported.has(name as Reported)) return 'ignored';

@@ -14,20 +14,20 @@ interface HeldFiles {
   files: OutboundFile[];
 }
 
-export function holdFiles(state: ChannelStateStore, recipient: string, files: readonly OutboundFile[], now = new Date()): void {
-  const held = state.get<HeldFiles>(`${keyPrefix}${recipient}`, now)?.files ?? [];
+export async function holdFiles(state: ChannelStateStore, recipient: string, files: readonly OutboundFile[], now = new Date()): Promise<void> {
+  const held = (await state.get<HeldFiles>(`${keyPrefix}${recipient}`, now))?.files ?? [];
   const known = new Set(held.map((file) => file.sha256));
-  state.set(`${keyPrefix}${recipient}`, { files: [...held, ...files.filter((file) => !known.has(file.sha256))] } satisfies HeldFiles, { expiresAt: new Date(now.getTime() + holdMs), now });
+  await state.set(`${keyPrefix}${recipient}`, { files: [...held, ...files.filter((file) => !known.has(file.sha256))] } satisfies HeldFiles, { expiresAt: new Date(now.getTime() + holdMs), now });
 }
 
 /** The files waiting for a recipient. */
-export function heldFilesOf(state: ChannelStateStore, recipient: string, now = new Date()): OutboundFile[] {
-  return state.get<HeldFiles>(`${keyPrefix}${recipient}`, now)?.files ?? [];
+export async function heldFilesOf(state: ChannelStateStore, recipient: string, now = new Date()): Promise<OutboundFile[]> {
+  return (await state.get<HeldFiles>(`${keyPrefix}${recipient}`, now))?.files ?? [];
 }
 
 /** Once the files are in the outbox: two messages in a row do not send them twice. */
-export function forgetHeldFiles(state: ChannelStateStore, recipient: string): void {
-  state.delete(`${keyPrefix}${recipient}`);
+export function forgetHeldFiles(state: ChannelStateStore, recipient: string): Promise<void> {
+  return state.delete(`${keyPrefix}${recipient}`);
 }
 
 /** The key under which a recipient's files wait (for the erasure of their data). */

@@ -22,8 +22,14 @@ function dateOf(value: unknown): Date | undefined {
  * The citizen's last message is on their contact; a clerk's command confirmation carries it in the
  * outbox entry instead (clerks' commands do not make them contacts). The later of the two counts.
  */
-export function serviceWindowOf(records: ChannelRecords, channel: string, recipient: string, now: Date, deliveryData?: Record<string, unknown> | null): ServiceWindow {
-  const candidates = [records.lastInboundAt(channel, recipient), dateOf(deliveryData?.lastInboundAt)].filter((date): date is Date => date !== undefined);
+export async function serviceWindowOf(
+  records: ChannelRecords,
+  channel: string,
+  recipient: string,
+  now: Date,
+  deliveryData?: Record<string, unknown> | null,
+): Promise<ServiceWindow> {
+  const candidates = [await records.lastInboundAt(channel, recipient), dateOf(deliveryData?.lastInboundAt)].filter((date): date is Date => date !== undefined);
   if (candidates.length === 0) return { open: false };
   const lastInbound = new Date(Math.max(...candidates.map((date) => date.getTime())));
   return { open: now.getTime() - lastInbound.getTime() < serviceWindowMs - safetyMarginMs, lastInboundAt: lastInbound };

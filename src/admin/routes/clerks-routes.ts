@@ -1,6 +1,6 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { inTransaction, type Database } from '../../database/connection.ts';
+import { firstRow, inTransaction, type Database } from '../../database/connection.ts';
 import { clerks, ticketEvents } from '../../database/schema.ts';
 import { listClerks } from '../../tickets/clerk-directory.ts';
 import { setFlash, takeFlash } from '../admin-sessions.ts';
@@ -17,28 +17,31 @@ const clerksPath = '/admin/clerks';
 export type EditorRightOutcome = 'granted' | 'revoked' | 'unchanged' | 'last-editor' | 'unknown-clerk';
 
 /** Sets the editor right of a clerk, audited, in one transaction (two editors clicking at once stay consistent). */
-export function setEditorRight(db: Database, change: { clerkId: number; editor: boolean; byClerkId: number }, now: Date): EditorRightOutcome {
-  return inTransaction(db, (transaction) => {
-    const target = transaction.select().from(clerks).where(eq(clerks.id, change.clerkId)).get();
+export function setEditorRight(db: Database, change: { clerkId: number; editor: boolean; byClerkId: number }, now: Date): Promise<EditorRightOutcome> {
+  return inTransaction(db, async (transaction): Promise<EditorRightOutcome> => {
+    const target = await firstRow(transaction.select().from(clerks).where(eq(clerks.id, change.clerkId)));
     if (!target) return 'unknown-clerk';
     if (target.editor === change.editor) return 'unchanged';
     if (!change.editor) {
-      const otherEditor = transaction.select({ id: clerks.id }).from(clerks).where(and(eq(clerks.editor, true), eq(clerks.active, true), ne(clerks.id, target.id))).get();
+      const otherEditor = await firstRow(
+        transaction
+          .select({ id: clerks.id })
+          .from(clerks)
+          .where(and(eq(clerks.editor, true), eq(clerks.active, true), ne(clerks.id, target.id)))
+          .limit(1),
+      );
       if (!otherEditor) return 'last-editor';
     }
-    transaction.update(clerks).set({ editor: change.editor }).where(eq(clerks.id, target.id)).run();
-    transaction
-      .insert(ticketEvents)
-      .values({
-        ticketId: null,
-        kind: change.editor ? 'editor_right_granted' : 'editor_right_revoked',
-        actorType: 'clerk',
-        actorId: String(change.byClerkId),
-        channel: 'web',
-        detail: { clerkId: target.id, clerkName: target.name },
-        createdAt: now.toISOString(),
-      })
-      .run();
+    await transaction.update(clerks).set({ editor: change.editor }).where(eq(clerks.id, target.id));
+    await transaction.insert(ticketEvents).values({
+      ticketId: null,
+      kind: change.editor ? 'editor_right_granted' : 'editor_right_revoked',
+      actorType: 'clerk',
+      actorId: String(change.byClerkId),
+      channel: 'web',
+      detail: { clerkId: target.id, clerkName: target.name },
+      createdAt: now.toISOString(),
+    });
     return change.editor ? 'granted' : 'revoked';
   });
 }
@@ -49,7 +52,7 @@ export function registerClerksRoutes(scope: FastifyInstance, context: AdminRoute
   scope.get('/clerks', async (request, reply) => {
     const { session, clerk } = context.current(request);
     const departmentNames = new Map(context.departments().map((department) => [department.id, department.name]));
-    return context.sendPage(reply, 200, clerksPage({ townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash: takeFlash(db, session), currentClerkId: clerk.id, canEdit: clerk.editor, clerks: listClerks(db), departmentNames }));
+    return context.sendPage(reply, 200, clerksPage({ townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash: await takeFlash(db, session), currentClerkId: clerk.id, canEdit: clerk.editor, clerks: await listClerks(db), departmentNames }));
   });
 
   scope.post<{ Params: { id: string }; Body: { _csrf: string; editor: 'on' | 'off' } }>(
@@ -64,11 +67,11 @@ export function registerClerksRoutes(scope: FastifyInstance, context: AdminRoute
       const { session, clerk } = context.current(request);
       if (!clerk.editor) return context.sendError(request, reply, 403, 'Fără drept de editare', 'Doar un funcționar cu drept de editor poate da sau lua acest drept.');
       const clerkId = Number(request.params.id);
-      const outcome = setEditorRight(db, { clerkId, editor: request.body.editor === 'on', byClerkId: clerk.id }, new Date());
+      const outcome = await setEditorRight(db, { clerkId, editor: request.body.editor === 'on', byClerkId: clerk.id }, new Date());
       if (outcome === 'unknown-clerk') return context.sendError(request, reply, 404, 'Nu există', 'Funcționarul nu există.');
-      const name = db.select({ name: clerks.name }).from(clerks).where(eq(clerks.id, clerkId)).get()?.name ?? '';
+      const name = (await firstRow(db.select({ name: clerks.name }).from(clerks).where(eq(clerks.id, clerkId))))?.name ?? '';
       if (outcome === 'granted' || outcome === 'revoked') request.log.info({ clerkId, byClerkId: clerk.id, outcome }, 'editor right changed');
-      setFlash(
+      await setFlash(
         db,
         session.id,
         outcome === 'granted'

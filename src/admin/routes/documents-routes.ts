@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { firstRow } from '../../database/connection.ts';
 import { documents, tickets } from '../../database/schema.ts';
 import { documentServiceOf } from '../../documents/document-registry.ts';
 import { documentLabel } from '../../documents/document-storage.ts';
@@ -62,8 +63,8 @@ function matches(query: string, ...fields: (string | null | undefined)[]): boole
 
 export function registerDocumentsRoutes(scope: FastifyInstance, context: AdminRouteContext): void {
   const { database: db, townHallName, config } = context;
-  const loadTicket = (request: FastifyRequest<{ Params: TicketParams }>) => {
-    const ticket = findTicket(db, { year: Number(request.params.year), number: Number(request.params.number) });
+  const loadTicket = async (request: FastifyRequest<{ Params: TicketParams }>) => {
+    const ticket = await findTicket(db, { year: Number(request.params.year), number: Number(request.params.number) });
     if (!ticket) throw new AppError('FV_ERR_TICKET_NOT_FOUND', `Tichetul ${request.params.number}/${request.params.year} nu există.`, 404);
     return ticket;
   };
@@ -72,17 +73,12 @@ export function registerDocumentsRoutes(scope: FastifyInstance, context: AdminRo
     if (!found) throw new AppError('FV_ERR_DOCUMENTS_UNAVAILABLE', 'Emiterea documentelor nu este pornită.', 503);
     return found;
   };
-  const registers = (query: RegisterQuery) => {
+  const registers = async (query: RegisterQuery) => {
     const year = query.year ? Number(query.year) : Number(localDate(new Date()).slice(0, 4));
     const text = (query.q ?? '').trim();
-    const yearTickets = db.select().from(tickets).where(eq(tickets.year, year)).orderBy(desc(tickets.number)).all();
-    const labels = new Map(db.select().from(tickets).all().map((ticket) => [ticket.id, ticketLabel(ticket)]));
-    const yearDocuments = db
-      .select()
-      .from(documents)
-      .where(eq(documents.year, year))
-      .orderBy(desc(documents.number))
-      .all()
+    const yearTickets = await db.select().from(tickets).where(eq(tickets.year, year)).orderBy(desc(tickets.number));
+    const labels = new Map((await db.select().from(tickets)).map((ticket) => [ticket.id, ticketLabel(ticket)]));
+    const yearDocuments = (await db.select().from(documents).where(eq(documents.year, year)).orderBy(desc(documents.number)))
       .map((document) => ({ ...document, ticketLabel: labels.get(document.ticketId) ?? '' }))
       .filter((document) => matches(text, documentLabel(document), document.title, document.ticketLabel, document.code, document.archiveEntry));
     return {
@@ -95,17 +91,17 @@ export function registerDocumentsRoutes(scope: FastifyInstance, context: AdminRo
 
   scope.get<{ Querystring: RegisterQuery }>('/documents', { schema: { querystring: registerQuery } }, async (request, reply) => {
     const { session, clerk } = context.current(request);
-    const found = registers(request.query);
+    const found = await registers(request.query);
     return context.sendPage(
       reply,
       200,
-      registersPage({ townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash: takeFlash(db, session), register: request.query.register ?? 'iesire', year: found.year, query: found.text, documents: found.documents, tickets: found.tickets }),
+      registersPage({ townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash: await takeFlash(db, session), register: request.query.register ?? 'iesire', year: found.year, query: found.text, documents: found.documents, tickets: found.tickets }),
     );
   });
 
   scope.get<{ Querystring: RegisterQuery }>('/documents/export.csv', { schema: { querystring: registerQuery } }, async (request, reply) => {
     context.current(request);
-    const found = registers(request.query);
+    const found = await registers(request.query);
     const register = request.query.register ?? 'iesire';
     const rows =
       register === 'iesire'
@@ -125,11 +121,12 @@ export function registerDocumentsRoutes(scope: FastifyInstance, context: AdminRo
 
   scope.get<{ Params: TicketParams }>('/documents/:year/:number/document.pdf', { schema: { params: ticketParams } }, async (request, reply) => {
     context.current(request);
-    const document = db
-      .select()
-      .from(documents)
-      .where(and(eq(documents.year, Number(request.params.year)), eq(documents.number, Number(request.params.number))))
-      .get();
+    const document = await firstRow(
+      db
+        .select()
+        .from(documents)
+        .where(and(eq(documents.year, Number(request.params.year)), eq(documents.number, Number(request.params.number)))),
+    );
     if (!document) throw new AppError('FV_ERR_DOCUMENT_NOT_FOUND', `Documentul ${request.params.number}/${request.params.year} nu există.`, 404);
     const file = await service().fileOf(document);
     return reply.type('application/pdf').header('content-disposition', `inline; filename="${file.fileName}"`).send(file.bytes);
@@ -137,16 +134,16 @@ export function registerDocumentsRoutes(scope: FastifyInstance, context: AdminRo
 
   scope.get<{ Params: TicketParams }>('/tickets/:year/:number/issue', { schema: { params: ticketParams } }, async (request, reply) => {
     const { session, clerk } = context.current(request);
-    const ticket = loadTicket(request);
+    const ticket = await loadTicket(request);
     const templates = listTemplates(config.knowledgeDirectory);
     const selected = ticket.procedureSlug ? templates.find((template) => template.procedures.includes(ticket.procedureSlug ?? ''))?.slug : undefined;
-    const issued = db.select().from(documents).where(eq(documents.ticketId, ticket.id)).all();
-    return context.sendPage(reply, 200, issueFormPage({ townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash: takeFlash(db, session), ticket, templates, selected, text: '', issued }));
+    const issued = await db.select().from(documents).where(eq(documents.ticketId, ticket.id));
+    return context.sendPage(reply, 200, issueFormPage({ townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash: await takeFlash(db, session), ticket, templates, selected, text: '', issued }));
   });
 
   scope.post<{ Params: TicketParams; Body: IssueBody }>('/tickets/:year/:number/issue/preview', { schema: { params: ticketParams, body: issueBody } }, async (request, reply) => {
     context.current(request);
-    const ticket = loadTicket(request);
+    const ticket = await loadTicket(request);
     const template = request.body.template ? findTemplate(config.knowledgeDirectory, request.body.template) : undefined;
     if (!template || !issuedElectronically(template)) throw new AppError('FV_ERR_DOCUMENT_TEMPLATE_NOT_FOUND', 'Alegeți un document care se emite electronic.', 400);
     const bytes = await service().preview(ticket, template, (request.body.text ?? '').replace(/\r\n?/g, '\n'));
@@ -155,17 +152,17 @@ export function registerDocumentsRoutes(scope: FastifyInstance, context: AdminRo
 
   scope.post<{ Params: TicketParams; Body: IssueBody }>('/tickets/:year/:number/issue', { schema: { params: ticketParams, body: issueBody } }, async (request, reply) => {
     const { session, clerk } = context.current(request);
-    const ticket = loadTicket(request);
+    const ticket = await loadTicket(request);
     if (!request.body.template) {
-      setFlash(db, session.id, { kind: 'error', text: 'Alegeți documentul de emis.' });
+      await setFlash(db, session.id, { kind: 'error', text: 'Alegeți documentul de emis.' });
       return reply.redirect(`${ticketPath(ticket)}/issue`, 303);
     }
-    const outcome = context.clerkCommands.runCommand(
+    const outcome = await context.clerkCommands.runCommand(
       clerk.id,
       { name: 'issue', ticket: { number: ticket.number, year: ticket.year }, template: request.body.template, text: (request.body.text ?? '').replace(/\r\n?/g, '\n').trim() },
       { channel: 'web' },
     );
-    setFlash(db, session.id, { kind: succeeded(outcome) ? 'success' : 'error', text: renderClerkOutcome(outcome, 'ro') });
+    await setFlash(db, session.id, { kind: succeeded(outcome) ? 'success' : 'error', text: renderClerkOutcome(outcome, 'ro') });
     return reply.redirect(succeeded(outcome) ? ticketPath(ticket) : `${ticketPath(ticket)}/issue`, 303);
   });
 }

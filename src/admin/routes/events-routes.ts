@@ -16,14 +16,16 @@ export function registerEventsRoutes(
   inboxEvents: InboxEvents,
   openStreams: Set<() => void>,
   /** Whether the request's session is still valid: a clerk who signed out (or whose session ended) hears no more. */
-  stillSignedIn: (request: FastifyRequest) => boolean,
+  stillSignedIn: (request: FastifyRequest) => Promise<boolean>,
 ): void {
   scope.get('/events', async (request, reply) => {
     const lastEventId = Number(request.headers['last-event-id']);
     const raw = openEventStream(reply, { cacheControl: 'no-store, no-transform' });
     let unsubscribe = () => {};
     let heartbeat: NodeJS.Timeout | undefined;
+    let closed = false;
     const close = () => {
+      closed = true;
       clearInterval(heartbeat);
       unsubscribe();
       openStreams.delete(shutDown);
@@ -34,17 +36,47 @@ export function registerEventsRoutes(
       close();
       request.raw.socket?.destroy();
     };
-    const write = (event: InboxEvent) => {
-      if (!stillSignedIn(request)) return close();
-      writeEvent(raw, event.type, event.data, String(event.id));
-    };
-    if (Number.isSafeInteger(lastEventId) && lastEventId > 0) for (const event of inboxEvents.missedSince(lastEventId)) write(event);
-    unsubscribe = inboxEvents.subscribe(write);
-    // Tells the page (and the tests) that it now hears every change.
-    raw.write('event: ready\ndata: {}\n\n');
-    heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), heartbeatMs);
+    // Listened for before anything is awaited, so a browser leaving meanwhile is not missed.
     openStreams.add(shutDown);
     request.raw.on('close', close);
     raw.on('close', close);
+
+    // Each event waits for the session check of the one before: they go out one at a time, in id order,
+    // each at most once (the replay and the live events may overlap).
+    let sending = Promise.resolve();
+    let lastSentId = 0;
+    const send = async (event: InboxEvent) => {
+      if (closed || event.id <= lastSentId) return;
+      if (!(await stillSignedIn(request))) return close();
+      if (closed) return;
+      lastSentId = event.id;
+      writeEvent(raw, event.type, event.data, String(event.id));
+    };
+    const inOrder = (step: () => Promise<void> | void) => {
+      sending = sending.then(step).catch((error: unknown) => {
+        // The browser reconnects with the last id it got and is sent the rest.
+        request.log.warn({ err: error }, 'live inbox: an event could not be sent; closing the stream');
+        close();
+      });
+    };
+
+    // The replay goes first in line, and is read once listening has begun, so nothing falls between the two.
+    if (Number.isSafeInteger(lastEventId) && lastEventId > 0) {
+      inOrder(async () => {
+        for (const event of await inboxEvents.missedSince(lastEventId)) await send(event);
+      });
+    }
+    try {
+      unsubscribe = await inboxEvents.subscribe((event) => inOrder(() => send(event)));
+    } catch (error) {
+      request.log.warn({ err: error }, 'live inbox: reading the audit trail failed; the browser will reconnect');
+      return close();
+    }
+    if (closed) return unsubscribe();
+    // Tells the page (and the tests) that it now hears every change.
+    inOrder(() => {
+      if (!closed) raw.write('event: ready\ndata: {}\n\n');
+    });
+    heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), heartbeatMs);
   });
 }

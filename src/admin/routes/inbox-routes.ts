@@ -31,7 +31,7 @@ export function registerInboxRoutes(scope: FastifyInstance, context: AdminRouteC
       const now = new Date();
       const departmentList = context.departments();
       const filters = parseInboxFilters(request.query, departmentList.map((department) => department.id));
-      const tickets = inboxTickets(db, filters, clerk, now);
+      const tickets = await inboxTickets(db, filters, clerk, now);
       return context.sendPage(
         reply,
         200,
@@ -39,12 +39,12 @@ export function registerInboxRoutes(scope: FastifyInstance, context: AdminRouteC
           townHallName,
           clerk,
           csrfToken: session.csrfToken,
-          flash: takeFlash(db, session),
+          flash: await takeFlash(db, session),
           filters,
           tickets,
-          opened: openedTicketIds(db, tickets.slice(0, inboxPageSize).map((ticket) => ticket.id)),
+          opened: await openedTicketIds(db, tickets.slice(0, inboxPageSize).map((ticket) => ticket.id)),
           departments: departmentList,
-          clerks: listClerks(db),
+          clerks: await listClerks(db),
           today: localDate(now),
         }),
       );

@@ -49,7 +49,7 @@ export function registerLoginRoutes(scope: FastifyInstance, context: AdminRouteC
     '/login',
     { schema: { querystring: { type: 'object', properties: { next: { type: 'string', maxLength: 500 }, iesire: { type: 'string', maxLength: 5 } } } } },
     async (request, reply) => {
-      if (findSession(db, request.cookies[cookieNames.session], new Date())) return reply.redirect(safeNext(request.query.next), 303);
+      if (await findSession(db, request.cookies[cookieNames.session], new Date())) return reply.redirect(safeNext(request.query.next), 303);
       return renderLogin(reply, 200, { next: safeNext(request.query.next), notice: request.query.iesire ? 'Ați ieșit din cont.' : undefined });
     },
   );
@@ -82,33 +82,39 @@ export function registerLoginRoutes(scope: FastifyInstance, context: AdminRouteC
       if (!name || !password) return renderLogin(reply, 400, { next, name, error: 'Completați numele și parola.' });
 
       const attempt = { name: loginKey(name), ip: request.ip, userAgent: request.headers['user-agent'] };
-      const clerk = findClerkByLoginName(db, name);
+      const clerk = await findClerkByLoginName(db, name);
       // Decided before the slow hash, atomically with taking a place (see LoginReservations).
-      const outcome = loginReservations.reserve(db, attempt, new Date());
+      const outcome = await inTransaction(db, (transaction) => loginReservations.reserve(transaction, attempt, new Date()));
       if ('refusal' in outcome) {
         // Not even the right password opens a locked account: the guesser must not learn it was right.
         const { refusal } = outcome;
-        if (refusal.reason === 'locked') recordRefusedWhileLocked(db, attempt, clerk, refusal.lockout, new Date());
-        else recordRefusedWhileChecking(db, attempt, clerk, refusal.scope, new Date());
+        if (refusal.reason === 'locked') await recordRefusedWhileLocked(db, attempt, clerk, refusal.lockout, new Date());
+        else await recordRefusedWhileChecking(db, attempt, clerk, refusal.scope, new Date());
         request.log.warn({ ip: attempt.ip, reason: refusal.reason, scope: refusal.reason === 'locked' ? refusal.lockout.scope : refusal.scope }, 'admin login refused');
         return renderLogin(reply, 429, { next, name, error: refusal.reason === 'locked' ? lockoutMessage(refusal.lockout) : checkingMessage(refusal.scope) });
       }
       try {
         const valid = await verifyPassword(password, clerk?.passwordHash);
         if (!valid || !clerk) {
-          const lockedNow = inTransaction(db, (transaction) => recordFailedLogin(transaction, attempt, clerk, new Date()));
+          const lockedNow = await inTransaction(db, async (transaction) => {
+            const lockout = await recordFailedLogin(transaction, attempt, clerk, new Date());
+            outcome.reservation.release();
+            return lockout;
+          });
           request.log.warn({ ip: attempt.ip, locked: Boolean(lockedNow) }, 'admin login failed');
           return renderLogin(reply, lockedNow ? 429 : 401, { next, name, error: lockedNow ? lockoutMessage(lockedNow) : 'Numele sau parola nu sunt corecte.' });
         }
-        const signedIn = inTransaction(db, (transaction) => {
+        const signedIn = await inTransaction(db, async (transaction) => {
           const now = new Date();
           // A lock recorded while this hash ran (by attempts of the same address on other names) still holds.
-          const lockedMeanwhile = activeLockout(transaction, attempt, now);
+          const lockedMeanwhile = await activeLockout(transaction, attempt, now);
+          // Given back in the transaction that records the outcome: both commit together.
+          outcome.reservation.release();
           if (lockedMeanwhile) {
-            recordRefusedWhileLocked(transaction, attempt, clerk, lockedMeanwhile, now);
+            await recordRefusedWhileLocked(transaction, attempt, clerk, lockedMeanwhile, now);
             return { lockedMeanwhile };
           }
-          recordSuccessfulLogin(transaction, attempt, clerk, now);
+          await recordSuccessfulLogin(transaction, attempt, clerk, now);
           return createSession(transaction, clerk, { ip: attempt.ip, userAgent: attempt.userAgent }, now);
         });
         if ('lockedMeanwhile' in signedIn) return renderLogin(reply, 429, { next, name, error: lockoutMessage(signedIn.lockedMeanwhile) });
@@ -116,7 +122,7 @@ export function registerLoginRoutes(scope: FastifyInstance, context: AdminRouteC
         reply.clearCookie(cookieNames.login, cookieOptions);
         return reply.redirect(next, 303);
       } finally {
-        // After the outcome is recorded: the place turns into a counted failure (or a reset) in one step.
+        // Released in the transaction that records the outcome; here only when that failed.
         outcome.reservation.release();
       }
     },
@@ -128,9 +134,9 @@ export function registerLogoutRoute(scope: FastifyInstance, context: AdminRouteC
   const { database: db, cookieNames, cookieOptions } = context;
   scope.post<{ Body: { _csrf: string } }>('/logout', { schema: { body: actionBody } }, async (request, reply) => {
     const { session, clerk } = context.current(request);
-    inTransaction(db, (transaction) => {
-      recordLogout(transaction, clerk, request.ip, new Date());
-      destroySession(transaction, session.id);
+    await inTransaction(db, async (transaction) => {
+      await recordLogout(transaction, clerk, request.ip, new Date());
+      await destroySession(transaction, session.id);
     });
     reply.clearCookie(cookieNames.session, cookieOptions);
     return reply.redirect('/admin/login?iesire=1', 303);

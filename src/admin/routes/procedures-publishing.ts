@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
-import { inTransaction, type Database } from '../../database/connection.ts';
+import { firstRow, inTransaction, returnedRow, type Database } from '../../database/connection.ts';
 import { knowledgeVersions, ticketEvents, type KnowledgeVersionRow } from '../../database/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
@@ -43,12 +43,12 @@ function writeAtomically(absolute: string, content: string): void {
   fs.renameSync(temporary, absolute);
 }
 
-export function versionsOf(db: Database, file: string): KnowledgeVersionRow[] {
-  return db.select().from(knowledgeVersions).where(eq(knowledgeVersions.file, file)).orderBy(desc(knowledgeVersions.id)).all();
+export async function versionsOf(db: Database, file: string): Promise<KnowledgeVersionRow[]> {
+  return db.select().from(knowledgeVersions).where(eq(knowledgeVersions.file, file)).orderBy(desc(knowledgeVersions.id));
 }
 
-export function findVersion(db: Database, file: string, id: number): KnowledgeVersionRow | undefined {
-  return db.select().from(knowledgeVersions).where(and(eq(knowledgeVersions.file, file), eq(knowledgeVersions.id, id))).get();
+export function findVersion(db: Database, file: string, id: number): Promise<KnowledgeVersionRow | undefined> {
+  return firstRow(db.select().from(knowledgeVersions).where(and(eq(knowledgeVersions.file, file), eq(knowledgeVersions.id, id))));
 }
 
 export interface PublishRequest {
@@ -73,32 +73,29 @@ export async function publishKnowledgeFile(db: Database, knowledge: KnowledgeBas
     writeAtomically(absolute, request.content);
     if (fs.existsSync(hidden)) fs.rmSync(hidden);
   }
-  const version = inTransaction(db, (transaction) => {
+  const version = await inTransaction(db, async (transaction) => {
     // The first publish of a hand-written file keeps what was there, so it can be restored.
-    const hasHistory = transaction.select({ id: knowledgeVersions.id }).from(knowledgeVersions).where(eq(knowledgeVersions.file, request.file)).get();
+    const hasHistory = await firstRow(transaction.select({ id: knowledgeVersions.id }).from(knowledgeVersions).where(eq(knowledgeVersions.file, request.file)).limit(1));
     if (!hasHistory && previous !== undefined) {
+      await transaction
+        .insert(knowledgeVersions)
+        .values({ file: request.file, content: previous, action: 'disk', summary: 'versiunea de pe disc dinaintea primei publicări din editor', publishedAt: new Date(now.getTime() - 1).toISOString() });
+    }
+    const row = await returnedRow(
       transaction
         .insert(knowledgeVersions)
-        .values({ file: request.file, content: previous, action: 'disk', summary: 'versiunea de pe disc dinaintea primei publicări din editor', publishedAt: new Date(now.getTime() - 1).toISOString() })
-        .run();
-    }
-    const row = transaction
-      .insert(knowledgeVersions)
-      .values({ file: request.file, content: request.content, action: request.action, summary: request.summary || null, publishedByClerkId: request.clerkId, publishedAt: now.toISOString() })
-      .returning()
-      .get();
-    transaction
-      .insert(ticketEvents)
-      .values({
-        ticketId: null,
-        kind: 'knowledge_published',
-        actorType: 'clerk',
-        actorId: String(request.clerkId),
-        channel: 'web',
-        detail: { file: request.file, action: request.action, versionId: row.id, summary: request.summary },
-        createdAt: now.toISOString(),
-      })
-      .run();
+        .values({ file: request.file, content: request.content, action: request.action, summary: request.summary || null, publishedByClerkId: request.clerkId, publishedAt: now.toISOString() })
+        .returning(),
+    );
+    await transaction.insert(ticketEvents).values({
+      ticketId: null,
+      kind: 'knowledge_published',
+      actorType: 'clerk',
+      actorId: String(request.clerkId),
+      channel: 'web',
+      detail: { file: request.file, action: request.action, versionId: row.id, summary: request.summary },
+      createdAt: now.toISOString(),
+    });
     return row;
   });
   await knowledge.reload('editor', [request.file]);
@@ -107,17 +104,22 @@ export async function publishKnowledgeFile(db: Database, knowledge: KnowledgeBas
 
 /**
  * A file changed by hand on the server: its content becomes a `disk` version (unless it is what the
- * editor itself just published), so the history stays complete and the change can be undone.
+ * editor itself just published), so the history stays complete and the change can be undone. The files
+ * are read first; the transaction then starts at once (nothing is awaited before it), so whatever reads
+ * the history after the reload was announced finds these versions.
  */
-export function recordDiskChanges(db: Database, knowledgeDirectory: string, files: readonly string[], now: Date): void {
-  for (const file of files) {
-    if (file.split(/[\\/]/).some((segment) => segment.startsWith('.'))) continue;
-    const content = readKnowledgeFile(knowledgeDirectory, file) ?? '';
-    const latest = db.select().from(knowledgeVersions).where(eq(knowledgeVersions.file, file)).orderBy(desc(knowledgeVersions.id)).get();
-    if (latest?.content === content) continue;
-    if (latest === undefined && content === '') continue;
-    db.insert(knowledgeVersions).values({ file, content, action: 'disk', summary: content === '' ? 'fișier șters pe disc' : 'modificat pe disc', publishedAt: now.toISOString() }).run();
-  }
+export function recordDiskChanges(db: Database, knowledgeDirectory: string, files: readonly string[], now: Date): Promise<void> {
+  const changed = files
+    .filter((file) => !file.split(/[\\/]/).some((segment) => segment.startsWith('.')))
+    .map((file) => ({ file, content: readKnowledgeFile(knowledgeDirectory, file) ?? '' }));
+  return inTransaction(db, async (transaction) => {
+    for (const { file, content } of changed) {
+      const latest = await firstRow(transaction.select().from(knowledgeVersions).where(eq(knowledgeVersions.file, file)).orderBy(desc(knowledgeVersions.id)).limit(1));
+      if (latest?.content === content) continue;
+      if (latest === undefined && content === '') continue;
+      await transaction.insert(knowledgeVersions).values({ file, content, action: 'disk', summary: content === '' ? 'fișier șters pe disc' : 'modificat pe disc', publishedAt: now.toISOString() });
+    }
+  });
 }
 
 /** Lines removed and added between two versions (a plain longest-common-subsequence diff). */

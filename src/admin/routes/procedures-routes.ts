@@ -37,12 +37,11 @@ function procedureFile(slug: string): string {
 }
 
 /** The bot's procedure answers of the last 30 days, counted per cited slug (messages keep their sources). */
-function askedCounts(context: AdminRouteContext, now: Date): Map<string, number> {
-  const rows = context.database
+async function askedCounts(context: AdminRouteContext, now: Date): Promise<Map<string, number>> {
+  const rows = await context.database
     .select({ parts: messages.parts })
     .from(messages)
-    .where(and(eq(messages.author, 'bot'), isNotNull(messages.parts), gte(messages.createdAt, new Date(now.getTime() - 30 * dayMs).toISOString())))
-    .all();
+    .where(and(eq(messages.author, 'bot'), isNotNull(messages.parts), gte(messages.createdAt, new Date(now.getTime() - 30 * dayMs).toISOString())));
   const counts = new Map<string, number>();
   for (const row of rows) {
     for (const slug of new Set(sourcesOf(row.parts as MessagePart[] | null).map((source) => source.slug))) counts.set(slug, (counts.get(slug) ?? 0) + 1);
@@ -59,13 +58,12 @@ async function refusedNearCounts(context: AdminRouteContext, knowledge: Knowledg
   const counts = new Map<string, number>();
   const first = knowledge.procedures()[0];
   if (!first) return counts;
-  const rows = context.database
+  const rows = await context.database
     .select()
     .from(unansweredQuestions)
     .where(gte(unansweredQuestions.lastAskedAt, new Date(now.getTime() - 30 * dayMs).toISOString()))
     .orderBy(desc(unansweredQuestions.lastAskedAt))
-    .limit(200)
-    .all();
+    .limit(200);
   const retrieve = knowledge.draftRetrieval(first);
   for (const row of rows) {
     const language = (languages as readonly string[]).includes(row.language) ? (row.language as Language) : 'ro';
@@ -77,7 +75,7 @@ async function refusedNearCounts(context: AdminRouteContext, knowledge: Knowledg
 
 /** Recent citizen questions that would find this draft first (the preview's "who would now get it"). */
 async function recentQuestionsFor(context: AdminRouteContext, knowledge: KnowledgeBase, draft: Procedure): Promise<string[]> {
-  const rows = context.database.select({ text: messages.text }).from(messages).where(eq(messages.author, 'citizen')).orderBy(desc(messages.id)).limit(200).all();
+  const rows = await context.database.select({ text: messages.text }).from(messages).where(eq(messages.author, 'citizen')).orderBy(desc(messages.id)).limit(200);
   const retrieve = knowledge.draftRetrieval(draft);
   const found: string[] = [];
   for (const { text } of rows) {
@@ -142,7 +140,10 @@ export function registerProcedureRoutes(scope: FastifyInstance, context: AdminRo
   // Changes made by hand on the server become `disk` versions of the history.
   if (knowledge) {
     const unsubscribe = knowledge.onReloaded((reload) => {
-      if (reload.trigger === 'disk') recordDiskChanges(db, knowledge.knowledgeDirectory(), reload.files, new Date());
+      if (reload.trigger !== 'disk') return;
+      recordDiskChanges(db, knowledge.knowledgeDirectory(), reload.files, new Date()).catch((error: unknown) =>
+        scope.log.warn({ err: error, files: reload.files }, 'knowledge history: a change made on disk could not be recorded'),
+      );
     });
     scope.addHook('onClose', async () => {
       unsubscribe();
@@ -156,16 +157,16 @@ export function registerProcedureRoutes(scope: FastifyInstance, context: AdminRo
       if (!knowledge) return context.sendError(request, reply, 503, 'Cunoștințe indisponibile', 'Baza de cunoștințe nu este încărcată.');
     });
     const kb = (): KnowledgeBase => knowledge!;
-    const shellOf = (request: FastifyRequest) => {
+    const shellOf = async (request: FastifyRequest) => {
       const { session, clerk } = context.current(request);
-      return { townHallName: context.townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash: takeFlash(db, session) };
+      return { townHallName: context.townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash: await takeFlash(db, session) };
     };
     const departmentNames = () => new Map(context.departments().map((department) => [department.id, department.name]));
-    const clerkNames = () => new Map(db.select({ id: clerks.id, name: clerks.name }).from(clerks).all().map((row) => [row.id, row.name]));
+    const clerkNames = async () => new Map((await db.select({ id: clerks.id, name: clerks.name }).from(clerks)).map((row) => [row.id, row.name]));
 
     editorScope.get('/procedures', async (request, reply) => {
       const now = new Date();
-      const asked = askedCounts(context, now);
+      const asked = await askedCounts(context, now);
       const refused = await refusedNearCounts(context, kb(), now);
       const names = departmentNames();
       const items = kb()
@@ -174,15 +175,15 @@ export function registerProcedureRoutes(scope: FastifyInstance, context: AdminRo
         .map((procedure) => ({ procedure, departmentName: names.get(procedure.department) ?? procedure.department, askedLast30Days: asked.get(procedure.slug) ?? 0, refusedNear: refused.get(procedure.slug) ?? 0 }));
       const hidden = path.join(kb().knowledgeDirectory(), unpublishedDirectory);
       const unpublished = fs.existsSync(hidden) ? fs.readdirSync(hidden).filter((name) => name.endsWith('.md')).map((name) => name.slice(0, -3)).filter((slug) => !kb().procedure(slug)) : [];
-      return context.sendPage(reply, 200, proceduresListPage({ ...shellOf(request), items, unpublished }));
+      return context.sendPage(reply, 200, proceduresListPage({ ...(await shellOf(request)), items, unpublished }));
     });
 
     editorScope.get<{ Params: { slug: string } }>('/procedures/:slug', { schema: { params: slugParams } }, async (request, reply) => {
       const { slug } = request.params;
-      if (slug === 'new') return context.sendPage(reply, 200, procedureEditPage({ ...shellOf(request), procedure: blankProcedure('', today(new Date())), isNew: true, problems: [], departmentNames: departmentNames() }));
+      if (slug === 'new') return context.sendPage(reply, 200, procedureEditPage({ ...(await shellOf(request)), procedure: blankProcedure('', today(new Date())), isNew: true, problems: [], departmentNames: departmentNames() }));
       const procedure = kb().procedure(slug);
       if (!procedure) return context.sendError(request, reply, 404, 'Nu există', 'Procedura nu există sau a fost retrasă (vedeți istoricul ei).');
-      return context.sendPage(reply, 200, procedureEditPage({ ...shellOf(request), procedure, isNew: false, problems: [], departmentNames: departmentNames() }));
+      return context.sendPage(reply, 200, procedureEditPage({ ...(await shellOf(request)), procedure, isNew: false, problems: [], departmentNames: departmentNames() }));
     });
 
     editorScope.post<{ Params: { slug: string }; Body: ProcedureFormFields }>('/procedures/:slug/preview', { schema: { params: slugParams, body: formBody }, bodyLimit: knowledgeBodyLimit }, async (request, reply) => {
@@ -208,7 +209,7 @@ export function registerProcedureRoutes(scope: FastifyInstance, context: AdminRo
         reply,
         blocked ? 400 : 200,
         procedurePreviewPage({
-          ...shellOf(request),
+          ...(await shellOf(request)),
           procedure: draft,
           isNew,
           problems,
@@ -237,10 +238,10 @@ export function registerProcedureRoutes(scope: FastifyInstance, context: AdminRo
           return context.sendError(request, reply, 400, 'Nu s-a publicat', `Procedura nu este validă: ${problems.map(formatProblem).join('; ') || 'identificatorul nu se potrivește'}. Previzualizați din nou.`);
         }
         const exists = readKnowledgeFile(kb().knowledgeDirectory(), file) !== undefined;
-        const action = exists ? 'publish' : versionsOf(db, file).length > 0 ? 'restore' : 'create';
+        const action = exists ? 'publish' : (await versionsOf(db, file)).length > 0 ? 'restore' : 'create';
         const version = await publishKnowledgeFile(db, kb(), { file, content, action, summary: String(request.body.summary ?? '').trim(), clerkId: clerk.id }, new Date());
         request.log.info({ file, versionId: version.id, clerkId: clerk.id, action }, 'knowledge file published');
-        setFlash(db, session.id, { kind: 'success', text: `„${parsed.procedure.title.ro}” a fost publicată; asistentul răspunde de acum cu textul nou.` });
+        await setFlash(db, session.id, { kind: 'success', text: `„${parsed.procedure.title.ro}” a fost publicată; asistentul răspunde de acum cu textul nou.` });
         return reply.redirect(`/admin/procedures/${slug}`, 303);
       },
     );
@@ -251,15 +252,15 @@ export function registerProcedureRoutes(scope: FastifyInstance, context: AdminRo
       const procedure = kb().procedure(slug);
       if (!procedure) return context.sendError(request, reply, 404, 'Nu există', 'Procedura nu este publicată.');
       await publishKnowledgeFile(db, kb(), { file: procedure.file, content: '', action: 'unpublish', summary: 'retrasă', clerkId: clerk.id }, new Date());
-      setFlash(db, session.id, { kind: 'success', text: `„${procedure.title.ro}” a fost retrasă; o puteți readuce din istoric.` });
+      await setFlash(db, session.id, { kind: 'success', text: `„${procedure.title.ro}” a fost retrasă; o puteți readuce din istoric.` });
       return reply.redirect('/admin/procedures', 303);
     });
 
-    const historyPage = (request: FastifyRequest, title: string, file: string, restoreBase: string, editLink: string) => {
-      const names = clerkNames();
-      const versions = versionsOf(db, file);
+    const historyPage = async (request: FastifyRequest, title: string, file: string, restoreBase: string, editLink: string) => {
+      const names = await clerkNames();
+      const versions = await versionsOf(db, file);
       return knowledgeHistoryPage({
-        ...shellOf(request),
+        ...(await shellOf(request)),
         title,
         file,
         restoreBase,
@@ -275,20 +276,20 @@ export function registerProcedureRoutes(scope: FastifyInstance, context: AdminRo
     editorScope.get<{ Params: { slug: string } }>('/procedures/:slug/history', { schema: { params: slugParams } }, async (request, reply) => {
       const { slug } = request.params;
       const title = kb().procedure(slug)?.title.ro ?? slug;
-      return context.sendPage(reply, 200, historyPage(request, title, procedureFile(slug), `/admin/procedures/${slug}/restore`, kb().procedure(slug) ? `/admin/procedures/${slug}` : '/admin/procedures'));
+      return context.sendPage(reply, 200, await historyPage(request, title, procedureFile(slug), `/admin/procedures/${slug}/restore`, kb().procedure(slug) ? `/admin/procedures/${slug}` : '/admin/procedures'));
     });
 
     const restore = async (request: FastifyRequest, file: string, versionId: number) => {
       const { clerk, session } = context.current(request);
-      const version = findVersion(db, file, versionId);
+      const version = await findVersion(db, file, versionId);
       if (!version || version.content === '') return false;
       const problems = fileProblems(version.content, file).filter((problem) => problem.severity === 'error');
       if (problems.length > 0) {
-        setFlash(db, session.id, { kind: 'error', text: `Versiunea nu mai este validă: ${problems.map(formatProblem).join('; ')}` });
+        await setFlash(db, session.id, { kind: 'error', text: `Versiunea nu mai este validă: ${problems.map(formatProblem).join('; ')}` });
         return true;
       }
       await publishKnowledgeFile(db, kb(), { file, content: version.content, action: 'restore', summary: `restaurată versiunea ${version.id}`, clerkId: clerk.id }, new Date());
-      setFlash(db, session.id, { kind: 'success', text: `Versiunea din ${version.publishedAt.slice(0, 16).replace('T', ' ')} a fost restaurată și publicată.` });
+      await setFlash(db, session.id, { kind: 'success', text: `Versiunea din ${version.publishedAt.slice(0, 16).replace('T', ' ')} a fost restaurată și publicată.` });
       return true;
     };
 
@@ -305,7 +306,7 @@ export function registerProcedureRoutes(scope: FastifyInstance, context: AdminRo
     // ---- town-hall.md, life-events.md, out-of-scope.md: the raw file, checked by the loader's schemas ----
     editorScope.get<{ Params: { name: EditableFileName } }>('/knowledge/:name', { schema: { params: nameParams } }, async (request, reply) => {
       const content = readKnowledgeFile(kb().knowledgeDirectory(), editableFiles[request.params.name]) ?? '';
-      return context.sendPage(reply, 200, rawFilePage({ ...shellOf(request), name: request.params.name, content, problems: [], canPublish: false }));
+      return context.sendPage(reply, 200, rawFilePage({ ...(await shellOf(request)), name: request.params.name, content, problems: [], canPublish: false }));
     });
 
     editorScope.post<{ Params: { name: EditableFileName }; Body: { content?: string; summary?: string; intent?: string } }>(
@@ -323,7 +324,7 @@ export function registerProcedureRoutes(scope: FastifyInstance, context: AdminRo
         const blocked = problems.some((problem) => problem.severity === 'error');
         if (!blocked && request.body.intent === 'publish') {
           await publishKnowledgeFile(db, kb(), { file, content, action: 'publish', summary: String(request.body.summary ?? '').trim(), clerkId: clerk.id }, new Date());
-          setFlash(db, session.id, { kind: 'success', text: `${file} a fost publicat; asistentul folosește de acum textul nou.` });
+          await setFlash(db, session.id, { kind: 'success', text: `${file} a fost publicat; asistentul folosește de acum textul nou.` });
           return reply.redirect(`/admin/knowledge/${name}`, 303);
         }
         const preview =
@@ -333,14 +334,14 @@ export function registerProcedureRoutes(scope: FastifyInstance, context: AdminRo
         return context.sendPage(
           reply,
           blocked ? 400 : 200,
-          rawFilePage({ ...shellOf(request), name, content, problems: problems.map((problem) => ({ ...(problem.line ? { line: problem.line } : {}), message: problem.message, severity: problem.severity })), ...(preview ? { preview } : {}), canPublish: !blocked }),
+          rawFilePage({ ...(await shellOf(request)), name, content, problems: problems.map((problem) => ({ ...(problem.line ? { line: problem.line } : {}), message: problem.message, severity: problem.severity })), ...(preview ? { preview } : {}), canPublish: !blocked }),
         );
       },
     );
 
     editorScope.get<{ Params: { name: EditableFileName } }>('/knowledge/:name/history', { schema: { params: nameParams } }, async (request, reply) => {
       const { name } = request.params;
-      return context.sendPage(reply, 200, historyPage(request, editableFiles[name], editableFiles[name], `/admin/knowledge/${name}/restore`, `/admin/knowledge/${name}`));
+      return context.sendPage(reply, 200, await historyPage(request, editableFiles[name], editableFiles[name], `/admin/knowledge/${name}/restore`, `/admin/knowledge/${name}`));
     });
 
     editorScope.post<{ Params: { name: EditableFileName; id: string } }>(

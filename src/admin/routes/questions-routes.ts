@@ -32,11 +32,11 @@ export function registerQuestionsRoutes(scope: FastifyInstance, context: Questio
 
   scope.get('/questions', async (request, reply) => {
     const { session, clerk } = context.current(request);
-    const flash = takeFlash(db, session);
+    const flash = await takeFlash(db, session);
     return context.sendPage(
       reply,
       200,
-      questionsPage({ townHallName: context.townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash, questions: listUnansweredQuestions(db), procedures: context.procedures() }),
+      questionsPage({ townHallName: context.townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash, questions: await listUnansweredQuestions(db), procedures: context.procedures() }),
     );
   });
 
@@ -57,16 +57,16 @@ export function registerQuestionsRoutes(scope: FastifyInstance, context: Questio
       const procedures = context.procedures();
       const taught: TaughtAnswer = request.body.action === 'out-of-scope' ? { kind: 'out_of_scope' } : { kind: 'procedure', slug: request.body.slug ?? '' };
       try {
-        const question = teachQuestion(db, { id: Number(request.params.id), taught, clerkId: clerk.id, channel: 'web', knownSlugs: new Set(procedures.map((procedure) => procedure.slug)) }, new Date());
+        const question = await teachQuestion(db, { id: Number(request.params.id), taught, clerkId: clerk.id, channel: 'web', knownSlugs: new Set(procedures.map((procedure) => procedure.slug)) }, new Date());
         request.log.info({ questionId: question.id, clerkId: clerk.id, taught }, 'unanswered question taught');
         const title = taught.kind === 'procedure' ? procedures.find((procedure) => procedure.slug === taught.slug)?.title : undefined;
-        setFlash(db, session.id, {
+        await setFlash(db, session.id, {
           kind: 'success',
           text: title ? `„${question.text}” primește de acum răspunsul procedurii „${title}”.` : `„${question.text}” primește de acum răspunsul „în afara competenței primăriei”.`,
         });
       } catch (error) {
         if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
-        setFlash(db, session.id, { kind: 'error', text: error.code === 'FV_ERR_UNKNOWN_PROCEDURE' ? 'Alegeți o procedură din listă.' : 'Întrebarea nu mai există.' });
+        await setFlash(db, session.id, { kind: 'error', text: error.code === 'FV_ERR_UNKNOWN_PROCEDURE' ? 'Alegeți o procedură din listă.' : 'Întrebarea nu mai există.' });
       }
       return reply.redirect(questionsPath, 303);
     },

@@ -28,7 +28,7 @@ export function registerRepliesRoutes(scope: FastifyInstance, context: AdminRout
     return context.sendPage(
       reply,
       200,
-      repliesPage({ townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash: takeFlash(db, session), replies: listSavedReplies(db), departments: context.departments() }),
+      repliesPage({ townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash: await takeFlash(db, session), replies: await listSavedReplies(db), departments: context.departments() }),
     );
   });
 
@@ -65,12 +65,12 @@ export function registerRepliesRoutes(scope: FastifyInstance, context: AdminRout
               ? `Titlul are cel mult ${savedReplyTitleMaximumLength} caractere, textul cel mult ${replyMaximumLength}.`
               : undefined;
       if (error || !isLanguage(language)) {
-        setFlash(db, session.id, { kind: 'error', text: error ?? 'Alegeți limba răspunsului.' });
+        await setFlash(db, session.id, { kind: 'error', text: error ?? 'Alegeți limba răspunsului.' });
         return reply.redirect(repliesPath, 303);
       }
-      const saved = addSavedReply(db, { department, language, title, text });
+      const saved = await addSavedReply(db, { department, language, title, text });
       request.log.info({ savedReplyId: saved.id, clerkId: clerk.id }, 'saved reply added');
-      setFlash(db, session.id, { kind: 'success', text: `Răspunsul „${title}” a fost salvat.` });
+      await setFlash(db, session.id, { kind: 'success', text: `Răspunsul „${title}” a fost salvat.` });
       return reply.redirect(repliesPath, 303);
     },
   );
@@ -85,9 +85,9 @@ export function registerRepliesRoutes(scope: FastifyInstance, context: AdminRout
     },
     async (request, reply) => {
       const { session, clerk } = context.current(request);
-      const deleted = deleteSavedReply(db, Number(request.params.id));
+      const deleted = await deleteSavedReply(db, Number(request.params.id));
       if (deleted) request.log.info({ savedReplyId: Number(request.params.id), clerkId: clerk.id }, 'saved reply deleted');
-      setFlash(db, session.id, deleted ? { kind: 'success', text: 'Răspunsul salvat a fost șters.' } : { kind: 'error', text: 'Răspunsul nu mai există.' });
+      await setFlash(db, session.id, deleted ? { kind: 'success', text: 'Răspunsul salvat a fost șters.' } : { kind: 'error', text: 'Răspunsul nu mai există.' });
       return reply.redirect(repliesPath, 303);
     },
   );

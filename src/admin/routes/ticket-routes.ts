@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { attachmentFilePath } from '../../attachments/attachment-store.ts';
+import { firstRow } from '../../database/connection.ts';
 import { messages } from '../../database/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { ClerkCommand, TicketReference } from '../../tickets/clerk-command.ts';
@@ -48,8 +49,8 @@ function normaliseText(text: string | undefined): string {
  */
 export function registerTicketRoutes(scope: FastifyInstance, context: AdminRouteContext): void {
   const { database: db, townHallName } = context;
-  const loadTicket = (request: FastifyRequest<{ Params: TicketParams }>) => {
-    const ticket = findTicket(db, { year: Number(request.params.year), number: Number(request.params.number) });
+  const loadTicket = async (request: FastifyRequest<{ Params: TicketParams }>) => {
+    const ticket = await findTicket(db, { year: Number(request.params.year), number: Number(request.params.number) });
     if (!ticket) throw new AppError('FV_ERR_TICKET_NOT_FOUND', `Tichetul ${request.params.number}/${request.params.year} nu există.`, 404);
     return ticket;
   };
@@ -59,16 +60,16 @@ export function registerTicketRoutes(scope: FastifyInstance, context: AdminRoute
     { schema: { params: ticketParams, querystring: { type: 'object', properties: { raspuns: { type: 'string', maxLength: 12 } } } } },
     async (request, reply) => {
       const { session, clerk } = context.current(request);
-      const found = loadTicket(request);
+      const found = await loadTicket(request);
       const now = new Date();
       // Opening the page is /vezi: recorded in the audit trail (who saw which personal data) and it clears
       // the ticket's unread marker, as on Telegram and Teams. The page refreshing itself while open (a new
       // citizen message arrived) only marks it read: the clerk opened it once, the audit says so once.
-      if (request.headers[liveRefreshHeader] === '1') markThreadRead(db, found.id);
-      else context.clerkCommands.runCommand(clerk.id, { name: 'show', ticket: { number: found.number, year: found.year } }, { channel: 'web' });
-      const ticket = loadTicket(request);
-      const view = ticketView(db, ticket);
-      const draft = /^\d{1,12}$/.test(request.query.raspuns ?? '') ? findSavedReply(db, Number(request.query.raspuns))?.text : undefined;
+      if (request.headers[liveRefreshHeader] === '1') await markThreadRead(db, found.id);
+      else await context.clerkCommands.runCommand(clerk.id, { name: 'show', ticket: { number: found.number, year: found.year } }, { channel: 'web' });
+      const ticket = await loadTicket(request);
+      const view = await ticketView(db, ticket);
+      const draft = /^\d{1,12}$/.test(request.query.raspuns ?? '') ? (await findSavedReply(db, Number(request.query.raspuns)))?.text : undefined;
       return context.sendPage(
         reply,
         200,
@@ -76,12 +77,12 @@ export function registerTicketRoutes(scope: FastifyInstance, context: AdminRoute
           townHallName,
           clerk,
           csrfToken: session.csrfToken,
-          flash: takeFlash(db, session),
+          flash: await takeFlash(db, session),
           view,
           departments: context.departments(),
           today: localDate(now),
           open311Publish: context.config.open311.publish,
-          savedReplies: savedRepliesFor(db, ticket.department, view.language),
+          savedReplies: await savedRepliesFor(db, ticket.department, view.language),
           replyDraft: draft,
         }),
       );
@@ -95,17 +96,17 @@ export function registerTicketRoutes(scope: FastifyInstance, context: AdminRoute
   const ticketAction = (buildCommand: (ticket: TicketReference, body: ActionBody) => ClerkCommand | { error: string }, fragment = '') =>
     async (request: FastifyRequest<{ Params: TicketParams; Body: ActionBody }>, reply: FastifyReply) => {
       const { session, clerk } = context.current(request);
-      const ticket = loadTicket(request);
+      const ticket = await loadTicket(request);
       // The outcome is shown (and focused) in the reply box; after a reply the page comes back there (#reply).
       const back = `${ticketPath(ticket)}${fragment}`;
       const command = buildCommand({ number: ticket.number, year: ticket.year }, request.body);
       if ('error' in command) {
-        setFlash(db, session.id, { kind: 'error', text: command.error });
+        await setFlash(db, session.id, { kind: 'error', text: command.error });
         return reply.redirect(back, 303);
       }
-      if (request.body.submission && !claimSubmission(db, session.id, request.body.submission)) return reply.redirect(back, 303);
-      const outcome = context.clerkCommands.runCommand(clerk.id, command, { channel: 'web' });
-      setFlash(db, session.id, { kind: succeeded(outcome) ? 'success' : 'error', text: renderClerkOutcome(outcome, 'ro') });
+      if (request.body.submission && !(await claimSubmission(db, session.id, request.body.submission))) return reply.redirect(back, 303);
+      const outcome = await context.clerkCommands.runCommand(clerk.id, command, { channel: 'web' });
+      await setFlash(db, session.id, { kind: succeeded(outcome) ? 'success' : 'error', text: renderClerkOutcome(outcome, 'ro') });
       return reply.redirect(back, 303);
     };
   const tooLong = (text: string) => ({ error: `Textul are ${text.length} caractere; cel mult ${replyMaximumLength} sunt permise.` });
@@ -153,7 +154,7 @@ export function registerTicketRoutes(scope: FastifyInstance, context: AdminRoute
     },
     async (request, reply) => {
       // Files are found by message id and position only; the stored path is checked to stay inside data/attachments.
-      const message = db.select().from(messages).where(eq(messages.id, Number(request.params.messageId))).get();
+      const message = await firstRow(db.select().from(messages).where(eq(messages.id, Number(request.params.messageId))));
       const link = message ? attachmentsOfMessage(message)[Number(request.params.index)] : undefined;
       if (!link) return context.sendError(request, reply, 404, 'Fișierul nu există', 'Atașamentul cerut nu există.');
       const filePath = attachmentFilePath(context.config.dataDirectory, link.attachment);

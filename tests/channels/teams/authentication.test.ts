@@ -28,7 +28,7 @@ describe('Teams with MICROSOFT_APP_ID: Bot Framework tokens are checked', () => 
       // Generating keys and loading botbuilder block the event loop for a moment; load shedding is tested elsewhere.
       PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     });
-    addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', teamsId: clerkAad });
+    await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', teamsId: clerkAad });
   });
 
   afterAll(async () => {
@@ -39,9 +39,9 @@ describe('Teams with MICROSOFT_APP_ID: Bot Framework tokens are checked', () => 
   const clerkCommand = () => teamsActivity('personal-message', { SERVICE_URL: connector.serviceUrl, AAD_OBJECT_ID: clerkAad, NAME: 'Ana Pop', TEXT: '/tichete' });
 
   /** Nothing ran: no answer was posted and the command left no trace. */
-  function expectNothingProcessed(activity: Record<string, unknown>) {
+  async function expectNothingProcessed(activity: Record<string, unknown>) {
     expect(connector.activitiesIn((activity.conversation as { id: string }).id)).toHaveLength(0);
-    expect(testApp.app.functionar.database.db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'tickets_listed')).all()).toHaveLength(0);
+    expect(await testApp.app.functionar.database.db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'tickets_listed'))).toHaveLength(0);
   }
 
   it('refuses a well-signed activity with a clean 401 while the signing keys cannot be fetched (offline)', async () => {
@@ -53,7 +53,7 @@ describe('Teams with MICROSOFT_APP_ID: Bot Framework tokens are checked', () => 
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({ error: { code: 'FV_ERR_TEAMS_UNAUTHORIZED', message: expect.any(String) } });
       expect(Date.now() - started).toBeLessThan(5000);
-      expectNothingProcessed(activity);
+      await expectNothingProcessed(activity);
     } finally {
       connector.openIdOutage = false;
     }
@@ -72,7 +72,7 @@ describe('Teams with MICROSOFT_APP_ID: Bot Framework tokens are checked', () => 
     const response = await postActivity(testApp.app, activity, authorization());
     expect(response.statusCode).toBe(401);
     expect(response.json()).toMatchObject({ error: { code: 'FV_ERR_TEAMS_UNAUTHORIZED' } });
-    expectNothingProcessed(activity);
+    await expectNothingProcessed(activity);
   });
 
   it('accepts the same activity signed by the Bot Framework for this bot, and answers with its own token', async () => {
@@ -99,7 +99,7 @@ describe('Teams in local mode (TEAMS_LOCAL_MODE=true, no MICROSOFT_APP_ID)', () 
   beforeAll(async () => {
     connector = await FakeBotConnector.start();
     testApp = await startTestApp({ TEAMS_LOCAL_MODE: 'true', DEADLINE_DIGEST_TIME: 'off', PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' });
-    addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', teamsId: clerkAad });
+    await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', teamsId: clerkAad });
   });
 
   afterAll(async () => {

@@ -15,7 +15,7 @@ let testApp: TestApp;
 beforeAll(async () => {
   connector = await FakeBotConnector.start({ appId: botAppId, appPassword: botAppPassword });
   testApp = await startTestApp(teamsEnvironment(connector));
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', teamsId: portalAad });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', teamsId: portalAad });
 });
 
 afterAll(async () => {

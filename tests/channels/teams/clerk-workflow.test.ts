@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { firstRow } from '../../../src/database/connection.ts';
 import { contacts, outbox, ticketEvents } from '../../../src/database/schema.ts';
 import { ChannelStateStore } from '../../../src/gateway/channel-state-store.ts';
 import { addClerk } from '../../../src/tickets/clerk-directory.ts';
@@ -82,14 +83,14 @@ async function handoverTicket(sessionId: string) {
   const label = /nr\. (\d+\/\d{4})/.exec(replies.map((reply) => reply.text).join('\n'))?.[1];
   expect(label, JSON.stringify(replies)).toBeDefined();
   const [number, ticketYear] = label!.split('/').map(Number);
-  return findTicket(testApp.app.functionar.database.db, { number: number!, year: ticketYear! })!;
+  return (await findTicket(testApp.app.functionar.database.db, { number: number!, year: ticketYear! }))!;
 }
 
 beforeAll(async () => {
   connector = await FakeBotConnector.start({ appId: botAppId, appPassword: botAppPassword });
   testApp = await startTelegramApp({ ...teamsEnvironment(connector), TEAMS_STAFF_CONVERSATION_ID: staffChannelId, DEADLINE_DIGEST_TIME: 'off' });
   baseUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', teamsId: clerkAad });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', teamsId: clerkAad });
 });
 
 afterAll(async () => {
@@ -105,7 +106,7 @@ describe('clerks working tickets from Microsoft Teams', () => {
     expect(greeting!.activity.text).toMatch(/Tichetele noi .* vor apărea în acest canal/);
     expect(connector.issued(greeting!.authorization)).toBe(true);
     expect(connector.tokenRequests[0]).toMatchObject({ tenant: 'botframework.com', clientId: botAppId, clientSecret: botAppPassword, scope: 'https://api.botframework.com/.default', grantType: 'client_credentials' });
-    expect(testApp.app.functionar.channels.get('teams')?.staffRecipients?.()).toEqual([staffChannelId]);
+    expect(await testApp.app.functionar.channels.get('teams')?.staffRecipients?.()).toEqual([staffChannelId]);
   });
 
   it('a new handover from a web chat citizen is posted to the staff channel as an Adaptive Card', async () => {
@@ -143,15 +144,15 @@ describe('clerks working tickets from Microsoft Teams', () => {
     };
 
     expect(await click('Preia')).toMatch(/vă este alocat \(Ana Pop\)/);
-    expect(findTicket(db, ticket)).toMatchObject({ status: 'in_lucru', assigneeClerkId: expect.any(Number) });
+    expect(await findTicket(db, ticket)).toMatchObject({ status: 'in_lucru', assigneeClerkId: expect.any(Number) });
 
     const webchat = await watchWebchat(sessionId);
     expect(await click('Răspunde', 'Vă sunăm mâine dimineață.')).toMatch(/Răspuns trimis cetățeanului/);
     expect(await webchat.clerkMessage('Vă sunăm mâine dimineață')).toMatchObject({ from: 'clerk' });
 
     expect(await click('Închide')).toMatch(/închis/);
-    expect(findTicket(db, ticket)?.status).toBe('inchis');
-    const trail = eventsOfTicket(db, ticket.id).filter((event) => event.actorType === 'clerk');
+    expect((await findTicket(db, ticket))?.status).toBe('inchis');
+    const trail = (await eventsOfTicket(db, ticket.id)).filter((event) => event.actorType === 'clerk');
     expect(trail.map((event) => event.kind)).toEqual(['assigned', 'reply', 'closed']);
     for (const event of trail) expect(event).toMatchObject({ channel: 'teams', actorId: expect.any(String), createdAt: expect.any(String) });
   });
@@ -170,8 +171,8 @@ describe('clerks working tickets from Microsoft Teams', () => {
     expect((await webchat.clerkMessage('Actele sunt gata')).text).toBe(`Răspuns de la primărie la cererea ${label}:\nActele sunt gata, le puteți ridica de la registratură.`);
     // The personal chat is kept in the Teams channel's own state (not among citizens' contacts), so the bot
     // can write to Ana on its own (the daily digest).
-    expect(teamsState().get(`conversation:${clerkAad}`)).toMatchObject({ kind: 'clerk', conversationReference: { serviceUrl: connector.serviceUrl, conversation: { id: conversationId } } });
-    expect(testApp.app.functionar.database.db.select().from(contacts).where(eq(contacts.channel, 'teams')).all()).toEqual([]);
+    expect(await teamsState().get(`conversation:${clerkAad}`)).toMatchObject({ kind: 'clerk', conversationReference: { serviceUrl: connector.serviceUrl, conversation: { id: conversationId } } });
+    expect(await testApp.app.functionar.database.db.select().from(contacts).where(eq(contacts.channel, 'teams'))).toEqual([]);
   });
 
   it('a clerk\'s /raspunde in Teams reaches a citizen on Telegram', async () => {
@@ -196,7 +197,7 @@ describe('clerks working tickets from Microsoft Teams', () => {
     const [answer] = await nextActivities(connector, threadId, 0);
     expect(answer!.replyToId).toBe(activity.id);
     expect(answer!.activity.text).toMatch(new RegExp(`^Tichet ${ticket.number}/${year} — Dorește să vorbească cu un funcționar`));
-    expect(eventsOfTicket(testApp.app.functionar.database.db, ticket.id).at(-1)).toMatchObject({ kind: 'viewed', actorType: 'clerk', channel: 'teams' });
+    expect((await eventsOfTicket(testApp.app.functionar.database.db, ticket.id)).at(-1)).toMatchObject({ kind: 'viewed', actorType: 'clerk', channel: 'teams' });
   });
 
   it('the same activity delivered twice runs the command once', async () => {
@@ -205,7 +206,7 @@ describe('clerks working tickets from Microsoft Teams', () => {
     const activity = teamsActivity('personal-message', { SERVICE_URL: connector.serviceUrl, AAD_OBJECT_ID: clerkAad, NAME: 'Ana Pop', TEXT: `/nota ${ticket.number} a sunat din nou` });
     expect((await postActivity(testApp.app, activity, signed())).statusCode).toBe(200);
     expect((await postActivity(testApp.app, activity, signed())).statusCode).toBe(200);
-    const notes = eventsOfTicket(testApp.app.functionar.database.db, ticket.id).filter((event) => event.kind === 'note');
+    const notes = (await eventsOfTicket(testApp.app.functionar.database.db, ticket.id)).filter((event) => event.kind === 'note');
     expect(notes).toHaveLength(1);
     expect(connector.activities.filter((recorded) => recorded.replyToId === activity.id)).toHaveLength(1);
   });
@@ -218,12 +219,12 @@ describe('clerks working tickets from Microsoft Teams', () => {
     expect((await postActivity(testApp.app, activity, signed())).statusCode).toBe(200);
     const [answer] = await nextActivities(connector, (activity.conversation as { id: string }).id, 0);
     expect(answer!.activity.text).toMatch(/Nu aveți dreptul/);
-    expect(findTicket(db, ticket)?.status).toBe('nou');
-    const refused = db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'command_refused')).all().at(-1);
+    expect((await findTicket(db, ticket))?.status).toBe('nou');
+    const refused = (await db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'command_refused'))).at(-1);
     expect(refused).toMatchObject({ actorType: 'unknown', actorId: `teams:${strangerAad}`, channel: 'teams', detail: { command: `/inchide ${ticket.number} gata` } });
     // A stranger's chat is not kept: the bot never writes to them on its own.
-    expect(db.select().from(contacts).where(eq(contacts.externalId, strangerAad)).get()).toBeUndefined();
-    expect(teamsState().get(`conversation:${strangerAad}`)).toBeUndefined();
+    expect(await firstRow(db.select().from(contacts).where(eq(contacts.externalId, strangerAad)))).toBeUndefined();
+    expect(await teamsState().get(`conversation:${strangerAad}`)).toBeUndefined();
   });
 
   it('the morning digest reaches a clerk in the personal chat the bot kept', async () => {
@@ -231,17 +232,21 @@ describe('clerks working tickets from Microsoft Teams', () => {
     const sessionId = await openWebchatCitizen();
     const ticket = await handoverTicket(sessionId);
     const today = localDate(new Date());
-    updateTicket(db, ticket.id, { dueDate: today }, new Date());
-    const personalChat = teamsState().get<{ conversationReference: { conversation: { id: string } } }>(`conversation:${clerkAad}`)!.conversationReference.conversation.id;
+    await updateTicket(db, ticket.id, { dueDate: today }, new Date());
+    const personalChat = (await teamsState().get<{ conversationReference: { conversation: { id: string } } }>(`conversation:${clerkAad}`))!.conversationReference.conversation.id;
     const before = connector.activitiesIn(personalChat).length;
-    const report = sendDigest(db, { now: new Date(), channels: new Set(testApp.app.functionar.channels.keys()) });
+    const report = await sendDigest(db, { now: new Date(), channels: new Set(testApp.app.functionar.channels.keys()) });
     expect(report.messages).toContainEqual(expect.objectContaining({ channel: 'teams', recipient: clerkAad, clerk: 'Ana Pop' }));
     void testApp.app.functionar.outbox.kick();
     const [digest] = await nextActivities(connector, personalChat, before);
     expect(digest!.replyToId).toBeUndefined();
     expect(digest!.activity.text).toMatch(/^⏰ Termene — compartimentul registratură/);
     expect(digest!.activity.text).toContain(`${ticket.number}/${ticket.year} — termen`);
-    const row = db.select().from(outbox).where(eq(outbox.recipient, clerkAad)).all().at(-1);
+    // The Bot Connector has the digest before the outbox hears back from it: wait for the row to be marked.
+    const row = await eventually(async () => {
+      const latest = (await db.select().from(outbox).where(eq(outbox.recipient, clerkAad))).at(-1);
+      return latest?.status === 'sent' || latest?.status === 'failed' ? latest : undefined;
+    }, 5000, 'the digest delivery recorded');
     expect(row).toMatchObject({ channel: 'teams', status: 'sent', externalId: digest!.id });
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { firstRow } from '../../../src/database/connection.ts';
 import { documents, ticketEvents } from '../../../src/database/schema.ts';
 import { addClerk } from '../../../src/tickets/clerk-directory.ts';
 import { findTicket } from '../../../src/tickets/ticket-store.ts';
@@ -40,10 +41,10 @@ async function anaTypes(text: string): Promise<string> {
   return String(answer?.activity.text);
 }
 
-function documentOf(label: string) {
+async function documentOf(label: string) {
   const [number, year] = label.split('/').map(Number);
-  const ticket = findTicket(database(), { number: number!, year: year! });
-  return { ticket, document: database().select().from(documents).where(eq(documents.ticketId, ticket?.id ?? 0)).get() };
+  const ticket = await findTicket(database(), { number: number!, year: year! });
+  return { ticket, document: await firstRow(database().select().from(documents).where(eq(documents.ticketId, ticket?.id ?? 0))) };
 }
 
 beforeAll(async () => {
@@ -56,7 +57,7 @@ beforeAll(async () => {
     TEAMS_STAFF_CONVERSATION_ID: staffChannelId,
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
   });
-  addClerk(database(), { name: 'Ana Pop', department: 'registru-agricol', teamsId: clerkAad });
+  await addClerk(database(), { name: 'Ana Pop', department: 'registru-agricol', teamsId: clerkAad });
 }, 60_000);
 
 afterAll(async () => {
@@ -84,11 +85,11 @@ describe('a clerk issuing documents from Microsoft Teams', () => {
 
     const sent = await eventually(() => testApp.telegram.documents.find((document) => document.chatId === String(ion.id)), 20_000, 'sendDocument to the citizen');
     expect(sent.bytes.subarray(0, 5).toString()).toBe('%PDF-');
-    const { ticket, document } = documentOf(label);
+    const { ticket, document } = await documentOf(label);
     expect(document?.sha256).toBe(createHash('sha256').update(sent.bytes).digest('hex'));
     expect(testApp.telegram.sentMessages(ion.id).at(-1)?.text).toContain(`Cod de verificare: ${document?.code}`);
     // Audited as Ana's, from Teams.
-    const issued = database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket?.id ?? 0)).all().find((event) => event.kind === 'document_issued');
+    const issued = (await database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket?.id ?? 0))).find((event) => event.kind === 'document_issued');
     expect(issued).toMatchObject({ actorType: 'clerk', channel: 'teams' });
   }, 60_000);
 
@@ -115,6 +116,6 @@ describe('a clerk issuing documents from Microsoft Teams', () => {
     const pdf = await testApp.app.inject({ method: 'GET', url: new URL(link).pathname });
     expect(pdf.statusCode).toBe(200);
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(createHash('sha256').update(pdf.rawPayload).digest('hex')).toBe(documentOf(label).document?.sha256);
+    expect(createHash('sha256').update(pdf.rawPayload).digest('hex')).toBe((await documentOf(label)).document?.sha256);
   }, 60_000);
 });

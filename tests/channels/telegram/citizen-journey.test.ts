@@ -27,7 +27,7 @@ const photoBytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.
 
 beforeAll(async () => {
   testApp = await startTelegramApp();
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
 });
 
 afterAll(async () => {
@@ -76,8 +76,8 @@ describe('a citizen on Telegram', () => {
 
     const [locationReceived] = await converse(testApp, ion, privateMessage(ion, {}, 'location-message'));
     expect(locationReceived?.text).toMatch(/Am primit locația/);
-    await eventually(() => {
-      const row = database().select().from(messages).where(eq(messages.channel, 'telegram')).all().find((message) => message.text === '' && JSON.stringify(message.parts).includes('46.384712'));
+    await eventually(async () => {
+      const row = (await database().select().from(messages).where(eq(messages.channel, 'telegram'))).find((message) => message.text === '' && JSON.stringify(message.parts).includes('46.384712'));
       return row?.processedAt ? row : undefined;
     });
 
@@ -101,7 +101,7 @@ describe('a citizen on Telegram', () => {
     expect(testApp.telegram.callsOf('editMessageReplyMarkup').map((call) => call.body.message_id)).toContain(consent!.messageId);
 
     const [number, year] = label!.split('/').map(Number);
-    const ticket = database().select().from(tickets).all().find((row) => row.number === number && row.year === year);
+    const ticket = (await database().select().from(tickets)).find((row) => row.number === number && row.year === year);
     const sha256 = createHash('sha256').update(photoBytes).digest('hex');
     expect(ticket?.type).toBe('sesizare');
     expect(ticket?.channel).toBe('telegram');
@@ -133,7 +133,7 @@ describe('a citizen on Telegram', () => {
     const [reply] = await converse(testApp, maria, document);
     // The caption is the answer to the current step; the file rides along with it.
     expect(reply?.text).toMatch(/Cum vă numiți/);
-    const stored = database().select().from(messages).all().find((row) => row.externalId === `message:${maria.id}:${document.message.message_id}`);
+    const stored = (await database().select().from(messages)).find((row) => row.externalId === `message:${maria.id}:${document.message.message_id}`);
     expect(stored?.parts).toEqual([expect.objectContaining({ type: 'attachment', fileName: 'plan-situatie.pdf', mediaType: 'application/pdf' })]);
   });
 
@@ -152,7 +152,7 @@ describe('a citizen on Telegram', () => {
     await converse(testApp, ion, textFrom(ion, 'buna ziua'));
     const long = 'Certificat de atestare fiscală pentru persoane fizice (vânzare teren intravilan)';
     const before = testApp.telegram.sentMessages(ion.id).length;
-    enqueue(
+    await enqueue(
       database(),
       {
         channel: 'telegram',
@@ -169,7 +169,7 @@ describe('a citizen on Telegram', () => {
 
     const press = buttonPress(ion, question!, data);
     await testApp.deliver(press);
-    const stored = await eventually(() => database().select().from(messages).all().find((row) => row.externalId === `callback:${press.callback_query.id}`));
+    const stored = await eventually(async () => (await database().select().from(messages)).find((row) => row.externalId === `callback:${press.callback_query.id}`));
     expect(stored.text).toBe(long);
 
     // A digest nobody can resolve (the message is not the bot's) is answered, and goes nowhere.
@@ -186,7 +186,7 @@ describe('a citizen on Telegram', () => {
     // The webhook answers once the redelivery was looked at; then everything accepted is answered and sent.
     await testApp.deliver(update);
     await settled(testApp.app, 'the redelivered update handled');
-    expect(database().select().from(messages).all().filter((row) => row.externalId === `message:${ion.id}:${update.message.message_id}`)).toHaveLength(1);
+    expect((await database().select().from(messages)).filter((row) => row.externalId === `message:${ion.id}:${update.message.message_id}`)).toHaveLength(1);
     expect(testApp.telegram.sentMessages(ion.id)).toHaveLength(1);
     expect(first?.text).toMatch(/asistentul virtual/);
   });
@@ -201,7 +201,7 @@ describe('a citizen on Telegram', () => {
     const [notice] = await converse(testApp, ion, edit);
     expect(notice?.text).toMatch(/ați modificat un mesaj/);
     expect(notice?.replyToMessageId).toBe(original.message.message_id);
-    const stored = database().select().from(messages).all().filter((row) => row.externalId?.startsWith(`message:${ion.id}:`));
+    const stored = (await database().select().from(messages)).filter((row) => row.externalId?.startsWith(`message:${ion.id}:`));
     expect(stored).toHaveLength(1);
   });
 
@@ -220,11 +220,11 @@ describe('a citizen on Telegram', () => {
   it('receives a long clerk answer split in two messages, HTML-escaped', async () => {
     const ion = citizen('ro');
     await converse(testApp, ion, textFrom(ion, 'vreau sa vorbesc cu un functionar'));
-    const ticket = database().select().from(tickets).all().at(-1)!;
+    const ticket = (await database().select().from(tickets)).at(-1)!;
     const before = testApp.telegram.sentMessages(ion.id).length;
     const paragraph = 'Documentele <originale> & copiile se depun la registratură. ';
     const longText = Array.from({ length: 90 }, () => paragraph).join('\n');
-    const outcome = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${ticket.number}/${ticket.year} ${longText}`);
+    const outcome = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${ticket.number}/${ticket.year} ${longText}`);
     expect(outcome.ok).toBe(true);
     const parts = await testApp.nextMessages(ion.id, before, 2);
     expect(parts.every((part) => part.text.length <= 4096)).toBe(true);
@@ -242,7 +242,7 @@ describe('updates that are not a citizen talking to the bot', () => {
     await testApp.deliver(group);
     await settled(testApp.app, 'the channel post and the group message handled');
     expect(testApp.telegram.callsOf('sendMessage').length).toBe(sendsBefore);
-    const stored = database().select().from(messages).all().filter((row) => row.text.includes('Bună dimineața tuturor') || row.text.includes('deșeurilor'));
+    const stored = (await database().select().from(messages)).filter((row) => row.text.includes('Bună dimineața tuturor') || row.text.includes('deșeurilor'));
     expect(stored).toHaveLength(0);
   });
 

@@ -14,7 +14,7 @@ const ana = { id: anaTelegramId, firstName: 'Ana', languageCode: 'ro' };
 
 beforeAll(async () => {
   testApp = await startTelegramApp();
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: String(anaTelegramId) });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: String(anaTelegramId) });
 });
 
 afterAll(async () => {
@@ -58,9 +58,9 @@ async function staffNoticeOf(label: string): Promise<SentMessage> {
   return eventually(() => testApp.telegram.sentMessages(staffChatId).find((message) => message.text.includes(`Tichet nou ${label}`)), 5000, `staff notice of ${label}`);
 }
 
-function ticketOf(label: string) {
+async function ticketOf(label: string) {
   const [number, year] = label.split('/').map(Number);
-  return database().select().from(tickets).all().find((row) => row.number === number && row.year === year)!;
+  return (await database().select().from(tickets)).find((row) => row.number === number && row.year === year)!;
 }
 
 describe('clerks on Telegram', () => {
@@ -75,7 +75,7 @@ describe('clerks on Telegram', () => {
     const [answer] = await testApp.nextMessages(staffChatId, before);
     expect(answer?.text).toBe(`${label} vă este alocat (Ana Pop).`);
     expect(answer?.replyToMessageId).toBe(notice.messageId);
-    expect(ticketOf(label).status).toBe('in_lucru');
+    expect((await ticketOf(label)).status).toBe('in_lucru');
     // The toast and the answer are two requests to Telegram: either may arrive first.
     const toast = await eventually(() => testApp.telegram.callsOf('answerCallbackQuery').at(-1), 5000, 'the toast');
     expect(toast.body.text).toBe(`${label} vă este alocat (Ana Pop).`);
@@ -105,7 +105,7 @@ describe('clerks on Telegram', () => {
     const notice = await staffNoticeOf(label);
     await testApp.deliver(staffGroupMessage(anaTelegramId, 'Echipa de spații verzi vine marți.', notice));
     await eventually(async () => ((await webchatMessages(sessionId)).some((message) => message.from === 'clerk' && message.text.includes('vine marți')) ? true : undefined));
-    const replies = database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketOf(label).id)).all().filter((event) => event.kind === 'reply');
+    const replies = (await database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, (await ticketOf(label)).id))).filter((event) => event.kind === 'reply');
     expect(replies).toHaveLength(1);
     expect(replies[0]).toMatchObject({ actorType: 'clerk', channel: 'telegram' });
   });
@@ -143,7 +143,7 @@ describe('clerks on Telegram', () => {
     await testApp.deliver(staffGroupMessage(outsiderTelegramId, `/raspunde ${label} Aprobat.`));
     const [refusal] = await testApp.nextMessages(staffChatId, before);
     expect(refusal?.text).toMatch(/Nu aveți dreptul/);
-    const refused = database().select().from(ticketEvents).all().filter((event) => event.kind === 'command_refused' && event.actorId === `telegram:${outsiderTelegramId}`);
+    const refused = (await database().select().from(ticketEvents)).filter((event) => event.kind === 'command_refused' && event.actorId === `telegram:${outsiderTelegramId}`);
     expect(refused).toHaveLength(1);
     expect((await webchatMessages(sessionId)).some((message) => message.from === 'clerk')).toBe(false);
 
@@ -153,7 +153,7 @@ describe('clerks on Telegram', () => {
     const toast = await eventually(() => testApp.telegram.callsOf('answerCallbackQuery').find((call) => String(call.body.text).startsWith('Nu aveți dreptul')));
     expect(toast.body.show_alert).toBe(true);
     expect(testApp.telegram.sentMessages(staffChatId)).toHaveLength(sendsBefore);
-    expect(ticketOf(label).assigneeClerkId).toBeNull();
+    expect((await ticketOf(label)).assigneeClerkId).toBeNull();
   });
 
   it('find the ids the set-up needs with /id, in the group and in private', async () => {

@@ -17,7 +17,7 @@ const clerkTelegramId = newUserId();
 beforeAll(async () => {
   telegram = await FakeTelegramApi.start();
   testApp = await startTelegramApp({}, { dataDirectory, telegram });
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: String(clerkTelegramId) });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: String(clerkTelegramId) });
 });
 
 afterAll(async () => {
@@ -42,7 +42,7 @@ describe('the Telegram webhook', () => {
     // Not even a malformed body is looked at without the secret.
     expect((await postUpdate(testApp.app, '{"update_id":', 'wrong-secret')).statusCode).toBe(401);
     await settled(testApp.app, 'nothing left to handle');
-    expect(database().select().from(messages).where(eq(messages.channel, 'telegram')).all()).toHaveLength(0);
+    expect(await database().select().from(messages).where(eq(messages.channel, 'telegram'))).toHaveLength(0);
     expect(telegram.sentMessages(ion.id)).toHaveLength(0);
   });
 
@@ -100,22 +100,17 @@ describe('delivery to Telegram', () => {
   it('records on the ticket that the citizen blocked the bot, so the clerk sees the answer did not arrive', async () => {
     const ion = citizen('ro');
     await converse(testApp, ion, textFrom(ion, 'vreau sa vorbesc cu un functionar'));
-    const ticket = database().select().from(tickets).all().at(-1)!;
+    const ticket = (await database().select().from(tickets)).at(-1)!;
     telegram.blockedChats.add(String(ion.id));
-    const outcome = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${ticket.number}/${ticket.year} Vă sunăm mâine.`);
+    const outcome = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${ticket.number}/${ticket.year} Vă sunăm mâine.`);
     expect(outcome.ok).toBe(true);
-    const failed = await eventually(() =>
-      database()
-        .select()
-        .from(ticketEvents)
-        .where(eq(ticketEvents.ticketId, ticket.id))
-        .all()
-        .find((event) => event.kind === 'delivery_failed'),
+    const failed = await eventually(async () =>
+      (await database().select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id))).find((event) => event.kind === 'delivery_failed'),
     );
     expect(String(failed.detail?.reason)).toContain('403: Forbidden: bot was blocked by the user');
     // Not retried: a blocked bot stays blocked.
     expect(telegram.callsOf('sendMessage').filter((call) => String(call.body.chat_id) === String(ion.id) && call.status === 403)).toHaveLength(1);
-    const entry = database().select().from(outbox).where(eq(outbox.ticketId, ticket.id)).all().at(-1);
+    const entry = (await database().select().from(outbox).where(eq(outbox.ticketId, ticket.id))).at(-1);
     expect(entry?.status).toBe('failed');
   });
 

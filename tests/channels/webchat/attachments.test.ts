@@ -82,9 +82,9 @@ describe('files from the web chat', () => {
     const label = /numărul (\d+)\/(\d{4})/.exec(registered.map((reply) => reply.text).join('\n'));
     expect(label, JSON.stringify(registered)).not.toBeNull();
     const db = testApp.app.functionar.database.db;
-    const ticket = db.select().from(tickets).where(eq(tickets.number, Number(label?.[1]))).all().find((row) => row.year === Number(label?.[2]));
+    const ticket = (await db.select().from(tickets).where(eq(tickets.number, Number(label?.[1])))).find((row) => row.year === Number(label?.[2]));
     expect(ticket).toBeDefined();
-    const view = ticketView(db, ticket!);
+    const view = await ticketView(db, ticket!);
     expect(view.attachments.map((link) => [link.attachment.fileName, link.attachment.sha256])).toEqual([
       ['groapă în drum.png', sha256(png)],
       ['cerere.pdf', sha256(pdf)],

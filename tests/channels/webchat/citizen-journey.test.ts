@@ -28,7 +28,7 @@ beforeAll(async () => {
   testApp = await startTestApp();
   const address = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = address;
-  addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
 });
 
 afterAll(async () => {
@@ -54,7 +54,7 @@ describe('a citizen on the town hall website', () => {
     expect(confirmation[0]?.text).toContain(`1/${year}`);
     expect(confirmation[0]?.text).toMatch(/Termenul legal de răspuns: \d{2}\.\d{2}\.\d{4}/);
 
-    const ticket = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/vezi 1/${year}`);
+    const ticket = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/vezi 1/${year}`);
     expect(ticket.ok).toBe(true);
     expect(ticket.text).toContain('Ion Popescu');
     expect(ticket.text).toContain('0740123456');
@@ -66,7 +66,7 @@ describe('a citizen on the town hall website', () => {
     await say(sessionId, 'Groapa mare pe strada principala, langa scoala');
     const cancelled = await say(sessionId, 'anuleaza');
     expect(cancelled[0]?.text).toMatch(/Nu s-a înregistrat nimic/);
-    const list = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, '/tichete toate');
+    const list = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, '/tichete toate');
     expect(list.text).not.toContain('Groapa');
   });
 
@@ -97,7 +97,7 @@ describe('a citizen on the town hall website', () => {
     // The server subscribes the stream in the same step that sends its headers: once fetch has them, a
     // clerk's answer published now reaches this stream.
     expect(stream.contentType).toContain('text/event-stream');
-    const outcome = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Propunerea intră pe ordinea de zi a consiliului local.`);
+    const outcome = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Propunerea intră pe ordinea de zi a consiliului local.`);
     expect(outcome.ok).toBe(true);
 
     await stream.finished;

@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WhatsappAdapter } from '../../../channels/whatsapp/index.ts';
 import { storeAttachment } from '../../../src/attachments/attachment-store.ts';
+import { firstRow } from '../../../src/database/connection.ts';
 import { contacts, messages, outbox } from '../../../src/database/schema.ts';
 import { enqueue } from '../../../src/outbox/outbox-store.ts';
 import { addClerk } from '../../../src/tickets/clerk-directory.ts';
@@ -61,19 +62,18 @@ const readable = (message: SentMessage | undefined) => (message ? FakeGraphApi.r
 const buttonTitles = (message: SentMessage | undefined) => message?.body.interactive?.action.buttons?.map((button) => button.reply.title);
 
 function outboxEntryOf(app: TestApp, wamid: string) {
-  return app.app.functionar.database.db.select().from(outbox).where(eq(outbox.externalId, wamid)).get();
+  return firstRow(app.app.functionar.database.db.select().from(outbox).where(eq(outbox.externalId, wamid)));
 }
 
 /** Moves the citizen's last message back in time, as if they had not written for two days. */
-function lastWroteTwoDaysAgo(app: TestApp, e164: string): void {
+async function lastWroteTwoDaysAgo(app: TestApp, e164: string): Promise<void> {
   const database = app.app.functionar.database.db;
-  const contact = database.select().from(contacts).where(and(eq(contacts.channel, 'whatsapp'), eq(contacts.externalId, e164))).get();
+  const contact = await firstRow(database.select().from(contacts).where(and(eq(contacts.channel, 'whatsapp'), eq(contacts.externalId, e164))));
   const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000).toISOString();
-  database
+  await database
     .update(contacts)
     .set({ lastSeenAt: twoDaysAgo, channelData: { ...contact?.channelData, lastInboundAt: twoDaysAgo } })
-    .where(eq(contacts.id, contact!.id))
-    .run();
+    .where(eq(contacts.id, contact!.id));
 }
 
 /** Files a request from `from` and returns its label ("3/2026"). */
@@ -92,8 +92,8 @@ beforeAll(async () => {
   graph = await FakeGraphApi.start({ token: accessToken });
   testApp = await startTestApp(cloudEnvironment({ WHATSAPP_TEMPLATE_NAME: 'raspuns_cerere', WHATSAPP_TEMPLATE_LANGUAGE: 'ro' }));
   const database = testApp.app.functionar.database.db;
-  addClerk(database, { name: 'Ana Pop', department: 'registratura' });
-  addClerk(database, { name: 'Dan Moldovan', department: 'urbanism', whatsapp: '0740 999 888' });
+  await addClerk(database, { name: 'Ana Pop', department: 'registratura' });
+  await addClerk(database, { name: 'Dan Moldovan', department: 'urbanism', whatsapp: '0740 999 888' });
 });
 
 afterAll(async () => {
@@ -154,22 +154,22 @@ describe('a citizen on WhatsApp (Cloud API)', () => {
     expect(readable(registered[0])).toMatch(/Termenul legal de răspuns: \d{2}\.\d{2}\.\d{4}/);
 
     const [number, year] = label!.split('/').map(Number);
-    const ticket = findTicket(testApp.app.functionar.database.db, { number: number!, year: year! });
+    const ticket = await findTicket(testApp.app.functionar.database.db, { number: number!, year: year! });
     expect(ticket).toMatchObject({ channel: 'whatsapp', citizenName: 'Ion Popescu' });
 
-    const outcome = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Echipa de electricieni vine joi dimineata.`);
+    const outcome = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Echipa de electricieni vine joi dimineata.`);
     expect(outcome.ok, outcome.text).toBe(true);
     const delivered = await eventually(() => graph.sentTo(citizen).find((message) => readable(message).includes('Echipa de electricieni')), 5000, 'clerk reply on WhatsApp');
     expect(delivered.body.type).toBe('text');
     expect(readable(delivered)).toContain(`Răspuns de la primărie la cererea ${label}`);
-    await eventually(() => outboxEntryOf(testApp, delivered.id)?.status === 'sent' || undefined, 5000, 'outbox entry sent');
+    await eventually(async () => (await outboxEntryOf(testApp, delivered.id))?.status === 'sent' || undefined, 5000, 'outbox entry sent');
 
     // Meta then reports the delivery; a late "delivered" after "read" does not move it back.
     for (const name of ['status-sent', 'status-read', 'status-delivered'] as const) {
       const response = await postNotification(testApp.app, statusNotification(name, delivered.id, citizen));
       expect(response.statusCode).toBe(200);
     }
-    expect(outboxEntryOf(testApp, delivered.id)).toMatchObject({ status: 'sent', deliveryStatus: 'read' });
+    expect(await outboxEntryOf(testApp, delivered.id)).toMatchObject({ status: 'sent', deliveryStatus: 'read' });
   });
 
   it('answers a webhook delivered twice only once', async () => {
@@ -181,7 +181,7 @@ describe('a citizen on WhatsApp (Cloud API)', () => {
     }
     await settle();
     expect(graph.sentTo(citizen)).toHaveLength(1);
-    const stored = testApp.app.functionar.database.db.select().from(messages).where(eq(messages.externalId, wamidOf(notification))).all();
+    const stored = await testApp.app.functionar.database.db.select().from(messages).where(eq(messages.externalId, wamidOf(notification)));
     expect(stored).toHaveLength(1);
   });
 
@@ -216,7 +216,7 @@ describe('a citizen on WhatsApp (Cloud API)', () => {
     expect(answer[0]?.body.recipient).toBe(userId);
     expect(answer[0]?.body.to).toBeUndefined();
     expect(readable(answer[0])).toMatch(/certificat(ul)? de urbanism/i);
-    const contact = testApp.app.functionar.database.db.select().from(contacts).where(and(eq(contacts.channel, 'whatsapp'), eq(contacts.externalId, userId))).get();
+    const contact = await firstRow(testApp.app.functionar.database.db.select().from(contacts).where(and(eq(contacts.channel, 'whatsapp'), eq(contacts.externalId, userId))));
     expect(contact?.displayName).toBe('Maria');
   });
 
@@ -263,7 +263,7 @@ describe('a citizen on WhatsApp (Cloud API)', () => {
 
     const stored = path.join(testApp.dataDirectory, 'attachments', `${sha256}.jpg`);
     expect(fs.readFileSync(stored)).toEqual(photo);
-    const shown = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/vezi ${label}`);
+    const shown = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/vezi ${label}`);
     expect(shown.text).toContain(`sha256 ${sha256}`);
     expect(shown.text).toContain('46.40263, 24.68312');
   });
@@ -274,7 +274,7 @@ describe('a citizen on WhatsApp (Cloud API)', () => {
     const sha256 = graph.addMedia('2213785412407045', pdf, 'application/pdf');
     await say(citizen, 'text', { text: 'vreau sa depun o cerere' });
     await say(citizen, 'document', { caption: 'Cerere pentru certificat de urbanism, completata' });
-    const inbound = testApp.app.functionar.database.db.select().from(messages).where(and(eq(messages.channel, 'whatsapp'), eq(messages.direction, 'inbound'))).all();
+    const inbound = await testApp.app.functionar.database.db.select().from(messages).where(and(eq(messages.channel, 'whatsapp'), eq(messages.direction, 'inbound')));
     const withDocument = inbound.find((message) => JSON.stringify(message.parts ?? []).includes(sha256));
     expect(withDocument?.parts).toEqual([
       expect.objectContaining({ type: 'attachment', fileName: 'cerere-certificat-urbanism.pdf', mediaType: 'application/pdf', sha256, size: pdf.length }),
@@ -330,7 +330,7 @@ describe('files the town hall sends', () => {
     await say(citizen, 'text', { text: 'buna ziua' });
     const pdf = Buffer.from('%PDF-1.7 confirmare de inregistrare 12/2026');
     const receipt = storeAttachment(testApp.dataDirectory, { bytes: pdf, fileName: 'confirmare-12-2026.pdf', mediaType: 'application/pdf' });
-    enqueue(testApp.app.functionar.database.db, { channel: 'whatsapp', recipient: `+${citizen}`, message: { author: 'bot', text: 'Confirmarea de înregistrare', parts: [receipt] } }, new Date());
+    await enqueue(testApp.app.functionar.database.db, { channel: 'whatsapp', recipient: `+${citizen}`, message: { author: 'bot', text: 'Confirmarea de înregistrare', parts: [receipt] } }, new Date());
     await testApp.app.functionar.outbox.kick();
     const sent = graph.sentTo(citizen).slice(-2);
     expect(sent.map((message) => message.body.type)).toEqual(['text', 'document']);
@@ -345,8 +345,8 @@ describe('the 24-hour customer service window', () => {
   it('sends a late clerk reply as the approved template', async () => {
     const citizen = '40740123467';
     const label = await fileRequest(citizen, 'Solicit taierea arborilor uscati de pe strada scolii');
-    lastWroteTwoDaysAgo(testApp, `+${citizen}`);
-    const outcome = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Arborii vor fi taiati saptamana viitoare.\nVa multumim.`);
+    await lastWroteTwoDaysAgo(testApp, `+${citizen}`);
+    const outcome = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Arborii vor fi taiati saptamana viitoare.\nVa multumim.`);
     expect(outcome.ok).toBe(true);
     const template = await eventually(() => graph.sentTo(citizen).find((message) => message.body.type === 'template'), 5000, 'template message');
     expect(template.body.template).toMatchObject({ name: 'raspuns_cerere', language: { code: 'ro' } });
@@ -358,36 +358,36 @@ describe('the 24-hour customer service window', () => {
   it('records a failure Meta reports later on the ticket, for the clerk to see', async () => {
     const citizen = '40740123468';
     const label = await fileRequest(citizen, 'Solicit repararea podetului de pe ulita morii');
-    testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Podetul intra in reparatie.`);
+    await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Podetul intra in reparatie.`);
     const sent = await eventually(() => graph.sentTo(citizen).find((message) => readable(message).includes('Podetul')), 5000, 'clerk reply');
-    await eventually(() => outboxEntryOf(testApp, sent.id)?.status === 'sent' || undefined, 5000, 'outbox entry sent');
+    await eventually(async () => (await outboxEntryOf(testApp, sent.id))?.status === 'sent' || undefined, 5000, 'outbox entry sent');
     const response = await postNotification(testApp.app, statusNotification('status-failed', sent.id, citizen));
     expect(response.statusCode).toBe(200);
-    const entry = outboxEntryOf(testApp, sent.id);
+    const entry = await outboxEntryOf(testApp, sent.id);
     expect(entry).toMatchObject({ status: 'failed', deliveryStatus: 'failed' });
     expect(entry?.lastError).toMatch(/Re-engagement message.*131047/);
     const [number, year] = label.split('/').map(Number);
-    const ticket = findTicket(testApp.app.functionar.database.db, { number: number!, year: year! })!;
-    const failure = eventsOfTicket(testApp.app.functionar.database.db, ticket.id).find((event) => event.kind === 'delivery_failed');
+    const ticket = (await findTicket(testApp.app.functionar.database.db, { number: number!, year: year! }))!;
+    const failure = (await eventsOfTicket(testApp.app.functionar.database.db, ticket.id)).find((event) => event.kind === 'delivery_failed');
     expect(String(failure?.detail?.reason)).toMatch(/24 hours/);
   });
 
   it('without a template, does not send and tells the clerk why on the ticket', async () => {
     const withoutTemplate = await startTestApp(cloudEnvironment());
     try {
-      addClerk(withoutTemplate.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
+      await addClerk(withoutTemplate.app.functionar.database.db, { name: 'Ana Pop', department: 'registratura' });
       const citizen = '40740123469';
       const label = await fileRequest(citizen, 'Solicit amenajarea unei treceri de pietoni', withoutTemplate);
-      lastWroteTwoDaysAgo(withoutTemplate, `+${citizen}`);
+      await lastWroteTwoDaysAgo(withoutTemplate, `+${citizen}`);
       const sentBefore = graph.sentTo(citizen).length;
-      withoutTemplate.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Trecerea va fi marcata in primavara.`);
+      await withoutTemplate.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${label} Trecerea va fi marcata in primavara.`);
       const [number, year] = label.split('/').map(Number);
       const database = withoutTemplate.app.functionar.database.db;
-      const ticket = findTicket(database, { number: number!, year: year! })!;
-      const failure = await eventually(() => eventsOfTicket(database, ticket.id).find((event) => event.kind === 'delivery_failed'), 5000, 'delivery_failed event');
+      const ticket = (await findTicket(database, { number: number!, year: year! }))!;
+      const failure = await eventually(async () => (await eventsOfTicket(database, ticket.id)).find((event) => event.kind === 'delivery_failed'), 5000, 'delivery_failed event');
       expect(String(failure.detail?.reason)).toMatch(/24-hour customer service window.*WHATSAPP_TEMPLATE_NAME/);
       expect(graph.sentTo(citizen)).toHaveLength(sentBefore);
-      const failed = database.select().from(outbox).where(eq(outbox.ticketId, ticket.id)).all().filter((entry) => entry.status === 'failed');
+      const failed = (await database.select().from(outbox).where(eq(outbox.ticketId, ticket.id))).filter((entry) => entry.status === 'failed');
       expect(failed).toHaveLength(1);
       expect(failed[0]?.attempts).toBe(1);
     } finally {
@@ -414,7 +414,7 @@ describe('a clerk registered with a WhatsApp number', () => {
     await settle();
     expect(graph.sentTo(citizen).filter((message) => readable(message).includes('Copia este gata'))).toHaveLength(1);
     // The clerk's commands are not a citizen's conversation.
-    const clerkContact = testApp.app.functionar.database.db.select().from(contacts).where(eq(contacts.externalId, `+${clerk}`)).get();
+    const clerkContact = await firstRow(testApp.app.functionar.database.db.select().from(contacts).where(eq(contacts.externalId, `+${clerk}`)));
     expect(clerkContact).toBeUndefined();
   });
 
@@ -438,7 +438,7 @@ describe('bad notifications', () => {
     expect(tampered.statusCode).toBe(401);
     const garbage = await postNotification(testApp.app, body, { signature: 'sha256=xyz' });
     expect(garbage.statusCode).toBe(401);
-    const stored = testApp.app.functionar.database.db.select().from(messages).where(eq(messages.externalId, wamidOf(notification))).all();
+    const stored = await testApp.app.functionar.database.db.select().from(messages).where(eq(messages.externalId, wamidOf(notification)));
     expect(stored).toHaveLength(0);
     expect(graph.sentTo('40740123472')).toHaveLength(0);
   });

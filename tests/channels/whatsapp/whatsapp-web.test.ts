@@ -13,6 +13,7 @@ import type { ChannelContext } from '../../../src/gateway/channel-contract.ts';
 import { DeliveryError } from '../../../src/gateway/channel-contract.ts';
 import { ChannelStateStore } from '../../../src/gateway/channel-state-store.ts';
 import { storeAttachment } from '../../../src/attachments/attachment-store.ts';
+import { firstRow } from '../../../src/database/connection.ts';
 import { contacts, messages } from '../../../src/database/schema.ts';
 import { enqueue } from '../../../src/outbox/outbox-store.ts';
 import { addClerk } from '../../../src/tickets/clerk-directory.ts';
@@ -116,15 +117,15 @@ async function receive(webMessage: WebMessage, chatId = citizenChat, expectedRep
   return client.sentTo(chatId).slice(before);
 }
 
-function storedMessages(e164: string) {
+async function storedMessages(e164: string) {
   const database = testApp.app.functionar.database.db;
-  const contact = database.select().from(contacts).where(and(eq(contacts.channel, 'whatsapp'), eq(contacts.externalId, e164))).get();
-  return contact ? database.select().from(messages).where(eq(messages.contactId, contact.id)).all() : [];
+  const contact = await firstRow(database.select().from(contacts).where(and(eq(contacts.channel, 'whatsapp'), eq(contacts.externalId, e164))));
+  return contact ? await database.select().from(messages).where(eq(messages.contactId, contact.id)) : [];
 }
 
 beforeAll(async () => {
   testApp = await startTestApp();
-  addClerk(testApp.app.functionar.database.db, { name: 'Dan Moldovan', department: 'urbanism', whatsapp: '+40740999888' });
+  await addClerk(testApp.app.functionar.database.db, { name: 'Dan Moldovan', department: 'urbanism', whatsapp: '+40740999888' });
   adapter = new WhatsappAdapter(channelContext(testApp), (context, router) => new WhatsappWebDriver(context, router, driverOptions()));
   driver = adapter.driver as WhatsappWebDriver;
   // The outbox worker delivers through whatever adapter the map holds for the channel.
@@ -188,7 +189,7 @@ describe('a citizen writing to the town hall’s WhatsApp Web number', () => {
     const [answer] = await receive(message('text'));
     expect(answer).toMatch(/certificat(ul)? de urbanism/i);
     expect(answer).toContain('Sursa: Autorizație de construire');
-    const stored = storedMessages('+40740555111');
+    const stored = await storedMessages('+40740555111');
     expect(stored[0]).toMatchObject({ direction: 'inbound', text: 'ce acte imi trebuie pentru autorizatie de construire' });
   });
 
@@ -196,7 +197,7 @@ describe('a citizen writing to the town hall’s WhatsApp Web number', () => {
     const voice = message('voiceNote');
     const [reply] = await receive(voice);
     expect(reply).toMatch(/nu pot asculta mesaje vocale/);
-    const stored = storedMessages('+40740555111').find((row) => row.externalId === voice.id._serialized);
+    const stored = (await storedMessages('+40740555111')).find((row) => row.externalId === voice.id._serialized);
     const sha256 = createHash('sha256').update(Buffer.from(recorded.voiceNote!.media!.data, 'base64')).digest('hex');
     expect(stored?.parts).toEqual([expect.objectContaining({ type: 'attachment', sha256, mediaType: 'audio/ogg; codecs=opus' })]);
     expect(fs.existsSync(path.join(testApp.dataDirectory, 'attachments', `${sha256}.ogg`))).toBe(true);
@@ -214,11 +215,11 @@ describe('a citizen writing to the town hall’s WhatsApp Web number', () => {
     const label = /numărul (\d+\/\d{4})/.exec(registered ?? '')?.[1];
     expect(label, registered).toBeDefined();
     const sha256 = createHash('sha256').update(Buffer.from(recorded.image!.media!.data, 'base64')).digest('hex');
-    const clerk = testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Dan Moldovan', channel: 'cli' }, `/vezi ${label}`);
+    const clerk = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Dan Moldovan', channel: 'cli' }, `/vezi ${label}`);
     expect(clerk.text).toContain(`sha256 ${sha256}`);
     expect(clerk.text).toContain('46.40263, 24.68312');
 
-    testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Dan Moldovan', channel: 'cli' }, `/raspunde ${label} Groapa va fi astupata vineri.`);
+    await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Dan Moldovan', channel: 'cli' }, `/raspunde ${label} Groapa va fi astupata vineri.`);
     const delivered = await eventually(() => currentClient().sentTo(citizenChat).find((text) => text.includes('Groapa va fi astupata')), 5000, 'clerk reply');
     expect(delivered).toContain(`Răspuns de la primărie la cererea ${label}`);
   });
@@ -261,7 +262,7 @@ describe('a citizen writing to the town hall’s WhatsApp Web number', () => {
     currentClient().hiddenNumbers.set('178312345678901@lid', '40740666777@c.us');
     const [reply] = await receive(message('hiddenNumber'), '178312345678901@lid');
     expect(reply).toMatch(/asistentul virtual/);
-    expect(storedMessages('+40740666777')).toHaveLength(2);
+    expect(await storedMessages('+40740666777')).toHaveLength(2);
   });
 
   it('answers a message WhatsApp Web emits twice only once', async () => {
@@ -291,17 +292,17 @@ describe('a citizen writing to the town hall’s WhatsApp Web number', () => {
     expect(client.sent.length).toBe(sentBefore + 1);
     const database = testApp.app.functionar.database.db;
     for (const webMessage of ignored) {
-      expect(database.select().from(messages).where(eq(messages.externalId, webMessage.id._serialized)).all()).toHaveLength(0);
+      expect(await database.select().from(messages).where(eq(messages.externalId, webMessage.id._serialized))).toHaveLength(0);
     }
-    expect(storedMessages('+40740777888')).toHaveLength(0);
-    expect(storedMessages('+40740333444')).toHaveLength(0);
+    expect(await storedMessages('+40740777888')).toHaveLength(0);
+    expect(await storedMessages('+40740333444')).toHaveLength(0);
   });
 
   it('sends a stored file (a registration receipt) as a document', async () => {
     const pdf = Buffer.from('%PDF-1.7 confirmare de inregistrare');
     const receipt = storeAttachment(testApp.dataDirectory, { bytes: pdf, fileName: 'confirmare-7-2026.pdf', mediaType: 'application/pdf' });
     const client = currentClient();
-    enqueue(testApp.app.functionar.database.db, { channel: 'whatsapp', recipient: '+40740555111', recipientChannelData: { chatId: citizenChat }, message: { author: 'bot', text: 'Confirmarea de înregistrare', parts: [receipt] } }, new Date());
+    await enqueue(testApp.app.functionar.database.db, { channel: 'whatsapp', recipient: '+40740555111', recipientChannelData: { chatId: citizenChat }, message: { author: 'bot', text: 'Confirmarea de înregistrare', parts: [receipt] } }, new Date());
     const sent = await eventually(() => client.documents.find((entry) => entry.document.filename === 'confirmare-7-2026.pdf'), 5000, 'document sent');
     expect(sent.chatId).toBe(citizenChat);
     expect(Buffer.from(sent.document.data, 'base64')).toEqual(pdf);
