@@ -1,12 +1,25 @@
 import { defineConfig } from 'vitest/config';
 
+// What runs on PostgreSQL as well (project `postgres`): the journeys through the real HTTP interface and
+// the tests of the multi-instance guarantees. Everything runs on SQLite (project `sqlite`).
+const onPostgresToo = [
+  'tests/channels/webchat/citizen-journey.test.ts',
+  'tests/channels/telegram/webhook-and-delivery.test.ts',
+  'tests/admin/web-inbox.test.ts',
+  'tests/threads/**/*.test.ts',
+  'tests/database/postgres-*.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     testTimeout: 30000,
     hookTimeout: 60000,
     pool: 'forks',
     // Two cores: keep parallel files modest so real servers (Chroma, fakes) do not starve each other.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts'], exclude: ['tests/database/postgres-*.test.ts'] } },
+      { extends: true, test: { name: 'postgres', include: onPostgresToo, globalSetup: ['tests/helpers/postgres-global-setup.ts'] } },
+    ],
   },
 });

@@ -23,6 +23,12 @@ const environmentSchema = z.object({
   TRUST_PROXY: booleanFromText.default('false'),
   DATA_DIR: z.string().default('data'),
   DATABASE_PATH: optionalText,
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/functionar (unset: SQLite under DATA_DIR)' })
+      .optional(),
+  ),
   KNOWLEDGE_DIR: z.string().default('knowledge'),
   PROMPTS_DIR: z.string().default('prompts'),
   CHROMA_URL: optionalUrl,
@@ -105,6 +111,8 @@ export interface Config {
   trustProxy: boolean;
   dataDirectory: string;
   databasePath: string;
+  /** PostgreSQL instead of the SQLite file (DATABASE_URL), for several instances on one database. */
+  databaseUrl: string | undefined;
   knowledgeDirectory: string;
   promptsDirectory: string;
   chroma: { url: string | undefined; port: number; dataDirectory: string };
@@ -239,6 +247,7 @@ export function loadConfig(environment: Environment): Config {
     trustProxy: values.TRUST_PROXY,
     dataDirectory,
     databasePath: values.DATABASE_PATH ? path.resolve(values.DATABASE_PATH) : path.join(dataDirectory, 'functionar.db'),
+    databaseUrl: values.DATABASE_URL,
     knowledgeDirectory: path.resolve(values.KNOWLEDGE_DIR),
     promptsDirectory: path.resolve(values.PROMPTS_DIR),
     chroma: { url: values.CHROMA_URL, port: values.CHROMA_PORT, dataDirectory: path.join(dataDirectory, 'chroma') },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { setClerkPassword } from '../admin/clerk-accounts.ts';
-import { openDatabase } from '../database/connection.ts';
+import { openConfiguredDatabase } from '../database/connection.ts';
 import { AppError } from '../errors.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
 
@@ -81,7 +81,7 @@ export const registerAdminCommands: CommandRegistrar = (program, environment) =>
         process.exitCode = 2;
         return;
       }
-      const database = openDatabase(environment.config().databasePath);
+      const database = await openConfiguredDatabase(environment.config());
       try {
         const clerk = await setClerkPassword(database.db, options.name, password);
         console.log(`Password set for "${clerk.name}"; they sign in at /admin.`);
@@ -90,7 +90,7 @@ export const registerAdminCommands: CommandRegistrar = (program, environment) =>
         console.error(`${error.message}; nothing was changed.`);
         process.exitCode = error.code === 'FV_ERR_WEAK_PASSWORD' ? 2 : 1;
       } finally {
-        database.close();
+        await database.close();
       }
     });
 };

@@ -7,7 +7,7 @@ import { citizenTexts } from '../conversation/texts.ts';
 import type { ProcedureAnswer } from '../conversation/procedure-answerer.ts';
 import type { Language } from '../language.ts';
 import { createLogger } from '../logger.ts';
-import { openDatabase } from '../database/connection.ts';
+import { openConfiguredDatabase } from '../database/connection.ts';
 import { taughtAnswersFrom } from '../questions/unanswered-questions.ts';
 
 export interface AskLine {
@@ -26,7 +26,7 @@ export async function askQuestion(config: Config, questions: string[], options: 
   // Logs go to stderr so stdout stays one JSON line per question.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
   // What clerks taught is answered as in the chat; with no database yet (a fresh checkout) there is nothing taught.
-  const database = fs.existsSync(config.databasePath) ? openDatabase(config.databasePath) : undefined;
+  const database = config.databaseUrl || fs.existsSync(config.databasePath) ? await openConfiguredDatabase(config) : undefined;
   const answering = await createAnswering(config, logger, { taughtAnswers: database ? taughtAnswersFrom(database.db) : undefined });
   try {
     for (const question of questions) {
@@ -42,7 +42,7 @@ export async function askQuestion(config: Config, questions: string[], options: 
     }
   } finally {
     await answering.close();
-    database?.close();
+    await database?.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
-import { openDatabase } from '../database/connection.ts';
+import { openConfiguredDatabase } from '../database/connection.ts';
 import { sendDigest } from '../tickets/deadline-digest.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
 
@@ -22,7 +22,7 @@ export const registerDeadlineCommands: CommandRegistrar = (program: Command, env
     .option('--dry-run', 'print the messages without queueing them')
     .action(async (options: { dryRun?: boolean }) => {
       const config = environment.config();
-      const database = openDatabase(config.databasePath);
+      const database = await openConfiguredDatabase(config);
       try {
         const report = await sendDigest(database.db, { now: new Date(), timeZone: config.deadlines.timeZone, channels: enabledStaffChannels(config), dryRun: options.dryRun });
         if (report.departments.length === 0) {
@@ -42,7 +42,7 @@ export const registerDeadlineCommands: CommandRegistrar = (program: Command, env
         if (report.unreached.length > 0) console.log(`Not reachable: ${report.unreached.join(', ')} — register clerks with --telegram or --teams (Teams: the clerk writes to the bot once).`);
         console.log(options.dryRun ? 'Dry run: nothing was queued.' : `${report.messages.length} message(s) queued; the server sends them.`);
       } finally {
-        database.close();
+        await database.close();
       }
     });
 };

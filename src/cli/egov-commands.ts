@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Config } from '../config.ts';
-import { openDatabase, type DatabaseHandle } from '../database/connection.ts';
+import { openConfiguredDatabase, type DatabaseHandle } from '../database/connection.ts';
 import { AppError } from '../errors.ts';
 import { writeOpenExport } from '../exports/open-export.ts';
 import { findContactBySelector } from '../gdpr/contact-selector.ts';
 import { archiveIndexForErasure } from '../gdpr/document-erasure.ts';
 import { eraseContact } from '../gdpr/erasure.ts';
 import { buildPersonalDataZip } from '../gdpr/personal-data-export.ts';
-import { scrubFreedStorage, type StorageScrubOutcome } from '../gdpr/storage-scrub.ts';
+import { scrubStorage, type StorageScrubOutcome } from '../gdpr/storage-scrub.ts';
 import { runRetention } from '../gdpr/retention.ts';
 import { loadKnowledge } from '../knowledge/knowledge-loader.ts';
 import { checkReceiptFile } from '../receipts/receipt-file-check.ts';
@@ -23,11 +23,11 @@ import type { CommandRegistrar } from './command-registrars.ts';
 
 /** Opens the database for one command; it is closed only once the (awaited) work is over. */
 async function withDatabase<T>(config: Config, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
-  const database = openDatabase(config.databasePath);
+  const database = await openConfiguredDatabase(config);
   try {
     return await work(database);
   } finally {
-    database.close();
+    await database.close();
   }
 }
 
@@ -38,9 +38,11 @@ function reportError(error: unknown): void {
 }
 
 function reportScrub(outcome: StorageScrubOutcome): void {
-  console.log(
-    `Database file rebuilt (${outcome.freePagesCleared} free pages cleared) and WAL emptied: erased data is gone from the files; backups taken from now on are clean, older backups still hold it.`,
-  );
+  const done =
+    outcome.engine === 'sqlite'
+      ? `Database file rebuilt (${outcome.freePagesCleared} free pages cleared) and WAL emptied`
+      : `PostgreSQL tables rewritten from their live rows (${outcome.tablesRewritten} tables, VACUUM FULL)`;
+  console.log(`${done}: erased data is gone from the files; backups taken from now on are clean, older backups still hold it.`);
 }
 
 function parseYear(value: string): number {
@@ -106,14 +108,15 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
     .requiredOption('--contact <id>', 'contact id, channel:id (whatsapp:+40740123456) or ticket:N/YYYY')
     .action(async (options: { contact: string }) => {
       const config = environment.config();
-      await withDatabase(config, async ({ db, sqlite }) => {
+      await withDatabase(config, async (database) => {
+        const { db } = database;
         try {
           const contact = await findContactBySelector(db, options.contact);
           const summary = await eraseContact(db, config.dataDirectory, contact.id, new Date(), { nomenclator: archiveIndexForErasure(config.knowledgeDirectory) });
           console.log(
             `Contact ${summary.contactId} anonymised: ${summary.messages} messages and ${summary.tickets} tickets cleared of personal data, ${summary.filesDeleted} files deleted. The tickets' numbers, dates, type, department and status are kept${summary.documentsKept > 0 ? `; ${summary.documentsKept} issued documents stay in the archive (retention term running)` : ''}.`,
           );
-          reportScrub(await scrubFreedStorage(sqlite));
+          reportScrub(await scrubStorage(database));
         } catch (error) {
           reportError(error);
         }
@@ -123,9 +126,9 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
     .command('scrub')
     .description('rebuild the database file and empty its WAL so nothing erased is left in free space (run by `gdpr erase`)')
     .action(async () => {
-      await withDatabase(environment.config(), async ({ sqlite }) => {
+      await withDatabase(environment.config(), async (database) => {
         try {
-          reportScrub(await scrubFreedStorage(sqlite));
+          reportScrub(await scrubStorage(database));
         } catch (error) {
           reportError(error);
         }

@@ -1,7 +1,8 @@
 import readline from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigurationError, loadConfig, readEnvironment, type Config } from '../config.ts';
-import { openDatabase, type DatabaseHandle } from '../database/connection.ts';
+import { backupDatabase } from '../database/backup.ts';
+import { openConfiguredDatabase, type DatabaseHandle } from '../database/connection.ts';
 import { createLogger } from '../logger.ts';
 import { isLanguage, type Language } from '../language.ts';
 import { addClerk, listClerks } from '../tickets/clerk-directory.ts';
@@ -31,11 +32,11 @@ function config(): Config {
 
 /** Opens the database for one command; it is closed only once the (awaited) work is over. */
 async function withDatabase<T>(work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
-  const database = openDatabase(config().databasePath);
+  const database = await openConfiguredDatabase(config());
   try {
     return await work(database);
   } finally {
-    database.close();
+    await database.close();
   }
 }
 
@@ -186,12 +187,12 @@ program
   .description('consistent online copy of the database (safe while the server runs)')
   .argument('<file>')
   .action(async (file: string) => {
-    const database = openDatabase(config().databasePath);
+    const database = await openConfiguredDatabase(config());
     try {
-      await database.sqlite.backup(file);
+      await backupDatabase(database, file);
       console.log(`Backup written to ${file}`);
     } finally {
-      database.close();
+      await database.close();
     }
   });
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { openDatabase } from '../database/connection.ts';
+import { openConfiguredDatabase } from '../database/connection.ts';
 import { loadKnowledge } from '../knowledge/knowledge-loader.ts';
 import { listUnansweredQuestions, teachQuestion, type UnansweredQuestion } from '../questions/unanswered-questions.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
@@ -26,7 +26,7 @@ export const registerQuestionsCommands: CommandRegistrar = (program: Command, en
     .description('most asked first: id, text (masked), language, count, last asked')
     .option('--json', 'one JSON array: id, text, language, count, lastAskedAt, outcome, taughtSlug, taughtOutOfScope')
     .action(async (options: { json?: boolean }) => {
-      const database = openDatabase(environment.config().databasePath);
+      const database = await openConfiguredDatabase(environment.config());
       try {
         const rows = await listUnansweredQuestions(database.db);
         if (options.json) {
@@ -46,7 +46,7 @@ export const registerQuestionsCommands: CommandRegistrar = (program: Command, en
         if (rows.length === 0) console.log('No unanswered questions.');
         for (const row of rows) console.log(`${String(row.id).padStart(5)}  ${String(row.count).padStart(4)}×  ${row.language}  ${row.lastAskedAt.slice(0, 16)}  ${status(row).padEnd(24)} ${row.text.slice(0, 80)}`);
       } finally {
-        database.close();
+        await database.close();
       }
     });
   questions

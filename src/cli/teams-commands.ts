@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { buildTeamsAppPackage, TeamsPackageError } from '../../channels/teams/app-package.ts';
 import { knownConversations, teamsChannelId } from '../../channels/teams/conversation-references.ts';
 import { ChannelStateStore } from '../gateway/channel-state-store.ts';
-import { openDatabase } from '../database/connection.ts';
+import { openConfiguredDatabase } from '../database/connection.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
 
 // `functionar teams package | conversations`: what an administrator needs to install the Teams
@@ -37,7 +37,7 @@ export const registerTeamsCommands: CommandRegistrar = (program: Command, enviro
     .description('list the Teams channels and clerk chats the bot has seen (for TEAMS_STAFF_CONVERSATION_ID)')
     .action(async () => {
       const config = environment.config();
-      const database = openDatabase(config.databasePath);
+      const database = await openConfiguredDatabase(config);
       try {
         const rows = await knownConversations(new ChannelStateStore(database.db, teamsChannelId));
         if (rows.length === 0) {
@@ -50,7 +50,7 @@ export const registerTeamsCommands: CommandRegistrar = (program: Command, enviro
           console.log(`${row.kind.padEnd(8)} ${row.key.padEnd(48)} ${name.padEnd(32)} last seen ${row.lastSeenAt}${staff}`);
         }
       } finally {
-        database.close();
+        await database.close();
       }
     });
 };

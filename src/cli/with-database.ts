@@ -1,4 +1,4 @@
-import { openDatabase, type Database } from '../database/connection.ts';
+import { openConfiguredDatabase, type Database } from '../database/connection.ts';
 import { AppError } from '../errors.ts';
 import type { Config } from '../config.ts';
 import type { CommandEnvironment } from './command-registrars.ts';
@@ -9,7 +9,7 @@ import type { CommandEnvironment } from './command-registrars.ts';
  */
 export async function withDatabase(environment: CommandEnvironment, work: (config: Config, database: Database) => Promise<void> | void): Promise<void> {
   const config = environment.config();
-  const database = openDatabase(config.databasePath);
+  const database = await openConfiguredDatabase(config);
   try {
     await work(config, database.db);
   } catch (error) {
@@ -17,6 +17,6 @@ export async function withDatabase(environment: CommandEnvironment, work: (confi
     console.error(error.message);
     process.exitCode = 1;
   } finally {
-    database.close();
+    await database.close();
   }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Sqlite from 'better-sqlite3';
+import type pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleMigrationClient } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -22,20 +23,35 @@ export type Database = SqliteRemoteDatabase<typeof schema>;
 /** A database or an open transaction: store functions accept either, so callers choose the transaction. */
 export type Executor = BaseSQLiteDatabase<'async', SqliteRemoteResult, typeof schema>;
 
-export interface DatabaseHandle {
+interface HandleBase {
   db: Database;
-  /** SQLite's own connection, for what only SQLite has: online backup, pragmas, VACUUM. */
-  sqlite: Sqlite.Database;
   /** Answers when the database answers a trivial query (health checks). */
   ping(): Promise<void>;
+  close(): Promise<void> | void;
+}
+
+export interface SqliteHandle extends HandleBase {
+  engine: 'sqlite';
+  /** SQLite's own connection, for what only SQLite has: online backup, pragmas, VACUUM. */
+  sqlite: Sqlite.Database;
   close(): void;
 }
+
+export interface PostgresHandle extends HandleBase {
+  engine: 'postgres';
+  pool: pg.Pool;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The records' database: SQLite under DATA_DIR, or PostgreSQL when DATABASE_URL is set. */
+export type DatabaseHandle = SqliteHandle | PostgresHandle;
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const locks = new WeakMap<Database, ConnectionLock>();
 
 /** Opens (creating if needed) the SQLite file in WAL mode and applies the committed migrations. */
-export function openDatabase(databasePath: string): DatabaseHandle {
+export function openDatabase(databasePath: string): SqliteHandle {
   if (databasePath !== ':memory:') fs.mkdirSync(path.dirname(databasePath), { recursive: true });
   const sqlite = new Sqlite(databasePath);
   sqlite.pragma('journal_mode = WAL');
@@ -60,6 +76,7 @@ export function openDatabase(databasePath: string): DatabaseHandle {
   );
   locks.set(db, lock);
   return {
+    engine: 'sqlite',
     db,
     sqlite,
     ping: async () => {
@@ -69,6 +86,13 @@ export function openDatabase(databasePath: string): DatabaseHandle {
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+/** Opens the engine the configuration names: PostgreSQL when `databaseUrl` is set, else the SQLite file. */
+export async function openConfiguredDatabase(config: { databasePath: string; databaseUrl: string | undefined }): Promise<DatabaseHandle> {
+  if (!config.databaseUrl) return openDatabase(config.databasePath);
+  const { openPostgresDatabase } = await import('./postgres-connection.ts');
+  return openPostgresDatabase(config.databaseUrl);
 }
 
 /**
@@ -92,4 +116,10 @@ export async function returnedRow<Row>(rows: PromiseLike<Row[]>): Promise<Row> {
   const [row] = await rows;
   if (row === undefined) throw new AppError('ROW_NOT_RETURNED', 'The statement returned no row.', 500);
   return row;
+}
+
+/** SQLite's own connection, for what exists on SQLite only (fault injection in tests, file-level tools). */
+export function sqliteConnectionOf(handle: DatabaseHandle): Sqlite.Database {
+  if (handle.engine !== 'sqlite') throw new AppError('FV_ERR_SQLITE_ONLY', 'This works on the SQLite database only; PostgreSQL has its own tools (docs/scaling-out.md).', 400);
+  return handle.sqlite;
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import type { Database } from './connection.ts';
+import type { Database, PostgresHandle } from './connection.ts';
 import * as schema from './schema.ts';
 
 // PostgreSQL through drizzle's node-postgres driver. The queries are the same objects as on SQLite
@@ -16,13 +16,7 @@ const migrationLockKey = 872_013_001;
 
 const bigintOid = 20;
 
-export interface PostgresConnection {
-  db: Database;
-  pool: pg.Pool;
-  close(): Promise<void>;
-}
-
-export async function openPostgresDatabase(url: string, options: { poolSize?: number } = {}): Promise<PostgresConnection> {
+export async function openPostgresDatabase(url: string, options: { poolSize?: number } = {}): Promise<PostgresHandle> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -38,5 +32,15 @@ export async function openPostgresDatabase(url: string, options: { poolSize?: nu
     await client.query('select pg_advisory_unlock($1)', [migrationLockKey]).catch(() => undefined);
     client.release();
   }
-  return { db: db as unknown as Database, pool, close: () => pool.end() };
+  return {
+    engine: 'postgres',
+    // The store layer is typed against SQLite's drizzle; the builders it calls exist on both.
+    db: db as unknown as Database,
+    pool,
+    url,
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    close: () => pool.end(),
+  };
 }

@@ -1,4 +1,8 @@
 import type Sqlite from 'better-sqlite3';
+import { getTableName, is } from 'drizzle-orm';
+import { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { DatabaseHandle } from '../database/connection.ts';
+import * as schema from '../database/schema.ts';
 import { AppError } from '../errors.ts';
 
 // After an erasure the rows no longer name the person, but the bytes may: SQLite leaves old versions of
@@ -18,10 +22,36 @@ export class StorageScrubError extends AppError {
 }
 
 export interface StorageScrubOutcome {
-  /** Pages the rebuilt file no longer has (free pages before the VACUUM). */
+  engine: 'sqlite' | 'postgres';
+  /** SQLite: pages the rebuilt file no longer has (free pages before the VACUUM). */
   freePagesCleared: number;
-  /** WAL frames copied into the database file before the WAL was cut to zero bytes. */
+  /** SQLite: WAL frames copied into the database file before the WAL was cut to zero bytes. */
   walFramesCheckpointed: number;
+  /** PostgreSQL: tables rewritten from their live rows. */
+  tablesRewritten: number;
+}
+
+/** Scrubs the engine the handle is on; see scrubFreedStorage (SQLite) and scrubPostgresTables. */
+export async function scrubStorage(handle: DatabaseHandle): Promise<StorageScrubOutcome> {
+  return handle.engine === 'sqlite' ? scrubFreedStorage(handle.sqlite) : scrubPostgresTables(handle);
+}
+
+/**
+ * PostgreSQL keeps a deleted or updated row's old version in the table file until VACUUM reclaims it,
+ * and plain VACUUM only marks the space reusable. VACUUM FULL writes each table anew from its live rows
+ * and removes the old file. (The server's WAL segments are recycled by PostgreSQL itself; a WAL archive
+ * or replica, if the operator keeps one, is theirs to expire — docs/scaling-out.md.)
+ */
+async function scrubPostgresTables(handle: Extract<DatabaseHandle, { engine: 'postgres' }>): Promise<StorageScrubOutcome> {
+  const tables = Object.values(schema)
+    .filter((value) => is(value, SQLiteTable))
+    .map((table) => getTableName(table));
+  try {
+    await handle.pool.query(`VACUUM (FULL) ${tables.map((table) => `"${table}"`).join(', ')}`);
+  } catch (error) {
+    throw new StorageScrubError(`The data is erased, but the tables could not be rewritten now (${(error as Error).message}); run \`functionar gdpr scrub\` again shortly.`);
+  }
+  return { engine: 'postgres', freePagesCleared: 0, walFramesCheckpointed: 0, tablesRewritten: tables.length };
 }
 
 const checkpointAttempts = 20;
@@ -44,7 +74,7 @@ export async function scrubFreedStorage(sqlite: Sqlite.Database): Promise<Storag
   // process opened on the connection while we waited: it is not checkpointed from inside.
   for (let attempt = 1; attempt <= checkpointAttempts; attempt += 1) {
     const [result] = sqlite.inTransaction ? [] : (sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[]);
-    if (result && result.busy === 0) return { freePagesCleared, walFramesCheckpointed: Math.max(0, result.checkpointed) };
+    if (result && result.busy === 0) return { engine: 'sqlite', freePagesCleared, walFramesCheckpointed: Math.max(0, result.checkpointed), tablesRewritten: 0 };
     await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
   }
   throw new StorageScrubError('The data is erased, but the WAL file could not be emptied while the server kept reading; run `functionar gdpr scrub` again shortly.');

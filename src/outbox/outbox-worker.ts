@@ -42,7 +42,7 @@ export class OutboxWorker {
     if (this.stopped) return;
     this.timer = setInterval(() => this.kick(), this.pollMs);
     this.timer.unref();
-    this.kick();
+    void this.kick();
   }
 
   /** Drains due entries now; calls while a drain runs make it go round once more. */

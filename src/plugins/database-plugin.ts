@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { openDatabase, type DatabaseHandle } from '../database/connection.ts';
+import { openConfiguredDatabase, type DatabaseHandle } from '../database/connection.ts';
 import { pluginNames, type FunctionarPluginOptions } from './plugin-options.ts';
 
 declare module 'fastify' {
@@ -8,11 +8,11 @@ declare module 'fastify' {
   }
 }
 
-/** Decorates `database` (SQLite, migrated on open); closed last, after everything that writes to it has stopped. */
+/** Decorates `database` (SQLite, or PostgreSQL with DATABASE_URL; migrated on open); closed last, after everything that writes to it has stopped. */
 export const databasePlugin = fp<FunctionarPluginOptions>(
   async (app, { config }) => {
-    const database = openDatabase(config.databasePath);
-    app.decorate('database', database);
+    const database = await openConfiguredDatabase(config);
+    app.decorate<DatabaseHandle>('database', database);
     app.addHook('onClose', async () => database.close());
   },
   { name: pluginNames.database, fastify: '5.x' },

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KnowledgeBaseService } from '../../src/knowledge/create-knowledge-base.ts';
 import { FakeOllamaServer, type ChatRequestBody, type FakeChatReply } from '../fakes/fake-ollama-server.ts';
 import { eventually, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { sqliteConnectionOf } from '../../src/database/connection.ts';
 
 // Chroma and Ollama are separate processes that can die at any moment. Citizens must keep getting
 // useful answers from the procedures meanwhile, and the full service must come back by itself.
@@ -75,7 +76,7 @@ describe('Chroma killed while citizens ask questions', () => {
 
     // Nothing lost: every question has its one answer, stored and delivered.
     expect(answeredDuringOutage.length).toBeGreaterThan(0);
-    const sqlite = testApp.app.functionar.database.sqlite;
+    const sqlite = sqliteConnectionOf(testApp.app.functionar.database);
     const unanswered = sqlite.prepare(`select count(*) as count from messages m where m.direction = 'inbound' and not exists (select 1 from messages r where r.in_reply_to = m.id)`).get() as { count: number };
     expect(unanswered.count).toBe(0);
     expect((sqlite.prepare(`select count(*) as count from messages where direction = 'inbound'`).get() as { count: number }).count).toBe(40);
@@ -96,7 +97,7 @@ describe('Ollama killed while citizens ask questions', () => {
     const testApp = await startTestApp({ OLLAMA_HOST: ollama.url, OLLAMA_TIMEOUT_MS: '3000', PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' });
     cleanups.push(() => testApp.close());
     const sessionId = await openSession(testApp);
-    const storedReplies = () => testApp.app.functionar.database.sqlite.prepare(`select text, answer_mode as answerMode from messages where direction = 'outbound' order by id`).all() as StoredReply[];
+    const storedReplies = () => sqliteConnectionOf(testApp.app.functionar.database).prepare(`select text, answer_mode as answerMode from messages where direction = 'outbound' order by id`).all() as StoredReply[];
 
     const before = await ask(testApp, sessionId, 'ce acte trebuie pentru autorizatia de construire?');
     expect(before.status).toBe(200);

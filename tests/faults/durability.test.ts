@@ -7,6 +7,7 @@ import { localDate } from '../../src/tickets/deadlines.ts';
 import { FakeOllamaServer } from '../fakes/fake-ollama-server.ts';
 import { eventually, startTestApp, temporaryDirectory, type TestApp } from '../helpers/test-app.ts';
 import { readDatabase, repositoryRoot, startServerProcess, type ServerProcess } from './server-process.ts';
+import { sqliteConnectionOf } from '../../src/database/connection.ts';
 
 const run = promisify(execFile);
 const year = Number(localDate(new Date()).slice(0, 4));
@@ -34,7 +35,7 @@ async function intakeUntilConsent(testApp: TestApp): Promise<string> {
 }
 
 function counts(testApp: TestApp) {
-  const sqlite = testApp.app.functionar.database.sqlite;
+  const sqlite = sqliteConnectionOf(testApp.app.functionar.database);
   const count = (query: string) => (sqlite.prepare(query).get() as { count: number }).count;
   return {
     tickets: count('select count(*) as count from tickets'),
@@ -53,20 +54,20 @@ describe('a ticket is registered all at once or not at all', () => {
     const sessionId = await intakeUntilConsent(first);
 
     // The ticket row, its number and its audit event are written; then the outbox write fails.
-    first.app.functionar.database.sqlite.exec(`CREATE TRIGGER fail_delivery BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'simulated failure after the ticket row'); END;`);
+    sqliteConnectionOf(first.app.functionar.database).exec(`CREATE TRIGGER fail_delivery BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'simulated failure after the ticket row'); END;`);
     const consent = await first.app.inject({ method: 'POST', url: `/api/webchat/sessions/${sessionId}/messages`, payload: { text: 'Da', clientMessageId: 'consent' } });
     expect(consent.statusCode).toBeGreaterThanOrEqual(500);
     expect(consent.body).not.toMatch(/simulated failure|at .*\.ts:\d+/);
     expect(counts(first)).toEqual({ tickets: 0, createdEvents: 0, ticketReplies: 0, ticketDeliveries: 0, unprocessed: 1 });
 
     // The failure passes (disk freed, bug fixed) and the server starts again: the accepted answer is resumed.
-    first.app.functionar.database.sqlite.exec('DROP TRIGGER fail_delivery');
+    sqliteConnectionOf(first.app.functionar.database).exec('DROP TRIGGER fail_delivery');
     await first.app.close();
     const second = await startTestApp({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' }, { dataDirectory });
     cleanups.push(() => second.close());
     const after = counts(second);
     expect(after).toMatchObject({ tickets: 1, createdEvents: 1, ticketReplies: 1, unprocessed: 0 });
-    const ticket = second.app.functionar.database.sqlite.prepare('select number, year from tickets').get() as { number: number; year: number };
+    const ticket = sqliteConnectionOf(second.app.functionar.database).prepare('select number, year from tickets').get() as { number: number; year: number };
     expect(ticket).toEqual({ number: 1, year });
 
     const history = await second.app.inject({ method: 'GET', url: `/api/webchat/sessions/${sessionId}/messages` });
@@ -166,7 +167,7 @@ describe('backup and restore', () => {
 
     const restored = await startTestApp({}, { dataDirectory: restoredDirectory });
     cleanups.push(() => restored.close());
-    const tickets = restored.app.functionar.database.sqlite.prepare('select number from tickets order by number').all();
+    const tickets = sqliteConnectionOf(restored.app.functionar.database).prepare('select number from tickets order by number').all();
     expect(tickets).toEqual([{ number: 1 }, { number: 2 }, { number: 3 }]);
     const ready = await restored.app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.json()).toMatchObject({ checks: { database: 'ok' } });
@@ -178,7 +179,7 @@ describe('backup and restore', () => {
     cleanups.push(() => serving.close());
     const { restoreDatabase } = await import('../../src/cli/restore-commands.ts');
     const backupFile = path.join(newDataDirectory(), 'backup.db');
-    await serving.app.functionar.database.sqlite.backup(backupFile);
+    await sqliteConnectionOf(serving.app.functionar.database).backup(backupFile);
     await expect(restoreDatabase(backupFile, serving.config.databasePath)).rejects.toThrow(/in use: stop the server/);
 
     const notABackup = path.join(newDataDirectory(), 'notes.txt');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { currentConversation, insertInboundMessage, upsertContact } from '../../src/conversation/conversation-store.ts';
-import { inTransaction, openDatabase } from '../../src/database/connection.ts';
+import { inTransaction, openDatabase, sqliteConnectionOf } from '../../src/database/connection.ts';
 import { enqueue } from '../../src/outbox/outbox-store.ts';
 import { textUpdate } from '../channels/telegram/telegram-test-kit.ts';
 import { FakeTelegramApi } from '../fakes/fake-telegram-api.ts';
@@ -74,7 +74,7 @@ describe('restoring a backup taken under load', () => {
       { dataDirectory: restoredDirectory },
     );
     cleanups.push(() => restored.close());
-    const sqlite = restored.app.functionar.database.sqlite;
+    const sqlite = sqliteConnectionOf(restored.app.functionar.database);
     // Started means resumed: the plea the backup held unanswered opened no ticket.
     expect(sqlite.prepare('select count(*) as count from tickets').get()).toEqual({ count: 0 });
     expect(sqlite.prepare(`select intent from messages where direction = 'inbound'`).all()).toEqual([{ intent: 'restored_unanswered' }]);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localDate } from '../../src/tickets/deadlines.ts';
 import { startTestApp, temporaryDirectory, type TestApp } from '../helpers/test-app.ts';
+import { sqliteConnectionOf } from '../../src/database/connection.ts';
 
 // The disk fills up or the database becomes read-only while citizens write: they get a coded 503 with
 // Retry-After (channels redeliver, the widget says "try again"), never a 500, and no half-registered
@@ -34,7 +35,7 @@ async function intakeUntilConsent(testApp: TestApp): Promise<string> {
   return sessionId;
 }
 
-const count = (testApp: TestApp, query: string) => (testApp.app.functionar.database.sqlite.prepare(query).get() as { count: number }).count;
+const count = (testApp: TestApp, query: string) => (sqliteConnectionOf(testApp.app.functionar.database).prepare(query).get() as { count: number }).count;
 
 describe('storage that cannot take writes', () => {
   it('answers 503 with Retry-After when the disk fills up in the middle of registering a ticket, and registers nothing', async () => {
@@ -42,7 +43,7 @@ describe('storage that cannot take writes', () => {
     cleanups.push(() => fs.rmSync(dataDirectory, { recursive: true, force: true }));
     const testApp = await startApp(dataDirectory);
     const sessionId = await intakeUntilConsent(testApp);
-    const sqlite = testApp.app.functionar.database.sqlite;
+    const sqlite = sqliteConnectionOf(testApp.app.functionar.database);
 
     // Room for the citizen's answer, not for the whole step: the outbox write needs more than is left.
     sqlite.exec('CREATE TABLE disk_filler (bytes BLOB)');
@@ -66,7 +67,7 @@ describe('storage that cannot take writes', () => {
     sqlite.exec('DROP TRIGGER fill_disk');
     await testApp.close();
     const restarted = await startApp(dataDirectory);
-    expect(restarted.app.functionar.database.sqlite.prepare('select number, year from tickets').all()).toEqual([{ number: 1, year }]);
+    expect(sqliteConnectionOf(restarted.app.functionar.database).prepare('select number, year from tickets').all()).toEqual([{ number: 1, year }]);
   });
 
   it('answers 503 with Retry-After while the database is read-only, stores nothing, and accepts the retry afterwards', async () => {
@@ -77,7 +78,7 @@ describe('storage that cannot take writes', () => {
     const { sessionId } = session.json() as { sessionId: string };
     const messagesBefore = count(testApp, 'select count(*) as count from messages');
 
-    testApp.app.functionar.database.sqlite.pragma('query_only = 1');
+    sqliteConnectionOf(testApp.app.functionar.database).pragma('query_only = 1');
     const refused = await say(testApp, sessionId, 'vreau sa vorbesc cu un functionar', 'handover-1');
     expect(refused.statusCode).toBe(503);
     expect(refused.headers['retry-after']).toBe('60');
@@ -88,7 +89,7 @@ describe('storage that cannot take writes', () => {
     expect(count(testApp, 'select count(*) as count from tickets')).toBe(0);
     expect(JSON.stringify(testApp.logLines)).not.toMatch(/"statusCode":500/);
 
-    testApp.app.functionar.database.sqlite.pragma('query_only = 0');
+    sqliteConnectionOf(testApp.app.functionar.database).pragma('query_only = 0');
     const retried = await say(testApp, sessionId, 'vreau sa vorbesc cu un functionar', 'handover-1');
     expect(retried.statusCode).toBe(200);
     expect((retried.json() as { replies: { text: string }[] }).replies[0]?.text).toContain(`1/${year}`);

@@ -8,6 +8,7 @@ import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { repositoryRoot, runCli } from '../helpers/cli.ts';
 import { eventually, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
+import { sqliteConnectionOf } from '../../src/database/connection.ts';
 
 // Ion Secretescu writes to the town hall on three channels: he files a request on the web chat with his
 // CNP and phone number and a scanned document, writes on Telegram (once typing a clerk's command, as a
@@ -101,7 +102,7 @@ beforeAll(async () => {
   });
 
   // The outbox has dealt with everything (delivered on the web chat; the other channels are not enabled here).
-  await eventually(() => (testApp.app.functionar.database.sqlite.prepare(`select count(*) as count from outbox where status in ('pending', 'sending')`).get() as { count: number }).count === 0 || undefined, 10_000, 'the outbox to settle');
+  await eventually(() => (sqliteConnectionOf(testApp.app.functionar.database).prepare(`select count(*) as count from outbox where status in ('pending', 'sending')`).get() as { count: number }).count === 0 || undefined, 10_000, 'the outbox to settle');
 }, 120_000);
 
 afterAll(async () => {
@@ -126,7 +127,7 @@ describe('gdpr export holds everything sent to the person', () => {
   it('counts every message the Telegram citizen was sent, the notice that went only through the outbox included, and the commands they were refused', async () => {
     const data = await exportOf(`telegram:${telegramUserId}`);
     const repliesInConversation = data.messages.filter((message) => message.direction === 'outbound').length;
-    const sentToThem = (testApp.app.functionar.database.sqlite.prepare('select count(*) as count from outbox where channel = ? and recipient = ?').get('telegram', telegramUserId) as { count: number }).count;
+    const sentToThem = (sqliteConnectionOf(testApp.app.functionar.database).prepare('select count(*) as count from outbox where channel = ? and recipient = ?').get('telegram', telegramUserId) as { count: number }).count;
     expect(sentToThem).toBe(repliesInConversation + 1);
     expect(data.deliveries).toHaveLength(sentToThem);
     const outboxOnly = data.deliveries.filter((delivery) => delivery.messageId === null);
@@ -161,7 +162,7 @@ describe('gdpr erase removes the person from the bytes', () => {
     expect(fs.readdirSync(receiptsDirectory)).toEqual([]);
 
     // The registry record stays, and the server goes on serving from the rebuilt file.
-    const sqlite = testApp.app.functionar.database.sqlite;
+    const sqlite = sqliteConnectionOf(testApp.app.functionar.database);
     expect(sqlite.prepare('select count(*) as count from tickets').get()).toEqual({ count: 1 });
     const health = await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: { language: 'ro' } });
     expect(health.statusCode).toBe(201);

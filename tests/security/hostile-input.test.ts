@@ -11,6 +11,7 @@ import { textUpdate } from '../channels/telegram/telegram-test-kit.ts';
 import { webhookChannelsEnvironment } from '../helpers/channel-environment.ts';
 import { settled } from '../helpers/settled.ts';
 import { eventually, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { sqliteConnectionOf } from '../../src/database/connection.ts';
 
 // Garbage, tricks and attacks against every route the server has (read from the router itself, so a
 // route added tomorrow is attacked too). Each answer must be a documented 4xx or a polite refusal:
@@ -145,7 +146,7 @@ beforeAll(async () => {
     const response = await testApp.app.inject({ method: 'POST', url: `/api/webchat/sessions/${victimSession}/messages`, payload: { text } });
     expect(response.statusCode, response.body).toBe(200);
   }
-  const ticket = testApp.app.functionar.database.sqlite.prepare('select number, citizen_name as name from tickets').get();
+  const ticket = sqliteConnectionOf(testApp.app.functionar.database).prepare('select number, citizen_name as name from tickets').get();
   expect(ticket).toEqual({ number: 1, name: victim.name });
 }, 60_000);
 
@@ -231,9 +232,9 @@ describe('a citizen who tries what a citizen may not', () => {
       expect(response.statusCode).toBe(200);
       expect((response.json() as { replies: { text: string }[] }).replies[0]?.text).toMatch(/nu (este|sunt)|funcționar|not allowed|clerks/i);
     }
-    const ticket = testApp.app.functionar.database.sqlite.prepare('select status, assignee_clerk_id as assignee, closed_at as closedAt from tickets where number = 1').get();
+    const ticket = sqliteConnectionOf(testApp.app.functionar.database).prepare('select status, assignee_clerk_id as assignee, closed_at as closedAt from tickets where number = 1').get();
     expect(ticket).toEqual({ status: 'nou', assignee: null, closedAt: null });
-    const replies = testApp.app.functionar.database.sqlite.prepare(`select count(*) as count from messages where author = 'clerk'`).get() as { count: number };
+    const replies = sqliteConnectionOf(testApp.app.functionar.database).prepare(`select count(*) as count from messages where author = 'clerk'`).get() as { count: number };
     expect(replies.count).toBe(0);
   });
 
@@ -248,7 +249,7 @@ describe('a citizen who tries what a citizen may not', () => {
     const history = await send('history', { method: 'GET', url: `/api/webchat/sessions/${attacker}/messages` });
     for (const trace of victimTraces) expect(history.body).not.toContain(trace);
     // The tables are all still there.
-    const tables = testApp.app.functionar.database.sqlite.prepare(`select count(*) as count from sqlite_master where type = 'table' and name in ('tickets','messages','contacts','clerks')`).get() as { count: number };
+    const tables = sqliteConnectionOf(testApp.app.functionar.database).prepare(`select count(*) as count from sqlite_master where type = 'table' and name in ('tickets','messages','contacts','clerks')`).get() as { count: number };
     expect(tables.count).toBe(4);
   });
 

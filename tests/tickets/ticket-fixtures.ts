@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { currentConversation, upsertContact } from '../../src/conversation/conversation-store.ts';
-import { openDatabase, type DatabaseHandle } from '../../src/database/connection.ts';
+import { openDatabase, type SqliteHandle } from '../../src/database/connection.ts';
 import type { TicketRow } from '../../src/database/schema.ts';
 import { createLogger } from '../../src/logger.ts';
 import { ClerkCommandRunner } from '../../src/tickets/clerk-command-runner.ts';
@@ -12,7 +12,7 @@ import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 // A real SQLite database with citizens and tickets registered on chosen days, for the ticket rules.
 
 export interface TicketWorld {
-  database: DatabaseHandle;
+  database: SqliteHandle;
   runner: ClerkCommandRunner;
   /** How many times the runner asked the outbox to send. */
   kicks: () => number;

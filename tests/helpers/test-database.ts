@@ -1,0 +1,39 @@
+import pg from 'pg';
+import { inject } from 'vitest';
+
+// Which engine this test run is on: the `postgres` project of vitest.config.ts provides a server, the
+// default project does not (SQLite files under each test's data directory).
+
+let created = 0;
+const databasesOfDataDirectories = new Map<string, string>();
+
+export function testPostgresAdminUrl(): string | undefined {
+  return inject('postgresAdminUrl');
+}
+
+/** A fresh, empty PostgreSQL database for one app or store, when this run is on PostgreSQL. */
+export async function freshPostgresDatabase(): Promise<string | undefined> {
+  const adminUrl = testPostgresAdminUrl();
+  if (!adminUrl) return undefined;
+  created += 1;
+  const name = `functionar_${process.pid}_${created}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The PostgreSQL database of an app's data directory: an app restarted on the same directory finds its rows. */
+export async function postgresDatabaseFor(dataDirectory: string): Promise<string | undefined> {
+  const known = databasesOfDataDirectories.get(dataDirectory);
+  if (known) return known;
+  const url = await freshPostgresDatabase();
+  if (url) databasesOfDataDirectories.set(dataDirectory, url);
+  return url;
+}
