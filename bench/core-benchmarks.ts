@@ -25,11 +25,11 @@ const measureMs = 5_000;
 const warmUpMs = 1_000;
 
 
-interface CoreBenchContext {
+export interface CoreBenchContext {
   questions: { question: string; language: Language }[];
 }
 
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const megabytes = (bytes: number) => round(bytes / 2 ** 20, 1);
 
 /** Resident memory of one process (Linux), without its children such as the supervised Chroma. */
@@ -38,11 +38,11 @@ function residentBytes(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 }
 
-function temporaryDataDirectory(): string {
+export function temporaryDataDirectory(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'functionar-core-bench-'));
 }
 
-async function withServer<T>(options: Parameters<typeof startServerProcess>[0], work: (server: ServerProcess) => Promise<T>): Promise<T> {
+export async function withServer<T>(options: Parameters<typeof startServerProcess>[0], work: (server: ServerProcess) => Promise<T>): Promise<T> {
   const server = await startServerProcess({ ...options, environment: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...options.environment } });
   try {
     return await work(server);
@@ -84,18 +84,36 @@ const telegramUpdates = 2000;
 const telegramWarmUpUpdates = 500;
 
 /**
- * Delivers updates as Telegram would (32 connections) and waits until every reply reached the fake
- * Bot API: first a warm-up round (JIT, SQLite cache), then the measured one.
+ * Delivers updates as Telegram would (32 connections, spread over the given instances) and waits until every
+ * reply reached the fake Bot API: first a warm-up round (JIT, SQLite cache), then the measured one.
  */
-async function telegramWebhookLoad(server: ServerProcess, telegram: FakeTelegramApi, questions: CoreBenchContext['questions'], secret: string): Promise<{ accepted: LoadResult; endToEnd: LoadResult }> {
-  await deliverUpdates(server, telegram, questions, secret, 0, telegramWarmUpUpdates);
-  return deliverUpdates(server, telegram, questions, secret, telegramWarmUpUpdates, telegramUpdates);
+export async function telegramWebhookLoad(servers: ServerProcess[], telegram: FakeTelegramApi, questions: CoreBenchContext['questions'], secret: string): Promise<{ accepted: LoadResult; endToEnd: LoadResult }> {
+  await deliverUpdates(servers, telegram, questions, secret, 0, telegramWarmUpUpdates);
+  return deliverUpdates(servers, telegram, questions, secret, telegramWarmUpUpdates, telegramUpdates);
 }
 
-async function deliverUpdates(server: ServerProcess, telegram: FakeTelegramApi, questions: CoreBenchContext['questions'], secret: string, firstIndex: number, updates: number): Promise<{ accepted: LoadResult; endToEnd: LoadResult }> {
+/** Two instances' load results as one: counts add up, latencies are those of the slower instance. */
+function combined(results: LoadResult[], durationMs: number): LoadResult {
+  const succeeded = results.reduce((sum, result) => sum + result.succeeded, 0);
+  const statuses: Record<string, number> = {};
+  for (const result of results) for (const [status, count] of Object.entries(result.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
+  return {
+    requests: results.reduce((sum, result) => sum + result.requests, 0),
+    succeeded,
+    durationMs,
+    perSecond: (succeeded / durationMs) * 1000,
+    statuses,
+    p50Ms: Math.max(...results.map((result) => result.p50Ms)),
+    p95Ms: Math.max(...results.map((result) => result.p95Ms)),
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+  };
+}
+
+async function deliverUpdates(servers: ServerProcess[], telegram: FakeTelegramApi, questions: CoreBenchContext['questions'], secret: string, firstIndex: number, updates: number): Promise<{ accepted: LoadResult; endToEnd: LoadResult }> {
   const repliesBefore = telegram.callsOf('sendMessage').length;
-  const request = (offset: number) => {
-    const index = firstIndex + offset;
+  const share = Math.ceil(updates / servers.length);
+  const requestFrom = (start: number) => (offset: number) => {
+    const index = start + offset;
     return {
       method: 'POST' as const,
       path: '/webhooks/telegram',
@@ -104,7 +122,12 @@ async function deliverUpdates(server: ServerProcess, telegram: FakeTelegramApi, 
     };
   };
   const started = performance.now();
-  const accepted = await runLoad({ url: server.url, connections, maxRequests: updates, request });
+  const loads = await Promise.all(
+    servers.map((server, position) =>
+      runLoad({ url: server.url, connections: Math.ceil(connections / servers.length), maxRequests: share, request: requestFrom(firstIndex + position * share) }),
+    ),
+  );
+  const accepted = combined(loads, performance.now() - started);
   const deadline = Date.now() + 180_000;
   let lastReplyAt = performance.now();
   let replies = 0;
@@ -168,12 +191,12 @@ export const coreBenchmarks = [
         const environment = { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_WEBHOOK_SECRET: secret, TELEGRAM_API_ROOT: telegram.url, TELEGRAM_MODE: 'webhook' };
         const load = `${telegramUpdates} updates from ${telegramChats} chats`;
         await withServer({ dataDirectory: temporaryDataDirectory(), environment }, async (server) => {
-          const { accepted, endToEnd } = await telegramWebhookLoad(server, telegram, questions, secret);
+          const { accepted, endToEnd } = await telegramWebhookLoad([server], telegram, questions, secret);
           results.push(throughputRow('Telegram webhook accepted (stored, 200)', accepted, baseline, load));
           results.push(throughputRow('Telegram webhook → reply at the Bot API', endToEnd, baseline, `${endToEnd.succeeded} replies reached the fake Bot API (one outbox worker sends them in order); p50/p95 are the webhook's`));
         });
         await withServer({ dataDirectory: temporaryDataDirectory(), environment, script: path.join(benchDirectory, 'minimal-webhook-server.ts') }, async (server) => {
-          const { accepted, endToEnd } = await telegramWebhookLoad(server, telegram, questions, secret);
+          const { accepted, endToEnd } = await telegramWebhookLoad([server], telegram, questions, secret);
           results.push(throughputRow('floor: minimal webhook accepted (one row, 200)', accepted, baseline, `${load}; no pipeline, no plugins: the most any webhook can reach here`, false));
           results.push(throughputRow('floor: minimal webhook → reply at the Bot API', endToEnd, baseline, `${endToEnd.succeeded} replies, 16 in flight; the most any webhook → reply path can reach here`, false));
         });

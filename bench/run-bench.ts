@@ -17,6 +17,7 @@ import { silentLogger } from '../src/knowledge/knowledge-logger.ts';
 import { createOfflineEmbedder } from '../src/knowledge/offline-embedding.ts';
 import { Retriever, type RetrievalMode } from '../src/knowledge/retrieval.ts';
 import { coreBenchmarks } from './core-benchmarks.ts';
+import { postgresBenchmarks } from './postgres-benchmarks.ts';
 import { percentile, type BenchResult } from './bench-result.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -130,6 +131,7 @@ const benchmarks: Benchmark[] = [
     },
   },
   ...coreBenchmarks,
+  ...postgresBenchmarks,
 ];
 
 function printTable(results: BenchResult[]): void {

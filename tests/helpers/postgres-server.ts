@@ -46,7 +46,8 @@ function runServerBinary(binary: string, parameters: string[]): void {
   if (result.status !== 0) throw new Error(`${path.basename(binary)} failed (${result.status}): ${result.stderr || result.stdout}`);
 }
 
-export async function startTestPostgres(): Promise<TestPostgres> {
+/** `durable`: keep PostgreSQL's default fsync and commit settings (benchmarks); tests turn them off for speed. */
+export async function startTestPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const binaries = postgresBinaries();
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'functionar-postgres-'));
   if (runningAsRoot) execFileSync('chown', ['postgres:postgres', directory]);
@@ -61,7 +62,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     path.join(directory, 'server.log'),
     '-w',
     '-o',
-    `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+    `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c max_connections=200${options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'}`,
     'start',
   ]);
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
