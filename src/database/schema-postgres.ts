@@ -76,6 +76,9 @@ export const messages = pgTable(
     inReplyTo: integer('in_reply_to'),
     /** Inbound only: set once the pipeline committed its replies; unset rows are resumed after a restart. */
     processedAt: text('processed_at'),
+    /** Inbound only: the instance answering it and until when that claim holds unless renewed (src/database/claims.ts). */
+    claimedBy: text('claimed_by'),
+    leaseUntil: text('lease_until'),
     createdAt: createdAt(),
   },
   (table) => [
@@ -164,6 +167,9 @@ export const outbox = pgTable(
     /** What the channel reported after the send (WhatsApp: sent, delivered, read, failed), for the clerk and the indicators. */
     deliveryStatus: text('delivery_status'),
     deliveryStatusAt: text('delivery_status_at'),
+    /** While "sending": the instance sending it and until when its claim holds unless renewed (src/database/claims.ts). */
+    claimedBy: text('claimed_by'),
+    leaseUntil: text('lease_until'),
   },
   (table) => [index('outbox_due').on(table.status, table.nextAttemptAt), index('outbox_channel_external_id').on(table.channel, table.externalId)],
 );
