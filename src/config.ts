@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
@@ -88,6 +89,8 @@ const environmentSchema = z.object({
   TOWN_HALL_NAME: z.string().default('Primăria Bălăușeri'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
+  INSTANCE_ID: optionalText,
+  CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   RECEIPT_CERTIFICATE_PATH: optionalText,
   RECEIPT_CERTIFICATE_PASSWORD: z.string().optional(),
   DOCUMENT_CERTIFICATE_PATH: optionalText,
@@ -113,6 +116,13 @@ export interface Config {
   databasePath: string;
   /** PostgreSQL instead of the SQLite file (DATABASE_URL), for several instances on one database. */
   databaseUrl: string | undefined;
+  /**
+   * This instance among those sharing the database: its name on the work it claims (outbox sends, inbound
+   * messages being answered), and how long a claim holds unless renewed. The name is stable across restarts
+   * (INSTANCE_ID, else host name and data directory), so a restarted instance takes back its own claims at
+   * once; another instance's claims are taken over only once their lease ran out (src/database/claims.ts).
+   */
+  instance: { id: string; leaseMs: number };
   knowledgeDirectory: string;
   promptsDirectory: string;
   chroma: { url: string | undefined; port: number; dataDirectory: string };
@@ -248,6 +258,7 @@ export function loadConfig(environment: Environment): Config {
     dataDirectory,
     databasePath: values.DATABASE_PATH ? path.resolve(values.DATABASE_PATH) : path.join(dataDirectory, 'functionar.db'),
     databaseUrl: values.DATABASE_URL,
+    instance: { id: values.INSTANCE_ID ?? `${os.hostname()}:${dataDirectory}`, leaseMs: values.CLAIM_LEASE_MS },
     knowledgeDirectory: path.resolve(values.KNOWLEDGE_DIR),
     promptsDirectory: path.resolve(values.PROMPTS_DIR),
     chroma: { url: values.CHROMA_URL, port: values.CHROMA_PORT, dataDirectory: path.join(dataDirectory, 'chroma') },

@@ -28,3 +28,12 @@ export function likeIgnoringCase(executor: Executor, column: SQLWrapper, pattern
 export function isDistinctFrom(executor: Executor, column: SQLWrapper, value: unknown): SQL {
   return isPostgres(executor) ? sql`${column} is distinct from ${value}` : sql`${column} is not ${value}`;
 }
+
+/**
+ * What a `select … limit n` claiming rows adds so that concurrent claimers pass over each other's rows
+ * instead of waiting for them (`for update skip locked` in PostgreSQL). Nothing in SQLite: it has a single
+ * writer, so the claiming UPDATE around the select runs alone anyway.
+ */
+export function skipLockedRows(executor: Executor): SQL {
+  return isPostgres(executor) ? sql` for update skip locked` : sql``;
+}

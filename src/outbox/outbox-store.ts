@@ -1,5 +1,7 @@
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { leaseEnd, type InstanceClaims } from '../database/claims.ts';
 import { firstRow, inTransaction, returnedRow, type Database, type Executor } from '../database/connection.ts';
+import { skipLockedRows } from '../database/sql-dialect.ts';
 import { recordEvent } from '../tickets/ticket-store.ts';
 import { outbox, type OutboxRow } from '../database/schema.ts';
 import type { OutboundMessage } from '../messages.ts';
@@ -39,6 +41,84 @@ export async function dueEntries(executor: Executor, now: Date, limit = 50): Pro
     .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now.toISOString())))
     .orderBy(asc(outbox.id))
     .limit(limit);
+}
+
+/**
+ * Claims up to `limit` due entries for this instance in one statement: they become "sending", their attempt
+ * is counted and the claim is leased, before any send starts. Concurrent instances skip each other's rows
+ * (PostgreSQL) or run one at a time (SQLite), so no entry is claimed twice.
+ */
+export async function claimDueEntries(executor: Executor, claims: InstanceClaims, now: Date, limit: number): Promise<OutboxRow[]> {
+  const due = sql`select ${outbox.id} from ${outbox} where ${outbox.status} = 'pending' and ${outbox.nextAttemptAt} <= ${now.toISOString()} order by ${outbox.id} limit ${limit}${skipLockedRows(executor)}`;
+  const claimed = await executor
+    .update(outbox)
+    .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1`, claimedBy: claims.id, leaseUntil: leaseEnd(claims, now) })
+    .where(sql`${outbox.id} in (${due})`)
+    .returning();
+  return claimed.sort((first, second) => first.id - second.id);
+}
+
+/** Extends the lease of every send this instance has in flight. */
+export async function renewSendClaims(executor: Executor, claims: InstanceClaims, now: Date): Promise<void> {
+  await executor
+    .update(outbox)
+    .set({ leaseUntil: leaseEnd(claims, now) })
+    .where(and(eq(outbox.status, 'sending'), eq(outbox.claimedBy, claims.id)));
+}
+
+/**
+ * Records the outcome of a send this instance claimed; false when the claim was no longer its own (its lease
+ * ran out and another instance took the entry over), in which case nothing is changed.
+ */
+export async function updateClaimedEntry(executor: Executor, id: number, claims: InstanceClaims, changes: Partial<OutboxRow>): Promise<boolean> {
+  const updated = await executor
+    .update(outbox)
+    .set(changes)
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'sending'), eq(outbox.claimedBy, claims.id)))
+    .returning({ id: outbox.id });
+  return updated.length > 0;
+}
+
+export const interruptedSendReason = 'interrupted while sending: delivery uncertain, not re-sent to avoid a duplicate';
+
+/**
+ * Sends whose sender is gone: "sending" with a lease that ran out (the instance died or hung), with no lease
+ * (written before claims existed), or — when this instance has just started — claimed by itself in its
+ * previous life. Whether a send left the machine before the crash is unknown: an entry on a channel whose
+ * send is idempotent goes back to "pending" (sent again, no visible duplicate); any other is failed as
+ * uncertain, recorded on its ticket for the clerk. Each is one conditional UPDATE, so of two instances
+ * taking over at once only one gets a given entry. Returns the entries failed as uncertain.
+ */
+export async function takeOverInterruptedSends(
+  database: Database,
+  options: { now: Date; idempotentChannels: string[]; ownPreviousRun?: InstanceClaims },
+): Promise<{ resent: number; uncertain: OutboxRow[] }> {
+  const now = options.now.toISOString();
+  const interrupted: SQL | undefined = and(
+    eq(outbox.status, 'sending'),
+    or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now), options.ownPreviousRun ? eq(outbox.claimedBy, options.ownPreviousRun.id) : undefined),
+  );
+  const resent =
+    options.idempotentChannels.length === 0
+      ? []
+      : await database
+          .update(outbox)
+          .set({ status: 'pending', nextAttemptAt: now, claimedBy: null, leaseUntil: null })
+          .where(and(interrupted, inArray(outbox.channel, options.idempotentChannels)))
+          .returning({ id: outbox.id });
+  const uncertain = await inTransaction(database, async (transaction) => {
+    const failed = await transaction
+      .update(outbox)
+      .set({ status: 'failed', lastError: interruptedSendReason, claimedBy: null, leaseUntil: null })
+      .where(and(interrupted, options.idempotentChannels.length === 0 ? undefined : notInArray(outbox.channel, options.idempotentChannels)))
+      .returning();
+    for (const entry of failed) {
+      // The clerk sees it on the ticket: the citizen may not have got this answer.
+      if (entry.ticketId) await recordEvent(transaction, entry.ticketId, 'delivery_failed', { type: 'system', channel: entry.channel }, options.now, { outboxId: entry.id, reason: interruptedSendReason });
+    }
+    return failed;
+  });
+  return { resent: resent.length, uncertain };
 }
 
 export async function entriesInState(executor: Executor, status: OutboxRow['status']): Promise<OutboxRow[]> {

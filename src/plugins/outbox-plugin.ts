@@ -19,7 +19,7 @@ declare module 'fastify' {
 export const outboxPlugin = fp<FunctionarPluginOptions>(
   async (app, { config, logger }) => {
     const channels = new Map<string, ChannelAdapter>();
-    const outbox = new OutboxWorker(app.database.db, channels, logger, config.outboxPollMs);
+    const outbox = new OutboxWorker(app.database.db, channels, logger, config.outboxPollMs, config.instance);
     app.decorate('channels', channels);
     app.decorate('outbox', outbox);
     app.addHook('onClose', async () => outbox.stop());
