@@ -8,6 +8,8 @@ const onPostgresToo = [
   'tests/admin/web-inbox.test.ts',
   'tests/threads/**/*.test.ts',
   'tests/database/postgres-*.test.ts',
+  'tests/cli/migrate-to-postgres.test.ts',
+  'tests/cli/postgres-backup.test.ts',
 ];
 
 export default defineConfig({

@@ -9,6 +9,7 @@ import { registerDeadlineCommands } from './deadline-commands.ts';
 import { registerWhatsappCommands } from './whatsapp-commands.ts';
 import { registerQuestionsCommands } from './questions-commands.ts';
 import { registerDocumentCommands } from './documents-commands.ts';
+import { registerMigrateCommands } from './migrate-commands.ts';
 
 export interface CommandEnvironment {
   /** Parses the configuration (exits with one line per problem when it is invalid). */
@@ -18,4 +19,4 @@ export interface CommandEnvironment {
 /** Channel and feature modules add their CLI commands here, one line each. */
 export type CommandRegistrar = (program: Command, environment: CommandEnvironment) => void;
 
-export const extraCommandRegistrars: CommandRegistrar[] = [registerTelegramCommands, registerAdminCommands, registerEgovCommands, registerRestoreCommands, registerTeamsCommands, registerDeadlineCommands, registerWhatsappCommands, registerQuestionsCommands, registerDocumentCommands];
+export const extraCommandRegistrars: CommandRegistrar[] = [registerTelegramCommands, registerAdminCommands, registerEgovCommands, registerRestoreCommands, registerTeamsCommands, registerDeadlineCommands, registerWhatsappCommands, registerQuestionsCommands, registerDocumentCommands, registerMigrateCommands];

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tablesInForeignKeyOrder } from '../../src/database/copy-to-postgres.ts';
+import { runCli } from '../helpers/cli.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { freshPostgresDatabase, testPostgresAdminUrl } from '../helpers/test-database.ts';
+import { temporaryDirectory } from '../helpers/temporary-directory.ts';
+import { expectInstallation, expectNextTicketNumber, fillInstallation, installationEnvironment, type InstallationRecords } from './town-hall-installation.ts';
+
+// A town hall that started on the embedded SQLite moves to PostgreSQL to run several instances: the
+// administrator stops the server, runs `functionar migrate --to postgres://…`, puts the printed
+// DATABASE_URL in .env and starts again. Citizens find their requests, answers and receipts as they were,
+// and the next request gets the next number. (Runs in the `postgres` project, which provides the server.)
+
+let dataDirectory: string;
+let records: InstallationRecords;
+
+/** The real CLI on the SQLite installation of `dataDirectory` (DATABASE_URL explicitly unset). */
+function functionar(args: string[]) {
+  return runCli(args, { environment: { DATA_DIR: dataDirectory, DATABASE_URL: '' } });
+}
+
+async function rowCounts(url: string): Promise<Record<string, number>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const counts: Record<string, number> = {};
+    for (const { name } of tablesInForeignKeyOrder()) counts[name] = Number((await client.query(`select count(*) as count from "${name}"`)).rows[0].count);
+    return counts;
+  } finally {
+    await client.end();
+  }
+}
+
+describe.skipIf(!testPostgresAdminUrl())('functionar migrate --to postgres://…', () => {
+  beforeAll(async () => {
+    dataDirectory = temporaryDirectory();
+    // DATABASE_URL empty: this installation is on SQLite even though the project provides PostgreSQL.
+    const sqliteApp = await startTestApp({ ...installationEnvironment, DATABASE_URL: '' }, { dataDirectory });
+    try {
+      expect(sqliteApp.app.functionar.database.engine).toBe('sqlite');
+      records = await fillInstallation(sqliteApp);
+    } finally {
+      // The server is stopped before the move, as the documentation asks.
+      await sqliteApp.close();
+    }
+  }, 120_000);
+
+  afterAll(() => {
+    fs.rmSync(dataDirectory, { recursive: true, force: true });
+  });
+
+  let target: string;
+
+  it('copies every table, says what to put in .env, and the app on PostgreSQL tells the citizen the same story', async () => {
+    target = (await freshPostgresDatabase()) ?? '';
+    const migrated = await functionar(['migrate', '--to', target]);
+    expect(migrated.status, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toMatch(/^ {2}tickets\s+2$/m);
+    expect(migrated.stdout).toMatch(/^ {2}receipts\s+1$/m);
+    expect(migrated.stdout).toMatch(/^ {2}open311_requests\s+1$/m);
+    expect(migrated.stdout).toMatch(/^ {2}number_sequences\s+\d+$/m);
+    expect(migrated.stdout).toContain(`Next ticket number: 3/${records.petitionLabel.split('/')[1]}`);
+    expect(migrated.stdout).toContain(`  DATABASE_URL=${target}\n`);
+    expect(migrated.stdout).toContain(`DATA_DIR=${dataDirectory}`);
+    // Every table of the schema is in the summary, with the same count as in PostgreSQL.
+    const counts = await rowCounts(target);
+    for (const [table, count] of Object.entries(counts)) expect(migrated.stdout).toMatch(new RegExp(`^ {2}${table}\\s+${count}$`, 'm'));
+
+    const postgresApp = await startTestApp({ ...installationEnvironment, DATABASE_URL: target }, { dataDirectory });
+    try {
+      expect(postgresApp.app.functionar.database.engine).toBe('postgres');
+      await expectInstallation(postgresApp, records);
+      await expectNextTicketNumber(postgresApp, records);
+    } finally {
+      await postgresApp.close();
+    }
+  }, 120_000);
+
+  it('refuses a PostgreSQL database that already holds records, writing nothing', async () => {
+    const before = await rowCounts(target);
+    const refused = await functionar(['migrate', '--to', target]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^FV_ERR_MIGRATE_TARGET_NOT_EMPTY: The PostgreSQL database already holds records \(.*tickets: 3/m);
+    expect(refused.stdout).not.toContain('DATABASE_URL=');
+    expect(await rowCounts(target)).toEqual(before);
+  });
+
+  it('refuses a target that is not a PostgreSQL URL, and a data directory without a database', async () => {
+    const notPostgres = await functionar(['migrate', '--to', 'mysql://root@localhost/functionar']);
+    expect(notPostgres.status).toBe(1);
+    expect(notPostgres.stderr).toMatch(/FV_ERR_MIGRATE_TARGET_URL/);
+
+    const empty = temporaryDirectory();
+    try {
+      const missing = await runCli(['migrate', '--to', (await freshPostgresDatabase()) ?? ''], { environment: { DATA_DIR: empty, DATABASE_URL: '' } });
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toMatch(/FV_ERR_MIGRATE_SOURCE_MISSING/);
+      expect(fs.existsSync(`${empty}/functionar.db`)).toBe(false);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
