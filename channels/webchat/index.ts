@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import type { ChannelAdapter, ChannelContext, ChannelDefinition, Delivery } from '../../src/gateway/channel-contract.ts';
+import { DeliveryError, type ChannelAdapter, type ChannelContext, type ChannelDefinition, type Delivery } from '../../src/gateway/channel-contract.ts';
 import type { StoredMessage } from '../../src/gateway/channel-records.ts';
 import { AttachmentTooLargeError, storeAttachment } from '../../src/attachments/attachment-store.ts';
 import { checkCitizenFile, citizenFileMaximumBytes } from '../../src/attachments/accepted-files.ts';
-import { NotFoundError, ValidationError } from '../../src/errors.ts';
+import { AppError, NotFoundError, ValidationError } from '../../src/errors.ts';
 import { isLanguage, type Language } from '../../src/language.ts';
 import { buttonsOf, sourcesOf, type AttachmentPart, type MessagePart } from '../../src/messages.ts';
 import { StreamCaps } from '../../src/security/stream-caps.ts';
@@ -93,13 +93,14 @@ function newSessionId(): string {
 class WebchatAdapter implements ChannelAdapter {
   readonly id = channelId;
   readonly idempotentSend = true;
-  private readonly events = new SessionEvents();
+  private readonly events: SessionEvents;
   private readonly openStreams = new Set<() => void>();
   private readonly streamCaps: StreamCaps;
   private readonly assets: Record<string, { body: Buffer; type: string }>;
 
   constructor(private readonly context: ChannelContext) {
     this.streamCaps = new StreamCaps(context.config.webchat.streamsPerIp);
+    this.events = new SessionEvents(context.notifications, (sessionId, messageId) => this.storedMessage(sessionId, messageId), context.logger);
     this.assets = {
       '/widget.js': { body: fs.readFileSync(path.join(publicDirectory, 'widget.js')), type: 'application/javascript; charset=utf-8' },
       '/': { body: fs.readFileSync(path.join(publicDirectory, 'demo.html')), type: 'text/html; charset=utf-8' },
@@ -110,12 +111,30 @@ class WebchatAdapter implements ChannelAdapter {
     const { message } = delivery;
     const id = String(delivery.messageId ?? `outbox-${delivery.outboxId}`);
     const language = await this.context.gateway.languageOf(channelId, delivery.recipient);
-    this.events.publish(delivery.recipient, { type: 'message', id, data: webchatMessage(id, message.author, message.text, delivery.createdAt, message.parts, language) });
+    try {
+      // Whichever instance holds the citizen's stream shows it; a stored message travels as its id.
+      await this.events.publish(delivery.recipient, { type: 'message', id, data: webchatMessage(id, message.author, message.text, delivery.createdAt, message.parts, language) });
+    } catch (error) {
+      const tooLarge = error instanceof AppError && error.code === 'FV_ERR_NOTIFICATION_TOO_LARGE';
+      throw new DeliveryError(`The message could not be published to the session's streams: ${error instanceof Error ? error.message : String(error)}`, !tooLarge);
+    }
     return { externalId: id };
+  }
+
+  async start(): Promise<void> {
+    await this.events.listen();
   }
 
   async stop(): Promise<void> {
     for (const close of this.openStreams) close();
+    await this.events.close();
+  }
+
+  /** A stored bot or clerk message of the session, as a live event shows it (read by the instance holding the stream). */
+  private async storedMessage(sessionId: string, messageId: number): Promise<WebchatMessage | undefined> {
+    const row = await this.context.gateway.records.message(channelId, sessionId, messageId);
+    if (!row || row.author === 'citizen') return undefined;
+    return toWebchatMessage(row, await this.context.gateway.languageOf(channelId, sessionId));
   }
 
   private async requireSession(sessionId: string): Promise<void> {
@@ -179,7 +198,7 @@ class WebchatAdapter implements ChannelAdapter {
               text: '',
               parts: [attachment],
             },
-            { receive: { onStatus: (statusText) => this.events.publish(sessionId, { type: 'status', data: { text: statusText } }) } },
+            { receive: { onStatus: (statusText) => this.events.publishIfPossible(sessionId, { type: 'status', data: { text: statusText } }) } },
           );
           const { fileName, size, sha256 } = attachment;
           return { attachment: { fileName, mediaType, size, sha256 }, replies: await this.repliesTo(sessionId, accepted.answered, replyId) };
@@ -247,8 +266,8 @@ class WebchatAdapter implements ChannelAdapter {
           {
             receive: {
               signal: abort.signal,
-              onToken: (delta) => this.events.publish(sessionId, { type: 'token', data: { replyId, delta } }),
-              onStatus: (statusText) => this.events.publish(sessionId, { type: 'status', data: { text: statusText } }),
+              onToken: (delta) => this.events.publishIfPossible(sessionId, { type: 'token', data: { replyId, delta } }),
+              onStatus: (statusText) => this.events.publishIfPossible(sessionId, { type: 'status', data: { text: statusText } }),
             },
           },
         );
@@ -280,18 +299,59 @@ class WebchatAdapter implements ChannelAdapter {
       const { sessionId } = request.params;
       await this.requireSession(sessionId);
       const lastEventId = Number(request.headers['last-event-id'] ?? 0);
+      // Listening to every instance's events before the stream opens (and before the replay is read, so
+      // nothing published while it is read is lost); a database that cannot be reached is an ordinary error.
+      await this.events.listen();
       // Decided before the stream opens, so a refusal is an ordinary JSON 429 (see StreamCaps).
       const releaseStreamPlace = this.streamCaps.open(sessionId, request.ip, () => close());
       const raw = openEventStream(reply, { cacheControl: 'no-cache, no-transform' });
-      const write = (event: string, data: unknown, id?: string) => writeEvent(raw, event, data, id);
-      const forward = (event: SessionEvent) => {
-        if (event.type === 'message') write('message', event.data, event.id);
-        else write(event.type, event.data);
+      const write = (event: string, data: unknown, id?: string) => {
+        if (!raw.writableEnded) writeEvent(raw, event, data, id);
       };
-      // Subscribed before the replay is read, so nothing published while it is read is lost: such events
-      // wait, and follow the replay (a message the replay already carried is not written twice).
-      let waiting: SessionEvent[] | undefined = [];
-      const unsubscribe = this.events.subscribe(sessionId, (event) => (waiting ? waiting.push(event) : forward(event)));
+      // Each message is written once, however many ways it arrives (live, replayed, caught up after a gap).
+      const written = new Set<string>();
+      let lastMessageId = Number.isFinite(lastEventId) && lastEventId > 0 ? lastEventId : 0;
+      const forward = (event: SessionEvent) => {
+        if (event.type !== 'message') return write(event.type, event.data);
+        if (written.has(event.id)) return;
+        written.add(event.id);
+        if (/^[0-9]+$/.test(event.id)) lastMessageId = Math.max(lastMessageId, Number(event.id));
+        write('message', event.data, event.id);
+      };
+      // Live events that arrive while the records are read wait, and follow what was read.
+      let waiting: SessionEvent[] | undefined;
+      let catchUpsUnderWay = 0;
+      let catchUps = Promise.resolve();
+      /** Writes the stored bot and clerk messages after `afterId` (and `since`) that this stream has not written, then the waiting live events. */
+      const catchUp = (afterId: number, since?: string): Promise<void> => {
+        waiting ??= [];
+        catchUpsUnderWay += 1;
+        const caughtUp = catchUps.then(async () => {
+          try {
+            const language = await gateway.languageOf(channelId, sessionId);
+            const missed = await gateway.records.history(channelId, sessionId, afterId);
+            for (const row of missed) if (row.author !== 'citizen' && (since === undefined || row.createdAt >= since)) forward({ type: 'message', id: String(row.id), data: toWebchatMessage(row, language) });
+          } finally {
+            catchUpsUnderWay -= 1;
+            if (catchUpsUnderWay === 0) {
+              const published = waiting ?? [];
+              waiting = undefined;
+              for (const event of published) forward(event);
+            }
+          }
+        });
+        catchUps = caughtUp.catch(() => undefined);
+        return caughtUp;
+      };
+      // A stream opened without an id has written nothing yet: after a gap it catches up on what was stored
+      // since it opened (a minute early, for clocks of other instances; the bubble keeps one copy per id).
+      const openedSince = new Date(Date.now() - 60_000).toISOString();
+      const unsubscribe = this.events.subscribe(
+        sessionId,
+        (event) => (waiting ? waiting.push(event) : forward(event)),
+        // The bus lost its connection for a while: what was published meanwhile is in the records.
+        () => void catchUp(lastMessageId, lastMessageId === 0 ? openedSince : undefined).catch((error: unknown) => this.context.logger.warn({ err: error }, 'A web chat stream could not catch up; the browser does when it reconnects')),
+      );
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), heartbeatMs);
       const close = () => {
         releaseStreamPlace();
@@ -311,20 +371,7 @@ class WebchatAdapter implements ChannelAdapter {
       request.raw.on('close', close);
       raw.on('close', close);
       // A reconnecting browser sends the last id it saw: replay what it missed meanwhile.
-      const replayed = new Set<string>();
-      if (Number.isFinite(lastEventId) && lastEventId > 0) {
-        const language = await gateway.languageOf(channelId, sessionId);
-        const missed = await gateway.records.history(channelId, sessionId, lastEventId);
-        if (raw.writableEnded) return;
-        for (const row of missed) {
-          if (row.author === 'citizen') continue;
-          write('message', toWebchatMessage(row, language), String(row.id));
-          replayed.add(String(row.id));
-        }
-      }
-      const published = waiting;
-      waiting = undefined;
-      for (const event of published) if (event.type !== 'message' || !replayed.has(event.id)) forward(event);
+      if (lastMessageId > 0) await catchUp(lastMessageId);
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
+import type { NotificationBus } from '../database/notification-bus.ts';
 import type { Logger } from '../logger.ts';
 import type { OutboundMessage } from '../messages.ts';
 import type { SenderIdentity } from './sender-identity.ts';
@@ -38,7 +39,14 @@ export interface ChannelContext {
   gateway: InboundGateway;
   /** This channel's own key/value store (Teams conversation references…). */
   state: ChannelStateStore;
+  /**
+   * Events every instance hears (a reply sent from one instance, to a stream held by another): small
+   * payloads, ids rather than bodies (at most 7999 bytes); what else a receiver needs, it reads through `gateway`.
+   */
+  notifications: NotificationBus;
 }
+
+export type { NotificationBus };
 
 export interface ChannelAdapter {
   readonly id: string;

@@ -99,6 +99,14 @@ export class ChannelRecords {
     return (await findContact(this.database, channel, externalId)) !== undefined;
   }
 
+  /** One of the person's messages, by its id (a live event names it; the instance holding the stream reads it here). */
+  async message(channel: string, externalId: string, messageId: number): Promise<StoredMessage | undefined> {
+    const contact = await findContact(this.database, channel, externalId);
+    if (!contact) return undefined;
+    const [row] = await messagesOfContact(this.database, contact.id, messageId - 1, 1);
+    return row?.id === messageId ? row : undefined;
+  }
+
   /** The person's messages both ways after `afterId`, oldest first. */
   async history(channel: string, externalId: string, afterId = 0): Promise<StoredMessage[]> {
     const contact = await findContact(this.database, channel, externalId);

@@ -11,9 +11,9 @@ import { pluginNames, type FunctionarPluginOptions } from './plugin-options.ts';
  */
 export const channelsPlugin = fp<FunctionarPluginOptions>(
   async (app, { config, logger }) => {
-    const { database, gateway, channels } = app;
+    const { database, gateway, channels, notifications } = app;
     for (const definition of channelDefinitions) {
-      const context: ChannelContext = { config, logger, gateway, state: new ChannelStateStore(database.db, definition.id) };
+      const context: ChannelContext = { config, logger, gateway, state: new ChannelStateStore(database.db, definition.id), notifications };
       const adapter = await definition.create(context);
       if (adapter) channels.set(adapter.id, adapter);
     }

@@ -73,7 +73,7 @@ const citizenChat = '40740555111@c.us';
 
 function channelContext(app: TestApp): ChannelContext {
   const { config, database, gateway } = app.app.functionar;
-  return { config, logger: app.app.log as ChannelContext['logger'], gateway, state: new ChannelStateStore(database.db, 'whatsapp') };
+  return { config, logger: app.app.log as ChannelContext['logger'], gateway, state: new ChannelStateStore(database.db, 'whatsapp'), notifications: app.app.notifications };
 }
 
 function driverOptions(overrides: Partial<WebDriverOptions> = {}): WebDriverOptions {
