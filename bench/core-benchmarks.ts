@@ -235,6 +235,7 @@ export const coreBenchmarks = [
           townHallName: config.townHallName,
           answerer: { answer: async () => ({ intent: 'procedure', mode: 'retrieval', outcome: 'answered', text: 'Răspuns de probă.', sources: [{ slug: 'bench', title: 'Bench', score: 1 }], buttons: [] }) },
           onQueued: () => undefined,
+          claims: config.instance,
         });
         const bareReceive = (offset: number) => (index: number) =>
           bare.receive({ channel: 'webchat', externalId: `bench-bare-${offset + index}`, sender: { externalId: `bench-bare-sender-${index % 50}` }, text: questionBody(questions, index) });

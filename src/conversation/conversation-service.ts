@@ -1,5 +1,6 @@
 import type { Database, Executor } from '../database/connection.ts';
 import { KeyedSequence } from '../concurrency/keyed-sequence.ts';
+import { renewEveryThirdOfLease, type InstanceClaims } from '../database/claims.ts';
 import { inTransaction } from '../database/connection.ts';
 import type { ContactRow, ConversationRow, MessageRow, TicketRow } from '../database/schema.ts';
 import { followUpRecipients } from '../tickets/follow-up-recipients.ts';
@@ -22,6 +23,8 @@ import {
   repliesTo,
   storeReplyAndEnqueue,
   unprocessedInboundMessages,
+  claimForAnswering,
+  renewAnsweringClaim,
   updateConversation,
   upsertContact,
 } from './conversation-store.ts';
@@ -78,6 +81,8 @@ export interface ConversationDependencies {
   onQueued: () => void;
   /** Where new tickets and handovers are announced (Telegram staff group, Teams channel…). */
   staffRecipients?: () => Promise<StaffRecipient[]>;
+  /** This instance's name and lease on the messages it answers, so two instances never answer one message. */
+  claims: InstanceClaims;
 }
 
 export interface ReceiveOptions {
@@ -161,6 +166,7 @@ export class ConversationService {
         transaction,
         { conversationId: conversation.id, contactId: contact.id, channel: inbound.channel, externalId: inbound.externalId, text: inbound.text, parts: inbound.parts },
         now,
+        this.dependencies.claims,
       );
       if (!message) return { contact, conversation, message };
       // A clerk wrote to this citizen about a live ticket: what they write now belongs to its thread.
@@ -187,27 +193,55 @@ export class ConversationService {
       return this.perContact.run(accepted.contact.id, async () => {
         const original = await findInboundMessage(database, inbound.channel, inbound.externalId);
         if (original && !original.processedAt) {
-          // Stored but never answered (a failure after the message was accepted): answer it now, once.
+          // Stored but never answered (a failure after the message was accepted): answer it now, once —
+          // unless another instance is answering it right now.
           const result = await this.process(original, inbound.sender.languageHint, options);
-          return { ...result, duplicate: true };
+          if (result) return { ...result, duplicate: true };
         }
         return { duplicate: true, replies: original ? await repliesTo(database, original.id) : [], contact: accepted.contact };
       });
     }
     const message = accepted.message;
-    return this.perContact.run(accepted.contact.id, () => this.process(message, inbound.sender.languageHint, options));
+    return this.perContact.run(accepted.contact.id, async () => {
+      const result = await this.process(message, inbound.sender.languageHint, options);
+      // Stored with this instance's claim a moment ago: only a lease run out (a process stalled longer
+      // than the lease) lets another instance answer it instead.
+      return result ?? { duplicate: true, replies: [], contact: accepted.contact };
+    });
   }
 
-  /** Answers what was accepted but not answered before a crash or shutdown. */
+  /**
+   * Answers what was accepted but not answered: at start, what this instance left before a crash or
+   * shutdown; later, also what an instance that died left (its claims' leases ran out). Returns how many
+   * messages this call answered.
+   */
   async resumeUnprocessed(): Promise<number> {
-    const pending = await unprocessedInboundMessages(this.dependencies.database);
+    const pending = await unprocessedInboundMessages(this.dependencies.database, this.dependencies.claims, new Date());
+    let answered = 0;
     for (const message of pending) {
-      await this.perContact.run(message.contactId, () => this.process(message, undefined, {}));
+      if (await this.perContact.run(message.contactId, () => this.process(message, undefined, {}))) answered += 1;
     }
-    return pending.length;
+    return answered;
   }
 
-  private async process(message: MessageRow, languageHint: string | undefined, options: ReceiveOptions): Promise<ReceiveResult> {
+  /** Answers a message once this instance holds its claim; undefined when it was answered or claimed elsewhere. */
+  private async process(message: MessageRow, languageHint: string | undefined, options: ReceiveOptions): Promise<ReceiveResult | undefined> {
+    const { database, logger, claims } = this.dependencies;
+    if (!(await claimForAnswering(database, message.id, claims, new Date()))) return undefined;
+    // An answer may take as long as the language model does: the claim is renewed until it is committed.
+    const renewal = renewEveryThirdOfLease(
+      claims,
+      () => renewAnsweringClaim(database, message.id, claims, new Date()),
+      (error) => logger.error({ err: error, messageId: message.id }, 'the claim on a message being answered could not be renewed'),
+    );
+    try {
+      return await this.answerClaimed(message, languageHint, options);
+    } finally {
+      renewal.stop();
+    }
+  }
+
+  private async answerClaimed(message: MessageRow, languageHint: string | undefined, options: ReceiveOptions): Promise<ReceiveResult> {
     const { database, logger } = this.dependencies;
     const contact = await findContactById(database, message.contactId);
     if (!contact) throw new Error(`contact ${message.contactId} of message ${message.id} is missing`);

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { leaseEnd, type InstanceClaims } from '../database/claims.ts';
 import { firstRow, returnedRow, type Executor } from '../database/connection.ts';
 import { contacts, conversations, messages, type ContactRow, type ConversationRow, type MessageRow } from '../database/schema.ts';
 import type { MessagePart, OutboundMessage } from '../messages.ts';
@@ -66,16 +67,22 @@ export async function updateConversation(executor: Executor, conversationId: num
     .where(eq(conversations.id, conversationId));
 }
 
-/** Stores an inbound message once; returns undefined when the channel already delivered this id. */
+/**
+ * Stores an inbound message once; returns undefined when the channel already delivered this id. `claims`:
+ * the instance that is about to answer it claims it in the same statement, so no other instance's sweep
+ * of unanswered messages takes it meanwhile.
+ */
 export function insertInboundMessage(
   executor: Executor,
   values: { conversationId: number; contactId: number; channel: string; externalId: string; text: string; parts?: MessagePart[] },
   now: Date,
+  claims?: InstanceClaims,
 ): Promise<MessageRow | undefined> {
+  const claim = claims ? { claimedBy: claims.id, leaseUntil: leaseEnd(claims, now) } : {};
   return firstRow(
     executor
       .insert(messages)
-      .values({ ...values, direction: 'inbound', author: 'citizen', createdAt: now.toISOString() })
+      .values({ ...values, ...claim, direction: 'inbound', author: 'citizen', createdAt: now.toISOString() })
       .onConflictDoNothing({ target: [messages.channel, messages.externalId] })
       .returning(),
   );
@@ -123,12 +130,41 @@ export async function repliesTo(executor: Executor, inboundMessageId: number): P
   return executor.select().from(messages).where(eq(messages.inReplyTo, inboundMessageId)).orderBy(asc(messages.id));
 }
 
-export async function unprocessedInboundMessages(executor: Executor): Promise<MessageRow[]> {
+/**
+ * Unanswered inbound messages nobody else is answering: unclaimed, claimed by this instance (at start: in its
+ * previous life), or claimed by an instance whose lease ran out (it died or hung).
+ */
+export async function unprocessedInboundMessages(executor: Executor, claims: InstanceClaims, now: Date): Promise<MessageRow[]> {
   return executor
     .select()
     .from(messages)
-    .where(and(eq(messages.direction, 'inbound'), isNull(messages.processedAt)))
+    .where(and(eq(messages.direction, 'inbound'), isNull(messages.processedAt), claimable(claims, now)))
     .orderBy(asc(messages.id));
+}
+
+function claimable(claims: InstanceClaims, now: Date) {
+  return or(isNull(messages.claimedBy), eq(messages.claimedBy, claims.id), isNull(messages.leaseUntil), lt(messages.leaseUntil, now.toISOString()));
+}
+
+/**
+ * Claims an unanswered message for this instance to answer, in one conditional UPDATE: false when it was
+ * answered meanwhile or another live instance is answering it.
+ */
+export async function claimForAnswering(executor: Executor, messageId: number, claims: InstanceClaims, now: Date): Promise<boolean> {
+  const claimed = await executor
+    .update(messages)
+    .set({ claimedBy: claims.id, leaseUntil: leaseEnd(claims, now) })
+    .where(and(eq(messages.id, messageId), isNull(messages.processedAt), claimable(claims, now)))
+    .returning({ id: messages.id });
+  return claimed.length > 0;
+}
+
+/** Extends this instance's claim on a message it is still answering. */
+export async function renewAnsweringClaim(executor: Executor, messageId: number, claims: InstanceClaims, now: Date): Promise<void> {
+  await executor
+    .update(messages)
+    .set({ leaseUntil: leaseEnd(claims, now) })
+    .where(and(eq(messages.id, messageId), eq(messages.claimedBy, claims.id), isNull(messages.processedAt)));
 }
 
 export async function messagesOfContact(executor: Executor, contactId: number, afterId = 0, limit = 500): Promise<MessageRow[]> {

@@ -33,6 +33,7 @@ export const conversationPlugin = fp<FunctionarPluginOptions>(
       onQueued: kickOutbox,
       // Read when a ticket is announced, so adapters registered later are included.
       staffRecipients: () => staffChatsOf(channels.values()),
+      claims: config.instance,
     });
     const clerkCommands = new ClerkCommandRunner(database.db, logger, kickOutbox);
     const gateway = new InboundGateway({ database: database.db, logger, conversations, clerkCommands, onQueued: kickOutbox });
