@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { firstRow, returnedRow, type Executor } from '../database/connection.ts';
 import { adminSessions, clerks, type AdminSessionRow, type ClerkRow } from '../database/schema.ts';
+import { isDistinctFrom } from '../database/sql-dialect.ts';
 import { safeEqual } from '../security/constant-time.ts';
 
 /** A working day and a bit; then the clerk signs in again. */
@@ -103,8 +104,8 @@ export async function claimSubmission(executor: Executor, sessionId: number, sub
   const claimed = await executor
     .update(adminSessions)
     .set({ lastSubmissionId: submissionId })
-    // `IS NOT` treats a NULL (no submission yet) as different, unlike `!=`.
-    .where(and(eq(adminSessions.id, sessionId), sql`${adminSessions.lastSubmissionId} is not ${submissionId}`))
+    // IS DISTINCT FROM treats a NULL (no submission yet) as different, unlike `!=`.
+    .where(and(eq(adminSessions.id, sessionId), isDistinctFrom(executor, adminSessions.lastSubmissionId, submissionId)))
     .returning({ id: adminSessions.id });
   return claimed.length > 0;
 }

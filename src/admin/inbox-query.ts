@@ -1,5 +1,6 @@
 import { and, eq, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
+import { likeIgnoringCase } from '../database/sql-dialect.ts';
 import { messages, ticketEvents, tickets, type ClerkRow, type TicketRow } from '../database/schema.ts';
 import { localDate } from '../tickets/deadlines.ts';
 import { listTickets, openStatuses, ticketStatuses, type TicketStatus } from '../tickets/ticket-store.ts';
@@ -67,10 +68,10 @@ export async function inboxTickets(executor: Executor, filters: InboxFilters, cl
   return assigned.filter((ticket) => found.has(ticket.id));
 }
 
-/** LIKE with the search text as a parameter; its own % and _ are matched literally. */
-function contains(column: SQLWrapper, text: string): SQL {
+/** A case-insensitive LIKE with the search text as a parameter; its own % and _ are matched literally. */
+function contains(executor: Executor, column: SQLWrapper, text: string): SQL {
   const pattern = `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-  return sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+  return likeIgnoringCase(executor, column, pattern);
 }
 
 /**
@@ -81,13 +82,13 @@ function contains(column: SQLWrapper, text: string): SQL {
 export async function searchTicketIds(executor: Executor, search: string): Promise<number[]> {
   const number = /^(?:nr\.?\s*)?(\d{1,6})(?:\s*\/\s*(\d{4}))?$/i.exec(search);
   const byNumber = number ? and(eq(tickets.number, Number(number[1])), number[2] ? eq(tickets.year, Number(number[2])) : undefined) : undefined;
-  const inThread = sql`exists (select 1 from ${messages} where ${messages.ticketId} = ${tickets.id} and ${contains(messages.text, search)})`;
+  const inThread = sql`exists (select 1 from ${messages} where ${messages.ticketId} = ${tickets.id} and ${contains(executor, messages.text, search)})`;
   const byText = or(
-    contains(tickets.citizenName, search),
-    contains(tickets.citizenPhone, search),
-    contains(tickets.citizenEmail, search),
-    contains(tickets.subject, search),
-    contains(tickets.text, search),
+    contains(executor, tickets.citizenName, search),
+    contains(executor, tickets.citizenPhone, search),
+    contains(executor, tickets.citizenEmail, search),
+    contains(executor, tickets.subject, search),
+    contains(executor, tickets.text, search),
     inThread,
   );
   const rows = await executor

@@ -1,6 +1,7 @@
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import { firstRow, type Executor } from '../database/connection.ts';
 import { ticketEvents, type ClerkRow } from '../database/schema.ts';
+import { jsonField } from '../database/sql-dialect.ts';
 import { recordEvent, type Actor } from '../tickets/ticket-store.ts';
 
 // Failed logins are counted from the audit trail itself (ticket_events with no ticket): the record a
@@ -41,7 +42,11 @@ export interface Lockout {
   until: Date;
 }
 
-const detailField = (field: string) => sql`json_extract(${ticketEvents.detail}, ${`$.${field}`})`;
+
+/** A field of an audit event's detail, as text. */
+function detailField(executor: Executor, field: string): SQL {
+  return jsonField(executor, ticketEvents.detail, field);
+}
 
 function actorOf(attempt: LoginAttempt, clerk: ClerkRow | undefined): Actor {
   return clerk ? { type: 'clerk', id: String(clerk.id), channel: 'web' } : { type: 'unknown', id: `name:${attempt.name.slice(0, 80)}`, channel: 'web' };
@@ -52,7 +57,7 @@ async function latest(executor: Executor, kind: string, field: 'name' | 'ip', va
     executor
       .select({ createdAt: ticketEvents.createdAt })
       .from(ticketEvents)
-      .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, kind), sql`${detailField(field)} = ${value}`, extra))
+      .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, kind), sql`${detailField(executor, field)} = ${value}`, extra))
       .orderBy(desc(ticketEvents.id))
       .limit(1),
   );
@@ -68,8 +73,8 @@ export async function activeLockout(executor: Executor, attempt: LoginAttempt, n
       and(
         isNull(ticketEvents.ticketId),
         eq(ticketEvents.kind, loginEventKinds.lockedOut),
-        sql`${detailField('until')} > ${now.toISOString()}`,
-        sql`((${detailField('scope')} = 'name' and ${detailField('name')} = ${attempt.name}) or (${detailField('scope')} = 'ip' and ${detailField('ip')} = ${attempt.ip}))`,
+        sql`${detailField(executor, 'until')} > ${now.toISOString()}`,
+        sql`((${detailField(executor, 'scope')} = 'name' and ${detailField(executor, 'name')} = ${attempt.name}) or (${detailField(executor, 'scope')} = 'ip' and ${detailField(executor, 'ip')} = ${attempt.ip}))`,
       ),
     );
   let longest: Lockout | undefined;
@@ -87,16 +92,16 @@ async function failuresSince(executor: Executor, field: 'name' | 'ip', value: st
   const since = [
     new Date(now.getTime() - loginLimits.windowMs).toISOString(),
     await latest(executor, loginEventKinds.succeeded, field, value),
-    await latest(executor, loginEventKinds.lockedOut, field, value, sql`${detailField('scope')} = ${field}`),
+    await latest(executor, loginEventKinds.lockedOut, field, value, sql`${detailField(executor, 'scope')} = ${field}`),
   ]
     .filter((value): value is string => value !== undefined)
     .sort()
     .at(-1) as string;
   const failures = await firstRow(
     executor
-      .select({ count: sql<number>`count(*)` })
+      .select({ count: count() })
       .from(ticketEvents)
-      .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, loginEventKinds.failed), gt(ticketEvents.createdAt, since), sql`${detailField(field)} = ${value}`)),
+      .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, loginEventKinds.failed), gt(ticketEvents.createdAt, since), sql`${detailField(executor, field)} = ${value}`)),
   );
   return failures?.count ?? 0;
 }
@@ -125,8 +130,9 @@ export type LoginRefusal = { reason: 'locked'; lockout: Lockout } | { reason: 'c
 
 export interface LoginReservation {
   /**
-   * Frees the place; call in the transaction that records the outcome (success or failure), so the place
-   * becomes a counted failure (or a reset) in one step. Idempotent.
+   * Frees the place; call once the transaction that records the outcome (success or failure) has committed.
+   * Freed earlier, a reservation running meanwhile outside the SQLite lock (PostgreSQL does not queue
+   * transactions) would count neither the place nor the uncommitted failure. Idempotent.
    */
   release(): void;
 }

@@ -20,7 +20,9 @@ export async function openPostgresDatabase(url: string, options: { poolSize?: nu
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    // count(*) and sums are bigint: as numbers, like SQLite gives them (they stay far below 2^53).
+    // count(*) and sums are bigint: as numbers, like SQLite gives them (they stay far below 2^53). This covers
+    // queries on the pool itself; drizzle passes its own type parsers (falling back to pg's global ones), so a
+    // count through drizzle must use its count(), which maps to a number.
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === bigintOid ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
   });
   const db = drizzle({ client: pool, schema });

@@ -4,6 +4,7 @@ import { and, eq, inArray, isNotNull, isNull, like, ne, or, sql } from 'drizzle-
 import { attachmentFilePath } from '../attachments/attachment-store.ts';
 import { firstRow, inTransaction, type Database, type Executor } from '../database/connection.ts';
 import { channelState, contacts, conversations, messages, open311Requests, outbox, processedUpdates, receipts, ticketEvents, tickets, type ContactRow, type TicketRow } from '../database/schema.ts';
+import { containsExactly } from '../database/sql-dialect.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
 import { receiptFilesOfTicket } from '../receipts/receipt-storage.ts';
 import { forgetQuestionsAskedIn } from '../questions/unanswered-questions.ts';
@@ -80,7 +81,7 @@ async function eraseUpdateClaims(transaction: Executor, dataDirectory: string, c
   const claims = await transaction
     .select()
     .from(processedUpdates)
-    .where(and(eq(processedUpdates.channel, contact.channel), or(eq(processedUpdates.externalId, contact.externalId), sql`instr(${processedUpdates.externalId}, ${`:${contact.externalId}:`}) > 0`)));
+    .where(and(eq(processedUpdates.channel, contact.channel), or(eq(processedUpdates.externalId, contact.externalId), containsExactly(transaction, processedUpdates.externalId, `:${contact.externalId}:`))));
   for (const claim of claims) {
     await transaction.update(processedUpdates).set({ externalId: erasedReference(dataDirectory, claim.channel, claim.externalId) }).where(eq(processedUpdates.id, claim.id));
   }
@@ -94,7 +95,7 @@ async function eraseDigestLines(transaction: Executor, ownTickets: TicketRow[]):
     const digests = await transaction
       .select()
       .from(outbox)
-      .where(and(isNull(outbox.ticketId), isNull(outbox.messageId), sql`instr(${outbox.payload}, ${JSON.stringify(excerpt).slice(1, -1)}) > 0`));
+      .where(and(isNull(outbox.ticketId), isNull(outbox.messageId), containsExactly(transaction, outbox.payload, JSON.stringify(excerpt).slice(1, -1))));
     for (const digest of digests) {
       const payload = JSON.parse(JSON.stringify(digest.payload).split(JSON.stringify(excerpt).slice(1, -1)).join(erasedText)) as Record<string, unknown>;
       await transaction.update(outbox).set({ payload }).where(eq(outbox.id, digest.id));

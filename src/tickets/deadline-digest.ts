@@ -3,6 +3,7 @@ import { ChannelStateStore } from '../gateway/channel-state-store.ts';
 import type { Database, Executor } from '../database/connection.ts';
 import { firstRow, inTransaction } from '../database/connection.ts';
 import { ticketEvents, tickets, type ClerkRow, type TicketRow } from '../database/schema.ts';
+import { jsonField } from '../database/sql-dialect.ts';
 import type { OutboundMessage } from '../messages.ts';
 import { enqueue } from '../outbox/outbox-store.ts';
 import { clerksOfDepartment, listClerks } from './clerk-directory.ts';
@@ -114,7 +115,7 @@ export async function digestSentOn(executor: Executor, date: CalendarDate): Prom
     executor
       .select({ id: ticketEvents.id })
       .from(ticketEvents)
-      .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, 'digest_sent'), sql`json_extract(${ticketEvents.detail}, '$.date') = ${date}`))
+      .where(and(isNull(ticketEvents.ticketId), eq(ticketEvents.kind, 'digest_sent'), sql`${jsonField(executor, ticketEvents.detail, 'date')} = ${date}`))
       .limit(1),
   );
   return sent !== undefined;
