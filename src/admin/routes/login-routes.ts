@@ -96,11 +96,9 @@ export function registerLoginRoutes(scope: FastifyInstance, context: AdminRouteC
       try {
         const valid = await verifyPassword(password, clerk?.passwordHash);
         if (!valid || !clerk) {
-          const lockedNow = await inTransaction(db, async (transaction) => {
-            const lockout = await recordFailedLogin(transaction, attempt, clerk, new Date());
-            outcome.reservation.release();
-            return lockout;
-          });
+          const lockedNow = await inTransaction(db, (transaction) => recordFailedLogin(transaction, attempt, clerk, new Date()));
+          // Given back once the failure is committed, so a concurrent reservation counts one or the other.
+          outcome.reservation.release();
           request.log.warn({ ip: attempt.ip, locked: Boolean(lockedNow) }, 'admin login failed');
           return renderLogin(reply, lockedNow ? 429 : 401, { next, name, error: lockedNow ? lockoutMessage(lockedNow) : 'Numele sau parola nu sunt corecte.' });
         }
@@ -108,8 +106,6 @@ export function registerLoginRoutes(scope: FastifyInstance, context: AdminRouteC
           const now = new Date();
           // A lock recorded while this hash ran (by attempts of the same address on other names) still holds.
           const lockedMeanwhile = await activeLockout(transaction, attempt, now);
-          // Given back in the transaction that records the outcome: both commit together.
-          outcome.reservation.release();
           if (lockedMeanwhile) {
             await recordRefusedWhileLocked(transaction, attempt, clerk, lockedMeanwhile, now);
             return { lockedMeanwhile };
@@ -117,12 +113,13 @@ export function registerLoginRoutes(scope: FastifyInstance, context: AdminRouteC
           await recordSuccessfulLogin(transaction, attempt, clerk, now);
           return createSession(transaction, clerk, { ip: attempt.ip, userAgent: attempt.userAgent }, now);
         });
+        outcome.reservation.release();
         if ('lockedMeanwhile' in signedIn) return renderLogin(reply, 429, { next, name, error: lockoutMessage(signedIn.lockedMeanwhile) });
         reply.setCookie(cookieNames.session, signedIn.token, { ...cookieOptions, maxAge: Math.floor(sessionLifetimeMs / 1000) });
         reply.clearCookie(cookieNames.login, cookieOptions);
         return reply.redirect(next, 303);
       } finally {
-        // Released in the transaction that records the outcome; here only when that failed.
+        // Released after the outcome is committed; here only when recording it failed.
         outcome.reservation.release();
       }
     },
