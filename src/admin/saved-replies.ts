@@ -9,7 +9,7 @@ import type { Language } from '../language.ts';
 export const savedReplyTitleMaximumLength = 120;
 
 export async function listSavedReplies(executor: Executor): Promise<SavedReplyRow[]> {
-  return executor.select().from(savedReplies).orderBy(asc(savedReplies.language), asc(savedReplies.department), asc(savedReplies.title));
+  return executor.select().from(savedReplies).orderBy(asc(savedReplies.language), asc(savedReplies.department), asc(savedReplies.title), asc(savedReplies.id));
 }
 
 export function findSavedReply(executor: Executor, id: number): Promise<SavedReplyRow | undefined> {

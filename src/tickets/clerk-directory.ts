@@ -62,7 +62,7 @@ function findByTeamsId(executor: Executor, teamsId: string): Promise<ClerkRow | 
 }
 
 export async function listClerks(executor: Executor): Promise<ClerkRow[]> {
-  return executor.select().from(clerks).orderBy(asc(clerks.name));
+  return executor.select().from(clerks).orderBy(asc(clerks.name), asc(clerks.id));
 }
 
 /** The active clerk registered with this identity; a deactivated clerk is nobody. */
@@ -86,5 +86,5 @@ export async function findClerkById(executor: Executor, clerkId: number): Promis
 }
 
 export async function clerksOfDepartment(executor: Executor, department: string): Promise<ClerkRow[]> {
-  return executor.select().from(clerks).where(eq(clerks.department, department));
+  return executor.select().from(clerks).where(eq(clerks.department, department)).orderBy(asc(clerks.id));
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../database/connection.ts';
 import { tickets, type TicketRow } from '../database/schema.ts';
 import { nextStatus, withinReopenWindow } from './ticket-states.ts';
@@ -17,7 +17,9 @@ export async function recordCitizenFollowUp(executor: Executor, contactId: numbe
   const candidates = await executor
     .select()
     .from(tickets)
-    .where(and(eq(tickets.contactId, contactId), inArray(tickets.status, ['asteapta_cetatean', 'rezolvat'])));
+    .where(and(eq(tickets.contactId, contactId), inArray(tickets.status, ['asteapta_cetatean', 'rezolvat'])))
+    // Oldest first, on every engine (PostgreSQL returns unordered rows in any order).
+    .orderBy(asc(tickets.id));
   const moved: TicketRow[] = [];
   for (const ticket of candidates) {
     if (ticket.status === 'rezolvat' && !withinReopenWindow(ticket.closedAt, now)) continue;

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClerkPassword } from '../../src/admin/clerk-accounts.ts';
 import { storeAttachment } from '../../src/attachments/attachment-store.ts';
@@ -309,7 +309,7 @@ describe('the inbox', () => {
     await client.get(`/admin/tickets/${ticketYear}/${number}`);
     await client.submit(`/admin/tickets/${ticketYear}/${number}/reply`, { _csrf: client.field('_csrf'), submission: 'failed-1', text: 'Îl montăm la loc.' });
     const ticket = await findTicket(database(), { number: Number(number), year: Number(ticketYear) });
-    const entry = (await database().select().from(outbox).where(eq(outbox.ticketId, ticket?.id ?? 0))).at(-1);
+    const entry = (await database().select().from(outbox).where(eq(outbox.ticketId, ticket?.id ?? 0)).orderBy(asc(outbox.id))).at(-1);
     await eventually(async () => ((await firstRow(database().select().from(outbox).where(eq(outbox.id, entry?.id ?? 0))))?.status === 'sent' ? true : undefined));
     await database().update(outbox).set({ status: 'failed', lastError: 'utilizatorul a blocat botul' }).where(eq(outbox.id, entry?.id ?? 0));
     const page = textOf((await client.get(`/admin/tickets/${ticketYear}/${number}`)).body);

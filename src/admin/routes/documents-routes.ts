@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { firstRow } from '../../database/connection.ts';
 import { documents, tickets } from '../../database/schema.ts';
@@ -137,7 +137,7 @@ export function registerDocumentsRoutes(scope: FastifyInstance, context: AdminRo
     const ticket = await loadTicket(request);
     const templates = listTemplates(config.knowledgeDirectory);
     const selected = ticket.procedureSlug ? templates.find((template) => template.procedures.includes(ticket.procedureSlug ?? ''))?.slug : undefined;
-    const issued = await db.select().from(documents).where(eq(documents.ticketId, ticket.id));
+    const issued = await db.select().from(documents).where(eq(documents.ticketId, ticket.id)).orderBy(asc(documents.id));
     return context.sendPage(reply, 200, issueFormPage({ townHallName, clerkName: clerk.name, csrfToken: session.csrfToken, flash: await takeFlash(db, session), ticket, templates, selected, text: '', issued }));
   });
 

@@ -62,7 +62,7 @@ async function refusedNearCounts(context: AdminRouteContext, knowledge: Knowledg
     .select()
     .from(unansweredQuestions)
     .where(gte(unansweredQuestions.lastAskedAt, new Date(now.getTime() - 30 * dayMs).toISOString()))
-    .orderBy(desc(unansweredQuestions.lastAskedAt))
+    .orderBy(desc(unansweredQuestions.lastAskedAt), desc(unansweredQuestions.id))
     .limit(200);
   const retrieve = knowledge.draftRetrieval(first);
   for (const row of rows) {
