@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { unreachableOllama } from './test-app.ts';
+import { postgresDatabaseFor } from './test-database.ts';
 
 export const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -21,15 +22,19 @@ export interface CliOptions {
 
 /**
  * Runs the real `functionar` CLI. Asynchronous on purpose: an app under test in this process (and
- * any fake server) must keep serving while the CLI talks to it.
+ * any fake server) must keep serving while the CLI talks to it. On a PostgreSQL run, a CLI given a data
+ * directory works on that directory's database, the one an app started there uses (test-app.ts).
  */
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const base = options.isolated ? { PATH: process.env.PATH ?? '' } : { ...process.env, OLLAMA_HOST: unreachableOllama, LOG_LEVEL: 'warn' };
+  const dataDirectory = options.environment?.DATA_DIR;
+  const databaseUrl = options.environment?.DATABASE_URL ?? (dataDirectory ? await postgresDatabaseFor(dataDirectory) : undefined);
+  const environment = { ...base, ...options.environment, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [path.join(repositoryRoot, 'bin/functionar.js'), ...args],
-      { cwd: options.cwd ?? repositoryRoot, encoding: 'utf8', env: { ...base, ...options.environment }, timeout: 60_000 },
+      { cwd: options.cwd ?? repositoryRoot, encoding: 'utf8', env: environment, timeout: 60_000 },
       (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(options.input ?? '');
