@@ -17,7 +17,7 @@ import type { CommandRegistrar } from './command-registrars.ts';
 
 export class RestoreError extends Error {
   constructor(
-    readonly code: 'FV_ERR_RESTORE_SOURCE' | 'FV_ERR_RESTORE_IN_USE',
+    readonly code: 'FV_ERR_RESTORE_SOURCE' | 'FV_ERR_RESTORE_IN_USE' | 'FV_ERR_RESTORE_POSTGRES',
     message: string,
   ) {
     super(message);
@@ -146,8 +146,15 @@ export const registerRestoreCommands: CommandRegistrar = (program, environment) 
     .description('replace the database with a `functionar backup` copy (stop the server first)')
     .argument('<file>')
     .action(async (file: string) => {
-      const { databasePath } = environment.config();
+      const { databasePath, databaseUrl } = environment.config();
       try {
+        // A PostgreSQL backup (pg_dump's custom format) goes back with PostgreSQL's own tool, into a new database.
+        if (databaseUrl) {
+          throw new RestoreError(
+            'FV_ERR_RESTORE_POSTGRES',
+            'functionar restore puts back an SQLite backup; this installation is on PostgreSQL (DATABASE_URL). Restore a `functionar backup` file with pg_restore: stop every instance, createdb a new database, run `pg_restore --no-owner --exit-on-error --dbname=postgres://…/new FILE`, point DATABASE_URL at it and start again (docs/scaling-out.md).',
+          );
+        }
         const outcome = await restoreDatabase(path.resolve(file), databasePath);
         console.log(`Restored ${databasePath} from ${file}: ${outcome.restored.tickets} tickets, ${outcome.restored.messages} messages.`);
         const { deliveriesToCheck, unansweredMessages } = outcome.held;
@@ -164,7 +171,7 @@ export const registerRestoreCommands: CommandRegistrar = (program, environment) 
         console.log('Start the server again (npm start); migrations newer than the backup are applied at start.');
       } catch (error) {
         if (!(error instanceof RestoreError)) throw error;
-        console.error(error.message);
+        console.error(`${error.code}: ${error.message}`);
         process.exitCode = 1;
       }
     });

@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tablesInForeignKeyOrder } from '../../src/database/copy-to-postgres.ts';
 import { runCli } from '../helpers/cli.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { startTestApp } from '../helpers/test-app.ts';
 import { freshPostgresDatabase, testPostgresAdminUrl } from '../helpers/test-database.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
-import { expectInstallation, expectNextTicketNumber, fillInstallation, installationEnvironment, type InstallationRecords } from './town-hall-installation.ts';
+import { expectInstallation, expectNextTicketNumber, fillInstallation, installationEnvironment, rowCounts, type InstallationRecords } from './town-hall-installation.ts';
 
 // A town hall that started on the embedded SQLite moves to PostgreSQL to run several instances: the
 // administrator stops the server, runs `functionar migrate --to postgres://…`, puts the printed
@@ -19,18 +17,6 @@ let records: InstallationRecords;
 /** The real CLI on the SQLite installation of `dataDirectory` (DATABASE_URL explicitly unset). */
 function functionar(args: string[]) {
   return runCli(args, { environment: { DATA_DIR: dataDirectory, DATABASE_URL: '' } });
-}
-
-async function rowCounts(url: string): Promise<Record<string, number>> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const counts: Record<string, number> = {};
-    for (const { name } of tablesInForeignKeyOrder()) counts[name] = Number((await client.query(`select count(*) as count from "${name}"`)).rows[0].count);
-    return counts;
-  } finally {
-    await client.end();
-  }
 }
 
 describe.skipIf(!testPostgresAdminUrl())('functionar migrate --to postgres://…', () => {

@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { expect } from 'vitest';
+import { tablesInForeignKeyOrder } from '../../src/database/copy-to-postgres.ts';
 import { eventually, type TestApp } from '../helpers/test-app.ts';
 import { openWebchatSession, sayInWebchat } from '../channels/webchat/webchat-session.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
@@ -114,4 +116,17 @@ export async function expectNextTicketNumber(testApp: TestApp, records: Installa
   const sessionId = await openWebchatSession(testApp.app);
   const confirmation = await filePetition(testApp, sessionId, 'Solicit repararea podului peste paraul Morii');
   expect(confirmation).toContain(`numărul ${highest + 1}/${year}`);
+}
+
+/** Rows per table of the schema in a PostgreSQL database, read directly (what moved, whatever the app shows). */
+export async function rowCounts(url: string): Promise<Record<string, number>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const counts: Record<string, number> = {};
+    for (const { name } of tablesInForeignKeyOrder()) counts[name] = Number((await client.query(`select count(*) as count from "${name}"`)).rows[0].count);
+    return counts;
+  } finally {
+    await client.end();
+  }
 }
