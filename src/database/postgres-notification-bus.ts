@@ -40,12 +40,12 @@ export class PostgresNotificationBus implements NotificationBus {
     private readonly logger: Pick<Logger, 'warn' | 'info'>,
   ) {}
 
-  publish(topic: string, payload: string): Promise<void> {
+  async publish(topic: string, payload: string): Promise<void> {
     checkTopic(topic);
     checkPayload(topic, payload);
     const sent = this.publishing.then(() => this.pool.query('select pg_notify($1, $2)', [channelOf(topic), payload]));
     this.publishing = sent.catch(() => undefined);
-    return sent.then(() => undefined);
+    await sent;
   }
 
   async subscribe(topic: string, subscriber: NotificationSubscriber): Promise<() => void> {
