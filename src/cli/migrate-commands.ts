@@ -3,6 +3,7 @@ import { openConfiguredDatabase, openDatabase, type DatabaseHandle } from '../da
 import { copyToPostgres, type CopyProgress } from '../database/copy-to-postgres.ts';
 import { AppError } from '../errors.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
+import { ensureNotInUse, RestoreError } from './restore-commands.ts';
 
 // `functionar migrate --to postgres://…` (★ DESIGN §4): copies the configured SQLite installation into an
 // empty PostgreSQL database (src/database/copy-to-postgres.ts) and says what to change in .env. The SQLite
@@ -36,6 +37,16 @@ async function openTarget(databasePath: string, url: string): Promise<DatabaseHa
   }
 }
 
+/** What a running server writes after the copy's snapshot would be lost (numbers told to citizens included). */
+function ensureServerStopped(databasePath: string): void {
+  try {
+    ensureNotInUse(databasePath);
+  } catch (error) {
+    if (!(error instanceof RestoreError)) throw error;
+    throw new AppError('FV_ERR_MIGRATE_SOURCE_IN_USE', `${error.message}: what it wrote after the copy would not be in PostgreSQL.`, 409);
+  }
+}
+
 /** Large tables report every tenth of the way, on stderr, so stdout stays the summary. */
 function progressReporter(): (progress: CopyProgress) => void {
   const reported = new Map<string, number>();
@@ -60,6 +71,7 @@ export const registerMigrateCommands: CommandRegistrar = (program, environment) 
       try {
         const url = checkedTarget(options.to);
         if (!fs.existsSync(databasePath)) throw new AppError('FV_ERR_MIGRATE_SOURCE_MISSING', `No SQLite database at ${databasePath} (DATA_DIR / DATABASE_PATH): nothing to migrate.`, 404);
+        ensureServerStopped(databasePath);
         // Opening migrates the SQLite file to the current schema, so its columns are PostgreSQL's columns.
         source = openDatabase(databasePath);
         target = await openTarget(databasePath, url);

@@ -45,7 +45,7 @@ export function checkBackup(file: string): { tickets: number; messages: number }
 }
 
 /** A running server keeps a connection open; in exclusive mode SQLite then refuses at once. */
-function ensureNotInUse(databasePath: string): void {
+export function ensureNotInUse(databasePath: string): void {
   if (!fs.existsSync(databasePath)) return;
   const database = new Sqlite(databasePath, { fileMustExist: true });
   try {

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { openPostgresDatabase } from '../../src/database/postgres-connection.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startTestApp } from '../helpers/test-app.ts';
 import { freshPostgresDatabase, testPostgresAdminUrl } from '../helpers/test-database.ts';
@@ -73,6 +75,28 @@ describe.skipIf(!testPostgresAdminUrl())('functionar migrate --to postgres://…
     expect(await rowCounts(target)).toEqual(before);
   });
 
+  it('leaves nothing behind when the copy fails half-way, so running it again after the fix works', async () => {
+    // A target that rejects the Open311 rows (copied late, after the tickets), as a misconfigured database would.
+    const failing = (await freshPostgresDatabase()) ?? '';
+    await (await openPostgresDatabase(failing)).close();
+    const client = new pg.Client({ connectionString: failing });
+    await client.connect();
+    try {
+      await client.query('alter table open311_requests add constraint reject_all check (false) not valid');
+      const failed = await functionar(['migrate', '--to', failing]);
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toMatch(/^FV_ERR_MIGRATE_COPY_FAILED: Copying open311_requests failed after 0 rows: .*reject_all.*Nothing was written/m);
+      expect(Object.values(await rowCounts(failing)).every((count) => count === 0)).toBe(true);
+
+      await client.query('alter table open311_requests drop constraint reject_all');
+      const again = await functionar(['migrate', '--to', failing]);
+      expect(again.status, again.stderr).toBe(0);
+      expect(await rowCounts(failing)).toMatchObject({ tickets: 2, open311_requests: 1 });
+    } finally {
+      await client.end();
+    }
+  });
+
   it('refuses a target that is not a PostgreSQL URL, and a data directory without a database', async () => {
     const notPostgres = await functionar(['migrate', '--to', 'mysql://root@localhost/functionar']);
     expect(notPostgres.status).toBe(1);
@@ -86,6 +110,17 @@ describe.skipIf(!testPostgresAdminUrl())('functionar migrate --to postgres://…
       expect(fs.existsSync(`${empty}/functionar.db`)).toBe(false);
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses while the server runs on the SQLite database, since what it writes meanwhile would be left behind', async () => {
+    const serving = await startTestApp({ ...installationEnvironment, DATABASE_URL: '' }, { dataDirectory });
+    try {
+      const refused = await functionar(['migrate', '--to', (await freshPostgresDatabase()) ?? '']);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/^FV_ERR_MIGRATE_SOURCE_IN_USE: .* is in use: stop the server/m);
+    } finally {
+      await serving.close();
     }
   });
 });
