@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lt, notExists, sql } from 'drizzle-orm';
 import { firstRow, inTransaction, type Database, type Executor } from '../database/connection.ts';
+import { lockJob } from '../database/job-locks.ts';
 import { contacts, conversations, indicatorArchive, messages, outbox, tickets } from '../database/schema.ts';
 import { procedureOfAnswer, unansweredReason, yearOf } from '../reports/indicators.ts';
 
@@ -92,6 +93,9 @@ export async function runRetention(database: Database, options: { days: number; 
 
   for (;;) {
     const done = await inTransaction(database, async (transaction) => {
+      // Another instance's daily run (or `functionar retention run`) may be at it too: one batch at a time,
+      // each reading what the previous one left, so no conversation is counted into the archive twice.
+      await lockJob(transaction, 'retention');
       const expired = await transaction
         .select({ id: conversations.id, contactId: conversations.contactId })
         .from(conversations)

@@ -5,6 +5,7 @@ import { firstRow, inTransaction } from '../database/connection.ts';
 import { ticketEvents, tickets, type ClerkRow, type TicketRow } from '../database/schema.ts';
 import { jsonField } from '../database/sql-dialect.ts';
 import type { OutboundMessage } from '../messages.ts';
+import { lockJob } from '../database/job-locks.ts';
 import { enqueue } from '../outbox/outbox-store.ts';
 import { clerksOfDepartment, listClerks } from './clerk-directory.ts';
 import { formatDate, localDate, type CalendarDate } from './deadlines.ts';
@@ -128,6 +129,8 @@ export interface DigestOptions {
   channels: ReadonlySet<string>;
   /** Compute and return the messages without queueing or recording anything. */
   dryRun?: boolean;
+  /** The scheduler's run: nothing is queued when a digest already went out on this date (from any instance). */
+  oncePerDay?: boolean;
 }
 
 /** Builds today's digest and, unless a dry run, queues it and records a `digest_sent` event — in one transaction. */
@@ -154,6 +157,10 @@ export async function sendDigest(database: Database, options: DigestOptions): Pr
   };
   if (options.dryRun) return build(database);
   return inTransaction(database, async (transaction) => {
+    // Every instance's scheduler (and `functionar digest`) may get here at the same minute: one at a time,
+    // and the scheduler's run reads, under the lock, whether another one already sent today's.
+    await lockJob(transaction, 'deadline-digest');
+    if (options.oncePerDay && (await digestSentOn(transaction, date))) return { date, departments: [], messages: [], unreached: [] };
     const report = await build(transaction);
     for (const { channel, recipient, message } of report.messages) await enqueue(transaction, { channel, recipient, message }, options.now);
     if (report.messages.length > 0) {

@@ -49,7 +49,7 @@ export async function deadlineDigestPlugin(app: FastifyInstance, config: Config)
       digestTime,
       timeZone,
       async (now) => {
-        const report = await sendDigest(database.db, { now, timeZone, channels: new Set(channels.keys()) });
+        const report = await sendDigest(database.db, { now, timeZone, channels: new Set(channels.keys()), oncePerDay: true });
         if (report.messages.length > 0) {
           app.log.info({ date: report.date, messages: report.messages.length, unreached: report.unreached }, 'deadline digest queued');
           void outbox.kick();
