@@ -10,6 +10,8 @@ const onPostgresToo = [
   'tests/database/postgres-*.test.ts',
   'tests/cli/migrate-to-postgres.test.ts',
   'tests/cli/postgres-backup.test.ts',
+  'tests/channels/webchat/multi-instance-events.test.ts',
+  'tests/database/postgres-notification-bus.test.ts',
 ];
 
 export default defineConfig({
