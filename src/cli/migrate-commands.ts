@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { openConfiguredDatabase, openDatabase, type DatabaseHandle } from '../database/connection.ts';
-import { copyToPostgres, type CopyProgress } from '../database/copy-to-postgres.ts';
+import { copyToPostgres, type CopyProgress, type NextNumber } from '../database/copy-to-postgres.ts';
 import { AppError } from '../errors.ts';
+import { localDate } from '../tickets/deadlines.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
 import { ensureNotInUse, RestoreError } from './restore-commands.ts';
 
@@ -65,7 +66,8 @@ export const registerMigrateCommands: CommandRegistrar = (program, environment) 
     .description('copy this SQLite installation into an empty PostgreSQL database (stop the server first)')
     .requiredOption('--to <url>', 'the PostgreSQL database, postgres://user:password@host:5432/database')
     .action(async (options: { to: string }) => {
-      const { databasePath, dataDirectory } = environment.config();
+      const { databasePath, dataDirectory, deadlines } = environment.config();
+      const { timeZone } = deadlines;
       let source: DatabaseHandle | undefined;
       let target: DatabaseHandle | undefined;
       try {
@@ -82,9 +84,9 @@ export const registerMigrateCommands: CommandRegistrar = (program, environment) 
         const width = Math.max(...outcome.tables.map((table) => table.table.length));
         console.log('Copied (rows per table, counts checked on both):');
         for (const { table, rows } of outcome.tables) console.log(`  ${table.padEnd(width)}  ${rows}`);
-        const tickets = outcome.nextNumbers.filter((entry) => entry.register === 'tickets').at(-1);
-        const documents = outcome.nextNumbers.filter((entry) => entry.register === 'documents').at(-1);
-        console.log(`Next ticket number: ${tickets ? `${tickets.next}/${tickets.year}` : '1 of the year'}; next document number: ${documents ? `${documents.next}/${documents.year}` : '1 of the year'} (the same as on SQLite).`);
+        const year = Number(localDate(new Date(), timeZone).slice(0, 4));
+        const next = (register: NextNumber['register']) => `${outcome.nextNumbers.find((entry) => entry.register === register && entry.year === year)?.next ?? 1}/${year}`;
+        console.log(`Next ticket number: ${next('tickets')}; next outgoing document number: ${next('documents')} (the same as on SQLite).`);
         console.log('');
         console.log('To run on PostgreSQL, change .env:');
         console.log(`  DATABASE_URL=${url}`);

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { openDatabase } from '../../src/database/connection.ts';
+import { copyToPostgres, type CopyProgress } from '../../src/database/copy-to-postgres.ts';
 import { openPostgresDatabase } from '../../src/database/postgres-connection.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startTestApp } from '../helpers/test-app.ts';
@@ -94,6 +97,22 @@ describe.skipIf(!testPostgresAdminUrl())('functionar migrate --to postgres://…
       expect(await rowCounts(failing)).toMatchObject({ tickets: 2, open311_requests: 1 });
     } finally {
       await client.end();
+    }
+  });
+
+  it('copies in batches, reporting progress per table, with the same result as one batch', async () => {
+    const source = openDatabase(path.join(dataDirectory, 'functionar.db'));
+    const target = await openPostgresDatabase((await freshPostgresDatabase()) ?? '');
+    const progress: CopyProgress[] = [];
+    try {
+      const outcome = await copyToPostgres(source, target, { batchSize: 2, onProgress: (step) => progress.push(step) });
+      const messages = outcome.tables.find((table) => table.table === 'messages')?.rows ?? 0;
+      expect(messages).toBeGreaterThan(4);
+      expect(progress.filter((step) => step.table === 'messages').map((step) => step.copied)).toEqual(Array.from({ length: Math.ceil(messages / 2) }, (_, batch) => Math.min(messages, (batch + 1) * 2)));
+      expect(await rowCounts(target.url)).toEqual(Object.fromEntries(outcome.tables.map((table) => [table.table, table.rows])));
+    } finally {
+      source.close();
+      await target.close();
     }
   });
 
