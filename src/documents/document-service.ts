@@ -1,7 +1,8 @@
 import fs from 'node:fs';
-import { and, asc, eq, max } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { currentConversation, findContactById, insertOutboundMessage } from '../conversation/conversation-store.ts';
 import { firstRow, inTransaction, returnedRow, type Database, type Executor } from '../database/connection.ts';
+import { nextNumber } from '../database/number-sequences.ts';
 import { documents, tickets, type ClerkRow, type DocumentRow, type TicketRow } from '../database/schema.ts';
 import { addressesOfClerk } from '../tickets/deadline-digest.ts';
 import { findClerkById } from '../tickets/clerk-directory.ts';
@@ -139,8 +140,8 @@ export class DocumentService {
   async register(transaction: Executor, request: RegisterRequest, now: Date): Promise<DocumentRow> {
     const { ticket, template, clerk } = request;
     const year = Number(localDate(now).slice(0, 4));
-    const current = await firstRow(transaction.select({ highest: max(documents.number) }).from(documents).where(eq(documents.year, year)));
-    const number = (current?.highest ?? 0) + 1;
+    // The register's sequence row, locked until this transaction ends: instances issuing at once never share a number.
+    const number = await nextNumber(transaction, 'documents', year);
     const code = newVerificationCode();
     const nomenclator = this.options.nomenclator();
     const archiveEntry = template.archive_entry ?? (nomenclator ? archiveEntryFor(nomenclator, ticket).id : ticket.archiveEntry);
