@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { firstRow, openDatabase, type DatabaseHandle } from '../../src/database/connection.ts';
+import { firstRow, type DatabaseHandle } from '../../src/database/connection.ts';
 import { contacts, conversations, messages, tickets } from '../../src/database/schema.ts';
 import { runRetention } from '../../src/gdpr/retention.ts';
 import { computeIndicators, type Indicators } from '../../src/reports/indicators.ts';
 import { runCli } from '../helpers/cli.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 import { seedIndicatorDataset } from '../reports/seeded-dataset.ts';
 
@@ -16,12 +16,12 @@ let ids: Awaited<ReturnType<typeof seedIndicatorDataset>>;
 
 beforeEach(async () => {
   dataDirectory = temporaryDirectory();
-  database = openDatabase(path.join(dataDirectory, 'functionar.db'));
+  database = await openTestDatabase(dataDirectory);
   ids = await seedIndicatorDataset(database.db);
 });
 
-afterEach(() => {
-  database?.close();
+afterEach(async () => {
+  await database?.close();
   fs.rmSync(dataDirectory, { recursive: true, force: true });
 });
 
@@ -64,11 +64,11 @@ describe('the retention rule', () => {
   });
 
   it('runs from the shell with `functionar retention run`', async () => {
-    database.close();
+    await database.close();
     const result = await runCli(['retention', 'run'], { environment: { DATA_DIR: dataDirectory, RETENTION_DAYS: '180' } });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Deleted [3-9] conversations \(\d+ messages\) idle since before .* \(RETENTION_DAYS=180\)\.$/m);
-    database = openDatabase(path.join(dataDirectory, 'functionar.db'));
+    database = await openTestDatabase(dataDirectory);
     expect(await firstRow(database.db.select().from(conversations).where(eq(conversations.id, ids.conversations.bela)))).toBeUndefined();
     expect(await firstRow(database.db.select().from(conversations).where(eq(conversations.id, ids.conversations.csaba)))).toBeDefined();
   });

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { openConfiguredDatabase, type DatabaseHandle } from '../../src/database/connection.ts';
 
 // Which engine this test run is on: the `postgres` project of vitest.config.ts provides a server, the
 // default project does not (SQLite files under each test's data directory).
@@ -36,4 +38,12 @@ export async function postgresDatabaseFor(dataDirectory: string): Promise<string
   const url = await freshPostgresDatabase();
   if (url) databasesOfDataDirectories.set(dataDirectory, url);
   return url;
+}
+
+/**
+ * The store of a data directory on the engine of this run: the SQLite file under `directory`, or that
+ * directory's PostgreSQL database (the one an app started on the directory would use).
+ */
+export async function openTestDatabase(directory: string): Promise<DatabaseHandle> {
+  return openConfiguredDatabase({ databasePath: path.join(directory, 'functionar.db'), databaseUrl: await postgresDatabaseFor(directory) });
 }

@@ -1,11 +1,12 @@
-// A separate process creating tickets in the same SQLite file, for the cross-process numbering test.
-import { inTransaction, openDatabase } from '../../src/database/connection.ts';
+// A separate process creating tickets in the same database, for the cross-process numbering test: the
+// SQLite file, or the PostgreSQL database when a URL is given (instances sharing one server).
+import { inTransaction, openConfiguredDatabase } from '../../src/database/connection.ts';
 import { upsertContact } from '../../src/conversation/conversation-store.ts';
 import { deadlineRuleFor } from '../../src/tickets/deadlines.ts';
 import { createTicket } from '../../src/tickets/ticket-store.ts';
 
-const [databasePath, workerName, countText] = process.argv.slice(2);
-const handle = openDatabase(databasePath ?? '');
+const [databasePath, databaseUrl, workerName, countText] = process.argv.slice(2);
+const handle = await openConfiguredDatabase({ databasePath: databasePath ?? '', databaseUrl: databaseUrl || undefined });
 const now = new Date('2026-11-26T10:00:00Z');
 const contact = await inTransaction(handle.db, (transaction) => upsertContact(transaction, { channel: 'webchat', externalId: `worker-${workerName}` }, now));
 for (let index = 0; index < Number(countText); index += 1) {
@@ -18,4 +19,4 @@ for (let index = 0; index < Number(countText); index += 1) {
     ),
   );
 }
-handle.close();
+await handle.close();
