@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { textUpdate } from '../channels/telegram/telegram-test-kit.ts';
 import { FakeTelegramApi } from '../fakes/fake-telegram-api.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
-import { readDatabase, startServerProcess, type ServerProcess } from './server-process.ts';
+import { queryServerRecords, startServerProcess, type ServerProcess } from './server-process.ts';
 
 // The server is killed with SIGKILL while 500 deliveries are in flight, 20 % of them repeats of an
 // earlier one (as Telegram redelivers, as a browser retries). The senders keep retrying until the
@@ -113,24 +112,25 @@ interface StoredOutcome {
   tickets: { year: number; number: number; contactId: number }[];
 }
 
-function storedOutcome(databasePath: string, channel: string): StoredOutcome {
-  return readDatabase(databasePath, (database) => ({
-    inbound: database
-      .prepare(
-        `select m.id, m.external_id as externalId, m.processed_at is not null as processed,
-                (select count(*) from messages r where r.in_reply_to = m.id) as replies
-           from messages m where m.channel = ? and m.direction = 'inbound'`,
-      )
-      .all(channel) as StoredOutcome['inbound'],
-    outbox: database.prepare(`select status, last_error as lastError, message_id as messageId from outbox where channel = ?`).all(channel) as StoredOutcome['outbox'],
-    tickets: database.prepare('select year, number, contact_id as contactId from tickets order by year, number').all() as StoredOutcome['tickets'],
-  }));
+/** What the server stored, on either engine (quoted aliases: PostgreSQL folds unquoted names to lower case). */
+async function storedOutcome(dataDirectory: string, channel: string): Promise<StoredOutcome> {
+  return {
+    inbound: await queryServerRecords<StoredOutcome['inbound'][number]>(
+      dataDirectory,
+      `select m.id, m.external_id as "externalId", m.processed_at is not null as processed,
+              cast((select count(*) from messages r where r.in_reply_to = m.id) as integer) as replies
+         from messages m where m.channel = ? and m.direction = 'inbound'`,
+      [channel],
+    ),
+    outbox: await queryServerRecords<StoredOutcome['outbox'][number]>(dataDirectory, `select status, last_error as "lastError", message_id as "messageId" from outbox where channel = ?`, [channel]),
+    tickets: await queryServerRecords<StoredOutcome['tickets'][number]>(dataDirectory, 'select year, number, contact_id as "contactId" from tickets order by year, number'),
+  };
 }
 
-async function settled(databasePath: string, channel: string): Promise<StoredOutcome> {
+async function settled(dataDirectory: string, channel: string): Promise<StoredOutcome> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const outcome = storedOutcome(databasePath, channel);
+    const outcome = await storedOutcome(dataDirectory, channel);
     const working = outcome.inbound.some((message) => !message.processed) || outcome.outbox.some((entry) => entry.status === 'pending' || entry.status === 'sending');
     if (!working) return outcome;
     if (Date.now() > deadline) throw new Error('the restarted server did not finish the accepted work in time');
@@ -197,7 +197,7 @@ describe('a crash while citizens are writing', () => {
     );
     expect(outcome.retries).toBeGreaterThan(0);
 
-    const stored = await settled(path.join(dataDirectory, 'functionar.db'), 'webchat');
+    const stored = await settled(dataDirectory, 'webchat');
     expect(stored.inbound).toHaveLength(distinct.length);
     expect(stored.inbound.filter((message) => message.replies !== 1)).toEqual([]);
     // One delivery per reply, all delivered (web chat sends are idempotent: an interrupted one is redone).
@@ -238,7 +238,7 @@ describe('a crash while citizens are writing', () => {
     );
     expect(outcome.retries).toBeGreaterThan(0);
 
-    const stored = await settled(path.join(dataDirectory, 'functionar.db'), 'telegram');
+    const stored = await settled(dataDirectory, 'telegram');
     // The webhook answers once an update is stored, so the kill usually catches accepted work that the
     // restart resumes; whether any was still unanswered at that instant is timing, so it is not required —
     // what must hold whatever the timing is below: every update stored once and answered once.

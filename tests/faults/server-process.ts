@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Sqlite from 'better-sqlite3';
+import pg from 'pg';
 import { findFreePort } from '../../src/knowledge/chroma-server.ts';
+import { postgresDatabaseFor } from '../helpers/test-database.ts';
 
 // The real server (`src/server.ts`) in its own process, as `npm start` runs it, so a test can kill it
 // the way a power cut or the OOM killer would: SIGKILL, no shutdown hooks, no flushing.
@@ -54,12 +56,15 @@ function baseEnvironment(options: StartServerOptions, port: number): Record<stri
 
 export async function startServerProcess(options: StartServerOptions): Promise<ServerProcess> {
   const port = options.port ?? (await findFreePort());
+  // On a PostgreSQL run the data directory's database: a server restarted on the directory finds its rows.
+  const databaseUrl = options.environment?.DATABASE_URL ?? (await postgresDatabaseFor(options.dataDirectory));
+  const environment = { ...baseEnvironment(options, port), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
   const url = `http://127.0.0.1:${port}`;
   const output: string[] = [];
   // The same Node flags as `npm start` (package.json), so the figures are those of production.
   const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=4', '--max-old-space-size=512', '--import', import.meta.resolve('tsx'), options.script ?? path.join(repositoryRoot, 'src/server.ts')], {
     cwd: options.dataDirectory,
-    env: baseEnvironment(options, port),
+    env: environment,
     // Its own process group, so the kill reaches the Chroma it supervises, as a crash of the machine would.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -122,5 +127,23 @@ export function readDatabase<T>(databasePath: string, read: (database: Sqlite.Da
     return read(database);
   } finally {
     database.close();
+  }
+}
+
+/**
+ * Rows of a query on a server's records while it runs, on the engine of this run: the SQLite file under
+ * the data directory (read-only), or the directory's PostgreSQL database. Write `?` placeholders and SQL
+ * both engines read (cast counts to integer: PostgreSQL's count is a bigint, which pg gives as text).
+ */
+export async function queryServerRecords<Row>(dataDirectory: string, query: string, parameters: unknown[] = []): Promise<Row[]> {
+  const databaseUrl = await postgresDatabaseFor(dataDirectory);
+  if (!databaseUrl) return readDatabase(path.join(dataDirectory, 'functionar.db'), (database) => database.prepare(query).all(...parameters) as Row[]);
+  let position = 0;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(query.replace(/\?/g, () => `$${++position}`), parameters)).rows as Row[];
+  } finally {
+    await client.end();
   }
 }
