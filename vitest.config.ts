@@ -12,6 +12,9 @@ const onPostgresToo = [
   'tests/cli/postgres-backup.test.ts',
   'tests/channels/webchat/multi-instance-events.test.ts',
   'tests/database/postgres-notification-bus.test.ts',
+  // Several instances on one database: outbox claims and leases, the digest once.
+  'tests/outbox/multi-instance-*.test.ts',
+  'tests/tickets/multi-instance-*.test.ts',
 ];
 
 export default defineConfig({

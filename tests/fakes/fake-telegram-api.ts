@@ -96,6 +96,8 @@ export class FakeTelegramApi {
   private readonly arrivals = new Map<string, number>();
   private nextMessageId = 1000;
   private confirmedOffset = 0;
+  /** While hanging: sendMessage calls that arrived and were never answered (a Bot API that stopped answering). */
+  private hungSends: http.ServerResponse[] | undefined;
 
   private constructor(
     private readonly server: http.Server,
@@ -118,6 +120,17 @@ export class FakeTelegramApi {
   /** The next `count` calls of `method` fail this way (then the fake answers normally again). */
   failNext(method: string, failure: ScriptedFailure, count = 1): void {
     for (let index = 0; index < count; index += 1) this.failures.push({ method, failure });
+  }
+
+  /** From now on sendMessage calls arrive (counted by arrivalsOf) but are never answered, until answerSendsAgain. */
+  hangSends(): void {
+    this.hungSends ??= [];
+  }
+
+  /** Answers sendMessage again; the calls left hanging are cut off without an answer, as a dead connection. */
+  answerSendsAgain(): void {
+    for (const response of this.hungSends ?? []) response.destroy();
+    this.hungSends = undefined;
   }
 
   /** A file the bot can fetch with getFile and download from /file/bot<token>/<path>. */
@@ -182,6 +195,11 @@ export class FakeTelegramApi {
     if (method === 'sendMessage' && this.blockedChats.has(String(body.chat_id))) {
       record(403);
       return this.reply(response, 403, { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' });
+    }
+    if (method === 'sendMessage' && this.hungSends) {
+      this.arrivals.set(method, this.arrivalsOf(method) + 1);
+      this.hungSends.push(response);
+      return;
     }
     if (method === 'getUpdates') {
       this.arrivals.set(method, this.arrivalsOf(method) + 1);
