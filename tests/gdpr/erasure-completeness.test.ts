@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { and, count, eq, inArray, type SQL } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeAttachment } from '../../src/attachments/attachment-store.ts';
 import { enqueue } from '../../src/outbox/outbox-store.ts';
@@ -8,13 +10,16 @@ import { addClerk } from '../../src/tickets/clerk-directory.ts';
 import { repositoryRoot, runCli } from '../helpers/cli.ts';
 import { eventually, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
-import { sqliteConnectionOf } from '../../src/database/connection.ts';
+import { firstRow } from '../../src/database/connection.ts';
+import { outbox, tickets } from '../../src/database/schema.ts';
 
 // Ion Secretescu writes to the town hall on three channels: he files a request on the web chat with his
 // CNP and phone number and a scanned document, writes on Telegram (once typing a clerk's command, as a
 // probe did) and on WhatsApp; a clerk answers him by name and CNP. He asks for his data, then for its
 // erasure. Afterwards nothing on disk may still hold his name, phone number, CNP or channel identities —
 // not the database, not its WAL, not a backup taken afterwards, not the attachments or the receipts.
+// On PostgreSQL the database is the server's table and index files (after VACUUM FULL and a checkpoint)
+// and the backup is pg_dump's, read back as SQL; the server's own WAL segments are PostgreSQL's to recycle.
 
 const name = 'Secretescu';
 const cnp = '1850101264051';
@@ -45,6 +50,33 @@ function filesUnder(directory: string): string[] {
     const full = path.join(directory, entry.name);
     return entry.isDirectory() ? filesUnder(full) : entry.isFile() ? [full] : [];
   });
+}
+
+/**
+ * On PostgreSQL, the files holding the app database's tables, their TOAST and their indexes, once a
+ * checkpoint has written every changed page to them. None on SQLite (its file is in the data directory).
+ */
+async function postgresStoreFiles(): Promise<string[]> {
+  const { databaseUrl } = testApp.config;
+  if (!databaseUrl) return [];
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('checkpoint');
+    const directory = (await client.query<{ data_directory: string }>('show data_directory')).rows[0]!.data_directory;
+    const relations = await client.query<{ file: string }>(
+      `select pg_relation_filepath(c.oid) as file from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname in ('public', 'pg_toast') and c.relkind in ('r', 't', 'i') and pg_relation_filepath(c.oid) is not null`,
+    );
+    return relations.rows.map((row) => path.join(directory, row.file)).filter((file) => fs.existsSync(file));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Deliveries of the outbox with the given filter, counted through the store (either engine). */
+async function outboxCount(filter?: SQL): Promise<number> {
+  return (await firstRow(testApp.app.functionar.database.db.select({ count: count() }).from(outbox).where(filter)))?.count ?? 0;
 }
 
 /** Which of the needles each file holds, as raw bytes (UTF-8), whatever the file format. */
@@ -102,7 +134,7 @@ beforeAll(async () => {
   });
 
   // The outbox has dealt with everything (delivered on the web chat; the other channels are not enabled here).
-  await eventually(() => (sqliteConnectionOf(testApp.app.functionar.database).prepare(`select count(*) as count from outbox where status in ('pending', 'sending')`).get() as { count: number }).count === 0 || undefined, 10_000, 'the outbox to settle');
+  await eventually(async () => ((await outboxCount(inArray(outbox.status, ['pending', 'sending']))) === 0 ? true : undefined), 10_000, 'the outbox to settle');
 }, 120_000);
 
 afterAll(async () => {
@@ -127,7 +159,7 @@ describe('gdpr export holds everything sent to the person', () => {
   it('counts every message the Telegram citizen was sent, the notice that went only through the outbox included, and the commands they were refused', async () => {
     const data = await exportOf(`telegram:${telegramUserId}`);
     const repliesInConversation = data.messages.filter((message) => message.direction === 'outbound').length;
-    const sentToThem = (sqliteConnectionOf(testApp.app.functionar.database).prepare('select count(*) as count from outbox where channel = ? and recipient = ?').get('telegram', telegramUserId) as { count: number }).count;
+    const sentToThem = await outboxCount(and(eq(outbox.channel, 'telegram'), eq(outbox.recipient, telegramUserId)));
     expect(sentToThem).toBe(repliesInConversation + 1);
     expect(data.deliveries).toHaveLength(sentToThem);
     const outboxOnly = data.deliveries.filter((delivery) => delivery.messageId === null);
@@ -144,26 +176,36 @@ describe('gdpr erase removes the person from the bytes', () => {
     expect(fs.readdirSync(receiptsDirectory).length).toBeGreaterThan(0);
     const needles = [name, cnp, phoneDigits, telegramUserId, sessionId];
     // Before: every one of them is on disk.
-    const before = findBytes(filesUnder(testApp.dataDirectory), needles);
+    const engine = testApp.app.functionar.database.engine;
+    const before = findBytes([...filesUnder(testApp.dataDirectory), ...(await postgresStoreFiles())], needles);
     for (const needle of needles) expect(before.some((hit) => hit.endsWith(`: ${needle}`)), needle).toBe(true);
 
     for (const selector of [`webchat:${sessionId}`, `telegram:${telegramUserId}`, `whatsapp:${whatsappNumber}`]) {
       const erased = await functionar(['gdpr', 'erase', '--contact', selector]);
       expect(erased.status, erased.stderr).toBe(0);
-      expect(erased.stdout).toContain('WAL emptied');
+      expect(erased.stdout).toContain(engine === 'sqlite' ? 'WAL emptied' : 'VACUUM FULL');
     }
-    const backupFile = path.join(workDirectory, 'after-erase.db');
+    const backupFile = path.join(workDirectory, engine === 'sqlite' ? 'after-erase.db' : 'after-erase.pgdump');
     const backup = await functionar(['backup', backupFile]);
     expect(backup.status, backup.stderr).toBe(0);
 
-    const files = [...filesUnder(testApp.dataDirectory), backupFile];
-    expect(files.map((file) => path.basename(file))).toEqual(expect.arrayContaining(['functionar.db', 'after-erase.db']));
-    expect(findBytes(files, needles)).toEqual([]);
+    if (engine === 'sqlite') {
+      const files = [...filesUnder(testApp.dataDirectory), backupFile];
+      expect(files.map((file) => path.basename(file))).toEqual(expect.arrayContaining(['functionar.db', 'after-erase.db']));
+      expect(findBytes(files, needles)).toEqual([]);
+    } else {
+      // pg_dump's custom format is compressed: read it back as the SQL it restores.
+      const backupText = path.join(workDirectory, 'after-erase.sql');
+      const restored = spawnSync('pg_restore', ['--file', backupText, backupFile], { encoding: 'utf8' });
+      expect(restored.status, restored.stderr).toBe(0);
+      expect(fs.readFileSync(backupText, 'utf8')).toContain('COPY public.tickets');
+      const files = [...filesUnder(testApp.dataDirectory), ...(await postgresStoreFiles()), backupText];
+      expect(findBytes(files, needles)).toEqual([]);
+    }
     expect(fs.readdirSync(receiptsDirectory)).toEqual([]);
 
     // The registry record stays, and the server goes on serving from the rebuilt file.
-    const sqlite = sqliteConnectionOf(testApp.app.functionar.database);
-    expect(sqlite.prepare('select count(*) as count from tickets').get()).toEqual({ count: 1 });
+    expect(await firstRow(testApp.app.functionar.database.db.select({ count: count() }).from(tickets))).toEqual({ count: 1 });
     const health = await testApp.app.inject({ method: 'POST', url: '/api/webchat/sessions', payload: { language: 'ro' } });
     expect(health.statusCode).toBe(201);
   }, 120_000);
