@@ -11,8 +11,8 @@ import { fileTicket, openTicketWorld, type TicketWorld } from './ticket-fixtures
 describe('the audit trail of clerk commands', () => {
   let world: TicketWorld;
 
-  beforeEach(() => {
-    world = openTicketWorld();
+  beforeEach(async () => {
+    world = await openTicketWorld();
   });
 
   afterEach(() => world.close());

@@ -17,7 +17,7 @@ describe('typed clerk commands', () => {
   const now = () => new Date().toISOString();
 
   beforeEach(async () => {
-    world = openTicketWorld();
+    world = await openTicketWorld();
     anaId = (await addClerk(world.database.db, { name: 'Ana Pop', department: 'registratura' })).id;
   });
 
@@ -104,8 +104,8 @@ describe('typed clerk commands', () => {
 
 describe('Teams identities', () => {
   let world: TicketWorld;
-  beforeEach(() => {
-    world = openTicketWorld();
+  beforeEach(async () => {
+    world = await openTicketWorld();
   });
   afterEach(() => world.close());
 

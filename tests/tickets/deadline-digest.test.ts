@@ -1,4 +1,3 @@
-import path from 'node:path';
 import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { firstRow } from '../../src/database/connection.ts';
@@ -24,8 +23,8 @@ const thursdayMorning = new Date('2026-11-26T06:30:00Z');
 describe('the deadline digest', () => {
   let world: TicketWorld;
 
-  beforeEach(() => {
-    world = openTicketWorld();
+  beforeEach(async () => {
+    world = await openTicketWorld();
   });
 
   afterEach(() => world.close());
@@ -183,7 +182,7 @@ describe('the digest scheduler in the app', () => {
 
   it('queues the missing digest a minute after a late start and wakes the outbox', async () => {
     vi.useFakeTimers({ now: new Date('2026-11-26T07:30:00Z'), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const world = openTicketWorld();
+    const world = await openTicketWorld();
     const app = Fastify();
     try {
       await addClerk(world.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: '111' });
@@ -194,27 +193,29 @@ describe('the digest scheduler in the app', () => {
       await app.ready();
       expect(await world.database.db.select().from(outbox)).toHaveLength(0);
       await vi.advanceTimersByTimeAsync(60_000);
+      // The check the timer started reads and writes the database; on PostgreSQL that is real I/O, which
+      // advancing fake time does not wait for: wait for the outbox being woken, the check's last step.
+      await vi.waitFor(() => expect(kick).toHaveBeenCalledTimes(1));
       expect((await world.database.db.select().from(outbox)).map((row) => [row.channel, row.recipient])).toEqual([['telegram', '111']]);
-      expect(kick).toHaveBeenCalledTimes(1);
       await vi.advanceTimersByTimeAsync(5 * 60_000);
       expect(await world.database.db.select().from(outbox)).toHaveLength(1);
     } finally {
       await app.close();
-      world.close();
+      await world.close();
     }
   });
 });
 
 describe('functionar digest', () => {
   it('prints what it would send with --dry-run', async () => {
-    const world = openTicketWorld();
+    const world = await openTicketWorld();
     try {
       await addClerk(world.database.db, { name: 'Ana Pop', department: 'registratura', telegramId: '111' });
       const ticket = await dueOn(world, await fileTicket(world, { type: 'petitie', registeredAt: new Date().toISOString(), subject: 'Drum neasfaltat' }), localDate(new Date()));
       const result = await runCli(['digest', '--dry-run'], {
-        cwd: path.dirname(world.database.sqlite.name),
+        cwd: world.dataDirectory,
         isolated: true,
-        environment: { DATABASE_PATH: world.database.sqlite.name, DATA_DIR: path.dirname(world.database.sqlite.name), OLLAMA_HOST: unreachableOllama, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_MODE: 'polling', LOG_LEVEL: 'warn' },
+        environment: { DATA_DIR: world.dataDirectory, OLLAMA_HOST: unreachableOllama, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_MODE: 'polling', LOG_LEVEL: 'warn' },
       });
       expect(result.status, result.stderr).toBe(0);
       expect(result.stdout).toContain('— registratura: 0 overdue, 1 due soon → Ana Pop (telegram)');
@@ -222,7 +223,7 @@ describe('functionar digest', () => {
       expect(result.stdout).toContain('Dry run: nothing was queued.');
       expect(await world.database.db.select().from(outbox)).toHaveLength(0);
     } finally {
-      world.close();
+      await world.close();
     }
   });
 });

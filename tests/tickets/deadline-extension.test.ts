@@ -36,7 +36,7 @@ describe('a clerk extends a term with /prelungeste', () => {
   const extend = (ticket: TicketRow, reason = 'este nevoie de avizul Direcției Silvice') => world.runner.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/prelungeste ${ticketLabel(ticket)} ${reason}`);
 
   beforeEach(async () => {
-    world = openTicketWorld();
+    world = await openTicketWorld();
     await addClerk(world.database.db, { name: 'Ana Pop', department: 'registratura' });
   });
 

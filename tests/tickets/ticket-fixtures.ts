@@ -1,37 +1,40 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { currentConversation, upsertContact } from '../../src/conversation/conversation-store.ts';
-import { openDatabase, type SqliteHandle } from '../../src/database/connection.ts';
+import type { DatabaseHandle } from '../../src/database/connection.ts';
 import type { TicketRow } from '../../src/database/schema.ts';
 import { createLogger } from '../../src/logger.ts';
 import { ClerkCommandRunner } from '../../src/tickets/clerk-command-runner.ts';
 import { deadlineRuleFor, type TicketType } from '../../src/tickets/deadlines.ts';
 import { createTicket, updateTicket } from '../../src/tickets/ticket-store.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 
-// A real SQLite database with citizens and tickets registered on chosen days, for the ticket rules.
+// A real database (SQLite, or PostgreSQL on that test run) with citizens and tickets registered on chosen days, for the ticket rules.
 
 export interface TicketWorld {
-  database: SqliteHandle;
+  database: DatabaseHandle;
+  /** The data directory the database belongs to (a CLI run on it finds the same records). */
+  dataDirectory: string;
   runner: ClerkCommandRunner;
   /** How many times the runner asked the outbox to send. */
   kicks: () => number;
-  close(): void;
+  close(): Promise<void>;
 }
 
-export function openTicketWorld(): TicketWorld {
+export async function openTicketWorld(): Promise<TicketWorld> {
   const directory = temporaryDirectory('functionar-tickets-');
-  const database = openDatabase(path.join(directory, 'functionar.db'));
+  const database = await openTestDatabase(directory);
   let kicks = 0;
   const runner = new ClerkCommandRunner(database.db, createLogger('silent'), () => {
     kicks++;
   });
   return {
     database,
+    dataDirectory: directory,
     runner,
     kicks: () => kicks,
-    close: () => {
-      database.close();
+    close: async () => {
+      await database.close();
       fs.rmSync(directory, { recursive: true, force: true });
     },
   };
