@@ -7,6 +7,17 @@ const onPostgresToo = [
   'tests/channels/telegram/webhook-and-delivery.test.ts',
   'tests/admin/web-inbox.test.ts',
   'tests/threads/**/*.test.ts',
+  'tests/channels/telegram/clerks.test.ts',
+  'tests/documents/issuing-documents.test.ts',
+  'tests/open311/georeport-v2.test.ts',
+  'tests/gdpr/**/*.test.ts',
+  // Across processes and crashes: numbering by several processes at once, kill -9 during traffic.
+  'tests/tickets/ticket-numbering.test.ts',
+  'tests/faults/crash-under-traffic.test.ts',
+  // The store rules clerks rely on (commands, audit, deadlines, the digest sent once a day).
+  'tests/tickets/clerk-command-*.test.ts',
+  'tests/tickets/deadline-digest.test.ts',
+  'tests/tickets/deadline-extension.test.ts',
   'tests/database/postgres-*.test.ts',
   'tests/cli/migrate-to-postgres.test.ts',
   'tests/cli/postgres-backup.test.ts',
