@@ -18,6 +18,14 @@ const onPostgresToo = [
   'tests/tickets/clerk-command-*.test.ts',
   'tests/tickets/deadline-digest.test.ts',
   'tests/tickets/deadline-extension.test.ts',
+  'tests/reports/indicators.test.ts',
+  'tests/exports/open-export.test.ts',
+  'tests/questions/unanswered-questions.test.ts',
+  'tests/admin/login-burst.test.ts',
+  'tests/admin/live-inbox.test.ts',
+  'tests/receipts/registration-receipt.test.ts',
+  'tests/channels/webchat/attachments.test.ts',
+  'tests/channels/telegram/citizen-journey.test.ts',
   'tests/database/postgres-*.test.ts',
   'tests/cli/migrate-to-postgres.test.ts',
   'tests/cli/postgres-backup.test.ts',
@@ -26,6 +34,7 @@ const onPostgresToo = [
   // Several instances on one database: outbox claims and leases, the digest once.
   'tests/outbox/multi-instance-*.test.ts',
   'tests/tickets/multi-instance-*.test.ts',
+  'tests/conversation/multi-instance-*.test.ts',
 ];
 
 export default defineConfig({
