@@ -4,6 +4,7 @@ import { setClerkPassword } from '../../../src/admin/clerk-accounts.ts';
 import { outbox } from '../../../src/database/schema.ts';
 import { addClerk } from '../../../src/tickets/clerk-directory.ts';
 import { AdminClient, textOf } from '../../admin/admin-client.ts';
+import { FakeOllamaServer, type ChatRequestBody, type FakeChatReply } from '../../fakes/fake-ollama-server.ts';
 import { collectServerSentEvents, readServerSentEvents, type ServerSentEvent } from '../../helpers/server-sent-events.ts';
 import { freshPostgresDatabase, testPostgresAdminUrl } from '../../helpers/test-database.ts';
 import { eventually, startTestApp, type TestApp } from '../../helpers/test-app.ts';
@@ -107,5 +108,46 @@ describe.runIf(testPostgresAdminUrl())('a citizen whose live stream is held by a
     await readServerSentEvents(reopened.body, (event) => replayed.push(event), () => clerkMessages(replayed).length >= texts.length - 1);
     controller.abort();
     expect(clerkMessages(replayed).map((event) => String(event.data.text).split('\n').at(-1))).toEqual(texts.slice(1));
+  });
+});
+
+describe.runIf(testPostgresAdminUrl())('an answer being written on one instance, watched from another', () => {
+  const answer =
+    'Pentru autorizația de construire depuneți cererea cu certificatul de urbanism și documentația tehnică [autorizatie-construire]. Răspunsul vine în cel mult 30 de zile [autorizatie-construire].';
+  let ollama: FakeOllamaServer;
+  let writing: TestApp;
+  let watching: TestApp;
+  let watchingUrl: string;
+
+  beforeAll(async () => {
+    const script = (request: ChatRequestBody): FakeChatReply => (request.format ? { chunks: ['{"intent":"procedure"}'] } : { chunks: answer.split(/(?<= )/), delayMs: 5 });
+    ollama = await FakeOllamaServer.start({ models: ['qwen2.5:3b-instruct'], defaultChatReply: script });
+    const databaseUrl = (await freshPostgresDatabase())!;
+    const environment = { DATABASE_URL: databaseUrl, OLLAMA_HOST: ollama.url, OLLAMA_TIMEOUT_MS: '3000' };
+    writing = await startTestApp({ ...environment, INSTANCE_ID: 'instance-writing' });
+    watching = await startTestApp({ ...environment, INSTANCE_ID: 'instance-watching' });
+    watchingUrl = await watching.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+
+  afterAll(async () => {
+    await watching?.close();
+    await writing?.close();
+    await ollama?.close();
+  });
+
+  it('streams its tokens to the stream the citizen has open on the other instance, in order, adding up to the answer', async () => {
+    const sessionId = await openWebchatSession(writing.app);
+    const stream = await collectServerSentEvents(`${watchingUrl}/api/webchat/sessions/${sessionId}/events`, (events) =>
+      events.some((event) => event.event === 'message' && event.data.from === 'bot'),
+    );
+    const [reply] = await sayInWebchat<{ text: string }>(writing.app, sessionId, 'ce acte trebuie pentru autorizatia de construire?');
+    await stream.finished;
+
+    const tokens = stream.events.filter((event) => event.event === 'token').map((event) => String(event.data.delta));
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(tokens.join('').replace(/\s+/g, ' ').trim()).toBe(reply?.text.replace(/\s+/g, ' ').trim());
+    // The stored answer follows its tokens.
+    const kinds = stream.events.map((event) => event.event);
+    expect(kinds.lastIndexOf('message')).toBeGreaterThan(kinds.lastIndexOf('token'));
   });
 });
