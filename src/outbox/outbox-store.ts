@@ -98,6 +98,8 @@ export async function takeOverInterruptedSends(
     eq(outbox.status, 'sending'),
     or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now), options.ownPreviousRun ? eq(outbox.claimedBy, options.ownPreviousRun.id) : undefined),
   );
+  // Every poll of every instance asks: a read first, so the usual answer ("none") takes no write lock.
+  if (!(await firstRow(database.select({ id: outbox.id }).from(outbox).where(interrupted).limit(1)))) return { resent: 0, uncertain: [] };
   const resent =
     options.idempotentChannels.length === 0
       ? []
