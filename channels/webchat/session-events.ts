@@ -103,7 +103,11 @@ export class SessionEvents {
     (await listening?.catch(() => undefined))?.();
   }
 
-  /** Resolves once the event is on its way to every instance; rejects when the bus could not take it (the database is unreachable). */
+  /**
+   * Resolves once the event is on its way to every instance; rejects when the bus could not take it (the
+   * database is unreachable). A token resolves at once: it may wait to be joined with the next ones, and
+   * one that is lost is only logged (the answer arrives whole anyway).
+   */
   publish(sessionId: string, event: SessionEvent): Promise<void> {
     if (event.type === 'token') {
       this.publishToken(sessionId, event.data);
