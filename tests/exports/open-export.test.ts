@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { openDatabase } from '../../src/database/connection.ts';
 import { messages, tickets } from '../../src/database/schema.ts';
 import { eventColumns, messageColumns, ticketColumns, writeOpenExport } from '../../src/exports/open-export.ts';
 import { crc32 } from 'node:zlib';
 import { createZip } from '../../src/files/zip-writer.ts';
 import { repositoryRoot, runCli } from '../helpers/cli.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 import { seedIndicatorDataset } from '../reports/seeded-dataset.ts';
 
@@ -48,9 +48,9 @@ function parseCsv(text: string): string[][] {
 
 beforeAll(async () => {
   dataDirectory = temporaryDirectory();
-  const database = openDatabase(path.join(dataDirectory, 'functionar.db'));
+  const database = await openTestDatabase(dataDirectory);
   await seedIndicatorDataset(database.db);
-  database.close();
+  await database.close();
 });
 
 afterAll(() => {
@@ -92,10 +92,10 @@ describe('functionar export', () => {
   });
 
   it('leaves out names, contacts and texts with --without-personal-data', async () => {
-    const database = openDatabase(path.join(dataDirectory, 'functionar.db'));
+    const database = await openTestDatabase(dataDirectory);
     const out = path.join(dataDirectory, 'public');
     await writeOpenExport(database.db, out, { withPersonalData: false });
-    database.close();
+    await database.close();
     const tickets = JSON.parse(fs.readFileSync(path.join(out, 'tickets.json'), 'utf8')) as Record<string, unknown>[];
     expect(Object.keys(tickets[0] ?? {})).not.toContain('citizen_name');
     expect(Object.keys(tickets[0] ?? {})).not.toContain('subject');
@@ -104,7 +104,7 @@ describe('functionar export', () => {
   });
 
   it('keeps texts for a third party with --masked-texts, masked by the one masking function', async () => {
-    const database = openDatabase(path.join(dataDirectory, 'functionar.db'));
+    const database = await openTestDatabase(dataDirectory);
     const [first] = await database.db.select().from(tickets).orderBy(tickets.id).limit(1);
     await database.db
       .update(tickets)
@@ -118,7 +118,7 @@ describe('functionar export', () => {
       .where(eq(messages.id, message?.id ?? 0));
     const out = path.join(dataDirectory, 'contractor');
     await writeOpenExport(database.db, out, { withPersonalData: false, maskTexts: true });
-    database.close();
+    await database.close();
     const exported = JSON.parse(fs.readFileSync(path.join(out, 'tickets.json'), 'utf8')) as Record<string, unknown>[];
     expect(Object.keys(exported[0] ?? {})).not.toContain('citizen_name');
     expect(exported[0]?.text).toBe('Bec ars. Sunt [nume], CNP[CNP], tel [telefon …56], [e-mail]; [nume]');

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../src/database/connection.ts';
+import type { DatabaseHandle } from '../../src/database/connection.ts';
 import { computeIndicators, median, percentile } from '../../src/reports/indicators.ts';
 import { runCli } from '../helpers/cli.ts';
+import { openTestDatabase } from '../helpers/test-database.ts';
 import { temporaryDirectory } from '../helpers/temporary-directory.ts';
 import { seedIndicatorDataset, seededYear } from './seeded-dataset.ts';
 
@@ -17,12 +17,12 @@ function functionar(args: string[]) {
 
 beforeAll(async () => {
   dataDirectory = temporaryDirectory();
-  database = openDatabase(path.join(dataDirectory, 'functionar.db'));
+  database = await openTestDatabase(dataDirectory);
   await seedIndicatorDataset(database.db);
 });
 
-afterAll(() => {
-  database?.close();
+afterAll(async () => {
+  await database?.close();
   fs.rmSync(dataDirectory, { recursive: true, force: true });
 });
 
