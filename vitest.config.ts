@@ -18,6 +18,7 @@ const onPostgresToo = [
   'tests/tickets/clerk-command-*.test.ts',
   'tests/tickets/deadline-digest.test.ts',
   'tests/tickets/deadline-extension.test.ts',
+  // Store tests of the other registers (indicators, export, questions) and more journeys.
   'tests/reports/indicators.test.ts',
   'tests/exports/open-export.test.ts',
   'tests/questions/unanswered-questions.test.ts',
