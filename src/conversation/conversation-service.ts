@@ -241,7 +241,7 @@ export class ConversationService {
     }
   }
 
-  private async answerClaimed(message: MessageRow, languageHint: string | undefined, options: ReceiveOptions): Promise<ReceiveResult> {
+  private async answerClaimed(message: MessageRow, languageHint: string | undefined, options: ReceiveOptions): Promise<ReceiveResult | undefined> {
     const { database, logger } = this.dependencies;
     const contact = await findContactById(database, message.contactId);
     if (!contact) throw new Error(`contact ${message.contactId} of message ${message.id} is missing`);
@@ -258,6 +258,9 @@ export class ConversationService {
     const now = new Date();
     // Only database work from here to the commit: the answer was written above, outside the transaction.
     const replies = await inTransaction(database, async (transaction) => {
+      // Still ours? A turn that outlived its lease (a process stalled that long) may have been taken over;
+      // then the other instance's answer stands. Renewing it here also holds the row until the commit.
+      if (!(await renewAnsweringClaim(transaction, message.id, this.dependencies.claims, now))) return undefined;
       const committed = await result.commit?.(transaction, now);
       if (committed?.newTicket) await this.announce(transaction, committed.newTicket, now);
       const noticed = await addReplyNotices([...result.replies, ...(committed?.replies ?? [])], {
@@ -285,6 +288,10 @@ export class ConversationService {
       await markProcessed(transaction, message.id, result.intent, now);
       return stored;
     });
+    if (!replies) {
+      logger.warn({ messageId: message.id }, 'answer not committed: its claim ran out and another instance took the message over');
+      return undefined;
+    }
     if (replies.length > 0) this.dependencies.onQueued();
     return { duplicate: false, replies, intent: result.intent, language, contact };
   }

@@ -159,12 +159,14 @@ export async function claimForAnswering(executor: Executor, messageId: number, c
   return claimed.length > 0;
 }
 
-/** Extends this instance's claim on a message it is still answering. */
-export async function renewAnsweringClaim(executor: Executor, messageId: number, claims: InstanceClaims, now: Date): Promise<void> {
-  await executor
+/** Extends this instance's claim on a message it is still answering; false when the claim is no longer its own. */
+export async function renewAnsweringClaim(executor: Executor, messageId: number, claims: InstanceClaims, now: Date): Promise<boolean> {
+  const renewed = await executor
     .update(messages)
     .set({ leaseUntil: leaseEnd(claims, now) })
-    .where(and(eq(messages.id, messageId), eq(messages.claimedBy, claims.id), isNull(messages.processedAt)));
+    .where(and(eq(messages.id, messageId), eq(messages.claimedBy, claims.id), isNull(messages.processedAt)))
+    .returning({ id: messages.id });
+  return renewed.length > 0;
 }
 
 export async function messagesOfContact(executor: Executor, contactId: number, afterId = 0, limit = 500): Promise<MessageRow[]> {
