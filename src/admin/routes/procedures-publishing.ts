@@ -105,8 +105,9 @@ export async function publishKnowledgeFile(db: Database, knowledge: KnowledgeBas
 /**
  * A file changed by hand on the server: its content becomes a `disk` version (unless it is what the
  * editor itself just published), so the history stays complete and the change can be undone. The files
- * are read first; the transaction then starts at once (nothing is awaited before it), so whatever reads
- * the history after the reload was announced finds these versions.
+ * are read first; the transaction then starts at once (nothing is awaited before it), so on SQLite whatever
+ * reads the history after the reload was announced queues behind it and finds these versions. PostgreSQL
+ * does not queue readers behind a writer: there they appear when the transaction commits, a moment later.
  */
 export function recordDiskChanges(db: Database, knowledgeDirectory: string, files: readonly string[], now: Date): Promise<void> {
   const changed = files
