@@ -43,6 +43,7 @@ const onPostgresToo = [
   'tests/outbox/multi-instance-*.test.ts',
   'tests/tickets/multi-instance-*.test.ts',
   'tests/conversation/multi-instance-*.test.ts',
+  'tests/knowledge/multi-instance-*.test.ts',
 ];
 
 export default defineConfig({

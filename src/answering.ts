@@ -2,7 +2,7 @@ import type { Config } from './config.ts';
 import type { Intent } from './conversation/intent-detection.ts';
 import type { AnswerOptions, ProcedureAnswer, ProcedureAnswerer } from './conversation/procedure-answerer.ts';
 import { renderClarification, renderOutOfScope, renderProcedureCard, renderRefusal, renderTownHallFact, townHallSource } from './knowledge/answer-cards.ts';
-import { createKnowledgeBase } from './knowledge/create-knowledge-base.ts';
+import { createKnowledgeBase, type CreateKnowledgeBaseOptions } from './knowledge/create-knowledge-base.ts';
 import { embedderFromLanguageModel, type Embedder } from './knowledge/embedder.ts';
 import type { KnowledgeBase, Retrieval, RetrievedProcedure } from './knowledge/knowledge-base.ts';
 import type { Language } from './language.ts';
@@ -165,6 +165,8 @@ export async function ollamaEmbedderIfInstalled(config: Config, model: LanguageM
 export interface AnsweringOptions {
   /** Phrasings clerks taught (the database's unanswered questions); absent when there is no database. */
   taughtAnswers?: TaughtAnswers;
+  /** See CreateKnowledgeBaseOptions.exclusiveIngest: instances sharing one Chroma ingest one at a time. */
+  exclusiveIngest?: CreateKnowledgeBaseOptions['exclusiveIngest'];
 }
 
 export async function createAnswering(config: Config, logger: Logger, options: AnsweringOptions = {}): Promise<Answering> {
@@ -198,6 +200,7 @@ export async function createAnswering(config: Config, logger: Logger, options: A
       config,
       logger,
       embedder,
+      ...(options.exclusiveIngest ? { exclusiveIngest: options.exclusiveIngest } : {}),
     });
   } catch (error) {
     logger.error({ err: error }, 'knowledge base could not be loaded: procedure questions become ticket offers');

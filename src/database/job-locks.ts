@@ -1,6 +1,6 @@
 import { is, sql } from 'drizzle-orm';
 import { PgDatabase } from 'drizzle-orm/pg-core';
-import type { Executor } from './connection.ts';
+import type { DatabaseHandle, Executor } from './connection.ts';
 
 // Scheduled jobs that every instance runs on its own clock (the deadline digest, the retention run) must
 // do their work once across instances. The job takes its lock inside its own transaction; the lock goes
@@ -10,7 +10,7 @@ import type { Executor } from './connection.ts';
 // transaction there is BEGIN IMMEDIATE, which already admits one writer at a time.
 
 /** The jobs that lock; each is one PostgreSQL advisory lock (key pair: jobLockSpace, number). */
-const jobNumbers = { 'deadline-digest': 1, retention: 2 } as const;
+const jobNumbers = { 'deadline-digest': 1, retention: 2, 'knowledge-ingest': 3 } as const;
 export type LockedJob = keyof typeof jobNumbers;
 
 /** The first key of every job lock ("FV"), so they stay apart from other advisory locks (the migrations' single key). */
@@ -24,4 +24,25 @@ const jobLockSpace = 0x4656;
 export async function lockJob(transaction: Executor, job: LockedJob): Promise<void> {
   if (!is(transaction, PgDatabase)) return;
   await transaction.execute(sql`select pg_advisory_xact_lock(${jobLockSpace}, ${jobNumbers[job]})`);
+}
+
+/**
+ * Runs `work` while holding the job's lock on a connection of its own, for work that talks to something
+ * else than the database meanwhile (the knowledge ingest writes to the shared Chroma): a transaction must
+ * not stay open over it. The lock is PostgreSQL's session lock, released when the work ends or when the
+ * instance dies (its connection closes). On SQLite the work just runs.
+ */
+export async function whileHoldingJobLock<T>(handle: DatabaseHandle, job: LockedJob, work: () => Promise<T>): Promise<T> {
+  if (handle.engine !== 'postgres') return work();
+  const client = await handle.pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1, $2)', [jobLockSpace, jobNumbers[job]]);
+    try {
+      return await work();
+    } finally {
+      await client.query('select pg_advisory_unlock($1, $2)', [jobLockSpace, jobNumbers[job]]);
+    }
+  } finally {
+    client.release();
+  }
 }

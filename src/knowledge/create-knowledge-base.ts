@@ -27,6 +27,11 @@ export interface CreateKnowledgeBaseOptions {
   collectionName?: string;
   /** Watch KNOWLEDGE_DIR and reload when a file changes by hand (default true). */
   watch?: boolean;
+  /**
+   * Runs an ingest so that one instance at a time writes to a shared Chroma (CHROMA_URL): the others wait,
+   * then find every chunk unchanged and reuse the index. Default: run it at once.
+   */
+  exclusiveIngest?: <T>(ingest: () => Promise<T>) => Promise<T>;
 }
 
 /** The KnowledgeBase plus what the CLI, the evaluation and the tests need to look inside. */
@@ -139,7 +144,9 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
         // Measured on every synchronisation: a model pulled again under the same name may give other vectors.
         store.expectDimension(await measureEmbeddingDimension(embedder));
         await store.open();
-        const counts = await ingestChunks({ store, embedder, chunks: state.chunks, skippedFiles: skippedFileCount(state.loaded.problems) });
+        const openStore = store;
+        const exclusive = options.exclusiveIngest ?? ((ingest) => ingest());
+        const counts = await exclusive(() => ingestChunks({ store: openStore, embedder, chunks: state.chunks, skippedFiles: skippedFileCount(state.loaded.problems) }));
         indexed = true;
         vectorProblem = undefined;
         if (counts.added + counts.updated + counts.deleted > 0) logger.info({ component: 'knowledge', ...counts, embedder: embedder.name }, 'knowledge index updated');
