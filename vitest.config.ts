@@ -22,6 +22,7 @@ const onPostgresToo = [
   'tests/questions/unanswered-questions.test.ts',
   'tests/admin/login-burst.test.ts',
   'tests/admin/live-inbox.test.ts',
+  'tests/admin/live-inbox-late-commit.test.ts',
   'tests/receipts/registration-receipt.test.ts',
   'tests/channels/webchat/attachments.test.ts',
   'tests/channels/telegram/citizen-journey.test.ts',

@@ -36,6 +36,13 @@ export interface InboxEvent {
 export const inboxPollIntervalMs = 1000;
 /** A reconnecting browser is sent at most this many missed events (then it reloads what it shows anyway). */
 const replayLimit = 200;
+/**
+ * PostgreSQL gives a row its id when it is inserted and shows it when its transaction commits, so with
+ * instances writing at once a row with a lower id can appear after a higher one was read. Every read looks
+ * this many ids back and sends only what it has not sent; the concurrent transactions of a town hall's
+ * instances stay far below it. (On SQLite, one writer at a time, ids appear in order.)
+ */
+const lateCommitWindow = 200;
 
 function eventType(kind: string): InboxEventType {
   if (kind === 'created') return 'ticket-created';
@@ -74,6 +81,10 @@ export class InboxEvents {
   private readonly emitter = new EventEmitter();
   private timer: NodeJS.Timeout | undefined;
   private lastId = 0;
+  /** Where listening started: nothing at or before it is news. */
+  private startId = 0;
+  /** Ids sent within the late-commit window. */
+  private readonly sentIds = new Set<number>();
   /** Resolves once listening has started (the id to read from is known); undefined while nobody listens. */
   private started: Promise<void> | undefined;
   /** The read under way: a tick that comes while it runs is skipped, so events go out once and in order. */
@@ -115,9 +126,15 @@ export class InboxEvents {
 
   /** Reads new audit rows now and tells the listeners (the timer calls this every interval). */
   async poll(): Promise<void> {
-    const { events, lastId } = await eventsAfter(this.executor, this.lastId, 500);
-    this.lastId = lastId;
-    for (const event of events) this.emitter.emit('event', event);
+    const from = Math.max(this.startId, this.lastId - lateCommitWindow);
+    const { events, lastId } = await eventsAfter(this.executor, from, 500 + lateCommitWindow);
+    this.lastId = Math.max(this.lastId, lastId);
+    for (const event of events) {
+      if (this.sentIds.has(event.id)) continue;
+      this.sentIds.add(event.id);
+      this.emitter.emit('event', event);
+    }
+    for (const id of this.sentIds) if (id <= this.lastId - lateCommitWindow) this.sentIds.delete(id);
   }
 
   stop(): void {
@@ -132,7 +149,11 @@ export class InboxEvents {
     this.timer = timer;
     const lastId = await latestEventId(this.executor);
     // Stopped (everyone left) or started again while the id was read: that start owns the state.
-    if (this.timer === timer) this.lastId = lastId;
+    if (this.timer === timer) {
+      this.lastId = lastId;
+      this.startId = lastId;
+      this.sentIds.clear();
+    }
   }
 
   private tick(): void {
