@@ -113,6 +113,10 @@ const asksWhen = /\b(cand|ce zi|ce zile|in ce zi|ce ora|la ce ora|mikor|melyik n
 /** A part of a message names a second procedure from this share and evidence of its own words. */
 const secondPartConfidence = 0.3;
 const secondPartEvidence = 0.6;
+/** A part that names no procedure by a keyword asks about a second one only from this many words. */
+const unnamedPartWords = 4;
+/** A part asks about the whole message's procedure when that one explains this share of what its best does. */
+const topPartShare = 0.8;
 /** ... and from this share when it names the procedure by one of its keywords. */
 const namedPartConfidence = 0.15;
 /** How far the whole message's life event tips a part that names nothing itself (its best word scores 1). */
@@ -431,14 +435,21 @@ export class Retriever {
     if (parts.length < 2) return undefined;
     // What the whole message tells (a death, a birth abroad) also says what each of its parts is about.
     const events = this.lifeEventProcedures(question, language);
-    const partBests = parts.map((part) => this.bestLexicalProcedure(part, language, events));
-    // One part must ask about the procedure the whole message is about, another about a second one.
-    if (!partBests.some((found) => found?.slug === topSlug)) return undefined;
+    const partBests = parts.map((part) => this.bestLexicalProcedure(part, language, events, topSlug));
+    // One part must ask about the procedure the whole message is about, another about a second one. A part
+    // whose own best reading is a near neighbour ("how do we transcribe the Italian birth certificate" read
+    // as a birth at home) still asks about it when the whole message's procedure explains it about as well.
+    const asksAboutTop = (found: (typeof partBests)[number]) => found !== undefined && (found.slug === topSlug || found.topShare >= topPartShare * found.share);
+    const topPart = partBests.findIndex((found) => found?.slug === topSlug);
+    const aboutTop = topPart >= 0 ? topPart : partBests.findIndex(asksAboutTop);
+    if (aboutTop < 0) return undefined;
     let best: { slug: string; share: number } | undefined;
-    for (const found of partBests) {
-      if (!found || found.slug === topSlug) continue;
-      // A part that names its procedure by a keyword ("Și alocația copilului?") needs less of its words.
+    for (const [index, found] of partBests.entries()) {
+      if (!found || index === aboutTop || found.slug === topSlug) continue;
+      // A part that names its procedure by a keyword ("Și alocația copilului?") needs less of its words; a
+      // short one that names none ("Cui mă adresez?", "ce pot face?") asks about what was told before it.
       if (found.share < (found.named ? namedPartConfidence : secondPartConfidence) || found.mass < secondPartEvidence) continue;
+      if (!found.named && tokenize(parts[index]!).length < unnamedPartWords) continue;
       // A part's best procedure must also be among the likeliest for the whole message, unless the part
       // names it by one of its keywords: a lone word ("ce pentru construcție") is read in context.
       if (!shownBySlug.has(found.slug) && !found.named) continue;
@@ -455,7 +466,8 @@ export class Retriever {
     text: string,
     language: Language,
     messageEvents: readonly { slug: string; strength: number }[],
-  ): { slug: string; share: number; mass: number; named: boolean } | undefined {
+    topSlug: string,
+  ): { slug: string; share: number; mass: number; named: boolean; topShare: number } | undefined {
     const queryTerms = this.lexicalIndex.queryTerms(text, language, this.isContextWord);
     const totals = new Map<string, number>();
     let bestLexical = 0;
@@ -478,7 +490,8 @@ export class Retriever {
     }
     if (!best) return undefined;
     const { share, mass } = this.lexicalIndex.evidence(queryTerms, best.slug);
-    return { slug: best.slug, share, mass, named: (keywordSizes.get(best.slug) ?? 0) > 0 };
+    const topShare = best.slug === topSlug ? share : this.lexicalIndex.evidence(queryTerms, topSlug).share;
+    return { slug: best.slug, share, mass, named: (keywordSizes.get(best.slug) ?? 0) > 0, topShare };
   }
 
   /**
