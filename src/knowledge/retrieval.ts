@@ -5,6 +5,7 @@ import type { Embedder } from './embedder.ts';
 import { KeywordMatcher } from './keyword-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
 import { contextWordTest } from './context-words.ts';
+import { PhraseMatcher } from './phrase-matcher.ts';
 import { questionParts, sentencesOf } from './question-parts.ts';
 import { analyze, tokenize } from './text-analysis.ts';
 import { LexicalIndex, type ScoredChunk } from './lexical-index.ts';
@@ -169,6 +170,8 @@ export class Retriever {
   private readonly abroadKeywords: KeywordMatcher;
   private readonly chitchatKeywords: KeywordMatcher;
   private readonly manipulationKeywords: KeywordMatcher;
+  private readonly chitchatPhrases: PhraseMatcher;
+  private readonly manipulationPhrases: PhraseMatcher;
   private readonly townHallTopicKeywords: KeywordMatcher;
   private readonly townHallTopicsById: Map<string, TownHallTopic>;
   private readonly isContextWord: (token: string) => boolean;
@@ -196,6 +199,8 @@ export class Retriever {
     this.abroadKeywords = new KeywordMatcher([{ id: 'abroad', keywords: options.abroadWords ?? noWords }], isKnownWord, false);
     this.chitchatKeywords = new KeywordMatcher([{ id: 'chitchat', keywords: options.refusals?.chitchat ?? noWords }], isKnownWord, false);
     this.manipulationKeywords = new KeywordMatcher([{ id: 'manipulation', keywords: options.refusals?.manipulation ?? noWords }], isKnownWord, false);
+    this.chitchatPhrases = new PhraseMatcher(options.refusals?.chitchatPhrases ?? noWords);
+    this.manipulationPhrases = new PhraseMatcher(options.refusals?.manipulationPhrases ?? noWords);
     this.townHallTopicKeywords = new KeywordMatcher((options.townHall?.topics ?? []).map(withoutTownHallWords), isKnownWord);
     this.townHallTopicsById = new Map((options.townHall?.topics ?? []).map((topic) => [topic.id, topic]));
     this.isContextWord = contextWordTest(options.townHall?.villages ?? []);
@@ -293,14 +298,17 @@ export class Retriever {
     const candidates = shown.map((score) => this.describe(score, top!.combined, confidence));
 
     // Attempts to steer the assistant are refused whatever procedure they also name.
-    if (this.manipulationKeywords.match(question, language).length > 0) return { decision: 'out_of_scope', candidates: [], refusal: 'manipulation', diagnostics };
+    if (this.manipulationKeywords.match(question, language).length > 0 || this.manipulationPhrases.match(question)) {
+      return { decision: 'out_of_scope', candidates: [], refusal: 'manipulation', diagnostics };
+    }
     const procedureEvidence = Math.max(top?.keyword ?? 0, top?.event ?? 0);
     // Another authority is named only if no procedure is named more plainly: "kicsi a nyugdíjam, … fát
     // télre" is heating aid even when another procedure ranks first on words.
     const plainestNaming = Math.max(0, ...ranked.map((score) => Math.max(score.keyword, score.event)));
     const redirect = this.matchRedirect(question, language, queryTerms, confidence, plainestNaming, settings);
     if (redirect) return { decision: 'out_of_scope', candidates: [], redirect, diagnostics };
-    const chitchat = this.chitchatKeywords.match(question, language)[0];
+    // A phrase of small words ("ce mai faci?") weighs as one word: any procedure named beside it keeps the question.
+    const chitchat = this.chitchatKeywords.match(question, language)[0] ?? (this.chitchatPhrases.match(question) ? { size: 1 } : undefined);
     // Chit-chat beside a procedure named as plainly ("anexă … scorul?") leaves the procedure to answer.
     const chitchatWins = chitchat !== undefined && (chitchat.size > procedureEvidence || (procedureEvidence === 0 && confidence < settings.minimumConfidence));
     if (chitchatWins) return { decision: 'out_of_scope', candidates: [], refusal: 'chitchat', diagnostics };
