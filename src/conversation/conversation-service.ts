@@ -50,6 +50,8 @@ export interface TurnResult {
   state?: ConversationState | null;
   commit?: (transaction: Executor, now: Date) => CommitOutcome;
   handedOver?: boolean;
+  /** The answer sent the citizen to another authority (the police, a utility): nothing for the town hall to file. */
+  redirected?: boolean;
 }
 
 export interface CommitOutcome {
@@ -363,6 +365,8 @@ export class ConversationService {
       // deadline, then is offered the filing. "Vreau să depun o petiție" files: the intake starts at once.
       const answered = await this.answerProcedure(turn, options);
       if (answered.replies[0]?.sources?.length && answered.intent === 'procedure' && !answered.replies[0].buttons?.length) return this.withFileOffer(turn, answered);
+      // "Unde fac reclamație la Electrica?": another authority's business is redirected, not filed here.
+      if (answered.redirected) return answered;
     }
     if (ruleIntent === 'ticket') return handleTicketIntake(turn, undefined);
     if (ruleIntent === 'procedure' && this.dependencies.classifyIntent) {
@@ -435,6 +439,7 @@ export class ConversationService {
       intent: answer.intent,
       replies: [{ text: answer.text, sources: answer.sources, buttons: answer.buttons, answerMode: answer.mode }],
       state: null,
+      ...(answer.outcome === 'redirected' ? { redirected: true } : {}),
     };
   }
 }
