@@ -184,6 +184,13 @@ describe('what is refused, and what is asked about instead', () => {
     expect(chat?.sources).toEqual([]);
   });
 
+  it('a refusal phrase is matched whole: "we\'d like to" is not "do you like", "mennyi idő alatt" is not the weather', async () => {
+    const [roof] = await ask("We'd like to replace the roof and add a small extension. What permit do we need from the town hall?", 'en');
+    expect(slugsOf(roof)).toContain('autorizatie-construire');
+    const [deadline] = await ask('Mennyi idő alatt adják ki az építési engedélyt?', 'hu');
+    expect(slugsOf(deadline)).toContain('autorizatie-construire');
+  });
+
   it('a hospital, a court or a utility bill is redirected to that authority', async () => {
     const [bill] = await ask('Am o factura la curent uriasa de la Electrica, unde fac reclamatie?');
     expect(bill?.sources).toEqual([]);
