@@ -279,7 +279,7 @@ export class Retriever {
       }
     }
 
-    const ranked = this.fuse([...scores.values()], settings, diagnostics.vectorUnavailable !== undefined);
+    const ranked = this.toldFirst(this.fuse([...scores.values()], settings, diagnostics.vectorUnavailable !== undefined), queryTerms, settings);
     const top = ranked[0];
     const evidence = top ? this.lexicalIndex.evidence(queryTerms, top.slug) : { share: 0, mass: 0 };
     const confidence = evidence.share;
@@ -341,6 +341,22 @@ export class Retriever {
     // citizen reads the right one at once instead of answering a question first.
     if (close) return { decision: 'answer', candidates, secondary: candidates[1], diagnostics };
     return { decision: 'answer', candidates, diagnostics };
+  }
+
+  /**
+   * "I lost my job and we can barely afford food": the life event names its procedure plainly, but in
+   * words the procedures never use, so words and vectors may rank another procedure first that nothing
+   * names. When that one is too weak to answer, the procedure the event names goes first instead of a
+   * clarifying question among unrelated procedures or a refusal.
+   */
+  private toldFirst(ranked: ProcedureScore[], queryTerms: ReturnType<LexicalIndex['queryTerms']>, settings: RetrievalSettings): ProcedureScore[] {
+    const [first] = ranked;
+    if (!first || first.event > 0 || first.keyword > 0) return ranked;
+    const told = ranked.reduce<ProcedureScore | undefined>((best, score) => (score.event > (best?.event ?? 0) ? score : best), undefined);
+    if (!told) return ranked;
+    const { share, mass } = this.lexicalIndex.evidence(queryTerms, first.slug);
+    const firstAnswerable = (share >= settings.minimumConfidence && mass >= settings.minimumEvidence) || (mass >= settings.decisiveEvidence && share >= settings.longMessageConfidence);
+    return firstAnswerable ? ranked : [told, ...ranked.filter((score) => score !== told)];
   }
 
   /** The procedures of the life events a question tells of; the main procedure of an event counts most. */

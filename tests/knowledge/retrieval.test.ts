@@ -64,6 +64,12 @@ describe('retrieval on the real knowledge base, with a supervised local Chroma',
     expect([retrieval.candidates[0]?.procedure.slug, retrieval.secondary?.procedure.slug].sort()).toEqual(['autorizatie-construire', 'certificat-urbanism']);
   });
 
+  it('a life event told in words no procedure uses puts its procedure first, instead of a question among unrelated ones', async () => {
+    const retrieval = await knowledgeBase.retrieve('I lost my job and we can barely afford food for the kids.', 'en');
+    expect(retrieval.decision).toBe('answer');
+    expect(retrieval.candidates[0]?.procedure.slug).toBe('venit-minim-incluziune');
+  });
+
   it('a vague word that fits several procedures asks which one is meant, with the likeliest as choices', async () => {
     const retrieval = await knowledgeBase.retrieve('certificat', 'ro');
     expect(retrieval.decision).toBe('clarify');
