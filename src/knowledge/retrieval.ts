@@ -351,9 +351,14 @@ export class Retriever {
    */
   private toldFirst(ranked: ProcedureScore[], queryTerms: ReturnType<LexicalIndex['queryTerms']>, settings: RetrievalSettings): ProcedureScore[] {
     const [first] = ranked;
-    if (!first || first.event > 0 || first.keyword > 0) return ranked;
+    if (!first) return ranked;
     const told = ranked.reduce<ProcedureScore | undefined>((best, score) => (score.event > (best?.event ?? 0) ? score : best), undefined);
-    if (!told) return ranked;
+    if (!told || told === first) return ranked;
+    // "Ne-am căsătorit în Anglia… să fie valabilă căsătoria": the event, told in a phrase (a marriage
+    // abroad), names its procedure more plainly than the one word that names the first. A first procedure
+    // the events name too keeps its place: words and vectors order an event's steps.
+    if (first.event === 0 && told.event >= namingKeywordSize && told.event > first.keyword) return [told, ...ranked.filter((score) => score !== told)];
+    if (first.event > 0 || first.keyword > 0) return ranked;
     const { share, mass } = this.lexicalIndex.evidence(queryTerms, first.slug);
     const firstAnswerable = (share >= settings.minimumConfidence && mass >= settings.minimumEvidence) || (mass >= settings.decisiveEvidence && share >= settings.longMessageConfidence);
     return firstAnswerable ? ranked : [told, ...ranked.filter((score) => score !== told)];

@@ -70,6 +70,16 @@ describe('retrieval on the real knowledge base, with a supervised local Chroma',
     expect(retrieval.candidates[0]?.procedure.slug).toBe('venit-minim-incluziune');
   });
 
+  it('an event told in a phrase outranks one word naming another procedure: a marriage in England is a transcription', async () => {
+    const retrieval = await knowledgeBase.retrieve('Ne-am căsătorit în Anglia acum un an. Trebuie să facem ceva ca să fie valabilă căsătoria și aici?', 'ro');
+    expect(retrieval.candidates[0]?.procedure.slug).toBe('transcriere-acte-straine');
+  });
+
+  it('selling a house starts with the fiscal certificate for the notary; buying one with the tax declaration', async () => {
+    expect((await knowledgeBase.retrieve("We're selling our house in Chendu next month.", 'en')).candidates[0]?.procedure.slug).toBe('certificat-atestare-fiscala');
+    expect((await knowledgeBase.retrieve('Am cumpărat o casă în Chendu, ce fac la primărie?', 'ro')).candidates[0]?.procedure.slug).toBe('declarare-cladire-teren');
+  });
+
   it('a vague word that fits several procedures asks which one is meant, with the likeliest as choices', async () => {
     const retrieval = await knowledgeBase.retrieve('certificat', 'ro');
     expect(retrieval.decision).toBe('clarify');
