@@ -1,4 +1,5 @@
 import { foldDiacritics, type Language, type Localized } from '../language.ts';
+import { maskPersonalData } from '../privacy/masking.ts';
 import { chunkRedirects, redirectOwner, type KnowledgeChunk } from './chunking.ts';
 import type { VectorMatch } from './chroma-store.ts';
 import type { Embedder } from './embedder.ts';
@@ -154,6 +155,20 @@ function withoutTownHallWords<Topic extends { keywords: Localized<string[]> }>(t
   return { ...topic, keywords: { ro: strip(topic.keywords.ro, 'ro'), hu: strip(topic.keywords.hu, 'hu'), en: strip(topic.keywords.en, 'en') } };
 }
 
+/** A masked CNP, phone number or e-mail address, with the word that labels it ("CNP", "tel.", "e-mail:"). */
+const personalDataWithLabel = /(?:\b(?:cnp|c\.n\.p\.?|tel|telefon|telefonszám|telefonszam|phone|mobil|e-?mail)\b\.?\s*:?\s*)?\[(?:CNP|e-mail|telefon[^\]]*)\]/giu;
+
+/**
+ * "…un medic dentist? CNP 1850101264052, tel 0740 123 456": a CNP, a phone number or an e-mail address,
+ * with its label, says nothing about which procedure is meant; "CNP" and "tel" are words of the procedures'
+ * documents and the digits match law numbers (HG 123/2002), so left in they made any such message look like
+ * town-hall business. They are left out of the question.
+ */
+function withoutPersonalData(question: string): string {
+  const masked = maskPersonalData(question);
+  return masked === question ? question : masked.replace(personalDataWithLabel, ' ');
+}
+
 /** The order of `localeCompare`, without building a collator for every comparison. */
 const slugOrder = new Intl.Collator();
 
@@ -221,7 +236,8 @@ export class Retriever {
    * @param vectorSearch absent or failing: lexical scoring alone answers (Chroma down must not leave
    * the citizen without an answer).
    */
-  async retrieve(question: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
+  async retrieve(asked: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
+    const question = withoutPersonalData(asked);
     const settings = settingsOverride ? { ...this.settings, ...settingsOverride } : this.settings;
     const queryTerms = this.lexicalIndex.queryTerms(question, language, this.isContextWord);
     const scores = new Map<string, ProcedureScore>();

@@ -80,6 +80,15 @@ describe('retrieval on the real knowledge base, with a supervised local Chroma',
     expect((await knowledgeBase.retrieve('Am cumpărat o casă în Chendu, ce fac la primărie?', 'ro')).candidates[0]?.procedure.slug).toBe('declarare-cladire-teren');
   });
 
+  it('a CNP, a phone number or an e-mail address in a message changes nothing of what it is about', async () => {
+    for (const question of ['Imi puteti recomanda un avocat bun?', 'vreau certificat de urbanism pentru o anexa']) {
+      const bare = await knowledgeBase.retrieve(question, 'ro');
+      const withData = await knowledgeBase.retrieve(`${question} CNP 1850101264052, tel 0740 123 456, e-mail ion@example.com`, 'ro');
+      expect(withData.decision, question).toBe(bare.decision);
+      expect(withData.candidates.map((candidate) => candidate.procedure.slug), question).toEqual(bare.candidates.map((candidate) => candidate.procedure.slug));
+    }
+  });
+
   it('a vague word that fits several procedures asks which one is meant, with the likeliest as choices', async () => {
     const retrieval = await knowledgeBase.retrieve('certificat', 'ro');
     expect(retrieval.decision).toBe('clarify');
