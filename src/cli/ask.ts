@@ -58,6 +58,8 @@ export async function answerQuestion(answering: Answering, config: Pick<Config, 
       // As in the chat: a question about filing gets the procedure first, then the offer to file.
       const answered = answering.answerer && wantsAnswerBeforeFiling(question) ? await answering.answerer.answer(question, language, { history: [] }) : undefined;
       if (answered?.outcome === 'answered') return lineOf(question, language, answered, texts.fileOffer);
+      // Another authority's business ("unde fac reclamație la Electrica?") is redirected, not filed here.
+      if (answered?.outcome === 'redirected') return lineOf(question, language, answered);
       return fixed('ticket', `${texts.startRequest}\n${texts.askSubject}`);
     }
     case 'status':

@@ -54,6 +54,8 @@ export interface TurnResult {
   /** Database work only: other requests wait for this transaction to commit (no model, no network). */
   commit?: (transaction: Executor, now: Date) => Promise<CommitOutcome>;
   handedOver?: boolean;
+  /** The answer sent the citizen to another authority (the police, a utility): nothing for the town hall to file. */
+  redirected?: boolean;
 }
 
 export interface CommitOutcome {
@@ -428,6 +430,8 @@ export class ConversationService {
       // deadline, then is offered the filing. "Vreau să depun o petiție" files: the intake starts at once.
       const answered = await this.answerProcedure(turn, options);
       if (answered.replies[0]?.sources?.length && answered.intent === 'procedure' && !answered.replies[0].buttons?.length) return this.withFileOffer(turn, answered);
+      // "Unde fac reclamație la Electrica?": another authority's business is redirected, not filed here.
+      if (answered.redirected) return answered;
     }
     if (ruleIntent === 'ticket') return handleTicketIntake(turn, undefined);
     if (ruleIntent === 'procedure' && this.dependencies.classifyIntent) {
@@ -500,6 +504,7 @@ export class ConversationService {
       intent: answer.intent,
       replies: [{ text: answer.text, sources: answer.sources, buttons: answer.buttons, answerMode: answer.mode }],
       state: null,
+      ...(answer.outcome === 'redirected' ? { redirected: true } : {}),
     };
   }
 }

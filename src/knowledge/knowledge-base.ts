@@ -92,6 +92,9 @@ export interface LifeEvent {
 export interface RefusalWords {
   chitchat: Localized<string[]>;
   manipulation: Localized<string[]>;
+  /** Matched word for word, small words included ("ce mai faci", "ești primarul"). */
+  chitchatPhrases: Localized<string[]>;
+  manipulationPhrases: Localized<string[]>;
 }
 
 export interface OutOfScopeRedirect {

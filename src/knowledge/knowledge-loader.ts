@@ -175,7 +175,12 @@ export async function loadKnowledge(knowledgeDirectory: string): Promise<LoadedK
   const outOfScope: OutOfScopeRedirect[] = [];
   const lifeEvents: LifeEvent[] = [];
   const abroadWords: Localized<string[]> = { ro: [], hu: [], en: [] };
-  const refusals: RefusalWords = { chitchat: { ro: [], hu: [], en: [] }, manipulation: { ro: [], hu: [], en: [] } };
+  const refusals: RefusalWords = {
+    chitchat: { ro: [], hu: [], en: [] },
+    manipulation: { ro: [], hu: [], en: [] },
+    chitchatPhrases: { ro: [], hu: [], en: [] },
+    manipulationPhrases: { ro: [], hu: [], en: [] },
+  };
   const problems: KnowledgeProblem[] = [];
   let townHall: TownHall | undefined;
   const files = await listMarkdownFiles(knowledgeDirectory);
@@ -198,7 +203,7 @@ export async function loadKnowledge(knowledgeDirectory: string): Promise<LoadedK
       else townHall = parsed.townHall;
     } else if (parsed.kind === 'out-of-scope') {
       outOfScope.push(...parsed.redirects);
-      for (const list of ['chitchat', 'manipulation'] as const) {
+      for (const list of ['chitchat', 'manipulation', 'chitchatPhrases', 'manipulationPhrases'] as const) {
         for (const language of languages) refusals[list][language].push(...parsed.refusals[list][language]);
       }
     } else if (parsed.kind === 'life-events') {

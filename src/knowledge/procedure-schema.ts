@@ -154,6 +154,9 @@ export const outOfScopeFrontMatterSchema = z
     /** Chit-chat and attempts to steer the assistant: refused politely, whatever else the message names. */
     chitchat: localizedWords.optional(),
     manipulation: localizedWords.optional(),
+    /** The same, said only by small words the keyword lists drop ("ce mai faci", "ești primarul"): matched word for word. */
+    chitchat_phrases: localizedWords.optional(),
+    manipulation_phrases: localizedWords.optional(),
     updated: calendarDate.optional(),
   })
   ;
@@ -161,7 +164,12 @@ export const outOfScopeFrontMatterSchema = z
 const noWords = { ro: [], hu: [], en: [] };
 
 export function toRefusalWords(frontMatter: z.infer<typeof outOfScopeFrontMatterSchema>): RefusalWords {
-  return { chitchat: frontMatter.chitchat ?? noWords, manipulation: frontMatter.manipulation ?? noWords };
+  return {
+    chitchat: frontMatter.chitchat ?? noWords,
+    manipulation: frontMatter.manipulation ?? noWords,
+    chitchatPhrases: frontMatter.chitchat_phrases ?? noWords,
+    manipulationPhrases: frontMatter.manipulation_phrases ?? noWords,
+  };
 }
 
 export const lifeEventsFrontMatterSchema = z.object({

@@ -1,10 +1,12 @@
 import { foldDiacritics, type Language, type Localized } from '../language.ts';
+import { maskPersonalData } from '../privacy/masking.ts';
 import { chunkRedirects, redirectOwner, type KnowledgeChunk } from './chunking.ts';
 import type { VectorMatch } from './chroma-store.ts';
 import type { Embedder } from './embedder.ts';
 import { KeywordMatcher } from './keyword-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
 import { contextWordTest } from './context-words.ts';
+import { PhraseMatcher } from './phrase-matcher.ts';
 import { questionParts, sentencesOf } from './question-parts.ts';
 import { analyze, tokenize } from './text-analysis.ts';
 import { LexicalIndex, type ScoredChunk } from './lexical-index.ts';
@@ -113,6 +115,10 @@ const asksWhen = /\b(cand|ce zi|ce zile|in ce zi|ce ora|la ce ora|mikor|melyik n
 /** A part of a message names a second procedure from this share and evidence of its own words. */
 const secondPartConfidence = 0.3;
 const secondPartEvidence = 0.6;
+/** A part that names no procedure by a keyword asks about a second one only from this many words. */
+const unnamedPartWords = 4;
+/** A part asks about the whole message's procedure when that one explains this share of what its best does. */
+const topPartShare = 0.8;
 /** ... and from this share when it names the procedure by one of its keywords. */
 const namedPartConfidence = 0.15;
 /** How far the whole message's life event tips a part that names nothing itself (its best word scores 1). */
@@ -149,6 +155,20 @@ function withoutTownHallWords<Topic extends { keywords: Localized<string[]> }>(t
   return { ...topic, keywords: { ro: strip(topic.keywords.ro, 'ro'), hu: strip(topic.keywords.hu, 'hu'), en: strip(topic.keywords.en, 'en') } };
 }
 
+/** A masked CNP, phone number or e-mail address, with the word that labels it ("CNP", "tel.", "e-mail:"). */
+const personalDataWithLabel = /(?:\b(?:cnp|c\.n\.p\.?|tel|telefon|telefonszám|telefonszam|phone|mobil|e-?mail)\b\.?\s*:?\s*)?\[(?:CNP|e-mail|telefon[^\]]*)\]/giu;
+
+/**
+ * "…un medic dentist? CNP 1850101264052, tel 0740 123 456": a CNP, a phone number or an e-mail address,
+ * with its label, says nothing about which procedure is meant; "CNP" and "tel" are words of the procedures'
+ * documents and the digits match law numbers (HG 123/2002), so left in they made any such message look like
+ * town-hall business. They are left out of the question.
+ */
+function withoutPersonalData(question: string): string {
+  const masked = maskPersonalData(question);
+  return masked === question ? question : masked.replace(personalDataWithLabel, ' ');
+}
+
 /** The order of `localeCompare`, without building a collator for every comparison. */
 const slugOrder = new Intl.Collator();
 
@@ -165,6 +185,8 @@ export class Retriever {
   private readonly abroadKeywords: KeywordMatcher;
   private readonly chitchatKeywords: KeywordMatcher;
   private readonly manipulationKeywords: KeywordMatcher;
+  private readonly chitchatPhrases: PhraseMatcher;
+  private readonly manipulationPhrases: PhraseMatcher;
   private readonly townHallTopicKeywords: KeywordMatcher;
   private readonly townHallTopicsById: Map<string, TownHallTopic>;
   private readonly isContextWord: (token: string) => boolean;
@@ -192,6 +214,8 @@ export class Retriever {
     this.abroadKeywords = new KeywordMatcher([{ id: 'abroad', keywords: options.abroadWords ?? noWords }], isKnownWord, false);
     this.chitchatKeywords = new KeywordMatcher([{ id: 'chitchat', keywords: options.refusals?.chitchat ?? noWords }], isKnownWord, false);
     this.manipulationKeywords = new KeywordMatcher([{ id: 'manipulation', keywords: options.refusals?.manipulation ?? noWords }], isKnownWord, false);
+    this.chitchatPhrases = new PhraseMatcher(options.refusals?.chitchatPhrases ?? noWords);
+    this.manipulationPhrases = new PhraseMatcher(options.refusals?.manipulationPhrases ?? noWords);
     this.townHallTopicKeywords = new KeywordMatcher((options.townHall?.topics ?? []).map(withoutTownHallWords), isKnownWord);
     this.townHallTopicsById = new Map((options.townHall?.topics ?? []).map((topic) => [topic.id, topic]));
     this.isContextWord = contextWordTest(options.townHall?.villages ?? []);
@@ -212,7 +236,8 @@ export class Retriever {
    * @param vectorSearch absent or failing: lexical scoring alone answers (Chroma down must not leave
    * the citizen without an answer).
    */
-  async retrieve(question: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
+  async retrieve(asked: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
+    const question = withoutPersonalData(asked);
     const settings = settingsOverride ? { ...this.settings, ...settingsOverride } : this.settings;
     const queryTerms = this.lexicalIndex.queryTerms(question, language, this.isContextWord);
     const scores = new Map<string, ProcedureScore>();
@@ -270,7 +295,7 @@ export class Retriever {
       }
     }
 
-    const ranked = this.fuse([...scores.values()], settings, diagnostics.vectorUnavailable !== undefined);
+    const ranked = this.toldFirst(this.fuse([...scores.values()], settings, diagnostics.vectorUnavailable !== undefined), queryTerms, settings);
     const top = ranked[0];
     const evidence = top ? this.lexicalIndex.evidence(queryTerms, top.slug) : { share: 0, mass: 0 };
     const confidence = evidence.share;
@@ -289,14 +314,17 @@ export class Retriever {
     const candidates = shown.map((score) => this.describe(score, top!.combined, confidence));
 
     // Attempts to steer the assistant are refused whatever procedure they also name.
-    if (this.manipulationKeywords.match(question, language).length > 0) return { decision: 'out_of_scope', candidates: [], refusal: 'manipulation', diagnostics };
+    if (this.manipulationKeywords.match(question, language).length > 0 || this.manipulationPhrases.match(question)) {
+      return { decision: 'out_of_scope', candidates: [], refusal: 'manipulation', diagnostics };
+    }
     const procedureEvidence = Math.max(top?.keyword ?? 0, top?.event ?? 0);
     // Another authority is named only if no procedure is named more plainly: "kicsi a nyugdíjam, … fát
     // télre" is heating aid even when another procedure ranks first on words.
     const plainestNaming = Math.max(0, ...ranked.map((score) => Math.max(score.keyword, score.event)));
     const redirect = this.matchRedirect(question, language, queryTerms, confidence, plainestNaming, settings);
     if (redirect) return { decision: 'out_of_scope', candidates: [], redirect, diagnostics };
-    const chitchat = this.chitchatKeywords.match(question, language)[0];
+    // A phrase of small words ("ce mai faci?") weighs as one word: any procedure named beside it keeps the question.
+    const chitchat = this.chitchatKeywords.match(question, language)[0] ?? (this.chitchatPhrases.match(question) ? { size: 1 } : undefined);
     // Chit-chat beside a procedure named as plainly ("anexă … scorul?") leaves the procedure to answer.
     const chitchatWins = chitchat !== undefined && (chitchat.size > procedureEvidence || (procedureEvidence === 0 && confidence < settings.minimumConfidence));
     if (chitchatWins) return { decision: 'out_of_scope', candidates: [], refusal: 'chitchat', diagnostics };
@@ -329,6 +357,27 @@ export class Retriever {
     // citizen reads the right one at once instead of answering a question first.
     if (close) return { decision: 'answer', candidates, secondary: candidates[1], diagnostics };
     return { decision: 'answer', candidates, diagnostics };
+  }
+
+  /**
+   * "I lost my job and we can barely afford food": the life event names its procedure plainly, but in
+   * words the procedures never use, so words and vectors may rank another procedure first that nothing
+   * names. When that one is too weak to answer, the procedure the event names goes first instead of a
+   * clarifying question among unrelated procedures or a refusal.
+   */
+  private toldFirst(ranked: ProcedureScore[], queryTerms: ReturnType<LexicalIndex['queryTerms']>, settings: RetrievalSettings): ProcedureScore[] {
+    const [first] = ranked;
+    if (!first) return ranked;
+    const told = ranked.reduce<ProcedureScore | undefined>((best, score) => (score.event > (best?.event ?? 0) ? score : best), undefined);
+    if (!told || told === first) return ranked;
+    // "Ne-am căsătorit în Anglia… să fie valabilă căsătoria": the event, told in a phrase (a marriage
+    // abroad), names its procedure more plainly than the one word that names the first. A first procedure
+    // the events name too keeps its place: words and vectors order an event's steps.
+    if (first.event === 0 && told.event >= namingKeywordSize && told.event > first.keyword) return [told, ...ranked.filter((score) => score !== told)];
+    if (first.event > 0 || first.keyword > 0) return ranked;
+    const { share, mass } = this.lexicalIndex.evidence(queryTerms, first.slug);
+    const firstAnswerable = (share >= settings.minimumConfidence && mass >= settings.minimumEvidence) || (mass >= settings.decisiveEvidence && share >= settings.longMessageConfidence);
+    return firstAnswerable ? ranked : [told, ...ranked.filter((score) => score !== told)];
   }
 
   /** The procedures of the life events a question tells of; the main procedure of an event counts most. */
@@ -431,14 +480,21 @@ export class Retriever {
     if (parts.length < 2) return undefined;
     // What the whole message tells (a death, a birth abroad) also says what each of its parts is about.
     const events = this.lifeEventProcedures(question, language);
-    const partBests = parts.map((part) => this.bestLexicalProcedure(part, language, events));
-    // One part must ask about the procedure the whole message is about, another about a second one.
-    if (!partBests.some((found) => found?.slug === topSlug)) return undefined;
+    const partBests = parts.map((part) => this.bestLexicalProcedure(part, language, events, topSlug));
+    // One part must ask about the procedure the whole message is about, another about a second one. A part
+    // whose own best reading is a near neighbour ("how do we transcribe the Italian birth certificate" read
+    // as a birth at home) still asks about it when the whole message's procedure explains it about as well.
+    const asksAboutTop = (found: (typeof partBests)[number]) => found !== undefined && (found.slug === topSlug || found.topShare >= topPartShare * found.share);
+    const topPart = partBests.findIndex((found) => found?.slug === topSlug);
+    const aboutTop = topPart >= 0 ? topPart : partBests.findIndex(asksAboutTop);
+    if (aboutTop < 0) return undefined;
     let best: { slug: string; share: number } | undefined;
-    for (const found of partBests) {
-      if (!found || found.slug === topSlug) continue;
-      // A part that names its procedure by a keyword ("Și alocația copilului?") needs less of its words.
+    for (const [index, found] of partBests.entries()) {
+      if (!found || index === aboutTop || found.slug === topSlug) continue;
+      // A part that names its procedure by a keyword ("Și alocația copilului?") needs less of its words; a
+      // short one that names none ("Cui mă adresez?", "ce pot face?") asks about what was told before it.
       if (found.share < (found.named ? namedPartConfidence : secondPartConfidence) || found.mass < secondPartEvidence) continue;
+      if (!found.named && tokenize(parts[index]!).length < unnamedPartWords) continue;
       // A part's best procedure must also be among the likeliest for the whole message, unless the part
       // names it by one of its keywords: a lone word ("ce pentru construcție") is read in context.
       if (!shownBySlug.has(found.slug) && !found.named) continue;
@@ -455,7 +511,8 @@ export class Retriever {
     text: string,
     language: Language,
     messageEvents: readonly { slug: string; strength: number }[],
-  ): { slug: string; share: number; mass: number; named: boolean } | undefined {
+    topSlug: string,
+  ): { slug: string; share: number; mass: number; named: boolean; topShare: number } | undefined {
     const queryTerms = this.lexicalIndex.queryTerms(text, language, this.isContextWord);
     const totals = new Map<string, number>();
     let bestLexical = 0;
@@ -478,7 +535,8 @@ export class Retriever {
     }
     if (!best) return undefined;
     const { share, mass } = this.lexicalIndex.evidence(queryTerms, best.slug);
-    return { slug: best.slug, share, mass, named: (keywordSizes.get(best.slug) ?? 0) > 0 };
+    const topShare = best.slug === topSlug ? share : this.lexicalIndex.evidence(queryTerms, topSlug).share;
+    return { slug: best.slug, share, mass, named: (keywordSizes.get(best.slug) ?? 0) > 0, topShare };
   }
 
   /**

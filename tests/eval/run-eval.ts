@@ -4,6 +4,8 @@
 // Two halves (see README.md beside this file): `tuning.jsonl` may be read and tuned on; `frozen.jsonl` is
 // scored but never printed question by question, so its figures stay honest. Options:
 //   --misses N   list at most N misses of the tuning half (default all)
+//   --half H     tuning | frozen | both (default both): score only that half; `--half tuning` while tuning,
+//                so the frozen figures are not even seen
 //   --json       also write the figures to tests/artifacts/eval-results.json (always written)
 
 import fs from 'node:fs';
@@ -166,6 +168,12 @@ async function main(): Promise<void> {
   const argumentsList = process.argv.slice(2);
   const missesIndex = argumentsList.indexOf('--misses');
   const missLimit = missesIndex >= 0 ? Number(argumentsList[missesIndex + 1]) : Number.POSITIVE_INFINITY;
+  const halfIndex = argumentsList.indexOf('--half');
+  const halfChoice = halfIndex >= 0 ? argumentsList[halfIndex + 1] : 'both';
+  if (halfChoice !== 'tuning' && halfChoice !== 'frozen' && halfChoice !== 'both') {
+    throw new Error(`--half must be tuning, frozen or both (got ${String(halfChoice)})`);
+  }
+  const chosenHalves = halves.filter((half) => halfChoice === 'both' || half.name === halfChoice);
 
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'functionar-eval-'));
   // A closed port: the evaluation measures the offline path, which must meet the targets on its own.
@@ -181,7 +189,7 @@ async function main(): Promise<void> {
 
   const results: Record<string, unknown> = {};
   try {
-    for (const half of halves) {
+    for (const half of chosenHalves) {
       const questions = readEvaluationQuestions(path.join(root, half.file));
       const byLanguage = new Map<string, Tally>([['all', emptyTally()]]);
       const byStyle = new Map<string, Tally>();

@@ -64,6 +64,31 @@ describe('retrieval on the real knowledge base, with a supervised local Chroma',
     expect([retrieval.candidates[0]?.procedure.slug, retrieval.secondary?.procedure.slug].sort()).toEqual(['autorizatie-construire', 'certificat-urbanism']);
   });
 
+  it('a life event told in words no procedure uses puts its procedure first, instead of a question among unrelated ones', async () => {
+    const retrieval = await knowledgeBase.retrieve('I lost my job and we can barely afford food for the kids.', 'en');
+    expect(retrieval.decision).toBe('answer');
+    expect(retrieval.candidates[0]?.procedure.slug).toBe('venit-minim-incluziune');
+  });
+
+  it('an event told in a phrase outranks one word naming another procedure: a marriage in England is a transcription', async () => {
+    const retrieval = await knowledgeBase.retrieve('Ne-am căsătorit în Anglia acum un an. Trebuie să facem ceva ca să fie valabilă căsătoria și aici?', 'ro');
+    expect(retrieval.candidates[0]?.procedure.slug).toBe('transcriere-acte-straine');
+  });
+
+  it('selling a house starts with the fiscal certificate for the notary; buying one with the tax declaration', async () => {
+    expect((await knowledgeBase.retrieve("We're selling our house in Chendu next month.", 'en')).candidates[0]?.procedure.slug).toBe('certificat-atestare-fiscala');
+    expect((await knowledgeBase.retrieve('Am cumpărat o casă în Chendu, ce fac la primărie?', 'ro')).candidates[0]?.procedure.slug).toBe('declarare-cladire-teren');
+  });
+
+  it('a CNP, a phone number or an e-mail address in a message changes nothing of what it is about', async () => {
+    for (const question of ['Imi puteti recomanda un avocat bun?', 'vreau certificat de urbanism pentru o anexa']) {
+      const bare = await knowledgeBase.retrieve(question, 'ro');
+      const withData = await knowledgeBase.retrieve(`${question} CNP 1850101264052, tel 0740 123 456, e-mail ion@example.com`, 'ro');
+      expect(withData.decision, question).toBe(bare.decision);
+      expect(withData.candidates.map((candidate) => candidate.procedure.slug), question).toEqual(bare.candidates.map((candidate) => candidate.procedure.slug));
+    }
+  });
+
   it('a vague word that fits several procedures asks which one is meant, with the likeliest as choices', async () => {
     const retrieval = await knowledgeBase.retrieve('certificat', 'ro');
     expect(retrieval.decision).toBe('clarify');

@@ -60,19 +60,19 @@ afterAll(async () => {
 
 describe('questions the bot could not answer', () => {
   it('a question refused twice in the web chat is listed once, counted twice, with its CNP and phone masked', async () => {
-    await ask('Imi puteti recomanda un medic dentist? CNP 1850101264052, tel 0740 123 456');
-    await ask('Îmi puteți recomanda un medic dentist? CNP 1850101264052, tel 0740 123 456');
+    await ask('Imi puteti recomanda un avocat bun? CNP 1850101264052, tel 0740 123 456');
+    await ask('Îmi puteți recomanda un avocat bun? CNP 1850101264052, tel 0740 123 456');
 
     const listed = await listQuestions();
-    const dentist = listed.filter((question) => question.text.includes('dentist'));
-    expect(dentist).toHaveLength(1);
-    expect(dentist[0]).toMatchObject({ language: 'ro', count: 2, outcome: 'refused', taughtSlug: null, taughtOutOfScope: false });
-    expect(dentist[0]?.text).toContain('[CNP]');
-    expect(dentist[0]?.text).toContain('[telefon …56]');
-    expect(dentist[0]?.text).not.toMatch(/1850101264052|0740/);
+    const lawyer = listed.filter((question) => question.text.includes('avocat'));
+    expect(lawyer).toHaveLength(1);
+    expect(lawyer[0]).toMatchObject({ language: 'ro', count: 2, outcome: 'refused', taughtSlug: null, taughtOutOfScope: false });
+    expect(lawyer[0]?.text).toContain('[CNP]');
+    expect(lawyer[0]?.text).toContain('[telefon …56]');
+    expect(lawyer[0]?.text).not.toMatch(/1850101264052|0740/);
     // ★ DESIGN §4: every item carries these keys.
-    for (const key of ['id', 'text', 'language', 'count', 'lastAskedAt']) expect(Object.keys(dentist[0] ?? {})).toContain(key);
-    expect(Number.isNaN(Date.parse(dentist[0]?.lastAskedAt ?? ''))).toBe(false);
+    for (const key of ['id', 'text', 'language', 'count', 'lastAskedAt']) expect(Object.keys(lawyer[0] ?? {})).toContain(key);
+    expect(Number.isNaN(Date.parse(lawyer[0]?.lastAskedAt ?? ''))).toBe(false);
   }, 60_000);
 
   it('chit-chat refusals are not kept: they are not town-hall questions', async () => {
@@ -138,9 +138,9 @@ describe('questions the bot could not answer', () => {
     expect(listPage.statusCode).toBe(200);
     const text = textOf(listPage.body);
     expect(text).toContain('Întrebări fără răspuns');
-    // The dentist question (asked twice) comes before the ones asked once; no CNP on the page.
-    expect(text.indexOf('dentist')).toBeGreaterThan(-1);
-    expect(text.indexOf('dentist')).toBeLessThan(text.indexOf('rosii'));
+    // The lawyer question (asked twice) comes before the ones asked once; no CNP on the page.
+    expect(text.indexOf('avocat')).toBeGreaterThan(-1);
+    expect(text.indexOf('avocat')).toBeLessThan(text.indexOf('rosii'));
     expect(listPage.body).not.toContain('1850101264052');
     expect(listPage.body).toContain('href="/admin/questions" aria-current="page"');
 
@@ -162,12 +162,12 @@ describe('questions the bot could not answer', () => {
     const audit = await testApp.app.functionar.database.db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'question_taught'));
     expect(audit.at(-1)).toMatchObject({ ticketId: null, actorType: 'clerk', channel: 'web', detail: { questionId: seeds?.id, slug } });
 
-    // "În afara competenței": the dentist phrasing is answered as out of scope from now on.
-    const dentist = (await listQuestions()).find((question) => question.text.includes('dentist'));
+    // "În afara competenței": the lawyer phrasing is answered as out of scope from now on.
+    const lawyer = (await listQuestions()).find((question) => question.text.includes('avocat'));
     await clerk.get('/admin/questions');
-    await clerk.submit(`/admin/questions/${dentist?.id}`, { _csrf: clerk.field('_csrf'), action: 'out-of-scope', slug: slug ?? '' });
-    expect((await listQuestions()).find((question) => question.id === dentist?.id)).toMatchObject({ taughtOutOfScope: true });
-    const invalid = await clerk.submit(`/admin/questions/${dentist?.id}`, { _csrf: clerk.field('_csrf'), action: 'teach', slug: 'nu-exista' });
+    await clerk.submit(`/admin/questions/${lawyer?.id}`, { _csrf: clerk.field('_csrf'), action: 'out-of-scope', slug: slug ?? '' });
+    expect((await listQuestions()).find((question) => question.id === lawyer?.id)).toMatchObject({ taughtOutOfScope: true });
+    const invalid = await clerk.submit(`/admin/questions/${lawyer?.id}`, { _csrf: clerk.field('_csrf'), action: 'teach', slug: 'nu-exista' });
     expect(textOf(invalid.body)).toContain('Alegeți o procedură din listă.');
   }, 120_000);
 });

@@ -1,0 +1,31 @@
+import { foldDiacritics, languages, type Localized } from '../language.ts';
+
+// Some things are said only by their small words: "ești primarul", "you are now", "írd alá". The keyword
+// matcher drops such words ("ești", "you", "are"), which would leave "primarul" alone — a word every
+// citizen may write. These phrases are matched word for word instead: folded, in order, all words kept,
+// in any of the three languages (a jailbreak is often written in another language than the rest).
+
+/** Folded words separated by single spaces: "Aprobă-mi!" → "aproba mi". */
+function normalize(text: string): string {
+  return foldDiacritics(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+export class PhraseMatcher {
+  private readonly pattern: RegExp | undefined;
+  private readonly sizes = new Map<string, number>();
+
+  constructor(phrases: Localized<string[]>) {
+    const normalized = [...new Set(languages.flatMap((language) => phrases[language].map(normalize)).filter((phrase) => phrase !== ''))];
+    for (const phrase of normalized) this.sizes.set(phrase, phrase.split(' ').length);
+    // Longest first, so the longest phrase found is reported.
+    normalized.sort((left, right) => right.length - left.length);
+    const escaped = normalized.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.pattern = escaped.length > 0 ? new RegExp(`(?:^| )(${escaped.join('|')})(?= |$)`, 'u') : undefined;
+  }
+
+  /** The phrase found in the text and its number of words, or undefined. */
+  match(text: string): { phrase: string; size: number } | undefined {
+    const found = this.pattern?.exec(normalize(text))?.[1];
+    return found === undefined ? undefined : { phrase: found, size: this.sizes.get(found) ?? 1 };
+  }
+}
