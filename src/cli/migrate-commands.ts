@@ -98,7 +98,7 @@ export const registerMigrateCommands: CommandRegistrar = (program, environment) 
         console.error(`${error.code}: ${error.message}`);
         process.exitCode = 1;
       } finally {
-        source?.close();
+        await source?.close();
         await target?.close();
       }
     });

@@ -1,7 +1,7 @@
 import { asc } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionLock } from '../../src/database/connection-lock.ts';
-import { inTransaction, openDatabase, type Database, type DatabaseHandle } from '../../src/database/connection.ts';
+import { inTransaction, openDatabase, type Database, type SqliteHandle } from '../../src/database/connection.ts';
 import { contacts } from '../../src/database/schema.ts';
 import { StatementCache } from '../../src/database/statement-cache.ts';
 
@@ -9,7 +9,7 @@ import { StatementCache } from '../../src/database/statement-cache.ts';
 // served meanwhile must not write into it: its write waits for the commit (or the rollback), and survives
 // a rollback it had no part in.
 
-const handles: DatabaseHandle[] = [];
+const handles: SqliteHandle[] = [];
 afterEach(() => {
   for (const handle of handles.splice(0)) handle.close();
   vi.restoreAllMocks();

@@ -1,14 +1,14 @@
 import Sqlite from 'better-sqlite3';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { firstRow, inTransaction, openDatabase, returnedRow, type DatabaseHandle } from '../../src/database/connection.ts';
+import { firstRow, inTransaction, openDatabase, returnedRow, type SqliteHandle } from '../../src/database/connection.ts';
 import { contacts } from '../../src/database/schema.ts';
 import { StatementCache } from '../../src/database/statement-cache.ts';
 
 // Every query reaches SQLite as SQL text through the store layer, compiled once per text; what drizzle
 // reads back must not change.
 
-const handles: DatabaseHandle[] = [];
+const handles: SqliteHandle[] = [];
 afterEach(() => {
   for (const handle of handles.splice(0)) handle.close();
   vi.restoreAllMocks();
