@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openConfiguredDatabase } from '../../src/database/connection.ts';
 import { contacts, messages, outbox } from '../../src/database/schema.ts';
 import { citizen, startTelegramApp, textFrom, webhookSecret } from '../channels/telegram/telegram-test-kit.ts';
@@ -9,8 +7,8 @@ import { FakeOllamaServer } from '../fakes/fake-ollama-server.ts';
 import { FakeTelegramApi } from '../fakes/fake-telegram-api.ts';
 import { startServerProcess } from '../faults/server-process.ts';
 import { settled } from '../helpers/settled.ts';
-import { eventually, temporaryDirectory } from '../helpers/test-app.ts';
-import { freshPostgresDatabase } from '../helpers/test-database.ts';
+import { eventually } from '../helpers/test-app.ts';
+import { instanceWorld } from '../helpers/instances.ts';
 
 // A citizen's message is stored by one instance, which dies while the language model is still thinking
 // (issue #20). The other instance, running all along, leaves it alone while the first one's claim is
@@ -18,32 +16,21 @@ import { freshPostgresDatabase } from '../helpers/test-database.ts';
 // of them writes while the other's model thinks, then the first is dead).
 
 const leaseMs = 3000;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function directory(): string {
-  const created = temporaryDirectory('functionar-instances-');
-  cleanups.push(() => fs.rmSync(created, { recursive: true, force: true }));
-  return created;
-}
+const { later, directory, sharedDatabase } = instanceWorld();
 
 describe('a message whose instance died before answering it', () => {
   it('is answered once by the instance still alive, after the claim ran out', async () => {
     const telegram = await FakeTelegramApi.start();
-    cleanups.push(() => telegram.close());
+    later(() => telegram.close());
     const ollama = await FakeOllamaServer.start({ defaultChatReply: { hang: true } });
-    cleanups.push(() => ollama.close());
-    const url = await freshPostgresDatabase();
-    const shared: Record<string, string> = url ? { DATABASE_URL: url } : { DATABASE_PATH: path.join(directory(), 'shared.db') };
+    later(() => ollama.close());
+    const shared = await sharedDatabase();
     const database = await openConfiguredDatabase({ databasePath: shared.DATABASE_PATH ?? '', databaseUrl: shared.DATABASE_URL });
-    cleanups.push(() => database.close());
+    later(() => database.close());
     const claims = { CLAIM_LEASE_MS: String(leaseMs) };
 
     const survivor = await startTelegramApp({ ...shared, ...claims, INSTANCE_ID: 'instance-survivor' }, { telegram, dataDirectory: directory() });
-    cleanups.push(() => survivor.close());
+    later(() => survivor.close());
     const dying = await startServerProcess({
       dataDirectory: directory(),
       environment: {
@@ -58,7 +45,7 @@ describe('a message whose instance died before answering it', () => {
         TELEGRAM_MODE: 'webhook',
       },
     });
-    cleanups.push(() => dying.kill());
+    later(() => dying.kill());
 
     const person = citizen('ro');
     const response = await fetch(`${dying.url}/webhooks/telegram`, {

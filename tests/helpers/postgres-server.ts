@@ -47,6 +47,20 @@ function runServerBinary(binary: string, parameters: string[]): void {
 }
 
 /** `durable`: keep PostgreSQL's default fsync and commit settings (benchmarks); tests turn them off for speed. */
+/** Creates an empty database on the server `adminUrl` names and returns its URL. */
+export async function createEmptyDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 export async function startTestPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const binaries = postgresBinaries();
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'functionar-postgres-'));
@@ -71,15 +85,7 @@ export async function startTestPostgres(options: { durable?: boolean } = {}): Pr
     adminUrl,
     async createDatabase() {
       databases += 1;
-      const name = `functionar_test_${process.pid}_${databases}`;
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`create database ${name}`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+      return createEmptyDatabase(adminUrl, `functionar_test_${process.pid}_${databases}`);
     },
     stop() {
       try {

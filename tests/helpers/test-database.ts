@@ -1,7 +1,7 @@
 import path from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { openConfiguredDatabase, type DatabaseHandle } from '../../src/database/connection.ts';
+import { createEmptyDatabase } from './postgres-server.ts';
 
 // Which engine this test run is on: the `postgres` project of vitest.config.ts provides a server, the
 // default project does not (SQLite files under each test's data directory).
@@ -18,17 +18,7 @@ export async function freshPostgresDatabase(): Promise<string | undefined> {
   const adminUrl = testPostgresAdminUrl();
   if (!adminUrl) return undefined;
   created += 1;
-  const name = `functionar_${process.pid}_${created}`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`create database ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return createEmptyDatabase(adminUrl, `functionar_${process.pid}_${created}`);
 }
 
 /** The PostgreSQL database of an app's data directory: an app restarted on the same directory finds its rows. */

@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openConfiguredDatabase, type DatabaseHandle } from '../../src/database/connection.ts';
 import { messages, outbox, type OutboxRow } from '../../src/database/schema.ts';
 import { interruptedSendReason } from '../../src/outbox/outbox-store.ts';
@@ -9,8 +7,9 @@ import { citizen, postUpdate, startTelegramApp, textFrom, webhookSecret, type Te
 import { FakeTelegramApi } from '../fakes/fake-telegram-api.ts';
 import { startServerProcess, type ServerProcess } from '../faults/server-process.ts';
 import { settled } from '../helpers/settled.ts';
-import { eventually, temporaryDirectory } from '../helpers/test-app.ts';
-import { freshPostgresDatabase, testPostgresAdminUrl } from '../helpers/test-database.ts';
+import { eventually } from '../helpers/test-app.ts';
+import { testPostgresAdminUrl } from '../helpers/test-database.ts';
+import { instanceWorld } from '../helpers/instances.ts';
 
 // Two instances of the bot on one database (issue #20), each with its own data directory, both sending
 // through one fake Telegram Bot API that records every call: every answer goes out exactly once, and the
@@ -21,33 +20,17 @@ import { freshPostgresDatabase, testPostgresAdminUrl } from '../helpers/test-dat
 const leaseMs = 2000;
 /** Longer than the survivor takes to start, so the test sees the dead instance's claim still respected. */
 const killedLeaseMs = 10_000;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function directory(): string {
-  const created = temporaryDirectory('functionar-instances-');
-  cleanups.push(() => fs.rmSync(created, { recursive: true, force: true }));
-  return created;
-}
-
-/** The database both instances use: DATABASE_URL on a PostgreSQL run, else one SQLite file (DATABASE_PATH). */
-async function sharedDatabase(): Promise<Record<string, string>> {
-  const url = await freshPostgresDatabase();
-  return url ? { DATABASE_URL: url } : { DATABASE_PATH: path.join(directory(), 'shared.db') };
-}
+const { later, directory, sharedDatabase } = instanceWorld();
 
 async function openShared(environment: Record<string, string>): Promise<DatabaseHandle> {
   const handle = await openConfiguredDatabase({ databasePath: environment.DATABASE_PATH ?? '', databaseUrl: environment.DATABASE_URL });
-  cleanups.push(() => handle.close());
+  later(() => handle.close());
   return handle;
 }
 
 async function instance(environment: Record<string, string>, telegram: FakeTelegramApi, name: string, lease = leaseMs): Promise<TelegramTestApp> {
   const started = await startTelegramApp({ ...environment, INSTANCE_ID: name, CLAIM_LEASE_MS: String(lease) }, { telegram, dataDirectory: directory() });
-  cleanups.push(() => started.close());
+  later(() => started.close());
   return started;
 }
 
@@ -61,7 +44,7 @@ describe('two instances on one database', () => {
   // loop that would finish the other app's transaction). The kill test below has one live at a time.
   it.runIf(testPostgresAdminUrl() !== undefined)('send every answer exactly once, each entry claimed by one of them', async () => {
     const telegram = await FakeTelegramApi.start();
-    cleanups.push(() => telegram.close());
+    later(() => telegram.close());
     const shared = await sharedDatabase();
     const first = await instance(shared, telegram, 'instance-a');
     const second = await instance(shared, telegram, 'instance-b');
@@ -95,7 +78,7 @@ describe('two instances on one database', () => {
 
   it("take over the sends of an instance killed mid-send once its lease ran out, without sending twice", async () => {
     const telegram = await FakeTelegramApi.start();
-    cleanups.push(() => telegram.close());
+    later(() => telegram.close());
     const shared = await sharedDatabase();
     const database = await openShared(shared);
     const environment = {
@@ -110,7 +93,7 @@ describe('two instances on one database', () => {
     // The Bot API stops answering: the first instance's send hangs, and its worker with it.
     telegram.hangSends();
     const killed: ServerProcess = await startServerProcess({ dataDirectory: directory(), environment });
-    cleanups.push(() => killed.kill());
+    later(() => killed.kill());
     const post = (person: ReturnType<typeof citizen>) =>
       fetch(`${killed.url}/webhooks/telegram`, {
         method: 'POST',

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import { and, eq, isNull } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { currentConversation, upsertContact } from '../../src/conversation/conversation-store.ts';
 import { ticketEvents } from '../../src/database/schema.ts';
 import { addClerk } from '../../src/tickets/clerk-directory.ts';
@@ -10,8 +9,8 @@ import { createTicket, updateTicket } from '../../src/tickets/ticket-store.ts';
 import { newUserId, startTelegramApp, type TelegramTestApp } from '../channels/telegram/telegram-test-kit.ts';
 import { FakeTelegramApi } from '../fakes/fake-telegram-api.ts';
 import { settled } from '../helpers/settled.ts';
-import { temporaryDirectory } from '../helpers/test-app.ts';
 import { freshPostgresDatabase, testPostgresAdminUrl } from '../helpers/test-database.ts';
+import { instanceWorld } from '../helpers/instances.ts';
 
 // Every instance runs the morning digest on its own clock (issue #20): at the same minute, and later
 // when one starts late and catches up. The clerks get it once: the digest takes its job lock inside its
@@ -19,21 +18,11 @@ import { freshPostgresDatabase, testPostgresAdminUrl } from '../helpers/test-dat
 
 /** Thursday 26 November 2026, 08:30 in Bălăușeri. */
 const thursdayMorning = new Date('2026-11-26T06:30:00Z');
-const cleanups: (() => Promise<void> | void)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function directory(): string {
-  const created = temporaryDirectory('functionar-instances-');
-  cleanups.push(() => fs.rmSync(created, { recursive: true, force: true }));
-  return created;
-}
+const { later, directory } = instanceWorld();
 
 async function instance(shared: Record<string, string>, telegram: FakeTelegramApi): Promise<TelegramTestApp> {
   const started = await startTelegramApp(shared, { telegram, dataDirectory: directory() });
-  cleanups.push(() => started.close());
+  later(() => started.close());
   return started;
 }
 
@@ -49,7 +38,7 @@ describe('the deadline digest with two instances on one database', () => {
   // loop that would finish the other app's transaction).
   it.runIf(testPostgresAdminUrl() !== undefined)('goes out once, whichever instance gets there first', async () => {
     const telegram = await FakeTelegramApi.start();
-    cleanups.push(() => telegram.close());
+    later(() => telegram.close());
     const shared: Record<string, string> = { DATABASE_URL: (await freshPostgresDatabase())! };
     const first = await instance(shared, telegram);
     const second = await instance(shared, telegram);
