@@ -19,31 +19,28 @@ function columnNames(columns: unknown[]): string[] {
   return columns.map((column) => (column as { name: string }).name);
 }
 
-function sqliteShapes(): Record<string, TableShape> {
-  const shapes: Record<string, TableShape> = {};
-  for (const table of Object.values(sqliteSchema).filter((value) => is(value, SQLiteTable))) {
-    const config = sqliteTableConfig(table);
-    shapes[config.name] = {
-      columns: Object.fromEntries(config.columns.map((column) => [column.name, { notNull: column.notNull, hasDefault: column.hasDefault, primary: column.primary }])),
-      indexes: Object.fromEntries(config.indexes.map((index) => [index.config.name, { unique: index.config.unique, columns: columnNames(index.config.columns) }])),
-      foreignKeys: config.foreignKeys.map((key) => key.getName()).sort(),
-    };
-  }
-  return shapes;
+interface TableConfig {
+  name: string;
+  columns: { name: string; notNull: boolean; hasDefault: boolean; primary: boolean }[];
+  indexes: { config: { name?: string; unique: boolean; columns: unknown[] } }[];
+  foreignKeys: { getName(): string }[];
 }
 
-function postgresShapes(): Record<string, TableShape> {
-  const shapes: Record<string, TableShape> = {};
-  for (const table of Object.values(postgresSchema).filter((value) => is(value, PgTable))) {
-    const config = postgresTableConfig(table);
-    shapes[config.name] = {
-      columns: Object.fromEntries(config.columns.map((column) => [column.name, { notNull: column.notNull, hasDefault: column.hasDefault, primary: column.primary }])),
-      indexes: Object.fromEntries(config.indexes.map((index) => [index.config.name, { unique: index.config.unique, columns: columnNames(index.config.columns) }])),
-      foreignKeys: config.foreignKeys.map((key) => key.getName()).sort(),
-    };
-  }
-  return shapes;
+function shapesOf(tables: TableConfig[]): Record<string, TableShape> {
+  return Object.fromEntries(
+    tables.map((config) => [
+      config.name,
+      {
+        columns: Object.fromEntries(config.columns.map((column) => [column.name, { notNull: column.notNull, hasDefault: column.hasDefault, primary: column.primary }])),
+        indexes: Object.fromEntries(config.indexes.map((index) => [index.config.name, { unique: index.config.unique, columns: columnNames(index.config.columns) }])),
+        foreignKeys: config.foreignKeys.map((key) => key.getName()).sort(),
+      },
+    ]),
+  );
 }
+
+const sqliteShapes = () => shapesOf(Object.values(sqliteSchema).filter((value) => is(value, SQLiteTable)).map((table) => sqliteTableConfig(table)));
+const postgresShapes = () => shapesOf(Object.values(postgresSchema).filter((value) => is(value, PgTable)).map((table) => postgresTableConfig(table)));
 
 describe('the PostgreSQL schema', () => {
   it('has every table, column, index and foreign key of the SQLite schema, with the same names and constraints', () => {
