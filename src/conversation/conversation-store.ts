@@ -4,6 +4,7 @@ import { firstRow, returnedRow, type Executor } from '../database/connection.ts'
 import { contacts, conversations, messages, type ContactRow, type ConversationRow, type MessageRow } from '../database/schema.ts';
 import type { MessagePart, OutboundMessage } from '../messages.ts';
 import { enqueue } from '../outbox/outbox-store.ts';
+import { AppError } from '../errors.ts';
 
 export function findContact(executor: Executor, channel: string, externalId: string): Promise<ContactRow | undefined> {
   return firstRow(
@@ -20,31 +21,39 @@ export async function upsertContact(
   now: Date,
 ): Promise<ContactRow> {
   const existing = await findContact(executor, identity.channel, identity.externalId);
-  if (existing) {
-    return returnedRow(
-      executor
-        .update(contacts)
-        .set({
-          lastSeenAt: now.toISOString(),
-          displayName: identity.displayName ?? existing.displayName,
-          channelData: identity.channelData ? { ...existing.channelData, ...identity.channelData } : existing.channelData,
-        })
-        .where(eq(contacts.id, existing.id))
-        .returning(),
-    );
-  }
+  if (existing) return touchContact(executor, existing, identity, now);
+  const [created] = await executor
+    .insert(contacts)
+    .values({
+      channel: identity.channel,
+      externalId: identity.externalId,
+      displayName: identity.displayName,
+      language: identity.language,
+      channelData: identity.channelData,
+      createdAt: now.toISOString(),
+      lastSeenAt: now.toISOString(),
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (created) return created;
+  // Another instance stored this person's first message at the same moment (a webhook delivered to two
+  // instances): its insert won, and this transaction waited for it to commit. Its row is the contact.
+  const stored = await findContact(executor, identity.channel, identity.externalId);
+  if (!stored) throw new AppError('FV_ERR_CONTACT_VANISHED', `The contact ${identity.channel}:${identity.externalId} was neither inserted nor found.`, 500);
+  return touchContact(executor, stored, identity, now);
+}
+
+/** Updates what a new message tells about a known contact; the update also locks the row until commit, so one person's messages are stored one after another across instances. */
+async function touchContact(executor: Executor, existing: ContactRow, identity: { displayName?: string; channelData?: Record<string, unknown> }, now: Date): Promise<ContactRow> {
   return returnedRow(
     executor
-      .insert(contacts)
-      .values({
-        channel: identity.channel,
-        externalId: identity.externalId,
-        displayName: identity.displayName,
-        language: identity.language,
-        channelData: identity.channelData,
-        createdAt: now.toISOString(),
+      .update(contacts)
+      .set({
         lastSeenAt: now.toISOString(),
+        displayName: identity.displayName ?? existing.displayName,
+        channelData: identity.channelData ? { ...existing.channelData, ...identity.channelData } : existing.channelData,
       })
+      .where(eq(contacts.id, existing.id))
       .returning(),
   );
 }

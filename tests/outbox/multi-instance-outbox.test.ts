@@ -76,6 +76,26 @@ describe('two instances on one database', () => {
     expect(inbound.filter((message) => message.processedAt === null)).toEqual([]);
   }, 90_000);
 
+  it.runIf(testPostgresAdminUrl() !== undefined)('store and answer an update once when Telegram delivers it to both instances at once', async () => {
+    const telegram = await FakeTelegramApi.start();
+    later(() => telegram.close());
+    const shared = await sharedDatabase();
+    const first = await instance(shared, telegram, 'instance-a');
+    const second = await instance(shared, telegram, 'instance-b');
+
+    // A retry after a timeout reaches the other instance while the first still handles the original.
+    const people = Array.from({ length: 8 }, () => citizen('hu'));
+    const updates = people.map((person) => textFrom(person, 'milyen iratok kellenek az építési engedélyhez?'));
+    const responses = await Promise.all(updates.flatMap((update) => [postUpdate(first.app, update), postUpdate(second.app, update)]));
+    expect(responses.map((response) => response.statusCode)).toEqual(responses.map(() => 200));
+    await settled(first.app, 'both instances answered and delivered');
+    await settled(second.app, 'both instances answered and delivered');
+
+    const inbound = await first.app.functionar.database.db.select().from(messages).where(and(eq(messages.channel, 'telegram'), eq(messages.direction, 'inbound')));
+    expect(inbound).toHaveLength(people.length);
+    for (const person of people) expect(answeredSends(telegram, person.id), `answers to citizen ${person.id}`).toBe(1);
+  }, 90_000);
+
   it("take over the sends of an instance killed mid-send once its lease ran out, without sending twice", async () => {
     const telegram = await FakeTelegramApi.start();
     later(() => telegram.close());
