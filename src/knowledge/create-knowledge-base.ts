@@ -143,10 +143,13 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
         store ??= new ChromaStore({ url, embedderName: embedder.name, logger, ...(options.collectionName ? { collectionName: options.collectionName } : {}) });
         // Measured on every synchronisation: a model pulled again under the same name may give other vectors.
         store.expectDimension(await measureEmbeddingDimension(embedder));
-        await store.open();
         const openStore = store;
         const exclusive = options.exclusiveIngest ?? ((ingest) => ingest());
-        const counts = await exclusive(() => ingestChunks({ store: openStore, embedder, chunks: state.chunks, skippedFiles: skippedFileCount(state.loaded.problems) }));
+        // Opening creates (or rebuilds) the collection: instances sharing a Chroma do that one at a time too.
+        const counts = await exclusive(async () => {
+          await openStore.open();
+          return ingestChunks({ store: openStore, embedder, chunks: state.chunks, skippedFiles: skippedFileCount(state.loaded.problems) });
+        });
         indexed = true;
         vectorProblem = undefined;
         if (counts.added + counts.updated + counts.deleted > 0) logger.info({ component: 'knowledge', ...counts, embedder: embedder.name }, 'knowledge index updated');

@@ -27,7 +27,7 @@ describe.skipIf(!testPostgresAdminUrl())('two instances on one database and one 
     // Both answer from the vector index, not lexical retrieval only.
     for (const instance of instances) {
       const ready = await instance.app.inject({ method: 'GET', url: '/readyz' });
-      expect(ready.statusCode).toBe(200);
+      expect(ready.statusCode, ready.body).toBe(200);
     }
   });
 });
