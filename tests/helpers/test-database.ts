@@ -10,6 +10,8 @@ let created = 0;
 const databasesOfDataDirectories = new Map<string, string>();
 
 export function testPostgresAdminUrl(): string | undefined {
+  // The benchmarks start servers through the same helpers outside vitest: SQLite, unless they say otherwise.
+  if (!process.env.VITEST) return undefined;
   return inject('postgresAdminUrl');
 }
 
