@@ -36,6 +36,27 @@ export async function scrubStorage(handle: DatabaseHandle): Promise<StorageScrub
   return handle.engine === 'sqlite' ? scrubFreedStorage(handle.sqlite) : scrubPostgresTables(handle);
 }
 
+const snapshotWaitAttempts = 40;
+
+/**
+ * VACUUM FULL keeps a row version that a transaction still running might see: one the server began before
+ * the erasure committed (an outbox poll, a page view) would keep the person's old rows in the new files.
+ * Such transactions are short; wait until every one that began before now has ended.
+ */
+async function waitForOlderSnapshots(handle: Extract<DatabaseHandle, { engine: 'postgres' }>): Promise<void> {
+  const started = (await handle.pool.query<{ now: Date }>('select clock_timestamp() as now')).rows[0]!.now;
+  for (let attempt = 1; attempt <= snapshotWaitAttempts; attempt += 1) {
+    const { rows } = await handle.pool.query<{ older: number }>(
+      `select count(*)::int as older from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() and backend_xmin is not null and xact_start < $1`,
+      [started],
+    );
+    if (rows[0]!.older === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+  }
+  throw new StorageScrubError('The data is erased, but a long transaction still sees the old rows; run `functionar gdpr scrub` again shortly.');
+}
+
 /**
  * PostgreSQL keeps a deleted or updated row's old version in the table file until VACUUM reclaims it,
  * and plain VACUUM only marks the space reusable. VACUUM FULL writes each table anew from its live rows
@@ -47,6 +68,7 @@ async function scrubPostgresTables(handle: Extract<DatabaseHandle, { engine: 'po
     .filter((value) => is(value, SQLiteTable))
     .map((table) => getTableName(table));
   try {
+    await waitForOlderSnapshots(handle);
     await handle.pool.query(`VACUUM (FULL) ${tables.map((table) => `"${table}"`).join(', ')}`);
   } catch (error) {
     throw new StorageScrubError(`The data is erased, but the tables could not be rewritten now (${(error as Error).message}); run \`functionar gdpr scrub\` again shortly.`);
