@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
-import { firstRow, type Executor } from '../database/connection.ts';
-import { conversations, messages, type ClerkRow, type ContactRow, type MessageRow, type TicketEventRow, type TicketRow } from '../database/schema.ts';
-import { findContactById } from '../conversation/conversation-store.ts';
+import type { Executor } from '../database/connection.ts';
+import { messages, type ClerkRow, type ContactRow, type MessageRow, type TicketEventRow, type TicketRow } from '../database/schema.ts';
+import { findContactById, latestConversationLanguage } from '../conversation/conversation-store.ts';
 import { isLanguage, type Language } from '../language.ts';
 import type { AttachmentPart, MessagePart } from '../messages.ts';
 import { entryOfMessage } from '../outbox/outbox-store.ts';
@@ -74,15 +74,7 @@ export async function ticketView(executor: Executor, ticket: TicketRow): Promise
   }
   const events = await eventsOfTicket(executor, ticket.id);
   // The citizen's latest conversation says which language they write in now (the bot detects it per message).
-  const latestConversation = await firstRow(
-    executor
-      .select({ language: conversations.language })
-      .from(conversations)
-      .where(eq(conversations.contactId, ticket.contactId))
-      .orderBy(desc(conversations.id))
-      .limit(1),
-  );
-  const spoken = [latestConversation?.language, contact?.language].find(isLanguage) ?? 'ro';
+  const spoken = [await latestConversationLanguage(executor, ticket.contactId), contact?.language].find(isLanguage) ?? 'ro';
   return {
     ticket,
     contact,

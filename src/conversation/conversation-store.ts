@@ -240,15 +240,20 @@ export async function storeReplyAndEnqueue(
 export async function languageOfContact(executor: Executor, channel: string, externalId: string): Promise<string | undefined> {
   const contact = await findContact(executor, channel, externalId);
   if (!contact) return undefined;
+  return (await latestConversationLanguage(executor, contact.id)) ?? contact.language ?? undefined;
+}
+
+/** The language of the contact's latest conversation (the bot detects it per message, so it is the one they write in now). */
+export async function latestConversationLanguage(executor: Executor, contactId: number): Promise<string | undefined> {
   const conversation = await firstRow(
     executor
       .select({ language: conversations.language })
       .from(conversations)
-      .where(eq(conversations.contactId, contact.id))
+      .where(eq(conversations.contactId, contactId))
       .orderBy(desc(conversations.id))
       .limit(1),
   );
-  return conversation?.language ?? contact.language ?? undefined;
+  return conversation?.language;
 }
 
 /** The last message the bot or a clerk sent this contact, for a numbered answer to the options it offered. */
