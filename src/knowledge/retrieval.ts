@@ -453,16 +453,28 @@ export class Retriever {
       if (match.size < procedureEvidence) continue;
       // A short question about the town hall itself ("Mikor van nyitva a hivatal?", "care e programul
       // primăriei?") is about the topic even when a procedure's keyword matches too.
-      if (shortQuestionAboutTownHall) return topic;
+      if (shortQuestionAboutTownHall || this.asksTopicInShortSentence(question, language, topic)) return topic;
       // A procedure's texts mention hours and offices in passing; only its own keywords or a life event
       // name it. Without them, the topic is what was asked.
       // In a long message one common word ("ajung", "reggel") is not the topic of an answerable question.
-      if (procedureEvidence === 0 && (match.size >= 2 || !procedureAnswerable)) return topic;
+      // A short question that names no procedure ("Vinerea lucrați până la ce oră?") asks the topic, even
+      // when a procedure's text happens to hold its words.
+      if (procedureEvidence === 0 && (match.size >= 2 || !procedureAnswerable || tokenize(question).length <= shortQuestionWords)) return topic;
       // A procedure that is named and answerable keeps a question whose topic is one word.
       if (procedureAnswerable && match.size < 2) continue;
       return topic;
     }
     return undefined;
+  }
+
+  /**
+   * "Care e adresa primăriei? Vin de la Tg Mureș cu mașina…": one sentence of a longer message is a short
+   * question about the town hall itself, and it names the topic on its own.
+   */
+  private asksTopicInShortSentence(question: string, language: Language, topic: TownHallTopicId): boolean {
+    return sentencesOf(question).some(
+      (sentence) => isShortQuestionAboutTownHall(sentence) && this.townHallTopicKeywords.match(sentence, language).some((match) => match.owner === topic),
+    );
   }
 
   /**
