@@ -1,11 +1,13 @@
 // `npm run eval`: what a citizen gets for each question of the evaluation set, offline (retrieval mode),
 // through the same path as `functionar ask` — intent rules, town-hall facts, retrieval, answer cards.
 //
-// Two halves (see README.md beside this file): `tuning.jsonl` may be read and tuned on; `frozen.jsonl` is
-// scored but never printed question by question, so its figures stay honest. Options:
+// Three parts (see README.md beside this file): `tuning.jsonl` may be read and tuned on; `validation.jsonl`
+// is scored but never printed question by question, to choose between changes while tuning; `frozen.jsonl`
+// is scored but never printed either, and only looked at to report, so its figures stay honest. Options:
 //   --misses N   list at most N misses of the tuning half (default all)
-//   --half H     tuning | frozen | both (default both): score only that half; `--half tuning` while tuning,
-//                so the frozen figures are not even seen
+//   --half H     tuning | validation | frozen | all (default all; `both` is the old name of all): score only
+//                that part; `--half tuning` or `--half validation` while tuning, so the frozen figures are
+//                not even seen
 //   --json       also write the figures to tests/artifacts/eval-results.json (always written)
 
 import fs from 'node:fs';
@@ -34,6 +36,7 @@ export interface EvaluationQuestion {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const halves = [
   { name: 'tuning', file: 'tests/eval/tuning.jsonl', showMisses: true },
+  { name: 'validation', file: 'tests/eval/validation.jsonl', showMisses: false },
   { name: 'frozen', file: 'tests/eval/frozen.jsonl', showMisses: false },
 ] as const;
 
@@ -169,11 +172,12 @@ async function main(): Promise<void> {
   const missesIndex = argumentsList.indexOf('--misses');
   const missLimit = missesIndex >= 0 ? Number(argumentsList[missesIndex + 1]) : Number.POSITIVE_INFINITY;
   const halfIndex = argumentsList.indexOf('--half');
-  const halfChoice = halfIndex >= 0 ? argumentsList[halfIndex + 1] : 'both';
-  if (halfChoice !== 'tuning' && halfChoice !== 'frozen' && halfChoice !== 'both') {
-    throw new Error(`--half must be tuning, frozen or both (got ${String(halfChoice)})`);
+  const halfChoice = halfIndex >= 0 ? argumentsList[halfIndex + 1] : 'all';
+  const everyHalf = halfChoice === 'all' || halfChoice === 'both';
+  if (!everyHalf && !halves.some((half) => half.name === halfChoice)) {
+    throw new Error(`--half must be tuning, validation, frozen or all (got ${String(halfChoice)})`);
   }
-  const chosenHalves = halves.filter((half) => halfChoice === 'both' || half.name === halfChoice);
+  const chosenHalves = halves.filter((half) => everyHalf || half.name === halfChoice);
 
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'functionar-eval-'));
   // A closed port: the evaluation measures the offline path, which must meet the targets on its own.
