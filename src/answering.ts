@@ -1,7 +1,7 @@
 import type { Config } from './config.ts';
 import type { Intent } from './conversation/intent-detection.ts';
 import type { AnswerOptions, ProcedureAnswer, ProcedureAnswerer } from './conversation/procedure-answerer.ts';
-import { renderClarification, renderOutOfScope, renderProcedureCard, renderRefusal, renderTownHallFact, townHallSource } from './knowledge/answer-cards.ts';
+import { renderAlsoElsewhere, renderClarification, renderOutOfScope, renderProcedureCard, renderRefusal, renderTownHallFact, townHallSource } from './knowledge/answer-cards.ts';
 import { createKnowledgeBase, type CreateKnowledgeBaseOptions } from './knowledge/create-knowledge-base.ts';
 import { embedderFromLanguageModel, type Embedder } from './knowledge/embedder.ts';
 import type { KnowledgeBase, Retrieval, RetrievedProcedure } from './knowledge/knowledge-base.ts';
@@ -49,6 +49,18 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
   ) {}
 
   async answer(question: string, language: Language, options: AnswerOptions): Promise<ProcedureAnswer> {
+    const seen: { retrieval?: Retrieval } = {};
+    const answer = await this.answerFromKnowledge(question, language, options, seen);
+    const otherAuthority = seen.retrieval?.alsoRedirect;
+    if (!otherAuthority || answer.outcome !== 'answered') return answer;
+    const elsewhere = renderAlsoElsewhere(otherAuthority, language);
+    // Streaming channels showed the answer as it was written: the line about the other authority follows it.
+    options.onToken?.(`\n\n${elsewhere}`);
+    return { ...answer, text: `${answer.text}\n\n${elsewhere}`, alsoRedirected: true };
+  }
+
+  /** @param seen receives the retrieval the answer was built from, when there was one. */
+  private async answerFromKnowledge(question: string, language: Language, options: AnswerOptions, seen: { retrieval?: Retrieval }): Promise<ProcedureAnswer> {
     const townHall = this.knowledge.townHall();
     // A phrasing a clerk taught (src/questions) is answered as taught, before any retrieval.
     const taught = await this.taughtAnswers?.lookup(question, language);
@@ -57,6 +69,7 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
     // Certain, as a clerk said so; a procedure removed since falls back to retrieval.
     const taughtProcedure = taughtCandidate ? { ...taughtCandidate, score: 1 } : undefined;
     let retrieval: Retrieval = taughtProcedure ? { decision: 'answer', candidates: [taughtProcedure] } : await this.knowledge.retrieve(question, language);
+    seen.retrieval = retrieval;
     if (retrieval.decision === 'out_of_scope') {
       if (retrieval.refusal) return { intent: 'out_of_scope', mode: 'retrieval', outcome: 'refused', refusal: retrieval.refusal, text: renderRefusal(townHall, language), sources: [], buttons: [] };
       return { intent: 'out_of_scope', mode: 'retrieval', outcome: retrieval.redirect ? 'redirected' : 'refused', text: renderOutOfScope(retrieval.redirect, townHall, language), sources: [], buttons: [] };

@@ -15,6 +15,8 @@ export interface ProcedureAnswer {
   buttons: Button[];
   /** The procedure the answer is about, when there is one clear match. */
   procedureSlug?: string;
+  /** The question also named another authority's business: the answer says where to go for it. */
+  alsoRedirected?: boolean;
 }
 
 export interface AnswerOptions {

@@ -279,6 +279,11 @@ export function renderOutOfScope(redirect: OutOfScopeRedirect | undefined, townH
   return lines.join('\n');
 }
 
+/** Where to go for the part of a question another authority handles, said after the answer to the rest. */
+export function renderAlsoElsewhere(redirect: OutOfScopeRedirect, language: Language): string {
+  return labels[language].notOurs(redirect.title[language], redirect.authority[language]);
+}
+
 /** Chit-chat and attempts to steer the assistant: a short, polite no and what it is for. */
 export function renderRefusal(townHall: TownHall, language: Language): string {
   const label = labels[language];

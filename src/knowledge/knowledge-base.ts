@@ -122,6 +122,11 @@ export interface Retrieval {
   uncertain?: boolean;
   /** Set when the question is about something another authority handles (passports, land registry…). */
   redirect?: OutOfScopeRedirect;
+  /**
+   * Answered, and the question also names another authority's business as plainly ("… the family doctor
+   * gave us a paper"): that authority is given beside the answer.
+   */
+  alsoRedirect?: OutOfScopeRedirect;
   /** Out of scope because it is chit-chat or tries to steer the assistant. */
   refusal?: 'chitchat' | 'manipulation';
   /** The question is about the town hall itself (hours, address…): answered from town-hall.md. */

@@ -321,8 +321,12 @@ export class Retriever {
     // Another authority is named only if no procedure is named more plainly: "kicsi a nyugdíjam, … fát
     // télre" is heating aid even when another procedure ranks first on words.
     const plainestNaming = Math.max(0, ...ranked.map((score) => Math.max(score.keyword, score.event)));
-    const redirect = this.matchRedirect(question, language, queryTerms, confidence, plainestNaming, settings);
-    if (redirect) return { decision: 'out_of_scope', candidates: [], redirect, diagnostics };
+    const redirectMatch = this.matchRedirect(question, language, queryTerms, confidence, plainestNaming, settings);
+    // "Mama a murit acasă… doctorul de familie": another authority named as plainly as a procedure or a
+    // life event is not the whole question. The procedure is answered and the other authority given beside it.
+    const alsoRedirect = redirectMatch && !redirectMatch.decisive && plainestNaming > 0 ? redirectMatch.redirect : undefined;
+    if (redirectMatch && !alsoRedirect) return { decision: 'out_of_scope', candidates: [], redirect: redirectMatch.redirect, diagnostics };
+    const withRedirect = <Result extends DetailedRetrieval>(result: Result): Result => (alsoRedirect && result.decision !== 'out_of_scope' ? { ...result, alsoRedirect } : result);
     // A phrase of small words ("ce mai faci?") weighs as one word: any procedure named beside it keeps the question.
     const chitchat = this.chitchatKeywords.match(question, language)[0] ?? (this.chitchatPhrases.match(question) ? { size: 1 } : undefined);
     // Chit-chat beside a procedure named as plainly ("anexă … scorul?") leaves the procedure to answer.
@@ -336,8 +340,10 @@ export class Retriever {
       top.event > 0);
     const townHallTopic = this.matchTownHallTopic(question, language, procedureEvidence, answerable, top?.slug);
     // Candidates only when a procedure is clearly named: "which office for the agricultural register?".
-    if (townHallTopic) return { decision: 'answer', candidates: answerable || procedureEvidence > 0 ? candidates : [], townHallTopic, diagnostics };
+    if (townHallTopic) return withRedirect({ decision: 'answer', candidates: answerable || procedureEvidence > 0 ? candidates : [], townHallTopic, diagnostics });
     if (!top) return { decision: 'out_of_scope', candidates: [], diagnostics };
+    // The procedure is not understood well enough to answer; the other authority was named plainly.
+    if (!answerable && alsoRedirect) return { decision: 'out_of_scope', candidates: [], redirect: alsoRedirect, diagnostics };
     if (!answerable) {
       // Town-hall business not understood well enough to answer: ask, never refuse flatly.
       // A short vague question made of the town hall's own words ("adeverință") is asked about too.
@@ -346,17 +352,17 @@ export class Retriever {
       return { decision: 'out_of_scope', candidates: [], diagnostics };
     }
     const secondary = this.secondProcedure(question, language, top.slug, shownBySlug, confidence);
-    if (secondary) return { decision: 'answer', candidates, secondary, diagnostics };
+    if (secondary) return withRedirect({ decision: 'answer', candidates, secondary, diagnostics });
     const runnerUp = ranked[1];
     // Close scores are a real doubt only when the runner-up is named as plainly as the best one.
     const close = runnerUp !== undefined && runnerUp.combined >= settings.clarifyRatio * top.combined && runnerUp.keyword >= top.keyword;
     // The first two procedures of a life event ("vreau să-mi construiesc o casă": certificate, then permit)
     // are two steps of the same thing: both are answered rather than asked about.
-    if (top.event > 0 && runnerUp !== undefined && runnerUp.event > 0) return { decision: 'answer', candidates, secondary: candidates[1], diagnostics };
+    if (top.event > 0 && runnerUp !== undefined && runnerUp.event > 0) return withRedirect({ decision: 'answer', candidates, secondary: candidates[1], diagnostics });
     // Two procedures that fit about equally well are both answered, each with its short card: the
     // citizen reads the right one at once instead of answering a question first.
-    if (close) return { decision: 'answer', candidates, secondary: candidates[1], diagnostics };
-    return { decision: 'answer', candidates, diagnostics };
+    if (close) return withRedirect({ decision: 'answer', candidates, secondary: candidates[1], diagnostics });
+    return withRedirect({ decision: 'answer', candidates, diagnostics });
   }
 
   /**
@@ -564,7 +570,7 @@ export class Retriever {
     procedureCoverage: number,
     topKeywordSize: number,
     settings: RetrievalSettings,
-  ): OutOfScopeRedirect | undefined {
+  ): { redirect: OutOfScopeRedirect; decisive: boolean } | undefined {
     let best: { redirect: OutOfScopeRedirect; coverage: number; size: number } | undefined;
     for (const match of this.redirectKeywords.match(question, language)) {
       const coverage = this.lexicalIndex.coverage(queryTerms, redirectOwner(match.owner));
@@ -573,8 +579,10 @@ export class Retriever {
     if (!best) return undefined;
     // A longer keyword phrase of the procedure ("certificat de naștere" against "pașaport") wins.
     if (topKeywordSize > best.size) return undefined;
-    if (topKeywordSize < best.size) return best.redirect;
-    return best.coverage >= procedureCoverage - settings.redirectMargin ? best.redirect : undefined;
+    if (topKeywordSize < best.size) return { redirect: best.redirect, decisive: true };
+    if (best.coverage < procedureCoverage - settings.redirectMargin) return undefined;
+    // Named as plainly, the redirect is the whole question only when it explains clearly more of it.
+    return { redirect: best.redirect, decisive: best.coverage >= procedureCoverage + settings.redirectMargin };
   }
 
   private fuse(scores: ProcedureScore[], settings: RetrievalSettings, vectorMissing: boolean): ProcedureScore[] {

@@ -126,6 +126,23 @@ describe("the town hall's own facts", () => {
     expect(reply?.text).toMatch(/Ügyfélfogadás/);
   });
 
+  it('a short question about Friday hours that names no procedure gets the hours', async () => {
+    const [reply] = await ask('Vinerea lucrați până la ce oră?');
+    expect(slugsOf(reply)).toEqual(['town-hall']);
+    expect(reply?.text).toContain('08:00–14:00');
+  });
+
+  it('a public holiday asks the hours', async () => {
+    const [reply] = await ask('E deschis pe 1 mai? dar a doua zi de Rusalii?');
+    expect(slugsOf(reply)).toEqual(['town-hall']);
+  });
+
+  it('a short question about the town hall inside a longer message gets its answer, not the car named after it', async () => {
+    const [reply] = await ask('care e adresa primariei? vin de la Tg Mures cu masina si n-am mai fost pe acolo');
+    expect(slugsOf(reply)[0]).toBe('town-hall');
+    expect(slugsOf(reply)).not.toContain('vehicul-evidenta-fiscala');
+  });
+
   it('the e-mail address, never a placeholder', async () => {
     const [reply] = await ask('pe ce adresa de email pot scrie la primarie?');
     expect(reply?.text).toContain('balauseri@cjmures.ro');
@@ -200,6 +217,18 @@ describe('what is refused, and what is asked about instead', () => {
   it('another authority is named, not refused flatly', async () => {
     const [reply] = await ask('unde fac pasaport pentru copil?');
     expect(reply?.text).toMatch(/Pașapoarte/);
+  });
+
+  it('a death at home told with the family doctor is answered, and the family doctor\'s authority named beside it', async () => {
+    const [reply] = await ask('Mama a murit azi-noapte acasă, în Chendu. A venit doctorul de familie și ne-a dat o hârtie. Ce facem ca s-o putem îngropa sâmbătă?');
+    expect(slugsOf(reply)[0]).toBe('inregistrare-deces');
+    expect(reply?.text).toMatch(/Casa de Asigurări de Sănătate|medicul de familie/);
+  });
+
+  it('a garden is not a kindergarten: bees kept in the garden are the agricultural register', async () => {
+    const [reply] = await ask('Am început cu albinele, am 12 stupi în grădină la Dumitreni. Trebuie să-i declar la primărie?');
+    expect(slugsOf(reply)).toContain('registru-agricol-animale');
+    expect(reply?.text).not.toMatch(/Inspectoratul Școlar/);
   });
 
   it('a firm is registered at the Trade Register, which the answer names', async () => {

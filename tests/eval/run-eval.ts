@@ -96,8 +96,10 @@ function score(tally: Tally, question: EvaluationQuestion, line: AskLine): { cor
   const refused = line.outcome === 'refused' || line.outcome === 'redirected' || line.intent === 'smalltalk';
   if (question.expected.length === 0) {
     tally.outOfScope += 1;
-    if (refused) tally.refused += 1;
-    return { correct: refused };
+    // An answer that also names a procedure still tells the citizen where to go for the other authority's part.
+    const pointedElsewhere = refused || line.alsoRedirected === true;
+    if (pointedElsewhere) tally.refused += 1;
+    return { correct: pointedElsewhere };
   }
   tally.inScope += 1;
   const answered = line.outcome === 'answered';
