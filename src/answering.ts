@@ -115,12 +115,14 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
     if (!best) {
       return { intent: 'out_of_scope', mode: 'retrieval', outcome: 'refused', text: renderOutOfScope(undefined, townHall, language), sources: [], buttons: [] };
     }
-    const answered = retrieval.secondary ? [best, retrieval.secondary] : [best];
+    // Two questions in one are answered in the order they were asked.
+    const answered = retrieval.secondary ? (retrieval.secondaryAskedFirst ? [retrieval.secondary, best] : [best, retrieval.secondary]) : [best];
     // Two questions in one: each procedure gets its own short card and its own source.
     const card = () => answered.map((candidate) => renderProcedureCard(candidate.procedure, language, { compact: answered.length > 1 })).join('\n\n');
     if (model && this.prompts) {
+      const answeredSlugs = new Set(answered.map((candidate) => candidate.procedure.slug));
       const modelRetrieval = retrieval.secondary
-        ? { ...retrieval, candidates: [best, retrieval.secondary, ...retrieval.candidates.slice(1).filter((candidate) => candidate.procedure.slug !== retrieval.secondary?.procedure.slug)] }
+        ? { ...retrieval, candidates: [...answered, ...retrieval.candidates.filter((candidate) => !answeredSlugs.has(candidate.procedure.slug))] }
         : retrieval;
       const answer = await answerWithModel({
         model,

@@ -133,6 +133,8 @@ export interface Retrieval {
   townHallTopic?: TownHallTopicId;
   /** A second procedure the question asks about too ("ce acte, și cum deschidem succesiunea?"). */
   secondary?: RetrievedProcedure;
+  /** The second procedure was asked about before the first: its answer comes first. */
+  secondaryAskedFirst?: boolean;
 }
 
 /** What a reload of the knowledge files found (announced to `onReloaded` listeners). */

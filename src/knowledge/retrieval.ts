@@ -115,6 +115,11 @@ const asksWhen = /\b(cand|ce zi|ce zile|in ce zi|ce ora|la ce ora|mikor|melyik n
 /** A part of a message names a second procedure from this share and evidence of its own words. */
 const secondPartConfidence = 0.3;
 const secondPartEvidence = 0.6;
+/**
+ * Up to this many words a message that asks two things is two questions, answered in the order asked; a
+ * longer one is a story around its main question, which the ranking puts first.
+ */
+const twoQuestionsWords = 35;
 /** A part that names no procedure by a keyword asks about a second one only from this many words. */
 const unnamedPartWords = 4;
 /** A part asks about the whole message's procedure when that one explains this share of what its best does. */
@@ -352,7 +357,8 @@ export class Retriever {
       return { decision: 'out_of_scope', candidates: [], diagnostics };
     }
     const secondary = this.secondProcedure(question, language, top.slug, shownBySlug, confidence);
-    if (secondary) return withRedirect({ decision: 'answer', candidates, secondary, diagnostics });
+    // The answers come in the order the message asked them.
+    if (secondary) return withRedirect({ decision: 'answer', candidates, secondary: secondary.procedure, ...(secondary.askedFirst ? { secondaryAskedFirst: true } : {}), diagnostics });
     const runnerUp = ranked[1];
     // Close scores are a real doubt only when the runner-up is named as plainly as the best one.
     const close = runnerUp !== undefined && runnerUp.combined >= settings.clarifyRatio * top.combined && runnerUp.keyword >= top.keyword;
@@ -493,7 +499,7 @@ export class Retriever {
     topSlug: string,
     shownBySlug: Map<string, ProcedureScore>,
     confidence: number,
-  ): RetrievedProcedure | undefined {
+  ): { procedure: RetrievedProcedure; askedFirst: boolean } | undefined {
     const parts = questionParts(question, (sentence) => this.tellsRequest(sentence, language));
     if (parts.length < 2) return undefined;
     // What the whole message tells (a death, a birth abroad) also says what each of its parts is about.
@@ -506,7 +512,7 @@ export class Retriever {
     const topPart = partBests.findIndex((found) => found?.slug === topSlug);
     const aboutTop = topPart >= 0 ? topPart : partBests.findIndex(asksAboutTop);
     if (aboutTop < 0) return undefined;
-    let best: { slug: string; share: number } | undefined;
+    let best: { slug: string; share: number; index: number; named: boolean } | undefined;
     for (const [index, found] of partBests.entries()) {
       if (!found || index === aboutTop || found.slug === topSlug) continue;
       // A part that names its procedure by a keyword ("Și alocația copilului?") needs less of its words; a
@@ -516,12 +522,12 @@ export class Retriever {
       // A part's best procedure must also be among the likeliest for the whole message, unless the part
       // names it by one of its keywords: a lone word ("ce pentru construcție") is read in context.
       if (!shownBySlug.has(found.slug) && !found.named) continue;
-      if (!best || found.share > best.share) best = found;
+      if (!best || found.share > best.share) best = { ...found, index };
     }
     if (!best) return undefined;
     const score = shownBySlug.get(best.slug) ?? { slug: best.slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 };
     const described = this.describe(score, score.combined || 1, confidence);
-    return { ...described, score: Math.round(best.share * 1000) / 1000 };
+    return { procedure: { ...described, score: Math.round(best.share * 1000) / 1000 }, askedFirst: best.index < aboutTop && best.named && tokenize(question).length <= twoQuestionsWords };
   }
 
   /** The best procedure for a part of a message, by words and keywords alone (no vector query per part). */

@@ -95,6 +95,14 @@ describe('two questions in one message', () => {
     expect(reply?.text).toContain('Sesizarea pentru deschiderea procedurii succesorale');
     expect(reply?.text.match(/^Sursa: /gm)).toHaveLength(2);
   });
+
+  it('are answered in the order they were asked, whichever procedure the whole message leans to', async () => {
+    const [reply] = await ask('Hol lehet igényelni a fűtéstámogatást? Ja, és kiégett a lámpa a szentdemeteri buszmegállónál, azt kinek szóljak?', 'hu');
+    expect(slugsOf(reply)).toEqual(['ajutor-incalzire', 'sesizare-problema-locala']);
+    const text = reply?.text ?? '';
+    expect(text.indexOf('Fűtéstámogatás')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('Fűtéstámogatás')).toBeLessThan(text.indexOf('Bejelentés helyi problémáról'));
+  });
 });
 
 describe('a problem told without a question mark is a second part too', () => {
