@@ -330,6 +330,8 @@ export function renderTownHallFact(topic: TownHallTopicId, townHall: TownHall, l
       return [`${label.payment}: ${procedure.where[language]}`, ...(procedure.online ? [`${label.paymentOnline}: ${procedure.online}`] : [])].join('\n');
     case 'villages':
       return [label.villages(name), ...townHall.villages.map((village) => `• ${village.ro} (${village.hu})`)].join('\n');
+    case 'languages':
+      return [townHall.languages?.[language] ?? label.toConfirm, hours()].join('\n');
     case 'departments': {
       if (procedure) return [label.handledBy(procedure.title[language]), procedure.where[language]].join('\n');
       const lines = townHall.departments.map((department) => `• ${department.name[language]}${department.handles ? `: ${department.handles[language]}` : ''}`);

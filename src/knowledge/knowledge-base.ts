@@ -59,12 +59,14 @@ export interface TownHall {
   villages: { ro: string; hu: string }[];
   /** When the mayor receives citizens. */
   audience?: Localized;
+  /** In which languages citizens may deal with the town hall (Hungarian here, by law). */
+  languages?: Localized;
   topics: TownHallTopic[];
   /** What the town hall has yet to confirm (hours, address…): said as such to citizens. */
   toConfirm: string[];
 }
 
-export type TownHallTopicId = 'hours' | 'address' | 'contact' | 'audience' | 'payment' | 'villages' | 'departments';
+export type TownHallTopicId = 'hours' | 'address' | 'contact' | 'audience' | 'payment' | 'villages' | 'departments' | 'languages';
 
 export interface TownHallTopic {
   id: TownHallTopicId;

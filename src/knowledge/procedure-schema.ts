@@ -90,7 +90,7 @@ export function toProcedure(frontMatter: ProcedureFrontMatter, body: string, fil
 }
 
 /** What a citizen may ask about the town hall itself, each answered from its own fields. */
-export const townHallTopics = ['hours', 'address', 'contact', 'audience', 'payment', 'villages', 'departments'] as const;
+export const townHallTopics = ['hours', 'address', 'contact', 'audience', 'payment', 'villages', 'departments', 'languages'] as const;
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 08:00');
 
@@ -115,6 +115,7 @@ export const townHallFrontMatterSchema = z
     departments: z.array(z.object({ id: z.enum(departments), name: localizedText, handles: localizedText.optional() })),
     villages: z.array(z.object({ ro: text, hu: text })).default([]),
     audience: localizedText.optional(),
+    languages: localizedText.optional(),
     topics: z.array(z.object({ id: z.enum(townHallTopics), keywords: localizedWords, procedure: slug.optional() })).default([]),
     to_confirm: z.array(text).default([]),
     updated: calendarDate.optional(),
@@ -133,6 +134,7 @@ export function toTownHall(frontMatter: z.infer<typeof townHallFrontMatterSchema
     departments: frontMatter.departments,
     villages: frontMatter.villages,
     ...(frontMatter.audience ? { audience: frontMatter.audience } : {}),
+    ...(frontMatter.languages ? { languages: frontMatter.languages } : {}),
     topics: frontMatter.topics,
     toConfirm: frontMatter.to_confirm,
   };

@@ -462,6 +462,12 @@ export class Retriever {
         if (match.size > procedureEvidence || procedureEvidence === 0) return topic;
         continue;
       }
+      // "Se poate vorbi în maghiară la ghișeu?" asks the languages; "putem oficia căsătoria în limba maghiară?"
+      // asks about the wedding, which answers it; a story that mentions the language in passing is not the question.
+      if (topic === 'languages') {
+        if (procedureEvidence === 0 && (!procedureAnswerable || tokenize(question).length <= departmentQuestionWords)) return topic;
+        continue;
+      }
       if (match.size < procedureEvidence) continue;
       // A short question about the town hall itself ("Mikor van nyitva a hivatal?", "care e programul
       // primăriei?") is about the topic even when a procedure's keyword matches too.

@@ -151,6 +151,14 @@ describe("the town hall's own facts", () => {
     expect(slugsOf(reply)).not.toContain('vehicul-evidenta-fiscala');
   });
 
+  it('whether the town hall deals with citizens in Hungarian: yes, by law; a wedding in Hungarian stays the wedding', async () => {
+    const [reply] = await ask('Tudnak magyarul is ügyet intézni a hivatalban? A nagymamám nem beszél románul.', 'hu');
+    expect(slugsOf(reply)).toEqual(['town-hall']);
+    expect(reply?.text).toMatch(/magyarul is fordulhat/);
+    const [wedding] = await ask('Putem oficia căsătoria civilă în limba maghiară?');
+    expect(slugsOf(wedding)[0]).toBe('casatorie');
+  });
+
   it('the e-mail address, never a placeholder', async () => {
     const [reply] = await ask('pe ce adresa de email pot scrie la primarie?');
     expect(reply?.text).toContain('balauseri@cjmures.ro');

@@ -102,7 +102,7 @@ describe('loading knowledge/', () => {
       expect(event.procedures.every((slug) => slugs.has(slug)), event.id).toBe(true);
       for (const language of ['ro', 'hu', 'en'] as const) expect(event.keywords[language].length, `${event.id} ${language}`).toBeGreaterThan(0);
     }
-    expect(loaded.townHall?.topics.map((topic) => topic.id).sort()).toEqual(['address', 'audience', 'contact', 'departments', 'hours', 'payment', 'villages']);
+    expect(loaded.townHall?.topics.map((topic) => topic.id).sort()).toEqual(['address', 'audience', 'contact', 'departments', 'hours', 'languages', 'payment', 'villages']);
     expect(loaded.abroadWords.hu).toContain('külföldön');
     expect(loaded.lifeEvents.find((event) => event.id === 'birth')?.abroad).toBe('birth-abroad');
     expect(loaded.townHall?.villages).toHaveLength(6);
