@@ -271,7 +271,7 @@ export function renderOutOfScope(redirect: OutOfScopeRedirect | undefined, townH
   // Topics rather than office names: "taxe și impozite locale" says more than "Compartimentul ITL".
   const topics = defaultTopics[language];
   const lines = [
-    redirect ? label.notOurs(redirect.title[language], redirect.authority[language]) : label.onlyProcedures(townHall.name[language]),
+    redirect ? notOurs(redirect, language) : label.onlyProcedures(townHall.name[language]),
     `${label.canHelp}: ${topics}.`,
   ];
   const contact = contactLine(townHall, language);
@@ -281,7 +281,12 @@ export function renderOutOfScope(redirect: OutOfScopeRedirect | undefined, townH
 
 /** Where to go for the part of a question another authority handles, said after the answer to the rest. */
 export function renderAlsoElsewhere(redirect: OutOfScopeRedirect, language: Language): string {
-  return labels[language].notOurs(redirect.title[language], redirect.authority[language]);
+  return notOurs(redirect, language);
+}
+
+/** "… nu ține de primărie. Vă rugăm să vă adresați: <authority>." — an authority ending its own sentence keeps one full stop. */
+function notOurs(redirect: OutOfScopeRedirect, language: Language): string {
+  return labels[language].notOurs(redirect.title[language], redirect.authority[language].trim().replace(/\.+$/u, ''));
 }
 
 /** Chit-chat and attempts to steer the assistant: a short, polite no and what it is for. */

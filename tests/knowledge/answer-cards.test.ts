@@ -79,10 +79,21 @@ describe('answer cards without a language model', () => {
     const passport = real.outOfScope.find((redirect) => redirect.id === 'passport')!;
     for (const language of languages) {
       const text = renderOutOfScope(passport, real.townHall!, language);
-      expect(text).toContain(passport.authority[language]);
+      expect(text).toContain(passport.authority[language].replace(/\.$/, ''));
       expect(text).toContain('balauseri@cjmures.ro');
       expect(text).not.toMatch(/\[de completat\]/);
       expect(text.length).toBeLessThanOrEqual(cardCharacterLimit);
+    }
+  });
+
+  it('never shows a citizen an internal slug or a doubled full stop in any redirect', () => {
+    const slugs = new RegExp(`\\b(?:${real.procedures.map((procedure) => procedure.slug).join('|')})\\b`);
+    for (const redirect of real.outOfScope) {
+      for (const language of languages) {
+        const text = renderOutOfScope(redirect, real.townHall!, language);
+        expect(text, `${redirect.id} ${language}`).not.toMatch(slugs);
+        expect(text, `${redirect.id} ${language}`).not.toMatch(/\.\./);
+      }
     }
   });
 
