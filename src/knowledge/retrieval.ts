@@ -386,7 +386,8 @@ export class Retriever {
     // abroad), names its procedure more plainly than the one word that names the first. A first procedure
     // the events name too keeps its place: words and vectors order an event's steps.
     if (first.event === 0 && told.event >= namingKeywordSize && told.event > first.keyword) return [told, ...ranked.filter((score) => score !== told)];
-    if (first.event > 0 || first.keyword > 0) return ranked;
+    // A later step of the event ("passed away": the inheritance) first only on the strength of its own words.
+    if (first.keyword > 0 || (first.event > 0 && first.event >= told.event)) return ranked;
     const { share, mass } = this.lexicalIndex.evidence(queryTerms, first.slug);
     const firstAnswerable = (share >= settings.minimumConfidence && mass >= settings.minimumEvidence) || (mass >= settings.decisiveEvidence && share >= settings.longMessageConfidence);
     return firstAnswerable ? ranked : [told, ...ranked.filter((score) => score !== told)];

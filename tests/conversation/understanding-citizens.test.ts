@@ -61,6 +61,11 @@ describe('life events lead to their procedures', () => {
     expect(slugsOf(reply)[0]).toBe('inregistrare-deces');
   });
 
+  it('a death told in English, in words the procedures hardly use, gets the death registration first, not the inheritance', async () => {
+    const [reply] = await ask('My grandmother passed away at home last night. What do we need to do with the paperwork?', 'en');
+    expect(slugsOf(reply)[0]).toBe('inregistrare-deces');
+  });
+
   it('a birth told with another country is a birth abroad; a foreigner having a home birth here is not', async () => {
     const [abroad] = await ask('Our baby was born in Ireland and we have just moved back to Chendu. What paperwork do we need in Romania?', 'en');
     expect(slugsOf(abroad)[0]).toBe('transcriere-acte-straine');
