@@ -109,7 +109,7 @@ const departmentQuestionWords = 14;
 /** A procedure's keyword phrase of this many words ("certificat de urbanism") names it plainly. */
 const namingKeywordSize = 2;
 const asksWhere = /\b(unde|hol|where)\b/;
-const asksOnline = /\b(online|on-line|ghiseul\w*|internet\w*|interneten|pe net)\b/;
+const asksOnline = /\b(online|on-line|ghiseul\w*|internet\w*|interneten|pe net|de acasa|din tara straina|otthonrol|from home)\b/;
 /** On folded text: the question asks when (a day, an hour). */
 const asksWhen = /\b(cand|ce zi|ce zile|in ce zi|ce ora|la ce ora|mikor|melyik nap\w*|hany orakor|when|what days?|which days?|what time)\b/;
 /** A part of a message names a second procedure from this share and evidence of its own words. */
@@ -435,6 +435,7 @@ export class Retriever {
     const matches = this.townHallTopicKeywords.match(question, language);
     const shortQuestionAboutTownHall = isShortQuestionAboutTownHall(question);
     const folded = foldDiacritics(question);
+    const longMessage = tokenize(question).length > departmentQuestionWords;
     // "Unde e primăria?", "Hol van a hivatal?": where the town hall is, with no other topic named.
     if (matches.length === 0 && shortQuestionAboutTownHall && procedureEvidence === 0 && asksWhere.test(folded)) return 'address';
     // "When does the mayor hold public audiences?": when, about the procedure of asking for one, is the
@@ -454,7 +455,7 @@ export class Retriever {
       // "La ce birou mă duc pentru registrul agricol?": the office of the procedure it names. In a long
       // message one office word ("iroda", "office") beside a plainly named procedure is not the question.
       if (topic === 'departments') {
-        if (match.size >= procedureEvidence || tokenize(question).length <= departmentQuestionWords) return topic;
+        if (!longMessage || match.size > procedureEvidence || (match.size === procedureEvidence && !procedureAnswerable)) return topic;
         continue;
       }
       // "În ce zi are primarul audiențe?" asks when (the topic, with the procedure to ask for one cited
@@ -479,8 +480,9 @@ export class Retriever {
       // A short question that names no procedure ("Vinerea lucrați până la ce oră?") asks the topic, even
       // when a procedure's text happens to hold its words.
       if (procedureEvidence === 0 && (match.size >= 2 || !procedureAnswerable || tokenize(question).length <= shortQuestionWords)) return topic;
-      // A procedure that is named and answerable keeps a question whose topic is one word.
-      if (procedureAnswerable && match.size < 2) continue;
+      // A procedure that is named and answerable keeps a question whose topic is one word, and a long
+      // message whose topic is named no more plainly than it ("…opening hours…" in a shop's story).
+      if (procedureAnswerable && (match.size < 2 || (longMessage && procedureEvidence >= match.size))) continue;
       return topic;
     }
     return undefined;

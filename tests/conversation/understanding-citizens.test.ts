@@ -164,6 +164,19 @@ describe("the town hall's own facts", () => {
     expect(slugsOf(wedding)[0]).toBe('casatorie');
   });
 
+  it("a long story that names its procedure keeps it, even when it says 'opening hours' or 'I don't know whom to turn to'", async () => {
+    const [shop] = await ask(
+      "Good morning. We're a small company based in Târgu Mureș and we're planning to open a shop, a small bakery, in the centre of Bălăușeri in a rented space. What do we still need from the town hall before opening, and are there rules on opening hours?",
+      'en',
+    );
+    expect(slugsOf(shop)[0]).toBe('autorizatie-functionare-comert');
+    const [help] = await ask(
+      'Jó napot. Nem szívesen írok, de nagy bajban vagyok, és nem tudom, kihez forduljak. A férjem tavaly elhunyt, egyedül maradtam a két gyerekkel, napszámba járok. A szomszéd mondta, hogy a községnél lehet kérni havi támogatást a szegény családoknak. Mit kell beadni?',
+      'hu',
+    );
+    expect(slugsOf(help)[0]).toBe('venit-minim-incluziune');
+  });
+
   it('the e-mail address, never a placeholder', async () => {
     const [reply] = await ask('pe ce adresa de email pot scrie la primarie?');
     expect(reply?.text).toContain('balauseri@cjmures.ro');
