@@ -66,6 +66,11 @@ describe('life events lead to their procedures', () => {
     expect(slugsOf(reply)[0]).toBe('inregistrare-deces');
   });
 
+  it('a death abroad is a transcription of the foreign death certificate, then the inheritance', async () => {
+    const [reply] = await ask('Tatal meu a murit in Italia. Cum transcriem certificatul de deces italian, si apoi cum facem sesizarea de succesiune?');
+    expect(slugsOf(reply)).toEqual(['transcriere-acte-straine', 'sesizare-succesiune']);
+  });
+
   it('a birth told with another country is a birth abroad; a foreigner having a home birth here is not', async () => {
     const [abroad] = await ask('Our baby was born in Ireland and we have just moved back to Chendu. What paperwork do we need in Romania?', 'en');
     expect(slugsOf(abroad)[0]).toBe('transcriere-acte-straine');
