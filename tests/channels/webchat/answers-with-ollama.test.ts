@@ -66,6 +66,24 @@ describe('answers written by the local language model', () => {
     expect(testApp.logLines.some((line) => JSON.stringify(line).includes('FV_ERR_LLM_ABORTED'))).toBe(false);
   });
 
+  it("streams the model's answer about a death at home, then names the family doctor's authority beside it", async () => {
+    nextAnswer = { chunks: 'Decesul se declară la starea civilă în 3 zile, cu certificatul medical constatator [inregistrare-deces].'.split(/(?<= )/) };
+    const sessionId = await openSession('ro');
+    const stream = await collectServerSentEvents(`${baseUrl}/api/webchat/sessions/${sessionId}/events`, (events) => events.some((event) => event.event === 'message' && event.data.from === 'bot'));
+    const response = await fetch(`${baseUrl}/api/webchat/sessions/${sessionId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Mama a murit azi-noapte acasă, în Chendu. A venit doctorul de familie și ne-a dat o hârtie. Ce facem ca s-o putem îngropa sâmbătă?' }),
+    });
+    const reply = ((await response.json()) as { replies: { text: string; sources: { slug: string }[] }[] }).replies[0];
+    expect(reply?.sources[0]?.slug).toBe('inregistrare-deces');
+    expect(reply?.text).toContain('certificatul medical constatator');
+    expect(reply?.text).toMatch(/Casa de Asigurări de Sănătate/);
+    await stream.finished;
+    const streamed = stream.events.filter((event) => event.event === 'token').map((event) => String(event.data.delta)).join('');
+    expect(streamed.replace(/\s+/g, ' ').trim()).toBe(reply?.text.replace(/\s+/g, ' ').trim());
+  });
+
   it('stops the model when the citizen closes the page before the answer is written', async () => {
     nextAnswer = { hang: true, chunks: ['Pentru autorizația de construire '] };
     const sessionId = await openSession('ro');
