@@ -28,6 +28,8 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private again = false;
+  /** Why the last drain stopped, until one goes through: `whenIdle` reports it rather than waiting forever. */
+  private drainError: unknown;
   private stopped = false;
   /** Settles once the sends a previous run left "sending" are sorted out; no drain starts before. */
   private recovered: Promise<void> = Promise.resolve();
@@ -70,6 +72,12 @@ export class OutboxWorker {
           this.again = false;
           await this.drain();
         } while (this.again && !this.stopped);
+        this.drainError = undefined;
+      } catch (error) {
+        // Every caller kicks and moves on: a failing store (a read-only disk, a lost connection) must not end
+        // the process with an unhandled rejection. The entries stay pending and the next poll tries again.
+        this.drainError = error;
+        this.logger.error({ err: error }, 'the outbox could not be drained; trying again at the next poll');
       } finally {
         this.draining = undefined;
       }
@@ -85,10 +93,12 @@ export class OutboxWorker {
     for (;;) {
       if (this.draining) {
         await this.draining;
+        if (this.drainError) throw this.drainError;
         continue;
       }
       if (this.stopped || (await dueEntries(this.database, new Date(), 1)).length === 0) return;
       await this.kick();
+      if (this.drainError) throw this.drainError;
     }
   }
 

@@ -89,7 +89,13 @@ describe('storage that cannot take writes', () => {
     expect(count(testApp, 'select count(*) as count from tickets')).toBe(0);
     expect(JSON.stringify(testApp.logLines)).not.toMatch(/"statusCode":500/);
 
+    // The outbox's poll meanwhile finds the store refusing writes: logged, and the process keeps serving
+    // (an unhandled rejection here would end it).
+    await expect(testApp.app.functionar.outbox.kick()).resolves.toBeUndefined();
+    expect(JSON.stringify(testApp.logLines)).toMatch(/the outbox could not be drained/);
+
     sqliteConnectionOf(testApp.app.functionar.database).pragma('query_only = 0');
+    await testApp.app.functionar.outbox.whenIdle();
     const retried = await say(testApp, sessionId, 'vreau sa vorbesc cu un functionar', 'handover-1');
     expect(retried.statusCode).toBe(200);
     expect((retried.json() as { replies: { text: string }[] }).replies[0]?.text).toContain(`1/${year}`);
