@@ -84,6 +84,8 @@ export interface LifeEvent {
   title: Localized;
   procedures: string[];
   keywords: Localized<string[]>;
+  /** Said only by small words ("ne luăm", "nu mai e printre noi"): matched word for word, small words included. */
+  phrases?: Localized<string[]>;
   /** The event this one becomes when told together with another country ("născut în Irlanda"). */
   abroad?: string;
   /** Telling it is already a request ("the street light is out"): a part of a message without a question. */

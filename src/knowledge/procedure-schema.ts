@@ -182,6 +182,8 @@ export const lifeEventsFrontMatterSchema = z.object({
       title: localizedText,
       procedures: z.array(slug).min(1, 'must name at least one procedure').max(3, 'at most three procedures'),
       keywords: localizedWords,
+      /** Said only by small words ("ne luăm", "nu mai e printre noi"): matched word for word. */
+      phrases: localizedWords.optional(),
       /** The event this one becomes when told together with another country ("născut în Irlanda"). */
       abroad: slug.optional(),
       /** Telling it is already a request ("the street light is out"): a part of a message without a question. */

@@ -4,6 +4,7 @@ import { chunkRedirects, redirectOwner, type KnowledgeChunk } from './chunking.t
 import type { VectorMatch } from './chroma-store.ts';
 import type { Embedder } from './embedder.ts';
 import { KeywordMatcher } from './keyword-matcher.ts';
+import { LifeEventMatcher } from './life-event-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
 import { contextWordTest } from './context-words.ts';
 import { PhraseMatcher } from './phrase-matcher.ts';
@@ -185,7 +186,7 @@ export class Retriever {
   private readonly proceduresBySlug: Map<string, Procedure>;
   private readonly chunksById: Map<string, KnowledgeChunk>;
   private readonly redirectsById: Map<string, OutOfScopeRedirect>;
-  private readonly lifeEventKeywords: KeywordMatcher;
+  private readonly lifeEventKeywords: LifeEventMatcher;
   private readonly lifeEventsById: Map<string, LifeEvent>;
   private readonly abroadKeywords: KeywordMatcher;
   private readonly chitchatKeywords: KeywordMatcher;
@@ -213,7 +214,7 @@ export class Retriever {
     this.chunksById = new Map(options.chunks.map((chunk) => [chunk.id, chunk]));
     this.redirectsById = new Map(options.redirects.map((redirect) => [redirect.id, redirect]));
     const lifeEvents = options.lifeEvents ?? [];
-    this.lifeEventKeywords = new KeywordMatcher(lifeEvents.map(withoutTownHallWords), isKnownWord);
+    this.lifeEventKeywords = new LifeEventMatcher(lifeEvents.map(withoutTownHallWords), isKnownWord);
     this.lifeEventsById = new Map(lifeEvents.map((event) => [event.id, event]));
     const noWords = { ro: [], hu: [], en: [] };
     this.abroadKeywords = new KeywordMatcher([{ id: 'abroad', keywords: options.abroadWords ?? noWords }], isKnownWord, false);

@@ -66,6 +66,15 @@ describe('life events lead to their procedures', () => {
     expect(slugsOf(reply)[0]).toBe('inregistrare-deces');
   });
 
+  it('events told only by small words: a wedding ("ne luăm"), an extra room, losing one\'s job', async () => {
+    const [wedding] = await ask('vrem sa ne luam in iulie, cum facem cu starea civila?');
+    expect(slugsOf(wedding)[0]).toBe('casatorie');
+    const [room] = await ask('Vrem să facem o cameră în plus lângă casă, copiii au crescut');
+    expect(['certificat-urbanism', 'autorizatie-construire']).toContain(slugsOf(room)[0]);
+    const [job] = await ask('Munkanélküli lettem, a férjem elhagyott, két kicsi gyerekkel maradtam minden jövedelem nélkül.', 'hu');
+    expect(slugsOf(job)[0]).toBe('venit-minim-incluziune');
+  });
+
   it('a death abroad is a transcription of the foreign death certificate, then the inheritance', async () => {
     const [reply] = await ask('Tatal meu a murit in Italia. Cum transcriem certificatul de deces italian, si apoi cum facem sesizarea de succesiune?');
     expect(slugsOf(reply)).toEqual(['transcriere-acte-straine', 'sesizare-succesiune']);
