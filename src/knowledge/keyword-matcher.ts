@@ -52,6 +52,7 @@ export class KeywordMatcher {
   private readonly wordsByToken = new Map<string, number[]>();
   private readonly wordsByStem = new Map<string, number[]>();
   private readonly wordsByInitialAndLength = new Map<string, number[]>();
+  private readonly matchesByToken = new Map<string, readonly number[]>();
 
   /**
    * @param isKnownWord whether a folded word occurs in the knowledge base as written.
@@ -99,20 +100,10 @@ export class KeywordMatcher {
 
   /** Best (longest) matching keyword per owner, best first. */
   match(question: string, language: Language): KeywordMatch[] {
-    const queryWords: QueryWord[] = analyze(question, language).map(({ token }) => ({
-      token,
-      stems: { ro: stem(token, 'ro'), hu: stem(token, 'hu'), en: stem(token, 'en') },
-      // A word that may not be read as a typo is treated as known: taken as typed.
-      known: !this.typos || this.isKnownWord(token),
-    }));
-    if (queryWords.length === 0) return [];
+    const tokens = analyze(question, language).map(({ token }) => token);
+    if (tokens.length === 0) return [];
     const matchedWords = new Set<number>();
-    for (const queryWord of queryWords) {
-      for (const position of this.candidateWords(queryWord)) {
-        const word = this.words[position]!;
-        if (!matchedWords.has(position) && wordMatches(word, word.language, queryWord)) matchedWords.add(position);
-      }
-    }
+    for (const token of tokens) for (const position of this.wordsMatching(token)) matchedWords.add(position);
     // Only entries with a matched word can match; in their original order, so ties resolve as written.
     const candidates = new Set<number>();
     for (const position of matchedWords) for (const entry of this.words[position]!.entries) candidates.add(entry);
@@ -124,6 +115,30 @@ export class KeywordMatcher {
       if (!current || entry.wordPositions.length > current.size) best.set(entry.owner, { owner: entry.owner, keyword: entry.keyword, size: entry.wordPositions.length });
     }
     return [...best.values()].sort((left, right) => right.size - left.size);
+  }
+
+  /**
+   * The keyword words a question word stands for. It depends on the word alone, and a retrieval asks about
+   * the same words many times (the message, its sentences, its parts): remembered.
+   */
+  private wordsMatching(token: string): readonly number[] {
+    const remembered = this.matchesByToken.get(token);
+    if (remembered) return remembered;
+    const queryWord: QueryWord = {
+      token,
+      stems: { ro: stem(token, 'ro'), hu: stem(token, 'hu'), en: stem(token, 'en') },
+      // A word that may not be read as a typo is treated as known: taken as typed.
+      known: !this.typos || this.isKnownWord(token),
+    };
+    const matched = new Set<number>();
+    for (const position of this.candidateWords(queryWord)) {
+      const word = this.words[position]!;
+      if (!matched.has(position) && wordMatches(word, word.language, queryWord)) matched.add(position);
+    }
+    if (this.matchesByToken.size >= rememberedTokens) this.matchesByToken.clear();
+    const found = [...matched];
+    this.matchesByToken.set(token, found);
+    return found;
   }
 
   /** Every keyword word `queryWord` could match, and a few it does not. */
@@ -141,6 +156,8 @@ export class KeywordMatcher {
 }
 
 const longerFormMinimum = 5;
+/** Distinct question words remembered per matcher; a town hall's questions use far fewer. */
+const rememberedTokens = 20_000;
 
 /** A keyword's words; those written in capitals ("APIA", "ONRC") are abbreviations, matched only as themselves. */
 export function analyzeKeyword(keyword: string, language: Language): { token: string; stem: string; exact?: boolean }[] {

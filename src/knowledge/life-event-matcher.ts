@@ -1,6 +1,6 @@
-import type { Language, Localized } from '../language.ts';
+import { languages, type Language, type Localized } from '../language.ts';
 import { KeywordMatcher, type KeywordMatch } from './keyword-matcher.ts';
-import { PhraseMatcher } from './phrase-matcher.ts';
+import { normalizePhrase } from './phrase-matcher.ts';
 import { analyze } from './text-analysis.ts';
 
 // Which life events a message tells of. Most are told in content words ("a murit bunicul", "megszületett"),
@@ -8,6 +8,7 @@ import { analyze } from './text-analysis.ts';
 // keyword matcher drops ("luăm", "printre" alone say nothing): an event's `phrases` are matched word for word.
 
 const phraseMinimumSize = 2;
+const recentLimit = 64;
 
 interface EventWords {
   id: string;
@@ -17,24 +18,52 @@ interface EventWords {
 
 export class LifeEventMatcher {
   private readonly keywords: KeywordMatcher;
-  private readonly phrases: { id: string; matcher: PhraseMatcher }[];
+  /** Every event's phrases in one pattern, longest first, and the events each phrase belongs to. */
+  private readonly phrasePattern: RegExp | undefined;
+  private readonly phraseOwners = new Map<string, string[]>();
+  private readonly recent = new Map<string, readonly KeywordMatch[]>();
 
   constructor(events: readonly EventWords[], isKnownWord: (token: string) => boolean) {
     this.keywords = new KeywordMatcher(events, isKnownWord);
-    this.phrases = events.filter((event) => event.phrases !== undefined).map((event) => ({ id: event.id, matcher: new PhraseMatcher(event.phrases!) }));
+    for (const event of events) {
+      for (const language of languages) {
+        for (const phrase of event.phrases?.[language] ?? []) {
+          const normalized = normalizePhrase(phrase);
+          if (normalized === '') continue;
+          const owners = this.phraseOwners.get(normalized) ?? [];
+          if (!owners.includes(event.id)) owners.push(event.id);
+          this.phraseOwners.set(normalized, owners);
+        }
+      }
+    }
+    const phrases = [...this.phraseOwners.keys()].sort((left, right) => right.length - left.length);
+    const escaped = phrases.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.phrasePattern = escaped.length > 0 ? new RegExp(`(?<=^| )(?:${escaped.join('|')})(?= |$)`, 'gu') : undefined;
   }
 
   /**
    * The strongest match per event, strongest first. A phrase found word for word, in order, says as much as
    * a keyword of two content words at least: "ne luăm" is as plain as "ne căsătorim".
    */
-  match(text: string, language: Language): KeywordMatch[] {
+  match(text: string, language: Language): readonly KeywordMatch[] {
+    // One retrieval asks about the same message and its sentences several times (events, abroad variants,
+    // parts of a two-part question): remembered for the last few texts.
+    const key = `${language}\u0000${text}`;
+    const remembered = this.recent.get(key);
+    if (remembered) return remembered;
+    const found = this.find(text, language);
+    if (this.recent.size >= recentLimit) this.recent.clear();
+    this.recent.set(key, found);
+    return found;
+  }
+
+  private find(text: string, language: Language): readonly KeywordMatch[] {
     const best = new Map(this.keywords.match(text, language).map((match) => [match.owner, match]));
-    for (const { id, matcher } of this.phrases) {
-      const found = matcher.match(text);
-      if (!found) continue;
-      const size = Math.max(phraseMinimumSize, analyze(found.phrase, language).length);
-      if (size > (best.get(id)?.size ?? 0)) best.set(id, { owner: id, keyword: found.phrase, size });
+    for (const [phrase] of this.phrasePattern ? normalizePhrase(text).matchAll(this.phrasePattern) : []) {
+      const size = Math.max(phraseMinimumSize, analyze(phrase, language).length);
+      for (const id of this.phraseOwners.get(phrase) ?? []) {
+        if (size > (best.get(id)?.size ?? 0)) best.set(id, { owner: id, keyword: phrase, size });
+      }
     }
     return [...best.values()].sort((left, right) => right.size - left.size);
   }

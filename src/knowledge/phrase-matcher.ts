@@ -6,7 +6,7 @@ import { foldDiacritics, languages, type Localized } from '../language.ts';
 // in any of the three languages (a jailbreak is often written in another language than the rest).
 
 /** Folded words separated by single spaces: "Aprobă-mi!" → "aproba mi". */
-function normalize(text: string): string {
+export function normalizePhrase(text: string): string {
   return foldDiacritics(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
@@ -15,7 +15,7 @@ export class PhraseMatcher {
   private readonly sizes = new Map<string, number>();
 
   constructor(phrases: Localized<string[]>) {
-    const normalized = [...new Set(languages.flatMap((language) => phrases[language].map(normalize)).filter((phrase) => phrase !== ''))];
+    const normalized = [...new Set(languages.flatMap((language) => phrases[language].map(normalizePhrase)).filter((phrase) => phrase !== ''))];
     for (const phrase of normalized) this.sizes.set(phrase, phrase.split(' ').length);
     // Longest first, so the longest phrase found is reported.
     normalized.sort((left, right) => right.length - left.length);
@@ -25,7 +25,7 @@ export class PhraseMatcher {
 
   /** The phrase found in the text and its number of words, or undefined. */
   match(text: string): { phrase: string; size: number } | undefined {
-    const found = this.pattern?.exec(normalize(text))?.[1];
+    const found = this.pattern?.exec(normalizePhrase(text))?.[1];
     return found === undefined ? undefined : { phrase: found, size: this.sizes.get(found) ?? 1 };
   }
 }
