@@ -60,7 +60,31 @@ export interface PublishRequest {
   clerkId: number;
 }
 
+/**
+ * The editor's file change and its version, and the recording of a change seen on disk, take turns: a
+ * change seen on disk is then read and compared with a history that already holds the editor's own version
+ * (unpublishing moves the file away; read in between, it looked deleted by hand). An idle queue runs the
+ * work at once, so a reader queued behind it on SQLite still finds what it records.
+ */
+let knowledgeWritesPending = 0;
+let knowledgeWrites: Promise<unknown> = Promise.resolve();
+function inTurn<Result>(work: () => Promise<Result>): Promise<Result> {
+  const run = () => {
+    knowledgeWritesPending += 1;
+    return work().finally(() => (knowledgeWritesPending -= 1));
+  };
+  const result = knowledgeWritesPending === 0 ? run() : knowledgeWrites.then(run, run);
+  knowledgeWrites = result.catch(() => undefined);
+  return result;
+}
+
 export async function publishKnowledgeFile(db: Database, knowledge: KnowledgeBase, request: PublishRequest, now: Date): Promise<KnowledgeVersionRow> {
+  const version = await inTurn(() => writeAndRecord(db, knowledge, request, now));
+  await knowledge.reload('editor', [request.file]);
+  return version;
+}
+
+async function writeAndRecord(db: Database, knowledge: KnowledgeBase, request: PublishRequest, now: Date): Promise<KnowledgeVersionRow> {
   const directory = knowledge.knowledgeDirectory();
   const absolute = resolveKnowledgeFile(directory, request.file);
   const hidden = resolveKnowledgeFile(directory, unpublishedPath(request.file));
@@ -73,7 +97,7 @@ export async function publishKnowledgeFile(db: Database, knowledge: KnowledgeBas
     writeAtomically(absolute, request.content);
     if (fs.existsSync(hidden)) fs.rmSync(hidden);
   }
-  const version = await inTransaction(db, async (transaction) => {
+  return inTransaction(db, async (transaction) => {
     // The first publish of a hand-written file keeps what was there, so it can be restored.
     const hasHistory = await firstRow(transaction.select({ id: knowledgeVersions.id }).from(knowledgeVersions).where(eq(knowledgeVersions.file, request.file)).limit(1));
     if (!hasHistory && previous !== undefined) {
@@ -98,8 +122,6 @@ export async function publishKnowledgeFile(db: Database, knowledge: KnowledgeBas
     });
     return row;
   });
-  await knowledge.reload('editor', [request.file]);
-  return version;
 }
 
 /**
@@ -110,6 +132,10 @@ export async function publishKnowledgeFile(db: Database, knowledge: KnowledgeBas
  * does not queue readers behind a writer: there they appear when the transaction commits, a moment later.
  */
 export function recordDiskChanges(db: Database, knowledgeDirectory: string, files: readonly string[], now: Date): Promise<void> {
+  return inTurn(() => recordDiskVersions(db, knowledgeDirectory, files, now));
+}
+
+function recordDiskVersions(db: Database, knowledgeDirectory: string, files: readonly string[], now: Date): Promise<void> {
   const changed = files
     .filter((file) => !file.split(/[\\/]/).some((segment) => segment.startsWith('.')))
     .map((file) => ({ file, content: readKnowledgeFile(knowledgeDirectory, file) ?? '' }));
