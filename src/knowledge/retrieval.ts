@@ -436,7 +436,8 @@ export class Retriever {
     const matches = this.townHallTopicKeywords.match(question, language);
     const shortQuestionAboutTownHall = isShortQuestionAboutTownHall(question);
     const folded = foldDiacritics(question);
-    const longMessage = tokenize(question).length > departmentQuestionWords;
+    const words = tokenize(question).length;
+    const longMessage = words > departmentQuestionWords;
     // "Unde e primăria?", "Hol van a hivatal?": where the town hall is, with no other topic named.
     if (matches.length === 0 && shortQuestionAboutTownHall && procedureEvidence === 0 && asksWhere.test(folded)) return 'address';
     // "When does the mayor hold public audiences?": when, about the procedure of asking for one, is the
@@ -468,7 +469,7 @@ export class Retriever {
       // "Se poate vorbi în maghiară la ghișeu?" asks the languages; "putem oficia căsătoria în limba maghiară?"
       // asks about the wedding, which answers it; a story that mentions the language in passing is not the question.
       if (topic === 'languages') {
-        if (procedureEvidence === 0 && (!procedureAnswerable || tokenize(question).length <= departmentQuestionWords)) return topic;
+        if (procedureEvidence === 0 && (!procedureAnswerable || !longMessage)) return topic;
         continue;
       }
       if (match.size < procedureEvidence) continue;
@@ -480,7 +481,7 @@ export class Retriever {
       // In a long message one common word ("ajung", "reggel") is not the topic of an answerable question.
       // A short question that names no procedure ("Vinerea lucrați până la ce oră?") asks the topic, even
       // when a procedure's text happens to hold its words.
-      if (procedureEvidence === 0 && (match.size >= 2 || !procedureAnswerable || tokenize(question).length <= shortQuestionWords)) return topic;
+      if (procedureEvidence === 0 && (match.size >= 2 || !procedureAnswerable || words <= shortQuestionWords)) return topic;
       // A procedure that is named and answerable keeps a question whose topic is one word, and a long
       // message whose topic is named no more plainly than it ("…opening hours…" in a shop's story).
       if (procedureAnswerable && (match.size < 2 || (longMessage && procedureEvidence >= match.size))) continue;
