@@ -115,6 +115,14 @@ describe('two questions in one message', () => {
     expect(reply?.text.match(/^Sursa: /gm)).toHaveLength(2);
   });
 
+  it('a certificate named with what is to be done with it is that procedure, not the registration that issued it', async () => {
+    const [reply] = await ask(
+      'Németországban házasodtunk össze. Hogyan lehet itthon átíratni a házassági anyakönyvi kivonatot, és hogyan kérhetek többnyelvű kivonatot a születési anyakönyvemről?',
+      'hu',
+    );
+    expect(slugsOf(reply).sort()).toEqual(['certificate-stare-civila-duplicat', 'transcriere-acte-straine']);
+  });
+
   it('are answered in the order they were asked, whichever procedure the whole message leans to', async () => {
     const [reply] = await ask('Hol lehet igényelni a fűtéstámogatást? Ja, és kiégett a lámpa a szentdemeteri buszmegállónál, azt kinek szóljak?', 'hu');
     expect(slugsOf(reply)).toEqual(['ajutor-incalzire', 'sesizare-problema-locala']);
