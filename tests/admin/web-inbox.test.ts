@@ -285,7 +285,7 @@ describe('the inbox', () => {
     });
     expect(delivered).toContain('răspuns trimis cetățeanului');
     expect(delivered).toContain('Ana Pop');
-    const event = (await database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'reply'))).at(-1);
+    const event = (await database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'reply')).orderBy(ticketEvents.id)).at(-1);
     expect(event).toMatchObject({ actorType: 'clerk', channel: 'web' });
   });
 
@@ -374,7 +374,7 @@ describe('the inbox', () => {
     // A reply form left open in another tab is refused by the transition table, and audited.
     const late = await client.submit(`${base}/reply`, { ...staleReply, text: 'Încă un mesaj.' });
     expect(textOf(late.body)).toContain(`${label} este rezolvat; nu se mai poate răspunde.`);
-    const failed = (await database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'command_failed'))).at(-1);
+    const failed = (await database().select().from(ticketEvents).where(eq(ticketEvents.kind, 'command_failed')).orderBy(ticketEvents.id)).at(-1);
     expect(failed).toMatchObject({ actorType: 'clerk', channel: 'web', detail: { command: `/raspunde ${label} Încă un mesaj.` } });
     const response = await testApp.app.inject({ method: 'GET', url: `/api/webchat/sessions/${sessionId}/messages` });
     const clerkTexts = (response.json() as { messages: { from: string; text: string }[] }).messages.filter((message) => message.from === 'clerk').map((message) => message.text);

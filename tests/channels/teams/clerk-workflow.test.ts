@@ -220,7 +220,7 @@ describe('clerks working tickets from Microsoft Teams', () => {
     const [answer] = await nextActivities(connector, (activity.conversation as { id: string }).id, 0);
     expect(answer!.activity.text).toMatch(/Nu aveți dreptul/);
     expect((await findTicket(db, ticket))?.status).toBe('nou');
-    const refused = (await db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'command_refused'))).at(-1);
+    const refused = (await db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'command_refused')).orderBy(ticketEvents.id)).at(-1);
     expect(refused).toMatchObject({ actorType: 'unknown', actorId: `teams:${strangerAad}`, channel: 'teams', detail: { command: `/inchide ${ticket.number} gata` } });
     // A stranger's chat is not kept: the bot never writes to them on its own.
     expect(await firstRow(db.select().from(contacts).where(eq(contacts.externalId, strangerAad)))).toBeUndefined();
@@ -244,7 +244,7 @@ describe('clerks working tickets from Microsoft Teams', () => {
     expect(digest!.activity.text).toContain(`${ticket.number}/${ticket.year} — termen`);
     // The Bot Connector has the digest before the outbox hears back from it: wait for the row to be marked.
     const row = await eventually(async () => {
-      const latest = (await db.select().from(outbox).where(eq(outbox.recipient, clerkAad))).at(-1);
+      const latest = (await db.select().from(outbox).where(eq(outbox.recipient, clerkAad)).orderBy(outbox.id)).at(-1);
       return latest?.status === 'sent' || latest?.status === 'failed' ? latest : undefined;
     }, 5000, 'the digest delivery recorded');
     expect(row).toMatchObject({ channel: 'teams', status: 'sent', externalId: digest!.id });

@@ -220,7 +220,7 @@ describe('a citizen on Telegram', () => {
   it('receives a long clerk answer split in two messages, HTML-escaped', async () => {
     const ion = citizen('ro');
     await converse(testApp, ion, textFrom(ion, 'vreau sa vorbesc cu un functionar'));
-    const ticket = (await database().select().from(tickets)).at(-1)!;
+    const ticket = (await database().select().from(tickets).orderBy(tickets.id)).at(-1)!;
     const before = testApp.telegram.sentMessages(ion.id).length;
     const paragraph = 'Documentele <originale> & copiile se depun la registratură. ';
     const longText = Array.from({ length: 90 }, () => paragraph).join('\n');

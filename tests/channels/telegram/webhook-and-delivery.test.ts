@@ -100,7 +100,7 @@ describe('delivery to Telegram', () => {
   it('records on the ticket that the citizen blocked the bot, so the clerk sees the answer did not arrive', async () => {
     const ion = citizen('ro');
     await converse(testApp, ion, textFrom(ion, 'vreau sa vorbesc cu un functionar'));
-    const ticket = (await database().select().from(tickets)).at(-1)!;
+    const ticket = (await database().select().from(tickets).orderBy(tickets.id)).at(-1)!;
     telegram.blockedChats.add(String(ion.id));
     const outcome = await testApp.app.functionar.clerkCommands.run({ kind: 'name', value: 'Ana Pop', channel: 'cli' }, `/raspunde ${ticket.number}/${ticket.year} Vă sunăm mâine.`);
     expect(outcome.ok).toBe(true);
@@ -110,7 +110,7 @@ describe('delivery to Telegram', () => {
     expect(String(failed.detail?.reason)).toContain('403: Forbidden: bot was blocked by the user');
     // Not retried: a blocked bot stays blocked.
     expect(telegram.callsOf('sendMessage').filter((call) => String(call.body.chat_id) === String(ion.id) && call.status === 403)).toHaveLength(1);
-    const entry = (await database().select().from(outbox).where(eq(outbox.ticketId, ticket.id))).at(-1);
+    const entry = (await database().select().from(outbox).where(eq(outbox.ticketId, ticket.id)).orderBy(outbox.id)).at(-1);
     expect(entry?.status).toBe('failed');
   });
 
