@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import { firstRow, type Executor } from '../database/connection.ts';
+import { lockJob } from '../database/job-locks.ts';
 import { ticketEvents, type ClerkRow } from '../database/schema.ts';
 import { jsonField } from '../database/sql-dialect.ts';
 import { recordEvent, type Actor } from '../tickets/ticket-store.ts';
@@ -108,6 +109,8 @@ async function failuresSince(executor: Executor, field: 'name' | 'ip', value: st
 
 /** Records a wrong password; locks the name and/or the address when this failure reaches a limit. */
 export async function recordFailedLogin(executor: Executor, attempt: LoginAttempt, clerk: ClerkRow | undefined, now: Date): Promise<Lockout | undefined> {
+  // In turn with the reservations (see LoginReservations.reserve).
+  await lockJob(executor, 'admin-login');
   const actor = actorOf(attempt, clerk);
   await recordEvent(executor, null, loginEventKinds.failed, actor, now, { name: attempt.name, ip: attempt.ip, userAgent: attempt.userAgent?.slice(0, 200), known: Boolean(clerk) });
   const until = new Date(now.getTime() + loginLimits.lockMs);
@@ -165,6 +168,10 @@ export class LoginReservations {
    * so the failures counted here are all those whose places were already given back.
    */
   async reserve(transaction: Executor, attempt: LoginAttempt, now: Date): Promise<{ reservation: LoginReservation } | { refusal: LoginRefusal }> {
+    // PostgreSQL does not queue transactions as SQLite does: without this lock a failure could commit, and
+    // its place be given back, between reading the failures below and counting the places (the fresh-clone
+    // run saw a burst's right password sign in). Held until this transaction ends.
+    await lockJob(transaction, 'admin-login');
     const lockout = await activeLockout(transaction, attempt, now);
     if (lockout) return { refusal: { reason: 'locked', lockout } };
     const failuresByName = await failuresSince(transaction, 'name', attempt.name, now);

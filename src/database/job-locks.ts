@@ -9,8 +9,12 @@ import type { DatabaseHandle, Executor } from './connection.ts';
 // after another one finished finds the work done and skips it. On SQLite there is nothing to take: a
 // transaction there is BEGIN IMMEDIATE, which already admits one writer at a time.
 
-/** The jobs that lock; each is one PostgreSQL advisory lock (key pair: jobLockSpace, number). */
-const jobNumbers = { 'deadline-digest': 1, retention: 2, 'knowledge-ingest': 3 } as const;
+/**
+ * The jobs that lock; each is one PostgreSQL advisory lock (key pair: jobLockSpace, number). `admin-login`
+ * is not a scheduled job: it makes the login throttle's check and the recording of an outcome take turns
+ * (src/admin/login-throttle.ts), which SQLite's one writer already does.
+ */
+const jobNumbers = { 'deadline-digest': 1, retention: 2, 'knowledge-ingest': 3, 'admin-login': 4 } as const;
 export type LockedJob = keyof typeof jobNumbers;
 
 /** The first key of every job lock ("FV"), so they stay apart from other advisory locks (the migrations' single key). */
