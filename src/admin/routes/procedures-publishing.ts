@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
+import { KeyedSequence } from '../../concurrency/keyed-sequence.ts';
 import { firstRow, inTransaction, returnedRow, type Database } from '../../database/connection.ts';
 import { knowledgeVersions, ticketEvents, type KnowledgeVersionRow } from '../../database/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -63,20 +64,10 @@ export interface PublishRequest {
 /**
  * The editor's file change and its version, and the recording of a change seen on disk, take turns: a
  * change seen on disk is then read and compared with a history that already holds the editor's own version
- * (unpublishing moves the file away; read in between, it looked deleted by hand). An idle queue runs the
- * work at once, so a reader queued behind it on SQLite still finds what it records.
+ * (unpublishing moves the file away; read in between, it looked deleted by hand).
  */
-let knowledgeWritesPending = 0;
-let knowledgeWrites: Promise<unknown> = Promise.resolve();
-function inTurn<Result>(work: () => Promise<Result>): Promise<Result> {
-  const run = () => {
-    knowledgeWritesPending += 1;
-    return work().finally(() => (knowledgeWritesPending -= 1));
-  };
-  const result = knowledgeWritesPending === 0 ? run() : knowledgeWrites.then(run, run);
-  knowledgeWrites = result.catch(() => undefined);
-  return result;
-}
+const knowledgeWrites = new KeyedSequence<'knowledge'>();
+const inTurn = <Result>(work: () => Promise<Result>): Promise<Result> => knowledgeWrites.run('knowledge', work);
 
 export async function publishKnowledgeFile(db: Database, knowledge: KnowledgeBase, request: PublishRequest, now: Date): Promise<KnowledgeVersionRow> {
   const version = await inTurn(() => writeAndRecord(db, knowledge, request, now));
@@ -126,10 +117,9 @@ async function writeAndRecord(db: Database, knowledge: KnowledgeBase, request: P
 
 /**
  * A file changed by hand on the server: its content becomes a `disk` version (unless it is what the
- * editor itself just published), so the history stays complete and the change can be undone. The files
- * are read first; the transaction then starts at once (nothing is awaited before it), so on SQLite whatever
- * reads the history after the reload was announced queues behind it and finds these versions. PostgreSQL
- * does not queue readers behind a writer: there they appear when the transaction commits, a moment later.
+ * editor itself just published), so the history stays complete and the change can be undone. In its turn
+ * with the editor's publishing, the files are read and the transaction starts with nothing awaited between;
+ * the versions appear when it commits, a moment after the reload was announced.
  */
 export function recordDiskChanges(db: Database, knowledgeDirectory: string, files: readonly string[], now: Date): Promise<void> {
   return inTurn(() => recordDiskVersions(db, knowledgeDirectory, files, now));
