@@ -1,6 +1,6 @@
 import { languages, type Language, type Localized } from '../language.ts';
 import { KeywordMatcher, type KeywordMatch } from './keyword-matcher.ts';
-import { normalizePhrase } from './phrase-matcher.ts';
+import { normalizePhrase, PhraseMatcher } from './phrase-matcher.ts';
 import { analyze } from './text-analysis.ts';
 
 // Which life events a message tells of. Most are told in content words ("a murit bunicul", "megszületett"),
@@ -18,27 +18,26 @@ interface EventWords {
 
 export class LifeEventMatcher {
   private readonly keywords: KeywordMatcher;
-  /** Every event's phrases in one pattern, longest first, and the events each phrase belongs to. */
-  private readonly phrasePattern: RegExp | undefined;
+  private readonly phrases: PhraseMatcher;
+  /** The events each phrase (normalized as the phrase matcher reports it) belongs to. */
   private readonly phraseOwners = new Map<string, string[]>();
   private readonly recent = new Map<string, readonly KeywordMatch[]>();
 
   constructor(events: readonly EventWords[], isKnownWord: (token: string) => boolean) {
     this.keywords = new KeywordMatcher(events, isKnownWord);
+    const allPhrases: Localized<string[]> = { ro: [], hu: [], en: [] };
     for (const event of events) {
       for (const language of languages) {
         for (const phrase of event.phrases?.[language] ?? []) {
+          allPhrases[language].push(phrase);
           const normalized = normalizePhrase(phrase);
-          if (normalized === '') continue;
           const owners = this.phraseOwners.get(normalized) ?? [];
           if (!owners.includes(event.id)) owners.push(event.id);
           this.phraseOwners.set(normalized, owners);
         }
       }
     }
-    const phrases = [...this.phraseOwners.keys()].sort((left, right) => right.length - left.length);
-    const escaped = phrases.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    this.phrasePattern = escaped.length > 0 ? new RegExp(`(?<=^| )(?:${escaped.join('|')})(?= |$)`, 'gu') : undefined;
+    this.phrases = new PhraseMatcher(allPhrases);
   }
 
   /**
@@ -59,7 +58,7 @@ export class LifeEventMatcher {
 
   private find(text: string, language: Language): readonly KeywordMatch[] {
     const best = new Map(this.keywords.match(text, language).map((match) => [match.owner, match]));
-    for (const [phrase] of this.phrasePattern ? normalizePhrase(text).matchAll(this.phrasePattern) : []) {
+    for (const phrase of this.phrases.matchAll(text)) {
       const size = Math.max(phraseMinimumSize, analyze(phrase, language).length);
       for (const id of this.phraseOwners.get(phrase) ?? []) {
         if (size > (best.get(id)?.size ?? 0)) best.set(id, { owner: id, keyword: phrase, size });

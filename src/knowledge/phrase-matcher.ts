@@ -20,12 +20,17 @@ export class PhraseMatcher {
     // Longest first, so the longest phrase found is reported.
     normalized.sort((left, right) => right.length - left.length);
     const escaped = normalized.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    this.pattern = escaped.length > 0 ? new RegExp(`(?:^| )(${escaped.join('|')})(?= |$)`, 'u') : undefined;
+    this.pattern = escaped.length > 0 ? new RegExp(`(?<=^| )(?:${escaped.join('|')})(?= |$)`, 'gu') : undefined;
   }
 
-  /** The phrase found in the text and its number of words, or undefined. */
+  /** The first phrase found in the text and its number of words, or undefined. */
   match(text: string): { phrase: string; size: number } | undefined {
-    const found = this.pattern?.exec(normalizePhrase(text))?.[1];
+    const [found] = this.matchAll(text);
     return found === undefined ? undefined : { phrase: found, size: this.sizes.get(found) ?? 1 };
+  }
+
+  /** Every phrase found in the text, as normalized (folded, single spaces), in the order they appear. */
+  matchAll(text: string): string[] {
+    return this.pattern ? [...normalizePhrase(text).matchAll(this.pattern)].map(([phrase]) => phrase) : [];
   }
 }
