@@ -8,7 +8,6 @@ import { analyze } from './text-analysis.ts';
 // keyword matcher drops ("luăm", "printre" alone say nothing): an event's `phrases` are matched word for word.
 
 const phraseMinimumSize = 2;
-const recentLimit = 64;
 
 interface EventWords {
   id: string;
@@ -21,7 +20,6 @@ export class LifeEventMatcher {
   private readonly phrases: PhraseMatcher;
   /** The events each phrase (normalized as the phrase matcher reports it) belongs to. */
   private readonly phraseOwners = new Map<string, string[]>();
-  private readonly recent = new Map<string, readonly KeywordMatch[]>();
 
   constructor(events: readonly EventWords[], isKnownWord: (token: string) => boolean) {
     this.keywords = new KeywordMatcher(events, isKnownWord);
@@ -45,18 +43,6 @@ export class LifeEventMatcher {
    * a keyword of two content words at least: "ne luăm" is as plain as "ne căsătorim".
    */
   match(text: string, language: Language): readonly KeywordMatch[] {
-    // One retrieval asks about the same message and its sentences several times (events, abroad variants,
-    // parts of a two-part question): remembered for the last few texts.
-    const key = `${language}\u0000${text}`;
-    const remembered = this.recent.get(key);
-    if (remembered) return remembered;
-    const found = this.find(text, language);
-    if (this.recent.size >= recentLimit) this.recent.clear();
-    this.recent.set(key, found);
-    return found;
-  }
-
-  private find(text: string, language: Language): readonly KeywordMatch[] {
     const best = new Map(this.keywords.match(text, language).map((match) => [match.owner, match]));
     for (const phrase of this.phrases.matchAll(text)) {
       const size = Math.max(phraseMinimumSize, analyze(phrase, language).length);
