@@ -59,9 +59,38 @@ export function stem(token: string, language: Language): string {
   return stemmed;
 }
 
+/** Hungarian verbal prefixes that stand apart from their verb ("meghalt" → "halt meg", "el kell adni"). Folded. */
+const separablePrefixes = new Set(['meg', 'el', 'fel', 'le', 'be', 'ki', 'at', 'vissza', 'ossze', 'haza', 'ra', 'oda', 'hozza', 'szet', 'elo']);
+/** Words between a prefix and the infinitive it belongs to: "be kell jelenteni", "át szeretném íratni". */
+const prefixBridge = /^(?:kell|kellene|kene|kellett|lehet|lehetne|akar\w*|szeretn\w*|fog\w*|tud\w*|kezd\w*|kivan\w*|prob\w*)$/u;
+
+/**
+ * A Hungarian verb whose prefix stands apart ("a nagyapám halt meg", "jelentsem be", "le kell cserélni")
+ * is also read whole ("meghalt", "bejelentsem", "lecserélni"), as the knowledge base writes it. The joined
+ * word is added beside the words as written: "meg" also means "and", and folded it is "még" (still), so a
+ * wrong joining ("kocsit meg" → "megkocsit") adds a word nobody uses and takes nothing away.
+ */
+function withJoinedPrefixes(tokens: string[]): string[] {
+  const joined: string[] = [];
+  tokens.forEach((token, index) => {
+    joined.push(token);
+    if (!separablePrefixes.has(token)) return;
+    const bridge = tokens[index + 1];
+    const infinitive = tokens[index + 2];
+    if (bridge !== undefined && infinitive !== undefined && prefixBridge.test(bridge) && infinitive.endsWith('ni')) {
+      joined.push(token + infinitive);
+      return;
+    }
+    const verb = tokens[index - 1];
+    if (verb !== undefined && !isStopWord(verb) && !separablePrefixes.has(verb)) joined.push(token + verb);
+  });
+  return joined;
+}
+
 /** Content words of a text with their stems, in order; stop words removed. */
 export function analyze(text: string, language: Language): { token: string; stem: string }[] {
-  return tokenize(text)
+  const tokens = tokenize(text);
+  return (language === 'hu' ? withJoinedPrefixes(tokens) : tokens)
     .filter((token) => !isStopWord(token))
     .map((token) => ({ token, stem: stem(token, language) }));
 }

@@ -4,6 +4,7 @@ import { chunkProcedure } from '../../src/knowledge/chunking.ts';
 import { boundedEditDistance } from '../../src/knowledge/edit-distance.ts';
 import { loadKnowledge } from '../../src/knowledge/knowledge-loader.ts';
 import { createOfflineEmbedder, offlineEmbeddingName } from '../../src/knowledge/offline-embedding.ts';
+import { analyze } from '../../src/knowledge/text-analysis.ts';
 import { knowledgeFixtures } from '../helpers/chroma.ts';
 
 const cosine = (left: number[], right: number[]) => left.reduce((sum, value, index) => sum + value * right[index]!, 0);
@@ -61,6 +62,21 @@ describe('the offline embedding', () => {
     ]);
     expect(cosine(question!, document!)).toBeGreaterThan(0.5);
     expect(cosine(question!, unrelated!)).toBeLessThan(0.2);
+  });
+});
+
+describe('Hungarian verbs whose prefix stands apart', () => {
+  const tokens = (text: string) => analyze(text, 'hu').map(({ token }) => token);
+
+  it('are also read whole: after the verb, and before a modal and its infinitive', () => {
+    expect(tokens('a nagyapám halt meg')).toEqual(['nagyapam', 'halt', 'meghalt']);
+    expect(tokens('hol jelentsem be')).toEqual(['jelentsem', 'bejelentsem']);
+    expect(tokens('le kell cserélni a tetőt')).toEqual(['lecserelni', 'cserelni', 'tetot']);
+  });
+
+  it('keep the words as written, and leave Romanian and English alone', () => {
+    expect(tokens('a kocsit meg a házat')).toEqual(['kocsit', 'megkocsit', 'hazat']);
+    expect(analyze('vreau să le dau la schimb', 'ro').map(({ token }) => token)).toEqual(['dau', 'schimb']);
   });
 });
 
