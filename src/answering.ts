@@ -84,13 +84,22 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
           : topicProcedure
             ? (retrieval.candidates.find((candidate) => candidate.procedure.slug === topicProcedure) ?? this.candidateOf(topicProcedure))
             : undefined;
+      const fact = renderTownHallFact(retrieval.townHallTopic, townHall, language, named?.procedure);
+      // "Szombaton nyitva vagytok? És mi kell a bontáshoz?": a second part about a procedure gets its short card.
+      const beside = retrieval.secondary && retrieval.secondary.procedure.slug !== named?.procedure.slug ? retrieval.secondary : undefined;
+      if (!beside) {
+        return { intent: 'procedure', mode: 'retrieval', outcome: 'answered', text: fact, sources: [townHallSource(townHall, language), ...(named ? [sourceOf(named, language)] : [])], buttons: [] };
+      }
+      const card = renderProcedureCard(beside.procedure, language, { compact: true });
+      const factSources = [townHallSource(townHall, language), ...(named ? [sourceOf(named, language)] : [])];
       return {
         intent: 'procedure',
         mode: 'retrieval',
         outcome: 'answered',
-        text: renderTownHallFact(retrieval.townHallTopic, townHall, language, named?.procedure),
-        sources: [townHallSource(townHall, language), ...(named ? [sourceOf(named, language)] : [])],
+        text: retrieval.secondaryAskedFirst ? `${card}\n\n${fact}` : `${fact}\n\n${card}`,
+        sources: retrieval.secondaryAskedFirst ? [sourceOf(beside, language), ...factSources] : [...factSources, sourceOf(beside, language)],
         buttons: [],
+        procedureSlug: beside.procedure.slug,
       };
     }
     const model = this.model();

@@ -88,6 +88,8 @@ export interface LifeEvent {
   phrases?: Localized<string[]>;
   /** The event this one becomes when told together with another country ("născut în Irlanda"). */
   abroad?: string;
+  /** Earlier events this one comes after ("the notary gave the inheritance certificate" after "inherited"): told with it, they are done. */
+  follows?: string[];
   /** Telling it is already a request ("the street light is out"): a part of a message without a question. */
   tellingAsks?: boolean;
 }

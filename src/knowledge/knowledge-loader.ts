@@ -221,6 +221,11 @@ export async function loadKnowledge(knowledgeDirectory: string): Promise<LoadedK
       problems.push({ file: 'life-events.md', message: `${event.id}: abroad names an unknown event ${event.abroad}, ignored`, severity: 'warning' });
       delete event.abroad;
     }
+    const unknownFollowed = (event.follows ?? []).filter((id) => !lifeEvents.some((other) => other.id === id));
+    if (unknownFollowed.length > 0) {
+      problems.push({ file: 'life-events.md', message: `${event.id}: follows an unknown event ${unknownFollowed.join(', ')}, ignored`, severity: 'warning' });
+      event.follows = (event.follows ?? []).filter((id) => !unknownFollowed.includes(id));
+    }
   }
   if (!townHall) problems.push({ file: 'town-hall.md', message: 'no town-hall file: contacts and hours are unknown', severity: 'warning' });
   return { procedures, townHall, outOfScope, lifeEvents: lifeEvents.filter((event) => event.procedures.length > 0), abroadWords, refusals, problems };

@@ -186,6 +186,8 @@ export const lifeEventsFrontMatterSchema = z.object({
       phrases: localizedWords.optional(),
       /** The event this one becomes when told together with another country ("născut în Irlanda"). */
       abroad: slug.optional(),
+      /** Earlier events this one comes after ("the notary gave the inheritance certificate" after "inherited"): told with it, they are done. */
+      follows: z.array(slug).optional(),
       /** Telling it is already a request ("the street light is out"): a part of a message without a question. */
       tellingAsks: z.boolean().optional(),
     }),

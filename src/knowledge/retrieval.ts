@@ -346,7 +346,12 @@ export class Retriever {
       top.event > 0);
     const townHallTopic = this.matchTownHallTopic(question, language, procedureEvidence, answerable, top?.slug);
     // Candidates only when a procedure is clearly named: "which office for the agricultural register?".
-    if (townHallTopic) return withRedirect({ decision: 'answer', candidates: answerable || procedureEvidence > 0 ? candidates : [], townHallTopic, diagnostics });
+    if (townHallTopic) {
+      const topicCandidates = answerable || procedureEvidence > 0 ? candidates : [];
+      const procedurePart = this.procedureBesideTopic(question, language, townHallTopic, top?.slug, shownBySlug, confidence);
+      const besideTopic = procedurePart ? { secondary: procedurePart.procedure, ...(procedurePart.askedFirst ? { secondaryAskedFirst: true } : {}) } : {};
+      return withRedirect({ decision: 'answer', candidates: topicCandidates, townHallTopic, ...besideTopic, diagnostics });
+    }
     if (!top) return { decision: 'out_of_scope', candidates: [], diagnostics };
     // The procedure is not understood well enough to answer; the other authority was named plainly.
     if (!answerable && alsoRedirect) return { decision: 'out_of_scope', candidates: [], redirect: alsoRedirect, diagnostics };
@@ -357,6 +362,10 @@ export class Retriever {
       if (vague || (confidence >= settings.clarifyConfidence && evidence.mass >= settings.clarifyEvidence)) return { decision: 'clarify', uncertain: true, candidates, diagnostics };
       return { decision: 'out_of_scope', candidates: [], diagnostics };
     }
+    // "What are your opening hours, and what do I need to tear down a shed?": the procedure and, in a part
+    // of its own, the town hall itself (whose words a shop's procedure may hold too).
+    const topicPart = this.topicBesideProcedure(question, language, top.slug);
+    if (topicPart) return withRedirect({ decision: 'answer', candidates, townHallTopic: topicPart.topic, secondary: candidates[0]!, ...(topicPart.askedFirst ? {} : { secondaryAskedFirst: true }), diagnostics });
     const secondary = this.secondProcedure(question, language, top.slug, shownBySlug, confidence);
     // The answers come in the order the message asked them.
     if (secondary) return withRedirect({ decision: 'answer', candidates, secondary: secondary.procedure, ...(secondary.askedFirst ? { secondaryAskedFirst: true } : {}), diagnostics });
@@ -401,9 +410,13 @@ export class Retriever {
     // An event whose words are all part of another's is not told apart from it: "născut în Italia" (a birth
     // abroad) is not also "născut" (a birth at home).
     const subsumed = (words: Set<string>) => matches.some((other) => other.words.size > words.size && [...words].every((word) => other.words.has(word)));
-    for (const { match } of matches.filter(({ words }) => !subsumed(words))) {
+    // "Am moștenit…, certificatul de moștenitor l-am luat de la notar": told with what comes after it, an event is done.
+    const followed = new Set(matches.flatMap(({ match }) => this.lifeEventsById.get(match.owner)?.follows ?? []));
+    for (const { match } of matches.filter(({ match, words }) => !subsumed(words) && !followed.has(match.owner))) {
       const event = this.eventAsTold(match.owner, question, language);
-      event?.procedures.forEach((slug, index) => found.push({ slug, strength: match.size * (index === 0 ? 1 : 0.6) }));
+      // "Stuttgartban meghalt": the country is a word of the telling too, as in the phrase "death abroad".
+      const size = event && event.id !== match.owner ? match.size + 1 : match.size;
+      event?.procedures.forEach((slug, index) => found.push({ slug, strength: size * (index === 0 ? 1 : 0.6) }));
     }
     return found;
   }
@@ -539,6 +552,75 @@ export class Retriever {
     const score = shownBySlug.get(best.slug) ?? { slug: best.slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 };
     const described = this.describe(score, score.combined || 1, confidence);
     return { procedure: { ...described, score: Math.round(best.share * 1000) / 1000 }, askedFirst: best.index < aboutTop && best.named && tokenize(question).length <= twoQuestionsWords };
+  }
+
+  /**
+   * A part of the message that asks about the town hall itself: a topic named in it at least as plainly as
+   * any procedure. The topics that are a procedure's practical side (its office, the audience hours, the
+   * cashier) answer that procedure already and are not a part of their own.
+   */
+  private topicOfPart(part: string, language: Language): TownHallTopicId | undefined {
+    const [match] = this.townHallTopicKeywords.match(part, language).filter((found) => found.owner !== 'departments' && this.townHallTopicsById.get(found.owner)?.procedure === undefined);
+    if (!match) return undefined;
+    const [named] = this.procedureKeywords.match(withoutTownHallName(part), language);
+    return match.size >= (named?.size ?? 0) ? (match.owner as TownHallTopicId) : undefined;
+  }
+
+  /** The parts of a message that ask something, each with the topic it asks about, if any. */
+  private partsWithTopics(question: string, language: Language): { part: string; topic: TownHallTopicId | undefined }[] {
+    const parts = questionParts(question, (sentence) => this.tellsRequest(sentence, language));
+    return parts.length < 2 ? [] : parts.map((part) => ({ part, topic: this.topicOfPart(part, language) }));
+  }
+
+  /**
+   * "Szénaverősön a patakba hordják a szemetet, kinek jelentsem? És szombaton nyitva van a hivatal?": the
+   * topic answers one part; another part that names a procedure plainly on its own gets that one too.
+   */
+  private procedureBesideTopic(
+    question: string,
+    language: Language,
+    topic: TownHallTopicId,
+    topSlug: string | undefined,
+    shownBySlug: Map<string, ProcedureScore>,
+    confidence: number,
+  ): { procedure: RetrievedProcedure; askedFirst: boolean } | undefined {
+    const parts = questionParts(question, (sentence) => this.tellsRequest(sentence, language));
+    const namesTopic = (part: string) => this.townHallTopicKeywords.match(part, language).some((match) => match.owner === topic);
+    const topicIndex = parts.length < 2 ? -1 : parts.findIndex(namesTopic);
+    if (topicIndex < 0) return undefined;
+    const events = this.lifeEventProcedures(question, language);
+    const ownProcedure = this.townHallTopicsById.get(topic)?.procedure;
+    let best: { slug: string; share: number; index: number } | undefined;
+    for (const [index, part] of parts.entries()) {
+      // A part about the town hall itself, this topic or another ("…care vorbește doar maghiară"), asks no procedure.
+      if (namesTopic(part) || this.topicOfPart(part, language) !== undefined) continue;
+      const found = this.bestLexicalProcedure(part, language, events, topSlug ?? '');
+      if (!found || found.slug === ownProcedure || !found.named || found.share < namedPartConfidence || found.mass < secondPartEvidence) continue;
+      if (!best || found.share > best.share) best = { slug: found.slug, share: found.share, index };
+    }
+    if (!best) return undefined;
+    const score = shownBySlug.get(best.slug) ?? { slug: best.slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 };
+    const described = this.describe(score, score.combined || 1, confidence);
+    return { procedure: { ...described, score: Math.round(best.share * 1000) / 1000 }, askedFirst: best.index < topicIndex };
+  }
+
+  /** The topic of a part about the town hall itself beside the parts about the answered procedure, and whether it was asked first. */
+  private topicBesideProcedure(question: string, language: Language, topSlug: string): { topic: TownHallTopicId; askedFirst: boolean } | undefined {
+    const parts = this.partsWithTopics(question, language);
+    // Beside an answerable procedure a topic is a question of its own only when asked plainly, in a short
+    // part: one word of a story ("la piață", "în timpul programului") is not.
+    // "Scriu pentru mama, ea vorbește doar maghiară": the language a story is told in is not a question.
+    const asksPlainly = ({ part, topic }: { part: string; topic: TownHallTopicId | undefined }) =>
+      topic !== undefined &&
+      topic !== 'languages' &&
+      tokenize(part).length <= departmentQuestionWords &&
+      (isShortQuestionAboutTownHall(part) || this.townHallTopicKeywords.match(part, language).some((match) => match.owner === topic && match.size >= 2));
+    const topicIndex = parts.findIndex(asksPlainly);
+    if (topicIndex < 0) return undefined;
+    const events = this.lifeEventProcedures(question, language);
+    const procedureIndex = parts.findIndex(({ part, topic }, index) => index !== topicIndex && topic === undefined && this.bestLexicalProcedure(part, language, events, topSlug)?.slug === topSlug);
+    if (procedureIndex < 0) return undefined;
+    return { topic: parts[topicIndex]!.topic!, askedFirst: topicIndex < procedureIndex };
   }
 
   /** The best procedure for a part of a message, by words and keywords alone (no vector query per part). */
