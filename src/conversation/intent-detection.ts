@@ -56,6 +56,9 @@ const smalltalkPatterns = [
   /^(multumesc|mersi|mulțumesc|merci|ms|mul?tumim|koszonom|koszi|kosz|thanks|thank you|thx|ok|oke|okay|bine|rendben|jo|perfect|super)[\s!.,]*(frumos|szepen|mult|very much)?[\s!.,]*$/,
   /^\/(start|help|ajutor|segitseg)\b/,
   /^(ce (poti|stii) (sa )?face|cine esti|mit tudsz|ki vagy|what can you do|who are you)\??$/,
+  // "Are you a real person or an AI?" asks what the assistant is, not for a clerk.
+  /^(are you|r u|esti|sunteti|vorbesc cu) (a |an |un |o )?(real |really |actual )?(person|human|robot|bot|ai|om|program|chatbot)\b[^.!?]{0,40}\??$/,
+  /^(te )?(ember|robot|gep|program|chatbot) vagy\b[^.!?]{0,40}\??$/,
 ];
 
 // A thanks and nothing else ("Mulțumesc frumos!", "Köszönöm szépen", "Thanks a lot"): folded text.

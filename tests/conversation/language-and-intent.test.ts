@@ -39,6 +39,8 @@ describe('intent rules (offline)', () => {
     ['as vrea sa vorbesc cu un functionar', 'handover'],
     ['ügyintézővel szeretnék beszélni', 'handover'],
     ['can I talk to a human?', 'handover'],
+    ['Are you a real person or an AI?', 'smalltalk'],
+    ['Ember vagy vagy robot?', 'smalltalk'],
     ['vreau sa depun o cerere', 'ticket'],
     ['as dori sa fac o sesizare', 'ticket'],
     ['bejelentést szeretnék tenni', 'ticket'],
