@@ -87,12 +87,20 @@ export function wantsAnswerBeforeFiling(text: string): boolean {
   return isQuestion(text) || questionParts(text).length >= 2;
 }
 
+// "Se poate vorbi cu cineva în maghiară la ghișeu?" asks which languages the town hall speaks (a fact of
+// town-hall.md), not for a clerk now. Folded text.
+const languageAsked = /\b(in maghiara|ungureste|in limba maghiara|in romana|romaneste|magyarul|romanul|in hungarian|in romanian)\b/;
+
+function asksForLanguage(folded: string): boolean {
+  return languageAsked.test(folded) && isQuestion(folded);
+}
+
 export function detectIntentByRules(text: string): RuleIntent {
   const folded = foldDiacritics(text).trim().replace(/\s+/g, ' ');
   if (isClerkCommandText(text)) return 'clerk_command';
   if (cancelPatterns.some((pattern) => pattern.test(folded))) return 'cancel';
   if (smalltalkPatterns.some((pattern) => pattern.test(folded)) || isBareThanks(text)) return 'smalltalk';
-  if (handoverPatterns.some((pattern) => pattern.test(folded))) return 'handover';
+  if (handoverPatterns.some((pattern) => pattern.test(folded)) && !asksForLanguage(folded)) return 'handover';
   if (statusPatterns.some((pattern) => pattern.test(folded)) || (ticketNumberPattern.test(folded) && folded.length < 120)) return 'status';
   if (ticketPatterns.some((pattern) => pattern.test(folded))) return 'ticket';
   return 'procedure';

@@ -112,7 +112,7 @@ const namingKeywordSize = 2;
 const asksWhere = /\b(unde|hol|where)\b/;
 const asksOnline = /\b(online|on-line|ghiseul\w*|internet\w*|interneten|pe net|de acasa|din tara straina|otthonrol|from home)\b/;
 /** On folded text: the question asks when (a day, an hour). */
-const asksWhen = /\b(cand|ce zi|ce zile|in ce zi|ce ora|la ce ora|mikor|melyik nap\w*|hany orakor|when|what days?|which days?|what time)\b/;
+const asksWhen = /\b(cand|ce zi|ce zile|in ce zi|ce ora|la ce ora|mikor|melyik nap\w*|milyen nap\w*|hany orakor|hany orat\w*|when|what days?|which days?|what time)\b/;
 /** A part of a message names a second procedure from this share and evidence of its own words. */
 const secondPartConfidence = 0.3;
 const secondPartEvidence = 0.6;
@@ -455,10 +455,15 @@ export class Retriever {
     if (matches.length === 0 && shortQuestionAboutTownHall && procedureEvidence === 0 && asksWhere.test(folded)) return 'address';
     // "When does the mayor hold public audiences?": when, about the procedure of asking for one, is the
     // audience hours (the procedure is cited beside them).
+    // "…stau în Bălăușeri pe strada principală… De unde încep?": in a long message, a topic named only in what
+    // is told (where one lives, a shop's opening) is not what is asked.
+    const askedParts = longMessage ? questionParts(question, (sentence) => this.tellsRequest(sentence, language)) : [];
+    const asked = (topic: string) => !longMessage || askedParts.some((part) => this.townHallTopicKeywords.match(part, language).some((match) => match.owner === topic));
     const audience = this.townHallTopicsById.get('audience');
     if (audience?.procedure !== undefined && audience.procedure === topSlug && asksWhen.test(folded)) return 'audience';
     for (const match of matches) {
       const topic = match.owner as TownHallTopicId;
+      if (!asked(topic)) continue;
       // "Aveți casierie? Pot plăti impozitul cash?": the practical side of the procedure asked about is
       // the topic; the same words beside another procedure ("taxa de urbanism cash?") leave it that one.
       const ownProcedure = this.townHallTopicsById.get(topic)?.procedure;

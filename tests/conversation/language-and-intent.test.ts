@@ -41,6 +41,8 @@ describe('intent rules (offline)', () => {
     ['can I talk to a human?', 'handover'],
     ['Are you a real person or an AI?', 'smalltalk'],
     ['Ember vagy vagy robot?', 'smalltalk'],
+    ['Se poate vorbi cu cineva în maghiară la ghișeu?', 'procedure'],
+    ['Lehet magyarul beszélni valakivel a hivatalban?', 'procedure'],
     ['vreau sa depun o cerere', 'ticket'],
     ['as dori sa fac o sesizare', 'ticket'],
     ['bejelentést szeretnék tenni', 'ticket'],
