@@ -1,5 +1,6 @@
 import { foldDiacritics, languages, type Language, type Localized } from '../language.ts';
 import { boundedEditDistance } from './edit-distance.ts';
+import { sentencesOf } from './question-parts.ts';
 import { analyze, stem } from './text-analysis.ts';
 
 // Finds which curated keyword phrases a question contains ("pasaport", "carte de identitate",
@@ -62,6 +63,7 @@ export class KeywordMatcher {
     owners: readonly { id: string; keywords: Localized<string[]> }[],
     private readonly isKnownWord: (token: string) => boolean = () => false,
     private readonly typos = true,
+    private readonly withinSentence = false,
   ) {
     for (const owner of owners) {
       for (const language of languages) {
@@ -98,19 +100,26 @@ export class KeywordMatcher {
     return position;
   }
 
-  /** Best (longest) matching keyword per owner, best first. */
+  /**
+   * Best (longest) matching keyword per owner, best first. A keyword's words may come in any order, but in
+   * one sentence: "numele meu e Vasile… Am lângă casă un loc" does not say "casa pe numele lui".
+   */
   match(question: string, language: Language): KeywordMatch[] {
-    const tokens = analyze(question, language).map(({ token }) => token);
-    if (tokens.length === 0) return [];
-    const matchedWords = new Set<number>();
-    for (const token of tokens) for (const position of this.wordsMatching(token)) matchedWords.add(position);
+    const sentences = (this.withinSentence ? sentencesOf(question) : [question])
+      .map((sentence) => {
+        const matched = new Set<number>();
+        for (const { token } of analyze(sentence, language)) for (const position of this.wordsMatching(token)) matched.add(position);
+        return matched;
+      })
+      .filter((matched) => matched.size > 0);
+    if (sentences.length === 0) return [];
     // Only entries with a matched word can match; in their original order, so ties resolve as written.
     const candidates = new Set<number>();
-    for (const position of matchedWords) for (const entry of this.words[position]!.entries) candidates.add(entry);
+    for (const matched of sentences) for (const position of matched) for (const entry of this.words[position]!.entries) candidates.add(entry);
     const best = new Map<string, KeywordMatch>();
     for (const position of [...candidates].sort((left, right) => left - right)) {
       const entry = this.entries[position]!;
-      if (!entry.wordPositions.every((wordPosition) => matchedWords.has(wordPosition))) continue;
+      if (!sentences.some((matched) => entry.wordPositions.every((wordPosition) => matched.has(wordPosition)))) continue;
       const current = best.get(entry.owner);
       if (!current || entry.wordPositions.length > current.size) best.set(entry.owner, { owner: entry.owner, keyword: entry.keyword, size: entry.wordPositions.length });
     }

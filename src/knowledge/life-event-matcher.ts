@@ -22,7 +22,7 @@ export class LifeEventMatcher {
   private readonly phraseOwners = new Map<string, string[]>();
 
   constructor(events: readonly EventWords[], isKnownWord: (token: string) => boolean) {
-    this.keywords = new KeywordMatcher(events, isKnownWord);
+    this.keywords = new KeywordMatcher(events, isKnownWord, true, true);
     const allPhrases: Localized<string[]> = { ro: [], hu: [], en: [] };
     for (const event of events) {
       for (const language of languages) {

@@ -6,6 +6,7 @@ const events = [
   { id: 'marriage', keywords: { ro: ['ne căsătorim', 'cununie civilă'], hu: ['házasságkötés'], en: ['wedding'] }, phrases: { ro: ['ne luăm', 'vrem să ne luăm'], hu: [], en: ['tie the knot'] } },
   { id: 'death', keywords: { ro: ['a murit'], hu: ['meghalt'], en: ['passed away'] }, phrases: { ro: ['nu mai e printre noi'], hu: ['nincs már velünk'], en: [] } },
   { id: 'animals', keywords: { ...none, ro: ['vaca'] } },
+  { id: 'inheritance', keywords: { ...none, ro: ['casa pe numele lui'] } },
 ];
 const matcher = new LifeEventMatcher(events, () => false);
 
@@ -25,5 +26,10 @@ describe('which life events a message tells of', () => {
     const found = matcher.match('Ne luăm la toamnă, cununie civilă la primărie; și vaca a fătat.', 'ro');
     expect(found.map((match) => match.owner)).toEqual(['marriage', 'animals']);
     expect(found[0]?.size).toBe(2);
+  });
+
+  it('finds a keyword in any order, but within one sentence', () => {
+    expect(matcher.match('Casa e tot pe numele lui, deși a murit.', 'ro').map((match) => match.owner)).toContain('inheritance');
+    expect(matcher.match('Numele meu e Vasile. Am lângă casă un loc liber.', 'ro')).toEqual([]);
   });
 });
