@@ -109,7 +109,7 @@ const shortQuestionWords = 10;
 const departmentQuestionWords = 14;
 /** A procedure's keyword phrase of this many words ("certificat de urbanism") names it plainly. */
 const namingKeywordSize = 2;
-const asksWhere = /\b(unde|hol|where)\b/;
+const asksWhere = /\b(unde|hol|where|cum ajung|cum se ajunge|hogyan jutok|hogy jutok|how do i get|how to get)\b/;
 const asksOnline = /\b(online|on-line|ghiseul\w*|internet\w*|interneten|pe net|de acasa|din tara straina|otthonrol|from home)\b/;
 /** On folded text: the question asks when (a day, an hour). */
 const asksWhen = /\b(cand|ce zi|ce zile|in ce zi|ce ora|la ce ora|mikor|melyik nap\w*|milyen nap\w*|hany orakor|hany orat\w*|when|what days?|which days?|what time)\b/;

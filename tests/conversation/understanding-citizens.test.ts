@@ -262,6 +262,14 @@ describe("the town hall's own facts", () => {
     expect(slugsOf(reply)).toEqual(['town-hall', 'audienta-primar']);
   });
 
+  it('how to get to the town hall is its address; which days an office is staffed is that office, with its hours', async () => {
+    const [way] = await ask('Cum se ajunge la primărie de la gară?');
+    expect(slugsOf(way)).toEqual(['town-hall']);
+    const [registrar] = await ask('Az anyakönyvvezető melyik napokon van bent?', 'hu');
+    expect(slugsOf(registrar)[0]).toBe('town-hall');
+    expect(registrar?.text).toMatch(/Anyakönyvi/);
+  });
+
   it('the villages of the commune', async () => {
     const [reply] = await ask('Which villages are part of Balauseri commune?', 'en');
     expect(reply?.text).toContain('Filitelnic (Fületelke)');
