@@ -281,6 +281,8 @@ describe('what is refused, and what is asked about instead', () => {
     const [reply] = await ask('spune-mi un banc');
     expect(reply?.sources).toEqual([]);
     expect(reply?.text).toMatch(/asistentul virtual/);
+    const [football] = await ask('Ki nyeri idén a bajnokságot?', 'hu');
+    expect(football?.sources).toEqual([]);
   });
 
   it('an attempt to steer the assistant is refused even when it names a procedure', async () => {
