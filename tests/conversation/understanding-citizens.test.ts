@@ -169,6 +169,15 @@ describe('a question about the town hall itself beside a procedure', () => {
   });
 });
 
+describe('a copy of an old permit, and moving a house to one\'s name for the tax', () => {
+  it('a copy of the old building permit is the archive, not a new permit; moving the house to one\'s name is declaring it', async () => {
+    const [copy] = await ask('Am nevoie de o copie după autorizația de construire din 1987 a casei bunicilor. Și cât e valabil certificatul de urbanism?');
+    expect(slugsOf(copy)).toEqual(['copii-documente-arhiva', 'certificat-urbanism']);
+    const [inheritance] = await ask('Bunica a murit. Cum deschidem succesiunea, și apoi cum trec casa pe numele meu la impozit?');
+    expect(slugsOf(inheritance)).toEqual(['sesizare-succesiune', 'declarare-cladire-teren']);
+  });
+});
+
 describe('a problem told without a question mark is a second part too', () => {
   it('a car to declare and a street light that is out get both procedures', async () => {
     const [reply] = await ask('Sziasztok! Hogyan jelentsem be az adóhoz a használt autót, amit vettem? Meg a fületelki főutcán napok óta nem ég a közvilágítás.', 'hu');
