@@ -110,6 +110,13 @@ describe('life events lead to their procedures', () => {
     expect(slugsOf(reply)[0]).toBe('transcriere-acte-straine');
   });
 
+  it('a death of months ago, or one already registered, is the inheritance now', async () => {
+    const [months] = await ask('Socrul meu a murit acum trei luni, avea casă și două hectare în Chendu. Ce facem acum?');
+    expect(slugsOf(months)[0]).toBe('sesizare-succesiune');
+    const [registered] = await ask('My aunt died in hospital and the death was registered there. What about her house in the village?', 'en');
+    expect(slugsOf(registered)[0]).toBe('sesizare-succesiune');
+  });
+
   it('an inheritance already settled at the notary is declared for the local taxes, not opened again', async () => {
     const [reply] = await ask('Am moștenit casa mătușii din Filitelnic, certificatul de moștenitor l-am luat de la notar. Ce mai am de făcut la primărie?');
     expect(slugsOf(reply)[0]).toBe('declarare-cladire-teren');
