@@ -56,80 +56,52 @@ describe('long and chatty messages', () => {
 });
 
 describe('life events lead to their procedures', () => {
-  it('"bunicul a murit" gets the death registration first', async () => {
-    const [reply] = await ask('a murit bunicul azi noapte acasa, ce trebuie sa fac cu actele?');
-    expect(slugsOf(reply)[0]).toBe('inregistrare-deces');
-  });
-
-  it('a death told in English, in words the procedures hardly use, gets the death registration first, not the inheritance', async () => {
-    const [reply] = await ask('My grandmother passed away at home last night. What do we need to do with the paperwork?', 'en');
-    expect(slugsOf(reply)[0]).toBe('inregistrare-deces');
-  });
-
-  it('events told only by small words: a wedding ("ne luăm"), an extra room, losing one\'s job', async () => {
-    const [wedding] = await ask('vrem sa ne luam in iulie, cum facem cu starea civila?');
-    expect(slugsOf(wedding)[0]).toBe('casatorie');
-    const [room] = await ask('Vrem să facem o cameră în plus lângă casă, copiii au crescut');
-    expect(['certificat-urbanism', 'autorizatie-construire']).toContain(slugsOf(room)[0]);
-    const [job] = await ask('Munkanélküli lettem, a férjem elhagyott, két kicsi gyerekkel maradtam minden jövedelem nélkül.', 'hu');
-    expect(slugsOf(job)[0]).toBe('venit-minim-incluziune');
+  // [what is shown, the message, its language, the procedure the answer must start with]
+  it.each([
+    ['"bunicul a murit" gets the death registration first', 'a murit bunicul azi noapte acasa, ce trebuie sa fac cu actele?', 'ro', /^inregistrare-deces$/],
+    [
+      'a death told in English, in words the procedures hardly use, gets the death registration first, not the inheritance',
+      'My grandmother passed away at home last night. What do we need to do with the paperwork?',
+      'en',
+      /^inregistrare-deces$/,
+    ],
+    ['a wedding told only by small words ("ne luăm")', 'vrem sa ne luam in iulie, cum facem cu starea civila?', 'ro', /^casatorie$/],
+    ['an extra room told only by small words', 'Vrem să facem o cameră în plus lângă casă, copiii au crescut', 'ro', /^(certificat-urbanism|autorizatie-construire)$/],
+    ['losing one\'s job told only by small words', 'Munkanélküli lettem, a férjem elhagyott, két kicsi gyerekkel maradtam minden jövedelem nélkül.', 'hu', /^venit-minim-incluziune$/],
+    ['a birth told with another country is a birth abroad', 'Our baby was born in Ireland and we have just moved back to Chendu. What paperwork do we need in Romania?', 'en', /^transcriere-acte-straine$/],
+    [
+      'a foreigner having a home birth here is a birth at home',
+      "Hello, I'm from Ireland and we live in Bălăușeri now. Our baby is due soon and it may be a home birth with a midwife here in the village. How do we register the birth?",
+      'en',
+      /^inregistrare-nastere$/,
+    ],
+    ['a car named by its make is a car bought', 'Vettem egy használt Opelt a szomszéd faluban, hogyan jelentsem be az adóhoz?', 'hu', /^vehicul-evidenta-fiscala$/],
+    [
+      '"help" in Hungarian beside a hard winter is heating aid, not APIA farm subsidies',
+      'Egyedül élek, kicsi a nyugdíjam, és nincs miből fát vennem télre. Tud segíteni a hivatal valami támogatással?',
+      'hu',
+      /^ajutor-incalzire$/,
+    ],
+    ['a Hungarian verb whose prefix stands apart ("halt meg") is still the death', 'A nagyapám tegnap halt meg otthon, mit kell intézni?', 'hu', /^inregistrare-deces$/],
+    ['a death told with a foreign city is a death abroad: the foreign certificate is transcribed', 'Apósom Stuttgartban halt meg. A német halotti kivonattal mit kezdjünk itthon?', 'hu', /^transcriere-acte-straine$/],
+    ['a death of months ago is the inheritance now', 'Socrul meu a murit acum trei luni, avea casă și două hectare în Chendu. Ce facem acum?', 'ro', /^sesizare-succesiune$/],
+    ['a death already registered is the inheritance now', 'My aunt died in hospital and the death was registered there. What about her house in the village?', 'en', /^sesizare-succesiune$/],
+    [
+      'an inheritance already settled at the notary is declared for the local taxes, not opened again',
+      'Am moștenit casa mătușii din Filitelnic, certificatul de moștenitor l-am luat de la notar. Ce mai am de făcut la primărie?',
+      'ro',
+      /^declarare-cladire-teren$/,
+    ],
+    ['a kitchen made bigger is building work, not refused', 'Vrem să mărim bucătăria și să facem o baie în prelungire, ce hârtii ne trebuie?', 'ro', /^(certificat-urbanism|autorizatie-construire)$/],
+    ['a calf born on the farm gets the agricultural register', 'szuletett egy borjunk a heten, be kell jelenteni valahol?', 'hu', /^registru-agricol/],
+  ] as const)('%s', async (_shown, text, language, expected) => {
+    const [reply] = await ask(text, language);
+    expect(slugsOf(reply)[0]).toMatch(expected);
   });
 
   it('a death abroad is a transcription of the foreign death certificate, then the inheritance', async () => {
     const [reply] = await ask('Tatal meu a murit in Italia. Cum transcriem certificatul de deces italian, si apoi cum facem sesizarea de succesiune?');
     expect(slugsOf(reply)).toEqual(['transcriere-acte-straine', 'sesizare-succesiune']);
-  });
-
-  it('a birth told with another country is a birth abroad; a foreigner having a home birth here is not', async () => {
-    const [abroad] = await ask('Our baby was born in Ireland and we have just moved back to Chendu. What paperwork do we need in Romania?', 'en');
-    expect(slugsOf(abroad)[0]).toBe('transcriere-acte-straine');
-    const [atHome] = await ask(
-      "Hello, I'm from Ireland and we live in Bălăușeri now. Our baby is due soon and it may be a home birth with a midwife here in the village. How do we register the birth?",
-      'en',
-    );
-    expect(slugsOf(atHome)[0]).toBe('inregistrare-nastere');
-  });
-
-  it('a car named by its make is a car bought', async () => {
-    const [reply] = await ask('Vettem egy használt Opelt a szomszéd faluban, hogyan jelentsem be az adóhoz?', 'hu');
-    expect(slugsOf(reply)[0]).toBe('vehicul-evidenta-fiscala');
-  });
-
-  it('"help" in Hungarian beside a hard winter is heating aid, not APIA farm subsidies', async () => {
-    const [reply] = await ask('Egyedül élek, kicsi a nyugdíjam, és nincs miből fát vennem télre. Tud segíteni a hivatal valami támogatással?', 'hu');
-    expect(slugsOf(reply)[0]).toBe('ajutor-incalzire');
-  });
-
-  it('a Hungarian verb whose prefix stands apart ("halt meg") is still the death', async () => {
-    const [reply] = await ask('A nagyapám tegnap halt meg otthon, mit kell intézni?', 'hu');
-    expect(slugsOf(reply)[0]).toBe('inregistrare-deces');
-  });
-
-  it('a death told with a foreign city is a death abroad: the foreign certificate is transcribed', async () => {
-    const [reply] = await ask('Apósom Stuttgartban halt meg. A német halotti kivonattal mit kezdjünk itthon?', 'hu');
-    expect(slugsOf(reply)[0]).toBe('transcriere-acte-straine');
-  });
-
-  it('a death of months ago, or one already registered, is the inheritance now', async () => {
-    const [months] = await ask('Socrul meu a murit acum trei luni, avea casă și două hectare în Chendu. Ce facem acum?');
-    expect(slugsOf(months)[0]).toBe('sesizare-succesiune');
-    const [registered] = await ask('My aunt died in hospital and the death was registered there. What about her house in the village?', 'en');
-    expect(slugsOf(registered)[0]).toBe('sesizare-succesiune');
-  });
-
-  it('an inheritance already settled at the notary is declared for the local taxes, not opened again', async () => {
-    const [reply] = await ask('Am moștenit casa mătușii din Filitelnic, certificatul de moștenitor l-am luat de la notar. Ce mai am de făcut la primărie?');
-    expect(slugsOf(reply)[0]).toBe('declarare-cladire-teren');
-  });
-
-  it('a kitchen made bigger is building work, not refused', async () => {
-    const [reply] = await ask('Vrem să mărim bucătăria și să facem o baie în prelungire, ce hârtii ne trebuie?');
-    expect(slugsOf(reply)[0]).toMatch(/certificat-urbanism|autorizatie-construire/);
-  });
-
-  it('a calf born on the farm gets the agricultural register', async () => {
-    const [reply] = await ask('szuletett egy borjunk a heten, be kell jelenteni valahol?', 'hu');
-    expect(slugsOf(reply)[0]).toMatch(/registru-agricol/);
   });
 });
 
