@@ -72,7 +72,7 @@ export function isBareThanks(text: string): boolean {
 
 // "Cum depun o petiție?" asks about filing; "vreau să depun o petiție" files. Folded text.
 const questionForm =
-  /\?|^(cum|ce|unde|cand|cat|care|cui|how|what|where|when|which|who|can i|could i|do i|hogyan|hova|hol|mit|mikor|mennyi|milyen|kihez)\b|\b(cum (pot|se|fac|depun|trimit)|se poate|(vreau|as vrea|as dori) sa (stiu|aflu)|how (do|can|to)|(want|like) to know|hogyan (kell|lehet|tudok)|hova kell|szeretnem tudni|szeretnek erdeklodni)\b/;
+  /\?|^(cum|ce|unde|cand|cat|care|cui|how|what|where|when|which|who|can i|could i|do i|hogyan|hova|hol|mit|mikor|mennyi|milyen|kihez)\b|\b(cum (pot|se|fac|depun|trimit)|se poate|(vreau|as vrea|as dori) sa (stiu|aflu)|how (do|can|to)|(want|like) to know|hogyan (kell|lehet|tudok)|hova kell|hova (irjam|irjak|forduljak|menjek|adjam be|kuldjem)|unde (sa )?(ma adresez|scriu|o depun|o trimit|merg)|where (do|should|can) i (send|write|file|submit)|szeretnem tudni|szeretnek erdeklodni)\b/;
 
 /** Whether a message asks about something (and so wants an answer) rather than asking for it to be done. */
 export function isQuestion(text: string): boolean {

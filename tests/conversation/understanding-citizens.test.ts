@@ -382,6 +382,14 @@ describe('tickets and handover only when asked for', () => {
     expect(intake.map((reply) => reply.text).join('\n')).toMatch(/Cum vă numiți|Despre ce/);
   });
 
+  it('wanting to complain and asking where to write it gets the petition procedure first, then the offer', async () => {
+    const before = await ticketCount();
+    const replies = await ask('Vreau să fac o reclamație pentru cum am fost tratat la ghișeu, unde o depun?');
+    expect(slugsOf(replies[0])[0]).toBe('petitie');
+    expect(replies.at(-1)?.buttons.length).toBeGreaterThan(0);
+    expect(await ticketCount()).toBe(before);
+  });
+
   it('a law number is not a request number', async () => {
     const [reply] = await ask('Aș dori să solicit, conform Legii 544/2001, lista contractelor încheiate de primărie anul trecut.');
     expect(slugsOf(reply)[0]).toBe('informatii-publice');
