@@ -62,8 +62,12 @@ const smalltalkPatterns = [
 ];
 
 // A thanks and nothing else ("Mulțumesc frumos!", "Köszönöm szépen", "Thanks a lot"): folded text.
-const bareThanksPattern =
-  /^(multumesc|multumim|mersi|merci|ms|koszonom|koszonjuk|koszi|kosz|thanks|thank you|thx|ty)[\s!.,]*(frumos|mult|tare|szepen|nagyon|a lot|so much|very much)?[\s!.,]*(frumos|mult|szepen)?[\s!.,:)]*$/;
+// A wish for the day may follow ("Mersi, o zi bună!", "Köszi, szép napot!", "thanks for everything, good night").
+const closing = String.raw`(?:o zi (?:buna|frumoasa)|o seara (?:buna|frumoasa)|noapte buna|la revedere|o saptamana buna|szep napot|szep estet|jo ejszakat|viszontlatasra|have a (?:nice|good|great) (?:day|evening|weekend)|good night|goodbye|bye)`;
+const thanks = String.raw`(?:multumesc|multumim|mersi|merci|ms|koszonom|koszonjuk|koszi|kosz|thanks|thank you|thx|ty)(?:[\s!.,]*(?:frumos|mult|tare|szepen|nagyon|a lot|so much|very much))*(?:[\s!.,]*(?:pentru tot|mindent|for everything|for your help))?`;
+const bareThanksPattern = new RegExp(String.raw`^(?:${closing}[\s!.,]*)?${thanks}[\s!.,]*(?:${closing})?[\s!.,:)]*$`);
+/** A goodbye alone ("La revedere!", "Jó éjszakát!"). */
+const goodbyePattern = new RegExp(String.raw`^${closing}[\s!.,:)]*$`);
 
 /** Whether the message only thanks (a courtesy after an answer, not a question nor news for a clerk). */
 export function isBareThanks(text: string): boolean {
@@ -99,7 +103,7 @@ export function detectIntentByRules(text: string): RuleIntent {
   const folded = foldDiacritics(text).trim().replace(/\s+/g, ' ');
   if (isClerkCommandText(text)) return 'clerk_command';
   if (cancelPatterns.some((pattern) => pattern.test(folded))) return 'cancel';
-  if (smalltalkPatterns.some((pattern) => pattern.test(folded)) || isBareThanks(text)) return 'smalltalk';
+  if (smalltalkPatterns.some((pattern) => pattern.test(folded)) || isBareThanks(text) || goodbyePattern.test(folded.toLowerCase())) return 'smalltalk';
   if (handoverPatterns.some((pattern) => pattern.test(folded)) && !asksForLanguage(folded)) return 'handover';
   if (statusPatterns.some((pattern) => pattern.test(folded)) || (ticketNumberPattern.test(folded) && folded.length < 120)) return 'status';
   if (ticketPatterns.some((pattern) => pattern.test(folded))) return 'ticket';
