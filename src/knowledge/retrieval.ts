@@ -98,6 +98,9 @@ interface ProcedureScore {
   keyword: number;
   /** Strength of a life event naming this procedure ("a murit bunicul" → înregistrarea decesului). */
   event: number;
+  /** The keyword and the telling of the event that gave `keyword` and `event`. */
+  keywordMatched?: string;
+  eventMatched?: string;
   combined: number;
   /** Filled only for the procedures shown: with a large knowledge base most are never shown. */
   chunkScores?: Map<string, number>;
@@ -274,9 +277,9 @@ export class Retriever {
         const procedureScore = scoreFor(scored.chunk.slug);
         procedureScore.lexical = Math.max(procedureScore.lexical, scored.score);
       }
-      for (const match of this.procedureKeywords.match(withoutTownHallName(question), language)) scoreFor(match.owner).keyword = match.size;
-      for (const { slug, strength } of this.lifeEventProcedures(question, language)) {
-        if (this.proceduresBySlug.has(slug)) scoreFor(slug).event = Math.max(scoreFor(slug).event, strength);
+      for (const match of this.procedureKeywords.match(withoutTownHallName(question), language)) Object.assign(scoreFor(match.owner), { keyword: match.size, keywordMatched: match.keyword });
+      for (const { slug, strength, told } of this.lifeEventProcedures(question, language)) {
+        if (this.proceduresBySlug.has(slug) && strength > scoreFor(slug).event) Object.assign(scoreFor(slug), { event: strength, eventMatched: told });
       }
     }
 
@@ -301,7 +304,7 @@ export class Retriever {
       }
     }
 
-    const ranked = this.toldFirst(this.fuse([...scores.values()], settings, diagnostics.vectorUnavailable !== undefined), queryTerms, settings);
+    const ranked = this.toldFirst(this.fuse([...scores.values()], settings, diagnostics.vectorUnavailable !== undefined), queryTerms, settings, language);
     const top = ranked[0];
     const evidence = top ? this.lexicalIndex.evidence(queryTerms, top.slug) : { share: 0, mass: 0 };
     const confidence = evidence.share;
@@ -387,7 +390,7 @@ export class Retriever {
    * names. When that one is too weak to answer, the procedure the event names goes first instead of a
    * clarifying question among unrelated procedures or a refusal.
    */
-  private toldFirst(ranked: ProcedureScore[], queryTerms: ReturnType<LexicalIndex['queryTerms']>, settings: RetrievalSettings): ProcedureScore[] {
+  private toldFirst(ranked: ProcedureScore[], queryTerms: ReturnType<LexicalIndex['queryTerms']>, settings: RetrievalSettings, language: Language): ProcedureScore[] {
     const [first] = ranked;
     if (!first) return ranked;
     const told = ranked.reduce<ProcedureScore | undefined>((best, score) => (score.event > (best?.event ?? 0) ? score : best), undefined);
@@ -395,7 +398,9 @@ export class Retriever {
     // "Ne-am căsătorit în Anglia… să fie valabilă căsătoria": the event, told in a phrase (a marriage
     // abroad), names its procedure more plainly than the one word that names the first. A first procedure
     // the events name too keeps its place: words and vectors order an event's steps.
-    if (first.event === 0 && told.event >= namingKeywordSize && told.event > first.keyword) return [told, ...ranked.filter((score) => score !== told)];
+    if (first.event === 0 && told.event >= namingKeywordSize && (told.event > first.keyword || this.explains(told.eventMatched, first.keywordMatched, language))) {
+      return [told, ...ranked.filter((score) => score !== told)];
+    }
     // A later step of the event ("passed away": the inheritance) first only on the strength of its own words.
     if (first.keyword > 0 || (first.event > 0 && first.event >= told.event)) return ranked;
     const { share, mass } = this.lexicalIndex.evidence(queryTerms, first.slug);
@@ -403,9 +408,19 @@ export class Retriever {
     return firstAnswerable ? ranked : [told, ...ranked.filter((score) => score !== told)];
   }
 
+  /**
+   * Whether a telling of an event holds every word of a procedure's keyword: "we have the death certificate"
+   * (a death already registered) explains "death certificate" (the registration's keyword).
+   */
+  private explains(telling: string | undefined, keyword: string | undefined, language: Language): boolean {
+    if (telling === undefined || keyword === undefined) return false;
+    const told = new Set(analyze(telling, language).map(({ stem }) => stem));
+    return analyze(keyword, language).every(({ stem }) => told.has(stem));
+  }
+
   /** The procedures of the life events a question tells of; the main procedure of an event counts most. */
-  private lifeEventProcedures(question: string, language: Language): { slug: string; strength: number }[] {
-    const found: { slug: string; strength: number }[] = [];
+  private lifeEventProcedures(question: string, language: Language): { slug: string; strength: number; told: string }[] {
+    const found: { slug: string; strength: number; told: string }[] = [];
     const matches = this.lifeEventKeywords.match(withoutTownHallName(question), language).map((match) => ({ match, words: new Set(analyze(match.keyword, language).map(({ token }) => token)) }));
     // An event whose words are all part of another's is not told apart from it: "născut în Italia" (a birth
     // abroad) is not also "născut" (a birth at home).
@@ -416,7 +431,7 @@ export class Retriever {
       const event = this.eventAsTold(match.owner, question, language);
       // "Stuttgartban meghalt": the country is a word of the telling too, as in the phrase "death abroad".
       const size = event && event.id !== match.owner ? match.size + 1 : match.size;
-      event?.procedures.forEach((slug, index) => found.push({ slug, strength: size * (index === 0 ? 1 : 0.6) }));
+      event?.procedures.forEach((slug, index) => found.push({ slug, strength: size * (index === 0 ? 1 : 0.6), told: match.keyword }));
     }
     return found;
   }

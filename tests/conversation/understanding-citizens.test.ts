@@ -87,6 +87,12 @@ describe('life events lead to their procedures', () => {
     ['a death of months ago is the inheritance now', 'Socrul meu a murit acum trei luni, avea casă și două hectare în Chendu. Ce facem acum?', 'ro', /^sesizare-succesiune$/],
     ['a death already registered is the inheritance now', 'My aunt died in hospital and the death was registered there. What about her house in the village?', 'en', /^sesizare-succesiune$/],
     [
+      '"we have the death certificate" tells a registered death; its words are not a request for the certificate',
+      'My uncle died in April. The funeral is over and we have the death certificate. He left a house and some land. What do we do now?',
+      'en',
+      /^sesizare-succesiune$/,
+    ],
+    [
       'an inheritance already settled at the notary is declared for the local taxes, not opened again',
       'Am moștenit casa mătușii din Filitelnic, certificatul de moștenitor l-am luat de la notar. Ce mai am de făcut la primărie?',
       'ro',
