@@ -264,6 +264,18 @@ describe("the town hall's own facts", () => {
     expect(registrar?.text).toMatch(/Anyakönyvi/);
   });
 
+  it('the town hall\'s Facebook page is its contacts; how many villages is the villages; the registry desk is the list of departments', async () => {
+    for (const [text, language, words] of [
+      ['Primăria are pagină de Facebook?', 'ro', /e-mail/],
+      ['Hány faluból áll a község?', 'hu', /falvai/],
+      ['Hol van az iktató?', 'hu', /részlegei/],
+    ] as const) {
+      const [reply] = await ask(text, language);
+      expect(slugsOf(reply), text).toEqual(['town-hall']);
+      expect(reply?.text, text).toMatch(words);
+    }
+  });
+
   it('the villages of the commune', async () => {
     const [reply] = await ask('Which villages are part of Balauseri commune?', 'en');
     expect(reply?.text).toContain('Filitelnic (Fületelke)');
