@@ -1,7 +1,7 @@
 import { foldDiacritics, languages, type Language, type Localized } from '../language.ts';
 import { boundedEditDistance } from './edit-distance.ts';
 import { sentencesOf } from './question-parts.ts';
-import { analyze, stem } from './text-analysis.ts';
+import { analyze, stem, tokenize } from './text-analysis.ts';
 
 // Finds which curated keyword phrases a question contains ("pasaport", "carte de identitate",
 // "építési engedély"), word order free, tolerant of typos and of the stemmer of another language.
@@ -101,11 +101,12 @@ export class KeywordMatcher {
   }
 
   /**
-   * Best (longest) matching keyword per owner, best first. A keyword's words may come in any order, but in
-   * one sentence: "numele meu e Vasile… Am lângă casă un loc" does not say "casa pe numele lui".
+   * Best (longest) matching keyword per owner, best first. A keyword's words may come in any order; in a
+   * long message, in one sentence: "numele meu e Vasile… Am lângă casă un loc" does not say "casa pe numele
+   * lui", while "Meghalt apám. Otthon." still tells a death at home.
    */
   match(question: string, language: Language): KeywordMatch[] {
-    const sentences = (this.withinSentence ? sentencesOf(question) : [question])
+    const sentences = (this.withinSentence && tokenize(question).length > sentenceBoundWords ? sentencesOf(question) : [question])
       .map((sentence) => {
         const matched = new Set<number>();
         for (const { token } of analyze(sentence, language)) for (const position of this.wordsMatching(token)) matched.add(position);
@@ -165,6 +166,8 @@ export class KeywordMatcher {
 }
 
 const longerFormMinimum = 5;
+/** From this many words a message is long enough to tell unrelated things in different sentences. */
+const sentenceBoundWords = 14;
 /** Distinct question words remembered per matcher; a town hall's questions use far fewer. */
 const rememberedTokens = 20_000;
 
