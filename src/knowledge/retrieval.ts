@@ -471,14 +471,15 @@ export class Retriever {
     // "When does the mayor hold public audiences?": when, about the procedure of asking for one, is the
     // audience hours (the procedure is cited beside them).
     // "…stau în Bălăușeri pe strada principală… De unde încep?": in a long message, a topic named only in what
-    // is told (where one lives, a shop's opening) is not what is asked.
+    // is told (where one lives, a shop's opening) is not what is asked when a procedure answers it.
     const askedParts = longMessage ? questionParts(question, (sentence) => this.tellsRequest(sentence, language)) : [];
     const asked = (topic: string) => !longMessage || askedParts.some((part) => this.townHallTopicKeywords.match(part, language).some((match) => match.owner === topic));
     const audience = this.townHallTopicsById.get('audience');
     if (audience?.procedure !== undefined && audience.procedure === topSlug && asksWhen.test(folded)) return 'audience';
     for (const match of matches) {
       const topic = match.owner as TownHallTopicId;
-      if (!asked(topic)) continue;
+      // …unless nothing else would answer: the town hall's fact is better than a refusal.
+      if (!asked(topic) && procedureAnswerable) continue;
       // "Aveți casierie? Pot plăti impozitul cash?": the practical side of the procedure asked about is
       // the topic; the same words beside another procedure ("taxa de urbanism cash?") leave it that one.
       const ownProcedure = this.townHallTopicsById.get(topic)?.procedure;
