@@ -1,6 +1,6 @@
 import { foldDiacritics, languages, type Language, type Localized } from '../language.ts';
 import { boundedEditDistance } from './edit-distance.ts';
-import { sentencesOf } from './question-parts.ts';
+import { tellingsOf } from './question-parts.ts';
 import { analyze, stem, tokenize } from './text-analysis.ts';
 
 // Finds which curated keyword phrases a question contains ("pasaport", "carte de identitate",
@@ -102,11 +102,11 @@ export class KeywordMatcher {
 
   /**
    * Best (longest) matching keyword per owner, best first. A keyword's words may come in any order; in a
-   * long message, in one sentence: "numele meu e Vasile… Am lângă casă un loc" does not say "casa pe numele
-   * lui", while "Meghalt apám. Otthon." still tells a death at home.
+   * long message, in one sentence and on one side of a "but / while": "numele meu e Vasile… Am lângă casă un
+   * loc" does not say "casa pe numele lui", while "Meghalt apám. Otthon." still tells a death at home.
    */
   match(question: string, language: Language): KeywordMatch[] {
-    const sentences = (this.withinSentence && tokenize(question).length > sentenceBoundWords ? sentencesOf(question) : [question])
+    const sentences = (this.withinSentence && tokenize(question).length > sentenceBoundWords ? tellingsOf(question, language) : [question])
       .map((sentence) => {
         const matched = new Set<number>();
         for (const { token } of analyze(sentence, language)) for (const position of this.wordsMatching(token)) matched.add(position);

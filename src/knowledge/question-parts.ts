@@ -1,4 +1,4 @@
-import { foldDiacritics } from '../language.ts';
+import { foldDiacritics, type Language } from '../language.ts';
 
 // A message may ask two things ("bunicul a murit: ce acte trebuie, și cum deschidem succesiunea?").
 // It is cut into the parts that ask something: sentences, and within a sentence the pieces joined by
@@ -65,6 +65,24 @@ function wordCount(text: string): number {
 function clauses(folded: string): string[] {
   const pieces = folded.split(conjunction);
   return pieces.length > 1 && pieces.every(isClause) ? pieces : [folded];
+}
+
+/**
+ * "Am născut la Sighișoara, iar soțul meu e la muncă în Italia": a clause joined by "but / while" tells
+ * something else than the one before it. On folded and unfolded text; Hungarian "de" is "but", Romanian "of".
+ */
+const contrastingClause: Record<Language, RegExp> = {
+  ro: /\s(?:iar|dar|însă|insa)\s|;/iu,
+  hu: /\s(?:de|viszont|pedig|azonban)\s|;/iu,
+  en: /\s(?:but|while|whereas)\s|;/iu,
+};
+
+/** What a message tells, piece by piece: its sentences, cut again where "but / while" joins two tellings. */
+export function tellingsOf(message: string, language: Language): string[] {
+  return sentencesOf(message)
+    .flatMap((sentence) => sentence.split(contrastingClause[language]))
+    .map((telling) => telling.trim())
+    .filter((telling) => telling !== '');
 }
 
 /** A message's sentences, trimmed, without empty ones. */

@@ -8,7 +8,7 @@ import { LifeEventMatcher } from './life-event-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
 import { contextWordTest } from './context-words.ts';
 import { PhraseMatcher } from './phrase-matcher.ts';
-import { questionParts, sentencesOf } from './question-parts.ts';
+import { questionParts, sentencesOf, tellingsOf } from './question-parts.ts';
 import { analyze, tokenize } from './text-analysis.ts';
 import { LexicalIndex, type ScoredChunk } from './lexical-index.ts';
 import { isLanguageAwareEmbedder } from './offline-embedding.ts';
@@ -445,7 +445,7 @@ export class Retriever {
     const event = this.lifeEventsById.get(id);
     const variant = event?.abroad ? this.lifeEventsById.get(event.abroad) : undefined;
     if (!variant) return event;
-    const toldAbroad = sentencesOf(question).some(
+    const toldAbroad = tellingsOf(question, language).some(
       (sentence) => this.abroadKeywords.match(sentence, language).length > 0 && this.lifeEventKeywords.match(withoutTownHallName(sentence), language).some((match) => match.owner === id),
     );
     return toldAbroad ? variant : event;

@@ -75,6 +75,12 @@ describe('life events lead to their procedures', () => {
       'en',
       /^inregistrare-nastere$/,
     ],
+    [
+      'a birth at home stays one when another country is named after a "but / while" ("iar")',
+      'Am născut ieri acasă, în Chendu, iar bunicii copilului stau în Germania de ani buni. Cum înregistrăm nașterea?',
+      'ro',
+      /^inregistrare-nastere$/,
+    ],
     ['a car named by its make is a car bought', 'Vettem egy használt Opelt a szomszéd faluban, hogyan jelentsem be az adóhoz?', 'hu', /^vehicul-evidenta-fiscala$/],
     [
       '"help" in Hungarian beside a hard winter is heating aid, not APIA farm subsidies',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { questionParts } from '../../src/knowledge/question-parts.ts';
+import { questionParts, tellingsOf } from '../../src/knowledge/question-parts.ts';
 
 describe('the parts of a message that ask something', () => {
   it('a sentence ending in a question mark asks, even without an asking word', () => {
@@ -34,5 +34,18 @@ describe('the parts of a message that ask something', () => {
       'doua intrebari cat dureaza adeverinta de rol',
       'unde platesc impozitul pe teren',
     ]);
+  });
+});
+
+describe('what a message tells, piece by piece', () => {
+  it('cuts sentences again where "but / while" joins two tellings, in each language', () => {
+    expect(tellingsOf('Am născut la Sighișoara, iar soțul meu e la muncă în Italia. Cine face certificatul?', 'ro')).toEqual([
+      'Am născut la Sighișoara,',
+      'soțul meu e la muncă în Italia',
+      'Cine face certificatul',
+    ]);
+    expect(tellingsOf('Otthon szült, de a férje Németországban dolgozik', 'hu')).toEqual(['Otthon szült,', 'a férje Németországban dolgozik']);
+    // Romanian "de" is "of", not "but".
+    expect(tellingsOf('certificatul de naștere din Germania', 'ro')).toEqual(['certificatul de naștere din Germania']);
   });
 });
