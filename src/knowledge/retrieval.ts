@@ -157,10 +157,9 @@ function withoutTownHallName(text: string): string {
  * topic's keywords, so they neither make a topic match nor make it look longer than it is.
  */
 function withoutTownHallWords<Topic extends { keywords: Localized<string[]> }>(topic: Topic): Topic {
+  // The words are kept as written: an abbreviation in capitals ("APIA papír") stays one ("Apám" is no APIA).
   const strip = (keywords: string[], language: Language) =>
-    keywords
-      .map((keyword) => analyze(keyword, language).map(({ token }) => token).filter((token) => !townHallWords.has(token)).join(' '))
-      .filter((keyword) => keyword !== '');
+    keywords.map((keyword) => withoutTownHallName(keyword)).filter((keyword) => analyze(keyword, language).length > 0);
   return { ...topic, keywords: { ro: strip(topic.keywords.ro, 'ro'), hu: strip(topic.keywords.hu, 'hu'), en: strip(topic.keywords.en, 'en') } };
 }
 
