@@ -30,6 +30,23 @@ async function openSession(language: string): Promise<string> {
   return (response.json() as { sessionId: string }).sessionId;
 }
 
+/**
+ * Opens a session's event stream and posts one message over a real socket, as the bubble does (`inject` hid
+ * that the request stream closes once its body is read). The stream is open before the message is posted: it
+ * resolves once its headers arrived, which the server sends after it subscribed the session.
+ */
+async function askWhileListening(text: string) {
+  const sessionId = await openSession('ro');
+  const stream = await collectServerSentEvents(`${baseUrl}/api/webchat/sessions/${sessionId}/events`, (events) => events.some((event) => event.event === 'message' && event.data.from === 'bot'));
+  const response = await fetch(`${baseUrl}/api/webchat/sessions/${sessionId}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
+  const reply = ((await response.json()) as { replies: { text: string; sources: { slug: string }[] }[] }).replies[0];
+  return { stream, response, reply };
+}
+
 beforeAll(async () => {
   ollama = await FakeOllamaServer.start({ models: ['qwen2.5:3b-instruct'], defaultChatReply: script });
   testApp = await startTestApp({ OLLAMA_HOST: ollama.url, OLLAMA_TIMEOUT_MS: '3000' });
@@ -45,17 +62,8 @@ afterAll(async () => {
 describe('answers written by the local language model', () => {
   it('streams a cited answer about a building permit to the web chat, then stores the final text', async () => {
     nextAnswer = { chunks: groundedAnswer.split(/(?<= )/), delayMs: 5 };
-    const sessionId = await openSession('ro');
-    // Resolves once the stream's headers arrived, which the server sends after it subscribed the session.
-    const stream = await collectServerSentEvents(`${baseUrl}/api/webchat/sessions/${sessionId}/events`, (events) => events.some((event) => event.event === 'message' && event.data.from === 'bot'));
-    // A real socket, as the bubble posts: `inject` hid that the request stream closes once its body is read.
-    const response = await fetch(`${baseUrl}/api/webchat/sessions/${sessionId}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'ce acte trebuie pentru autorizatia de construire?' }),
-    });
+    const { stream, response, reply } = await askWhileListening('ce acte trebuie pentru autorizatia de construire?');
     expect(response.status).toBe(200);
-    const reply = ((await response.json()) as { replies: { text: string; sources: { slug: string }[] }[] }).replies[0];
     expect(reply?.text).toContain('certificatul de urbanism');
     expect(reply?.sources[0]?.slug).toBe('autorizatie-construire');
     await stream.finished;
@@ -68,14 +76,7 @@ describe('answers written by the local language model', () => {
 
   it("streams the model's answer about a death at home, then names the family doctor's authority beside it", async () => {
     nextAnswer = { chunks: 'Decesul se declară la starea civilă în 3 zile, cu certificatul medical constatator [inregistrare-deces].'.split(/(?<= )/) };
-    const sessionId = await openSession('ro');
-    const stream = await collectServerSentEvents(`${baseUrl}/api/webchat/sessions/${sessionId}/events`, (events) => events.some((event) => event.event === 'message' && event.data.from === 'bot'));
-    const response = await fetch(`${baseUrl}/api/webchat/sessions/${sessionId}/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'Mama a murit azi-noapte acasă, în Chendu. A venit doctorul de familie și ne-a dat o hârtie. Ce facem ca s-o putem îngropa sâmbătă?' }),
-    });
-    const reply = ((await response.json()) as { replies: { text: string; sources: { slug: string }[] }[] }).replies[0];
+    const { stream, reply } = await askWhileListening('Mama a murit azi-noapte acasă, în Chendu. A venit doctorul de familie și ne-a dat o hârtie. Ce facem ca s-o putem îngropa sâmbătă?');
     expect(reply?.sources[0]?.slug).toBe('inregistrare-deces');
     expect(reply?.text).toContain('certificatul medical constatator');
     expect(reply?.text).toMatch(/Casa de Asigurări de Sănătate/);
