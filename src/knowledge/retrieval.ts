@@ -177,6 +177,17 @@ function withoutPersonalData(question: string): string {
   return masked === question ? question : masked.replace(personalDataWithLabel, ' ');
 }
 
+/** What a retrieval reads of its question several times (its parts, the life events it tells): read once. */
+interface QuestionReading {
+  parts: () => string[];
+  events: () => { slug: string; strength: number; told: string }[];
+}
+
+function once<Value>(compute: () => Value): () => Value {
+  let computed: { value: Value } | undefined;
+  return () => (computed ??= { value: compute() }).value;
+}
+
 /** The order of `localeCompare`, without building a collator for every comparison. */
 const slugOrder = new Intl.Collator();
 
@@ -247,6 +258,10 @@ export class Retriever {
   async retrieve(asked: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
     const question = withoutPersonalData(asked);
     const settings = settingsOverride ? { ...this.settings, ...settingsOverride } : this.settings;
+    const reading: QuestionReading = {
+      parts: once(() => questionParts(question, (sentence) => this.tellsRequest(sentence, language))),
+      events: once(() => this.lifeEventProcedures(question, language)),
+    };
     const queryTerms = this.lexicalIndex.queryTerms(question, language, this.isContextWord);
     const scores = new Map<string, ProcedureScore>();
     const scoreFor = (slug: string): ProcedureScore => {
@@ -277,7 +292,7 @@ export class Retriever {
         procedureScore.lexical = Math.max(procedureScore.lexical, scored.score);
       }
       for (const match of this.procedureKeywords.match(withoutTownHallName(question), language)) Object.assign(scoreFor(match.owner), { keyword: match.size, keywordMatched: match.keyword });
-      for (const { slug, strength, told } of this.lifeEventProcedures(question, language)) {
+      for (const { slug, strength, told } of reading.events()) {
         if (this.proceduresBySlug.has(slug) && strength > scoreFor(slug).event) Object.assign(scoreFor(slug), { event: strength, eventMatched: told });
       }
     }
@@ -346,11 +361,11 @@ export class Retriever {
       (evidence.mass >= settings.decisiveEvidence && confidence >= settings.longMessageConfidence) ||
       // A life event names its procedure plainly even in words the procedures never use.
       top.event > 0);
-    const townHallTopic = this.matchTownHallTopic(question, language, procedureEvidence, answerable, top?.slug);
+    const townHallTopic = this.matchTownHallTopic(question, language, reading, procedureEvidence, answerable, top?.slug);
     // Candidates only when a procedure is clearly named: "which office for the agricultural register?".
     if (townHallTopic) {
       const topicCandidates = answerable || procedureEvidence > 0 ? candidates : [];
-      const procedurePart = this.procedureBesideTopic(question, language, townHallTopic, top?.slug, shownBySlug, confidence);
+      const procedurePart = this.procedureBesideTopic(language, reading, townHallTopic, top?.slug, shownBySlug, confidence);
       const besideTopic = procedurePart ? { secondary: procedurePart.procedure, ...(procedurePart.askedFirst ? { secondaryAskedFirst: true } : {}) } : {};
       return withRedirect({ decision: 'answer', candidates: topicCandidates, townHallTopic, ...besideTopic, diagnostics });
     }
@@ -366,9 +381,9 @@ export class Retriever {
     }
     // "What are your opening hours, and what do I need to tear down a shed?": the procedure and, in a part
     // of its own, the town hall itself (whose words a shop's procedure may hold too).
-    const topicPart = this.topicBesideProcedure(question, language, top.slug);
+    const topicPart = this.topicBesideProcedure(language, reading, top.slug);
     if (topicPart) return withRedirect({ decision: 'answer', candidates, townHallTopic: topicPart.topic, secondary: candidates[0]!, ...(topicPart.askedFirst ? {} : { secondaryAskedFirst: true }), diagnostics });
-    const secondary = this.secondProcedure(question, language, top.slug, shownBySlug, confidence);
+    const secondary = this.secondProcedure(question, language, reading, top.slug, shownBySlug, confidence);
     // The answers come in the order the message asked them.
     if (secondary) return withRedirect({ decision: 'answer', candidates, secondary: secondary.procedure, ...(secondary.askedFirst ? { secondaryAskedFirst: true } : {}), diagnostics });
     const runnerUp = ranked[1];
@@ -459,7 +474,14 @@ export class Retriever {
    * "Care e programul primăriei?" is about the town hall itself. A procedure named by a longer phrase
    * than the topic ("programare la audiență" against "program") keeps the question.
    */
-  private matchTownHallTopic(question: string, language: Language, procedureEvidence: number, procedureAnswerable: boolean, topSlug: string | undefined): TownHallTopicId | undefined {
+  private matchTownHallTopic(
+    question: string,
+    language: Language,
+    reading: QuestionReading,
+    procedureEvidence: number,
+    procedureAnswerable: boolean,
+    topSlug: string | undefined,
+  ): TownHallTopicId | undefined {
     const matches = this.townHallTopicKeywords.match(question, language);
     const shortQuestionAboutTownHall = isShortQuestionAboutTownHall(question);
     const folded = foldDiacritics(question);
@@ -471,8 +493,7 @@ export class Retriever {
     // audience hours (the procedure is cited beside them).
     // "…stau în Bălăușeri pe strada principală… De unde încep?": in a long message, a topic named only in what
     // is told (where one lives, a shop's opening) is not what is asked when a procedure answers it.
-    const askedParts = longMessage ? questionParts(question, (sentence) => this.tellsRequest(sentence, language)) : [];
-    const asked = (topic: string) => !longMessage || askedParts.some((part) => this.townHallTopicKeywords.match(part, language).some((match) => match.owner === topic));
+    const asked = (topic: string) => !longMessage || reading.parts().some((part) => this.townHallTopicKeywords.match(part, language).some((match) => match.owner === topic));
     const audience = this.townHallTopicsById.get('audience');
     if (audience?.procedure !== undefined && audience.procedure === topSlug && asksWhen.test(folded)) return 'audience';
     for (const match of matches) {
@@ -540,14 +561,15 @@ export class Retriever {
   private secondProcedure(
     question: string,
     language: Language,
+    reading: QuestionReading,
     topSlug: string,
     shownBySlug: Map<string, ProcedureScore>,
     confidence: number,
   ): { procedure: RetrievedProcedure; askedFirst: boolean } | undefined {
-    const parts = questionParts(question, (sentence) => this.tellsRequest(sentence, language));
+    const parts = reading.parts();
     if (parts.length < 2) return undefined;
     // What the whole message tells (a death, a birth abroad) also says what each of its parts is about.
-    const events = this.lifeEventProcedures(question, language);
+    const events = reading.events();
     const partBests = parts.map((part) => this.bestLexicalProcedure(part, language, events, topSlug));
     // One part must ask about the procedure the whole message is about, another about a second one. A part
     // whose own best reading is a near neighbour ("how do we transcribe the Italian birth certificate" read
@@ -587,8 +609,8 @@ export class Retriever {
   }
 
   /** The parts of a message that ask something, each with the topic it asks about, if any. */
-  private partsWithTopics(question: string, language: Language): { part: string; topic: TownHallTopicId | undefined }[] {
-    const parts = questionParts(question, (sentence) => this.tellsRequest(sentence, language));
+  private partsWithTopics(language: Language, reading: QuestionReading): { part: string; topic: TownHallTopicId | undefined }[] {
+    const parts = reading.parts();
     return parts.length < 2 ? [] : parts.map((part) => ({ part, topic: this.topicOfPart(part, language) }));
   }
 
@@ -597,18 +619,18 @@ export class Retriever {
    * topic answers one part; another part that names a procedure plainly on its own gets that one too.
    */
   private procedureBesideTopic(
-    question: string,
     language: Language,
+    reading: QuestionReading,
     topic: TownHallTopicId,
     topSlug: string | undefined,
     shownBySlug: Map<string, ProcedureScore>,
     confidence: number,
   ): { procedure: RetrievedProcedure; askedFirst: boolean } | undefined {
-    const parts = questionParts(question, (sentence) => this.tellsRequest(sentence, language));
+    const parts = reading.parts();
     const namesTopic = (part: string) => this.townHallTopicKeywords.match(part, language).some((match) => match.owner === topic);
     const topicIndex = parts.length < 2 ? -1 : parts.findIndex(namesTopic);
     if (topicIndex < 0) return undefined;
-    const events = this.lifeEventProcedures(question, language);
+    const events = reading.events();
     const ownProcedure = this.townHallTopicsById.get(topic)?.procedure;
     let best: { slug: string; share: number; index: number } | undefined;
     for (const [index, part] of parts.entries()) {
@@ -625,8 +647,8 @@ export class Retriever {
   }
 
   /** The topic of a part about the town hall itself beside the parts about the answered procedure, and whether it was asked first. */
-  private topicBesideProcedure(question: string, language: Language, topSlug: string): { topic: TownHallTopicId; askedFirst: boolean } | undefined {
-    const parts = this.partsWithTopics(question, language);
+  private topicBesideProcedure(language: Language, reading: QuestionReading, topSlug: string): { topic: TownHallTopicId; askedFirst: boolean } | undefined {
+    const parts = this.partsWithTopics(language, reading);
     // Beside an answerable procedure a topic is a question of its own only when asked plainly, in a short
     // part: one word of a story ("la piață", "în timpul programului") is not.
     // "Scriu pentru mama, ea vorbește doar maghiară": the language a story is told in is not a question.
@@ -637,7 +659,7 @@ export class Retriever {
       (isShortQuestionAboutTownHall(part) || this.townHallTopicKeywords.match(part, language).some((match) => match.owner === topic && match.size >= 2));
     const topicIndex = parts.findIndex(asksPlainly);
     if (topicIndex < 0) return undefined;
-    const events = this.lifeEventProcedures(question, language);
+    const events = reading.events();
     const procedureIndex = parts.findIndex(({ part, topic }, index) => index !== topicIndex && topic === undefined && this.bestLexicalProcedure(part, language, events, topSlug)?.slug === topSlug);
     if (procedureIndex < 0) return undefined;
     return { topic: parts[topicIndex]!.topic!, askedFirst: topicIndex < procedureIndex };
