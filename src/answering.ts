@@ -85,13 +85,11 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
             ? (retrieval.candidates.find((candidate) => candidate.procedure.slug === topicProcedure) ?? this.candidateOf(topicProcedure))
             : undefined;
       const fact = renderTownHallFact(retrieval.townHallTopic, townHall, language, named?.procedure);
+      const factSources = [townHallSource(townHall, language), ...(named ? [sourceOf(named, language)] : [])];
       // "Szombaton nyitva vagytok? És mi kell a bontáshoz?": a second part about a procedure gets its short card.
       const beside = retrieval.secondary && retrieval.secondary.procedure.slug !== named?.procedure.slug ? retrieval.secondary : undefined;
-      if (!beside) {
-        return { intent: 'procedure', mode: 'retrieval', outcome: 'answered', text: fact, sources: [townHallSource(townHall, language), ...(named ? [sourceOf(named, language)] : [])], buttons: [] };
-      }
+      if (!beside) return { intent: 'procedure', mode: 'retrieval', outcome: 'answered', text: fact, sources: factSources, buttons: [] };
       const card = renderProcedureCard(beside.procedure, language, { compact: true });
-      const factSources = [townHallSource(townHall, language), ...(named ? [sourceOf(named, language)] : [])];
       return {
         intent: 'procedure',
         mode: 'retrieval',

@@ -103,7 +103,7 @@ export function detectIntentByRules(text: string): RuleIntent {
   const folded = foldDiacritics(text).trim().replace(/\s+/g, ' ');
   if (isClerkCommandText(text)) return 'clerk_command';
   if (cancelPatterns.some((pattern) => pattern.test(folded))) return 'cancel';
-  if (smalltalkPatterns.some((pattern) => pattern.test(folded)) || isBareThanks(text) || goodbyePattern.test(folded.toLowerCase())) return 'smalltalk';
+  if (smalltalkPatterns.some((pattern) => pattern.test(folded)) || isBareThanks(text) || goodbyePattern.test(folded)) return 'smalltalk';
   if (handoverPatterns.some((pattern) => pattern.test(folded)) && !asksForLanguage(folded)) return 'handover';
   if (statusPatterns.some((pattern) => pattern.test(folded)) || (ticketNumberPattern.test(folded) && folded.length < 120)) return 'status';
   if (ticketPatterns.some((pattern) => pattern.test(folded))) return 'ticket';

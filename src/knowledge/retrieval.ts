@@ -591,9 +591,13 @@ export class Retriever {
       if (!best || found.share > best.share) best = { ...found, index };
     }
     if (!best) return undefined;
-    const score = shownBySlug.get(best.slug) ?? { slug: best.slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 };
-    const described = this.describe(score, score.combined || 1, confidence);
-    return { procedure: { ...described, score: Math.round(best.share * 1000) / 1000 }, askedFirst: best.index < aboutTop && best.named && tokenize(question).length <= twoQuestionsWords };
+    return { procedure: this.partProcedure(best.slug, best.share, shownBySlug, confidence), askedFirst: best.index < aboutTop && best.named && tokenize(question).length <= twoQuestionsWords };
+  }
+
+  /** The procedure a part of a message asks about, scored by the share of that part it explains. */
+  private partProcedure(slug: string, share: number, shownBySlug: Map<string, ProcedureScore>, confidence: number): RetrievedProcedure {
+    const score = shownBySlug.get(slug) ?? { slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 };
+    return { ...this.describe(score, score.combined || 1, confidence), score: Math.round(share * 1000) / 1000 };
   }
 
   /**
@@ -641,9 +645,7 @@ export class Retriever {
       if (!best || found.share > best.share) best = { slug: found.slug, share: found.share, index };
     }
     if (!best) return undefined;
-    const score = shownBySlug.get(best.slug) ?? { slug: best.slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 };
-    const described = this.describe(score, score.combined || 1, confidence);
-    return { procedure: { ...described, score: Math.round(best.share * 1000) / 1000 }, askedFirst: best.index < topicIndex };
+    return { procedure: this.partProcedure(best.slug, best.share, shownBySlug, confidence), askedFirst: best.index < topicIndex };
   }
 
   /** The topic of a part about the town hall itself beside the parts about the answered procedure, and whether it was asked first. */
