@@ -1,5 +1,7 @@
 // `npm run eval`: what a citizen gets for each question of the evaluation set, offline (retrieval mode),
 // through the same path as `functionar ask` — intent rules, town-hall facts, retrieval, answer cards.
+// The language is the one the chat would choose for a first message with no browser or phone hint
+// (`chooseLanguage`), not the question's label: a misread language is part of what the citizen gets.
 //
 // Three parts (see README.md beside this file): `tuning.jsonl` may be read and tuned on; `validation.jsonl`
 // is scored but never printed question by question, to choose between changes while tuning; `frozen.jsonl`
@@ -17,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { createAnswering } from '../../src/answering.ts';
 import { answerQuestion, type AskLine } from '../../src/cli/ask.ts';
 import { loadConfig } from '../../src/config.ts';
+import { chooseLanguage } from '../../src/conversation/language-detection.ts';
 import { isLanguage, type Language } from '../../src/language.ts';
 import { createLogger } from '../../src/logger.ts';
 
@@ -201,7 +204,7 @@ async function main(): Promise<void> {
       const byStyle = new Map<string, Tally>();
       const misses: string[] = [];
       for (const question of questions) {
-        const line = await answerQuestion(answering, config, question.question, question.language);
+        const line = await answerQuestion(answering, config, question.question, chooseLanguage(question.question, null));
         for (const [map, key] of [
           [byLanguage, 'all'],
           [byLanguage, question.language],
