@@ -1,7 +1,7 @@
 import type { Config } from './config.ts';
 import type { Intent } from './conversation/intent-detection.ts';
 import type { AnswerOptions, ProcedureAnswer, ProcedureAnswerer } from './conversation/procedure-answerer.ts';
-import { renderAlsoElsewhere, renderClarification, renderOutOfScope, renderProcedureCard, renderRefusal, renderTownHallFact, townHallSource } from './knowledge/answer-cards.ts';
+import { renderAlsoElsewhere, renderClarification, renderDeclinedDemand, renderOutOfScope, renderProcedureCard, renderRefusal, renderTownHallFact, townHallSource } from './knowledge/answer-cards.ts';
 import { createKnowledgeBase, type CreateKnowledgeBaseOptions } from './knowledge/create-knowledge-base.ts';
 import { embedderFromLanguageModel, type Embedder } from './knowledge/embedder.ts';
 import type { KnowledgeBase, Retrieval, RetrievedProcedure } from './knowledge/knowledge-base.ts';
@@ -51,12 +51,14 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
   async answer(question: string, language: Language, options: AnswerOptions): Promise<ProcedureAnswer> {
     const seen: { retrieval?: Retrieval } = {};
     const answer = await this.answerFromKnowledge(question, language, options, seen);
-    const otherAuthority = seen.retrieval?.alsoRedirect;
-    if (!otherAuthority || answer.outcome !== 'answered') return answer;
-    const elsewhere = renderAlsoElsewhere(otherAuthority, language);
-    // Streaming channels showed the answer as it was written: the line about the other authority follows it.
-    options.onToken?.(`\n\n${elsewhere}`);
-    return { ...answer, text: `${answer.text}\n\n${elsewhere}`, alsoRedirected: true };
+    if (answer.outcome !== 'answered' && answer.outcome !== 'clarify') return answer;
+    const otherAuthority = answer.outcome === 'answered' ? seen.retrieval?.alsoRedirect : undefined;
+    const declined = seen.retrieval?.declined === 'demand';
+    const after = [...(otherAuthority ? [renderAlsoElsewhere(otherAuthority, language)] : []), ...(declined ? [renderDeclinedDemand(language)] : [])];
+    if (after.length === 0) return answer;
+    // Streaming channels showed the answer as it was written: what is said after it follows it.
+    for (const line of after) options.onToken?.(`\n\n${line}`);
+    return { ...answer, text: [answer.text, ...after].join('\n\n'), ...(otherAuthority ? { alsoRedirected: true } : {}), ...(declined ? { declined: true } : {}) };
   }
 
   /** @param seen receives the retrieval the answer was built from, when there was one. */

@@ -21,6 +21,8 @@ export interface AskLine {
   sources: { slug: string; title: string; score: number }[];
   /** Answered, and pointed to another authority for what it also named (for the evaluation, like `outcome`). */
   alsoRedirected?: boolean;
+  /** Answered, and declined what the question also demanded (a guessed fee, only yes or no). */
+  declined?: boolean;
 }
 
 /** One answer per question, in-process, exactly as the chat would give it (without opening tickets). */
@@ -34,7 +36,7 @@ export async function askQuestion(config: Config, questions: string[], options: 
     for (const question of questions) {
       const line = await answerQuestion(answering, config, question, options.language ?? detectLanguage(question).language);
       // The ★ contract of `ask --json` has exactly these keys; `outcome` is for the evaluation.
-      const { outcome: _outcome, alsoRedirected: _alsoRedirected, ...contractLine } = line;
+      const { outcome: _outcome, alsoRedirected: _alsoRedirected, declined: _declined, ...contractLine } = line;
       if (options.json) process.stdout.write(`${JSON.stringify(contractLine)}\n`);
       else {
         process.stdout.write(`${line.answer}\n`);
@@ -89,5 +91,6 @@ function lineOf(question: string, language: Language, answer: ProcedureAnswer, o
     answer: offer ? `${answer.text}\n\n${offer}` : answer.text,
     sources: answer.sources.map((source) => ({ slug: source.slug, title: source.title, score: source.score ?? 0 })),
     ...(answer.alsoRedirected ? { alsoRedirected: true } : {}),
+    ...(answer.declined ? { declined: true } : {}),
   };
 }

@@ -17,6 +17,8 @@ export interface ProcedureAnswer {
   procedureSlug?: string;
   /** The question also named another authority's business: the answer says where to go for it. */
   alsoRedirected?: boolean;
+  /** The question also asked to guess an amount, answer only yes or no or approve a request: the answer says it cannot. */
+  declined?: boolean;
 }
 
 export interface AnswerOptions {

@@ -40,6 +40,8 @@ const labels = {
     notOurs: (title: string, authority: string) => `„${title}” nu ține de primărie. Vă rugăm să vă adresați: ${authority}.`,
     onlyProcedures: (townHall: string) => `Îmi pare rău, vă pot ajuta doar cu procedurile de la ${townHall}.`,
     canHelp: 'Vă pot ajuta cu',
+    declinedDemand:
+      'Nu pot ghici sume, nu pot aproba sau semna cereri și nu pot răspunde doar cu „da” sau „nu”: mai sus este ce se știe sigur; decizia o ia primăria, după depunerea cererii.',
     contact: 'Contact',
     phone: 'tel.',
     email: 'e-mail',
@@ -74,6 +76,8 @@ const labels = {
     notOurs: (title: string, authority: string) => `A(z) „${title}” nem a polgármesteri hivatal hatásköre. Kérjük, forduljon ide: ${authority}.`,
     onlyProcedures: (townHall: string) => `Sajnálom, csak a(z) ${townHall} ügyeiben tudok segíteni.`,
     canHelp: 'Ezekben segíthetek',
+    declinedDemand:
+      'Összeget nem tudok kitalálni, kérelmet nem hagyhatok jóvá és nem írhatok alá, és nem válaszolhatok csak igennel vagy nemmel: fent az áll, amit biztosan tudni lehet; a döntést a hivatal hozza meg a kérelem beadása után.',
     contact: 'Elérhetőség',
     phone: 'tel.',
     email: 'e-mail',
@@ -108,6 +112,8 @@ const labels = {
     notOurs: (title: string, authority: string) => `“${title}” is not handled by the town hall. Please contact: ${authority}.`,
     onlyProcedures: (townHall: string) => `Sorry, I can only help with the procedures of ${townHall}.`,
     canHelp: 'I can help with',
+    declinedDemand:
+      'I cannot guess amounts, approve or sign requests, or answer with only yes or no: above is what is known for certain; the town hall decides once the request is filed.',
     contact: 'Contact',
     phone: 'phone',
     email: 'e-mail',
@@ -287,6 +293,11 @@ export function renderAlsoElsewhere(redirect: OutOfScopeRedirect, language: Lang
 /** "… nu ține de primărie. Vă rugăm să vă adresați: <authority>." — an authority ending its own sentence keeps one full stop. */
 function notOurs(redirect: OutOfScopeRedirect, language: Language): string {
   return labels[language].notOurs(redirect.title[language], redirect.authority[language].trim().replace(/\.+$/u, ''));
+}
+
+/** Said after an answer whose question also asked to guess an amount, answer only yes or no or approve a request. */
+export function renderDeclinedDemand(language: Language): string {
+  return labels[language].declinedDemand;
 }
 
 /** Chit-chat and attempts to steer the assistant: a short, polite no and what it is for. */

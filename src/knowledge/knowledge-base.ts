@@ -101,6 +101,8 @@ export interface RefusalWords {
   /** Matched word for word, small words included ("ce mai faci", "ești primarul"). */
   chitchatPhrases: Localized<string[]>;
   manipulationPhrases: Localized<string[]>;
+  /** Guessing an amount, answering only yes or no, approving a request: declined, the procedure still answered. */
+  demandPhrases: Localized<string[]>;
 }
 
 export interface OutOfScopeRedirect {
@@ -135,6 +137,8 @@ export interface Retrieval {
   alsoRedirect?: OutOfScopeRedirect;
   /** Out of scope because it is chit-chat or tries to steer the assistant. */
   refusal?: 'chitchat' | 'manipulation';
+  /** The question also asks what the assistant cannot do (guess a fee, answer only yes or no): declined beside the answer. */
+  declined?: 'demand';
   /** The question is about the town hall itself (hours, address…): answered from town-hall.md. */
   townHallTopic?: TownHallTopicId;
   /** A second procedure the question asks about too ("ce acte, și cum deschidem succesiunea?"). */

@@ -180,6 +180,7 @@ export async function loadKnowledge(knowledgeDirectory: string): Promise<LoadedK
     manipulation: { ro: [], hu: [], en: [] },
     chitchatPhrases: { ro: [], hu: [], en: [] },
     manipulationPhrases: { ro: [], hu: [], en: [] },
+    demandPhrases: { ro: [], hu: [], en: [] },
   };
   const problems: KnowledgeProblem[] = [];
   let townHall: TownHall | undefined;
@@ -203,7 +204,7 @@ export async function loadKnowledge(knowledgeDirectory: string): Promise<LoadedK
       else townHall = parsed.townHall;
     } else if (parsed.kind === 'out-of-scope') {
       outOfScope.push(...parsed.redirects);
-      for (const list of ['chitchat', 'manipulation', 'chitchatPhrases', 'manipulationPhrases'] as const) {
+      for (const list of ['chitchat', 'manipulation', 'chitchatPhrases', 'manipulationPhrases', 'demandPhrases'] as const) {
         for (const language of languages) refusals[list][language].push(...parsed.refusals[list][language]);
       }
     } else if (parsed.kind === 'life-events') {

@@ -12,6 +12,8 @@ export function normalizePhrase(text: string): string {
 
 export class PhraseMatcher {
   private readonly pattern: RegExp | undefined;
+  /** The same phrases with any run of spaces or punctuation between their words, for cutting them out of a text. */
+  private readonly loosePattern: RegExp | undefined;
   private readonly sizes = new Map<string, number>();
 
   constructor(phrases: Localized<string[]>) {
@@ -21,12 +23,38 @@ export class PhraseMatcher {
     normalized.sort((left, right) => right.length - left.length);
     const escaped = normalized.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     this.pattern = escaped.length > 0 ? new RegExp(`(?<=^| )(?:${escaped.join('|')})(?= |$)`, 'gu') : undefined;
+    const loose = escaped.map((phrase) => phrase.replaceAll(' ', '[^\\p{L}\\p{N}]+'));
+    this.loosePattern = loose.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${loose.join('|')})(?![\\p{L}\\p{N}])`, 'gu') : undefined;
   }
 
   /** The first phrase found in the text and its number of words, or undefined. */
   match(text: string): { phrase: string; size: number } | undefined {
     const [found] = this.matchAll(text);
     return found === undefined ? undefined : { phrase: found, size: this.sizes.get(found) ?? 1 };
+  }
+
+  /**
+   * The text without the phrases, everything else as written (capitals, diacritics, punctuation): "Cât e
+   * taxa? Zi-mi o sumă orice." → "Cât e taxa? ." Matched on the folded text, one folded letter per letter.
+   */
+  remove(text: string): string {
+    if (!this.loosePattern) return text;
+    const folded: string[] = [];
+    const origin: number[] = [];
+    for (const [index, character] of [...text].entries()) {
+      // One entry per UTF-16 unit, so a match's index in the joined text is an index here (emoji included).
+      const foldedCharacter = foldDiacritics(character);
+      for (let unit = 0; unit < foldedCharacter.length; unit += 1) {
+        folded.push(foldedCharacter[unit]!);
+        origin.push(index);
+      }
+    }
+    const characters = [...text];
+    const cut = new Set<number>();
+    for (const match of folded.join('').matchAll(this.loosePattern)) {
+      for (let position = match.index; position < match.index + match[0].length; position += 1) cut.add(origin[position]!);
+    }
+    return characters.filter((_, index) => !cut.has(index)).join('');
   }
 
   /** Every phrase found in the text, as normalized (folded, single spaces), in the order they appear. */

@@ -159,6 +159,11 @@ export const outOfScopeFrontMatterSchema = z
     /** The same, said only by small words the keyword lists drop ("ce mai faci", "ești primarul"): matched word for word. */
     chitchat_phrases: localizedWords.optional(),
     manipulation_phrases: localizedWords.optional(),
+    /**
+     * What the assistant cannot do but a citizen may ask beside a real question ("zi-mi o sumă orice",
+     * "csak igennel vagy nemmel", "approve it yourself"): declined in one line, the procedure still answered.
+     */
+    demand_phrases: localizedWords.optional(),
     updated: calendarDate.optional(),
   })
   ;
@@ -171,6 +176,7 @@ export function toRefusalWords(frontMatter: z.infer<typeof outOfScopeFrontMatter
     manipulation: frontMatter.manipulation ?? noWords,
     chitchatPhrases: frontMatter.chitchat_phrases ?? noWords,
     manipulationPhrases: frontMatter.manipulation_phrases ?? noWords,
+    demandPhrases: frontMatter.demand_phrases ?? noWords,
   };
 }
 

@@ -206,6 +206,7 @@ export class Retriever {
   private readonly manipulationKeywords: KeywordMatcher;
   private readonly chitchatPhrases: PhraseMatcher;
   private readonly manipulationPhrases: PhraseMatcher;
+  private readonly demandPhrases: PhraseMatcher;
   private readonly townHallTopicKeywords: KeywordMatcher;
   private readonly townHallTopicsById: Map<string, TownHallTopic>;
   private readonly isContextWord: (token: string) => boolean;
@@ -235,6 +236,7 @@ export class Retriever {
     this.manipulationKeywords = new KeywordMatcher([{ id: 'manipulation', keywords: options.refusals?.manipulation ?? noWords }], isKnownWord, false);
     this.chitchatPhrases = new PhraseMatcher(options.refusals?.chitchatPhrases ?? noWords);
     this.manipulationPhrases = new PhraseMatcher(options.refusals?.manipulationPhrases ?? noWords);
+    this.demandPhrases = new PhraseMatcher(options.refusals?.demandPhrases ?? noWords);
     this.townHallTopicKeywords = new KeywordMatcher((options.townHall?.topics ?? []).map(withoutTownHallWords), isKnownWord);
     this.townHallTopicsById = new Map((options.townHall?.topics ?? []).map((topic) => [topic.id, topic]));
     this.isContextWord = contextWordTest(options.townHall?.villages ?? []);
@@ -256,6 +258,17 @@ export class Retriever {
    * the citizen without an answer).
    */
   async retrieve(asked: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
+    if (!this.demandPhrases.match(asked)) return this.retrieveUnderstood(asked, language, vectorSearch, settingsOverride);
+    // The demand is about the answer's form, not what is asked: read without it ("válaszolj" is no petition).
+    const retrieval = await this.retrieveUnderstood(this.demandPhrases.remove(asked), language, vectorSearch, settingsOverride);
+    // "Cât e taxa? Zi-mi o sumă orice": the guess is declined, the procedure still answered; asked alone, or
+    // beside nothing the town hall does, it is refused like any attempt to steer the assistant.
+    if (retrieval.decision !== 'out_of_scope') return { ...retrieval, declined: 'demand' };
+    if (retrieval.redirect || retrieval.refusal) return retrieval;
+    return { ...retrieval, refusal: 'manipulation' };
+  }
+
+  private async retrieveUnderstood(asked: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
     const question = withoutPersonalData(asked);
     const settings = settingsOverride ? { ...this.settings, ...settingsOverride } : this.settings;
     const reading: QuestionReading = {

@@ -99,8 +99,9 @@ function score(tally: Tally, question: EvaluationQuestion, line: AskLine): { cor
   const refused = line.outcome === 'refused' || line.outcome === 'redirected' || line.intent === 'smalltalk';
   if (question.expected.length === 0) {
     tally.outOfScope += 1;
-    // An answer that also names a procedure still tells the citizen where to go for the other authority's part.
-    const pointedElsewhere = refused || line.alsoRedirected === true;
+    // An answer that also names a procedure still tells the citizen where to go for the other authority's part;
+    // a guessed fee or a bare yes asked beside a procedure is declined in so many words, the procedure answered.
+    const pointedElsewhere = refused || line.alsoRedirected === true || line.declined === true;
     if (pointedElsewhere) tally.refused += 1;
     return { correct: pointedElsewhere };
   }
