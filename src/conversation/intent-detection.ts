@@ -63,9 +63,13 @@ const smalltalkPatterns = [
 
 // A thanks and nothing else ("Mulțumesc frumos!", "Köszönöm szépen", "Thanks a lot"): folded text.
 // A wish for the day may follow ("Mersi, o zi bună!", "Köszi, szép napot!", "thanks for everything, good night").
-const closing = String.raw`(?:o zi (?:buna|frumoasa)|o seara (?:buna|frumoasa)|noapte buna|la revedere|o saptamana buna|szep napot|szep estet|jo ejszakat|viszontlatasra|have a (?:nice|good|great) (?:day|evening|weekend)|good night|goodbye|bye)`;
-const thanks = String.raw`(?:multumesc|multumim|mersi|merci|ms|koszonom|koszonjuk|koszi|kosz|thanks|thank you|thx|ty)(?:[\s!.,]*(?:frumos|mult|tare|szepen|nagyon|a lot|so much|very much))*(?:[\s!.,]*(?:pentru tot|mindent|for everything|for your help))?`;
-const bareThanksPattern = new RegExp(String.raw`^(?:${closing}[\s!.,]*)?${thanks}[\s!.,]*(?:${closing})?[\s!.,:)]*$`);
+const closing = String.raw`(?:o zi (?:buna|frumoasa)|o seara (?:buna|frumoasa)|noapte buna|la revedere|o saptamana buna|(?:sarbatori|craciun) fericit[e]?|un an nou fericit|la multi ani|szep napot|szep estet|jo ejszakat|viszontlatasra|kellemes unnepeket|boldog (?:karacsonyt|uj evet)|have a (?:nice|good|great) (?:day|evening|weekend)|happy holidays|merry christmas|happy new year|good night|goodbye|bye)`;
+/** Praise that may follow a thanks ("sunteți de nota 10", "nagyon kedvesek", "you're the best"). */
+const praise = String.raw`(?:(?:sunteti|esti) (?:de nota 10|minunati|minunat[ae]?|super|grozavi|tari|cei mai buni)|nagyon kedves(?:ek)?|(?:you're|you are) (?:great|awesome|the best|very kind))`;
+/** Courtesies after a thanks, joined by commas or "și / és / and": "…, sunteți de nota 10! O zi bună și sărbători fericite!" */
+const courtesies = String.raw`(?:[\s!.,]*(?:si |es |and )?(?:${closing}|${praise}))*`;
+const thanks = String.raw`(?:multumesc|multumim|mersi|merci|ms|koszonom|koszonjuk|koszi|kosz|thanks|thank you|thx|ty)(?:[\s!.,]*(?:frumos|mult|tare|szepen|nagyon|a lot|so much|very much))*(?:[\s!.,]*(?:pentru tot|pentru ajutor|mindent|a segitseget|for everything|for your help|for the help))?`;
+const bareThanksPattern = new RegExp(String.raw`^(?:${closing}[\s!.,]*)?${thanks}${courtesies}[\s!.,:)]*$`);
 /** A goodbye alone ("La revedere!", "Jó éjszakát!"). */
 const goodbyePattern = new RegExp(String.raw`^${closing}[\s!.,:)]*$`);
 
