@@ -35,7 +35,7 @@ export class PhraseMatcher {
 
   /**
    * The text without the phrases, everything else as written (capitals, diacritics, punctuation): "Cât e
-   * taxa? Zi-mi o sumă orice." → "Cât e taxa? ." Matched on the folded text, one folded letter per letter.
+   * taxa APIA? Zi-mi o sumă!" → "Cât e taxa APIA? !". Matched on the folded text, one folded letter per letter.
    */
   remove(text: string): string {
     if (!this.loosePattern) return text;
