@@ -101,6 +101,8 @@ interface ProcedureScore {
   /** The keyword and the telling of the event that gave `keyword` and `event`. */
   keywordMatched?: string;
   eventMatched?: string;
+  /** The main procedure of an event told abroad ("born in Ireland": the transcription of the foreign record). */
+  eventAbroad?: boolean;
   combined: number;
   /** Filled only for the procedures shown: with a large knowledge base most are never shown. */
   chunkScores?: Map<string, number>;
@@ -180,7 +182,15 @@ function withoutPersonalData(question: string): string {
 /** What a retrieval reads of its question several times (its parts, the life events it tells): read once. */
 interface QuestionReading {
   parts: () => string[];
-  events: () => { slug: string; strength: number; told: string }[];
+  events: () => EventProcedure[];
+}
+
+/** A procedure a life event leads to, how plainly it was told, and whether as the main step of an event abroad. */
+interface EventProcedure {
+  slug: string;
+  strength: number;
+  told: string;
+  abroad: boolean;
 }
 
 function once<Value>(compute: () => Value): () => Value {
@@ -305,8 +315,8 @@ export class Retriever {
         procedureScore.lexical = Math.max(procedureScore.lexical, scored.score);
       }
       for (const match of this.procedureKeywords.match(withoutTownHallName(question), language)) Object.assign(scoreFor(match.owner), { keyword: match.size, keywordMatched: match.keyword });
-      for (const { slug, strength, told } of reading.events()) {
-        if (this.proceduresBySlug.has(slug) && strength > scoreFor(slug).event) Object.assign(scoreFor(slug), { event: strength, eventMatched: told });
+      for (const { slug, strength, told, abroad } of reading.events()) {
+        if (this.proceduresBySlug.has(slug) && strength > scoreFor(slug).event) Object.assign(scoreFor(slug), { event: strength, eventMatched: told, eventAbroad: abroad });
       }
     }
 
@@ -428,6 +438,9 @@ export class Retriever {
     if (first.event === 0 && told.event >= namingKeywordSize && (told.event > first.keyword || this.explains(told.eventMatched, first.keywordMatched, language))) {
       return [told, ...ranked.filter((score) => score !== told)];
     }
+    // "Meghalt az apám Olaszországban": an event abroad needs the foreign record transcribed before anything
+    // else; a later step ranked first on words waits, unless a keyword names it.
+    if (told.eventAbroad && first.keyword === 0 && first.event < told.event) return [told, ...ranked.filter((score) => score !== told)];
     // A later step of the event ("passed away": the inheritance) first only on the strength of its own words.
     if (first.keyword > 0 || (first.event > 0 && first.event >= told.event)) return ranked;
     const { share, mass } = this.lexicalIndex.evidence(queryTerms, first.slug);
@@ -446,8 +459,8 @@ export class Retriever {
   }
 
   /** The procedures of the life events a question tells of; the main procedure of an event counts most. */
-  private lifeEventProcedures(question: string, language: Language): { slug: string; strength: number; told: string }[] {
-    const found: { slug: string; strength: number; told: string }[] = [];
+  private lifeEventProcedures(question: string, language: Language): EventProcedure[] {
+    const found: EventProcedure[] = [];
     const matches = this.lifeEventKeywords.match(withoutTownHallName(question), language).map((match) => ({ match, words: new Set(analyze(match.keyword, language).map(({ token }) => token)) }));
     // An event whose words are all part of another's is not told apart from it: "născut în Italia" (a birth
     // abroad) is not also "născut" (a birth at home).
@@ -457,8 +470,9 @@ export class Retriever {
     for (const { match } of matches.filter(({ match, words }) => !subsumed(words) && !followed.has(match.owner))) {
       const event = this.eventAsTold(match.owner, question, language);
       // "Stuttgartban meghalt": the country is a word of the telling too, as in the phrase "death abroad".
-      const size = event && event.id !== match.owner ? match.size + 1 : match.size;
-      event?.procedures.forEach((slug, index) => found.push({ slug, strength: size * (index === 0 ? 1 : 0.6), told: match.keyword }));
+      const abroad = event !== undefined && event.id !== match.owner;
+      const size = abroad ? match.size + 1 : match.size;
+      event?.procedures.forEach((slug, index) => found.push({ slug, strength: size * (index === 0 ? 1 : 0.6), told: match.keyword, abroad: abroad && index === 0 }));
     }
     return found;
   }

@@ -70,6 +70,12 @@ describe('life events lead to their procedures', () => {
     ['losing one\'s job told only by small words', 'Munkanélküli lettem, a férjem elhagyott, két kicsi gyerekkel maradtam minden jövedelem nélkül.', 'hu', /^venit-minim-incluziune$/],
     ['a birth told with another country is a birth abroad', 'Our baby was born in Ireland and we have just moved back to Chendu. What paperwork do we need in Romania?', 'en', /^transcriere-acte-straine$/],
     [
+      'a death abroad is the foreign record to transcribe first, even where the words lean to the inheritance',
+      'meghalt az apam olaszorszagban, ott anyakonyveztek. itthon mit kell csinalni a papirjaival',
+      'hu',
+      /^transcriere-acte-straine$/,
+    ],
+    [
       'a foreigner having a home birth here is a birth at home',
       "Hello, I'm from Ireland and we live in Bălăușeri now. Our baby is due soon and it may be a home birth with a midwife here in the village. How do we register the birth?",
       'en',
