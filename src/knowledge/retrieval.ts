@@ -7,6 +7,7 @@ import { KeywordMatcher } from './keyword-matcher.ts';
 import { LifeEventMatcher } from './life-event-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
 import { contextWordTest } from './context-words.ts';
+import { decodedBase64, withoutLeetspeak } from './hidden-text.ts';
 import { PhraseMatcher } from './phrase-matcher.ts';
 import { questionParts, sentencesOf, tellingsOf } from './question-parts.ts';
 import { analyze, tokenize } from './text-analysis.ts';
@@ -359,8 +360,9 @@ export class Retriever {
     for (const match of vectorChunks) addChunkScore(match.slug, match.id, bestVectorChunk > 0 ? match.similarity / bestVectorChunk : 0);
     const candidates = shown.map((score) => this.describe(score, top!.combined, confidence));
 
-    // Attempts to steer the assistant are refused whatever procedure they also name.
-    if (this.manipulationKeywords.match(question, language).length > 0 || this.manipulationPhrases.match(question)) {
+    // Attempts to steer the assistant are refused whatever procedure they also name, also when written in
+    // leetspeak; a sentence encoded in base64 is one by itself.
+    if (this.steers(question, language) || decodedBase64(question).length > 0) {
       return { decision: 'out_of_scope', candidates: [], refusal: 'manipulation', diagnostics };
     }
     const procedureEvidence = Math.max(top?.keyword ?? 0, top?.event ?? 0);
@@ -490,6 +492,13 @@ export class Retriever {
       (sentence) => this.abroadKeywords.match(sentence, language).length > 0 && this.lifeEventKeywords.match(withoutTownHallName(sentence), language).some((match) => match.owner === id),
     );
     return toldAbroad ? variant : event;
+  }
+
+  private steers(question: string, language: Language): boolean {
+    const leet = withoutLeetspeak(question);
+    return [question, ...(leet === undefined ? [] : [leet])].some(
+      (text) => this.manipulationKeywords.match(text, language).length > 0 || this.manipulationPhrases.match(text) !== undefined,
+    );
   }
 
   /** Whether a sentence tells of an event that is a request by itself ("nem ég a közvilágítás"). */
