@@ -99,9 +99,10 @@ interface ProcedureScore {
   keyword: number;
   /** Strength of a life event naming this procedure ("a murit bunicul" → înregistrarea decesului). */
   event: number;
-  /** The keyword and the telling of the event that gave `keyword` and `event`. */
+  /** The keyword that gave `keyword`. */
   keywordMatched?: string;
-  eventMatched?: string;
+  /** Every telling of an event that leads here ("am moștenit casa", "avem certificatul de deces"). */
+  eventTellings?: string[];
   /** The main procedure of an event told abroad ("born in Ireland": the transcription of the foreign record). */
   eventAbroad?: boolean;
   combined: number;
@@ -317,7 +318,10 @@ export class Retriever {
       }
       for (const match of this.procedureKeywords.match(withoutTownHallName(question), language)) Object.assign(scoreFor(match.owner), { keyword: match.size, keywordMatched: match.keyword });
       for (const { slug, strength, told, abroad } of reading.events()) {
-        if (this.proceduresBySlug.has(slug) && strength > scoreFor(slug).event) Object.assign(scoreFor(slug), { event: strength, eventMatched: told, eventAbroad: abroad });
+        if (!this.proceduresBySlug.has(slug)) continue;
+        const score = scoreFor(slug);
+        score.eventTellings = [...(score.eventTellings ?? []), told];
+        if (strength > score.event) Object.assign(score, { event: strength, eventAbroad: abroad });
       }
     }
 
@@ -437,7 +441,7 @@ export class Retriever {
     // "Ne-am căsătorit în Anglia… să fie valabilă căsătoria": the event, told in a phrase (a marriage
     // abroad), names its procedure more plainly than the one word that names the first. A first procedure
     // the events name too keeps its place: words and vectors order an event's steps.
-    if (first.event === 0 && told.event >= namingKeywordSize && (told.event > first.keyword || this.explains(told.eventMatched, first.keywordMatched, language))) {
+    if (first.event === 0 && told.event >= namingKeywordSize && (told.event > first.keyword || (told.eventTellings ?? []).some((telling) => this.explains(telling, first.keywordMatched, language)))) {
       return [told, ...ranked.filter((score) => score !== told)];
     }
     // "Meghalt az apám Olaszországban": an event abroad needs the foreign record transcribed before anything
@@ -454,8 +458,8 @@ export class Retriever {
    * Whether a telling of an event holds every word of a procedure's keyword: "we have the death certificate"
    * (a death already registered) explains "death certificate" (the registration's keyword).
    */
-  private explains(telling: string | undefined, keyword: string | undefined, language: Language): boolean {
-    if (telling === undefined || keyword === undefined) return false;
+  private explains(telling: string, keyword: string | undefined, language: Language): boolean {
+    if (keyword === undefined) return false;
     const told = new Set(analyze(telling, language).map(({ stem }) => stem));
     return analyze(keyword, language).every(({ stem }) => told.has(stem));
   }

@@ -70,6 +70,12 @@ describe('life events lead to their procedures', () => {
     ['losing one\'s job told only by small words', 'Munkanélküli lettem, a férjem elhagyott, két kicsi gyerekkel maradtam minden jövedelem nélkül.', 'hu', /^venit-minim-incluziune$/],
     ['a birth told with another country is a birth abroad', 'Our baby was born in Ireland and we have just moved back to Chendu. What paperwork do we need in Romania?', 'en', /^transcriere-acte-straine$/],
     [
+      'a death already registered, told before the inheritance it leads to, gets the inheritance first, whichever telling comes first',
+      'Mama a murit in februarie acasa in Filitelnic, am facut inmormantarea si avem certificatul de deces. Acum vrem sa facem mostenirea pe casa si pamant. Ce trebuie depus la primarie?',
+      'ro',
+      /^sesizare-succesiune$/,
+    ],
+    [
       'a death abroad is the foreign record to transcribe first, even where the words lean to the inheritance',
       'meghalt az apam olaszorszagban, ott anyakonyveztek. itthon mit kell csinalni a papirjaival',
       'hu',
