@@ -52,7 +52,7 @@ const ticketPatterns = [
 const cancelPatterns = [/^(anuleaza|anulez|renunt|stop|gata|lasa|nu mai vreau|megse|megsem|megszakit|cancel|abort|quit)\b/];
 
 const smalltalkPatterns = [
-  /^(buna|buna ziua|buna seara|buna dimineata|neata|salut|salutare|hei|hey|hello|hi|hallo|szia|sziasztok|szervusz|jo napot|jo reggelt|jo estet|udv|good (morning|afternoon|evening))[\s!.,?]*$/,
+  /^(buna|buna ziua|buna seara|buna dimineata|neata|salut|salutare|hei|hey|hello|hi|hallo|szia|sziasztok|szervusz|jo napot|jo reggelt|jo estet|udv|good (morning|afternoon|evening))( kivanok| kivanunk| everyone| all)?[\s!.,?]*$/,
   /^(multumesc|mersi|mulțumesc|merci|ms|mul?tumim|koszonom|koszi|kosz|thanks|thank you|thx|ok|oke|okay|bine|rendben|jo|perfect|super)[\s!.,]*(frumos|szepen|mult|very much)?[\s!.,]*$/,
   /^\/(start|help|ajutor|segitseg)\b/,
   /^(ce (poti|stii) (sa )?face|cine esti|mit tudsz|ki vagy|what can you do|who are you)\??$/,
@@ -63,9 +63,9 @@ const smalltalkPatterns = [
 
 // A thanks and nothing else ("Mulțumesc frumos!", "Köszönöm szépen", "Thanks a lot"): folded text.
 // A wish for the day may follow ("Mersi, o zi bună!", "Köszi, szép napot!", "thanks for everything, good night").
-const closing = String.raw`(?:o zi (?:buna|frumoasa)|o seara (?:buna|frumoasa)|noapte buna|la revedere|o saptamana buna|(?:sarbatori|craciun) fericit[e]?|un an nou fericit|la multi ani|szep napot|szep estet|jo ejszakat|viszontlatasra|kellemes unnepeket|boldog (?:karacsonyt|uj evet)|have a (?:nice|good|great) (?:day|evening|weekend)|happy holidays|merry christmas|happy new year|good night|goodbye|bye)`;
+const closing = String.raw`(?:o zi (?:buna|frumoasa)|o seara (?:buna|frumoasa)|noapte buna|la revedere|o saptamana buna|(?:sarbatori|craciun) fericit[e]?|un an nou fericit|la multi ani|szep napot|szep estet|jo ejszakat|viszontlatasra|kellemes unnepeket|boldog (?:karacsonyt|uj evet)|viszlat|minden jot|jo egeszseget|numai bine|toate cele bune|(?:multa )?sanatate|pa pa|take care|all the best|have a (?:nice|good|great) (?:day|evening|weekend)|happy holidays|merry christmas|happy new year|good night|goodbye|bye)`;
 /** Praise that may follow a thanks ("sunteți de nota 10", "nagyon kedvesek", "you're the best"). */
-const praise = String.raw`(?:(?:sunteti|esti) (?:de nota 10|minunati|minunat[ae]?|super|grozavi|tari|cei mai buni)|nagyon kedves(?:ek)?|(?:you're|you are) (?:great|awesome|the best|very kind))`;
+const praise = String.raw`(?:(?:sunteti|esti) (?:de nota 10|minunati|minunat[ae]?|super|grozavi|tari|cei mai buni)|nagyon kedves(?:ek)?|(?:you're|you are) (?:great|awesome|the best|very kind)|minden vilagos|(?:totul )?(?:e )?clar|am inteles|all clear|got it|ertem)`;
 /** Courtesies after a thanks, joined by commas or "și / és / and": "…, sunteți de nota 10! O zi bună și sărbători fericite!" */
 const courtesies = String.raw`(?:[\s!.,]*(?:si |es |and )?(?:${closing}|${praise}))*`;
 const thanks = String.raw`(?:multumesc|multumim|mersi|merci|ms|koszonom|koszonjuk|koszi|kosz|thanks|thank you|thx|ty)(?:[\s!.,]*(?:frumos|mult|tare|szepen|nagyon|a lot|so much|very much))*(?:[\s!.,]*(?:pentru tot|pentru ajutor|mindent|a segitseget|for everything|for your help|for the help))?`;
