@@ -85,6 +85,18 @@ describe('life events lead to their procedures', () => {
       /^sesizare-succesiune$/,
     ],
     [
+      '"a férjemmel … külön utakon megyünk" is a divorce: "my husband" and "we go" do not tell a wedding',
+      'husz ev utan ugy dontottunk a ferjemmel hogy kulon utakon megyunk, bekessegben. a gyerekek mar nagykoruak. mit kell tennunk?',
+      'hu',
+      /^divort-administrativ$/,
+    ],
+    [
+      'a room built onto the house, to be told to the tax office, is the building declaration, not "which room is the office in"',
+      'raepitettunk egy szobat a hazra es a verandat is bezartuk uveggel. kell e ezt bejelenteni az adohoz, vagy ugy marad ahogy volt?',
+      'hu',
+      /^declarare-cladire-teren$/,
+    ],
+    [
       'a death abroad is the foreign record to transcribe first, even where the words lean to the inheritance',
       'meghalt az apam olaszorszagban, ott anyakonyveztek. itthon mit kell csinalni a papirjaival',
       'hu',
