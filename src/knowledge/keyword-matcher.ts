@@ -38,6 +38,8 @@ export interface QueryWord {
   stems: Record<Language, string>;
   /** A real word of the knowledge base is taken as typed, never as a typo of another one. */
   known: boolean;
+  /** The question's language: only a Hungarian question's words are read as Hungarian compounds. */
+  language?: Language;
 }
 
 export class KeywordMatcher {
@@ -109,7 +111,7 @@ export class KeywordMatcher {
     const sentences = (this.withinSentence && tokenize(question).length > sentenceBoundWords ? tellingsOf(question, language) : [question])
       .map((sentence) => {
         const matched = new Set<number>();
-        for (const { token } of analyze(sentence, language)) for (const position of this.wordsMatching(token)) matched.add(position);
+        for (const { token } of analyze(sentence, language)) for (const position of this.wordsMatching(token, language)) matched.add(position);
         return matched;
       })
       .filter((matched) => matched.size > 0);
@@ -131,14 +133,15 @@ export class KeywordMatcher {
    * The keyword words a question word stands for. It depends on the word alone, and a retrieval asks about
    * the same words many times (the message, its sentences, its parts): remembered.
    */
-  private wordsMatching(token: string): readonly number[] {
-    const remembered = this.matchesByToken.get(token);
+  private wordsMatching(token: string, language: Language): readonly number[] {
+    const remembered = this.matchesByToken.get(`${language}:${token}`);
     if (remembered) return remembered;
     const queryWord: QueryWord = {
       token,
       stems: { ro: stem(token, 'ro'), hu: stem(token, 'hu'), en: stem(token, 'en') },
       // A word that may not be read as a typo is treated as known: taken as typed.
       known: !this.typos || this.isKnownWord(token),
+      language,
     };
     const matched = new Set<number>();
     for (const position of this.candidateWords(queryWord)) {
@@ -147,7 +150,7 @@ export class KeywordMatcher {
     }
     if (this.matchesByToken.size >= rememberedTokens) this.matchesByToken.clear();
     const found = [...matched];
-    this.matchesByToken.set(token, found);
+    this.matchesByToken.set(`${language}:${token}`, found);
     return found;
   }
 
@@ -160,12 +163,17 @@ export class KeywordMatcher {
       yield* this.wordsByToken.get(queryWord.stems[language]) ?? [];
     }
     for (let length = longerFormMinimum; length < token.length; length += 1) yield* this.wordsByToken.get(token.slice(0, length)) ?? [];
+    for (let start = compoundModifierMinimum; queryWord.language === 'hu' && start + compoundHeadMinimum <= token.length; start += 1) {
+      for (let end = start + compoundHeadMinimum; end <= token.length; end += 1) yield* this.wordsByToken.get(token.slice(start, end)) ?? [];
+    }
     if (queryWord.known) return;
     for (let length = token.length - 1; length <= token.length + 1; length += 1) yield* this.wordsByInitialAndLength.get(`${token[0]}:${length}`) ?? [];
   }
 }
 
 const longerFormMinimum = 5;
+const compoundHeadMinimum = 4;
+const compoundModifierMinimum = 3;
 /** From this many words a message is long enough to tell unrelated things in different sentences. */
 const sentenceBoundWords = 14;
 /** Distinct question words remembered per matcher; a town hall's questions use far fewer. */
@@ -193,6 +201,8 @@ export function wordMatches(word: { token: string; stem: string; exact?: boolean
   if (queryStem === word.stem || queryStem === word.token) return true;
   // Agglutinated and inflected forms the stemmer misses: "nyugdíjazáshoz", "pașaportul".
   if (word.token.length >= longerFormMinimum && queryWord.token.startsWith(word.token)) return true;
+  // A Hungarian compound ends in the word it is ("kisteherautóját" is an "autó", "termőföld" a "föld").
+  if (language === 'hu' && queryWord.language === 'hu' && word.token.length >= compoundHeadMinimum && queryWord.token.indexOf(word.token, compoundModifierMinimum) > 0) return true;
   // Long words may carry one typo ("pasapot"), unless what was typed is itself a known word.
   if (queryWord.known || word.token.length < 6 || queryWord.token[0] !== word.token[0]) return false;
   return boundedEditDistance(queryWord.token, word.token, 1) <= 1;

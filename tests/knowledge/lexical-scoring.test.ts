@@ -84,6 +84,7 @@ function keywordsByScan(owners: readonly { id: string; keywords: Record<Language
     token,
     stems: { ro: stem(token, 'ro'), hu: stem(token, 'hu'), en: stem(token, 'en') },
     known: isKnownWord(token),
+    language,
   }));
   const best = new Map<string, KeywordMatch>();
   for (const owner of owners) {
