@@ -7,10 +7,10 @@ import { KeywordMatcher } from './keyword-matcher.ts';
 import { LifeEventMatcher } from './life-event-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
 import { contextWordTest } from './context-words.ts';
-import { decodedBase64, withoutLeetspeak } from './hidden-text.ts';
+import { decodedBase64, hiddenReadings } from './hidden-text.ts';
 import { PhraseMatcher } from './phrase-matcher.ts';
 import { questionParts, sentencesOf, tellingsOf } from './question-parts.ts';
-import { analyze, tokenize } from './text-analysis.ts';
+import { analyze, isStopWord, tokenize } from './text-analysis.ts';
 import { LexicalIndex, type ScoredChunk } from './lexical-index.ts';
 import { isLanguageAwareEmbedder } from './offline-embedding.ts';
 
@@ -499,8 +499,8 @@ export class Retriever {
   }
 
   private steers(question: string, language: Language): boolean {
-    const leet = withoutLeetspeak(question);
-    return [question, ...(leet === undefined ? [] : [leet])].some(
+    const isWord = (token: string) => isStopWord(token) || this.lexicalIndex.hasWord(token);
+    return [question, ...hiddenReadings(question, isWord)].some(
       (text) => this.manipulationKeywords.match(text, language).length > 0 || this.manipulationPhrases.match(text) !== undefined,
     );
   }
