@@ -433,6 +433,11 @@ describe('what is refused, and what is asked about instead', () => {
     ]);
   });
 
+  it('the notary asking for the town hall\'s tax certificate is the tax certificate, not the notary\'s own business', async () => {
+    const [reply] = await ask("I'm selling my late aunt's plot and the notary wants a tax clearance paper from the commune", 'en');
+    expect(slugsOf(reply)[0]).toBe('certificat-atestare-fiscala');
+  });
+
   it('a lawyer for a divorce lawsuit and an electricity bill are other authorities\' business', async () => {
     const [lawyer] = await ask('Jó napot, válóper miatt ügyvédet keresek Marosvásárhelyen. Tudnak ajánlani valakit?', 'hu');
     expect(lawyer?.sources).toEqual([]);
