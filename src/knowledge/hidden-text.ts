@@ -59,8 +59,8 @@ export function hiddenReadings(text: string, isWord: (token: string) => boolean 
   const readings: string[] = [];
   const leet = withoutLeetspeak(text);
   if (leet !== undefined) readings.push(leet);
-  if (spacedLetters.test(text)) readings.push(text.replace(spacedLetters, (run) => run.replace(/[ .\-_]/gu, '')));
-  spacedLetters.lastIndex = 0;
+  const joined = text.replace(spacedLetters, (run) => run.replace(/[ .\-_]/gu, ''));
+  if (joined !== text) readings.push(joined);
   if (/\p{Script=Cyrillic}/u.test(text)) readings.push([...text.toLowerCase()].map((letter) => cyrillicToLatin[letter] ?? letter).join(''));
   const words = tokenize(text);
   if (words.filter(isWord).length * 2 < words.length) readings.push([...text].reverse().join(''), rot13(text));

@@ -201,7 +201,8 @@ export function wordMatches(word: { token: string; stem: string; exact?: boolean
   if (queryStem === word.stem || queryStem === word.token) return true;
   // Agglutinated and inflected forms the stemmer misses: "nyugdíjazáshoz", "pașaportul".
   if (word.token.length >= longerFormMinimum && queryWord.token.startsWith(word.token)) return true;
-  // A Hungarian compound ends in the word it is ("kisteherautóját" is an "autó", "termőföld" a "föld").
+  // A Hungarian compound holds the word it is after its first part, before its endings ("kisteherautóját" is an
+  // "autó", "termőföldet" a "föld").
   if (language === 'hu' && queryWord.language === 'hu' && word.token.length >= compoundHeadMinimum && queryWord.token.indexOf(word.token, compoundModifierMinimum) > 0) return true;
   // Long words may carry one typo ("pasapot"), unless what was typed is itself a known word.
   if (queryWord.known || word.token.length < 6 || queryWord.token[0] !== word.token[0]) return false;

@@ -438,20 +438,21 @@ export class Retriever {
     if (!first) return ranked;
     const told = ranked.reduce<ProcedureScore | undefined>((best, score) => (score.event > (best?.event ?? 0) ? score : best), undefined);
     if (!told || told === first) return ranked;
+    const toldAhead = [told, ...ranked.filter((score) => score !== told)];
     // "Ne-am căsătorit în Anglia… să fie valabilă căsătoria": the event, told in a phrase (a marriage
     // abroad), names its procedure more plainly than the one word that names the first. A first procedure
     // the events name too keeps its place: words and vectors order an event's steps.
     if (first.event === 0 && told.event >= namingKeywordSize && (told.event > first.keyword || (told.eventTellings ?? []).some((telling) => this.explains(telling, first.keywordMatched, language)))) {
-      return [told, ...ranked.filter((score) => score !== told)];
+      return toldAhead;
     }
     // "Meghalt az apám Olaszországban": an event abroad needs the foreign record transcribed before anything
     // else; a later step ranked first on words waits, unless a keyword names it.
-    if (told.eventAbroad && first.keyword === 0 && first.event < told.event) return [told, ...ranked.filter((score) => score !== told)];
+    if (told.eventAbroad && first.keyword === 0 && first.event < told.event) return toldAhead;
     // A later step of the event ("passed away": the inheritance) first only on the strength of its own words.
     if (first.keyword > 0 || (first.event > 0 && first.event >= told.event)) return ranked;
     const { share, mass } = this.lexicalIndex.evidence(queryTerms, first.slug);
     const firstAnswerable = (share >= settings.minimumConfidence && mass >= settings.minimumEvidence) || (mass >= settings.decisiveEvidence && share >= settings.longMessageConfidence);
-    return firstAnswerable ? ranked : [told, ...ranked.filter((score) => score !== told)];
+    return firstAnswerable ? ranked : toldAhead;
   }
 
   /**
