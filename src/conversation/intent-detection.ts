@@ -49,6 +49,8 @@ const ticketPatterns = [
   /^\/?(cerere|sesizare|petitie|kerelem|request)$/,
 ];
 
+/** "Gata, nu mai vreau", "mégse, hagyjuk": a cancel is a few words. */
+const cancelWords = 6;
 const cancelPatterns = [/^(anuleaza|anulez|renunt|stop|gata|lasa|nu mai vreau|megse|megsem|megszakit|cancel|abort|quit)\b/];
 
 const smalltalkPatterns = [
@@ -72,6 +74,32 @@ const thanks = String.raw`(?:multumesc|multumim|mersi|merci|ms|koszonom|koszonju
 const bareThanksPattern = new RegExp(String.raw`^(?:${closing}[\s!.,]*)?${thanks}${courtesies}[\s!.,:)]*$`);
 /** A goodbye alone ("La revedere!", "Jó éjszakát!"). */
 const goodbyePattern = new RegExp(String.raw`^${closing}[\s!.,:)]*$`);
+
+// A message made only of courtesies ("Crăciun fericit tuturor de la primărie! 🎄", "Mulțumesc mult, ați fost
+// de mare ajutor! Să aveți o zi frumoasă 🌸") or a test of the chat ("teszt teszt 1 2", "proba 123") asks
+// nothing: each courtesy is taken out, and what is left must be only small words, emoji and punctuation.
+const greeting = String.raw`(?:buna ziua|buna seara|buna dimineata|buna|neata|salutare|salut|sarut mana|hei|hey|hello|hallo|hi|szia|sziasztok|szervusz(?:tok)?|jo napot|jo reggelt|jo estet|udv(?:ozlom)?|good (?:morning|afternoon|evening))`;
+const wishes = String.raw`(?:(?:va|iti|le) (?:doresc|dorim|urez|uram)|sa (?:aveti|ai)|(?:kivanok|kivanunk)|(?:i |we )?wish (?:you|everyone|all)|have an?)`;
+const moreHoliday = String.raw`(?:paste fericit|hristos a inviat|adevarat a inviat|un craciun fericit|boldog unnepeket|kellemes husveti unnepeket|kellemes karacsonyi unnepeket|boldog husvetot|happy easter|season'?s greetings)`;
+const moreThanks = String.raw`(?:ati fost de (?:mare )?ajutor|mi-ati fost de (?:mare )?ajutor|m-ati ajutat (?:mult|foarte mult)|sokat segitettek|sokat segitettel|nagyon sokat segitett(?:ek|el)?|(?:you've|you have) been (?:very |so |a great )?help(?:ful)?|you were (?:very |so )?helpful|(?:much|greatly) appreciated)`;
+const testMessage = String.raw`(?:test(?:ing)?|teszt(?:eles|elem)?|proba|probe)`;
+const addressees = String.raw`(?:tuturor|la toti|la toata lumea|celor de la primarie|de la primarie|mindenkinek|a hivatal(?:nak| dolgozoinak)?|everyone|everybody|to all|all of you)`;
+const courtesyParts = new RegExp(
+  String.raw`\b(?:${thanks}|${closing}|${praise}|${moreHoliday}|${moreThanks}|${wishes}|${greeting}|${testMessage}|${addressees})\b`,
+  'g',
+);
+const courtesyFillers = new Set(['si', 'es', 'meg', 'and', 'mult', 'tare', 'is', 'de', 'la', 'pt', 'the', 'a', 'az', 'o', 'un', 'voua', 'nektek', 'onoknek', 'you', 'all', 'to', 'mar', 'there']);
+
+/** Whether a message is only greetings, thanks, wishes and praise, or a test of the chat: it asks nothing. */
+export function isCourtesyOnly(text: string): boolean {
+  const folded = foldDiacritics(text).toLowerCase().replace(/\s+/g, ' ').trim();
+  const left = folded
+    .replace(courtesyParts, ' ')
+    .replace(/[^\p{L}\s]/gu, ' ')
+    .split(' ')
+    .filter((word) => word !== '' && !courtesyFillers.has(word));
+  return left.length === 0 && folded.replace(/[^\p{L}\p{N}\p{Extended_Pictographic}]/gu, '') !== '';
+}
 
 /** Whether the message only thanks (a courtesy after an answer, not a question nor news for a clerk). */
 export function isBareThanks(text: string): boolean {
@@ -106,8 +134,9 @@ function asksForLanguage(folded: string): boolean {
 export function detectIntentByRules(text: string): RuleIntent {
   const folded = foldDiacritics(text).trim().replace(/\s+/g, ' ');
   if (isClerkCommandText(text)) return 'clerk_command';
-  if (cancelPatterns.some((pattern) => pattern.test(folded))) return 'cancel';
-  if (smalltalkPatterns.some((pattern) => pattern.test(folded)) || isBareThanks(text) || goodbyePattern.test(folded)) return 'smalltalk';
+  // "Gata, am terminat casa nouă… trebuie să anunțăm ceva?" is news and a question, not a cancel.
+  if (cancelPatterns.some((pattern) => pattern.test(folded)) && folded.split(' ').length <= cancelWords) return 'cancel';
+  if (smalltalkPatterns.some((pattern) => pattern.test(folded)) || isBareThanks(text) || goodbyePattern.test(folded) || isCourtesyOnly(text)) return 'smalltalk';
   if (handoverPatterns.some((pattern) => pattern.test(folded)) && !asksForLanguage(folded)) return 'handover';
   if (statusPatterns.some((pattern) => pattern.test(folded)) || (ticketNumberPattern.test(folded) && folded.length < 120)) return 'status';
   if (ticketPatterns.some((pattern) => pattern.test(folded))) return 'ticket';
