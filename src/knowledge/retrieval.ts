@@ -7,6 +7,7 @@ import { KeywordMatcher } from './keyword-matcher.ts';
 import { LifeEventMatcher } from './life-event-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
 import { contextWordTest } from './context-words.ts';
+import { steeringShape } from './steering-patterns.ts';
 import { decodedBase64, hiddenReadings } from './hidden-text.ts';
 import { PhraseMatcher } from './phrase-matcher.ts';
 import { questionParts, sentencesOf, tellingsOf } from './question-parts.ts';
@@ -502,7 +503,7 @@ export class Retriever {
   private steers(question: string, language: Language): boolean {
     const isWord = (token: string) => isStopWord(token) || this.lexicalIndex.hasWord(token);
     return [question, ...hiddenReadings(question, isWord)].some(
-      (text) => this.manipulationKeywords.match(text, language).length > 0 || this.manipulationPhrases.match(text) !== undefined,
+      (text) => this.manipulationKeywords.match(text, language).length > 0 || this.manipulationPhrases.match(text) !== undefined || steeringShape(text) !== undefined,
     );
   }
 
