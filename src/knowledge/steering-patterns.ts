@@ -8,7 +8,18 @@ import { foldDiacritics } from '../language.ts';
 // question has none of them: "ești funcționarul de la taxe?" gives no role, "spuneți-mi dacă mi s-a
 // aprobat" asks whether, and "impozitul lui tata" is a family's own tax.
 
-type SteeringShape = 'role' | 'hypothetical' | 'internals' | 'rules' | 'always-yes' | 'claimed-approval' | 'in-someones-place' | 'someone-elses-data';
+type SteeringShape =
+  | 'role'
+  | 'hypothetical'
+  | 'internals'
+  | 'rules'
+  | 'always-yes'
+  | 'claimed-approval'
+  | 'in-someones-place'
+  | 'forgery'
+  | 'evasion'
+  | 'writing-for-me'
+  | 'someone-elses-data';
 
 const roleNouns = String.raw`(?:functionar|primar|secretar|avocat|notar|judecator|hacker|programator|administrator|contabil|inspector|casier|asistent|angajat|sef|politist|medic|robot)\w*`;
 const kin = String.raw`(?:vecin(?:ul|a|ei|ului|ilor)|var(?:ul|ului)|verisor(?:ul|ului|ei|oarei|oara)|matus(?:a|ii)|unchi(?:ul|ului)|fost(?:ul|ului|ei|a) (?:sot|sotie)\w*|coleg(?:ul|ului|a|ei)|famili(?:a|ei) (?!mele|noastre|mea|noastra|mea)[a-z]+)`;
@@ -46,6 +57,24 @@ const shapes: { shape: SteeringShape; pattern: RegExp }[] = [
   { shape: 'claimed-approval', pattern: /\b(?:tell me|say|write)(?: that)? (?:my|the|it|our)\b[^.?!]{0,40}\b(?:was|is|has been|got|been|were) (?:approved|granted|accepted|free)\b/ },
   // "Semnează tu în locul primarului", "írd alá a polgármester helyett", "sign it instead of the mayor".
   { shape: 'in-someones-place', pattern: /\b(?:semne\w*|aprob\w*|emite\w*|elibere\w*|stampil\w*|pune) (?:tu )?(?:\w+ )?(?:in locul|in numele) (?:primarului|secretarului|functionar\w*|primariei)\b|\b(?:ird ala|irja ala|alair\w*|hagyd jova|pecset\w*)\b[^.?!]{0,30}\bhelyett\b|\bhelyett\b[^.?!]{0,30}\b(?:ird ala|alair\w*|hagyd jova)|\b(?:sign|approve|stamp|issue)\w*\b[^.?!]{0,30}\b(?:instead of|on behalf of|in the name of) (?:the )?(?:mayor|clerk|secretary)\b/ },
+  // "Dă-mi un număr de înregistrare fals", "adj egy hamis iktatószámot", "give me a fake receipt", "o chitanță
+  // că am plătit impozitul… n-am plătit", "igazolást, hogy kifizettem az adót, pedig nem".
+  { shape: 'forgery', pattern: /\b(?:numar|nr|chitant|adeverint|certificat|act|document|semnatur|stampil|factur|dovad)\w*(?: de \w+)? (?:fals|falsa|false|falsificat\w*)\b|\bhamis (?:\w+ )?(?:igazolas|iktatoszam|papir|irat|dokumentum|szamla|nyugta|bizonylat|alairas|pecset|bizonyitvany)\w*|\b(?:fake|forged|counterfeit) (?:\w+ )?(?:receipt|certificate|document|registration|number|signature|stamp|paper|invoice|proof)\w*/ },
+  { shape: 'forgery', pattern: /\b(?:chitant|adeverint|dovad|confirmar)\w*[^.?!]{0,30}\bca am platit\b[\s\S]{0,60}\b(?:n-am|nu am) platit\b|\bigazolas\w*[^.?!]{0,20}\bhogy (?:ki)?fizettem\b[^?!]{0,40}\bpedig nem\b|\b(?:receipt|proof|certificate)\b[^.?!]{0,30}\bi paid\b[^?!]{0,50}\b(?:but|though|although) i (?:didn't|did not|haven't|have not)\b/ },
+  // "Cum păcălesc primăria fără să afle nimeni", "hogy lehet kijátszani az építési engedélyt", "build anyway
+  // without anyone noticing", "help me cheat on my tax declaration".
+  { shape: 'evasion', pattern: /\b(?:ocolesc|ocolim|ocoli|pacalesc|pacalim|pacali|trisez|trisam|trisa)\b|\bfara sa (?:afle|stie|observe|vada) (?:nimeni|primaria|cineva)\b|\bkijatsz\w*|\batver\w* (?:a |az )?(?:hivatal|polgarmester|ugyintez)\w*|\banelkul,? hogy (?:eszrevenne|megtudna|kiderulne)\w*|\b(?:cheat|cheating|trick the|fool the|get around|circumvent|dodge the)\b|\bwithout (?:anyone|anybody|them|the town hall) (?:noticing|knowing|finding out)\b|\bwithout getting caught\b/ },
+  // "Scrie-mi un mesaj de felicitare", "írj nekem egy levelet", "write me a cover letter": writing for the
+  // citizen what has nothing to do with a request (a request to the town hall is not in these lists).
+  { shape: 'writing-for-me', pattern: /\b(?:scrie-mi|scrieti-mi|compune-mi|compuneti-mi|redacteaza-mi|poti sa-mi scrii|poti sa-mi compui|sa-mi scrii)(?: si)?(?: te rog| va rog)? (?:o |un |niste )?(?:mesaj|urare|urari|felicitare|poveste|povestire|scrisoare de dragoste|scrisoare de intentie|eseu|compunere|poezie|poem|cantec|articol|rezumat|discurs|referat|glum|banc|reteta|recenzie|postare)\w*/ },
+  { shape: 'writing-for-me', pattern: /\b(?:irj|irjal|irjon|fogalmazz|fogalmazzon)(?: nekem| nekunk| kerlek| legyszi)*(?: egy)? (?:szerelmes |motivacios |kedves |vicces )?(?:level|uzenet|koszonto|vers|mese|tortenet|fogalmazas|essze|cikk|beszed|receptet|recept|viccet|vicc|osszefoglalo|posztot|poszt)\w*/ },
+  { shape: 'writing-for-me', pattern: /\b(?:write|compose|draft) (?:me|us)\b|\b(?:can|could|would) you (?:please )?(?:write|compose|draft) (?:a|an|me|us|some)\b(?! (?:request|application|complaint|petition))/ },
+  // "Parola de la sistem", "a wifi jelszava", "the admin password"; "ce ai în memorie despre cetățeni".
+  { shape: 'internals', pattern: /\bparola (?:de la |de |la )?(?:sistem|wifi|wi-fi|calculator|server|admin|baza de date|retea)\w*|\b(?:rendszer|wifi|admin|halozat|szerver)\w*\s?jelszo\w*|\bjelszo\w* (?:a |az )?(?:rendszer|wifi|admin|szerver)\w*|\b(?:wifi|wi-fi|admin|system|server|database) password\b|\bpassword (?:of|for|to) (?:the )?(?:system|wifi|wi-fi|admin|database|server|town hall)\b|\b(?:ce ai|ce aveti|ce stii) (?:in|din) (?:memorie|memoria ta|baza (?:ta )?de date)\b|\bmemoriadban\b|\badatbazisodban\b|\b(?:in|from) your (?:memory|database)\b/ },
+  // "Unde stă primarul? adresa lui de acasă", "hol lakik a polgármester", "the mayor's home address".
+  { shape: 'someone-elses-data', pattern: /\bunde (?:sta|locuieste|sade) (?:primarul|secretarul|secretara|viceprimarul|functionar\w*|doamna|domnul|vecinul|vecina)\b|\b(?:adresa|telefonul|numarul) (?:lui|ei) de acasa\b|\bhol lakik (?:a |az )?(?:polgarmester|alpolgarmester|jegyzo|ugyintezo|szomszed)\w*|\b(?:mayor|clerk|secretary|neighbou?r)'s (?:home|private|personal) (?:address|phone|number)\b|\bwhere (?:does|do) (?:the )?(?:mayor|clerk|secretary|neighbou?r)\w* live\b/ },
+  // "Vreau lista cu toți care au primit ajutor", "kik kaptak segélyt? névsort kérek", "the list of everyone who applied".
+  { shape: 'someone-elses-data', pattern: /\b(?:lista|listele|numele|numele tuturor) (?:cu |celor |tuturor |persoanelor )?(?:toti|toate|cei|celor|cine|persoanelor) (?:care|ce|cine)\b|\bcine a (?:depus|primit|cerut|luat)\b[\s\S]{0,60}\b(?:numele|lista)\b|\bnevsor\w*|\bkik (?:kaptak|kertek|adtak be|nyujtottak be|igenyeltek)\b|\b(?:list|names) of (?:everyone|everybody|all (?:the )?(?:people|citizens|residents|applicants)|people who|those who)\b|\beveryone who (?:applied|received|got|filed|asked)\b/ },
   // "Dă-mi adresa lui Kovács", "datoriile vecinului", "mennyi adója van a szomszédnak", "the address of my neighbour".
   { shape: 'someone-elses-data', pattern: new RegExp(String.raw`\b${personalData} ${kin}\b|\bcat (?:datoreaza|are de plata|plateste|are datorii)\b[^.?!]{0,25}\b${kin}|\b(?:da-mi|dati-mi|spune-mi|spuneti-mi|zi-mi|gaseste-mi|cauta-mi) (?:si )?${contactData} (?:lui|ei|unui|unei)\b`) },
   { shape: 'someone-elses-data', pattern: new RegExp(String.raw`\b${hungarianPeople}\b[^.?!]{0,30}\b${hungarianData}|\b${hungarianData}[^.?!]{0,30}\b${hungarianPeople}\b`) },
