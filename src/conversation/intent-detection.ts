@@ -70,7 +70,7 @@ const closing = String.raw`(?:o zi (?:buna|frumoasa)|o seara (?:buna|frumoasa)|n
 const praise = String.raw`(?:(?:sunteti|esti) (?:de nota 10|minunati|minunat[ae]?|super|grozavi|tari|cei mai buni)|nagyon kedves(?:ek)?|(?:you're|you are) (?:great|awesome|the best|very kind)|minden vilagos|(?:totul )?(?:e )?clar|am inteles|all clear|got it|ertem)`;
 /** Courtesies after a thanks, joined by commas or "și / és / and": "…, sunteți de nota 10! O zi bună și sărbători fericite!" */
 const courtesies = String.raw`(?:[\s!.,]*(?:si |es |and )?(?:${closing}|${praise}))*`;
-const thanks = String.raw`(?:multumesc|multumim|mersi|merci|ms|koszonom|koszonjuk|koszi|kosz|thanks|thank you|thx|ty)(?:[\s!.,]*(?:frumos|mult|tare|szepen|nagyon|a lot|so much|very much))*(?:[\s!.,]*(?:pentru tot|pentru ajutor|mindent|a segitseget|for everything|for your help|for the help))?`;
+const thanks = String.raw`(?:multumesc|multumim|mersi|merci|ms|koszonom|koszonjuk|koszi|kosz|thanks|thank you|thx|ty)(?:[\s!.,]*(?:frumos|mult|tare|szepen|nagyon|a lot|so much|very much))*(?:[\s!.,]*(?:pentru tot|pentru ajutor|de tot|mindent|a segitseget|for everything|for your help|for the help))?`;
 const bareThanksPattern = new RegExp(String.raw`^(?:${closing}[\s!.,]*)?${thanks}${courtesies}[\s!.,:)]*$`);
 /** A goodbye alone ("La revedere!", "Jó éjszakát!"). */
 const goodbyePattern = new RegExp(String.raw`^${closing}[\s!.,:)]*$`);
@@ -81,9 +81,9 @@ const goodbyePattern = new RegExp(String.raw`^${closing}[\s!.,:)]*$`);
 const greeting = String.raw`(?:buna ziua|buna seara|buna dimineata|buna|neata|salutare|salut|sarut mana|hei|hey|hello|hallo|hi|szia|sziasztok|szervusz(?:tok)?|jo napot|jo reggelt|jo estet|udv(?:ozlom)?|good (?:morning|afternoon|evening))`;
 const wishes = String.raw`(?:(?:va|iti|le) (?:doresc|dorim|urez|uram)|sa (?:aveti|ai)|(?:kivanok|kivanunk)|(?:i |we )?wish (?:you|everyone|all)|have an?)`;
 const moreHoliday = String.raw`(?:paste fericit|hristos a inviat|adevarat a inviat|un craciun fericit|boldog unnepeket|kellemes husveti unnepeket|kellemes karacsonyi unnepeket|boldog husvetot|happy easter|season'?s greetings)`;
-const moreThanks = String.raw`(?:ati fost de (?:mare )?ajutor|mi-ati fost de (?:mare )?ajutor|m-ati ajutat (?:mult|foarte mult)|sokat segitettek|sokat segitettel|nagyon sokat segitett(?:ek|el)?|(?:you've|you have) been (?:very |so |a great )?help(?:ful)?|you were (?:very |so )?helpful|(?:much|greatly) appreciated)`;
+const moreThanks = String.raw`(?:(?:mereu |intotdeauna )?ma ajutati|(?:nagyon )?ugyes(?:ek)? (?:vagy|vagytok|voltal|voltatok)|nagyon ugyes(?:ek)?|(?:you're|you are) amazing|ati fost de (?:mare )?ajutor|mi-ati fost de (?:mare )?ajutor|m-ati ajutat (?:mult|foarte mult)|sokat segitettek|sokat segitettel|nagyon sokat segitett(?:ek|el)?|(?:you've|you have) been (?:very |so |a great )?help(?:ful)?|you were (?:very |so )?helpful|(?:much|greatly) appreciated)`;
 const testMessage = String.raw`(?:test(?:ing)?|teszt(?:eles|elem)?|proba|probe)`;
-const addressees = String.raw`(?:tuturor|la toti|la toata lumea|celor de la primarie|de la primarie|mindenkinek|a hivatal(?:nak| dolgozoinak)?|everyone|everybody|to all|all of you)`;
+const addressees = String.raw`(?:tuturor|la toti|la toata lumea|celor de la primarie|de la primarie|mindenkinek|(?:a hivatal )?minden dolgozo(?:janak|nak)|a hivatal(?:nak| dolgozoinak)?|(?:to )?everyone(?: at the town hall)?|everybody|to all|all of you)`;
 const courtesyParts = new RegExp(
   String.raw`\b(?:${thanks}|${closing}|${praise}|${moreHoliday}|${moreThanks}|${wishes}|${greeting}|${testMessage}|${addressees})\b`,
   'g',
