@@ -42,6 +42,8 @@ export interface RetrievalSettings {
   /** Below an answer but from here (share and evidence), the citizen is asked which procedure was meant. */
   clarifyConfidence: number;
   clarifyEvidence: number;
+  /** A message that names no procedure nor life event is asked about only from this much information. */
+  unnamedClarifyEvidence: number;
   /** A matched redirect wins unless the best procedure covers this much more of the question. */
   redirectMargin: number;
   /** Runner-up at or above this fraction of the best score: ask which one was meant. */
@@ -62,6 +64,7 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   longMessageConfidence: 0.15,
   clarifyConfidence: 0.12,
   clarifyEvidence: 0.5,
+  unnamedClarifyEvidence: 1,
   redirectMargin: 0.1,
   clarifyRatio: 0.88,
   maximumCandidates: 5,
@@ -406,7 +409,10 @@ export class Retriever {
       // Town-hall business not understood well enough to answer: ask, never refuse flatly.
       // A short vague question made of the town hall's own words ("adeverință") is asked about too.
       const vague = confidence >= settings.minimumConfidence;
-      if (vague || (confidence >= settings.clarifyConfidence && evidence.mass >= settings.clarifyEvidence)) return { decision: 'clarify', uncertain: true, candidates, diagnostics };
+      // Mostly other words, naming no procedure and no life event, with less than one rare word of one
+      // ("Noapte bună tuturor, mâine e o zi nouă", "qwerty asdf"): not town-hall business to ask about.
+      const namesNothing = plainestNaming === 0 && evidence.mass < settings.unnamedClarifyEvidence;
+      if (vague || (!namesNothing && confidence >= settings.clarifyConfidence && evidence.mass >= settings.clarifyEvidence)) return { decision: 'clarify', uncertain: true, candidates, diagnostics };
       return { decision: 'out_of_scope', candidates: [], diagnostics };
     }
     // "What are your opening hours, and what do I need to tear down a shed?": the procedure and, in a part
