@@ -194,6 +194,9 @@ export function analyzeKeyword(keyword: string, language: Language): { token: st
 export function wordMatches(word: { token: string; stem: string; exact?: boolean }, language: Language, queryWord: QueryWord): boolean {
   if (queryWord.token === word.token) return true;
   if (word.exact) return false;
+  // A short Hungarian word is inflected like any other ("házat", "házunk" are a "ház"): same stem, in a
+  // Hungarian question. A stem of two letters ("adó" → "ad") would take in "adja" (gives) too.
+  if (language === 'hu' && queryWord.language === 'hu' && word.stem.length >= 3 && queryWord.stems.hu === word.stem) return true;
   // Abbreviations ("CI", "CAS", "AC") are only themselves: "casa" is not "CAS".
   if (word.token.length <= 3) return false;
   // Compared through the keyword's own stemmer: another language's stemmer makes false friends.

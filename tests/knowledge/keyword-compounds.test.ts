@@ -6,6 +6,8 @@ const matcher = new KeywordMatcher([
   { id: 'vehicle', keywords: { ...none, hu: ['autó'] } },
   { id: 'land', keywords: { ...none, hu: ['föld'] } },
   { id: 'permit', keywords: { ...none, ro: ['autorizatie'] } },
+  { id: 'house', keywords: { ...none, hu: ['új ház'] } },
+  { id: 'tax', keywords: { ...none, hu: ['adó'] } },
 ]);
 
 describe('Hungarian compounds', () => {
@@ -17,5 +19,17 @@ describe('Hungarian compounds', () => {
   it('only after a real first part, and only for Hungarian keywords: "autorizație" is no "autó"', () => {
     expect(matcher.match('kell autorizatie de construire?', 'hu').map((match) => match.owner)).toEqual(['permit']);
     expect(matcher.match('am un semiautomat', 'ro')).toEqual([]);
+  });
+});
+
+describe('short Hungarian words', () => {
+  it('are inflected like any other: "az új házat" is an "új ház"', () => {
+    expect(matcher.match('Telekkönyveztük az új házat', 'hu').map((match) => match.owner)).toEqual(['house']);
+  });
+
+  it('but not in a Romanian question, and a stem of two letters is taken only as written: "adja" is no "adó"', () => {
+    expect(matcher.match('am o casa noua, hazat', 'ro')).toEqual([]);
+    expect(matcher.match('ki adja ki az igazolást?', 'hu')).toEqual([]);
+    expect(matcher.match('mennyi az adó?', 'hu').map((match) => match.owner)).toEqual(['tax']);
   });
 });
