@@ -143,6 +143,17 @@ const messageEventLean = 0.3;
 /** Words that name the town hall itself: every question has them, so they never make a topic. */
 const townHallWords = new Set(['town', 'hall', 'townhall', 'primarie', 'primaria', 'primariei', 'primarii', 'primariile', 'hivatal', 'hivatala', 'hivatalnak', 'hivatalhoz', 'hivatalba', 'hivatalban', 'hivatalbol', 'hivataltol', 'hivatalt', 'polgarmesteri', 'comuna', 'comunei', 'kozseg', 'commune']);
 
+// "A rendszámot már megkaptam, most a hivatalban mit kell intézni az autóval?": what another authority has
+// already done is told, not asked. On folded text.
+const doneClause = /\b(?:megkaptam|megkaptuk|kivaltottam|kivaltottuk|elinteztem|elinteztuk|megcsinaltattam|megcsinaltattuk|am luat deja|am primit deja|am obtinut|am rezolvat|mi-au dat deja|ne-au dat deja|already got|already have|already did|i've got|we've got|i got|we got|have received)\b/;
+
+/** The message without its clauses that tell what is already done; the whole message when all of it is. */
+function withoutDoneClauses(question: string): string {
+  const clauses = question.split(/(?<=[.!?;,])\s+/u);
+  const open = clauses.filter((clause) => !doneClause.test(foldDiacritics(clause)));
+  return open.length > 0 && open.length < clauses.length ? open.join(' ') : question;
+}
+
 /** "Care e programul primăriei?": few words, one of them the town hall itself. */
 function isShortQuestionAboutTownHall(question: string): boolean {
   const tokens = tokenize(question);
@@ -763,7 +774,7 @@ export class Retriever {
     settings: RetrievalSettings,
   ): { redirect: OutOfScopeRedirect; decisive: boolean } | undefined {
     let best: { redirect: OutOfScopeRedirect; coverage: number; size: number } | undefined;
-    for (const match of this.redirectKeywords.match(question, language)) {
+    for (const match of this.redirectKeywords.match(withoutDoneClauses(question), language)) {
       const coverage = this.lexicalIndex.coverage(queryTerms, redirectOwner(match.owner));
       if (!best || coverage > best.coverage) best = { redirect: this.redirectsById.get(match.owner)!, coverage, size: match.size };
     }

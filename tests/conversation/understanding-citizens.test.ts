@@ -458,6 +458,13 @@ describe('what is refused, and what is asked about instead', () => {
     ]);
   });
 
+  it('what another authority has already done is told, not asked: plates already issued, the car is declared here', async () => {
+    const [hungarian] = await ask('a rendszámot már megkaptam Vásárhelyen, most a hivatalban mit kell intézni az autóval?', 'hu');
+    expect(slugsOf(hungarian)[0]).toBe('vehicul-evidenta-fiscala');
+    const [english] = await ask('I already got the plates in Targu Mures, what do I do at the town hall with the car?', 'en');
+    expect(slugsOf(english)[0]).toBe('vehicul-evidenta-fiscala');
+  });
+
   it('a divorce through the court goes to the courts, not the town hall\'s divorce by agreement', async () => {
     const [reply] = await ask('Válni szeretnék, de a férjem nem egyezik bele, és van két kiskorú gyerekünk. Hogyan indítsam el a pert a bíróságon?', 'hu');
     expect(reply?.sources).toEqual([]);
