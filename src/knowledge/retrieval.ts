@@ -397,7 +397,14 @@ export class Retriever {
     // A phrase of small words ("ce mai faci?") weighs as one word: any procedure named beside it keeps the question.
     const chitchat = this.chitchatKeywords.match(question, language)[0] ?? (this.chitchatPhrases.match(question) ? { size: 1 } : undefined);
     // Chit-chat beside a procedure named as plainly ("anexă … scorul?") leaves the procedure to answer.
-    const chitchatWins = chitchat !== undefined && (chitchat.size > procedureEvidence || (procedureEvidence === 0 && confidence < settings.minimumConfidence));
+    // "Are you married?" asks about the assistant: the procedure's word ("married") is inside the chit-chat
+    // phrase, and nothing outside it names a procedure or a life event.
+    const askedOfAssistant = (): boolean => {
+      const rest = this.chitchatPhrases.remove(question);
+      return rest !== question && this.procedureKeywords.match(rest, language).length === 0 && this.lifeEventKeywords.match(rest, language).length === 0;
+    };
+    const chitchatWins =
+      chitchat !== undefined && (chitchat.size > procedureEvidence || (procedureEvidence === 0 && confidence < settings.minimumConfidence) || askedOfAssistant());
     if (chitchatWins) return { decision: 'out_of_scope', candidates: [], refusal: 'chitchat', diagnostics };
     const answerable =
       top !== undefined &&

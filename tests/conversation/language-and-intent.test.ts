@@ -81,6 +81,8 @@ describe('intent rules (offline)', () => {
     ['Kellemes hétvégét mindenkinek! 😊', 'smalltalk'],
     ['O duminica frumoasa va doresc!', 'smalltalk'],
     ['Happy Easter everyone!', 'smalltalk'],
+    ["what's 2+2?", 'smalltalk'],
+    ['cat face 3x4?', 'smalltalk'],
     ['Buna ziua, am o intrebare', 'procedure'],
     ['Multumesc, dar cat costa?', 'procedure'],
     ['/raspunde 12 gata', 'clerk_command'],

@@ -458,6 +458,15 @@ describe('what is refused, and what is asked about instead', () => {
     ]);
   });
 
+  it('a question about the assistant itself is chit-chat even when it holds a procedure\'s word: "are you married?"', async () => {
+    await expectRefused([
+      ['Are you married?', 'en'],
+      ['Esti casatorit?', 'ro'],
+    ]);
+    const [wedding] = await ask('Esti casatorit? Eu vreau sa ma casatoresc in august, ce acte trebuie?');
+    expect(slugsOf(wedding)[0]).toBe('casatorie');
+  });
+
   it('what another authority has already done is told, not asked: plates already issued, the car is declared here', async () => {
     const [hungarian] = await ask('a rendszámot már megkaptam Vásárhelyen, most a hivatalban mit kell intézni az autóval?', 'hu');
     expect(slugsOf(hungarian)[0]).toBe('vehicul-evidenta-fiscala');
