@@ -42,8 +42,6 @@ export interface RetrievalSettings {
   /** Below an answer but from here (share and evidence), the citizen is asked which procedure was meant. */
   clarifyConfidence: number;
   clarifyEvidence: number;
-  /** A message that names no procedure nor life event is asked about only from this much information. */
-  unnamedClarifyEvidence: number;
   /** A matched redirect wins unless the best procedure covers this much more of the question. */
   redirectMargin: number;
   /** Runner-up at or above this fraction of the best score: ask which one was meant. */
@@ -64,7 +62,6 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   longMessageConfidence: 0.15,
   clarifyConfidence: 0.12,
   clarifyEvidence: 0.5,
-  unnamedClarifyEvidence: 1,
   redirectMargin: 0.1,
   clarifyRatio: 0.88,
   maximumCandidates: 5,
@@ -400,6 +397,7 @@ export class Retriever {
     // "Are you married?" asks about the assistant: the procedure's word ("married") is inside the chit-chat
     // phrase, and nothing outside it names a procedure or a life event.
     const askedOfAssistant = (): boolean => {
+      if (procedureEvidence === 0) return false;
       const rest = this.chitchatPhrases.remove(question);
       return rest !== question && this.procedureKeywords.match(rest, language).length === 0 && this.lifeEventKeywords.match(rest, language).length === 0;
     };
@@ -427,10 +425,7 @@ export class Retriever {
       // Town-hall business not understood well enough to answer: ask, never refuse flatly.
       // A short vague question made of the town hall's own words ("adeverință") is asked about too.
       const vague = confidence >= settings.minimumConfidence;
-      // Mostly other words, naming no procedure and no life event, with less than one rare word of one
-      // ("Noapte bună tuturor, mâine e o zi nouă", "qwerty asdf"): not town-hall business to ask about.
-      const namesNothing = plainestNaming === 0 && evidence.mass < settings.unnamedClarifyEvidence;
-      if (vague || (!namesNothing && confidence >= settings.clarifyConfidence && evidence.mass >= settings.clarifyEvidence)) return { decision: 'clarify', uncertain: true, candidates, diagnostics };
+      if (vague || (confidence >= settings.clarifyConfidence && evidence.mass >= settings.clarifyEvidence)) return { decision: 'clarify', uncertain: true, candidates, diagnostics };
       return { decision: 'out_of_scope', candidates: [], diagnostics };
     }
     // "What are your opening hours, and what do I need to tear down a shed?": the procedure and, in a part
