@@ -50,7 +50,7 @@ export interface CitizenTexts {
 export const citizenTexts: Record<Language, CitizenTexts> = {
   ro: {
     welcome: (townHall) =>
-      `Bună ziua! Sunt asistentul virtual al ${townHall}. Vă pot spune ce acte trebuie pentru o procedură, unde și cum se depun, pot înregistra o cerere, sesizare sau petiție și vă pot spune stadiul ei. Scrieți întrebarea dvs. (în română, maghiară sau engleză). Vă rog să nu scrieți CNP-ul în chat.`,
+      `Bună ziua! Sunt asistentul virtual al primăriei (${townHall}). Vă pot spune ce acte trebuie pentru o procedură, unde și cum se depun, pot înregistra o cerere, sesizare sau petiție și vă pot spune stadiul ei. Scrieți întrebarea dvs. (în română, maghiară sau engleză). Vă rog să nu scrieți CNP-ul în chat.`,
     startRequest: 'Înregistrăm o cerere. Puteți scrie „anulează” oricând.',
     askSubject: 'Despre ce este cererea? Descrieți pe scurt problema sau ce solicitați.',
     subjectTooShort: 'Vă rog descrieți în câteva cuvinte (cel puțin 10 caractere) despre ce este cererea.',

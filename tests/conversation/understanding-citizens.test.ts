@@ -365,6 +365,12 @@ describe('what is refused, and what is asked about instead', () => {
     expect(chat?.sources).toEqual([]);
   });
 
+  it('holiday wishes alone get the welcome, worded for any town hall name', async () => {
+    const [wishes] = await ask('Craciun fericit tuturor de la primarie! 🎄');
+    expect(wishes?.sources).toEqual([]);
+    expect(wishes?.text).toMatch(/^Bună ziua! Sunt asistentul virtual al primăriei \(/);
+  });
+
   it('a refusal phrase is matched whole: "we\'d like to" is not "do you like", "mennyi idő alatt" is not the weather', async () => {
     const [roof] = await ask("We'd like to replace the roof and add a small extension. What permit do we need from the town hall?", 'en');
     expect(slugsOf(roof)).toContain('autorizatie-construire');
