@@ -69,7 +69,7 @@ const smalltalkPatterns = [
 // A wish for the day may follow ("Mersi, o zi bună!", "Köszi, szép napot!", "thanks for everything, good night").
 const closing = String.raw`(?:o zi (?:buna|frumoasa)|o seara (?:buna|frumoasa)|noapte buna|la revedere|o saptamana buna|(?:sarbatori|craciun) fericit[e]?|un an nou fericit|la multi ani|szep napot|szep estet|jo ejszakat|viszontlatasra|kellemes unnepeket|boldog (?:karacsonyt|uj evet)|viszlat|minden jot|jo egeszseget|numai bine|toate cele bune|(?:multa )?sanatate|pa pa|take care|all the best|have a (?:nice|good|great) (?:day|evening|weekend)|happy holidays|merry christmas|happy new year|good night|goodbye|bye)`;
 /** Praise that may follow a thanks ("sunteți de nota 10", "nagyon kedvesek", "you're the best"). */
-const praise = String.raw`(?:(?:sunteti|esti) (?:de nota 10|minunati|minunat[ae]?|super|grozavi|tari|cei mai buni)|nagyon kedves(?:ek)?|(?:you're|you are) (?:great|awesome|the best|very kind)|minden vilagos|(?:totul )?(?:e )?clar|am inteles|all clear|got it|ertem)`;
+const praise = String.raw`(?:(?:sunteti|esti) (?:de nota 10|minunati|minunat[ae]?|super|grozavi|grozav|tari|tare|genial|geniali|cei mai buni)|nagyon kedves(?:ek)?|(?:you're|you are) (?:great|awesome|the best|very kind)|minden vilagos|(?:totul )?(?:e )?clar|am inteles|all clear|got it|ertem)`;
 /** Courtesies after a thanks, joined by commas or "și / és / and": "…, sunteți de nota 10! O zi bună și sărbători fericite!" */
 const courtesies = String.raw`(?:[\s!.,]*(?:si |es |and )?(?:${closing}|${praise}))*`;
 const thanks = String.raw`(?:multumesc|multumim|mersi|merci|ms|koszonom|koszonjuk|koszi|kosz|thanks|thank you|thx|ty)(?:[\s!.,]*(?:frumos|mult|tare|szepen|nagyon|a lot|so much|very much))*(?:[\s!.,]*(?:pentru tot|pentru ajutor|de tot|mindent|a segitseget|for everything|for your help|for the help))?`;
@@ -80,17 +80,17 @@ const goodbyePattern = new RegExp(String.raw`^${closing}[\s!.,:)]*$`);
 // A message made only of courtesies ("Crăciun fericit tuturor de la primărie! 🎄", "Mulțumesc mult, ați fost
 // de mare ajutor! Să aveți o zi frumoasă 🌸") or a test of the chat ("teszt teszt 1 2", "proba 123") asks
 // nothing: each courtesy is taken out, and what is left must be only small words, emoji and punctuation.
-const greeting = String.raw`(?:buna ziua|buna seara|buna dimineata|buna|neata|salutare|salut|sarut mana|hei|hey|hello|hallo|hi|szia|sziasztok|szervusz(?:tok)?|jo napot|jo reggelt|jo estet|udv(?:ozlom)?|good (?:morning|afternoon|evening))`;
+const greeting = String.raw`(?:salutari|buna ziua|buna seara|buna dimineata|buna|neata|salutare|salut|sarut mana|hei|hey|hello|hallo|hi|szia|sziasztok|szervusz(?:tok)?|jo napot|jo reggelt|jo estet|udv(?:ozlom)?|good (?:morning|afternoon|evening))`;
 const wishes = String.raw`(?:(?:va|iti|le) (?:doresc|dorim|urez|uram)|sa (?:aveti|ai)|(?:kivanok|kivanunk)|(?:i |we )?wish (?:you|everyone|all)|have an?)`;
 const moreHoliday = String.raw`(?:(?:kellemes|szep|jo|boldog) (?:hetveget|husvetot|karacsonyt|unnepeket|nevnapot|szulinapot|szuletesnapot|vasarnapot)|(?:un |o )?(?:weekend|week-end|sfarsit de saptamana|duminica) (?:placut|placuta|frumos|frumoasa|linistit|linistita)|(?:sarbatori|craciun|paste) (?:fericit|fericite|binecuvantat|binecuvantate|luminos|linistit)e?|sarbatori pascale fericite|(?:have a |enjoy your |happy )(?:nice |good |great |lovely )?(?:weekend|sunday|holiday|holidays|easter|christmas|birthday)|paste fericit|hristos a inviat|adevarat a inviat|un craciun fericit|boldog unnepeket|kellemes husveti unnepeket|kellemes karacsonyi unnepeket|boldog husvetot|happy easter|season'?s greetings)`;
 const moreThanks = String.raw`(?:(?:mereu |intotdeauna )?ma ajutati|(?:nagyon )?ugyes(?:ek)? (?:vagy|vagytok|voltal|voltatok)|nagyon ugyes(?:ek)?|(?:you're|you are) amazing|ati fost de (?:mare )?ajutor|mi-ati fost de (?:mare )?ajutor|m-ati ajutat (?:mult|foarte mult)|sokat segitettek|sokat segitettel|nagyon sokat segitett(?:ek|el)?|(?:you've|you have) been (?:very |so |a great )?help(?:ful)?|you were (?:very |so )?helpful|(?:much|greatly) appreciated)`;
 const testMessage = String.raw`(?:test(?:ing)?|teszt(?:eles|elem)?|proba|probe)`;
-const addressees = String.raw`(?:(?:from|din|de la) [a-z]+|(?:i |we )?just wanted to say (?:hello|hi|thanks)|nice (?:chatting|talking) (?:with|to) you|am vrut (?:doar )?sa (?:va )?salut|csak koszonni akartam|merry xmas|tuturor|la toti|la toata lumea|celor de la primarie|de la primarie|mindenkinek|(?:a hivatal )?minden dolgozo(?:janak|nak)|a hivatal(?:nak| dolgozoinak)?|(?:to )?everyone(?: at the town hall)?|everybody|to all|all of you)`;
+const addressees = String.raw`(?:(?:from|din|de la) [a-z]+|[a-z]+bol|pentru (?:toti|toata lumea)|voiam (?:doar )?sa (?:va )?salut|mi-a facut placere sa (?:vorbim|discutam)|jo volt beszelgetni|(?:i |we )?just wanted to say (?:hello|hi|thanks)|nice (?:chatting|talking) (?:with|to) you|am vrut (?:doar )?sa (?:va )?salut|csak koszonni akartam|merry xmas|tuturor|la toti|la toata lumea|celor de la primarie|de la primarie|mindenkinek|(?:a hivatal )?minden dolgozo(?:janak|nak)|a hivatal(?:nak| dolgozoinak)?|(?:to )?everyone(?: at the town hall)?|everybody|to all|all of you)`;
 const courtesyParts = new RegExp(
   String.raw`\b(?:${thanks}|${closing}|${praise}|${moreHoliday}|${moreThanks}|${wishes}|${greeting}|${testMessage}|${addressees})\b`,
   'g',
 );
-const courtesyFillers = new Set(['si', 'es', 'meg', 'and', 'mult', 'tare', 'is', 'de', 'la', 'pt', 'the', 'a', 'az', 'o', 'un', 'voua', 'nektek', 'onoknek', 'you', 'all', 'to', 'mar', 'there']);
+const courtesyFillers = new Set(['si', 'es', 'meg', 'and', 'mult', 'tare', 'is', 'de', 'la', 'pt', 'the', 'a', 'az', 'o', 'un', 'voua', 'nektek', 'onoknek', 'you', 'all', 'to', 'mar', 'there', 'ok', 'oke', 'okay', 'rendben']);
 
 /** Whether a message is only greetings, thanks, wishes and praise, or a test of the chat: it asks nothing. */
 export function isCourtesyOnly(text: string): boolean {
