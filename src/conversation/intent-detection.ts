@@ -82,19 +82,24 @@ const goodbyePattern = new RegExp(String.raw`^${closing}[\s!.,:)]*$`);
 // nothing: each courtesy is taken out, and what is left must be only small words, emoji and punctuation.
 const greeting = String.raw`(?:salutari|buna ziua|buna seara|buna dimineata|buna|neata|salutare|salut|sarut mana|hei|hey|hello|hallo|hi|szia|sziasztok|szervusz(?:tok)?|jo napot|jo reggelt|jo estet|udv(?:ozlom)?|good (?:morning|afternoon|evening))`;
 const wishes = String.raw`(?:(?:va|iti|le) (?:doresc|dorim|urez|uram)|sa (?:aveti|ai)|(?:kivanok|kivanunk)|(?:i |we )?wish (?:you|everyone|all)|have an?)`;
-const moreHoliday = String.raw`(?:(?:kellemes|szep|jo|boldog) (?:hetveget|husvetot|karacsonyt|unnepeket|nevnapot|szulinapot|szuletesnapot|vasarnapot)|(?:un |o )?(?:weekend|week-end|sfarsit de saptamana|duminica) (?:placut|placuta|frumos|frumoasa|linistit|linistita)|(?:sarbatori|craciun|paste) (?:fericit|fericite|binecuvantat|binecuvantate|luminos|linistit)e?|sarbatori pascale fericite|(?:have a |enjoy your |happy )(?:nice |good |great |lovely )?(?:weekend|sunday|holiday|holidays|easter|christmas|birthday)|paste fericit|hristos a inviat|adevarat a inviat|un craciun fericit|boldog unnepeket|kellemes husveti unnepeket|kellemes karacsonyi unnepeket|boldog husvetot|happy easter|season'?s greetings)`;
+const moreHoliday = String.raw`(?:(?:kellemes|szep|jo|boldog) (?:hetveget|husvetot|karacsonyt|unnepeket|nevnapot|szulinapot|szuletesnapot|vasarnapot)|(?:un |o )?(?:weekend|week-end|sfarsit de saptamana|duminica) (?:placut|placuta|frumos|frumoasa|linistit|linistita)|(?:sarbatori|craciun|paste) (?:fericit|fericite|binecuvantat|binecuvantate|luminos|linistit)e?|sarbatori pascale fericite|(?:have a |enjoy your |happy )(?:nice |good |great |lovely )?(?:weekend|sunday|holiday|holidays|easter|christmas|birthday)|paste fericit|merry xmas|hristos a inviat|adevarat a inviat|un craciun fericit|boldog unnepeket|kellemes husveti unnepeket|kellemes karacsonyi unnepeket|boldog husvetot|happy easter|season'?s greetings)`;
 const moreThanks = String.raw`(?:(?:mereu |intotdeauna )?ma ajutati|(?:nagyon )?ugyes(?:ek)? (?:vagy|vagytok|voltal|voltatok)|nagyon ugyes(?:ek)?|(?:you're|you are) amazing|ati fost de (?:mare )?ajutor|mi-ati fost de (?:mare )?ajutor|m-ati ajutat (?:mult|foarte mult)|sokat segitettek|sokat segitettel|nagyon sokat segitett(?:ek|el)?|(?:you've|you have) been (?:very |so |a great )?help(?:ful)?|you were (?:very |so )?helpful|(?:much|greatly) appreciated)`;
 const testMessage = String.raw`(?:test(?:ing)?|teszt(?:eles|elem)?|proba|probe)`;
-const addressees = String.raw`(?:(?:from|din|de la) [a-z]+|[a-z]+bol|pentru (?:toti|toata lumea)|voiam (?:doar )?sa (?:va )?salut|mi-a facut placere sa (?:vorbim|discutam)|jo volt beszelgetni|(?:i |we )?just wanted to say (?:hello|hi|thanks)|nice (?:chatting|talking) (?:with|to) you|am vrut (?:doar )?sa (?:va )?salut|csak koszonni akartam|merry xmas|tuturor|la toti|la toata lumea|celor de la primarie|de la primarie|mindenkinek|(?:a hivatal )?minden dolgozo(?:janak|nak)|a hivatal(?:nak| dolgozoinak)?|(?:to )?everyone(?: at the town hall)?|everybody|to all|all of you)`;
+/** Whom the courtesy is for ("tuturor de la primărie", "a hivatal minden dolgozójának", "everyone at the town hall"). */
+const addressees = String.raw`(?:pentru (?:toti|toata lumea)|tuturor|la toti|la toata lumea|celor de la primarie|de la primarie|mindenkinek|(?:a hivatal )?minden dolgozo(?:janak|nak)|a hivatal(?:nak| dolgozoinak)?|(?:to )?everyone(?: at the town hall)?|everybody|to all|all of you)`;
+/** Where it is sent from ("din Spania", "Olaszországból", "from London"). */
+const sentFrom = String.raw`(?:(?:from|din|de la) [a-z]+|[a-z]+bol)`;
+/** Saying hello or that the talk was nice ("voiam doar să vă salut", "jó volt beszélgetni", "nice chatting with you"). */
+const pleasantries = String.raw`(?:voiam (?:doar )?sa (?:va )?salut|am vrut (?:doar )?sa (?:va )?salut|mi-a facut placere sa (?:vorbim|discutam)|jo volt beszelgetni|csak koszonni akartam|(?:i |we )?just wanted to say (?:hello|hi|thanks)|nice (?:chatting|talking) (?:with|to) you)`;
 const courtesyParts = new RegExp(
-  String.raw`\b(?:${thanks}|${closing}|${praise}|${moreHoliday}|${moreThanks}|${wishes}|${greeting}|${testMessage}|${addressees})\b`,
+  String.raw`\b(?:${thanks}|${closing}|${praise}|${moreHoliday}|${moreThanks}|${wishes}|${greeting}|${testMessage}|${pleasantries}|${addressees}|${sentFrom})\b`,
   'g',
 );
 const courtesyFillers = new Set(['si', 'es', 'meg', 'and', 'mult', 'tare', 'is', 'de', 'la', 'pt', 'the', 'a', 'az', 'o', 'un', 'voua', 'nektek', 'onoknek', 'you', 'all', 'to', 'mar', 'there', 'ok', 'oke', 'okay', 'rendben']);
 
 /** Whether a message is only greetings, thanks, wishes and praise, or a test of the chat: it asks nothing. */
 export function isCourtesyOnly(text: string): boolean {
-  const folded = foldDiacritics(text).toLowerCase().replace(/\s+/g, ' ').trim();
+  const folded = foldDiacritics(text).replace(/\s+/g, ' ').trim();
   const left = folded
     .replace(courtesyParts, ' ')
     .replace(/[^\p{L}\s]/gu, ' ')

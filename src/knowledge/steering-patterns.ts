@@ -25,7 +25,7 @@ type SteeringShape =
   | 'someone-elses-data';
 
 const roleNouns = String.raw`(?:functionar|primar|secretar|avocat|notar|judecator|hacker|programator|administrator|contabil|inspector|casier|asistent|angajat|sef|politist|medic|robot)\w*`;
-const kin = String.raw`(?:vecin(?:ul|a|ei|ului|ilor)|var(?:ul|ului)|verisor(?:ul|ului|ei|oarei|oara)|matus(?:a|ii)|unchi(?:ul|ului)|fost(?:ul|ului|ei|a) (?:sot|sotie)\w*|coleg(?:ul|ului|a|ei)|famili(?:a|ei) (?!mele|noastre|mea|noastra|mea)[a-z]+)`;
+const kin = String.raw`(?:vecin(?:ul|a|ei|ului|ilor)|var(?:ul|ului)|verisor(?:ul|ului|ei|oarei|oara)|matus(?:a|ii)|unchi(?:ul|ului)|fost(?:ul|ului|ei|a) (?:sot|sotie)\w*|coleg(?:ul|ului|a|ei)|famili(?:a|ei) (?!mele|noastre|mea|noastra)[a-z]+)`;
 const personalData = String.raw`(?:adresa|adresele|domiciliul|cnp-ul|cnp|codul numeric personal|telefonul|numarul de telefon|nr de telefon|mobilul|datoriile|datoria|restantele|salariul|veniturile|venitul)`;
 const contactData = String.raw`(?:adresa|domiciliul|cnp-ul|cnp|telefonul|numarul de telefon|numarul|nr de telefon|mobilul|datoriile)`;
 const hungarianPeople = String.raw`(?:szomszed|unokatestver|nagynen|nagybacsi|volt ferj|volt feleseg|kollega)(?:em|om|am|im|unk|nak|nek|omnak|emnek|amnak|ja|je|e|a|i)?`;
