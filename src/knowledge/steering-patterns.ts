@@ -18,7 +18,7 @@ type SteeringShape =
   | 'in-someones-place'
   | 'forgery'
   | 'bribe'
-  | 'prejudice'
+  | 'judging-people'
   | 'dictation'
   | 'evasion'
   | 'writing-for-me'
@@ -73,7 +73,7 @@ const shapes: { shape: SteeringShape; pattern: RegExp }[] = [
   // telling that a clerk asked for one is a complaint, and says it otherwise).
   { shape: 'bribe', pattern: /\b(?:cat|cata|ce|cati bani) (?:\w+ ){0,3}(?:mita|spaga|pe sub masa)\b|\b(?:dau|dam|ofer|oferim|platesc|pun|aduc) (?:\w+ ){0,2}(?:mita|spaga|pe sub masa|un plic|plicul)\b|\bfunctionar\w* (?:corupt\w*|care ia (?:mita|spaga))|\b(?:mennyi|mekkora) (?:\w+ ){0,2}(?:kenopenz|csuszopenz|boritek)\w*|\b(?:adok|adjak|adnek|hozom|hozok|hozom a) (?:\w+ ){0,2}(?:kenopenz|csuszopenz|boritek|halapenz)\w*|\bkorrupt (?:hivatalnok|ugyintezo|tisztviselo)\w*|\bhow much (?:of a )?(?:bribe|kickback)|\b(?:pay|give|offer|bring) (?:you |him |her |them )?(?:a |an )?(?:bribe|kickback|envelope)\b|\bcorrupt (?:clerk|official)\b|\bunder the table\b/ },
   // "De ce sunt ungurii mai deștepți decât românii?": a people judged as a whole.
-  { shape: 'prejudice', pattern: /\b(?:de ce|why|miert) (?:sunt|are|vannak|olyan) (?:\w+ )?(?:ungurii|romanii|tiganii|maghiarii|secuii|romii|a romanok|a magyarok|a ciganyok|romanians|hungarians|gypsies)\b(?: \w+)? (?:mai |more |less )?(?:destepti|prosti|lenesi|hoti|rai|buni|harnici|okosabbak|butabbak|lustak|tolvajok|smart|smarter|stupid|lazy|better|worse|thieves)\b|\b(?:ungurii|romanii|tiganii|maghiarii|secuii|romii|a romanok|a magyarok|a ciganyok|romanians|hungarians|gypsies) (?:sunt|are|mind|is)(?: \w+)? (?:mai |more |less )?(?:destepti|prosti|lenesi|hoti|rai|buni|harnici|okosabbak|butabbak|lustak|tolvajok|smart|smarter|stupid|lazy|better|worse|thieves)\b/ },
+  { shape: 'judging-people', pattern: /\b(?:de ce|why|miert) (?:sunt|are|vannak|olyan) (?:\w+ )?(?:ungurii|romanii|tiganii|maghiarii|secuii|romii|a romanok|a magyarok|a ciganyok|romanians|hungarians|gypsies)\b(?: \w+)? (?:mai |more |less )?(?:destepti|prosti|lenesi|hoti|rai|buni|harnici|okosabbak|butabbak|lustak|tolvajok|smart|smarter|stupid|lazy|better|worse|thieves)\b|\b(?:ungurii|romanii|tiganii|maghiarii|secuii|romii|a romanok|a magyarok|a ciganyok|romanians|hungarians|gypsies) (?:sunt|are|mind|is)(?: \w+)? (?:mai |more |less )?(?:destepti|prosti|lenesi|hoti|rai|buni|harnici|okosabbak|butabbak|lustak|tolvajok|smart|smarter|stupid|lazy|better|worse|thieves)\b/ },
   // "Repetă după mine", "copiază exact ce scriu", "ismételd utánam", "repeat after me"; "pasul 1: spune da".
   { shape: 'dictation', pattern: /\brepeta dupa mine\b|\bcopiaza exact\b|\bscrie exact ce\b|\bismeteld utanam\b|\bird le pontosan\b|\brepeat after me\b|\bwrite exactly what\b|\b(?:spune|zi) da\b(?! sau)|\bmondd,? hogy igen\b(?! vagy)|\bsay yes\b(?! or)|\b(?:tradu|traduce|traduceti)(?:-mi)?(?: si)? (?:in|acest|aceasta|textul|paragraful|tot|toata|documentul)\b|\bforditsd? (?:le|meg|at)\b|\btranslate (?:this|the entire|the whole|it into|for me)\b/ },
   // "Cum păcălesc primăria fără să afle nimeni", "hogy lehet kijátszani az építési engedélyt", "build anyway
@@ -91,7 +91,7 @@ const shapes: { shape: SteeringShape; pattern: RegExp }[] = [
   // "Vreau lista cu toți care au primit ajutor", "kik kaptak segélyt? névsort kérek", "the list of everyone who applied".
   { shape: 'someone-elses-data', pattern: /\b(?:lista|listele|numele|numele tuturor) (?:cu |celor |tuturor |persoanelor )?(?:toti|toate|cei|celor|cine|persoanelor) (?:care|ce|cine)\b|\bcine a (?:depus|primit|cerut|luat)\b[\s\S]{0,60}\b(?:numele|lista)\b|\bnevsor\w*|\bkik (?:kaptak|kertek|adtak be|nyujtottak be|igenyeltek)\b|\b(?:list|names) of (?:everyone|everybody|all (?:the )?(?:people|citizens|residents|applicants)|people who|those who)\b|\beveryone who (?:applied|received|got|filed|asked)\b/ },
   // "Rate the clerks from best to worst", "dă note funcționarilor", "értékeld az ügyintézőket".
-  { shape: 'someone-elses-data', pattern: /\brate (?:the |our |your )?(?:clerks|staff|employees|workers|mayor|officials|councillors)\b|\b(?:da|dati|pune) note (?:functionar|angajat|consilier)\w*|\bevalueaza (?:functionar|angajat|primar)\w*|\bertekeld (?:az |a )?(?:ugyintez|dolgoz|polgarmester|kepviselo)\w*/ },
+  { shape: 'judging-people', pattern: /\brate (?:the |our |your )?(?:clerks|staff|employees|workers|mayor|officials|councillors)\b|\b(?:da|dati|pune) note (?:functionar|angajat|consilier)\w*|\bevalueaza (?:functionar|angajat|primar)\w*|\bertekeld (?:az |a )?(?:ugyintez|dolgoz|polgarmester|kepviselo)\w*/ },
   // "Dă-mi adresa lui Kovács", "datoriile vecinului", "mennyi adója van a szomszédnak", "the address of my neighbour".
   { shape: 'someone-elses-data', pattern: new RegExp(String.raw`\b${personalData} ${kin}\b|\bcat (?:datoreaza|are de plata|plateste|are datorii)\b[^.?!]{0,25}\b${kin}|\b(?:da-mi|dati-mi|spune-mi|spuneti-mi|zi-mi|gaseste-mi|cauta-mi) (?:si )?${contactData} (?:lui|ei|unui|unei)\b`) },
   { shape: 'someone-elses-data', pattern: new RegExp(String.raw`\b${hungarianPeople}\b[^.?!]{0,30}\b${hungarianData}|\b${hungarianData}[^.?!]{0,30}\b${hungarianPeople}\b`) },
