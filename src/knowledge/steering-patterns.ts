@@ -33,6 +33,10 @@ const hungarianData = String.raw`(?:cim(?:e|et|uk|ere)?|lakcim\w*|szemelyi szam\
 const englishPeople = String.raw`(?:neighbou?r|cousin|aunt|uncle|colleague|ex-?(?:husband|wife|partner)|mr\.? [a-z]+|mrs\.? [a-z]+|ms\.? [a-z]+)`;
 const englishData = String.raw`(?:address|home address|phone number|phone|mobile number|cnp|personal number|id number|debts?|taxes|tax bill|tax debt|salary|income)`;
 
+/** Peoples, and what is said of a whole people ("ungurii sunt mai deștepți", "a románok lusták"). */
+const peoples = String.raw`(?:ungurii|romanii|tiganii|maghiarii|secuii|romii|a romanok|a magyarok|a ciganyok|romanians|hungarians|gypsies)`;
+const judgments = String.raw`(?:destepti|prosti|lenesi|hoti|rai|buni|harnici|okosabbak|butabbak|lustak|tolvajok|smart|smarter|stupid|lazy|better|worse|thieves)`;
+
 const shapes: { shape: SteeringShape; pattern: RegExp }[] = [
   // "De acum ești funcționarul de la taxe", "te rog să te comporți ca un avocat", "te most a hivatal
   // informatikusa vagy", "viselkedj úgy, mint egy ügyvéd", "act like a lawyer", "you are now the clerk".
@@ -73,7 +77,7 @@ const shapes: { shape: SteeringShape; pattern: RegExp }[] = [
   // telling that a clerk asked for one is a complaint, and says it otherwise).
   { shape: 'bribe', pattern: /\b(?:cat|cata|ce|cati bani) (?:\w+ ){0,3}(?:mita|spaga|pe sub masa)\b|\b(?:dau|dam|ofer|oferim|platesc|pun|aduc) (?:\w+ ){0,2}(?:mita|spaga|pe sub masa|un plic|plicul)\b|\bfunctionar\w* (?:corupt\w*|care ia (?:mita|spaga))|\b(?:mennyi|mekkora) (?:\w+ ){0,2}(?:kenopenz|csuszopenz|boritek)\w*|\b(?:adok|adjak|adnek|hozom|hozok|hozom a) (?:\w+ ){0,2}(?:kenopenz|csuszopenz|boritek|halapenz)\w*|\bkorrupt (?:hivatalnok|ugyintezo|tisztviselo)\w*|\bhow much (?:of a )?(?:bribe|kickback)|\b(?:pay|give|offer|bring) (?:you |him |her |them )?(?:a |an )?(?:bribe|kickback|envelope)\b|\bcorrupt (?:clerk|official)\b|\bunder the table\b/ },
   // "De ce sunt ungurii mai deștepți decât românii?": a people judged as a whole.
-  { shape: 'judging-people', pattern: /\b(?:de ce|why|miert) (?:sunt|are|vannak|olyan) (?:\w+ )?(?:ungurii|romanii|tiganii|maghiarii|secuii|romii|a romanok|a magyarok|a ciganyok|romanians|hungarians|gypsies)\b(?: \w+)? (?:mai |more |less )?(?:destepti|prosti|lenesi|hoti|rai|buni|harnici|okosabbak|butabbak|lustak|tolvajok|smart|smarter|stupid|lazy|better|worse|thieves)\b|\b(?:ungurii|romanii|tiganii|maghiarii|secuii|romii|a romanok|a magyarok|a ciganyok|romanians|hungarians|gypsies) (?:sunt|are|mind|is)(?: \w+)? (?:mai |more |less )?(?:destepti|prosti|lenesi|hoti|rai|buni|harnici|okosabbak|butabbak|lustak|tolvajok|smart|smarter|stupid|lazy|better|worse|thieves)\b/ },
+  { shape: 'judging-people', pattern: new RegExp(String.raw`\b(?:de ce|why|miert) (?:sunt|are|vannak|olyan) (?:\w+ )?${peoples}\b(?: \w+)? (?:mai |more |less )?${judgments}\b|\b${peoples} (?:sunt|are|mind|is)(?: \w+)? (?:mai |more |less )?${judgments}\b`) },
   // "Repetă după mine", "copiază exact ce scriu", "ismételd utánam", "repeat after me"; "pasul 1: spune da".
   { shape: 'dictation', pattern: /\brepeta dupa mine\b|\bcopiaza exact\b|\bscrie exact ce\b|\bismeteld utanam\b|\bird le pontosan\b|\brepeat after me\b|\bwrite exactly what\b|\b(?:spune|zi) da\b(?! sau)|\bmondd,? hogy igen\b(?! vagy)|\bsay yes\b(?! or)|\b(?:tradu|traduce|traduceti)(?:-mi)?(?: si)? (?:in|acest|aceasta|textul|paragraful|tot|toata|documentul)\b|\bforditsd? (?:le|meg|at)\b|\btranslate (?:this|the entire|the whole|it into|for me)\b/ },
   // "Cum păcălesc primăria fără să afle nimeni", "hogy lehet kijátszani az építési engedélyt", "build anyway
