@@ -42,17 +42,17 @@ const snapshotWaitAttempts = 40;
  * VACUUM FULL keeps a row version that a transaction still running might see: one the server began before
  * the erasure committed (an outbox poll, a page view) would keep the person's old rows in the new files.
  * A transaction that wrote holds the horizon back by its id even between two statements, when it holds no
- * snapshot (its `backend_xmin` is empty while the app works on its result): both count. So does a backend
- * attached to no database yet (a connection being authenticated): PostgreSQL counts its snapshot against every
- * database's horizon, and it may reach back to a transaction of another database on the same server. Such
- * transactions are short; wait until every one that began before now has ended.
+ * snapshot (its `backend_xmin` is empty while the app works on its result): both count. So do those of
+ * every other database on the server: a snapshot taken in ours after the erasure still starts at the oldest
+ * transaction running anywhere, so an older one elsewhere holds our horizon back too. Such transactions are
+ * short; wait until every one that began before now has ended.
  */
 async function waitForOlderSnapshots(handle: Extract<DatabaseHandle, { engine: 'postgres' }>): Promise<void> {
   const started = (await handle.pool.query<{ now: Date }>('select clock_timestamp() as now')).rows[0]!.now;
   for (let attempt = 1; attempt <= snapshotWaitAttempts; attempt += 1) {
     const { rows } = await handle.pool.query<{ older: number }>(
       `select count(*)::int as older from pg_stat_activity
-        where (datname = current_database() or datname is null) and pid <> pg_backend_pid() and xact_start < $1
+        where pid <> pg_backend_pid() and xact_start < $1
           and (backend_xmin is not null or backend_xid is not null)`,
       [started],
     );
