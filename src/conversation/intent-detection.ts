@@ -54,7 +54,6 @@ const cancelWords = 6;
 const cancelPatterns = [/^(anuleaza|anulez|renunt|stop|gata|lasa|nu mai vreau|megse|megsem|megszakit|cancel|abort|quit)\b/];
 
 const smalltalkPatterns = [
-  /^(buna|buna ziua|buna seara|buna dimineata|neata|salut|salutare|hei|hey|hello|hi|hallo|szia|sziasztok|szervusz|jo napot|jo reggelt|jo estet|udv|good (morning|afternoon|evening))( kivanok| kivanunk| everyone| all)?[\s!.,?]*$/,
   /^(multumesc|mersi|mulțumesc|merci|ms|mul?tumim|koszonom|koszi|kosz|thanks|thank you|thx|ok|oke|okay|bine|rendben|jo|perfect|super)[\s!.,]*(frumos|szepen|mult|very much)?[\s!.,]*$/,
   /^\/(start|help|ajutor|segitseg)\b/,
   // "What's 2+2?", "cât face 3x4?", "mennyi 5+5?": arithmetic, nothing to do with the town hall.
@@ -74,8 +73,6 @@ const praise = String.raw`(?:(?:sunteti|esti) (?:de nota 10|minunati|minunat[ae]
 const courtesies = String.raw`(?:[\s!.,]*(?:si |es |and )?(?:${closing}|${praise}))*`;
 const thanks = String.raw`(?:multumesc|multumim|mersi|merci|ms|koszonom|koszonjuk|koszi|kosz|thanks|thank you|thx|ty)(?:[\s!.,]*(?:frumos|mult|tare|szepen|nagyon|a lot|so much|very much))*(?:[\s!.,]*(?:pentru tot|pentru ajutor|de tot|mindent|a segitseget|for everything|for your help|for the help))?`;
 const bareThanksPattern = new RegExp(String.raw`^(?:${closing}[\s!.,]*)?${thanks}${courtesies}[\s!.,:)]*$`);
-/** A goodbye alone ("La revedere!", "Jó éjszakát!"). */
-const goodbyePattern = new RegExp(String.raw`^${closing}[\s!.,:)]*$`);
 
 // A message made only of courtesies ("Crăciun fericit tuturor de la primărie! 🎄", "Mulțumesc mult, ați fost
 // de mare ajutor! Să aveți o zi frumoasă 🌸") or a test of the chat ("teszt teszt 1 2", "proba 123") asks
@@ -143,7 +140,7 @@ export function detectIntentByRules(text: string): RuleIntent {
   if (isClerkCommandText(text)) return 'clerk_command';
   // "Gata, am terminat casa nouă… trebuie să anunțăm ceva?" is news and a question, not a cancel.
   if (cancelPatterns.some((pattern) => pattern.test(folded)) && folded.split(' ').length <= cancelWords) return 'cancel';
-  if (smalltalkPatterns.some((pattern) => pattern.test(folded)) || isBareThanks(text) || goodbyePattern.test(folded) || isCourtesyOnly(text)) return 'smalltalk';
+  if (smalltalkPatterns.some((pattern) => pattern.test(folded)) || isBareThanks(text) || isCourtesyOnly(text)) return 'smalltalk';
   if (handoverPatterns.some((pattern) => pattern.test(folded)) && !asksForLanguage(folded)) return 'handover';
   if (statusPatterns.some((pattern) => pattern.test(folded)) || (ticketNumberPattern.test(folded) && folded.length < 120)) return 'status';
   if (ticketPatterns.some((pattern) => pattern.test(folded))) return 'ticket';
