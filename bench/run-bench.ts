@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((argument) => !argument.startsWith('--'));
   const knowledge = await loadKnowledge(path.join(root, 'knowledge'));
   const questions = fs
-    .readFileSync(path.join(root, 'tests/eval/tuning.jsonl'), 'utf8')
+    .readFileSync(path.join(root, 'knowledge/example-questions.jsonl'), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as { question: string; language: Language })

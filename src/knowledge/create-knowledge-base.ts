@@ -95,6 +95,7 @@ function buildRetriever(loaded: LoadedKnowledge, procedures: Procedure[], townHa
     lifeEvents: loaded.lifeEvents,
     abroadWords: loaded.abroadWords,
     refusals: loaded.refusals,
+    examples: loaded.examples,
     townHall,
     embedder,
     ...(settings ? { settings } : {}),

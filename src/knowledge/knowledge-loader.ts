@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import matter from 'gray-matter';
 import type { ZodError, ZodType, ZodTypeAny, ZodTypeDef } from 'zod';
+import { exampleQuestionsFile, parseExampleQuestions, townHallAnswer, type ExampleQuestion } from './example-questions.ts';
 import { lineOfKeyPath } from './front-matter-lines.ts';
 import { languages, type Localized } from '../language.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, TownHall } from './knowledge-base.ts';
@@ -35,6 +36,8 @@ export interface LoadedKnowledge {
   /** Words that name another country: a birth or a marriage told with one happened abroad. */
   abroadWords: Localized<string[]>;
   refusals: RefusalWords;
+  /** Questions citizens asked, with the procedures that answer them (example-questions.jsonl). */
+  examples: ExampleQuestion[];
   problems: KnowledgeProblem[];
 }
 
@@ -229,7 +232,30 @@ export async function loadKnowledge(knowledgeDirectory: string): Promise<LoadedK
     }
   }
   if (!townHall) problems.push({ file: 'town-hall.md', message: 'no town-hall file: contacts and hours are unknown', severity: 'warning' });
-  return { procedures, townHall, outOfScope, lifeEvents: lifeEvents.filter((event) => event.procedures.length > 0), abroadWords, refusals, problems };
+  const examples = await loadExampleQuestions(knowledgeDirectory, new Set(procedures.map((procedure) => procedure.slug)), problems);
+  return { procedures, townHall, outOfScope, lifeEvents: lifeEvents.filter((event) => event.procedures.length > 0), abroadWords, refusals, examples, problems };
+}
+
+/** The example questions, if the file exists; a line naming a procedure that does not exist is ignored. */
+async function loadExampleQuestions(knowledgeDirectory: string, slugs: ReadonlySet<string>, problems: KnowledgeProblem[]): Promise<ExampleQuestion[]> {
+  let content: string;
+  try {
+    content = await fs.readFile(path.join(knowledgeDirectory, exampleQuestionsFile), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const parsed = parseExampleQuestions(content);
+  for (const problem of parsed.problems) problems.push({ file: exampleQuestionsFile, line: problem.line, message: `${problem.message}, ignored`, severity: 'warning' });
+  const known = (answer: string) => answer === townHallAnswer || slugs.has(answer);
+  const examples: ExampleQuestion[] = [];
+  for (const example of parsed.examples) {
+    const unknown = example.expected.filter((answer) => !known(answer));
+    if (unknown.length === 0) examples.push(example);
+  }
+  const skipped = parsed.examples.length - examples.length;
+  if (skipped > 0) problems.push({ file: exampleQuestionsFile, message: `${skipped} example question(s) name an unknown procedure, ignored`, severity: 'warning' });
+  return examples;
 }
 
 export function formatProblem(problem: KnowledgeProblem): string {

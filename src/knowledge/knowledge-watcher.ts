@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { exampleQuestionsFile } from './example-questions.ts';
 
-// Watches KNOWLEDGE_DIR for Markdown files changed by hand on the server, so the running bot answers
+// Watches KNOWLEDGE_DIR for Markdown files (and the example questions) changed by hand on the server, so the running bot answers
 // with the new text without a restart. Editors save in bursts (temporary file, rename, several writes):
 // changes are gathered for a short quiet period and reported once, with every file that changed.
 
@@ -18,9 +19,9 @@ export interface WatchKnowledgeOptions {
   onError?(error: Error): void;
 }
 
-/** Markdown content files only: hidden paths (.unpublished/, editors' swap files) are not content. */
+/** Markdown content files and the example questions: hidden paths (.unpublished/, editors' swap files) are not content. */
 function isContentFile(file: string): boolean {
-  return file.endsWith('.md') && !file.split(/[\\/]/).some((segment) => segment.startsWith('.'));
+  return (file.endsWith('.md') || path.basename(file) === exampleQuestionsFile) && !file.split(/[\\/]/).some((segment) => segment.startsWith('.'));
 }
 
 export function watchKnowledge(options: WatchKnowledgeOptions): KnowledgeWatcher {

@@ -3,6 +3,7 @@ import { maskPersonalData } from '../privacy/masking.ts';
 import { chunkRedirects, redirectOwner, type KnowledgeChunk } from './chunking.ts';
 import type { VectorMatch } from './chroma-store.ts';
 import type { Embedder } from './embedder.ts';
+import { ExampleQuestionIndex, type ExampleQuestion } from './example-questions.ts';
 import { KeywordMatcher } from './keyword-matcher.ts';
 import { LifeEventMatcher } from './life-event-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
@@ -47,6 +48,13 @@ export interface RetrievalSettings {
   /** Runner-up at or above this fraction of the best score: ask which one was meant. */
   clarifyRatio: number;
   maximumCandidates: number;
+  /**
+   * The procedure that the example questions most like the message were answered with goes first when the
+   * nearest is at least this alike (0–1)…
+   */
+  exampleSimilarity: number;
+  /** …and this share of the nearest questions' likeness agrees on it. */
+  exampleShare: number;
 }
 
 export const defaultRetrievalSettings: RetrievalSettings = {
@@ -65,6 +73,8 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   redirectMargin: 0.1,
   clarifyRatio: 0.88,
   maximumCandidates: 5,
+  exampleSimilarity: 0.2,
+  exampleShare: 0.5,
 };
 
 export type VectorSearch = (embedding: number[], limit: number) => Promise<VectorMatch[]>;
@@ -79,6 +89,8 @@ export interface RetrieverOptions {
   refusals?: RefusalWords;
   /** Its villages are context in a question; its topics (hours, address…) are answered from it. */
   townHall?: TownHall;
+  /** Questions citizens asked, with the procedures that answered them. */
+  examples?: readonly ExampleQuestion[];
   embedder: Embedder;
   settings?: Partial<RetrievalSettings>;
 }
@@ -89,6 +101,8 @@ export interface RetrievalDiagnostics {
   confidence: number;
   /** Information of the question found in the best procedure, in units of the rarest word. */
   evidence?: number;
+  /** The best procedure is the next step after one the message says is done ("am certificatul de urbanism"). */
+  nextStepTold?: boolean;
 }
 
 export type DetailedRetrieval = Retrieval & { diagnostics: RetrievalDiagnostics };
@@ -106,6 +120,8 @@ interface ProcedureScore {
   eventTellings?: string[];
   /** The main procedure of an event told abroad ("born in Ireland": the transcription of the foreign record). */
   eventAbroad?: boolean;
+  /** The strongest event naming it tells a step already done: this is the step after it. */
+  eventNextStep?: boolean;
   combined: number;
   /** Filled only for the procedures shown: with a large knowledge base most are never shown. */
   chunkScores?: Map<string, number>;
@@ -205,6 +221,8 @@ interface EventProcedure {
   strength: number;
   told: string;
   abroad: boolean;
+  /** Told as a step already done ("am certificatul de urbanism"): the procedure is the next one. */
+  nextStep: boolean;
 }
 
 function once<Value>(compute: () => Value): () => Value {
@@ -234,6 +252,7 @@ export class Retriever {
   private readonly townHallTopicKeywords: KeywordMatcher;
   private readonly townHallTopicsById: Map<string, TownHallTopic>;
   private readonly isContextWord: (token: string) => boolean;
+  private readonly examples: ExampleQuestionIndex;
 
   constructor(private readonly options: RetrieverOptions) {
     this.settings = { ...defaultRetrievalSettings, ...options.settings };
@@ -264,6 +283,7 @@ export class Retriever {
     this.townHallTopicKeywords = new KeywordMatcher((options.townHall?.topics ?? []).map(withoutTownHallWords), isKnownWord);
     this.townHallTopicsById = new Map((options.townHall?.topics ?? []).map((topic) => [topic.id, topic]));
     this.isContextWord = contextWordTest(options.townHall?.villages ?? []);
+    this.examples = new ExampleQuestionIndex(options.examples ?? []);
   }
 
   private async searchVectors(question: string, language: Language, vectorSearch: VectorSearch, settings: RetrievalSettings): Promise<VectorMatch[]> {
@@ -295,6 +315,36 @@ export class Retriever {
   private async retrieveUnderstood(asked: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
     const question = withoutPersonalData(asked);
     const settings = settingsOverride ? { ...this.settings, ...settingsOverride } : this.settings;
+    return this.exampleAnswerFirst(await this.decide(question, language, settings, vectorSearch), question, settings);
+  }
+
+  /**
+   * "Am vândut Golful vechi, trebuie scos de pe numele meu?" names no procedure in its words, but questions
+   * like it were asked before and answered with the car's tax record: when the nearest agree, that
+   * procedure goes first, and what the words found comes beside it. An answer about the town hall itself,
+   * a refusal or a redirect is left as it is: the examples only choose among procedures.
+   */
+  private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, settings: RetrievalSettings): DetailedRetrieval {
+    if (retrieval.decision === 'out_of_scope' || retrieval.townHallTopic) return retrieval;
+    const vote = this.examples.vote(question);
+    if (!vote?.answer || vote.similarity < settings.exampleSimilarity || vote.share < settings.exampleShare) return retrieval;
+    const slug = vote.answer;
+    if (!this.proceduresBySlug.has(slug) || retrieval.candidates[0]?.procedure.slug === slug) return retrieval;
+    // Questions about the step already done look like the message ("am certificatul de urbanism, ce acte
+    // mai trebuie?" is much like "ce acte trebuie pentru certificatul de urbanism?"), but it asks the next.
+    if (retrieval.diagnostics.nextStepTold) return retrieval;
+    const chosen = retrieval.candidates.find((candidate) => candidate.procedure.slug === slug) ?? this.describe({ slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 }, 0, 0);
+    const { uncertain, secondary, secondaryAskedFirst, ...rest } = retrieval;
+    const previousFirst = retrieval.candidates[0];
+    return {
+      ...rest,
+      decision: 'answer',
+      candidates: [chosen, ...retrieval.candidates.filter((candidate) => candidate !== chosen)],
+      ...(previousFirst ? { secondary: previousFirst } : {}),
+    };
+  }
+
+  private async decide(question: string, language: Language, settings: RetrievalSettings, vectorSearch: VectorSearch | undefined): Promise<DetailedRetrieval> {
     const reading: QuestionReading = {
       parts: once(() => questionParts(question, (sentence) => this.tellsRequest(sentence, language))),
       events: once(() => this.lifeEventProcedures(question, language)),
@@ -329,11 +379,11 @@ export class Retriever {
         procedureScore.lexical = Math.max(procedureScore.lexical, scored.score);
       }
       for (const match of this.procedureKeywords.match(withoutTownHallName(question), language)) Object.assign(scoreFor(match.owner), { keyword: match.size, keywordMatched: match.keyword });
-      for (const { slug, strength, told, abroad } of reading.events()) {
+      for (const { slug, strength, told, abroad, nextStep } of reading.events()) {
         if (!this.proceduresBySlug.has(slug)) continue;
         const score = scoreFor(slug);
         score.eventTellings = [...(score.eventTellings ?? []), told];
-        if (strength > score.event) Object.assign(score, { event: strength, eventAbroad: abroad });
+        if (strength > score.event) Object.assign(score, { event: strength, eventAbroad: abroad, eventNextStep: nextStep });
       }
     }
 
@@ -364,6 +414,7 @@ export class Retriever {
     const confidence = evidence.share;
     diagnostics.confidence = confidence;
     diagnostics.evidence = evidence.mass;
+    if (top?.eventNextStep) diagnostics.nextStepTold = true;
     const shown = ranked.slice(0, settings.maximumCandidates);
     const shownBySlug = new Map(shown.map((score) => [score.slug, score]));
     const addChunkScore = (slug: string, id: string, share: number) => {
@@ -499,7 +550,8 @@ export class Retriever {
       // "Stuttgartban meghalt": the country is a word of the telling too, as in the phrase "death abroad".
       const abroad = event !== undefined && event.id !== match.owner;
       const size = abroad ? match.size + 1 : match.size;
-      event?.procedures.forEach((slug, index) => found.push({ slug, strength: size * (index === 0 ? 1 : 0.6), told: match.keyword, abroad: abroad && index === 0 }));
+      const nextStep = (event?.follows ?? []).length > 0;
+      event?.procedures.forEach((slug, index) => found.push({ slug, strength: size * (index === 0 ? 1 : 0.6), told: match.keyword, abroad: abroad && index === 0, nextStep }));
     }
     return found;
   }

@@ -3,7 +3,8 @@
 // The language is the one the chat would choose for a first message with no browser or phone hint
 // (`chooseLanguage`), not the question's label: a misread language is part of what the citizen gets.
 //
-// Three parts (see README.md beside this file): `tuning.jsonl` may be read and tuned on; `validation.jsonl`
+// Three parts (see README.md beside this file): the tuning half, `knowledge/example-questions.jsonl`, may be
+// read and tuned on, and the bot answers a new message like the nearest of them; `validation.jsonl`
 // is scored but never printed question by question, to choose between changes while tuning; `frozen.jsonl`
 // is scored but never printed either, and only looked at to report, so its figures stay honest. Options:
 //   --misses N   list at most N misses of the tuning half (default all)
@@ -38,7 +39,7 @@ export interface EvaluationQuestion {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const halves = [
-  { name: 'tuning', file: 'tests/eval/tuning.jsonl', showMisses: true },
+  { name: 'tuning', file: 'knowledge/example-questions.jsonl', showMisses: true },
   { name: 'validation', file: 'tests/eval/validation.jsonl', showMisses: false },
   { name: 'frozen', file: 'tests/eval/frozen.jsonl', showMisses: false },
 ] as const;

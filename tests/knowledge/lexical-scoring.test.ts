@@ -14,7 +14,7 @@ import { repositoryRoot } from '../faults/server-process.ts';
 // plain definitions, computed here by scanning everything: same scores, same matches.
 
 const evaluationQuestions = fs
-  .readFileSync(path.join(repositoryRoot, 'tests/eval/tuning.jsonl'), 'utf8')
+  .readFileSync(path.join(repositoryRoot, 'knowledge/example-questions.jsonl'), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as { question: string; language: string })

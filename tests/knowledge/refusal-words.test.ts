@@ -17,7 +17,7 @@ describe('words that refuse a message', () => {
     const loaded = await loadKnowledge(path.join(root, 'knowledge'));
     const refusals = loaded.refusals!;
     const questions = fs
-      .readFileSync(path.join(root, 'tests/eval/tuning.jsonl'), 'utf8')
+      .readFileSync(path.join(root, 'knowledge/example-questions.jsonl'), 'utf8')
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => JSON.parse(line) as { question: string; language: 'ro' | 'hu' | 'en'; expected: string[] })

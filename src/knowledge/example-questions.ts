@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { languages, type Language } from '../language.ts';
+import { tokenize } from './text-analysis.ts';
+
+// Questions citizens really asked, each with the procedures that answer it (none: not the town hall's
+// business). Keywords and life events name what a question is about; a message written in nobody's
+// words yet ("am vândut Golful vechi, trebuie scos de pe numele meu?") is often still close to one
+// asked before. Likeness is measured on pieces of words (three to five letters), so that typos, missing
+// diacritics and Hungarian endings still meet: "hazadot" shares "haz" and "aza" with "házad".
+
+/** In the knowledge directory, one JSON object a line. */
+export const exampleQuestionsFile = 'example-questions.jsonl';
+
+/** The answer of an example about the town hall itself (hours, address…) rather than a procedure. */
+export const townHallAnswer = 'town-hall';
+
+export interface ExampleQuestion {
+  question: string;
+  language: Language;
+  /** Procedure slugs (or "town-hall") that answer it, best first; empty when it is out of scope. */
+  expected: string[];
+}
+
+/** What the questions most like a message were answered with. */
+export interface ExampleVote {
+  /** A procedure slug, "town-hall", or null: the nearest questions were out of scope. */
+  answer: string | null;
+  /** Likeness of the nearest question, from 0 (nothing shared) to 1 (the same words). */
+  similarity: number;
+  /** Share of the nearest questions' likeness that went to this answer, from 0 to 1. */
+  share: number;
+}
+
+export const exampleQuestionSchema = z.object({
+  question: z.string().trim().min(1).max(4000),
+  language: z.enum(languages),
+  expected: z.array(z.string().min(1)),
+});
+
+const smallestPiece = 3;
+const largestPiece = 5;
+/** How many of the nearest questions vote. */
+const voters = 5;
+
+/** Calls `visit` with every piece of every word, each word padded with a space on both sides. */
+function forEachPiece(text: string, visit: (piece: string) => void): void {
+  for (const word of tokenize(text)) {
+    const padded = ` ${word} `;
+    for (let size = smallestPiece; size <= largestPiece; size += 1) {
+      for (let start = 0; start + size <= padded.length; start += 1) visit(padded.slice(start, start + size));
+    }
+  }
+}
+
+/** Pieces (by number) and how often each occurs in one text. */
+interface PieceCounts {
+  pieces: number[];
+  counts: number[];
+}
+
+/** TF-IDF vectors of word pieces, with an inverted index: a message is compared only with questions sharing a piece. */
+export class ExampleQuestionIndex {
+  private readonly pieceNumbers = new Map<string, number>();
+  private readonly inverseFrequency: Float64Array;
+  /** Per piece, the examples holding it and the piece's weight in each (vectors of length 1). */
+  private readonly postingExamples: number[][];
+  private readonly postingWeights: number[][];
+  private readonly answers: (string | null)[][];
+  private readonly unseenPieceWeight: number;
+
+  constructor(examples: readonly ExampleQuestion[]) {
+    this.answers = examples.map((example) => (example.expected.length > 0 ? example.expected : [null]));
+    const counted = examples.map((example) => this.countPieces(example.question, true));
+    const frequency = new Int32Array(this.pieceNumbers.size);
+    for (const { pieces } of counted) for (const piece of pieces) frequency[piece]! += 1;
+    const total = Math.max(1, examples.length);
+    this.unseenPieceWeight = Math.log(total) + 1;
+    this.inverseFrequency = Float64Array.from(frequency, (count) => Math.log(total / (1 + count)) + 1);
+    this.postingExamples = Array.from({ length: frequency.length }, () => []);
+    this.postingWeights = Array.from({ length: frequency.length }, () => []);
+    for (const [index, counts] of counted.entries()) {
+      const weights = this.normalizedWeights(counts);
+      for (const [position, piece] of counts.pieces.entries()) {
+        this.postingExamples[piece]!.push(index);
+        this.postingWeights[piece]!.push(weights[position]!);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.answers.length;
+  }
+
+  /** A piece never seen in an example gets number -1 - k (it weighs in the message's length, matches nothing). */
+  private countPieces(text: string, learn: boolean): PieceCounts {
+    const local = new Map<number, number>();
+    const unseen = new Map<string, number>();
+    forEachPiece(text, (piece) => {
+      let number = this.pieceNumbers.get(piece);
+      if (number === undefined && learn) {
+        number = this.pieceNumbers.size;
+        this.pieceNumbers.set(piece, number);
+      }
+      if (number === undefined) {
+        number = unseen.get(piece) ?? -1 - unseen.size;
+        unseen.set(piece, number);
+      }
+      local.set(number, (local.get(number) ?? 0) + 1);
+    });
+    return { pieces: [...local.keys()], counts: [...local.values()] };
+  }
+
+  private normalizedWeights({ pieces, counts }: PieceCounts): number[] {
+    const weights = pieces.map((piece, position) => (1 + Math.log(counts[position]!)) * (piece >= 0 ? this.inverseFrequency[piece]! : this.unseenPieceWeight));
+    const norm = Math.sqrt(weights.reduce((sum, weight) => sum + weight * weight, 0));
+    return norm > 0 ? weights.map((weight) => weight / norm) : weights;
+  }
+
+  /** The answer the nearest example questions agree on most, or undefined when none shares anything. */
+  vote(message: string): ExampleVote | undefined {
+    if (this.answers.length === 0) return undefined;
+    const similarities = new Float64Array(this.answers.length);
+    const counts = this.countPieces(message, false);
+    const weights = this.normalizedWeights(counts);
+    for (const [position, piece] of counts.pieces.entries()) {
+      if (piece < 0) continue;
+      const examples = this.postingExamples[piece]!;
+      const exampleWeights = this.postingWeights[piece]!;
+      const weight = weights[position]!;
+      for (let index = 0; index < examples.length; index += 1) similarities[examples[index]!]! += weight * exampleWeights[index]!;
+    }
+    const nearest: { index: number; similarity: number }[] = [];
+    for (let index = 0; index < similarities.length; index += 1) {
+      const similarity = similarities[index]!;
+      if (similarity <= 0) continue;
+      if (nearest.length < voters) nearest.push({ index, similarity });
+      else if (similarity > nearest[voters - 1]!.similarity) nearest[voters - 1] = { index, similarity };
+      else continue;
+      nearest.sort((left, right) => right.similarity - left.similarity);
+    }
+    if (nearest.length === 0) return undefined;
+    const tally = new Map<string | null, number>();
+    let cast = 0;
+    for (const { index, similarity } of nearest) {
+      const answers = this.answers[index]!;
+      for (const answer of answers) tally.set(answer, (tally.get(answer) ?? 0) + similarity / answers.length);
+      cast += similarity;
+    }
+    let best: { answer: string | null; weight: number } | undefined;
+    for (const [answer, weight] of tally) if (!best || weight > best.weight) best = { answer, weight };
+    return { answer: best!.answer, similarity: nearest[0]!.similarity, share: best!.weight / cast };
+  }
+}
+
+/** Parses the lines of example-questions.jsonl; a broken line is reported by its number and skipped. */
+export function parseExampleQuestions(content: string): { examples: ExampleQuestion[]; problems: { line: number; message: string }[] } {
+  const examples: ExampleQuestion[] = [];
+  const problems: { line: number; message: string }[] = [];
+  for (const [index, text] of content.split('\n').entries()) {
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      problems.push({ line: index + 1, message: 'not a JSON object' });
+      continue;
+    }
+    const parsed = exampleQuestionSchema.safeParse(value);
+    if (!parsed.success) {
+      problems.push({ line: index + 1, message: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; ') });
+      continue;
+    }
+    examples.push(parsed.data);
+  }
+  return { examples, problems };
+}
