@@ -101,6 +101,8 @@ export interface RetrievalDiagnostics {
   confidence: number;
   /** Information of the question found in the best procedure, in units of the rarest word. */
   evidence?: number;
+  /** A keyword or a life event names the best procedure. */
+  procedureNamed?: boolean;
   /** The best procedure is the next step after one the message says is done ("am certificatul de urbanism"). */
   nextStepTold?: boolean;
 }
@@ -321,13 +323,18 @@ export class Retriever {
   /**
    * "Am vândut Golful vechi, trebuie scos de pe numele meu?" names no procedure in its words, but questions
    * like it were asked before and answered with the car's tax record: when the nearest agree, that
-   * procedure goes first, and what the words found comes beside it. An answer about the town hall itself,
-   * a refusal or a redirect is left as it is: the examples only choose among procedures.
+   * procedure goes first, and what the words found comes beside it. When they agree that such questions
+   * were not the town hall's business, and no keyword or life event names a procedure, it is refused. An
+   * answer about the town hall itself, a refusal or a redirect is left as it is.
    */
   private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, settings: RetrievalSettings): DetailedRetrieval {
     if (retrieval.decision === 'out_of_scope' || retrieval.townHallTopic) return retrieval;
     const vote = this.examples.vote(question);
-    if (!vote?.answer || vote.similarity < settings.exampleSimilarity || vote.share < settings.exampleShare) return retrieval;
+    const alike = vote !== undefined && vote.similarity >= settings.exampleSimilarity && vote.share >= settings.exampleShare;
+    // "Mesélj egy viccet a polgármesterről": no keyword or life event names a procedure, and the questions
+    // most like it were not the town hall's business.
+    if (alike && vote.answer === null && !retrieval.diagnostics.procedureNamed) return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics };
+    if (!alike || !vote.answer) return retrieval;
     const slug = vote.answer;
     if (!this.proceduresBySlug.has(slug) || retrieval.candidates[0]?.procedure.slug === slug) return retrieval;
     // Questions about the step already done look like the message ("am certificatul de urbanism, ce acte
@@ -415,6 +422,7 @@ export class Retriever {
     diagnostics.confidence = confidence;
     diagnostics.evidence = evidence.mass;
     if (top?.eventNextStep) diagnostics.nextStepTold = true;
+    if (top && (top.keyword > 0 || top.event > 0)) diagnostics.procedureNamed = true;
     const shown = ranked.slice(0, settings.maximumCandidates);
     const shownBySlug = new Map(shown.map((score) => [score.slug, score]));
     const addChunkScore = (slug: string, id: string, share: number) => {

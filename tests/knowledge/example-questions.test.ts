@@ -132,4 +132,24 @@ describe('a citizen on the web chat asks in words no procedure uses', () => {
     expect(after.sources.map((source) => source.slug)).toEqual(['vehicul-evidenta-fiscala', wordsFound]);
     expect(after.text).toContain('vehicul');
   });
+
+  it('is refused when the questions most like it were not the town hall\'s, unless a procedure is named', async () => {
+    const contest = 'cine a castigat concursul de gatit de la caminul cultural?';
+    const cow = 'vreau sa-mi cumpar o vaca buna de lapte, ce rasa imi recomanzi?';
+    expect((await citizenAsks(contest)).sources.length).toBeGreaterThan(0);
+
+    const reloaded = nextReload();
+    const outOfScope = [
+      { question: 'cine a luat premiul la concursul de gatit de la caminul cultural anul trecut?', language: 'ro', expected: [] },
+      { question: 'ce rasa de vaca de lapte imi recomanzi sa cumpar?', language: 'ro', expected: [] },
+    ];
+    fs.appendFileSync(path.join(knowledgeDirectory, exampleQuestionsFile), outOfScope.map((example) => `${JSON.stringify(example)}\n`).join(''));
+    await reloaded;
+
+    const refused = await citizenAsks(contest);
+    expect(refused.sources).toEqual([]);
+    expect(refused.text).toMatch(/vă pot ajuta doar cu procedurile/);
+    // Buying a cow is a life event that names the agricultural register: the likeness does not refuse it.
+    expect((await citizenAsks(cow)).sources[0]?.slug).toBe('registru-agricol-animale');
+  });
 });
