@@ -4,7 +4,8 @@
 // (`chooseLanguage`), not the question's label: a misread language is part of what the citizen gets.
 //
 // Three parts (see README.md beside this file): the tuning half, `knowledge/example-questions.jsonl`, may be
-// read and tuned on, and the bot answers a new message like the nearest of them; `validation.jsonl`
+// read and tuned on; the bot answers a new message like the nearest of them, so the tuning half is scored
+// in five parts, each answered with the examples of the other four; `validation.jsonl`
 // is scored but never printed question by question, to choose between changes while tuning; `frozen.jsonl`
 // is scored but never printed either, and only looked at to report, so its figures stay honest. Options:
 //   --misses N   list at most N misses of the tuning half (default all)
@@ -18,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnswering } from '../../src/answering.ts';
+import { exampleQuestionsFile } from '../../src/knowledge/example-questions.ts';
 import { answerQuestion, type AskLine } from '../../src/cli/ask.ts';
 import { loadConfig } from '../../src/config.ts';
 import { chooseLanguage } from '../../src/conversation/language-detection.ts';
@@ -174,6 +176,58 @@ function describe(line: AskLine): string {
   return `${line.intent}/${line.outcome}${sources ? `: ${sources}` : ''}`;
 }
 
+/** Answers each question as the chat would, with the knowledge of a directory, offline. */
+async function answerAll(questions: readonly EvaluationQuestion[], knowledgeDirectory: string): Promise<AskLine[]> {
+  const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'functionar-eval-'));
+  // A closed port: the evaluation measures the offline path, which must meet the targets on its own.
+  const config = loadConfig({ DATA_DIR: dataDirectory, KNOWLEDGE_DIR: knowledgeDirectory, OLLAMA_HOST: 'http://127.0.0.1:9', LOG_LEVEL: 'silent' });
+  const started = performance.now();
+  const answering = await createAnswering(config, createLogger('silent', process.stderr));
+  try {
+    const knowledge = answering.knowledge;
+    if (!knowledge) throw new Error('the knowledge base did not load');
+    console.log(
+      `${knowledge.procedures().length} procedures, embedder ${knowledge.embeddingName()}, ` +
+        `Chroma ${knowledge.readiness().ready ? 'ready' : 'NOT ready'}, set up in ${Math.round(performance.now() - started)} ms, mode ${answering.mode()}`,
+    );
+    const answers: AskLine[] = [];
+    for (const question of questions) answers.push(await answerQuestion(answering, config, question.question, chooseLanguage(question.question, null)));
+    return answers;
+  } finally {
+    await answering.close();
+    fs.rmSync(dataDirectory, { recursive: true, force: true });
+  }
+}
+
+/** The tuning half is cut into this many parts, each answered with the example questions of the others. */
+const folds = 5;
+
+/**
+ * The tuning half is the knowledge base's example questions, so each question would find itself there: it is
+ * scored in five parts, each answered with the example questions of the other four only.
+ */
+async function crossValidated(questions: readonly EvaluationQuestion[], knowledgeDirectory: string): Promise<AskLine[]> {
+  const answers: AskLine[] = [];
+  for (let fold = 0; fold < folds; fold += 1) {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'functionar-eval-knowledge-'));
+    try {
+      fs.cpSync(knowledgeDirectory, directory, { recursive: true });
+      const inFold = (index: number) => index % folds === fold;
+      const others = questions.filter((_question, index) => !inFold(index));
+      fs.writeFileSync(path.join(directory, exampleQuestionsFile), others.map((question) => `${JSON.stringify(question)}\n`).join(''));
+      const held = [...questions.keys()].filter(inFold);
+      const heldAnswers = await answerAll(
+        held.map((index) => questions[index]!),
+        directory,
+      );
+      for (const [position, index] of held.entries()) answers[index] = heldAnswers[position]!;
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  }
+  return answers;
+}
+
 async function main(): Promise<void> {
   const argumentsList = process.argv.slice(2);
   const missesIndex = argumentsList.indexOf('--misses');
@@ -186,57 +240,42 @@ async function main(): Promise<void> {
   }
   const chosenHalves = halves.filter((half) => everyHalf || half.name === halfChoice);
 
-  const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'functionar-eval-'));
-  // A closed port: the evaluation measures the offline path, which must meet the targets on its own.
-  const config = loadConfig({ DATA_DIR: dataDirectory, KNOWLEDGE_DIR: path.join(root, 'knowledge'), OLLAMA_HOST: 'http://127.0.0.1:9', LOG_LEVEL: 'silent' });
-  const started = performance.now();
-  const answering = await createAnswering(config, createLogger('silent', process.stderr));
-  const knowledge = answering.knowledge;
-  if (!knowledge) throw new Error('the knowledge base did not load');
-  console.log(
-    `${knowledge.procedures().length} procedures, embedder ${knowledge.embeddingName()}, Chroma ${knowledge.readiness().ready ? 'ready' : 'NOT ready'}, ` +
-      `set up in ${Math.round(performance.now() - started)} ms, mode ${answering.mode()}`,
-  );
-
+  const knowledgeDirectory = path.join(root, 'knowledge');
   const results: Record<string, unknown> = {};
-  try {
-    for (const half of chosenHalves) {
-      const questions = readEvaluationQuestions(path.join(root, half.file));
-      const byLanguage = new Map<string, Tally>([['all', emptyTally()]]);
-      const byStyle = new Map<string, Tally>();
-      const misses: string[] = [];
-      for (const question of questions) {
-        const line = await answerQuestion(answering, config, question.question, chooseLanguage(question.question, null));
-        for (const [map, key] of [
-          [byLanguage, 'all'],
-          [byLanguage, question.language],
-          [byStyle, question.style],
-        ] as const) {
-          if (!map.has(key)) map.set(key, emptyTally());
-        }
-        score(byLanguage.get('all')!, question, line);
-        score(byLanguage.get(question.language)!, question, line);
-        const { correct } = score(byStyle.get(question.style)!, question, line);
-        if (half.showMisses && !correct) {
-          const expected = question.parts ? question.parts.map((part) => part.join('|')).join(' + ') : question.expected.join(' | ') || 'out of scope';
-          misses.push(`  [${question.language} ${question.style}] ${question.question}\n      expected ${expected}; got ${describe(line)}`);
-        }
+  for (const half of chosenHalves) {
+    const questions = readEvaluationQuestions(path.join(root, half.file));
+    const answers = half.name === 'tuning' ? await crossValidated(questions, knowledgeDirectory) : await answerAll(questions, knowledgeDirectory);
+    const byLanguage = new Map<string, Tally>([['all', emptyTally()]]);
+    const byStyle = new Map<string, Tally>();
+    const misses: string[] = [];
+    for (const [index, question] of questions.entries()) {
+      const line = answers[index]!;
+      for (const [map, key] of [
+        [byLanguage, 'all'],
+        [byLanguage, question.language],
+        [byStyle, question.style],
+      ] as const) {
+        if (!map.has(key)) map.set(key, emptyTally());
       }
-      console.log(`\n=== ${half.name} half: ${questions.length} questions (${half.file}) ===`);
-      printTable('per language', byLanguage);
-      printTable('per style', new Map([...byStyle].sort(([left], [right]) => left.localeCompare(right))));
-      results[half.name] = {
-        perLanguage: Object.fromEntries([...byLanguage].map(([group, tally]) => [group, summarise(tally)])),
-        perStyle: Object.fromEntries([...byStyle].map(([group, tally]) => [group, summarise(tally)])),
-      };
-      if (misses.length > 0) {
-        console.log(`\nMisses (${half.name} half, ${misses.length}):`);
-        for (const miss of misses.slice(0, missLimit)) console.log(miss);
+      score(byLanguage.get('all')!, question, line);
+      score(byLanguage.get(question.language)!, question, line);
+      const { correct } = score(byStyle.get(question.style)!, question, line);
+      if (half.showMisses && !correct) {
+        const expected = question.parts ? question.parts.map((part) => part.join('|')).join(' + ') : question.expected.join(' | ') || 'out of scope';
+        misses.push(`  [${question.language} ${question.style}] ${question.question}\n      expected ${expected}; got ${describe(line)}`);
       }
     }
-  } finally {
-    await answering.close();
-    fs.rmSync(dataDirectory, { recursive: true, force: true });
+    console.log(`\n=== ${half.name} half: ${questions.length} questions (${half.file}) ===`);
+    printTable('per language', byLanguage);
+    printTable('per style', new Map([...byStyle].sort(([left], [right]) => left.localeCompare(right))));
+    results[half.name] = {
+      perLanguage: Object.fromEntries([...byLanguage].map(([group, tally]) => [group, summarise(tally)])),
+      perStyle: Object.fromEntries([...byStyle].map(([group, tally]) => [group, summarise(tally)])),
+    };
+    if (misses.length > 0) {
+      console.log(`\nMisses (${half.name} half, ${misses.length}):`);
+      for (const miss of misses.slice(0, missLimit)) console.log(miss);
+    }
   }
   const artifacts = path.join(root, 'tests/artifacts');
   fs.mkdirSync(artifacts, { recursive: true });
