@@ -29,7 +29,7 @@ const kin = String.raw`(?:vecin(?:ul|a|ei|ului|ilor)|var(?:ul|ului)|verisor(?:ul
 const personalData = String.raw`(?:adresa|adresele|domiciliul|cnp-ul|cnp|codul numeric personal|telefonul|numarul de telefon|nr de telefon|mobilul|datoriile|datoria|restantele|salariul|veniturile|venitul)`;
 const contactData = String.raw`(?:adresa|domiciliul|cnp-ul|cnp|telefonul|numarul de telefon|numarul|nr de telefon|mobilul|datoriile)`;
 const hungarianPeople = String.raw`(?:szomszed|unokatestver|nagynen|nagybacsi|volt ferj|volt feleseg|kollega)(?:em|om|am|im|unk|nak|nek|omnak|emnek|amnak|ja|je|e|a|i)?`;
-const hungarianData = String.raw`(?:cim(?:e|et|uk|ere)?|lakcim\w*|szemelyi szam\w*|telefonszam\w*|mobilszam\w*|tartozas\w*|adoja\w*|adossag\w*|fizetes(?:e|et)|jovedelm\w*)`;
+const hungarianData = String.raw`(?:cim(?:e|et|uk|ere)?|lakcim\w*|szemelyi szam\w*|telefonszam\w*|mobilszam\w*|tartozas\w*|adoja\w*|adoval tartozik|mennyivel tartozik|adossag\w*|fizetes(?:e|et)|jovedelm\w*)`;
 const englishPeople = String.raw`(?:neighbou?r|cousin|aunt|uncle|colleague|ex-?(?:husband|wife|partner)|mr\.? [a-z]+|mrs\.? [a-z]+|ms\.? [a-z]+)`;
 const englishData = String.raw`(?:address|home address|phone number|phone|mobile number|cnp|personal number|id number|debts?|taxes|tax bill|tax debt|salary|income)`;
 
@@ -87,6 +87,8 @@ const shapes: { shape: SteeringShape; pattern: RegExp }[] = [
   // citizen what has nothing to do with a request (a request to the town hall is not in these lists).
   { shape: 'writing-for-me', pattern: /\b(?:scrie-mi|scrieti-mi|compune-mi|compuneti-mi|redacteaza-mi|poti sa-mi scrii|poti sa-mi compui|sa-mi scrii)(?: si)?(?: te rog| va rog)? (?:o |un |niste )?(?:mesaj|urare|urari|felicitare|poveste|povestire|scrisoare de dragoste|scrisoare de intentie|eseu|compunere|poezie|poem|cantec|articol|rezumat|discurs|referat|glum|banc|reteta|recenzie|postare)\w*/ },
   { shape: 'writing-for-me', pattern: /\b(?:irj|irjal|irjon|fogalmazz|fogalmazzon)(?: nekem| nekunk| kerlek| legyszi)*(?: egy)? (?:szerelmes |motivacios |kedves |vicces )?(?:level|uzenet|koszonto|vers|mese|tortenet|fogalmazas|essze|cikk|beszed|receptet|recept|viccet|vicc|osszefoglalo|posztot|poszt)\w*/ },
+  // "Kell egy fogalmazás Petőfiről, megírnád?": the thing to write may come before the verb.
+  { shape: 'writing-for-me', pattern: /\b(?:megirnad|megirnad-e|megirnal|irnal|irnad|megirnatok|megirnank)\b[^.?!]{0,40}\b(?:fogalmazas|level|vers|essze|dolgozat|hazi feladat|beszed|mese|tortenet|cikk|kepeslap)\w*|\b(?:fogalmazas|vers|essze|dolgozat|hazi feladat|beszed|mese|tortenet|cikk)\w*[^.?!]{0,60}\b(?:megirnad|megirnal|irnal|irnad|megirnatok)\b/ },
   { shape: 'writing-for-me', pattern: /\bhelp me (?:write|draft|compose) (?:a|an|my|some)\b(?! (?:request|application|complaint|petition|letter to the))|\bajuta-ma sa (?:scriu|compun) (?:un|o|niste)\b(?! (?:cerere|petitie|sesizare|reclamatie|contestatie))|\b(?:write|compose|draft) (?:me|us)\b|\b(?:can|could|would) you (?:please )?(?:write|compose|draft) (?:a|an|me|us|some)\b(?! (?:request|application|complaint|petition))/ },
   // "Parola de la sistem", "a wifi jelszava", "the admin password"; "ce ai în memorie despre cetățeni".
   { shape: 'internals', pattern: /\bparola (?:de la |de |la )?(?:sistem|wifi|wi-fi|calculator|server|admin|baza de date|retea)\w*|\b(?:rendszer|wifi|admin|halozat|szerver)\w*\s?jelszo\w*|\bjelszo\w* (?:a |az )?(?:rendszer|wifi|admin|szerver)\w*|\b(?:wifi|wi-fi|admin|system|server|database) password\b|\bpassword (?:of|for|to) (?:the )?(?:system|wifi|wi-fi|admin|database|server|town hall)\b|\b(?:ce ai|ce aveti|ce stii) (?:in|din) (?:memorie|memoria ta|baza (?:ta )?de date)\b|\bmemoriadban\b|\badatbazisodban\b|\b(?:in|from) your (?:memory|database)\b/ },
@@ -97,7 +99,7 @@ const shapes: { shape: SteeringShape; pattern: RegExp }[] = [
   // "Rate the clerks from best to worst", "dă note funcționarilor", "értékeld az ügyintézőket".
   { shape: 'judging-people', pattern: /\brate (?:the |our |your )?(?:clerks|staff|employees|workers|mayor|officials|councillors)\b|\b(?:da|dati|pune) note (?:functionar|angajat|consilier)\w*|\bevalueaza (?:functionar|angajat|primar)\w*|\bertekeld (?:az |a )?(?:ugyintez|dolgoz|polgarmester|kepviselo)\w*/ },
   // "Dă-mi adresa lui Kovács", "datoriile vecinului", "mennyi adója van a szomszédnak", "the address of my neighbour".
-  { shape: 'someone-elses-data', pattern: new RegExp(String.raw`\b${personalData} ${kin}\b|\bcat (?:datoreaza|are de plata|plateste|are datorii)\b[^.?!]{0,25}\b${kin}|\b(?:da-mi|dati-mi|spune-mi|spuneti-mi|zi-mi|gaseste-mi|cauta-mi) (?:si )?${contactData} (?:lui|ei|unui|unei)\b`) },
+  { shape: 'someone-elses-data', pattern: new RegExp(String.raw`\b${personalData} ${kin}\b|\bcat (?:impozit |taxe |bani )?(?:datoreaza|are de plata|plateste|are datorii)\b[^.?!]{0,25}\b${kin}|\b(?:da-mi|dati-mi|spune-mi|spuneti-mi|zi-mi|gaseste-mi|cauta-mi) (?:si )?${contactData} (?:lui|ei|unui|unei)\b`) },
   { shape: 'someone-elses-data', pattern: new RegExp(String.raw`\b${hungarianPeople}\b[^.?!]{0,30}\b${hungarianData}|\b${hungarianData}[^.?!]{0,30}\b${hungarianPeople}\b`) },
   { shape: 'someone-elses-data', pattern: new RegExp(String.raw`\b${englishData} of (?:my |the |our |a )?${englishPeople}\b|\b${englishPeople}'s ${englishData}\b`) },
 ];

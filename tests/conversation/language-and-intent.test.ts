@@ -73,6 +73,8 @@ describe('intent rules (offline)', () => {
     ['Hello everyone, happy holidays!', 'smalltalk'],
     ['👍', 'smalltalk'],
     ['teszt teszt 1 2', 'smalltalk'],
+    ['Am înțeles tot. O zi bună și Crăciun fericit la toată lumea de acolo!', 'smalltalk'],
+    ['Mindent értek, köszönöm, boldog karácsonyt mindenkinek ott!', 'smalltalk'],
     ['proba 123', 'smalltalk'],
     ['Mersi de tot, sarut mana! 🙏', 'smalltalk'],
     ['Boldog új évet a hivatal minden dolgozójának! 🥂', 'smalltalk'],
