@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectIntentByRules, findTicketNumber } from '../../src/conversation/intent-detection.ts';
+import { citizenTexts } from '../../src/conversation/texts.ts';
+import { languages } from '../../src/language.ts';
 import { chooseLanguage, detectLanguage } from '../../src/conversation/language-detection.ts';
 
 describe('language detection', () => {
@@ -99,6 +101,12 @@ describe('intent rules (offline)', () => {
     ['cat e ceasul in Tokyo', 'procedure'],
   ])('%s → %s', (text, intent) => {
     expect(detectIntentByRules(text)).toBe(intent);
+  });
+
+  it.each(languages)('takes the welcome buttons pressed in %s for what they say', (language) => {
+    const { buttons } = citizenTexts[language];
+    expect(detectIntentByRules(buttons.openRequest)).toBe('ticket');
+    expect(detectIntentByRules(buttons.talkToPerson)).toBe('handover');
   });
 
   it('finds ticket numbers', () => {
