@@ -55,6 +55,9 @@ export interface RetrievalSettings {
   exampleSimilarity: number;
   /** …and this share of the nearest questions' likeness agrees on it. */
   exampleShare: number;
+  /** An answer about the town hall itself is refused when the nearest were out of scope only from this likeness and share. */
+  exampleTopicSimilarity: number;
+  exampleTopicShare: number;
 }
 
 export const defaultRetrievalSettings: RetrievalSettings = {
@@ -75,6 +78,8 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   maximumCandidates: 5,
   exampleSimilarity: 0.2,
   exampleShare: 0.5,
+  exampleTopicSimilarity: 0.3,
+  exampleTopicShare: 0.7,
 };
 
 export type VectorSearch = (embedding: number[], limit: number) => Promise<VectorMatch[]>;
@@ -328,13 +333,16 @@ export class Retriever {
    * answer about the town hall itself, a refusal or a redirect is left as it is.
    */
   private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, settings: RetrievalSettings): DetailedRetrieval {
-    if (retrieval.decision === 'out_of_scope' || retrieval.townHallTopic) return retrieval;
+    if (retrieval.decision === 'out_of_scope') return retrieval;
     const vote = this.examples.vote(question);
     const alike = vote !== undefined && vote.similarity >= settings.exampleSimilarity && vote.share >= settings.exampleShare;
     // "Mesélj egy viccet a polgármesterről": no keyword or life event names a procedure, and the questions
     // most like it were not the town hall's business.
-    if (alike && vote.answer === null && !retrieval.diagnostics.procedureNamed) return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics };
-    if (!alike || !vote.answer) return retrieval;
+    // An answer about the town hall itself is refused only when the questions like it agree more closely:
+    // "until what time are you open, my son drives me there" must not be taken for small talk.
+    const refusable = retrieval.townHallTopic ? alike && vote!.similarity >= settings.exampleTopicSimilarity && vote!.share >= settings.exampleTopicShare : alike;
+    if (refusable && vote.answer === null && !retrieval.diagnostics.procedureNamed) return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics };
+    if (retrieval.townHallTopic || !alike || !vote.answer) return retrieval;
     const slug = vote.answer;
     if (!this.proceduresBySlug.has(slug) || retrieval.candidates[0]?.procedure.slug === slug) return retrieval;
     // Questions about the step already done look like the message ("am certificatul de urbanism, ce acte
