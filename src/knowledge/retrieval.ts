@@ -335,14 +335,15 @@ export class Retriever {
   private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, settings: RetrievalSettings): DetailedRetrieval {
     if (retrieval.decision === 'out_of_scope') return retrieval;
     const vote = this.examples.vote(question);
-    const alike = vote !== undefined && vote.similarity >= settings.exampleSimilarity && vote.share >= settings.exampleShare;
-    // "Mesélj egy viccet a polgármesterről": no keyword or life event names a procedure, and the questions
-    // most like it were not the town hall's business.
-    // An answer about the town hall itself is refused only when the questions like it agree more closely:
-    // "until what time are you open, my son drives me there" must not be taken for small talk.
-    const refusable = retrieval.townHallTopic ? alike && vote!.similarity >= settings.exampleTopicSimilarity && vote!.share >= settings.exampleTopicShare : alike;
-    if (refusable && vote.answer === null && !retrieval.diagnostics.procedureNamed) return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics };
-    if (retrieval.townHallTopic || !alike || !vote.answer) return retrieval;
+    if (vote === undefined || vote.similarity < settings.exampleSimilarity || vote.share < settings.exampleShare) return retrieval;
+    if (vote.answer === null) {
+      // "Mesélj egy viccet a polgármesterről": no keyword or life event names a procedure, and the questions
+      // most like it were not the town hall's business. An answer about the town hall itself is refused only
+      // when they agree more closely: "until what time are you open, my son drives me" is no small talk.
+      const closeEnough = !retrieval.townHallTopic || (vote.similarity >= settings.exampleTopicSimilarity && vote.share >= settings.exampleTopicShare);
+      return closeEnough && !retrieval.diagnostics.procedureNamed ? { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics } : retrieval;
+    }
+    if (retrieval.townHallTopic) return retrieval;
     const slug = vote.answer;
     if (!this.proceduresBySlug.has(slug) || retrieval.candidates[0]?.procedure.slug === slug) return retrieval;
     // Questions about the step already done look like the message ("am certificatul de urbanism, ce acte
