@@ -3,7 +3,7 @@ import { maskPersonalData } from '../privacy/masking.ts';
 import { chunkRedirects, redirectOwner, type KnowledgeChunk } from './chunking.ts';
 import type { VectorMatch } from './chroma-store.ts';
 import type { Embedder } from './embedder.ts';
-import { ExampleQuestionIndex, type ExampleQuestion } from './example-questions.ts';
+import { ExampleQuestionIndex, type ExampleQuestion, type ExampleVote } from './example-questions.ts';
 import { KeywordMatcher } from './keyword-matcher.ts';
 import { LifeEventMatcher } from './life-event-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
@@ -58,6 +58,9 @@ export interface RetrievalSettings {
   /** An answer about the town hall itself is refused when the nearest were out of scope only from this likeness and share. */
   exampleTopicSimilarity: number;
   exampleTopicShare: number;
+  /** Below the bar to go first, from this likeness and share a procedure the examples lean to is answered second. */
+  exampleBesideSimilarity: number;
+  exampleBesideShare: number;
 }
 
 export const defaultRetrievalSettings: RetrievalSettings = {
@@ -80,6 +83,8 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   exampleShare: 0.5,
   exampleTopicSimilarity: 0.3,
   exampleTopicShare: 0.7,
+  exampleBesideSimilarity: 0.15,
+  exampleBesideShare: 0.35,
 };
 
 export type VectorSearch = (embedding: number[], limit: number) => Promise<VectorMatch[]>;
@@ -335,7 +340,8 @@ export class Retriever {
   private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, settings: RetrievalSettings): DetailedRetrieval {
     if (retrieval.decision === 'out_of_scope') return retrieval;
     const vote = this.examples.vote(question);
-    if (vote === undefined || vote.similarity < settings.exampleSimilarity || vote.share < settings.exampleShare) return retrieval;
+    if (vote === undefined) return retrieval;
+    if (vote.similarity < settings.exampleSimilarity || vote.share < settings.exampleShare) return this.exampleAnswerBeside(retrieval, vote, settings);
     if (vote.answer === null) {
       // "Mesélj egy viccet a polgármesterről": no keyword or life event names a procedure, and the questions
       // most like it were not the town hall's business. An answer about the town hall itself is refused only
@@ -349,7 +355,7 @@ export class Retriever {
     // Questions about the step already done look like the message ("am certificatul de urbanism, ce acte
     // mai trebuie?" is much like "ce acte trebuie pentru certificatul de urbanism?"), but it asks the next.
     if (retrieval.diagnostics.nextStepTold) return retrieval;
-    const chosen = retrieval.candidates.find((candidate) => candidate.procedure.slug === slug) ?? this.describe({ slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 }, 0, 0);
+    const chosen = this.candidateFor(slug, retrieval);
     const { uncertain, secondary, secondaryAskedFirst, ...rest } = retrieval;
     const previousFirst = retrieval.candidates[0];
     return {
@@ -358,6 +364,23 @@ export class Retriever {
       candidates: [chosen, ...retrieval.candidates.filter((candidate) => candidate !== chosen)],
       ...(previousFirst ? { secondary: previousFirst } : {}),
     };
+  }
+
+  /**
+   * The example questions lean towards another procedure than the one the words found, without agreeing
+   * enough to put it first: a single answer gets it as a second short card, as two close procedures do.
+   */
+  private exampleAnswerBeside(retrieval: DetailedRetrieval, vote: ExampleVote, settings: RetrievalSettings): DetailedRetrieval {
+    const slug = vote.answer;
+    if (slug === null || !this.proceduresBySlug.has(slug) || vote.similarity < settings.exampleBesideSimilarity || vote.share < settings.exampleBesideShare) return retrieval;
+    if (retrieval.decision !== 'answer' || retrieval.townHallTopic || retrieval.secondary || retrieval.candidates[0]?.procedure.slug === slug) return retrieval;
+    if (!retrieval.candidates[0]) return retrieval;
+    return { ...retrieval, secondary: this.candidateFor(slug, retrieval) };
+  }
+
+  /** A retrieved candidate for a procedure, or one described with no score when the words did not find it. */
+  private candidateFor(slug: string, retrieval: DetailedRetrieval): RetrievedProcedure {
+    return retrieval.candidates.find((candidate) => candidate.procedure.slug === slug) ?? this.describe({ slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 }, 0, 0);
   }
 
   private async decide(question: string, language: Language, settings: RetrievalSettings, vectorSearch: VectorSearch | undefined): Promise<DetailedRetrieval> {

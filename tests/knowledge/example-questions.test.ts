@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExampleQuestionIndex, exampleQuestionsFile, parseExampleQuestions, type ExampleQuestion } from '../../src/knowledge/example-questions.ts';
 import type { KnowledgeReload } from '../../src/knowledge/knowledge-base.ts';
 import { loadKnowledge } from '../../src/knowledge/knowledge-loader.ts';
-import { copyKnowledge, realKnowledgeDirectory } from '../helpers/chroma.ts';
+import { createKnowledgeBase } from '../../src/knowledge/create-knowledge-base.ts';
+import { copyKnowledge, knowledgeConfig, realKnowledgeDirectory, recordingLogger, temporaryDataDirectory } from '../helpers/chroma.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const carSold: ExampleQuestion = { question: 'Am vândut Golful vechi unui băiat din Sighișoara, trebuie să-l scot de pe numele meu la impozite?', language: 'ro', expected: ['vehicul-evidenta-fiscala'] };
@@ -77,6 +78,31 @@ describe('reading example-questions.jsonl', () => {
       expect(loaded.problems.filter((problem) => problem.file === exampleQuestionsFile)).toEqual([]);
     } finally {
       fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('examples that lean to a procedure without agreeing enough to put it first', () => {
+  it('add it as a second short card beside the one the words found', async () => {
+    const knowledgeDirectory = copyKnowledge(realKnowledgeDirectory);
+    const dataDirectory = temporaryDataDirectory();
+    fs.writeFileSync(path.join(knowledgeDirectory, exampleQuestionsFile), `${JSON.stringify(carSold)}\n`);
+    // First place needs a likeness no question reaches, so only the second card can come from the examples.
+    const knowledgeBase = await createKnowledgeBase({
+      config: knowledgeConfig({ dataDirectory, knowledgeDirectory }),
+      logger: recordingLogger(),
+      watch: false,
+      retrievalSettings: { exampleSimilarity: 2 },
+    });
+    try {
+      const retrieval = await knowledgeBase.retrieve('am vandut golful vechi unui vecin, trebuie sa-l scot de pe numele meu?', 'ro');
+      expect(retrieval.decision).toBe('answer');
+      expect(retrieval.candidates[0]?.procedure.slug).not.toBe('vehicul-evidenta-fiscala');
+      expect(retrieval.secondary?.procedure.slug).toBe('vehicul-evidenta-fiscala');
+    } finally {
+      await knowledgeBase.close();
+      fs.rmSync(knowledgeDirectory, { recursive: true, force: true });
+      fs.rmSync(dataDirectory, { recursive: true, force: true });
     }
   });
 });
