@@ -237,6 +237,19 @@ interface EventProcedure {
   nextStep: boolean;
 }
 
+/** A word or two ("adeverință", "certificat") is vague by itself: however the questions like it were answered, it is asked about. */
+const vagueWords = 2;
+
+function isVagueClarification(retrieval: DetailedRetrieval, question: string): boolean {
+  return retrieval.decision === 'clarify' && tokenize(question).length <= vagueWords;
+}
+
+/** A clarifying question turned into the answer of its first candidate. */
+function withoutDoubt(retrieval: DetailedRetrieval): DetailedRetrieval {
+  const { uncertain, ...rest } = retrieval;
+  return { ...rest, decision: 'answer' };
+}
+
 function once<Value>(compute: () => Value): () => Value {
   let computed: { value: Value } | undefined;
   return () => (computed ??= { value: compute() }).value;
@@ -341,7 +354,7 @@ export class Retriever {
     if (retrieval.decision === 'out_of_scope') return retrieval;
     const vote = this.examples.vote(question);
     if (vote === undefined) return retrieval;
-    if (vote.similarity < settings.exampleSimilarity || vote.share < settings.exampleShare) return this.exampleAnswerBeside(retrieval, vote, settings);
+    if (vote.similarity < settings.exampleSimilarity || vote.share < settings.exampleShare) return this.exampleAnswerBeside(retrieval, question, vote, settings);
     if (vote.answer === null) {
       // "Mesélj egy viccet a polgármesterről": no keyword or life event names a procedure, and the questions
       // most like it were not the town hall's business. An answer about the town hall itself is refused only
@@ -349,9 +362,12 @@ export class Retriever {
       const closeEnough = !retrieval.townHallTopic || (vote.similarity >= settings.exampleTopicSimilarity && vote.share >= settings.exampleTopicShare);
       return closeEnough && !retrieval.diagnostics.procedureNamed ? { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics } : retrieval;
     }
-    if (retrieval.townHallTopic) return retrieval;
+    if (retrieval.townHallTopic || isVagueClarification(retrieval, question)) return retrieval;
     const slug = vote.answer;
-    if (!this.proceduresBySlug.has(slug) || retrieval.candidates[0]?.procedure.slug === slug) return retrieval;
+    if (!this.proceduresBySlug.has(slug)) return retrieval;
+    // "Szia, adóigazolás hogy megy?": the words hesitated between a few procedures, the questions like it
+    // agree on the first of them.
+    if (retrieval.candidates[0]?.procedure.slug === slug) return retrieval.decision === 'clarify' ? withoutDoubt(retrieval) : retrieval;
     // Questions about the step already done look like the message ("am certificatul de urbanism, ce acte
     // mai trebuie?" is much like "ce acte trebuie pentru certificatul de urbanism?"), but it asks the next.
     if (retrieval.diagnostics.nextStepTold) return retrieval;
@@ -370,9 +386,12 @@ export class Retriever {
    * The example questions lean towards another procedure than the one the words found, without agreeing
    * enough to put it first: a single answer gets it as a second short card, as two close procedures do.
    */
-  private exampleAnswerBeside(retrieval: DetailedRetrieval, vote: ExampleVote, settings: RetrievalSettings): DetailedRetrieval {
+  private exampleAnswerBeside(retrieval: DetailedRetrieval, question: string, vote: ExampleVote, settings: RetrievalSettings): DetailedRetrieval {
     const slug = vote.answer;
     if (slug === null || !this.proceduresBySlug.has(slug) || vote.similarity < settings.exampleBesideSimilarity || vote.share < settings.exampleBesideShare) return retrieval;
+    if (isVagueClarification(retrieval, question)) return retrieval;
+    // Leaning to the first of the procedures the words hesitated between is enough to answer it.
+    if (retrieval.decision === 'clarify' && retrieval.candidates[0]?.procedure.slug === slug) return withoutDoubt(retrieval);
     if (retrieval.decision !== 'answer' || retrieval.townHallTopic || retrieval.secondary || retrieval.candidates[0]?.procedure.slug === slug) return retrieval;
     if (!retrieval.candidates[0]) return retrieval;
     return { ...retrieval, secondary: this.candidateFor(slug, retrieval) };
