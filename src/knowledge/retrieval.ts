@@ -240,8 +240,12 @@ interface EventProcedure {
 /** A word or two ("adeverință", "certificat") is vague by itself: however the questions like it were answered, it is asked about. */
 const vagueWords = 2;
 
+/**
+ * A clarifying question the examples may not settle: a word or two, or a message in which no keyword or life
+ * event names the first procedure ("ce acte îmi trebuie?" is much like many questions about many procedures).
+ */
 function isVagueClarification(retrieval: DetailedRetrieval, question: string): boolean {
-  return retrieval.decision === 'clarify' && tokenize(question).length <= vagueWords;
+  return retrieval.decision === 'clarify' && (tokenize(question).length <= vagueWords || !retrieval.diagnostics.procedureNamed);
 }
 
 /** A clarifying question turned into the answer of its first candidate. */
@@ -362,12 +366,13 @@ export class Retriever {
       const closeEnough = !retrieval.townHallTopic || (vote.similarity >= settings.exampleTopicSimilarity && vote.share >= settings.exampleTopicShare);
       return closeEnough && !retrieval.diagnostics.procedureNamed ? { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics } : retrieval;
     }
-    if (retrieval.townHallTopic || isVagueClarification(retrieval, question)) return retrieval;
+    if (retrieval.townHallTopic) return retrieval;
     const slug = vote.answer;
     if (!this.proceduresBySlug.has(slug)) return retrieval;
     // "Szia, adóigazolás hogy megy?": the words hesitated between a few procedures, the questions like it
     // agree on the first of them.
-    if (retrieval.candidates[0]?.procedure.slug === slug) return retrieval.decision === 'clarify' ? withoutDoubt(retrieval) : retrieval;
+    if (retrieval.candidates[0]?.procedure.slug === slug) return isVagueClarification(retrieval, question) || retrieval.decision !== 'clarify' ? retrieval : withoutDoubt(retrieval);
+    if (retrieval.decision === 'clarify' && tokenize(question).length <= vagueWords) return retrieval;
     // Questions about the step already done look like the message ("am certificatul de urbanism, ce acte
     // mai trebuie?" is much like "ce acte trebuie pentru certificatul de urbanism?"), but it asks the next.
     if (retrieval.diagnostics.nextStepTold) return retrieval;
