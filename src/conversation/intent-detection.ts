@@ -56,8 +56,8 @@ const cancelPatterns = [/^(anuleaza|anulez|renunt|stop|gata|lasa|nu mai vreau|me
 const smalltalkPatterns = [
   /^(multumesc|mersi|mulțumesc|merci|ms|mul?tumim|koszonom|koszi|kosz|thanks|thank you|thx|ok|oke|okay|bine|rendben|jo|perfect|super)[\s!.,]*(frumos|szepen|mult|very much)?[\s!.,]*$/,
   /^\/(start|help|ajutor|segitseg)\b/,
-  // "What's 2+2?", "cât face 3x4?", "mennyi 5+5?": arithmetic, nothing to do with the town hall.
-  /^(what'?s|what is|how much is|cat (e|este|face|fac)|mennyi|hany) \d+ ?[-+*/x:] ?\d+ ?[=?]*$/,
+  // "What's 2+2?", "cât face 3x4?", "mennyi 17 szer 23?": arithmetic, nothing to do with the town hall.
+  /^(what'?s|what is|how much is|cat (e|este|face|fac)|mennyi|hany) \d+ ?([-+*/x:]|ori|inmultit cu|plus|minus|szer|szor|times) ?\d+ ?[=?!.]*$/,
   /^(ce (poti|stii) (sa )?face|cine esti|mit tudsz|ki vagy|what can you do|who are you)\??$/,
   // "Are you a real person or an AI?" asks what the assistant is, not for a clerk.
   /^(are you|r u|esti|sunteti|vorbesc cu) (a |an |un |o )?(real |really |actual )?(person|human|robot|bot|ai|om|program|chatbot)\b[^.!?]{0,40}\??$/,
