@@ -10,6 +10,7 @@ import { languages, type Language } from '../src/language.ts';
 import { startChromaServer, type ChromaServer } from '../src/knowledge/chroma-server.ts';
 import { ChromaStore } from '../src/knowledge/chroma-store.ts';
 import { chunkProcedures, type KnowledgeChunk } from '../src/knowledge/chunking.ts';
+import { ExampleQuestionIndex } from '../src/knowledge/example-questions.ts';
 import { ingestChunks } from '../src/knowledge/ingest.ts';
 import type { Procedure } from '../src/knowledge/knowledge-base.ts';
 import { loadKnowledge, type LoadedKnowledge } from '../src/knowledge/knowledge-loader.ts';
@@ -115,7 +116,9 @@ const benchmarks: Benchmark[] = [
     async run({ chroma, knowledge, questions }) {
       const chunks = chunkProcedures(knowledge.procedures);
       const { store, embedder, results } = await ingestAndMeasure(chroma, 'bench-real', chunks, `real (${chunks.length} chunks)`);
-      const retriever = new Retriever({ procedures: knowledge.procedures, chunks, redirects: knowledge.outOfScope, lifeEvents: knowledge.lifeEvents, refusals: knowledge.refusals, townHall: knowledge.townHall, embedder });
+      // With the example questions, as the app answers: each question is also compared with them.
+      const examples = new ExampleQuestionIndex(knowledge.examples);
+      const retriever = new Retriever({ procedures: knowledge.procedures, chunks, redirects: knowledge.outOfScope, lifeEvents: knowledge.lifeEvents, refusals: knowledge.refusals, townHall: knowledge.townHall, examples, embedder });
       return [...results, ...(await retrievalBenches(`real (${chunks.length} chunks)`, retriever, store, questions))];
     },
   },

@@ -6,6 +6,7 @@ import { chunkProcedures, type KnowledgeChunk } from './chunking.ts';
 import { measureEmbeddingDimension, type Embedder } from './embedder.ts';
 import { ingestChunks, type IngestCounts, type IngestProgressListener } from './ingest.ts';
 import type { KnowledgeBase, KnowledgeReload, Procedure, Retrieval, TownHall } from './knowledge-base.ts';
+import { ExampleQuestionIndex } from './example-questions.ts';
 import { formatProblem, loadKnowledge, type KnowledgeProblem, type LoadedKnowledge } from './knowledge-loader.ts';
 import type { KnowledgeLogger } from './knowledge-logger.ts';
 import { watchKnowledge } from './knowledge-watcher.ts';
@@ -82,11 +83,20 @@ interface KnowledgeState {
   loaded: LoadedKnowledge;
   chunks: KnowledgeChunk[];
   townHall: TownHall;
+  /** Built once per reading of the files: a procedure previewed in the editor reuses it. */
+  examples: ExampleQuestionIndex;
   retriever: Retriever;
   proceduresBySlug: Map<string, Procedure>;
 }
 
-function buildRetriever(loaded: LoadedKnowledge, procedures: Procedure[], townHall: TownHall, embedder: Embedder, settings: Partial<RetrievalSettings> | undefined): { retriever: Retriever; chunks: KnowledgeChunk[] } {
+function buildRetriever(
+  loaded: LoadedKnowledge,
+  procedures: Procedure[],
+  townHall: TownHall,
+  examples: ExampleQuestionIndex,
+  embedder: Embedder,
+  settings: Partial<RetrievalSettings> | undefined,
+): { retriever: Retriever; chunks: KnowledgeChunk[] } {
   const chunks = chunkProcedures(procedures);
   const retriever = new Retriever({
     procedures,
@@ -95,7 +105,7 @@ function buildRetriever(loaded: LoadedKnowledge, procedures: Procedure[], townHa
     lifeEvents: loaded.lifeEvents,
     abroadWords: loaded.abroadWords,
     refusals: loaded.refusals,
-    examples: loaded.examples,
+    examples,
     townHall,
     embedder,
     ...(settings ? { settings } : {}),
@@ -107,8 +117,9 @@ async function readKnowledgeState(config: Config, logger: KnowledgeLogger, embed
   const loaded = await loadKnowledge(config.knowledgeDirectory);
   reportProblems(loaded.problems, logger);
   const townHall = loaded.townHall ?? fallbackTownHall(config);
-  const { retriever, chunks } = buildRetriever(loaded, loaded.procedures, townHall, embedder, settings);
-  return { loaded, chunks, townHall, retriever, proceduresBySlug: new Map(loaded.procedures.map((procedure) => [procedure.slug, procedure])) };
+  const examples = new ExampleQuestionIndex(loaded.examples);
+  const { retriever, chunks } = buildRetriever(loaded, loaded.procedures, townHall, examples, embedder, settings);
+  return { loaded, chunks, townHall, examples, retriever, proceduresBySlug: new Map(loaded.procedures.map((procedure) => [procedure.slug, procedure])) };
 }
 
 export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): Promise<KnowledgeBaseService> {
@@ -265,7 +276,7 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
     },
     draftRetrieval: (draft: Procedure) => {
       const procedures = [...state.loaded.procedures.filter((procedure) => procedure.slug !== draft.slug), draft];
-      const { retriever } = buildRetriever(state.loaded, procedures, state.townHall, embedder, options.retrievalSettings);
+      const { retriever } = buildRetriever(state.loaded, procedures, state.townHall, state.examples, embedder, options.retrievalSettings);
       return async (question: string, language: Language): Promise<Retrieval> => {
         const { diagnostics: _diagnostics, ...retrieval } = await retriever.retrieve(question, language, undefined);
         return retrieval;

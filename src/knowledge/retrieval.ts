@@ -3,7 +3,7 @@ import { maskPersonalData } from '../privacy/masking.ts';
 import { chunkRedirects, redirectOwner, type KnowledgeChunk } from './chunking.ts';
 import type { VectorMatch } from './chroma-store.ts';
 import type { Embedder } from './embedder.ts';
-import { ExampleQuestionIndex, type ExampleQuestion, type ExampleVote } from './example-questions.ts';
+import { ExampleQuestionIndex, type ExampleVote } from './example-questions.ts';
 import { KeywordMatcher } from './keyword-matcher.ts';
 import { LifeEventMatcher } from './life-event-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
@@ -99,8 +99,8 @@ export interface RetrieverOptions {
   refusals?: RefusalWords;
   /** Its villages are context in a question; its topics (hours, address…) are answered from it. */
   townHall?: TownHall;
-  /** Questions citizens asked, with the procedures that answered them. */
-  examples?: readonly ExampleQuestion[];
+  /** Questions citizens asked, with the procedures that answered them, indexed once per reading of the files. */
+  examples?: ExampleQuestionIndex;
   embedder: Embedder;
   settings?: Partial<RetrievalSettings>;
 }
@@ -245,7 +245,16 @@ const vagueWords = 2;
  * event names the first procedure ("ce acte îmi trebuie?" is much like many questions about many procedures).
  */
 function isVagueClarification(retrieval: DetailedRetrieval, question: string): boolean {
-  return retrieval.decision === 'clarify' && (tokenize(question).length <= vagueWords || !retrieval.diagnostics.procedureNamed);
+  return isClarificationOfFewWords(retrieval, question) || (retrieval.decision === 'clarify' && !retrieval.diagnostics.procedureNamed);
+}
+
+function isClarificationOfFewWords(retrieval: DetailedRetrieval, question: string): boolean {
+  return retrieval.decision === 'clarify' && tokenize(question).length <= vagueWords;
+}
+
+/** A procedure no word or vector of the message found: described with no score and no matched text. */
+function unscored(slug: string): ProcedureScore {
+  return { slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 };
 }
 
 /** A clarifying question turned into the answer of its first candidate. */
@@ -312,7 +321,7 @@ export class Retriever {
     this.townHallTopicKeywords = new KeywordMatcher((options.townHall?.topics ?? []).map(withoutTownHallWords), isKnownWord);
     this.townHallTopicsById = new Map((options.townHall?.topics ?? []).map((topic) => [topic.id, topic]));
     this.isContextWord = contextWordTest(options.townHall?.villages ?? []);
-    this.examples = new ExampleQuestionIndex(options.examples ?? []);
+    this.examples = options.examples ?? new ExampleQuestionIndex([]);
   }
 
   private async searchVectors(question: string, language: Language, vectorSearch: VectorSearch, settings: RetrievalSettings): Promise<VectorMatch[]> {
@@ -372,7 +381,7 @@ export class Retriever {
     // "Szia, adóigazolás hogy megy?": the words hesitated between a few procedures, the questions like it
     // agree on the first of them.
     if (retrieval.candidates[0]?.procedure.slug === slug) return isVagueClarification(retrieval, question) || retrieval.decision !== 'clarify' ? retrieval : withoutDoubt(retrieval);
-    if (retrieval.decision === 'clarify' && tokenize(question).length <= vagueWords) return retrieval;
+    if (isClarificationOfFewWords(retrieval, question)) return retrieval;
     // Questions about the step already done look like the message ("am certificatul de urbanism, ce acte
     // mai trebuie?" is much like "ce acte trebuie pentru certificatul de urbanism?"), but it asks the next.
     if (retrieval.diagnostics.nextStepTold) return retrieval;
@@ -404,7 +413,7 @@ export class Retriever {
 
   /** A retrieved candidate for a procedure, or one described with no score when the words did not find it. */
   private candidateFor(slug: string, retrieval: DetailedRetrieval): RetrievedProcedure {
-    return retrieval.candidates.find((candidate) => candidate.procedure.slug === slug) ?? this.describe({ slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 }, 0, 0);
+    return retrieval.candidates.find((candidate) => candidate.procedure.slug === slug) ?? this.describe(unscored(slug), 0, 0);
   }
 
   private async decide(question: string, language: Language, settings: RetrievalSettings, vectorSearch: VectorSearch | undefined): Promise<DetailedRetrieval> {
@@ -773,7 +782,7 @@ export class Retriever {
 
   /** The procedure a part of a message asks about, scored by the share of that part it explains. */
   private partProcedure(slug: string, share: number, shownBySlug: Map<string, ProcedureScore>, confidence: number): RetrievedProcedure {
-    const score = shownBySlug.get(slug) ?? { slug, lexical: 0, vector: 0, keyword: 0, event: 0, combined: 0 };
+    const score = shownBySlug.get(slug) ?? unscored(slug);
     return { ...this.describe(score, score.combined || 1, confidence), score: Math.round(share * 1000) / 1000 };
   }
 
