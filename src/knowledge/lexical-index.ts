@@ -11,7 +11,7 @@ export interface QueryTerm {
   /** The word as typed, folded. */
   token: string;
   /** Index terms it may stand for, with how much we trust each reading (1 = exact stem). */
-  readings: Map<string, number>;
+  readings: ReadonlyMap<string, number>;
 }
 
 interface IndexedChunk {
@@ -40,6 +40,8 @@ const sectionOnlyCredit = 0.6;
 /** How many words unknown to the knowledge base count against a question, however many it has. */
 const unknownWordAllowance = 2;
 const minimumSharedPrefix = 5;
+/** Distinct question words remembered; a town hall's questions use far fewer. */
+const rememberedTokens = 20_000;
 /** The shared beginning must cover this much of the shorter word, so "certificat" ≠ "certitudine". */
 const sharedPrefixShare = 0.7;
 const hungarianVerbPrefixes = ['meg', 'el', 'ki', 'be', 'fel', 'le', 'at', 'ossze', 'vissza', 'ra', 'ide', 'oda', 'szet', 'hozza'];
@@ -66,6 +68,7 @@ export class LexicalIndex {
   private readonly chunksBySlug = new Map<string, IndexedChunk[]>();
   /** Which chunks contain a term: scoring visits only chunks that share a term with the question. */
   private readonly postings = new Map<string, Posting>();
+  private readonly readingsByToken = new Map<string, ReadonlyMap<string, number>>();
   /** Scratch space of scoreChunks, one slot per chunk, zero between calls (scoring is synchronous). */
   private readonly chunkTotals: Float64Array;
   private readonly termBest: Float64Array;
@@ -143,20 +146,33 @@ export class LexicalIndex {
     const terms: QueryTerm[] = [];
     for (const { token } of analyze(question, language)) {
       if (isContextWord(token)) continue;
-      const readings = new Map<string, number>();
-      const add = (term: string, trust: number) => {
-        if (this.documentFrequency.has(term) && (readings.get(term) ?? 0) < trust) readings.set(term, trust);
-      };
-      // The detected language can be wrong, and people mix languages ("adeverinta APIA kell").
-      for (const candidate of languages) add(stem(token, candidate), candidate === language ? 1 : otherLanguageTrust);
-      for (const term of this.surfaceTerms.get(token) ?? []) add(term, 1);
-      if (readings.size === 0) this.readInflection(token, add);
-      if (readings.size === 0) this.readTypo(token, add);
-      // Also next to an exact reading: the stemmer often cuts two forms of one word differently.
-      this.readSharedPrefix(token, add);
-      terms.push({ token, readings });
+      terms.push({ token, readings: this.readingsOf(token, language) });
     }
     return terms;
+  }
+
+  /**
+   * The index terms a word may stand for. It depends on the word alone, and reading a typo compares it
+   * with the whole vocabulary (a long message spent a third of its time there): remembered.
+   */
+  private readingsOf(token: string, language: Language): ReadonlyMap<string, number> {
+    const key = `${language}:${token}`;
+    const remembered = this.readingsByToken.get(key);
+    if (remembered) return remembered;
+    const readings = new Map<string, number>();
+    const add = (term: string, trust: number) => {
+      if (this.documentFrequency.has(term) && (readings.get(term) ?? 0) < trust) readings.set(term, trust);
+    };
+    // The detected language can be wrong, and people mix languages ("adeverinta APIA kell").
+    for (const candidate of languages) add(stem(token, candidate), candidate === language ? 1 : otherLanguageTrust);
+    for (const term of this.surfaceTerms.get(token) ?? []) add(term, 1);
+    if (readings.size === 0) this.readInflection(token, add);
+    if (readings.size === 0) this.readTypo(token, add);
+    // Also next to an exact reading: the stemmer often cuts two forms of one word differently.
+    this.readSharedPrefix(token, add);
+    if (this.readingsByToken.size >= rememberedTokens) this.readingsByToken.clear();
+    this.readingsByToken.set(key, readings);
+    return readings;
   }
 
   /** Hungarian verbs take separable prefixes the stemmer keeps: "megszületett", "kiállítani". */

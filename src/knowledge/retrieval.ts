@@ -353,7 +353,8 @@ export class Retriever {
   private async retrieveUnderstood(asked: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
     const question = withoutPersonalData(asked);
     const settings = settingsOverride ? { ...this.settings, ...settingsOverride } : this.settings;
-    return this.exampleAnswerFirst(await this.decide(question, language, settings, vectorSearch), question, settings);
+    const vote = once(() => this.examples.vote(question));
+    return this.exampleAnswerFirst(await this.decide(question, language, settings, vectorSearch, vote), question, vote, settings);
   }
 
   /**
@@ -363,9 +364,9 @@ export class Retriever {
    * were not the town hall's business, and no keyword or life event names a procedure, it is refused. An
    * answer about the town hall itself, a refusal or a redirect is left as it is.
    */
-  private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, settings: RetrievalSettings): DetailedRetrieval {
+  private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, votes: () => ExampleVote | undefined, settings: RetrievalSettings): DetailedRetrieval {
     if (retrieval.decision === 'out_of_scope') return retrieval;
-    const vote = this.examples.vote(question);
+    const vote = votes();
     if (vote === undefined) return retrieval;
     if (vote.similarity < settings.exampleSimilarity || vote.share < settings.exampleShare) return this.exampleAnswerBeside(retrieval, question, vote, settings);
     if (vote.answer === null) {
@@ -416,12 +417,12 @@ export class Retriever {
     return retrieval.candidates.find((candidate) => candidate.procedure.slug === slug) ?? this.describe(unscored(slug), 0, 0);
   }
 
-  private async decide(question: string, language: Language, settings: RetrievalSettings, vectorSearch: VectorSearch | undefined): Promise<DetailedRetrieval> {
+  /** @param whileWaiting work that needs the CPU anyway, done while Chroma answers rather than after. */
+  private async decide(question: string, language: Language, settings: RetrievalSettings, vectorSearch: VectorSearch | undefined, whileWaiting: () => unknown): Promise<DetailedRetrieval> {
     const reading: QuestionReading = {
       parts: once(() => questionParts(question, (sentence) => this.tellsRequest(sentence, language))),
       events: once(() => this.lifeEventProcedures(question, language)),
     };
-    const queryTerms = this.lexicalIndex.queryTerms(question, language, this.isContextWord);
     const scores = new Map<string, ProcedureScore>();
     const scoreFor = (slug: string): ProcedureScore => {
       let score = scores.get(slug);
@@ -438,6 +439,7 @@ export class Retriever {
     vectorMatches?.catch(() => undefined);
     // One turn of the event loop lets the request actually leave; the scoring below would hold it back.
     if (vectorMatches) await new Promise((resolve) => setImmediate(resolve));
+    const queryTerms = this.lexicalIndex.queryTerms(question, language, this.isContextWord);
 
     // Which chunks matched is only needed for the procedures shown, so it is gathered after ranking.
     const lexicalChunks: ScoredChunk[] = [];
@@ -465,6 +467,7 @@ export class Retriever {
     if (settings.mode !== 'lexical') {
       if (!vectorMatches) diagnostics.vectorUnavailable = 'no vector store';
       else {
+        whileWaiting();
         try {
           const matches = await vectorMatches;
           bestVectorChunk = Math.max(0, ...matches.map((match) => match.similarity));
