@@ -66,7 +66,7 @@ const smalltalkPatterns = [
 
 // A thanks and nothing else ("Mulțumesc frumos!", "Köszönöm szépen", "Thanks a lot"): folded text.
 // A wish for the day may follow ("Mersi, o zi bună!", "Köszi, szép napot!", "thanks for everything, good night").
-const closing = String.raw`(?:o zi (?:buna|frumoasa)|o seara (?:buna|frumoasa)|noapte buna|la revedere|o saptamana buna|(?:sarbatori|craciun) fericit[e]?|un an nou fericit|la multi ani|szep napot|szep estet|jo ejszakat|viszontlatasra|kellemes unnepeket|boldog (?:karacsonyt|uj evet)|viszlat|minden jot|jo egeszseget|numai bine|toate cele bune|(?:multa )?sanatate|pa pa|take care|all the best|have a (?:nice|good|great) (?:day|evening|weekend)|happy holidays|merry christmas|happy new year|good night|goodbye|bye)`;
+const closing = String.raw`(?:o zi (?:buna|frumoasa)|o seara (?:buna|frumoasa)|noapte buna|la revedere|o saptamana buna|(?:sarbatori|craciun) fericit[e]?|un an nou fericit|la multi ani|szep napot|szep estet|jo ejszakat|viszontlatasra|kellemes unnepeket|boldog (?:karacsonyt|uj evet)|viszlat|minden jot|(?:jo |sok )egeszseget|numai bine|toate cele bune|(?:multa )?sanatate|pa pa|take care|all the best|have a (?:nice|good|great) (?:day|evening|weekend)|happy holidays|merry christmas|happy new year|good night|goodbye|bye)`;
 /** Praise that may follow a thanks ("sunteți de nota 10", "nagyon kedvesek", "you're the best"). */
 const praise = String.raw`(?:(?:sunteti|esti) (?:de nota 10|minunati|minunat[ae]?|super|grozavi|grozav|tari|tare|genial|geniali|cei mai buni)|nagyon kedves(?:ek)?|(?:you're|you are) (?:great|awesome|the best|very kind)|minden vilagos|(?:totul )?(?:e )?clar|am inteles(?: tot| totul)?|(?:mindent )?ert(?:em|ek)|mindent ertettem|(?:i )?understood(?: everything)?|all clear|got it)`;
 /** Courtesies after a thanks, joined by commas or "și / és / and": "…, sunteți de nota 10! O zi bună și sărbători fericite!" */
@@ -83,7 +83,7 @@ const moreHoliday = String.raw`(?:(?:kellemes|szep|jo|boldog) (?:hetveget|husvet
 const moreThanks = String.raw`(?:(?:mereu |intotdeauna )?ma ajutati|(?:nagyon )?ugyes(?:ek)? (?:vagy|vagytok|voltal|voltatok)|nagyon ugyes(?:ek)?|(?:you're|you are) amazing|ati fost de (?:mare )?ajutor|mi-ati fost de (?:mare )?ajutor|m-ati ajutat (?:mult|foarte mult)|sokat segitettek|sokat segitettel|nagyon sokat segitett(?:ek|el)?|(?:you've|you have) been (?:very |so |a great )?help(?:ful)?|you were (?:very |so )?helpful|(?:much|greatly) appreciated)`;
 const testMessage = String.raw`(?:test(?:ing)?|teszt(?:eles|elem)?|proba|probe)`;
 /** Whom the courtesy is for ("tuturor de la primărie", "a hivatal minden dolgozójának", "everyone at the town hall"). */
-const addressees = String.raw`(?:pentru (?:toti|toata lumea)|tuturor|la toti|la toata lumea|celor de la primarie|de la primarie|mindenkinek|(?:a hivatal )?minden dolgozo(?:janak|nak)|a hivatal(?:nak| dolgozoinak)?|(?:to )?everyone(?: at the town hall)?(?: there)?|everybody|to all|all of you|de acolo|ott)`;
+const addressees = String.raw`(?:pentru (?:toti|toata lumea)|tuturor|la toti|la toata lumea|celor de la primarie|de la primarie|(?:din |de la |la )primari[ae]|(?:a )?primarian|domnului primar|(?:si )?(?:dlui|domnului|doamnei) primar|mindenkinek|(?:a hivatal )?minden dolgozo(?:janak|nak)|(?:az egesz |a )?hivatal(?:nak| dolgozoinak)|(?:meg )?a polgarmester (?:urnak|asszonynak)(?: is)?|(?:and )?the mayor|(?:to )?everyone(?: at the town hall)?(?: there)?|everybody|to all|all of you|de acolo|ott)`;
 /** Where it is sent from ("din Spania", "Olaszországból", "from London"). */
 const sentFrom = String.raw`(?:(?:from|din|de la) [a-z]+|[a-z]+bol)`;
 /** Saying hello or that the talk was nice ("voiam doar să vă salut", "jó volt beszélgetni", "nice chatting with you"). */
@@ -92,7 +92,7 @@ const courtesyParts = new RegExp(
   String.raw`\b(?:${thanks}|${closing}|${praise}|${moreHoliday}|${moreThanks}|${wishes}|${greeting}|${testMessage}|${pleasantries}|${addressees}|${sentFrom})\b`,
   'g',
 );
-const courtesyFillers = new Set(['si', 'es', 'meg', 'and', 'mult', 'tare', 'is', 'de', 'la', 'pt', 'the', 'a', 'az', 'o', 'un', 'voua', 'nektek', 'onoknek', 'you', 'all', 'to', 'mar', 'there', 'ok', 'oke', 'okay', 'rendben']);
+const courtesyFillers = new Set(['si', 'es', 'meg', 'and', 'mult', 'tare', 'is', 'de', 'la', 'pt', 'the', 'a', 'az', 'o', 'un', 'voua', 'nektek', 'onoknek', 'you', 'all', 'to', 'mar', 'there', 'ok', 'oke', 'okay', 'rendben', 'too']);
 
 /** Whether a message is only greetings, thanks, wishes and praise, or a test of the chat: it asks nothing. */
 export function isCourtesyOnly(text: string): boolean {

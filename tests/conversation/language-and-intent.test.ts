@@ -81,6 +81,12 @@ describe('intent rules (offline)', () => {
     ['Mersi de tot, sarut mana! 🙏', 'smalltalk'],
     ['Boldog új évet a hivatal minden dolgozójának! 🥂', 'smalltalk'],
     ['Merry Christmas to everyone at the town hall! 🎄', 'smalltalk'],
+    // Wishes for the town hall or the mayor by name ask nothing either; a question beside them still does.
+    ['Boldog karácsonyt kívánok az egész hivatalnak, meg a polgármester úrnak is!', 'smalltalk'],
+    ['Crăciun fericit domnului primar și tuturor de la primărie!', 'smalltalk'],
+    ['Merry Christmas to everyone, and the mayor too!', 'smalltalk'],
+    ['Craciun fericit si sok egeszseget! Cand e deschisa primaria intre sarbatori?', 'procedure'],
+    ['primaria', 'procedure'],
     ['Nagyon ügyes vagy, köszi! 😊', 'smalltalk'],
     ['Kellemes hétvégét mindenkinek! 😊', 'smalltalk'],
     ['O duminica frumoasa va doresc!', 'smalltalk'],
