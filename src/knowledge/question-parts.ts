@@ -10,7 +10,7 @@ import { foldDiacritics, type Language } from '../language.ts';
 const conjunction = /(?:\s*,?\s*\b(?:si|iar|apoi|plus|es|illetve|valamint|meg|and|also|then)\b)+\s*/u;
 /** Words that make a piece of a message a question, on folded text. */
 const askingWords = new RegExp(
-  String.raw`\b(?:ce|cum|unde|cand|cat|cata|cate|care|trebui\w*|trebe|pot|poate|putem|puteti|vreau|vrem|as vrea|doresc|as dori|am nevoie|mit|hogyan|hogy kell|hol|hova|mikor|mennyi\w*|meddig|melyik|kell\w*|lehet\w*|tud\w*|kerhet\w*|kaphat\w*|szeretn\w*|what|how|where|when|which|can|could|do|does|need|must|should|may|want|would like|like to)\b`,
+  String.raw`\b(?:ce|cum|unde|cand|cat|cata|cate|care|trebui\w*|trebe|pot|poate|putem|puteti|vreau|vrem|as vrea|doresc|as dori|am nevoie|mit|hogyan|hogy kell|hol|hova|mikor|mennyi\w*|meddig|melyik|milyen|hany|hanykor|erdeklod\w*|kell\w*|lehet\w*|tud\w*|kerhet\w*|kaphat\w*|szeretn\w*|what|how|where|when|which|can|could|do|does|need|must|should|may|want|would like|like to)\b`,
   'u',
 );
 const minimumWords = 3;

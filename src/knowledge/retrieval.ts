@@ -143,6 +143,8 @@ const excerptLength = 700;
 const shortQuestionWords = 10;
 /** "Kihez forduljak adóügyekben, melyik irodában van az adóügyi részleg?" is about this many words at most. */
 const departmentQuestionWords = 14;
+/** Up to this many words, a message that asks nothing may still name the fact it wants ("program primărie Bălăușeri"). */
+const statementWithTopicWords = 8;
 /** A procedure's keyword phrase of this many words ("certificat de urbanism") names it plainly. */
 const namingKeywordSize = 2;
 const asksWhere = /\b(unde|hol|where|cum ajung|cum se ajunge|hogyan jutok|hogy jutok|how do i get|how to get)\b/;
@@ -676,6 +678,9 @@ export class Retriever {
     const folded = foldDiacritics(question);
     const words = tokenize(question).length;
     const longMessage = words > departmentQuestionWords;
+    // "Hello! Just wanted to say thanks, the lady at the civil registry desk was super kind to my grandma":
+    // a message that tells and asks nothing is not a question about an office because it names one.
+    if (words > statementWithTopicWords && reading.parts().length === 0) return undefined;
     // "Unde e primăria?", "Hol van a hivatal?": where the town hall is, with no other topic named.
     if (matches.length === 0 && shortQuestionAboutTownHall && procedureEvidence === 0 && asksWhere.test(folded)) return 'address';
     // "When does the mayor hold public audiences?": when, about the procedure of asking for one, is the

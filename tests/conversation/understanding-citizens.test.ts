@@ -331,6 +331,14 @@ describe("the town hall's own facts", () => {
     expect(reply?.text).toContain('Szentdemeter');
   });
 
+  it('a thank-you that names an office asks nothing: it is not given the list of departments; asking which office it is, is', async () => {
+    const [thanks] = await ask('Hello! Just wanted to say thanks, the lady at the civil registry desk was super kind to my grandma yesterday 🙂', 'en');
+    expect(thanks?.sources).toEqual([]);
+    expect(thanks?.text).toMatch(/^Sorry, I can only help/);
+    const [question] = await ask('Hello! My grandma was at the civil registry desk yesterday, which office is it in and until when is it open?', 'en');
+    expect(slugsOf(question)[0]).toBe('town-hall');
+  });
+
   it('the villages of the commune', async () => {
     const [reply] = await ask('Which villages are part of Balauseri commune?', 'en');
     expect(reply?.text).toContain('Filitelnic (Fületelke)');
