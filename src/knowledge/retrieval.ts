@@ -188,6 +188,17 @@ function isShortQuestionAboutTownHall(question: string): boolean {
 }
 
 /** The question without the words that name the town hall itself ("primăriei", "polgármesteri hivatal"). */
+/**
+ * "Cât costă un bilet de avion spre Londra?": nothing names a procedure or a fact of the town hall, and
+ * the questions most like it were mostly not the town hall's business, however loosely alike. A message
+ * that names the town hall ("what do I do at the town hall with the car?") is asked about instead: the
+ * citizen thinks it is town-hall business, and may be right.
+ */
+function leansOutOfScope(retrieval: DetailedRetrieval, question: string, vote: ExampleVote): boolean {
+  if (vote.answer !== null || retrieval.diagnostics.procedureNamed || retrieval.townHallTopic) return false;
+  return !tokenize(question).some((token) => townHallWords.has(token));
+}
+
 function withoutTownHallName(text: string): string {
   return text
     .split(/\s+/u)
@@ -370,6 +381,7 @@ export class Retriever {
     if (retrieval.decision === 'out_of_scope') return retrieval;
     const vote = votes();
     if (vote === undefined) return retrieval;
+    if (leansOutOfScope(retrieval, question, vote)) return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics };
     if (vote.similarity < settings.exampleSimilarity || vote.share < settings.exampleShare) return this.exampleAnswerBeside(retrieval, question, vote, settings);
     if (vote.answer === null) {
       // "Mesélj egy viccet a polgármesterről": no keyword or life event names a procedure, and the questions

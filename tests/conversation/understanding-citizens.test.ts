@@ -373,6 +373,14 @@ describe('what is refused, and what is asked about instead', () => {
     expect(chat?.sources).toEqual([]);
   });
 
+  it('a question nothing names, most like others that were not the town hall\'s, is refused; one that names the town hall is asked about', async () => {
+    const [ticket] = await ask('Cat costa un bilet de avion spre Londra?');
+    expect(ticket?.sources).toEqual([]);
+    expect(ticket?.text).toMatch(/vă pot ajuta doar cu procedurile/);
+    const [atTheTownHall] = await ask('Primaria vinde bilete de avion spre Londra?');
+    expect(atTheTownHall?.text).toContain('La care dintre acestea');
+  });
+
   it('holiday wishes alone get the welcome, worded for any town hall name', async () => {
     const [wishes] = await ask('Craciun fericit tuturor de la primarie! 🎄');
     expect(wishes?.sources).toEqual([]);
