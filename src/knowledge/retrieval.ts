@@ -181,13 +181,17 @@ function withoutDoneClauses(question: string): string {
   return open.length > 0 && open.length < clauses.length ? open.join(' ') : question;
 }
 
+/** Whether one of the words names the town hall itself ("primăriei", "hivatalban", "town hall"). */
+function namesTownHall(tokens: readonly string[]): boolean {
+  return tokens.some((token) => townHallWords.has(token));
+}
+
 /** "Care e programul primăriei?": few words, one of them the town hall itself. */
 function isShortQuestionAboutTownHall(question: string): boolean {
   const tokens = tokenize(question);
-  return tokens.length <= shortQuestionWords && tokens.some((token) => townHallWords.has(token));
+  return tokens.length <= shortQuestionWords && namesTownHall(tokens);
 }
 
-/** The question without the words that name the town hall itself ("primăriei", "polgármesteri hivatal"). */
 /**
  * "Cât costă un bilet de avion spre Londra?": nothing names a procedure or a fact of the town hall, and
  * the questions most like it were mostly not the town hall's business, however loosely alike. A message
@@ -196,9 +200,10 @@ function isShortQuestionAboutTownHall(question: string): boolean {
  */
 function leansOutOfScope(retrieval: DetailedRetrieval, question: string, vote: ExampleVote): boolean {
   if (vote.answer !== null || retrieval.diagnostics.procedureNamed || retrieval.townHallTopic) return false;
-  return !tokenize(question).some((token) => townHallWords.has(token));
+  return !namesTownHall(tokenize(question));
 }
 
+/** The question without the words that name the town hall itself ("primăriei", "polgármesteri hivatal"). */
 function withoutTownHallName(text: string): string {
   return text
     .split(/\s+/u)
@@ -374,7 +379,8 @@ export class Retriever {
    * "Am vândut Golful vechi, trebuie scos de pe numele meu?" names no procedure in its words, but questions
    * like it were asked before and answered with the car's tax record: when the nearest agree, that
    * procedure goes first, and what the words found comes beside it. When they agree that such questions
-   * were not the town hall's business, and no keyword or life event names a procedure, it is refused. An
+   * were not the town hall's business (or only lean that way, and the town hall is not named either), and no
+   * keyword or life event names a procedure, it is refused. An
    * answer about the town hall itself, a refusal or a redirect is left as it is.
    */
   private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, votes: () => ExampleVote | undefined, settings: RetrievalSettings): DetailedRetrieval {
