@@ -74,7 +74,9 @@ class KnowledgeAnswerer implements ProcedureAnswerer {
     seen.retrieval = retrieval;
     if (retrieval.decision === 'out_of_scope') {
       if (retrieval.refusal) return { intent: 'out_of_scope', mode: 'retrieval', outcome: 'refused', refusal: retrieval.refusal, text: renderRefusal(townHall, language), sources: [], buttons: [] };
-      return { intent: 'out_of_scope', mode: 'retrieval', outcome: retrieval.redirect ? 'redirected' : 'refused', text: renderOutOfScope(retrieval.redirect, townHall, language), sources: [], buttons: [] };
+      const offered = retrieval.redirect ? undefined : retrieval.offered?.procedure;
+      const buttons: Button[] = offered ? [{ label: offered.title[language], value: offered.title[language] }] : [];
+      return { intent: 'out_of_scope', mode: 'retrieval', outcome: retrieval.redirect ? 'redirected' : 'refused', text: renderOutOfScope(retrieval.redirect, townHall, language, offered), sources: [], buttons };
     }
     if (retrieval.townHallTopic) {
       // "Which office for the agricultural register?": the office of the procedure the question names.

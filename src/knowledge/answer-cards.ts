@@ -40,6 +40,7 @@ const labels = {
     notOurs: (title: string, authority: string) => `„${title}” nu ține de primărie. Vă rugăm să vă adresați: ${authority}.`,
     onlyProcedures: (townHall: string) => `Îmi pare rău, vă pot ajuta doar cu procedurile de la ${townHall}.`,
     canHelp: 'Vă pot ajuta cu',
+    offered: (title: string) => `Dacă totuși întrebați despre „${title}”, alegeți mai jos.`,
     declinedDemand:
       'Nu pot ghici sume, nu pot aproba sau semna cereri și nu pot răspunde doar cu „da” sau „nu”: mai sus este ce se știe sigur; decizia o ia primăria, după depunerea cererii.',
     contact: 'Contact',
@@ -76,6 +77,7 @@ const labels = {
     notOurs: (title: string, authority: string) => `A(z) „${title}” nem a polgármesteri hivatal hatásköre. Kérjük, forduljon ide: ${authority}.`,
     onlyProcedures: (townHall: string) => `Sajnálom, csak a(z) ${townHall} ügyeiben tudok segíteni.`,
     canHelp: 'Ezekben segíthetek',
+    offered: (title: string) => `Ha mégis erre gondolt: „${title}”, válassza alább.`,
     declinedDemand:
       'Összeget nem tudok kitalálni, kérelmet nem hagyhatok jóvá és nem írhatok alá, és nem válaszolhatok csak igennel vagy nemmel: fent az áll, amit biztosan tudni lehet; a döntést a hivatal hozza meg a kérelem beadása után.',
     contact: 'Elérhetőség',
@@ -112,6 +114,7 @@ const labels = {
     notOurs: (title: string, authority: string) => `“${title}” is not handled by the town hall. Please contact: ${authority}.`,
     onlyProcedures: (townHall: string) => `Sorry, I can only help with the procedures of ${townHall}.`,
     canHelp: 'I can help with',
+    offered: (title: string) => `If you did mean “${title}”, choose it below.`,
     declinedDemand:
       'I cannot guess amounts, approve or sign requests, or answer with only yes or no: above is what is known for certain; the town hall decides once the request is filed.',
     contact: 'Contact',
@@ -272,12 +275,14 @@ function contactLine(townHall: TownHall, language: Language): string | undefined
   return parts.length > 0 ? `${label.contact} ${townHall.name[language]}: ${parts.join(', ')}` : undefined;
 }
 
-export function renderOutOfScope(redirect: OutOfScopeRedirect | undefined, townHall: TownHall, language: Language): string {
+/** @param offered a procedure a word named although the message as a whole is not about it: offered as a choice. */
+export function renderOutOfScope(redirect: OutOfScopeRedirect | undefined, townHall: TownHall, language: Language, offered?: Procedure): string {
   const label = labels[language];
   // Topics rather than office names: "taxe și impozite locale" says more than "Compartimentul ITL".
   const topics = defaultTopics[language];
   const lines = [
     redirect ? notOurs(redirect, language) : label.onlyProcedures(townHall.name[language]),
+    ...(offered ? [label.offered(offered.title[language])] : []),
     `${label.canHelp}: ${topics}.`,
   ];
   const contact = contactLine(townHall, language);

@@ -113,11 +113,26 @@ function buildRetriever(
   return { retriever, chunks };
 }
 
-async function readKnowledgeState(config: Config, logger: KnowledgeLogger, embedder: Embedder, settings: Partial<RetrievalSettings> | undefined): Promise<KnowledgeState> {
+/**
+ * The example questions as last indexed: indexing them (and training the out-of-scope classifier) blocks for
+ * about a second, and a procedure published in the editor leaves them as they were.
+ */
+function examplesIndexFor(loaded: LoadedKnowledge, previous: KnowledgeState | undefined): ExampleQuestionIndex {
+  const unchanged = previous !== undefined && JSON.stringify(previous.loaded.examples) === JSON.stringify(loaded.examples);
+  return unchanged ? previous.examples : new ExampleQuestionIndex(loaded.examples);
+}
+
+async function readKnowledgeState(
+  config: Config,
+  logger: KnowledgeLogger,
+  embedder: Embedder,
+  settings: Partial<RetrievalSettings> | undefined,
+  previous?: KnowledgeState,
+): Promise<KnowledgeState> {
   const loaded = await loadKnowledge(config.knowledgeDirectory);
   reportProblems(loaded.problems, logger);
   const townHall = loaded.townHall ?? fallbackTownHall(config);
-  const examples = new ExampleQuestionIndex(loaded.examples);
+  const examples = examplesIndexFor(loaded, previous);
   const { retriever, chunks } = buildRetriever(loaded, loaded.procedures, townHall, examples, embedder, settings);
   return { loaded, chunks, townHall, examples, retriever, proceduresBySlug: new Map(loaded.procedures.map((procedure) => [procedure.slug, procedure])) };
 }
@@ -219,7 +234,7 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
   };
 
   const reloadNow = async (trigger: KnowledgeReload['trigger'], files: string[]): Promise<KnowledgeReload> => {
-    state = await readKnowledgeState(config, logger, embedder, options.retrievalSettings);
+    state = await readKnowledgeState(config, logger, embedder, options.retrievalSettings, state);
     const outcome: KnowledgeReload = { trigger, files, procedures: state.loaded.procedures.length, problems: [...state.loaded.problems] };
     logger.info({ component: 'knowledge', trigger, files, procedures: outcome.procedures }, 'knowledge reloaded');
     // A synchronisation already running indexes the old chunks: wait for it, then index the new ones.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { languages, type Language } from '../language.ts';
 import { tokenize } from './text-analysis.ts';
+import { OutOfScopeClassifier } from './out-of-scope-classifier.ts';
 
 // Questions citizens really asked, each with the procedures that answer it (none: not the town hall's
 // business). Keywords and life events name what a question is about; a message written in nobody's
@@ -68,7 +69,10 @@ export class ExampleQuestionIndex {
   private readonly answers: (string | null)[][];
   private readonly unseenPieceWeight: number;
 
+  private readonly outOfScope: OutOfScopeClassifier;
+
   constructor(examples: readonly ExampleQuestion[]) {
+    this.outOfScope = new OutOfScopeClassifier(examples);
     this.answers = examples.map((example) => (example.expected.length > 0 ? example.expected : [null]));
     const counted = examples.map((example) => this.countPieces(example.question, true));
     const frequency = new Int32Array(this.pieceNumbers.size);
@@ -114,6 +118,11 @@ export class ExampleQuestionIndex {
     const weights = pieces.map((piece, position) => (1 + Math.log(counts[position]!)) * (piece >= 0 ? this.inverseFrequency[piece]! : this.unseenPieceWeight));
     const norm = Math.sqrt(weights.reduce((sum, weight) => sum + weight * weight, 0));
     return norm > 0 ? weights.map((weight) => weight / norm) : weights;
+  }
+
+  /** From 0 to 1: how likely the message is, judging by all the examples, not the town hall's business. */
+  outOfScopeLikelihood(message: string): number {
+    return this.outOfScope.likelihood(message);
   }
 
   /** The answer the nearest example questions agree on most, or undefined when none shares anything. */

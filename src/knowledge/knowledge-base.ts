@@ -137,6 +137,11 @@ export interface Retrieval {
   alsoRedirect?: OutOfScopeRedirect;
   /** Out of scope because it is chit-chat or tries to steer the assistant. */
   refusal?: 'chitchat' | 'manipulation';
+  /**
+   * Out of scope as a whole although a keyword named this procedure: offered beside the refusal, so that a
+   * citizen who did mean it is one tap away rather than refused flatly.
+   */
+  offered?: RetrievedProcedure;
   /** The question also asks what the assistant cannot do (guess a fee, answer only yes or no): declined beside the answer. */
   declined?: 'demand';
   /** The question is about the town hall itself (hours, address…): answered from town-hall.md. */

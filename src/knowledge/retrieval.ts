@@ -1,4 +1,4 @@
-import { foldDiacritics, type Language, type Localized } from '../language.ts';
+import { foldDiacritics, languages, type Language, type Localized } from '../language.ts';
 import { maskPersonalData } from '../privacy/masking.ts';
 import { chunkRedirects, redirectOwner, type KnowledgeChunk } from './chunking.ts';
 import type { VectorMatch } from './chroma-store.ts';
@@ -61,6 +61,14 @@ export interface RetrievalSettings {
   /** Below the bar to go first, from this likeness and share a procedure the examples lean to is answered second. */
   exampleBesideSimilarity: number;
   exampleBesideShare: number;
+  /**
+   * From this likelihood (0–1) that the message is not the town hall's business, judged on all the example
+   * questions at once, it is refused; when a keyword or a life event names a procedure, from the second; when it
+   * asks about the town hall itself, from the third.
+   */
+  outOfScopeLikelihood: number;
+  namedOutOfScopeLikelihood: number;
+  topicOutOfScopeLikelihood: number;
 }
 
 export const defaultRetrievalSettings: RetrievalSettings = {
@@ -85,7 +93,13 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   exampleTopicShare: 0.7,
   exampleBesideSimilarity: 0.15,
   exampleBesideShare: 0.35,
+  outOfScopeLikelihood: 0.3,
+  namedOutOfScopeLikelihood: 0.6,
+  topicOutOfScopeLikelihood: 0.7,
 };
+
+/** Settings under which the example questions' out-of-scope likelihood refuses nothing. */
+const neverLikelyOutOfScope: Partial<RetrievalSettings> = { outOfScopeLikelihood: 2, namedOutOfScopeLikelihood: 2, topicOutOfScopeLikelihood: 2 };
 
 export type VectorSearch = (embedding: number[], limit: number) => Promise<VectorMatch[]>;
 
@@ -179,6 +193,17 @@ function withoutDoneClauses(question: string): string {
   const clauses = question.split(/(?<=[.!?;,])\s+/u);
   const open = clauses.filter((clause) => !doneClause.test(foldDiacritics(clause)));
   return open.length > 0 && open.length < clauses.length ? open.join(' ') : question;
+}
+
+/** "Mennyibe kerül a településrendezési bizonyítvány?": the message holds the procedure's title, or one of its names in brackets. */
+function namesTitle(question: string, procedure: Procedure): boolean {
+  const folded = ` ${tokenize(question).join(' ')} `;
+  return languages.some((language) =>
+    procedure.title[language]
+      .split(/[()]/u)
+      .map((name) => tokenize(name).join(' '))
+      .some((name) => name.includes(' ') && folded.includes(` ${name} `)),
+  );
 }
 
 /** Whether one of the words names the town hall itself ("primăriei", "hivatalban", "town hall"). */
@@ -360,7 +385,8 @@ export class Retriever {
   async retrieve(asked: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
     if (!this.demandPhrases.match(asked)) return this.retrieveUnderstood(asked, language, vectorSearch, settingsOverride);
     // The demand is about the answer's form, not what is asked: read without it ("válaszolj" is no petition).
-    const retrieval = await this.retrieveUnderstood(this.demandPhrases.remove(asked), language, vectorSearch, settingsOverride);
+    // Declining the demand already tells the citizen what the assistant will not do: the rest is judged on its words.
+    const retrieval = await this.retrieveUnderstood(this.demandPhrases.remove(asked), language, vectorSearch, { ...settingsOverride, ...neverLikelyOutOfScope });
     // "Cât e taxa? Zi-mi o sumă orice": the guess is declined, the procedure still answered; asked alone, or
     // beside nothing the town hall does, it is refused like any attempt to steer the assistant.
     if (retrieval.decision !== 'out_of_scope') return { ...retrieval, declined: 'demand' };
@@ -388,6 +414,9 @@ export class Retriever {
     const vote = votes();
     if (vote === undefined) return retrieval;
     if (leansOutOfScope(retrieval, question, vote)) return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics };
+    if (this.unlikelyTownHallBusiness(retrieval, question, settings)) {
+      return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics, ...(retrieval.diagnostics.procedureNamed && retrieval.candidates[0] ? { offered: retrieval.candidates[0] } : {}) };
+    }
     if (vote.similarity < settings.exampleSimilarity || vote.share < settings.exampleShare) return this.exampleAnswerBeside(retrieval, question, vote, settings);
     if (vote.answer === null) {
       // "Mesélj egy viccet a polgármesterről": no keyword or life event names a procedure, and the questions
@@ -415,6 +444,25 @@ export class Retriever {
       candidates: [chosen, ...retrieval.candidates.filter((candidate) => candidate !== chosen)],
       ...(previousFirst ? { secondary: previousFirst } : {}),
     };
+  }
+
+  /**
+   * "Cand vin banii de la APIA pe hectar? Doamna de la registrul agricol zice ca intarzie": a word names a
+   * procedure, but the message as a whole is like the ones that were not the town hall's business. The bar is
+   * higher when a keyword or a life event names a procedure, and higher still for the town hall's own facts
+   * ("when does the mayor receive people?" shares its words with jokes about the mayor).
+   */
+  private unlikelyTownHallBusiness(retrieval: DetailedRetrieval, question: string, settings: RetrievalSettings): boolean {
+    // Asked by its own title, the procedure is what the message is about, whatever else it says.
+    const best = retrieval.candidates[0]?.procedure;
+    if (best && namesTitle(question, best)) return false;
+    const bar = retrieval.townHallTopic
+      ? settings.topicOutOfScopeLikelihood
+      : retrieval.diagnostics.procedureNamed
+        ? settings.namedOutOfScopeLikelihood
+        : settings.outOfScopeLikelihood;
+    // "A rendszámot már megkaptam, most mit kell intézni az autóval?": the plates are done, the car is asked about.
+    return this.examples.outOfScopeLikelihood(withoutDoneClauses(question)) >= bar;
   }
 
   /**

@@ -557,6 +557,14 @@ describe('what is refused, and what is asked about instead', () => {
     expect(slugsOf(reply)).toContain('sesizare-succesiune');
   });
 
+  it('a message unlike town-hall business is refused, and the procedure one of its words named is offered as a button', async () => {
+    const [reply] = await ask('Unde îmi fac un card de sănătate nou, că l-am pierdut?');
+    expect(reply?.sources).toEqual([]);
+    expect(reply?.text).toMatch(/vă pot ajuta doar cu procedurile/);
+    expect(reply?.text).toContain('Dacă totuși întrebați despre „Eliberarea certificatelor de stare civilă (duplicat)');
+    expect(reply?.buttons.map((button) => button.value)).toEqual([expect.stringMatching(/^Eliberarea certificatelor de stare civilă \(duplicat\)/)]);
+  });
+
   it('a vague word of town-hall business gets a question with the likeliest procedures as buttons', async () => {
     const [reply] = await ask('adeverinta');
     expect(reply?.buttons.length).toBeGreaterThanOrEqual(2);

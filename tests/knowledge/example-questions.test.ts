@@ -160,13 +160,13 @@ describe('a citizen on the web chat asks in words no procedure uses', () => {
   });
 
   it('is refused when the questions most like it were not the town hall\'s, unless a procedure is named', async () => {
-    const contest = 'cine a castigat concursul de gatit de la caminul cultural?';
+    const contest = 'ce nota a luat fata vecinei la concursul de matematica?';
     const cow = 'vreau sa-mi cumpar o vaca buna de lapte, ce rasa imi recomanzi?';
     expect((await citizenAsks(contest)).sources.length).toBeGreaterThan(0);
 
     const reloaded = nextReload();
     const outOfScope = [
-      { question: 'cine a luat premiul la concursul de gatit de la caminul cultural anul trecut?', language: 'ro', expected: [] },
+      { question: 'ce nota a luat baiatul vecinului la concursul de matematica de anul trecut?', language: 'ro', expected: [] },
       { question: 'ce rasa de vaca de lapte imi recomanzi sa cumpar?', language: 'ro', expected: [] },
     ];
     fs.appendFileSync(path.join(knowledgeDirectory, exampleQuestionsFile), outOfScope.map((example) => `${JSON.stringify(example)}\n`).join(''));

@@ -1,0 +1,145 @@
+import { languages } from '../language.ts';
+import type { ExampleQuestion } from './example-questions.ts';
+import { stem, tokenize } from './text-analysis.ts';
+
+// "Az APIA mennyit fizet hektáronként idén? A registrul agricol-os hölgy szerint késik": the nearest example
+// questions may each share a word with town-hall business (the agricultural register), but what the
+// out-of-scope examples have in common across hundreds of them is learnt by weighing every piece of a word,
+// every word and every stem at once: asking about someone else's money, the joke, the "ignore your rules".
+// A logistic regression, trained on the example questions whenever they are read, tells how likely a message
+// is one the town hall does not handle. It is trained in a fixed order: the same examples, the same answers.
+
+const smallestPiece = 4;
+const largestPiece = 5;
+/**
+ * Passes over the examples, with steps shrinking pass after pass: the weights settle, so that another order of
+ * the examples gives the same refusals (with steps of one size the validation part moved by three messages).
+ */
+const trainingPasses = 40;
+const firstStep = 1;
+const passesToHalveStep = 5;
+/**
+ * Examples of each kind needed before the likelihood means anything: learnt from a handful of jokes, every
+ * message would look like one. With fewer, the likelihood is 0 and the other rules decide alone.
+ */
+const fewestExamplesOfEachKind = 100;
+/** Keeps a rare word from deciding alone. */
+const weightDecay = 1e-4;
+const shuffleSeed = 7;
+
+/**
+ * Every piece of four and five letters of every word (padded with spaces), every whole word, and its stem in each
+ * language. Pieces of three letters joined unrelated words ("bizonyítvány" and "jogosítvány" share "ítv").
+ */
+function forEachFeature(text: string, visit: (feature: string) => void): void {
+  for (const word of tokenize(text)) {
+    const padded = ` ${word} `;
+    for (let size = smallestPiece; size <= largestPiece; size += 1) {
+      for (let start = 0; start + size <= padded.length; start += 1) visit(padded.slice(start, start + size));
+    }
+    visit(`word:${word}`);
+    for (const language of languages) visit(`${language}:${stem(word, language)}`);
+  }
+}
+
+/** Features by number with their TF-IDF weights, of length 1. */
+interface FeatureVector {
+  features: number[];
+  weights: number[];
+}
+
+export class OutOfScopeClassifier {
+  private readonly featureNumbers = new Map<string, number>();
+  private readonly inverseFrequency: Float64Array;
+  private readonly coefficients: Float64Array;
+  private intercept = 0;
+  private readonly trained: boolean;
+
+  constructor(examples: readonly ExampleQuestion[]) {
+    const outOfScopeCount = examples.filter((example) => example.expected.length === 0).length;
+    this.trained = Math.min(outOfScopeCount, examples.length - outOfScopeCount) >= fewestExamplesOfEachKind;
+    const training = this.trained ? examples : [];
+    const counted = training.map((example) => this.countFeatures(example.question, true));
+    const frequency = new Int32Array(this.featureNumbers.size);
+    for (const counts of counted) for (const feature of counts.keys()) frequency[feature]! += 1;
+    const total = Math.max(1, training.length);
+    this.inverseFrequency = Float64Array.from(frequency, (count) => Math.log(total / (1 + count)) + 1);
+    this.coefficients = new Float64Array(frequency.length);
+    this.train(
+      counted.map((counts) => this.vectorOf(counts)),
+      training.map((example) => (example.expected.length === 0 ? 1 : 0)),
+    );
+  }
+
+  /** From 0 to 1: how likely the message is not the town hall's business; 0 with too few examples to learn from. */
+  likelihood(message: string): number {
+    if (!this.trained) return 0;
+    return this.likelihoodOf(this.vectorOf(this.countFeatures(message, false)));
+  }
+
+  /** A feature no example had is left out: it has no weight to add. */
+  private countFeatures(text: string, learn: boolean): Map<number, number> {
+    const counts = new Map<number, number>();
+    forEachFeature(text, (feature) => {
+      let number = this.featureNumbers.get(feature);
+      if (number === undefined) {
+        if (!learn) return;
+        number = this.featureNumbers.size;
+        this.featureNumbers.set(feature, number);
+      }
+      counts.set(number, (counts.get(number) ?? 0) + 1);
+    });
+    return counts;
+  }
+
+  private vectorOf(counts: Map<number, number>): FeatureVector {
+    const features = [...counts.keys()];
+    const weights = features.map((feature) => (1 + Math.log(counts.get(feature)!)) * this.inverseFrequency[feature]!);
+    const norm = Math.sqrt(weights.reduce((sum, weight) => sum + weight * weight, 0));
+    return { features, weights: norm > 0 ? weights.map((weight) => weight / norm) : weights };
+  }
+
+  private likelihoodOf({ features, weights }: FeatureVector): number {
+    let sum = this.intercept;
+    for (let position = 0; position < features.length; position += 1) sum += this.coefficients[features[position]!]! * weights[position]!;
+    return 1 / (1 + Math.exp(-sum));
+  }
+
+  /** Stochastic gradient descent on the log loss, the examples shuffled each pass from a fixed seed. */
+  private train(vectors: readonly FeatureVector[], outOfScope: readonly number[]): void {
+    // All vectors in two flat arrays: the inner loops below run tens of millions of times at every load.
+    const offsets = new Int32Array(vectors.length + 1);
+    for (const [index, vector] of vectors.entries()) offsets[index + 1] = offsets[index]! + vector.features.length;
+    const features = new Int32Array(offsets[vectors.length]!);
+    const weights = new Float64Array(offsets[vectors.length]!);
+    for (const [index, vector] of vectors.entries()) {
+      features.set(vector.features, offsets[index]!);
+      weights.set(vector.weights, offsets[index]!);
+    }
+    const coefficients = this.coefficients;
+    const order = Int32Array.from(vectors.keys());
+    let seed = shuffleSeed;
+    for (let pass = 0; pass < trainingPasses; pass += 1) {
+      for (let index = order.length - 1; index > 0; index -= 1) {
+        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+        const other = seed % (index + 1);
+        const swapped = order[index]!;
+        order[index] = order[other]!;
+        order[other] = swapped;
+      }
+      const step = firstStep / (1 + pass / passesToHalveStep);
+      for (const example of order) {
+        const from = offsets[example]!;
+        const to = offsets[example + 1]!;
+        let sum = this.intercept;
+        for (let position = from; position < to; position += 1) sum += coefficients[features[position]!]! * weights[position]!;
+        const error = outOfScope[example]! - 1 / (1 + Math.exp(-sum));
+        this.intercept += step * error;
+        for (let position = from; position < to; position += 1) {
+          const feature = features[position]!;
+          coefficients[feature] = coefficients[feature]! + step * (error * weights[position]! - weightDecay * coefficients[feature]!);
+        }
+      }
+    }
+  }
+}

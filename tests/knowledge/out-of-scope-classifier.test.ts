@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exampleQuestionsFile, parseExampleQuestions, type ExampleQuestion } from '../../src/knowledge/example-questions.ts';
+import { OutOfScopeClassifier } from '../../src/knowledge/out-of-scope-classifier.ts';
+import { realKnowledgeDirectory } from '../helpers/chroma.ts';
+
+const { examples } = parseExampleQuestions(fs.readFileSync(path.join(realKnowledgeDirectory, exampleQuestionsFile), 'utf8'));
+
+describe('the out-of-scope likelihood learnt from the example questions', () => {
+  const classifier = new OutOfScopeClassifier(examples);
+
+  it('is high for messages about someone else\'s business that mention the town hall\'s words in passing, low for town-hall business', () => {
+    // None of these is an example question.
+    const unlikely = ['Mi-a furat cineva bicicleta din curte in Balauseri, cine ma ajuta?', 'Ce vreme o sa fie duminica la nunta in Chendu?', 'Cand imi vine subventia de la APIA pentru vaci? La registrul agricol am declarat tot.'];
+    const likely = ['Buna ziua, cat costa certificatul de urbanism pentru o casa?', 'Fiul meu s-a nascut in Germania, cum ii fac certificat romanesc?'];
+    for (const message of unlikely) expect(classifier.likelihood(message), message).toBeGreaterThan(0.6);
+    for (const message of likely) expect(classifier.likelihood(message), message).toBeLessThan(0.2);
+  });
+
+  it('gives the same likelihoods every time it learns from the same examples', () => {
+    const again = new OutOfScopeClassifier(examples);
+    for (const message of ['Ce vreme o sa fie duminica?', 'kell az adóigazolás a közjegyzőhöz?']) expect(again.likelihood(message)).toBe(classifier.likelihood(message));
+  });
+
+  it('refuses nothing while a town hall has too few examples of either kind to learn from', () => {
+    const jokes: ExampleQuestion[] = Array.from({ length: 150 }, (_unused, index) => ({ question: `spune-mi gluma numarul ${index}`, language: 'ro', expected: [] }));
+    const fewAnswered: ExampleQuestion[] = Array.from({ length: 20 }, (_unused, index) => ({ question: `certificat de urbanism ${index}`, language: 'ro', expected: ['certificat-urbanism'] }));
+    const learnt = new OutOfScopeClassifier([...jokes, ...fewAnswered]);
+    expect(learnt.likelihood('spune-mi o gluma')).toBe(0);
+    expect(learnt.likelihood('cat costa certificatul de urbanism?')).toBe(0);
+  });
+});
