@@ -28,19 +28,20 @@ const weightDecay = 1e-4;
 const shuffleSeed = 7;
 
 /**
- * Every piece of four and five letters of every word (padded with spaces), every whole word, and its stem in each
+ * Every piece of four and five letters of a word (padded with spaces), the whole word, and its stem in each
  * language. Pieces of three letters joined unrelated words ("bizonyítvány" and "jogosítvány" share "ítv").
  */
-function forEachFeature(text: string, visit: (feature: string) => void): void {
-  for (const word of tokenize(text)) {
-    const padded = ` ${word} `;
-    for (let size = smallestPiece; size <= largestPiece; size += 1) {
-      for (let start = 0; start + size <= padded.length; start += 1) visit(padded.slice(start, start + size));
-    }
-    visit(`word:${word}`);
-    for (const language of languages) visit(`${language}:${stem(word, language)}`);
+function forEachFeatureOfWord(word: string, visit: (feature: string) => void): void {
+  const padded = ` ${word} `;
+  for (let size = smallestPiece; size <= largestPiece; size += 1) {
+    for (let start = 0; start + size <= padded.length; start += 1) visit(padded.slice(start, start + size));
   }
+  visit(`word:${word}`);
+  for (const language of languages) visit(`${language}:${stem(word, language)}`);
 }
+
+/** Words whose known features are remembered between messages; the memory is emptied when full. */
+const rememberedWords = 20_000;
 
 /** Features by number with their TF-IDF weights, of length 1. */
 interface FeatureVector {
@@ -54,6 +55,8 @@ export class OutOfScopeClassifier {
   private readonly coefficients: Float64Array;
   private intercept = 0;
   private readonly trained: boolean;
+  /** A message's words are mostly words asked before: their features are looked up once. */
+  private readonly featuresByWord = new Map<string, readonly number[]>();
 
   constructor(examples: readonly ExampleQuestion[]) {
     const outOfScopeCount = examples.filter((example) => example.expected.length === 0).length;
@@ -80,16 +83,36 @@ export class OutOfScopeClassifier {
   /** A feature no example had is left out: it has no weight to add. */
   private countFeatures(text: string, learn: boolean): Map<number, number> {
     const counts = new Map<number, number>();
-    forEachFeature(text, (feature) => {
+    for (const word of tokenize(text)) {
+      for (const feature of learn ? this.learnFeatures(word) : this.knownFeatures(word)) counts.set(feature, (counts.get(feature) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  private learnFeatures(word: string): number[] {
+    const features: number[] = [];
+    forEachFeatureOfWord(word, (feature) => {
       let number = this.featureNumbers.get(feature);
       if (number === undefined) {
-        if (!learn) return;
         number = this.featureNumbers.size;
         this.featureNumbers.set(feature, number);
       }
-      counts.set(number, (counts.get(number) ?? 0) + 1);
+      features.push(number);
     });
-    return counts;
+    return features;
+  }
+
+  private knownFeatures(word: string): readonly number[] {
+    const remembered = this.featuresByWord.get(word);
+    if (remembered) return remembered;
+    const features: number[] = [];
+    forEachFeatureOfWord(word, (feature) => {
+      const number = this.featureNumbers.get(feature);
+      if (number !== undefined) features.push(number);
+    });
+    if (this.featuresByWord.size >= rememberedWords) this.featuresByWord.clear();
+    this.featuresByWord.set(word, features);
+    return features;
   }
 
   private vectorOf(counts: Map<number, number>): FeatureVector {
