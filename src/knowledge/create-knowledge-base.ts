@@ -114,8 +114,8 @@ function buildRetriever(
 }
 
 /**
- * The example questions as last indexed: the index, once built on first use (about a second, the out-of-scope
- * likelihood trained), is kept by a reload that leaves them as they were, as a procedure published in the editor does.
+ * The example questions as last indexed: indexing them (and training the out-of-scope classifier) blocks for
+ * about a second, and a procedure published in the editor leaves them as they were.
  */
 function examplesIndexFor(loaded: LoadedKnowledge, previous: KnowledgeState | undefined): ExampleQuestionIndex {
   const unchanged = previous !== undefined && JSON.stringify(previous.loaded.examples) === JSON.stringify(loaded.examples);

@@ -59,34 +59,8 @@ interface PieceCounts {
   counts: number[];
 }
 
-/**
- * The example questions, indexed on first use: building the nearest-question index and training the
- * out-of-scope likelihood take about a second, which a process that never answers a citizen (a command of the
- * CLI, a reload nobody asks after) need not spend.
- */
-export class ExampleQuestionIndex {
-  private nearest: NearestExampleQuestions | undefined;
-  private classifier: OutOfScopeClassifier | undefined;
-
-  constructor(private readonly examples: readonly ExampleQuestion[]) {}
-
-  get size(): number {
-    return this.examples.length;
-  }
-
-  /** The answer the nearest example questions agree on most, or undefined when none shares anything. */
-  vote(message: string): ExampleVote | undefined {
-    return (this.nearest ??= new NearestExampleQuestions(this.examples)).vote(message);
-  }
-
-  /** From 0 to 1: how likely the message is, judging by all the examples, not the town hall's business. */
-  outOfScopeLikelihood(message: string): number {
-    return (this.classifier ??= new OutOfScopeClassifier(this.examples)).likelihood(message);
-  }
-}
-
 /** TF-IDF vectors of word pieces, with an inverted index: a message is compared only with questions sharing a piece. */
-class NearestExampleQuestions {
+export class ExampleQuestionIndex {
   private readonly pieceNumbers = new Map<string, number>();
   private readonly inverseFrequency: Float64Array;
   /** Per piece, the examples holding it and the piece's weight in each (vectors of length 1). */
@@ -95,7 +69,10 @@ class NearestExampleQuestions {
   private readonly answers: (string | null)[][];
   private readonly unseenPieceWeight: number;
 
+  private readonly outOfScope: OutOfScopeClassifier;
+
   constructor(examples: readonly ExampleQuestion[]) {
+    this.outOfScope = new OutOfScopeClassifier(examples);
     this.answers = examples.map((example) => (example.expected.length > 0 ? example.expected : [null]));
     const counted = examples.map((example) => this.countPieces(example.question, true));
     const frequency = new Int32Array(this.pieceNumbers.size);
@@ -112,6 +89,10 @@ class NearestExampleQuestions {
         this.postingWeights[piece]!.push(weights[position]!);
       }
     }
+  }
+
+  get size(): number {
+    return this.answers.length;
   }
 
   /** A piece never seen in an example gets number -1 - k (it weighs in the message's length, matches nothing). */
@@ -139,6 +120,12 @@ class NearestExampleQuestions {
     return norm > 0 ? weights.map((weight) => weight / norm) : weights;
   }
 
+  /** From 0 to 1: how likely the message is, judging by all the examples, not the town hall's business. */
+  outOfScopeLikelihood(message: string): number {
+    return this.outOfScope.likelihood(message);
+  }
+
+  /** The answer the nearest example questions agree on most, or undefined when none shares anything. */
   vote(message: string): ExampleVote | undefined {
     if (this.answers.length === 0) return undefined;
     const similarities = new Float64Array(this.answers.length);
