@@ -406,8 +406,9 @@ export class Retriever {
    * like it were asked before and answered with the car's tax record: when the nearest agree, that
    * procedure goes first, and what the words found comes beside it. When they agree that such questions
    * were not the town hall's business (or only lean that way, and the town hall is not named either), and no
-   * keyword or life event names a procedure, it is refused. An
-   * answer about the town hall itself, a refusal or a redirect is left as it is.
+   * keyword or life event names a procedure, it is refused; so is a message that all the examples together find
+   * likely not the town hall's business (`unlikelyTownHallBusiness`). An answer about the town hall itself, a
+   * refusal or a redirect is left as it is.
    */
   private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, votes: () => ExampleVote | undefined, settings: RetrievalSettings): DetailedRetrieval {
     if (retrieval.decision === 'out_of_scope') return retrieval;
