@@ -17,6 +17,7 @@ import { loadKnowledge, type LoadedKnowledge } from '../src/knowledge/knowledge-
 import { silentLogger } from '../src/knowledge/knowledge-logger.ts';
 import { createOfflineEmbedder } from '../src/knowledge/offline-embedding.ts';
 import { Retriever, type RetrievalMode } from '../src/knowledge/retrieval.ts';
+import { maskPersonalData } from '../src/privacy/masking.ts';
 import { coreBenchmarks } from './core-benchmarks.ts';
 import { postgresBenchmarks } from './postgres-benchmarks.ts';
 import { percentile, type BenchResult } from './bench-result.ts';
@@ -121,8 +122,13 @@ const benchmarks: Benchmark[] = [
       const chunks = chunkProcedures(knowledge.procedures);
       const { store, embedder, results } = await ingestAndMeasure(chroma, 'bench-real', chunks, `real (${chunks.length} chunks)`);
       // With the example questions, as the app answers: each question is also compared with them.
-      const examples = new ExampleQuestionIndex(knowledge.examples);
+      const [examples, examplesMs] = await time(async () => new ExampleQuestionIndex(knowledge.examples));
       const createRetriever = () => new Retriever({ procedures: knowledge.procedures, chunks, redirects: knowledge.outOfScope, lifeEvents: knowledge.lifeEvents, refusals: knowledge.refusals, townHall: knowledge.townHall, examples, embedder });
+      const [, retrieverMs] = await time(async () => createRetriever());
+      results.push(
+        { name: `example questions indexed, out-of-scope likelihood trained (${knowledge.examples.length})`, samples: knowledge.examples.length, totalMs: round(examplesMs), note: 'once per start or change of the examples' },
+        { name: 'retriever built (keywords, phrases, lexical index)', samples: 1, totalMs: round(retrieverMs), note: 'at start and at every reload' },
+      );
       return [...results, ...(await retrievalBenches(`real (${chunks.length} chunks)`, createRetriever, store, questions))];
     },
   },
@@ -136,6 +142,23 @@ const benchmarks: Benchmark[] = [
       const [, buildMs] = await time(async () => createRetriever());
       results.push({ name: `lexical index build, ${chunks.length} chunks`, samples: chunks.length, totalMs: round(buildMs) });
       return [...results, ...(await retrievalBenches(`${chunks.length} chunks`, createRetriever, store, questions))];
+    },
+  },
+  {
+    name: 'personal-data masking',
+    async run() {
+      // Every log line is masked: a long URL or message must cost about as much as its length, never its square.
+      const texts = { 'a 6 000-character URL of percent escapes': `/widget.js?q=${'%F0%9F%8F%9B'.repeat(500)}`, 'a 4 000-letter word': 'a'.repeat(4000), 'a 4 000-character message': 'Ion Popescu, telefon 0740 123 456, CNP 1850101264052. '.repeat(75).slice(0, 4000) };
+      return Object.entries(texts).map(([label, text]) => {
+        const durations: number[] = [];
+        for (let round = 0; round < 200; round += 1) {
+          const started = performance.now();
+          maskPersonalData(text, { personNames: true });
+          durations.push(performance.now() - started);
+        }
+        durations.sort((left, right) => left - right);
+        return { name: `masking ${label}`, samples: durations.length, p50Ms: round(percentile(durations, 0.5)), p95Ms: round(percentile(durations, 0.95)) };
+      });
     },
   },
   ...coreBenchmarks,

@@ -38,10 +38,13 @@ const phonePatterns = [
 // A calendar date followed by an hour ("02.03.2026 10") has a phone's digit count; it is not one.
 const datePrefix = /^\(?\d{2}\.\d{2}\.\d{4}/;
 
-const emailPattern = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+// Each match starts where a run of such characters starts: tried from every position inside a long run
+// (a 6 000-letter URL), the pattern would rescan the rest of the run each time, quadratic in its length.
+const emailPattern = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 
 // A word holding percent escapes: "%2B40742345678", "0744%20123%20456", "ion%40example.com".
-const percentEncodedRun = /[^\s"'<>]*%[0-9A-Fa-f]{2}[^\s"'<>]*/g;
+// Anchored at the start of the word, for the same reason as the e-mail pattern.
+const percentEncodedRun = /(?<![^\s"'<>])[^\s"'<>]*%[0-9A-Fa-f]{2}[^\s"'<>]*/g;
 
 function decodePercent(text: string): string {
   try {
