@@ -55,8 +55,11 @@ export default defineConfig({
     // Two cores: keep parallel files modest so real servers (Chroma, fakes) do not starve each other.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts'], exclude: ['tests/database/postgres-*.test.ts'] } },
-      { extends: true, test: { name: 'postgres', include: onPostgresToo, globalSetup: ['tests/helpers/postgres-global-setup.ts'] } },
+      { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts'], exclude: ['tests/database/postgres-*.test.ts'], globalSetup: ['tests/helpers/chroma-global-setup.ts'] } },
+      {
+        extends: true,
+        test: { name: 'postgres', include: onPostgresToo, globalSetup: ['tests/helpers/chroma-global-setup.ts', 'tests/helpers/postgres-global-setup.ts'] },
+      },
     ],
   },
 });

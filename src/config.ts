@@ -34,6 +34,11 @@ const environmentSchema = z.object({
   PROMPTS_DIR: z.string().default('prompts'),
   CHROMA_URL: optionalUrl,
   CHROMA_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  // Several town halls (or a test and a live installation) may share one Chroma server, each in its own collection.
+  CHROMA_COLLECTION: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$/, { message: 'must be 3 to 512 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit' })
+    .default('procedures'),
   // One host, or several separated by commas: requests then go to the least busy one that can serve them.
   OLLAMA_HOST: z
     .string()
@@ -125,7 +130,7 @@ export interface Config {
   instance: { id: string; leaseMs: number };
   knowledgeDirectory: string;
   promptsDirectory: string;
-  chroma: { url: string | undefined; port: number; dataDirectory: string };
+  chroma: { url: string | undefined; port: number; dataDirectory: string; collection: string };
   ollama: {
     enabled: boolean;
     /** The first of `hosts`: the one a single-host set-up talks to. */
@@ -261,7 +266,7 @@ export function loadConfig(environment: Environment): Config {
     instance: { id: values.INSTANCE_ID ?? `${os.hostname()}:${dataDirectory}`, leaseMs: values.CLAIM_LEASE_MS },
     knowledgeDirectory: path.resolve(values.KNOWLEDGE_DIR),
     promptsDirectory: path.resolve(values.PROMPTS_DIR),
-    chroma: { url: values.CHROMA_URL, port: values.CHROMA_PORT, dataDirectory: path.join(dataDirectory, 'chroma') },
+    chroma: { url: values.CHROMA_URL, port: values.CHROMA_PORT, dataDirectory: path.join(dataDirectory, 'chroma'), collection: values.CHROMA_COLLECTION },
     ollama: {
       enabled: values.OLLAMA_ENABLED,
       host: values.OLLAMA_HOST[0]!,

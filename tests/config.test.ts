@@ -9,13 +9,14 @@ describe('configuration', () => {
     expect(config.port).toBe(3000);
     expect(config.databasePath).toMatch(/data\/functionar\.db$/);
     expect(config.chroma.url).toBeUndefined();
+    expect(config.chroma.collection).toBe('procedures');
     expect(config.ollama.host).toBe('http://127.0.0.1:11434');
   });
 
   it('names every problem on its own line', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', OLLAMA_HOST: 'not a url', TELEGRAM_BOT_TOKEN: '123:abc' });
+      loadConfig({ PORT: 'eighty', OLLAMA_HOST: 'not a url', TELEGRAM_BOT_TOKEN: '123:abc', CHROMA_COLLECTION: 'proceduri comuna' });
     } catch (caught) {
       error = caught;
     }
@@ -23,6 +24,7 @@ describe('configuration', () => {
     const problems = (error as ConfigurationError).problems;
     expect(problems.some((problem) => problem.startsWith('PORT:'))).toBe(true);
     expect(problems.some((problem) => problem.startsWith('OLLAMA_HOST:'))).toBe(true);
+    expect(problems.some((problem) => problem.startsWith('CHROMA_COLLECTION:'))).toBe(true);
   });
 
   it('asks for the Telegram webhook secret when a token is set in webhook mode', () => {

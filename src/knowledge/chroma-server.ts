@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import type { KnowledgeLogger } from './knowledge-logger.ts';
 
 // Runs the Chroma server that ships inside the chromadb npm package (native bindings, no Python, no
@@ -39,7 +39,8 @@ export interface ChromaServer {
 
 /** The `chroma` CLI of the installed chromadb package, found from the package, not the working directory. */
 export function resolveChromaCli(): string {
-  let directory = path.dirname(fileURLToPath(import.meta.resolve('chromadb')));
+  // createRequire rather than import.meta.resolve, which vitest's module runner lacks (the tests' global setup).
+  let directory = path.dirname(createRequire(import.meta.url).resolve('chromadb'));
   for (;;) {
     const manifestPath = path.join(directory, 'package.json');
     if (fs.existsSync(manifestPath)) {

@@ -6,7 +6,7 @@ import { chunkProcedures, type KnowledgeChunk } from './chunking.ts';
 import { measureEmbeddingDimension, type Embedder } from './embedder.ts';
 import { ingestChunks, type IngestCounts, type IngestProgressListener } from './ingest.ts';
 import type { KnowledgeBase, KnowledgeReload, Procedure, Retrieval, TownHall } from './knowledge-base.ts';
-import { ExampleQuestionIndex } from './example-questions.ts';
+import { indexExampleQuestions, type ExampleQuestionIndex } from './example-questions.ts';
 import { formatProblem, loadKnowledge, type KnowledgeProblem, type LoadedKnowledge } from './knowledge-loader.ts';
 import type { KnowledgeLogger } from './knowledge-logger.ts';
 import { watchKnowledge } from './knowledge-watcher.ts';
@@ -25,7 +25,6 @@ export interface CreateKnowledgeBaseOptions {
   retrievalSettings?: Partial<RetrievalSettings>;
   /** How long start-up waits for Chroma before serving with lexical retrieval only. */
   chromaStartTimeoutMs?: number;
-  collectionName?: string;
   /** Watch KNOWLEDGE_DIR and reload when a file changes by hand (default true). */
   watch?: boolean;
   /**
@@ -113,26 +112,16 @@ function buildRetriever(
   return { retriever, chunks };
 }
 
-/**
- * The example questions as last indexed: indexing them (and training the out-of-scope classifier) blocks for
- * about a second, and a procedure published in the editor leaves them as they were.
- */
-function examplesIndexFor(loaded: LoadedKnowledge, previous: KnowledgeState | undefined): ExampleQuestionIndex {
-  const unchanged = previous !== undefined && JSON.stringify(previous.loaded.examples) === JSON.stringify(loaded.examples);
-  return unchanged ? previous.examples : new ExampleQuestionIndex(loaded.examples);
-}
-
 async function readKnowledgeState(
   config: Config,
   logger: KnowledgeLogger,
   embedder: Embedder,
   settings: Partial<RetrievalSettings> | undefined,
-  previous?: KnowledgeState,
 ): Promise<KnowledgeState> {
   const loaded = await loadKnowledge(config.knowledgeDirectory);
   reportProblems(loaded.problems, logger);
   const townHall = loaded.townHall ?? fallbackTownHall(config);
-  const examples = examplesIndexFor(loaded, previous);
+  const examples = indexExampleQuestions(loaded.examples);
   const { retriever, chunks } = buildRetriever(loaded, loaded.procedures, townHall, examples, embedder, settings);
   return { loaded, chunks, townHall, examples, retriever, proceduresBySlug: new Map(loaded.procedures.map((procedure) => [procedure.slug, procedure])) };
 }
@@ -167,7 +156,7 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
     if (closed || url === '') return Promise.resolve(undefined);
     synchronizing ??= (async () => {
       try {
-        store ??= new ChromaStore({ url, embedderName: embedder.name, logger, ...(options.collectionName ? { collectionName: options.collectionName } : {}) });
+        store ??= new ChromaStore({ url, embedderName: embedder.name, logger, collectionName: config.chroma.collection });
         // Measured on every synchronisation: a model pulled again under the same name may give other vectors.
         store.expectDimension(await measureEmbeddingDimension(embedder));
         const openStore = store;
@@ -234,7 +223,7 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
   };
 
   const reloadNow = async (trigger: KnowledgeReload['trigger'], files: string[]): Promise<KnowledgeReload> => {
-    state = await readKnowledgeState(config, logger, embedder, options.retrievalSettings, state);
+    state = await readKnowledgeState(config, logger, embedder, options.retrievalSettings);
     const outcome: KnowledgeReload = { trigger, files, procedures: state.loaded.procedures.length, problems: [...state.loaded.problems] };
     logger.info({ component: 'knowledge', trigger, files, procedures: outcome.procedures }, 'knowledge reloaded');
     // A synchronisation already running indexes the old chunks: wait for it, then index the new ones.
@@ -339,7 +328,7 @@ export async function runIngest(options: RunIngestOptions): Promise<RunIngestRes
   const { url, server } = await connectChroma(config, logger);
   try {
     if (server && !(await server.waitUntilReady())) throw new Error(`Chroma did not start: ${server.reason ?? 'unknown reason'}`);
-    const store = new ChromaStore({ url, embedderName: embedder.name, embeddingDimension: await measureEmbeddingDimension(embedder), logger });
+    const store = new ChromaStore({ url, embedderName: embedder.name, embeddingDimension: await measureEmbeddingDimension(embedder), collectionName: config.chroma.collection, logger });
     await store.open({ rebuild: options.rebuild ?? false });
     const counts = await ingestChunks({
       store,

@@ -31,7 +31,7 @@ const questions = ['ce acte trebuie pentru certificatul de urbanism', 'Care este
 
 describe('Chroma killed while citizens ask questions', () => {
   it('keeps answering from the lexical index, marks the service not ready, and uses vectors again after the supervisor restarts it', async () => {
-    const testApp = await startTestApp({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' });
+    const testApp = await startTestApp({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' }, { ownChroma: true });
     cleanups.push(() => testApp.close());
     const knowledge = testApp.app.functionar.answering.knowledge as KnowledgeBaseService;
     const chroma = knowledge.chromaServer();

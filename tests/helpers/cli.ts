@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { unreachableOllama } from './test-app.ts';
+import { sharedChromaEnvironment } from './shared-chroma.ts';
 import { postgresDatabaseFor } from './test-database.ts';
 
 export const repositoryRoot = path.resolve(import.meta.dirname, '../..');
@@ -29,7 +30,8 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const base = options.isolated ? { PATH: process.env.PATH ?? '' } : { ...process.env, OLLAMA_HOST: unreachableOllama, LOG_LEVEL: 'warn' };
   const dataDirectory = options.environment?.DATA_DIR;
   const databaseUrl = options.environment?.DATABASE_URL ?? (dataDirectory ? await postgresDatabaseFor(dataDirectory) : undefined);
-  const environment = { ...base, ...options.environment, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+  const chroma = options.isolated ? {} : sharedChromaEnvironment({ ...base, ...options.environment });
+  const environment = { ...base, ...chroma, ...options.environment, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { build } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import { sharedChromaEnvironment } from './shared-chroma.ts';
 import { postgresDatabaseFor } from './test-database.ts';
 import { temporaryDirectory } from './temporary-directory.ts';
 
@@ -22,13 +23,20 @@ export interface TestApp {
 export const unreachableOllama = 'http://127.0.0.1:9';
 
 
-/** Builds the real app on a fresh data directory, with the real knowledge base and a real local Chroma. */
-export async function startTestApp(environment: Record<string, string> = {}, options: { dataDirectory?: string } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  dataDirectory?: string;
+  /** Start and supervise a Chroma of its own, as an installation without CHROMA_URL does, instead of the run's shared one. */
+  ownChroma?: boolean;
+}
+
+/** Builds the real app on a fresh data directory, with the real knowledge base and a real Chroma. */
+export async function startTestApp(environment: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dataDirectory = options.dataDirectory ?? temporaryDirectory();
   const databaseUrl = environment.DATABASE_URL ?? (await postgresDatabaseFor(dataDirectory));
   const config = loadConfig({
     DATA_DIR: dataDirectory,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(options.ownChroma ? {} : sharedChromaEnvironment({ OLLAMA_HOST: unreachableOllama, ...environment })),
     OLLAMA_HOST: unreachableOllama,
     LOG_LEVEL: 'info',
     OUTBOX_POLL_MS: '50',

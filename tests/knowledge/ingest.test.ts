@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { knownEmbeddingFunctions } from 'chromadb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 import { ChromaStore } from '../../src/knowledge/chroma-store.ts';
 import { runIngest } from '../../src/knowledge/create-knowledge-base.ts';
 import type { Embedder } from '../../src/knowledge/embedder.ts';
@@ -112,6 +113,22 @@ describe('ingest into a real Chroma', () => {
     const result = await ingest(embedder, { rebuild: true });
     expect(result.counts).toMatchObject({ added: 7, unchanged: 0 });
     expect(embedder.embedded).toBe(7);
+  });
+
+  it('keeps a second town hall on the same Chroma server in its own collection (CHROMA_COLLECTION)', async () => {
+    const otherTownHall = copyKnowledge(path.join(knowledgeFixtures, 'small-knowledge'));
+    try {
+      const config = loadConfig({ DATA_DIR: chroma.dataDirectory, KNOWLEDGE_DIR: otherTownHall, LOG_LEVEL: 'silent', CHROMA_URL: chroma.url, CHROMA_COLLECTION: 'comuna-vecina' });
+      const first = await runIngest({ config, logger, embedder: countingEmbedder() });
+      expect(first.counts).toMatchObject({ added: 14, deleted: 0 });
+      // This file's own collection, with one procedure deleted above, is left as it was.
+      const ours = await ingest(countingEmbedder(createOfflineEmbedder({ dimension: 256 })));
+      expect(ours.counts).toMatchObject({ added: 0, unchanged: 7, deleted: 0 });
+      const again = await runIngest({ config, logger, embedder: countingEmbedder() });
+      expect(again.counts).toMatchObject({ added: 0, unchanged: 14, deleted: 0 });
+    } finally {
+      fs.rmSync(otherTownHall, { recursive: true, force: true });
+    }
   });
 
   it('never loads Chroma’s default embedding package', () => {
