@@ -84,4 +84,11 @@ describe('one masking function for logs, exports and Open311', () => {
     // Without names or heuristics, names stay: logs mask numbers and addresses only.
     expect(maskPersonalData('Maria Szabó')).toBe('Maria Szabó');
   });
+
+  it('masks inside a long unbroken run as it does in a short one (a 6 000-character URL)', () => {
+    const filler = 'a'.repeat(3000);
+    expect(maskPersonalData(`/widget.js?q=${filler}ion.pop%40example.com`)).toBe('/widget.js?q=[e-mail]');
+    expect(maskPersonalData(`/x?q=${'%F0%9F%8F%9B'.repeat(500)}&cnp=1850101264052`)).toBe(`/x?q=${'🏛'.repeat(500)}&cnp=[CNP]`);
+    expect(maskPersonalData(`${filler}.${filler}`)).toBe(`${filler}.${filler}`);
+  });
 });
