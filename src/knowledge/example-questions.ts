@@ -43,13 +43,11 @@ const largestPiece = 5;
 /** How many of the nearest questions vote. */
 const voters = 5;
 
-/** Calls `visit` with every piece of every word, each word padded with a space on both sides. */
-function forEachPiece(text: string, visit: (piece: string) => void): void {
-  for (const word of tokenize(text)) {
-    const padded = ` ${word} `;
-    for (let size = smallestPiece; size <= largestPiece; size += 1) {
-      for (let start = 0; start + size <= padded.length; start += 1) visit(padded.slice(start, start + size));
-    }
+/** Calls `visit` with every piece of a word, padded with a space on both sides. */
+function forEachPieceOfWord(word: string, visit: (piece: string) => void): void {
+  const padded = ` ${word} `;
+  for (let size = smallestPiece; size <= largestPiece; size += 1) {
+    for (let start = 0; start + size <= padded.length; start += 1) visit(padded.slice(start, start + size));
   }
 }
 
@@ -74,7 +72,9 @@ export class ExampleQuestionIndex {
   constructor(examples: readonly ExampleQuestion[]) {
     this.outOfScope = new OutOfScopeClassifier(examples);
     this.answers = examples.map((example) => (example.expected.length > 0 ? example.expected : [null]));
-    const counted = examples.map((example) => this.countPieces(example.question, true));
+    // Most words recur across the examples: their pieces are numbered once.
+    const learnt = new Map<string, readonly number[]>();
+    const counted = examples.map((example) => this.countLearntPieces(example.question, (word) => learnt.get(word) ?? learnt.set(word, this.learnPieces(word)).get(word)!));
     const frequency = new Int32Array(this.pieceNumbers.size);
     for (const { pieces } of counted) for (const piece of pieces) frequency[piece]! += 1;
     const total = Math.max(1, examples.length);
@@ -95,22 +95,39 @@ export class ExampleQuestionIndex {
     return this.answers.length;
   }
 
-  /** A piece never seen in an example gets number -1 - k (it weighs in the message's length, matches nothing). */
-  private countPieces(text: string, learn: boolean): PieceCounts {
-    const local = new Map<number, number>();
-    const unseen = new Map<string, number>();
-    forEachPiece(text, (piece) => {
+  private learnPieces(word: string): number[] {
+    const pieces: number[] = [];
+    forEachPieceOfWord(word, (piece) => {
       let number = this.pieceNumbers.get(piece);
-      if (number === undefined && learn) {
+      if (number === undefined) {
         number = this.pieceNumbers.size;
         this.pieceNumbers.set(piece, number);
       }
-      if (number === undefined) {
-        number = unseen.get(piece) ?? -1 - unseen.size;
-        unseen.set(piece, number);
-      }
-      local.set(number, (local.get(number) ?? 0) + 1);
+      pieces.push(number);
     });
+    return pieces;
+  }
+
+  private countLearntPieces(text: string, piecesOf: (word: string) => readonly number[]): PieceCounts {
+    const local = new Map<number, number>();
+    for (const word of tokenize(text)) for (const piece of piecesOf(word)) local.set(piece, (local.get(piece) ?? 0) + 1);
+    return { pieces: [...local.keys()], counts: [...local.values()] };
+  }
+
+  /** A piece never seen in an example gets number -1 - k (it weighs in the message's length, matches nothing). */
+  private countPieces(text: string): PieceCounts {
+    const local = new Map<number, number>();
+    const unseen = new Map<string, number>();
+    for (const word of tokenize(text)) {
+      forEachPieceOfWord(word, (piece) => {
+        let number = this.pieceNumbers.get(piece);
+        if (number === undefined) {
+          number = unseen.get(piece) ?? -1 - unseen.size;
+          unseen.set(piece, number);
+        }
+        local.set(number, (local.get(number) ?? 0) + 1);
+      });
+    }
     return { pieces: [...local.keys()], counts: [...local.values()] };
   }
 
@@ -129,7 +146,7 @@ export class ExampleQuestionIndex {
   vote(message: string): ExampleVote | undefined {
     if (this.answers.length === 0) return undefined;
     const similarities = new Float64Array(this.answers.length);
-    const counts = this.countPieces(message, false);
+    const counts = this.countPieces(message);
     const weights = this.normalizedWeights(counts);
     for (const [position, piece] of counts.pieces.entries()) {
       if (piece < 0) continue;
@@ -159,6 +176,19 @@ export class ExampleQuestionIndex {
     for (const [answer, weight] of tally) if (!best || weight > best.weight) best = { answer, weight };
     return { answer: best!.answer, similarity: nearest[0]!.similarity, share: best!.weight / cast };
   }
+}
+
+let lastIndexed: { key: string; index: ExampleQuestionIndex } | undefined;
+
+/**
+ * The index of these examples, built once: building it (and training the out-of-scope likelihood) takes
+ * about a second, and a reload, a procedure published in the editor or a second app in the same process
+ * (the CLI, a test) usually reads the same examples again. The index never changes once built.
+ */
+export function indexExampleQuestions(examples: readonly ExampleQuestion[]): ExampleQuestionIndex {
+  const key = JSON.stringify(examples);
+  if (lastIndexed?.key !== key) lastIndexed = { key, index: new ExampleQuestionIndex(examples) };
+  return lastIndexed.index;
 }
 
 /** Parses the lines of example-questions.jsonl; a broken line is reported by its number and skipped. */

@@ -62,7 +62,9 @@ export class OutOfScopeClassifier {
     const outOfScopeCount = examples.filter((example) => example.expected.length === 0).length;
     this.trained = Math.min(outOfScopeCount, examples.length - outOfScopeCount) >= fewestExamplesOfEachKind;
     const training = this.trained ? examples : [];
-    const counted = training.map((example) => this.countFeatures(example.question, true));
+    // Most words recur across the examples: their pieces and stems are worked out once.
+    const learnt = new Map<string, readonly number[]>();
+    const counted = training.map((example) => this.countFeatures(example.question, (word) => learnt.get(word) ?? learnt.set(word, this.learnFeatures(word)).get(word)!));
     const frequency = new Int32Array(this.featureNumbers.size);
     for (const counts of counted) for (const feature of counts.keys()) frequency[feature]! += 1;
     const total = Math.max(1, training.length);
@@ -77,14 +79,13 @@ export class OutOfScopeClassifier {
   /** From 0 to 1: how likely the message is not the town hall's business; 0 with too few examples to learn from. */
   likelihood(message: string): number {
     if (!this.trained) return 0;
-    return this.likelihoodOf(this.vectorOf(this.countFeatures(message, false)));
+    return this.likelihoodOf(this.vectorOf(this.countFeatures(message, (word) => this.knownFeatures(word))));
   }
 
-  /** A feature no example had is left out: it has no weight to add. */
-  private countFeatures(text: string, learn: boolean): Map<number, number> {
+  private countFeatures(text: string, featuresOf: (word: string) => readonly number[]): Map<number, number> {
     const counts = new Map<number, number>();
     for (const word of tokenize(text)) {
-      for (const feature of learn ? this.learnFeatures(word) : this.knownFeatures(word)) counts.set(feature, (counts.get(feature) ?? 0) + 1);
+      for (const feature of featuresOf(word)) counts.set(feature, (counts.get(feature) ?? 0) + 1);
     }
     return counts;
   }
@@ -102,6 +103,7 @@ export class OutOfScopeClassifier {
     return features;
   }
 
+  /** A feature no example had is left out: it has no weight to add. */
   private knownFeatures(word: string): readonly number[] {
     const remembered = this.featuresByWord.get(word);
     if (remembered) return remembered;

@@ -10,10 +10,11 @@ export function normalizePhrase(text: string): string {
   return foldDiacritics(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
+/** A letter or digit: what phrases are made of; anything else only separates their words. */
+const wordCharacter = /[\p{L}\p{N}]/u;
+
 export class PhraseMatcher {
   private readonly pattern: RegExp | undefined;
-  /** The same phrases with any run of spaces or punctuation between their words, for cutting them out of a text. */
-  private readonly loosePattern: RegExp | undefined;
   private readonly sizes = new Map<string, number>();
 
   constructor(phrases: Localized<string[]>) {
@@ -23,8 +24,6 @@ export class PhraseMatcher {
     normalized.sort((left, right) => right.length - left.length);
     const escaped = normalized.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     this.pattern = escaped.length > 0 ? new RegExp(`(?<=^| )(?:${escaped.join('|')})(?= |$)`, 'gu') : undefined;
-    const loose = escaped.map((phrase) => phrase.replaceAll(' ', '[^\\p{L}\\p{N}]+'));
-    this.loosePattern = loose.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${loose.join('|')})(?![\\p{L}\\p{N}])`, 'gu') : undefined;
   }
 
   /** The first phrase found in the text and its number of words, or undefined. */
@@ -35,24 +34,26 @@ export class PhraseMatcher {
 
   /**
    * The text without the phrases, everything else as written (capitals, diacritics, punctuation): "Cât e
-   * taxa APIA? Zi-mi o sumă!" → "Cât e taxa APIA? !". Matched on the folded text, one folded letter per letter.
+   * taxa APIA? Zi-mi o sumă!" → "Cât e taxa APIA? !". Matched on the text normalized as the phrases are
+   * (folded, one space for any run of other characters), each normalized letter remembering where it came from.
    */
   remove(text: string): string {
-    if (!this.loosePattern) return text;
-    const folded: string[] = [];
+    if (!this.pattern) return text;
+    const characters = [...text];
+    let normalized = '';
+    /** For each UTF-16 unit of `normalized`, the index in `characters` it came from (emoji included). */
     const origin: number[] = [];
-    for (const [index, character] of [...text].entries()) {
-      // One entry per UTF-16 unit, so a match's index in the joined text is an index here (emoji included).
-      const foldedCharacter = foldDiacritics(character);
-      for (let unit = 0; unit < foldedCharacter.length; unit += 1) {
-        folded.push(foldedCharacter[unit]!);
-        origin.push(index);
+    for (const [index, character] of characters.entries()) {
+      for (const letter of foldDiacritics(character)) {
+        const kept = wordCharacter.test(letter) ? letter : normalized !== '' && !normalized.endsWith(' ') ? ' ' : '';
+        normalized += kept;
+        for (let unit = 0; unit < kept.length; unit += 1) origin.push(index);
       }
     }
-    const characters = [...text];
     const cut = new Set<number>();
-    for (const match of folded.join('').matchAll(this.loosePattern)) {
-      for (let position = match.index; position < match.index + match[0].length; position += 1) cut.add(origin[position]!);
+    for (const match of normalized.matchAll(this.pattern)) {
+      // From the first letter of the phrase to its last, with whatever separated its words.
+      for (let position = origin[match.index]!; position <= origin[match.index + match[0].length - 1]!; position += 1) cut.add(position);
     }
     return characters.filter((_, index) => !cut.has(index)).join('');
   }
