@@ -8,9 +8,20 @@ import { foldDiacritics, type Language } from '../language.ts';
 
 /** One or more joining words in a row ("și apoi", "and also", "és utána"), with an optional comma. */
 const conjunction = /(?:\s*,?\s*\b(?:si|iar|apoi|plus|es|illetve|valamint|meg|and|also|then)\b)+\s*/u;
-/** Words that make a piece of a message a question, on folded text. */
+/**
+ * "Îmi dați vă rog un număr de telefon", "Kérem, küldjék el az űrlapot", "Please send me the form": a polite
+ * request asks as plainly as a question word does.
+ */
+const politeRequests = [
+  'dati-mi', 'imi dati', 'dati-ne', 'spuneti-mi', 'spune-mi', 'zi-mi', 'trimiteti-mi', 'trimite-mi', 'aratati-mi', 'explicati-mi',
+  'ajutati-ma', 'ajuta-ma', 'indrumati-ma', 'va rog', 'te rog',
+  'kerem', 'kernem', 'kerek', 'adja meg', 'adjak meg', 'kuldje el', 'kuldjek el', 'irja meg', 'irjak meg', 'mondja meg', 'mondjak meg',
+  'segitsen', 'segitsenek', 'segits',
+  'please', 'tell me', 'give me', 'send me', 'let me know', 'help me', 'advise', 'explain',
+].join('|');
+/** Words that make a piece of a message a question, on folded text ("kellemes", pleasant, is no "kell", must). */
 const askingWords = new RegExp(
-  String.raw`\b(?:ce|cum|unde|cand|cat|cata|cate|care|trebui\w*|trebe|pot|poate|putem|puteti|vreau|vrem|as vrea|doresc|as dori|am nevoie|mit|hogyan|hogy kell|hol|hova|mikor|mennyi\w*|meddig|melyik|milyen|hany|hanykor|erdeklod\w*|kell\w*|lehet\w*|tud\w*|kerhet\w*|kaphat\w*|szeretn\w*|what|how|where|when|which|can|could|do|does|need|must|should|may|want|would like|like to)\b`,
+  String.raw`\b(?:ce|cum|unde|cand|cat|cata|cate|care|trebui\w*|trebe|pot|poate|putem|puteti|vreau|vrem|as vrea|doresc|as dori|am nevoie|mit|hogyan|hogy kell|hol|hova|mikor|mennyi\w*|meddig|melyik|milyen|hany|hanykor|erdeklod\w*|kell(?!em)\w*|lehet\w*|tud\w*|kerhet\w*|kaphat\w*|szeretn\w*|what|how|where|when|which|can|could|do|does|need|must|should|may|want|would like|like to|${politeRequests})\b`,
   'u',
 );
 const minimumWords = 3;

@@ -9,6 +9,15 @@ describe('the parts of a message that ask something', () => {
     ]);
   });
 
+  it('a polite request asks without a question word or mark, in each language', () => {
+    expect(questionParts('Bună ziua. Îmi dați vă rog un număr de telefon de la primărie, fix sau mobil, oricare')).toEqual([
+      'imi dati va rog un numar de telefon de la primarie, fix sau mobil, oricare',
+    ]);
+    expect(questionParts('Jó napot. Kérem, küldjék el a nyomtatványt e-mailben.')).toEqual(['kerem, kuldjek el a nyomtatvanyt e-mailben']);
+    expect(questionParts('Hi there. Please send me the form for the building permit.')).toEqual(['please send me the form for the building permit']);
+    expect(questionParts('Mulțumesc frumos pentru răspuns.')).toEqual([]);
+  });
+
   it('a short question is read with the story told before it; a longer one stands alone', () => {
     expect(questionParts('Közös megegyezéssel válnánk, nincs kiskorú gyerekünk. Lehet ezt a hivatalban intézni?')).toEqual([
       'kozos megegyezessel valnank, nincs kiskoru gyerekunk lehet ezt a hivatalban intezni',
