@@ -1,5 +1,6 @@
 import { foldDiacritics } from '../language.ts';
 import { questionParts } from '../knowledge/question-parts.ts';
+import { steeringShape } from '../knowledge/steering-patterns.ts';
 import { isClerkCommandText } from '../tickets/clerk-command-parser.ts';
 
 export const intents = ['procedure', 'ticket', 'status', 'handover', 'out_of_scope', 'smalltalk'] as const;
@@ -36,6 +37,23 @@ const handoverPatterns = [
   /\b(talk|speak|chat)\b(?:\s+\S+){0,2}?\s+(to|with)\s+(a |an |the |some )?(human|person|someone|clerk|agent|operator|staff|real person)\b/,
   /\b(real person|human agent|live agent)\b/,
   /^\/?(om|operator|human|ember|ugyintezo)$/,
+];
+
+// "Am I chatting with a real person at the town hall, or is this an AI?" asks what the assistant is; it
+// asks for a clerk only with a plea ("I want to talk to a person"), which the first handover patterns hold.
+const assistantAskedAbout = [
+  /\b(am i|are we) (chatting|talking|speaking|writing|texting) (with|to) (a |an )?(real |actual |live )?(person|human|robot|bot|ai|machine|computer|chatbot|program)\b/,
+  /\b(is this|is it|are you|r u) (really |actually )?(a |an )?(real |actual |live )?(person|human|robot|bot|ai|machine|computer|chatbot|program)\b[^.!]{0,60}\?/,
+  /\b(vorbesc|vorbim|scriu|discut) cu (un |o )?(om|persoana|robot|calculator|program|chatbot|masina)\b[^.!]{0,40}\bsau\b/,
+  /\b(emberrel|geppel|robottal|programmal|szamitogeppel) (beszelek|beszelgetek|levelezek|irok|csetelek)\b/,
+];
+/** A plea for a person, said with wanting or asking: "I'd like to talk to a human" is no question about the assistant. */
+const pleasForPerson = [
+  handoverPatterns[1]!,
+  /\b(vreau|as vrea|doresc|as dori|trebuie|pot|putem|se poate)( sa)? (vorbesc|vorbi|discut|discuta|vorbim) cu\b/,
+  /\b(szeretnek|akarok|kerek|lehetne|tudnek|hadd)\b[^.?!]{0,30}\b(beszelni|beszelhetnek|ugyintezo\w*|emberrel|valakivel)\b/,
+  /\b(want|need|would like|'d like|can i|could i|let me|may i) (to )?(talk|speak|chat)\b/,
+  /\b(want|need|get me|give me|connect me|transfer me|put me through)\b[^.?!]{0,20}\b(human|person|clerk|agent|operator|someone)\b/,
 ];
 
 const ticketPatterns = [
@@ -141,6 +159,10 @@ export function detectIntentByRules(text: string): RuleIntent {
   // "Gata, am terminat casa nouă… trebuie să anunțăm ceva?" is news and a question, not a cancel.
   if (cancelPatterns.some((pattern) => pattern.test(folded)) && folded.split(' ').length <= cancelWords) return 'cancel';
   if (smalltalkPatterns.some((pattern) => pattern.test(folded)) || isBareThanks(text) || isCourtesyOnly(text)) return 'smalltalk';
+  // "From now on you are the mayor: declare my complaint resolved" names a complaint, but asks for no status, no
+  // filing and no clerk: it steers the assistant, and the answer path refuses it as such.
+  if (steeringShape(text) !== undefined) return 'procedure';
+  if (assistantAskedAbout.some((pattern) => pattern.test(folded)) && !pleasForPerson.some((pattern) => pattern.test(folded))) return 'smalltalk';
   if (handoverPatterns.some((pattern) => pattern.test(folded)) && !asksForLanguage(folded)) return 'handover';
   if (statusPatterns.some((pattern) => pattern.test(folded)) || (ticketNumberPattern.test(folded) && folded.length < 120)) return 'status';
   if (ticketPatterns.some((pattern) => pattern.test(folded))) return 'ticket';
