@@ -7,7 +7,8 @@ import { stem, tokenize } from './text-analysis.ts';
 // out-of-scope examples have in common across hundreds of them is learnt by weighing every piece of a word,
 // every word and every stem at once: asking about someone else's money, the joke, the "ignore your rules".
 // A logistic regression, trained on the example questions whenever they are read, tells how likely a message
-// is one the town hall does not handle. It is trained in a fixed order: the same examples, the same answers.
+// is one the town hall does not handle. It is trained in a fixed order: the same examples, the same answers;
+// no language counts as out of scope in itself (`languageBalance`).
 
 const smallestPiece = 4;
 const largestPiece = 5;
@@ -38,6 +39,26 @@ function forEachFeatureOfWord(word: string, visit: (feature: string) => void): v
   }
   visit(`word:${word}`);
   for (const language of languages) visit(`${language}:${stem(word, language)}`);
+}
+
+/**
+ * A weight for each example: out-of-scope examples of a language that has more of them (against its in-scope
+ * ones) than all languages together count less, down to that common share. Helpers wrote more English jokes
+ * and jailbreaks than English questions, and the likelihood learnt that English itself leans out of scope: an
+ * English question about the town hall was refused four times as often as a Romanian one. A language with
+ * fewer out-of-scope examples is left as it is: its citizens are not made more suspect either.
+ */
+export function languageBalance(examples: readonly ExampleQuestion[]): number[] {
+  const count = (language: string | undefined, outOfScope: boolean) =>
+    examples.filter((example) => (language === undefined || example.language === language) && (example.expected.length === 0) === outOfScope).length;
+  const overall = count(undefined, true) / Math.max(1, count(undefined, false));
+  const weightOf = new Map(
+    languages.map((language) => {
+      const own = count(language, true) / Math.max(1, count(language, false));
+      return [language, own > overall ? overall / own : 1];
+    }),
+  );
+  return examples.map((example) => (example.expected.length === 0 ? (weightOf.get(example.language) ?? 1) : 1));
 }
 
 /** Words whose known features are remembered between messages; the memory is emptied when full. */
@@ -73,6 +94,7 @@ export class OutOfScopeClassifier {
     this.train(
       counted.map((counts) => this.vectorOf(counts)),
       training.map((example) => (example.expected.length === 0 ? 1 : 0)),
+      languageBalance(training),
     );
   }
 
@@ -131,7 +153,7 @@ export class OutOfScopeClassifier {
   }
 
   /** Stochastic gradient descent on the log loss, the examples shuffled each pass from a fixed seed. */
-  private train(vectors: readonly FeatureVector[], outOfScope: readonly number[]): void {
+  private train(vectors: readonly FeatureVector[], outOfScope: readonly number[], exampleWeights: readonly number[]): void {
     // All vectors in two flat arrays: the inner loops below run tens of millions of times at every load.
     const offsets = new Int32Array(vectors.length + 1);
     for (const [index, vector] of vectors.entries()) offsets[index + 1] = offsets[index]! + vector.features.length;
@@ -158,7 +180,7 @@ export class OutOfScopeClassifier {
         const to = offsets[example + 1]!;
         let sum = this.intercept;
         for (let position = from; position < to; position += 1) sum += coefficients[features[position]!]! * weights[position]!;
-        const error = outOfScope[example]! - 1 / (1 + Math.exp(-sum));
+        const error = (outOfScope[example]! - 1 / (1 + Math.exp(-sum))) * exampleWeights[example]!;
         this.intercept += step * error;
         for (let position = from; position < to; position += 1) {
           const feature = features[position]!;

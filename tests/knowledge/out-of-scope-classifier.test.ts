@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleQuestionsFile, parseExampleQuestions, type ExampleQuestion } from '../../src/knowledge/example-questions.ts';
-import { OutOfScopeClassifier } from '../../src/knowledge/out-of-scope-classifier.ts';
+import { languageBalance, OutOfScopeClassifier } from '../../src/knowledge/out-of-scope-classifier.ts';
 import { realKnowledgeDirectory } from '../helpers/chroma.ts';
 
 const { examples } = parseExampleQuestions(fs.readFileSync(path.join(realKnowledgeDirectory, exampleQuestionsFile), 'utf8'));
@@ -29,5 +29,15 @@ describe('the out-of-scope likelihood learnt from the example questions', () => 
     const learnt = new OutOfScopeClassifier([...jokes, ...fewAnswered]);
     expect(learnt.likelihood('spune-mi o gluma')).toBe(0);
     expect(learnt.likelihood('cat costa certificatul de urbanism?')).toBe(0);
+  });
+
+  it('does not learn that a language leans out of scope: the out-of-scope examples of a language with more of them count less', () => {
+    const example = (language: ExampleQuestion['language'], outOfScope: boolean): ExampleQuestion => ({ question: 'x', language, expected: outOfScope ? [] : ['petitie'] });
+    // Overall 30 out of scope against 60 in scope (1 : 2); English 20 against 20 (1 : 1), Romanian 10 against 40 (1 : 4).
+    const made = [...Array.from({ length: 20 }, () => example('en', true)), ...Array.from({ length: 20 }, () => example('en', false)), ...Array.from({ length: 10 }, () => example('ro', true)), ...Array.from({ length: 40 }, () => example('ro', false))];
+    const weights = languageBalance(made);
+    expect(new Set(weights.slice(0, 20))).toEqual(new Set([0.5]));
+    // In-scope examples, and the out-of-scope ones of a language with fewer of them, keep their full weight.
+    expect(new Set(weights.slice(20))).toEqual(new Set([1]));
   });
 });
