@@ -285,6 +285,12 @@ describe("the town hall's own facts", () => {
     expect(reply?.text).not.toContain('[de completat]');
   });
 
+  it('a polite request for the phone number, with no question mark, gets the contacts, not a refusal', async () => {
+    const [reply] = await ask('Bună ziua, îmi dați vă rog un număr de telefon de la primărie, fix sau mobil, oricare');
+    expect(slugsOf(reply)).toEqual(['town-hall']);
+    expect(reply?.text).toContain('balauseri@cjmures.ro');
+  });
+
   it('which office handles a named procedure', async () => {
     const [reply] = await ask('la ce birou ma duc pt registrul agricol?');
     expect(slugsOf(reply)[0]).toBe('town-hall');
