@@ -28,9 +28,11 @@ const statusPatterns = [
 // A plea for a person, not a person mentioned in passing ("am cumpărat oi de la un om din Band").
 // "Cu domnul primar" asks for the mayor: an audience, a procedure of its own, not a clerk.
 const person = String.raw`(?:un |o |cu un |cu o |cu )?(?:om|oameni|persoana|functionar|functionara|operator|angajat|cineva|doamna(?! primar)|domnul(?! primar))`;
+/** "Vreau un om", "dați-mi un funcționar": a person asked for outright. */
+const personWanted = new RegExp(String.raw`\b(vreau|as vrea|doresc|as dori|dati-mi|da-mi|puteti sa-mi dati)\s+${person}\b`);
 const handoverPatterns = [
   new RegExp(String.raw`\b(vorbesc|vorbi|discut|discuta|vb)\b(?:\s+\S+){0,3}?\s+cu\s+${person}\b`),
-  new RegExp(String.raw`\b(vreau|as vrea|doresc|as dori|dati-mi|da-mi|puteti sa-mi dati)\s+${person}\b`),
+  personWanted,
   /\b(un om|o persoana|un functionar|un operator) (real|adevarat)\b/,
   /\b(beszelni|beszelhetek|beszelnek)\b.*\b(ugyintezo|emberrel|valakivel|munkatars|hivatalnok|ugyintezovel)/,
   /\b(ugyintezovel|emberrel|valakivel) (szeretnek|akarok|beszelni|beszelnek)/,
@@ -40,7 +42,7 @@ const handoverPatterns = [
 ];
 
 // "Am I chatting with a real person at the town hall, or is this an AI?" asks what the assistant is; it
-// asks for a clerk only with a plea ("I want to talk to a person"), which the first handover patterns hold.
+// asks for a clerk only with a plea ("I want to talk to a person").
 const assistantAskedAbout = [
   /\b(am i|are we) (chatting|talking|speaking|writing|texting) (with|to) (a |an )?(real |actual |live )?(person|human|robot|bot|ai|machine|computer|chatbot|program)\b/,
   /\b(is this|is it|are you|r u) (really |actually )?(a |an )?(real |actual |live )?(person|human|robot|bot|ai|machine|computer|chatbot|program)\b[^.!]{0,60}\?/,
@@ -49,7 +51,7 @@ const assistantAskedAbout = [
 ];
 /** A plea for a person, said with wanting or asking: "I'd like to talk to a human" is no question about the assistant. */
 const pleasForPerson = [
-  handoverPatterns[1]!,
+  personWanted,
   /\b(vreau|as vrea|doresc|as dori|trebuie|pot|putem|se poate)( sa)? (vorbesc|vorbi|discut|discuta|vorbim) cu\b/,
   /\b(szeretnek|akarok|kerek|lehetne|tudnek|hadd)\b[^.?!]{0,30}\b(beszelni|beszelhetnek|ugyintezo\w*|emberrel|valakivel)\b/,
   /\b(want|need|would like|'d like|can i|could i|let me|may i) (to )?(talk|speak|chat)\b/,

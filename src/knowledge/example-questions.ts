@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { languages, type Language } from '../language.ts';
-import { tokenize } from './text-analysis.ts';
+import { forEachPieceOfWord, tokenize } from './text-analysis.ts';
 import { OutOfScopeClassifier } from './out-of-scope-classifier.ts';
 
 // Questions citizens really asked, each with the procedures that answer it (none: not the town hall's
@@ -42,14 +42,6 @@ const smallestPiece = 3;
 const largestPiece = 5;
 /** How many of the nearest questions vote. */
 const voters = 5;
-
-/** Calls `visit` with every piece of a word, padded with a space on both sides. */
-function forEachPieceOfWord(word: string, visit: (piece: string) => void): void {
-  const padded = ` ${word} `;
-  for (let size = smallestPiece; size <= largestPiece; size += 1) {
-    for (let start = 0; start + size <= padded.length; start += 1) visit(padded.slice(start, start + size));
-  }
-}
 
 /** Pieces (by number) and how often each occurs in one text. */
 interface PieceCounts {
@@ -97,7 +89,7 @@ export class ExampleQuestionIndex {
 
   private learnPieces(word: string): number[] {
     const pieces: number[] = [];
-    forEachPieceOfWord(word, (piece) => {
+    forEachPieceOfWord(word, smallestPiece, largestPiece, (piece) => {
       let number = this.pieceNumbers.get(piece);
       if (number === undefined) {
         number = this.pieceNumbers.size;
@@ -119,7 +111,7 @@ export class ExampleQuestionIndex {
     const local = new Map<number, number>();
     const unseen = new Map<string, number>();
     for (const word of tokenize(text)) {
-      forEachPieceOfWord(word, (piece) => {
+      forEachPieceOfWord(word, smallestPiece, largestPiece, (piece) => {
         let number = this.pieceNumbers.get(piece);
         if (number === undefined) {
           number = unseen.get(piece) ?? -1 - unseen.size;

@@ -1,6 +1,6 @@
 import { languages } from '../language.ts';
 import type { ExampleQuestion } from './example-questions.ts';
-import { stem, tokenize } from './text-analysis.ts';
+import { forEachPieceOfWord, stem, tokenize } from './text-analysis.ts';
 
 // "Az APIA mennyit fizet hektáronként idén? A registrul agricol-os hölgy szerint késik": the nearest example
 // questions may each share a word with town-hall business (the agricultural register), but what the
@@ -33,10 +33,7 @@ const shuffleSeed = 7;
  * language. Pieces of three letters joined unrelated words ("bizonyítvány" and "jogosítvány" share "ítv").
  */
 function forEachFeatureOfWord(word: string, visit: (feature: string) => void): void {
-  const padded = ` ${word} `;
-  for (let size = smallestPiece; size <= largestPiece; size += 1) {
-    for (let start = 0; start + size <= padded.length; start += 1) visit(padded.slice(start, start + size));
-  }
+  forEachPieceOfWord(word, smallestPiece, largestPiece, visit);
   visit(`word:${word}`);
   for (const language of languages) visit(`${language}:${stem(word, language)}`);
 }

@@ -44,6 +44,17 @@ export function tokenize(text: string): string[] {
     .filter((token) => token.length > 1 || /\d/.test(token));
 }
 
+/**
+ * Calls `visit` with every piece of `smallest` to `largest` letters of a word padded with a space on both sides:
+ * what typos, missing diacritics and Hungarian endings leave in common ("hazadot" and "házad" share "haz").
+ */
+export function forEachPieceOfWord(word: string, smallest: number, largest: number, visit: (piece: string) => void): void {
+  const padded = ` ${word} `;
+  for (let size = smallest; size <= largest; size += 1) {
+    for (let start = 0; start + size <= padded.length; start += 1) visit(padded.slice(start, start + size));
+  }
+}
+
 export function isStopWord(token: string): boolean {
   return stopWords.has(token);
 }
