@@ -6,10 +6,21 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (languages as readonly string[]).includes(value);
 }
 
+// One message is folded again by every matcher that reads it (keywords, phrases, events, redirects):
+// the last texts are remembered, and plain ASCII needs no decomposition at all.
+const recentlyFolded = new Map<string, string>();
+const recentlyFoldedLimit = 512;
+
 /** Lower-case and strip diacritics, so "autorizație", "autorizatie" and "autorizaţie" compare equal. */
 export function foldDiacritics(text: string): string {
-  return text
+  if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase();
+  const remembered = recentlyFolded.get(text);
+  if (remembered !== undefined) return remembered;
+  const folded = text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase();
+  if (recentlyFolded.size >= recentlyFoldedLimit) recentlyFolded.clear();
+  recentlyFolded.set(text, folded);
+  return folded;
 }

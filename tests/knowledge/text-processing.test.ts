@@ -86,4 +86,34 @@ describe('edit distance', () => {
     expect(boundedEditDistance('impozit', 'imopzit', 1)).toBe(1);
     expect(boundedEditDistance('pasaport', 'permis', 2)).toBe(3);
   });
+
+  it('agrees with the full alignment table on any pair of words, long ones too', () => {
+    // The plain textbook table, without the shortcuts (kept rows, letter sets, early exit).
+    const fullDistance = (left: string, right: string): number => {
+      const table = Array.from({ length: left.length + 1 }, (_, row) => Array.from({ length: right.length + 1 }, (_, column) => (row === 0 ? column : column === 0 ? row : 0)));
+      for (let row = 1; row <= left.length; row += 1) {
+        for (let column = 1; column <= right.length; column += 1) {
+          const cost = left[row - 1] === right[column - 1] ? 0 : 1;
+          table[row]![column] = Math.min(table[row - 1]![column]! + 1, table[row]![column - 1]! + 1, table[row - 1]![column - 1]! + cost);
+          if (row > 1 && column > 1 && left[row - 1] === right[column - 2] && left[row - 2] === right[column - 1]) table[row]![column] = Math.min(table[row]![column]!, table[row - 2]![column - 2]! + 1);
+        }
+      }
+      return table[left.length]![right.length]!;
+    };
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const alphabet = 'aăbcdeéfgisșzó0';
+    const word = (length: number) => Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    const typo = (text: string) => {
+      const at = Math.floor(random() * (text.length + 1));
+      const kind = Math.floor(random() * 3);
+      return kind === 0 ? text.slice(0, at) + word(1) + text.slice(at) : kind === 1 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + word(1) + text.slice(at + 1);
+    };
+    for (let round = 0; round < 600; round += 1) {
+      const left = word(1 + Math.floor(random() * (round % 10 === 0 ? 60 : 12)));
+      const right = random() < 0.5 ? typo(typo(left)) : word(1 + Math.floor(random() * 12));
+      const limit = Math.floor(random() * 3);
+      expect(boundedEditDistance(left, right, limit), `${left} / ${right}`).toBe(Math.min(fullDistance(left, right), limit + 1));
+    }
+  });
 });
