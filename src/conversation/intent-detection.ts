@@ -130,9 +130,10 @@ export function isBareThanks(text: string): boolean {
   return bareThanksPattern.test(foldDiacritics(text).trim().toLowerCase().replace(/\s+/g, ' '));
 }
 
-// "Cum depun o petiție?" asks about filing; "vreau să depun o petiție" files. Folded text.
+// "Cum depun o petiție?" asks about filing; "vreau să depun o petiție" files, unless it also asks what it
+// takes ("vreau sa fac cerere pt lemne ce acte trebe sa aduc", no question mark). Folded text.
 const questionForm =
-  /\?|^(cum|ce|unde|cand|cat|care|cui|how|what|where|when|which|who|can i|could i|do i|hogyan|hova|hol|mit|mikor|mennyi|milyen|kihez)\b|\b(cum (pot|se|fac|depun|trimit)|se poate|(vreau|as vrea|as dori) sa (stiu|aflu)|how (do|can|to)|(want|like) to know|hogyan (kell|lehet|tudok)|hova kell|hova (irjam|irjak|forduljak|menjek|adjam be|kuldjem)|unde (sa )?(ma adresez|scriu|o depun|o trimit|merg)|where (do|should|can) i (send|write|file|submit)|szeretnem tudni|szeretnek erdeklodni)\b/;
+  /\?|^(cum|ce|unde|cand|cat|care|cui|how|what|where|when|which|who|can i|could i|do i|hogyan|hova|hol|mit|mikor|mennyi|milyen|kihez)\b|\b(cum (pot|se|fac|depun|trimit)|se poate|(vreau|as vrea|as dori) sa (stiu|aflu)|how (do|can|to)|(want|like) to know|hogyan (kell|lehet|tudok)|hova kell|hova (irjam|irjak|forduljak|menjek|adjam be|kuldjem)|unde (sa )?(ma adresez|scriu|o depun|o trimit|merg)|where (do|should|can) i (send|write|file|submit)|szeretnem tudni|szeretnek erdeklodni)\b|\bce (?:act\w*|document\w*|hartii|trebuie|trebe|trb|imi trebuie|ne trebuie)\b|\bwhat (?:documents|papers|do i need|should i bring)\b|\bmilyen (?:irat|papir|dokumentum)\w*|\bmit kell (?:vinni|hozni|beadni|vinnem|hoznom|csatolni)\b/;
 
 /** Whether a message asks about something (and so wants an answer) rather than asking for it to be done. */
 export function isQuestion(text: string): boolean {
