@@ -18,7 +18,7 @@ export interface KeywordMatch {
 interface KeywordEntry {
   owner: string;
   keyword: string;
-  /** Positions of its words in `KeywordMatcher.words`, one per word of the phrase. */
+  /** Positions of its words in the vocabulary, one per word of the phrase. */
   wordPositions: number[];
 }
 
@@ -29,8 +29,6 @@ interface KeywordWord {
   language: Language;
   /** Written in capitals in the keywords ("APIA", "ONRC"): an abbreviation, matched only as itself. */
   exact?: boolean;
-  /** Entries containing it, by position, ascending. */
-  entries: number[];
 }
 
 export interface QueryWord {
@@ -42,8 +40,12 @@ export interface QueryWord {
   language?: Language;
 }
 
-export class KeywordMatcher {
-  private readonly entries: KeywordEntry[] = [];
+/**
+ * The words of every keyword list of a knowledge base (procedures, other authorities, life events, chit-chat,
+ * the town hall's topics), looked up together: one message is read by all of those lists, often sentence by
+ * sentence, and reading a word (its stems, longer forms, compounds, typos) once serves them all.
+ */
+export class KeywordVocabulary {
   private readonly words: KeywordWord[] = [];
   /** Position in `words` by language and text. */
   private readonly positionsByWord = new Map<string, number>();
@@ -56,40 +58,18 @@ export class KeywordMatcher {
   private readonly wordsByStem = new Map<string, number[]>();
   private readonly wordsByInitialAndLength = new Map<string, number[]>();
   private readonly matchesByToken = new Map<string, readonly number[]>();
+  /** The last texts read, with the words each sentence matched: every list asks about the same message. */
+  private readonly recentTexts = new Map<string, readonly ReadonlySet<number>[]>();
 
-  /**
-   * @param isKnownWord whether a folded word occurs in the knowledge base as written.
-   * @param typos whether a misspelled word may match: off for lists that refuse ("scorul" is not "socrul").
-   */
-  constructor(
-    owners: readonly { id: string; keywords: Localized<string[]> }[],
-    private readonly isKnownWord: (token: string) => boolean = () => false,
-    private readonly typos = true,
-    private readonly withinSentence = false,
-  ) {
-    for (const owner of owners) {
-      for (const language of languages) {
-        for (const keyword of owner.keywords[language]) {
-          const words = analyzeKeyword(keyword, language);
-          if (words.length > 0) this.addEntry(owner.id, keyword, language, words);
-        }
-      }
-    }
-  }
+  /** @param isKnownWord whether a folded word occurs in the knowledge base as written. */
+  constructor(private readonly isKnownWord: (token: string) => boolean = () => false) {}
 
-  private addEntry(owner: string, keyword: string, language: Language, words: { token: string; stem: string; exact?: boolean }[]): void {
-    const position = this.entries.length;
-    const wordPositions = words.map((word) => this.wordPosition(word, language));
-    for (const wordPosition of new Set(wordPositions)) this.words[wordPosition]!.entries.push(position);
-    this.entries.push({ owner, keyword, wordPositions });
-  }
-
-  private wordPosition(word: { token: string; stem: string; exact?: boolean }, language: Language): number {
+  position(word: { token: string; stem: string; exact?: boolean }, language: Language): number {
     const key = `${language}:${word.exact ? '=' : ''}${word.token}`;
     const known = this.positionsByWord.get(key);
     if (known !== undefined) return known;
     const position = this.words.length;
-    this.words.push({ ...word, language, entries: [] });
+    this.words.push({ ...word, language });
     this.positionsByWord.set(key, position);
     const file = (index: Map<string, number[]>, key: string) => {
       const positions = index.get(key) ?? [];
@@ -99,48 +79,40 @@ export class KeywordMatcher {
     file(this.wordsByToken, word.token);
     file(this.wordsByStem, `${language}:${word.stem}`);
     file(this.wordsByInitialAndLength, `${word.token[0]}:${word.token.length}`);
+    // Words added after a message was read may match it: what was remembered is forgotten.
+    this.matchesByToken.clear();
+    this.recentTexts.clear();
     return position;
   }
 
-  /**
-   * Best (longest) matching keyword per owner, best first. A keyword's words may come in any order; in a
-   * long message, in one sentence and on one side of a "but / while": "numele meu e Vasile… Am lângă casă un
-   * loc" does not say "casa pe numele lui", while "Meghalt apám. Otthon." still tells a death at home.
-   */
-  match(question: string, language: Language): KeywordMatch[] {
-    const sentences = (this.withinSentence && tokenize(question).length > sentenceBoundWords ? tellingsOf(question, language) : [question])
-      .map((sentence) => {
-        const matched = new Set<number>();
-        for (const { token } of analyze(sentence, language)) for (const position of this.wordsMatching(token, language)) matched.add(position);
-        return matched;
-      })
-      .filter((matched) => matched.size > 0);
-    if (sentences.length === 0) return [];
-    // Only entries with a matched word can match; in their original order, so ties resolve as written.
-    const candidates = new Set<number>();
-    for (const matched of sentences) for (const position of matched) for (const entry of this.words[position]!.entries) candidates.add(entry);
-    const best = new Map<string, KeywordMatch>();
-    for (const position of [...candidates].sort((left, right) => left - right)) {
-      const entry = this.entries[position]!;
-      if (!sentences.some((matched) => entry.wordPositions.every((wordPosition) => matched.has(wordPosition)))) continue;
-      const current = best.get(entry.owner);
-      if (!current || entry.wordPositions.length > current.size) best.set(entry.owner, { owner: entry.owner, keyword: entry.keyword, size: entry.wordPositions.length });
-    }
-    return [...best.values()].sort((left, right) => right.size - left.size);
+  /** Per sentence (or for the whole text), the keyword words its words stand for. */
+  matchedWords(sentences: readonly string[], language: Language, typos: boolean): readonly ReadonlySet<number>[] {
+    const key = `${typos ? 't' : 'n'}${language}${sentences.join('\u0000')}`;
+    const remembered = this.recentTexts.get(key);
+    if (remembered) return remembered;
+    const matched = sentences.map((sentence) => {
+      const words = new Set<number>();
+      for (const { token } of analyze(sentence, language)) for (const position of this.wordsMatching(token, language, typos)) words.add(position);
+      return words;
+    });
+    if (this.recentTexts.size >= rememberedTexts) this.recentTexts.clear();
+    this.recentTexts.set(key, matched);
+    return matched;
   }
 
   /**
    * The keyword words a question word stands for. It depends on the word alone, and a retrieval asks about
    * the same words many times (the message, its sentences, its parts): remembered.
    */
-  private wordsMatching(token: string, language: Language): readonly number[] {
-    const remembered = this.matchesByToken.get(`${language}:${token}`);
+  private wordsMatching(token: string, language: Language, typos: boolean): readonly number[] {
+    const key = `${typos ? 't' : 'n'}${language}:${token}`;
+    const remembered = this.matchesByToken.get(key);
     if (remembered) return remembered;
     const queryWord: QueryWord = {
       token,
       stems: { ro: stem(token, 'ro'), hu: stem(token, 'hu'), en: stem(token, 'en') },
       // A word that may not be read as a typo is treated as known: taken as typed.
-      known: !this.typos || this.isKnownWord(token),
+      known: !typos || this.isKnownWord(token),
       language,
     };
     const matched = new Set<number>();
@@ -150,7 +122,7 @@ export class KeywordMatcher {
     }
     if (this.matchesByToken.size >= rememberedTokens) this.matchesByToken.clear();
     const found = [...matched];
-    this.matchesByToken.set(`${language}:${token}`, found);
+    this.matchesByToken.set(key, found);
     return found;
   }
 
@@ -171,13 +143,80 @@ export class KeywordMatcher {
   }
 }
 
+export interface KeywordMatcherOptions {
+  /** Shared by the lists of one knowledge base; by default the matcher has its own. */
+  vocabulary?: KeywordVocabulary;
+  /** Whether a misspelled word may match: off for lists that refuse ("scorul" is not "socrul"). */
+  typos?: boolean;
+  /** In a long message, a keyword's words must come in one sentence (see `match`). */
+  withinSentence?: boolean;
+}
+
+export class KeywordMatcher {
+  private readonly entries: KeywordEntry[] = [];
+  /** Per vocabulary position of one of this list's words, the entries holding it, ascending. */
+  private readonly entriesByWord = new Map<number, number[]>();
+  private readonly vocabulary: KeywordVocabulary;
+  private readonly typos: boolean;
+  private readonly withinSentence: boolean;
+
+  constructor(owners: readonly { id: string; keywords: Localized<string[]> }[], options: KeywordMatcherOptions = {}) {
+    this.vocabulary = options.vocabulary ?? new KeywordVocabulary();
+    this.typos = options.typos ?? true;
+    this.withinSentence = options.withinSentence ?? false;
+    for (const owner of owners) {
+      for (const language of languages) {
+        for (const keyword of owner.keywords[language]) {
+          const words = analyzeKeyword(keyword, language);
+          if (words.length > 0) this.addEntry(owner.id, keyword, language, words);
+        }
+      }
+    }
+  }
+
+  private addEntry(owner: string, keyword: string, language: Language, words: { token: string; stem: string; exact?: boolean }[]): void {
+    const position = this.entries.length;
+    const wordPositions = words.map((word) => this.vocabulary.position(word, language));
+    for (const wordPosition of new Set(wordPositions)) {
+      const entries = this.entriesByWord.get(wordPosition) ?? [];
+      entries.push(position);
+      this.entriesByWord.set(wordPosition, entries);
+    }
+    this.entries.push({ owner, keyword, wordPositions });
+  }
+
+  /**
+   * Best (longest) matching keyword per owner, best first. A keyword's words may come in any order; in a
+   * long message, in one sentence and on one side of a "but / while": "numele meu e Vasile… Am lângă casă un
+   * loc" does not say "casa pe numele lui", while "Meghalt apám. Otthon." still tells a death at home.
+   */
+  match(question: string, language: Language): KeywordMatch[] {
+    const sentences = this.withinSentence && tokenize(question).length > sentenceBoundWords ? tellingsOf(question, language) : [question];
+    const matchedSentences = this.vocabulary.matchedWords(sentences, language, this.typos);
+    // Only entries with a matched word can match; in their original order, so ties resolve as written.
+    const candidates = new Set<number>();
+    for (const matched of matchedSentences) for (const position of matched) for (const entry of this.entriesByWord.get(position) ?? []) candidates.add(entry);
+    if (candidates.size === 0) return [];
+    const best = new Map<string, KeywordMatch>();
+    for (const position of [...candidates].sort((left, right) => left - right)) {
+      const entry = this.entries[position]!;
+      if (!matchedSentences.some((matched) => entry.wordPositions.every((wordPosition) => matched.has(wordPosition)))) continue;
+      const current = best.get(entry.owner);
+      if (!current || entry.wordPositions.length > current.size) best.set(entry.owner, { owner: entry.owner, keyword: entry.keyword, size: entry.wordPositions.length });
+    }
+    return [...best.values()].sort((left, right) => right.size - left.size);
+  }
+}
+
 const longerFormMinimum = 5;
 const compoundHeadMinimum = 4;
 const compoundModifierMinimum = 3;
 /** From this many words a message is long enough to tell unrelated things in different sentences. */
 const sentenceBoundWords = 14;
-/** Distinct question words remembered per matcher; a town hall's questions use far fewer. */
+/** Distinct question words remembered per vocabulary; a town hall's questions use far fewer. */
 const rememberedTokens = 20_000;
+/** Texts whose matched words are remembered: one message, its sentences and its parts. */
+const rememberedTexts = 64;
 
 /** A keyword's words; those written in capitals ("APIA", "ONRC") are abbreviations, matched only as themselves. */
 export function analyzeKeyword(keyword: string, language: Language): { token: string; stem: string; exact?: boolean }[] {

@@ -1,5 +1,5 @@
 import { languages, type Language, type Localized } from '../language.ts';
-import { KeywordMatcher, type KeywordMatch } from './keyword-matcher.ts';
+import { KeywordMatcher, type KeywordMatch, type KeywordVocabulary } from './keyword-matcher.ts';
 import { normalizePhrase, PhraseMatcher } from './phrase-matcher.ts';
 import { analyze } from './text-analysis.ts';
 
@@ -21,8 +21,8 @@ export class LifeEventMatcher {
   /** The events each phrase (normalized as the phrase matcher reports it) belongs to. */
   private readonly phraseOwners = new Map<string, string[]>();
 
-  constructor(events: readonly EventWords[], isKnownWord: (token: string) => boolean) {
-    this.keywords = new KeywordMatcher(events, isKnownWord, true, true);
+  constructor(events: readonly EventWords[], vocabulary?: KeywordVocabulary) {
+    this.keywords = new KeywordMatcher(events, { ...(vocabulary ? { vocabulary } : {}), withinSentence: true });
     const allPhrases: Localized<string[]> = { ro: [], hu: [], en: [] };
     for (const event of events) {
       for (const language of languages) {

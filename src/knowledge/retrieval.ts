@@ -4,7 +4,7 @@ import { chunkRedirects, redirectOwner, type KnowledgeChunk } from './chunking.t
 import type { VectorMatch } from './chroma-store.ts';
 import type { Embedder } from './embedder.ts';
 import { ExampleQuestionIndex, type ExampleVote } from './example-questions.ts';
-import { KeywordMatcher } from './keyword-matcher.ts';
+import { KeywordMatcher, KeywordVocabulary } from './keyword-matcher.ts';
 import { LifeEventMatcher } from './life-event-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
 import { contextWordTest } from './context-words.ts';
@@ -340,28 +340,28 @@ export class Retriever {
     // Redirects are indexed next to procedures so their words ("pașaport") count as known words
     // and a question can be measured against what another authority handles.
     this.lexicalIndex = new LexicalIndex([...options.chunks, ...chunkRedirects(options.redirects)]);
-    const isKnownWord = (token: string) => this.lexicalIndex.hasWord(token);
+    const vocabulary = new KeywordVocabulary((token) => this.lexicalIndex.hasWord(token));
     // "Primăriei" is not "primar" (the mayor), "polgármesteri" not "polgármester": the town hall's own
     // name is taken out of keywords and questions alike, so it never names a procedure.
     this.procedureKeywords = new KeywordMatcher(
       options.procedures.map((procedure) => withoutTownHallWords({ id: procedure.slug, keywords: procedure.keywords })),
-      isKnownWord,
+      { vocabulary },
     );
-    this.redirectKeywords = new KeywordMatcher(options.redirects, isKnownWord);
+    this.redirectKeywords = new KeywordMatcher(options.redirects, { vocabulary });
     this.proceduresBySlug = new Map(options.procedures.map((procedure) => [procedure.slug, procedure]));
     this.chunksById = new Map(options.chunks.map((chunk) => [chunk.id, chunk]));
     this.redirectsById = new Map(options.redirects.map((redirect) => [redirect.id, redirect]));
     const lifeEvents = options.lifeEvents ?? [];
-    this.lifeEventKeywords = new LifeEventMatcher(lifeEvents.map(withoutTownHallWords), isKnownWord);
+    this.lifeEventKeywords = new LifeEventMatcher(lifeEvents.map(withoutTownHallWords), vocabulary);
     this.lifeEventsById = new Map(lifeEvents.map((event) => [event.id, event]));
     const noWords = { ro: [], hu: [], en: [] };
-    this.abroadKeywords = new KeywordMatcher([{ id: 'abroad', keywords: options.abroadWords ?? noWords }], isKnownWord, false);
-    this.chitchatKeywords = new KeywordMatcher([{ id: 'chitchat', keywords: options.refusals?.chitchat ?? noWords }], isKnownWord, false);
-    this.manipulationKeywords = new KeywordMatcher([{ id: 'manipulation', keywords: options.refusals?.manipulation ?? noWords }], isKnownWord, false);
+    this.abroadKeywords = new KeywordMatcher([{ id: 'abroad', keywords: options.abroadWords ?? noWords }], { vocabulary, typos: false });
+    this.chitchatKeywords = new KeywordMatcher([{ id: 'chitchat', keywords: options.refusals?.chitchat ?? noWords }], { vocabulary, typos: false });
+    this.manipulationKeywords = new KeywordMatcher([{ id: 'manipulation', keywords: options.refusals?.manipulation ?? noWords }], { vocabulary, typos: false });
     this.chitchatPhrases = new PhraseMatcher(options.refusals?.chitchatPhrases ?? noWords);
     this.manipulationPhrases = new PhraseMatcher(options.refusals?.manipulationPhrases ?? noWords);
     this.demandPhrases = new PhraseMatcher(options.refusals?.demandPhrases ?? noWords);
-    this.townHallTopicKeywords = new KeywordMatcher((options.townHall?.topics ?? []).map(withoutTownHallWords), isKnownWord);
+    this.townHallTopicKeywords = new KeywordMatcher((options.townHall?.topics ?? []).map(withoutTownHallWords), { vocabulary });
     this.townHallTopicsById = new Map((options.townHall?.topics ?? []).map((topic) => [topic.id, topic]));
     this.isContextWord = contextWordTest(options.townHall?.villages ?? []);
     this.examples = options.examples ?? new ExampleQuestionIndex([]);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { languages, type Language } from '../../src/language.ts';
 import { chunkProcedures, chunkRedirects, type KnowledgeChunk } from '../../src/knowledge/chunking.ts';
-import { analyzeKeyword, KeywordMatcher, wordMatches, type KeywordMatch, type QueryWord } from '../../src/knowledge/keyword-matcher.ts';
+import { analyzeKeyword, KeywordMatcher, KeywordVocabulary, wordMatches, type KeywordMatch, type QueryWord } from '../../src/knowledge/keyword-matcher.ts';
 import { loadKnowledge, type LoadedKnowledge } from '../../src/knowledge/knowledge-loader.ts';
 import { LexicalIndex, type QueryTerm } from '../../src/knowledge/lexical-index.ts';
 import { analyze, stem } from '../../src/knowledge/text-analysis.ts';
@@ -159,7 +159,7 @@ describe('lexical scoring on the real knowledge base, against a full scan', () =
     ];
     let matched = 0;
     for (const ownerList of owners) {
-      const matcher = new KeywordMatcher(ownerList, isKnownWord);
+      const matcher = new KeywordMatcher(ownerList, { vocabulary: new KeywordVocabulary(isKnownWord) });
       for (const { question, language } of questions) {
         const expected = keywordsByScan(ownerList, question, language, isKnownWord);
         expect(matcher.match(question, language), question).toEqual(expected);

@@ -8,7 +8,7 @@ const events = [
   { id: 'animals', keywords: { ...none, ro: ['vaca'] } },
   { id: 'inheritance', keywords: { ...none, ro: ['casa pe numele lui'] } },
 ];
-const matcher = new LifeEventMatcher(events, () => false);
+const matcher = new LifeEventMatcher(events);
 
 describe('which life events a message tells of', () => {
   it('finds an event told only by small words, word for word, with or without diacritics', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KeywordMatcher } from '../../src/knowledge/keyword-matcher.ts';
+import { KeywordMatcher, KeywordVocabulary } from '../../src/knowledge/keyword-matcher.ts';
 import { loadKnowledge } from '../../src/knowledge/knowledge-loader.ts';
 import { PhraseMatcher } from '../../src/knowledge/phrase-matcher.ts';
 
@@ -27,8 +27,7 @@ describe('words that refuse a message', () => {
         { id: 'chitchat', keywords: refusals.chitchat },
         { id: 'manipulation', keywords: refusals.manipulation },
       ],
-      () => true,
-      false,
+      { vocabulary: new KeywordVocabulary(() => true), typos: false },
     );
     const phrases = new PhraseMatcher({
       ro: [...refusals.chitchatPhrases.ro, ...refusals.manipulationPhrases.ro],
