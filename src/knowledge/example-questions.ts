@@ -43,6 +43,12 @@ const largestPiece = 5;
 /** How many of the nearest questions vote. */
 const voters = 5;
 
+/** Words whose pieces are remembered between messages; the memory is emptied when full. */
+const rememberedWords = 20_000;
+
+/** A word's pieces in order: the number of each one the examples have, the others as written. */
+type WordPieces = readonly (number | string)[];
+
 /** Pieces (by number) and how often each occurs in one text. */
 interface PieceCounts {
   pieces: number[];
@@ -53,11 +59,17 @@ interface PieceCounts {
 export class ExampleQuestionIndex {
   private readonly pieceNumbers = new Map<string, number>();
   private readonly inverseFrequency: Float64Array;
-  /** Per piece, the examples holding it and the piece's weight in each (vectors of length 1). */
-  private readonly postingExamples: number[][];
-  private readonly postingWeights: number[][];
+  /**
+   * Per piece, the examples holding it and the piece's weight in each (vectors of length 1): piece p's
+   * postings are at postingStarts[p] to postingStarts[p + 1] of the two flat arrays, which a long message
+   * walks about a hundred thousand times.
+   */
+  private readonly postingStarts: Int32Array;
+  private readonly postingExamples: Int32Array;
+  private readonly postingWeights: Float64Array;
   private readonly answers: (string | null)[][];
   private readonly unseenPieceWeight: number;
+  private readonly piecesByWord = new Map<string, WordPieces>();
 
   private readonly outOfScope: OutOfScopeClassifier;
 
@@ -72,13 +84,18 @@ export class ExampleQuestionIndex {
     const total = Math.max(1, examples.length);
     this.unseenPieceWeight = Math.log(total) + 1;
     this.inverseFrequency = Float64Array.from(frequency, (count) => Math.log(total / (1 + count)) + 1);
-    this.postingExamples = Array.from({ length: frequency.length }, () => []);
-    this.postingWeights = Array.from({ length: frequency.length }, () => []);
+    this.postingStarts = new Int32Array(frequency.length + 1);
+    for (let piece = 0; piece < frequency.length; piece += 1) this.postingStarts[piece + 1] = this.postingStarts[piece]! + frequency[piece]!;
+    this.postingExamples = new Int32Array(this.postingStarts[frequency.length]!);
+    this.postingWeights = new Float64Array(this.postingStarts[frequency.length]!);
+    const filled = this.postingStarts.slice(0, frequency.length);
     for (const [index, counts] of counted.entries()) {
       const weights = this.normalizedWeights(counts);
       for (const [position, piece] of counts.pieces.entries()) {
-        this.postingExamples[piece]!.push(index);
-        this.postingWeights[piece]!.push(weights[position]!);
+        const at = filled[piece]!;
+        this.postingExamples[at] = index;
+        this.postingWeights[at] = weights[position]!;
+        filled[piece] = at + 1;
       }
     }
   }
@@ -111,16 +128,28 @@ export class ExampleQuestionIndex {
     const local = new Map<number, number>();
     const unseen = new Map<string, number>();
     for (const word of tokenize(text)) {
-      forEachPieceOfWord(word, smallestPiece, largestPiece, (piece) => {
-        let number = this.pieceNumbers.get(piece);
-        if (number === undefined) {
+      for (const piece of this.piecesOfWord(word)) {
+        let number: number;
+        if (typeof piece === 'number') number = piece;
+        else {
           number = unseen.get(piece) ?? -1 - unseen.size;
           unseen.set(piece, number);
         }
         local.set(number, (local.get(number) ?? 0) + 1);
-      });
+      }
     }
     return { pieces: [...local.keys()], counts: [...local.values()] };
+  }
+
+  /** A message's words are mostly words asked before: their pieces are looked up once. */
+  private piecesOfWord(word: string): WordPieces {
+    const remembered = this.piecesByWord.get(word);
+    if (remembered) return remembered;
+    const pieces: (number | string)[] = [];
+    forEachPieceOfWord(word, smallestPiece, largestPiece, (piece) => pieces.push(this.pieceNumbers.get(piece) ?? piece));
+    if (this.piecesByWord.size >= rememberedWords) this.piecesByWord.clear();
+    this.piecesByWord.set(word, pieces);
+    return pieces;
   }
 
   private normalizedWeights({ pieces, counts }: PieceCounts): number[] {
@@ -140,12 +169,13 @@ export class ExampleQuestionIndex {
     const similarities = new Float64Array(this.answers.length);
     const counts = this.countPieces(message);
     const weights = this.normalizedWeights(counts);
-    for (const [position, piece] of counts.pieces.entries()) {
+    const { postingStarts, postingExamples, postingWeights } = this;
+    for (let position = 0; position < counts.pieces.length; position += 1) {
+      const piece = counts.pieces[position]!;
       if (piece < 0) continue;
-      const examples = this.postingExamples[piece]!;
-      const exampleWeights = this.postingWeights[piece]!;
       const weight = weights[position]!;
-      for (let index = 0; index < examples.length; index += 1) similarities[examples[index]!]! += weight * exampleWeights[index]!;
+      const end = postingStarts[piece + 1]!;
+      for (let at = postingStarts[piece]!; at < end; at += 1) similarities[postingExamples[at]!]! += weight * postingWeights[at]!;
     }
     const nearest: { index: number; similarity: number }[] = [];
     for (let index = 0; index < similarities.length; index += 1) {
