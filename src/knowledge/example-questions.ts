@@ -70,6 +70,7 @@ export class ExampleQuestionIndex {
   private readonly answers: (string | null)[][];
   private readonly unseenPieceWeight: number;
   private readonly piecesByWord = new Map<string, WordPieces>();
+  private lastLikelihood: { message: string; likelihood: number } | undefined;
 
   private readonly outOfScope: OutOfScopeClassifier;
 
@@ -160,7 +161,9 @@ export class ExampleQuestionIndex {
 
   /** From 0 to 1: how likely the message is, judging by all the examples, not the town hall's business. */
   outOfScopeLikelihood(message: string): number {
-    return this.outOfScope.likelihood(message);
+    // Worked out while Chroma answers, then asked for again by the rules that need it.
+    if (this.lastLikelihood?.message !== message) this.lastLikelihood = { message, likelihood: this.outOfScope.likelihood(message) };
+    return this.lastLikelihood.likelihood;
   }
 
   /** The answer the nearest example questions agree on most, or undefined when none shares anything. */

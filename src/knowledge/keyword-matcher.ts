@@ -159,6 +159,7 @@ export class KeywordMatcher {
   private readonly vocabulary: KeywordVocabulary;
   private readonly typos: boolean;
   private readonly withinSentence: boolean;
+  private readonly recentMatches = new Map<string, readonly KeywordMatch[]>();
 
   constructor(owners: readonly { id: string; keywords: Localized<string[]> }[], options: KeywordMatcherOptions = {}) {
     this.vocabulary = options.vocabulary ?? new KeywordVocabulary();
@@ -190,7 +191,18 @@ export class KeywordMatcher {
    * long message, in one sentence and on one side of a "but / while": "numele meu e Vasile… Am lângă casă un
    * loc" does not say "casa pe numele lui", while "Meghalt apám. Otthon." still tells a death at home.
    */
-  match(question: string, language: Language): KeywordMatch[] {
+  match(question: string, language: Language): readonly KeywordMatch[] {
+    // A retrieval asks one list about the same text several times (the message, then per part and per step).
+    const key = `${language}:${question}`;
+    const remembered = this.recentMatches.get(key);
+    if (remembered) return remembered;
+    const found = this.matchAnew(question, language);
+    if (this.recentMatches.size >= rememberedTexts) this.recentMatches.clear();
+    this.recentMatches.set(key, found);
+    return found;
+  }
+
+  private matchAnew(question: string, language: Language): readonly KeywordMatch[] {
     const sentences = this.withinSentence && tokenize(question).length > sentenceBoundWords ? tellingsOf(question, language) : [question];
     const matchedSentences = this.vocabulary.matchedWords(sentences, language, this.typos);
     // Only entries with a matched word can match; in their original order, so ties resolve as written.

@@ -14,16 +14,44 @@ export function normalizePhrase(text: string): string {
 const wordCharacter = /[\p{L}\p{N}]/u;
 
 export class PhraseMatcher {
-  private readonly pattern: RegExp | undefined;
+  /**
+   * The phrases by their first word, longest first, so the longest phrase found is reported. Looking up each
+   * word of a message there replaced one pattern of every phrase tried at every word (most of the time a
+   * long message spent on its phrases).
+   */
+  private readonly phrasesByFirstWord = new Map<string, string[]>();
   private readonly sizes = new Map<string, number>();
 
   constructor(phrases: Localized<string[]>) {
     const normalized = [...new Set(languages.flatMap((language) => phrases[language].map(normalizePhrase)).filter((phrase) => phrase !== ''))];
     for (const phrase of normalized) this.sizes.set(phrase, phrase.split(' ').length);
-    // Longest first, so the longest phrase found is reported.
     normalized.sort((left, right) => right.length - left.length);
-    const escaped = normalized.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    this.pattern = escaped.length > 0 ? new RegExp(`(?<=^| )(?:${escaped.join('|')})(?= |$)`, 'gu') : undefined;
+    for (const phrase of normalized) {
+      const firstWord = phrase.split(' ', 1)[0]!;
+      const starting = this.phrasesByFirstWord.get(firstWord) ?? [];
+      starting.push(phrase);
+      this.phrasesByFirstWord.set(firstWord, starting);
+    }
+  }
+
+  /**
+   * The phrases in a normalized text (words of letters and digits, single spaces), left to right, each
+   * starting and ending at a word's edge; the search goes on after each phrase found.
+   */
+  private find(normalized: string): { index: number; phrase: string }[] {
+    const found: { index: number; phrase: string }[] = [];
+    let start = 0;
+    while (start < normalized.length) {
+      const space = normalized.indexOf(' ', start);
+      const wordEnd = space === -1 ? normalized.length : space;
+      const phrase = this.phrasesByFirstWord
+        .get(normalized.slice(start, wordEnd))
+        ?.find((candidate) => normalized.startsWith(candidate, start) && (start + candidate.length === normalized.length || normalized[start + candidate.length] === ' '));
+      if (phrase !== undefined) found.push({ index: start, phrase });
+      const end = phrase === undefined ? wordEnd : start + phrase.length;
+      start = end + 1;
+    }
+    return found;
   }
 
   /** The first phrase found in the text and its number of words, or undefined. */
@@ -38,7 +66,7 @@ export class PhraseMatcher {
    * (folded, one space for any run of other characters), each normalized letter remembering where it came from.
    */
   remove(text: string): string {
-    if (!this.pattern) return text;
+    if (this.phrasesByFirstWord.size === 0) return text;
     const characters = [...text];
     let normalized = '';
     /** For each UTF-16 unit of `normalized`, the index in `characters` it came from (emoji included). */
@@ -51,15 +79,15 @@ export class PhraseMatcher {
       }
     }
     const cut = new Set<number>();
-    for (const match of normalized.matchAll(this.pattern)) {
+    for (const { index, phrase } of this.find(normalized)) {
       // From the first letter of the phrase to its last, with whatever separated its words.
-      for (let position = origin[match.index]!; position <= origin[match.index + match[0].length - 1]!; position += 1) cut.add(position);
+      for (let position = origin[index]!; position <= origin[index + phrase.length - 1]!; position += 1) cut.add(position);
     }
     return characters.filter((_, index) => !cut.has(index)).join('');
   }
 
   /** Every phrase found in the text, as normalized (folded, single spaces), in the order they appear. */
   matchAll(text: string): string[] {
-    return this.pattern ? [...normalizePhrase(text).matchAll(this.pattern)].map(([phrase]) => phrase) : [];
+    return this.phrasesByFirstWord.size === 0 ? [] : this.find(normalizePhrase(text)).map(({ phrase }) => phrase);
   }
 }

@@ -334,6 +334,7 @@ export class Retriever {
   private readonly townHallTopicsById: Map<string, TownHallTopic>;
   private readonly isContextWord: (token: string) => boolean;
   private readonly examples: ExampleQuestionIndex;
+  private lastSteering: { question: string; language: Language; steers: boolean } | undefined;
 
   constructor(private readonly options: RetrieverOptions) {
     this.settings = { ...defaultRetrievalSettings, ...options.settings };
@@ -537,6 +538,7 @@ export class Retriever {
       if (!vectorMatches) diagnostics.vectorUnavailable = 'no vector store';
       else {
         whileWaiting();
+        this.readWhileWaiting(question, language, reading);
         try {
           const matches = await vectorMatches;
           bestVectorChunk = Math.max(0, ...matches.map((match) => match.similarity));
@@ -716,11 +718,28 @@ export class Retriever {
     return toldAbroad ? variant : event;
   }
 
+  /**
+   * While Chroma answers, what the rules after the ranking read from the message alone, whatever the vectors
+   * say: whether it steers the assistant, its parts, the other authorities, chit-chat and topics it names,
+   * how likely it is not the town hall's business. Each is remembered where it is asked for again.
+   */
+  private readWhileWaiting(question: string, language: Language, reading: QuestionReading): void {
+    this.steers(question, language);
+    reading.parts();
+    this.redirectKeywords.match(withoutDoneClauses(question), language);
+    this.chitchatKeywords.match(question, language);
+    this.townHallTopicKeywords.match(question, language);
+    this.examples.outOfScopeLikelihood(withoutDoneClauses(question));
+  }
+
   private steers(question: string, language: Language): boolean {
+    if (this.lastSteering?.question === question && this.lastSteering.language === language) return this.lastSteering.steers;
     const isWord = (token: string) => isStopWord(token) || this.lexicalIndex.hasWord(token);
-    return [question, ...hiddenReadings(question, isWord)].some(
+    const steers = [question, ...hiddenReadings(question, isWord)].some(
       (text) => this.manipulationKeywords.match(text, language).length > 0 || this.manipulationPhrases.match(text) !== undefined || steeringShape(text) !== undefined,
     );
+    this.lastSteering = { question, language, steers };
+    return steers;
   }
 
   /** Whether a sentence tells of an event that is a request by itself ("nem ég a közvilágítás"). */
