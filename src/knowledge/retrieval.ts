@@ -93,7 +93,7 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   exampleTopicShare: 0.7,
   exampleBesideSimilarity: 0.15,
   exampleBesideShare: 0.35,
-  outOfScopeLikelihood: 0.3,
+  outOfScopeLikelihood: 0.35,
   namedOutOfScopeLikelihood: 0.6,
   topicOutOfScopeLikelihood: 0.7,
 };
