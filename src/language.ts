@@ -1,3 +1,5 @@
+import { RecentResults } from './recent-results.ts';
+
 export const languages = ['ro', 'hu', 'en'] as const;
 export type Language = (typeof languages)[number];
 export type Localized<T = string> = Record<Language, T>;
@@ -8,19 +10,15 @@ export function isLanguage(value: unknown): value is Language {
 
 // One message is folded again by every matcher that reads it (keywords, phrases, events, redirects):
 // the last texts are remembered, and plain ASCII needs no decomposition at all.
-const recentlyFolded = new Map<string, string>();
-const recentlyFoldedLimit = 512;
+const recentlyFolded = new RecentResults<string, string>(512);
 
 /** Lower-case and strip diacritics, so "autorizație", "autorizatie" and "autorizaţie" compare equal. */
 export function foldDiacritics(text: string): string {
   if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase();
-  const remembered = recentlyFolded.get(text);
-  if (remembered !== undefined) return remembered;
-  const folded = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
-  if (recentlyFolded.size >= recentlyFoldedLimit) recentlyFolded.clear();
-  recentlyFolded.set(text, folded);
-  return folded;
+  return recentlyFolded.get(text, (unfolded) =>
+    unfolded
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase(),
+  );
 }

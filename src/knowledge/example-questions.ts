@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { languages, type Language } from '../language.ts';
+import { RecentResults } from '../recent-results.ts';
 import { forEachPieceOfWord, tokenize } from './text-analysis.ts';
 import { OutOfScopeClassifier } from './out-of-scope-classifier.ts';
 
@@ -69,7 +70,7 @@ export class ExampleQuestionIndex {
   private readonly postingWeights: Float64Array;
   private readonly answers: (string | null)[][];
   private readonly unseenPieceWeight: number;
-  private readonly piecesByWord = new Map<string, WordPieces>();
+  private readonly piecesByWord = new RecentResults<string, WordPieces>(rememberedWords);
   private lastLikelihood: { message: string; likelihood: number } | undefined;
 
   private readonly outOfScope: OutOfScopeClassifier;
@@ -144,13 +145,11 @@ export class ExampleQuestionIndex {
 
   /** A message's words are mostly words asked before: their pieces are looked up once. */
   private piecesOfWord(word: string): WordPieces {
-    const remembered = this.piecesByWord.get(word);
-    if (remembered) return remembered;
-    const pieces: (number | string)[] = [];
-    forEachPieceOfWord(word, smallestPiece, largestPiece, (piece) => pieces.push(this.pieceNumbers.get(piece) ?? piece));
-    if (this.piecesByWord.size >= rememberedWords) this.piecesByWord.clear();
-    this.piecesByWord.set(word, pieces);
-    return pieces;
+    return this.piecesByWord.get(word, () => {
+      const pieces: (number | string)[] = [];
+      forEachPieceOfWord(word, smallestPiece, largestPiece, (piece) => pieces.push(this.pieceNumbers.get(piece) ?? piece));
+      return pieces;
+    });
   }
 
   private normalizedWeights({ pieces, counts }: PieceCounts): number[] {

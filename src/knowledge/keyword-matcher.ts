@@ -1,4 +1,5 @@
 import { foldDiacritics, languages, type Language, type Localized } from '../language.ts';
+import { RecentResults } from '../recent-results.ts';
 import { boundedEditDistance } from './edit-distance.ts';
 import { tellingsOf } from './question-parts.ts';
 import { analyze, stem, tokenize } from './text-analysis.ts';
@@ -57,9 +58,9 @@ export class KeywordVocabulary {
   private readonly wordsByToken = new Map<string, number[]>();
   private readonly wordsByStem = new Map<string, number[]>();
   private readonly wordsByInitialAndLength = new Map<string, number[]>();
-  private readonly matchesByToken = new Map<string, readonly number[]>();
+  private readonly matchesByToken = new RecentResults<string, readonly number[]>(rememberedTokens);
   /** The last texts read, with the words each sentence matched: every list asks about the same message. */
-  private readonly recentTexts = new Map<string, readonly ReadonlySet<number>[]>();
+  private readonly recentTexts = new RecentResults<string, readonly ReadonlySet<number>[]>(rememberedTexts);
 
   /** @param isKnownWord whether a folded word occurs in the knowledge base as written. */
   constructor(private readonly isKnownWord: (token: string) => boolean = () => false) {}
@@ -87,17 +88,13 @@ export class KeywordVocabulary {
 
   /** Per sentence (or for the whole text), the keyword words its words stand for. */
   matchedWords(sentences: readonly string[], language: Language, typos: boolean): readonly ReadonlySet<number>[] {
-    const key = `${typos ? 't' : 'n'}${language}${sentences.join('\u0000')}`;
-    const remembered = this.recentTexts.get(key);
-    if (remembered) return remembered;
-    const matched = sentences.map((sentence) => {
-      const words = new Set<number>();
-      for (const { token } of analyze(sentence, language)) for (const position of this.wordsMatching(token, language, typos)) words.add(position);
-      return words;
-    });
-    if (this.recentTexts.size >= rememberedTexts) this.recentTexts.clear();
-    this.recentTexts.set(key, matched);
-    return matched;
+    return this.recentTexts.get(`${typos ? 't' : 'n'}${language}${sentences.join('\u0000')}`, () =>
+      sentences.map((sentence) => {
+        const words = new Set<number>();
+        for (const { token } of analyze(sentence, language)) for (const position of this.wordsMatching(token, language, typos)) words.add(position);
+        return words;
+      }),
+    );
   }
 
   /**
@@ -105,9 +102,10 @@ export class KeywordVocabulary {
    * the same words many times (the message, its sentences, its parts): remembered.
    */
   private wordsMatching(token: string, language: Language, typos: boolean): readonly number[] {
-    const key = `${typos ? 't' : 'n'}${language}:${token}`;
-    const remembered = this.matchesByToken.get(key);
-    if (remembered) return remembered;
+    return this.matchesByToken.get(`${typos ? 't' : 'n'}${language}:${token}`, () => this.wordsMatchingAnew(token, language, typos));
+  }
+
+  private wordsMatchingAnew(token: string, language: Language, typos: boolean): readonly number[] {
     const queryWord: QueryWord = {
       token,
       stems: { ro: stem(token, 'ro'), hu: stem(token, 'hu'), en: stem(token, 'en') },
@@ -120,10 +118,7 @@ export class KeywordVocabulary {
       const word = this.words[position]!;
       if (!matched.has(position) && wordMatches(word, word.language, queryWord)) matched.add(position);
     }
-    if (this.matchesByToken.size >= rememberedTokens) this.matchesByToken.clear();
-    const found = [...matched];
-    this.matchesByToken.set(key, found);
-    return found;
+    return [...matched];
   }
 
   /** Every keyword word `queryWord` could match, and a few it does not. */
@@ -159,7 +154,7 @@ export class KeywordMatcher {
   private readonly vocabulary: KeywordVocabulary;
   private readonly typos: boolean;
   private readonly withinSentence: boolean;
-  private readonly recentMatches = new Map<string, readonly KeywordMatch[]>();
+  private readonly recentMatches = new RecentResults<string, readonly KeywordMatch[]>(rememberedTexts);
 
   constructor(owners: readonly { id: string; keywords: Localized<string[]> }[], options: KeywordMatcherOptions = {}) {
     this.vocabulary = options.vocabulary ?? new KeywordVocabulary();
@@ -193,13 +188,7 @@ export class KeywordMatcher {
    */
   match(question: string, language: Language): readonly KeywordMatch[] {
     // A retrieval asks one list about the same text several times (the message, then per part and per step).
-    const key = `${language}:${question}`;
-    const remembered = this.recentMatches.get(key);
-    if (remembered) return remembered;
-    const found = this.matchAnew(question, language);
-    if (this.recentMatches.size >= rememberedTexts) this.recentMatches.clear();
-    this.recentMatches.set(key, found);
-    return found;
+    return this.recentMatches.get(`${language}:${question}`, () => this.matchAnew(question, language));
   }
 
   private matchAnew(question: string, language: Language): readonly KeywordMatch[] {

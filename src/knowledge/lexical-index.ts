@@ -1,5 +1,6 @@
 import { languages, type Language } from '../language.ts';
 import type { KnowledgeChunk } from './chunking.ts';
+import { RecentResults } from '../recent-results.ts';
 import { boundedEditDistance, typoAllowance } from './edit-distance.ts';
 import { analyze, stem } from './text-analysis.ts';
 
@@ -68,7 +69,7 @@ export class LexicalIndex {
   private readonly chunksBySlug = new Map<string, IndexedChunk[]>();
   /** Which chunks contain a term: scoring visits only chunks that share a term with the question. */
   private readonly postings = new Map<string, Posting>();
-  private readonly readingsByToken = new Map<string, ReadonlyMap<string, number>>();
+  private readonly readingsByToken = new RecentResults<string, ReadonlyMap<string, number>>(rememberedTokens);
   /** Scratch space of scoreChunks, one slot per chunk, zero between calls (scoring is synchronous). */
   private readonly chunkTotals: Float64Array;
   private readonly termBest: Float64Array;
@@ -156,9 +157,10 @@ export class LexicalIndex {
    * with the whole vocabulary (a long message spent a third of its time there): remembered.
    */
   private readingsOf(token: string, language: Language): ReadonlyMap<string, number> {
-    const key = `${language}:${token}`;
-    const remembered = this.readingsByToken.get(key);
-    if (remembered) return remembered;
+    return this.readingsByToken.get(`${language}:${token}`, () => this.readingsAnew(token, language));
+  }
+
+  private readingsAnew(token: string, language: Language): ReadonlyMap<string, number> {
     const readings = new Map<string, number>();
     const add = (term: string, trust: number) => {
       if (this.documentFrequency.has(term) && (readings.get(term) ?? 0) < trust) readings.set(term, trust);
@@ -170,8 +172,6 @@ export class LexicalIndex {
     if (readings.size === 0) this.readTypo(token, add);
     // Also next to an exact reading: the stemmer often cuts two forms of one word differently.
     this.readSharedPrefix(token, add);
-    if (this.readingsByToken.size >= rememberedTokens) this.readingsByToken.clear();
-    this.readingsByToken.set(key, readings);
     return readings;
   }
 

@@ -1,4 +1,5 @@
 import { languages } from '../language.ts';
+import { RecentResults } from '../recent-results.ts';
 import type { ExampleQuestion } from './example-questions.ts';
 import { forEachPieceOfWord, stem, tokenize } from './text-analysis.ts';
 
@@ -74,7 +75,7 @@ export class OutOfScopeClassifier {
   private intercept = 0;
   private readonly trained: boolean;
   /** A message's words are mostly words asked before: their features are looked up once. */
-  private readonly featuresByWord = new Map<string, readonly number[]>();
+  private readonly featuresByWord = new RecentResults<string, readonly number[]>(rememberedWords);
 
   constructor(examples: readonly ExampleQuestion[]) {
     const outOfScopeCount = examples.filter((example) => example.expected.length === 0).length;
@@ -124,16 +125,14 @@ export class OutOfScopeClassifier {
 
   /** A feature no example had is left out: it has no weight to add. */
   private knownFeatures(word: string): readonly number[] {
-    const remembered = this.featuresByWord.get(word);
-    if (remembered) return remembered;
-    const features: number[] = [];
-    forEachFeatureOfWord(word, (feature) => {
-      const number = this.featureNumbers.get(feature);
-      if (number !== undefined) features.push(number);
+    return this.featuresByWord.get(word, () => {
+      const features: number[] = [];
+      forEachFeatureOfWord(word, (feature) => {
+        const number = this.featureNumbers.get(feature);
+        if (number !== undefined) features.push(number);
+      });
+      return features;
     });
-    if (this.featuresByWord.size >= rememberedWords) this.featuresByWord.clear();
-    this.featuresByWord.set(word, features);
-    return features;
   }
 
   private vectorOf(counts: Map<number, number>): FeatureVector {

@@ -1,5 +1,6 @@
 import snowball from 'snowball-stemmers';
 import { foldDiacritics, type Language } from '../language.ts';
+import { RecentResults } from '../recent-results.ts';
 
 // Shared by the offline embedding and the lexical index, so that a question and a document are
 // always reduced to terms the same way.
@@ -10,8 +11,7 @@ const stemmers = new Map(
 );
 
 // Stemming is the hot path of ingest and of every question; the vocabulary is small, so remember it.
-const stemCache = new Map<string, string>();
-const stemCacheLimit = 200_000;
+const stemCache = new RecentResults<string, string>(200_000);
 
 /**
  * Function words and the filler people type around a question ("buna ziua", "va rog", "kérem").
@@ -60,14 +60,8 @@ export function isStopWord(token: string): boolean {
 }
 
 export function stem(token: string, language: Language): string {
-  const key = `${language}:${token}`;
-  const cached = stemCache.get(key);
-  if (cached !== undefined) return cached;
   // Numbers (law numbers such as 544 or 196) are identifiers, not words.
-  const stemmed = /^\d+$/.test(token) ? token : (stemmers.get(language)?.stem(token) ?? token);
-  if (stemCache.size >= stemCacheLimit) stemCache.clear();
-  stemCache.set(key, stemmed);
-  return stemmed;
+  return stemCache.get(`${language}:${token}`, () => (/^\d+$/.test(token) ? token : (stemmers.get(language)?.stem(token) ?? token)));
 }
 
 /** Hungarian verbal prefixes that stand apart from their verb ("meghalt" → "halt meg", "el kell adni"). Folded. */
