@@ -6,7 +6,7 @@ import { forEachPieceOfWord, stem, tokenize } from './text-analysis.ts';
 // "Az APIA mennyit fizet hektáronként idén? A registrul agricol-os hölgy szerint késik": the nearest example
 // questions may each share a word with town-hall business (the agricultural register), but what the
 // out-of-scope examples have in common across hundreds of them is learnt by weighing every piece of a word,
-// every word and every stem at once: asking about someone else's money, the joke, the "ignore your rules".
+// every word, every stem and every pair of neighbouring words at once: asking about someone else's money, the joke, the "ignore your rules".
 // A logistic regression, trained on the example questions whenever they are read, tells how likely a message
 // is one the town hall does not handle. It is trained in a fixed order: the same examples, the same answers;
 // no language counts as out of scope in itself (`languageBalance`).
@@ -25,8 +25,12 @@ const passesToHalveStep = 5;
  * message would look like one. With fewer, the likelihood is 0 and the other rules decide alone.
  */
 const fewestExamplesOfEachKind = 100;
-/** Keeps a rare word from deciding alone. */
-const weightDecay = 1e-4;
+/**
+ * Keeps a rare word from deciding alone. Stronger than the examples alone would need: with 1e-4 the likelihood
+ * learnt the examples' own words and told new messages apart less well (cross-validated on the examples, the
+ * area under the ROC curve rose from 0.980 to 0.985 with word pairs and 1e-2).
+ */
+const weightDecay = 1e-2;
 const shuffleSeed = 7;
 
 /**
@@ -83,7 +87,13 @@ export class OutOfScopeClassifier {
     const training = this.trained ? examples : [];
     // Most words recur across the examples: their pieces and stems are worked out once.
     const learnt = new Map<string, readonly number[]>();
-    const counted = training.map((example) => this.countFeatures(example.question, (word) => learnt.get(word) ?? learnt.set(word, this.learnFeatures(word)).get(word)!));
+    const counted = training.map((example) =>
+      this.countFeatures(
+        example.question,
+        (word) => learnt.get(word) ?? learnt.set(word, this.learnFeatures(word)).get(word)!,
+        (pair) => this.numberOf(pair),
+      ),
+    );
     const frequency = new Int32Array(this.featureNumbers.size);
     for (const counts of counted) for (const feature of counts.keys()) frequency[feature]! += 1;
     const total = Math.max(1, training.length);
@@ -99,28 +109,47 @@ export class OutOfScopeClassifier {
   /** From 0 to 1: how likely the message is not the town hall's business; 0 with too few examples to learn from. */
   likelihood(message: string): number {
     if (!this.trained) return 0;
-    return this.likelihoodOf(this.vectorOf(this.countFeatures(message, (word) => this.knownFeatures(word))));
+    const counts = this.countFeatures(
+      message,
+      (word) => this.knownFeatures(word),
+      (pair) => this.featureNumbers.get(pair),
+    );
+    return this.likelihoodOf(this.vectorOf(counts));
   }
 
-  private countFeatures(text: string, featuresOf: (word: string) => readonly number[]): Map<number, number> {
+  /**
+   * @param pairFeature the number of a pair of neighbouring words ("la notar", "kell fizetni", "my ex"), which
+   * tells what a word means next to another; undefined when no example had it.
+   */
+  private countFeatures(text: string, featuresOf: (word: string) => readonly number[], pairFeature: (pair: string) => number | undefined): Map<number, number> {
     const counts = new Map<number, number>();
+    const add = (feature: number) => counts.set(feature, (counts.get(feature) ?? 0) + 1);
+    let previous: string | undefined;
     for (const word of tokenize(text)) {
-      for (const feature of featuresOf(word)) counts.set(feature, (counts.get(feature) ?? 0) + 1);
+      for (const feature of featuresOf(word)) add(feature);
+      if (previous !== undefined) {
+        const pair = pairFeature(`pair:${previous} ${word}`);
+        if (pair !== undefined) add(pair);
+      }
+      previous = word;
     }
     return counts;
   }
 
   private learnFeatures(word: string): number[] {
     const features: number[] = [];
-    forEachFeatureOfWord(word, (feature) => {
-      let number = this.featureNumbers.get(feature);
-      if (number === undefined) {
-        number = this.featureNumbers.size;
-        this.featureNumbers.set(feature, number);
-      }
-      features.push(number);
-    });
+    forEachFeatureOfWord(word, (feature) => features.push(this.numberOf(feature)));
     return features;
+  }
+
+  /** A feature's number, the next free one when it is new. */
+  private numberOf(feature: string): number {
+    let number = this.featureNumbers.get(feature);
+    if (number === undefined) {
+      number = this.featureNumbers.size;
+      this.featureNumbers.set(feature, number);
+    }
+    return number;
   }
 
   /** A feature no example had is left out: it has no weight to add. */

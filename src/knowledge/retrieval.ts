@@ -12,7 +12,7 @@ import { steeringShape } from './steering-patterns.ts';
 import { decodedBase64, hiddenReadings } from './hidden-text.ts';
 import { PhraseMatcher } from './phrase-matcher.ts';
 import { questionParts, sentencesOf, tellingsOf } from './question-parts.ts';
-import { analyze, isStopWord, tokenize } from './text-analysis.ts';
+import { analyze, isStopWord, stem, tokenize } from './text-analysis.ts';
 import { LexicalIndex, type ScoredChunk } from './lexical-index.ts';
 import { isLanguageAwareEmbedder } from './offline-embedding.ts';
 
@@ -93,9 +93,9 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   exampleTopicShare: 0.7,
   exampleBesideSimilarity: 0.15,
   exampleBesideShare: 0.35,
-  outOfScopeLikelihood: 0.35,
-  namedOutOfScopeLikelihood: 0.6,
-  topicOutOfScopeLikelihood: 0.7,
+  outOfScopeLikelihood: 0.3,
+  namedOutOfScopeLikelihood: 0.4,
+  topicOutOfScopeLikelihood: 0.5,
 };
 
 /** Settings under which the example questions' out-of-scope likelihood refuses nothing. */
@@ -195,15 +195,22 @@ function withoutDoneClauses(question: string): string {
   return open.length > 0 && open.length < clauses.length ? open.join(' ') : question;
 }
 
-/** "Mennyibe kerül a településrendezési bizonyítvány?": the message holds the procedure's title, or one of its names in brackets. */
+/**
+ * "Mennyibe kerül a településrendezési bizonyítvány?", "Când îmi aprobă primarul autorizația de construire?": the
+ * message holds the procedure's title, or one of its names in brackets, in any of its inflected forms.
+ */
 function namesTitle(question: string, procedure: Procedure): boolean {
-  const folded = ` ${tokenize(question).join(' ')} `;
-  return languages.some((language) =>
-    procedure.title[language]
+  return languages.some((language) => {
+    const stems = (text: string) =>
+      tokenize(text)
+        .map((token) => stem(token, language))
+        .join(' ');
+    const asked = ` ${stems(question)} `;
+    return procedure.title[language]
       .split(/[()]/u)
-      .map((name) => tokenize(name).join(' '))
-      .some((name) => name.includes(' ') && folded.includes(` ${name} `)),
-  );
+      .map((name) => stems(name))
+      .some((name) => name.includes(' ') && asked.includes(` ${name} `));
+  });
 }
 
 /** Whether one of the words names the town hall itself ("primăriei", "hivatalban", "town hall"). */
@@ -398,7 +405,7 @@ export class Retriever {
   private async retrieveUnderstood(asked: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
     const question = withoutPersonalData(asked);
     const settings = settingsOverride ? { ...this.settings, ...settingsOverride } : this.settings;
-    const vote = once(() => this.examples.vote(question));
+    const vote = once(() => this.examples.vote(withoutDoneClauses(question)));
     return this.exampleAnswerFirst(await this.decide(question, language, settings, vectorSearch, vote), question, vote, settings);
   }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleQuestionsFile, parseExampleQuestions, type ExampleQuestion } from '../../src/knowledge/example-questions.ts';
 import { languageBalance, OutOfScopeClassifier } from '../../src/knowledge/out-of-scope-classifier.ts';
+import { defaultRetrievalSettings } from '../../src/knowledge/retrieval.ts';
 import { realKnowledgeDirectory } from '../helpers/chroma.ts';
 
 const { examples } = parseExampleQuestions(fs.readFileSync(path.join(realKnowledgeDirectory, exampleQuestionsFile), 'utf8'));
@@ -14,8 +15,9 @@ describe('the out-of-scope likelihood learnt from the example questions', () => 
     // None of these is an example question.
     const unlikely = ['Mi-a furat cineva bicicleta din curte in Balauseri, cine ma ajuta?', 'Ce vreme o sa fie duminica la nunta in Chendu?', 'Cand imi vine subventia de la APIA pentru vaci? La registrul agricol am declarat tot.'];
     const likely = ['Buna ziua, cat costa certificatul de urbanism pentru o casa?', 'Fiul meu s-a nascut in Germania, cum ii fac certificat romanesc?'];
-    for (const message of unlikely) expect(classifier.likelihood(message), message).toBeGreaterThan(0.6);
-    for (const message of likely) expect(classifier.likelihood(message), message).toBeLessThan(0.2);
+    // Refused even beside a word that names a procedure ("registrul agricol"); answered even when nothing names one.
+    for (const message of unlikely) expect(classifier.likelihood(message), message).toBeGreaterThan(defaultRetrievalSettings.namedOutOfScopeLikelihood);
+    for (const message of likely) expect(classifier.likelihood(message), message).toBeLessThan(defaultRetrievalSettings.outOfScopeLikelihood);
   });
 
   it('gives the same likelihoods every time it learns from the same examples', () => {
