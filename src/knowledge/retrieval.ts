@@ -63,8 +63,8 @@ export interface RetrievalSettings {
   exampleBesideShare: number;
   /**
    * From this likelihood (0–1) that the message is not the town hall's business, judged on all the example
-   * questions at once, it is refused; when a keyword or a life event names a procedure, from the second; when it
-   * asks about the town hall itself, from the third.
+   * questions at once, it is refused; when a keyword or a life event names a procedure or the message names the
+   * town hall, from the second; when it asks about one of the town hall's own facts, from the third.
    */
   outOfScopeLikelihood: number;
   namedOutOfScopeLikelihood: number;
@@ -458,8 +458,10 @@ export class Retriever {
   /**
    * "Cand vin banii de la APIA pe hectar? Doamna de la registrul agricol zice ca intarzie": a word names a
    * procedure, but the message as a whole is like the ones that were not the town hall's business. The bar is
-   * higher when a keyword or a life event names a procedure, and higher still for the town hall's own facts
-   * ("when does the mayor receive people?" shares its words with jokes about the mayor).
+   * higher when a keyword or a life event names a procedure or the message names the town hall itself
+   * ("Primăria vinde bilete de avion?": the citizen thinks it is town-hall business, and is asked which), and
+   * higher still for the town hall's own facts ("when does the mayor receive people?" shares its words with
+   * jokes about the mayor).
    */
   private unlikelyTownHallBusiness(retrieval: DetailedRetrieval, question: string, settings: RetrievalSettings): boolean {
     // Asked by its own title, the procedure is what the message is about, whatever else it says.
@@ -467,7 +469,7 @@ export class Retriever {
     if (best && namesTitle(question, best)) return false;
     const bar = retrieval.townHallTopic
       ? settings.topicOutOfScopeLikelihood
-      : retrieval.diagnostics.procedureNamed
+      : retrieval.diagnostics.procedureNamed || namesTownHall(tokenize(question))
         ? settings.namedOutOfScopeLikelihood
         : settings.outOfScopeLikelihood;
     // "A rendszámot már megkaptam, most mit kell intézni az autóval?": the plates are done, the car is asked about.
