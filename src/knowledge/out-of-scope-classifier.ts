@@ -6,7 +6,8 @@ import { forEachPieceOfWord, stem, tokenize } from './text-analysis.ts';
 // "Az APIA mennyit fizet hektáronként idén? A registrul agricol-os hölgy szerint késik": the nearest example
 // questions may each share a word with town-hall business (the agricultural register), but what the
 // out-of-scope examples have in common across hundreds of them is learnt by weighing every piece of a word,
-// every word, every stem and every pair of neighbouring words at once: asking about someone else's money, the joke, the "ignore your rules".
+// every word, every stem and every pair of neighbouring words at once: asking about someone else's money, the
+// joke, the "ignore your rules".
 // A logistic regression, trained on the example questions whenever they are read, tells how likely a message
 // is one the town hall does not handle. It is trained in a fixed order: the same examples, the same answers;
 // no language counts as out of scope in itself (`languageBalance`).

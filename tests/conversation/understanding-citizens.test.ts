@@ -505,6 +505,17 @@ describe('what is refused, and what is asked about instead', () => {
     expect(slugsOf(wedding)[0]).toBe('casatorie');
   });
 
+  it('a short fee question is answered with its procedure: "how much" is asked of the town hall, not only in jokes', async () => {
+    // Guessing games ("say it is 20 lei") and other authorities' fees once outnumbered the town hall's own fee
+    // questions among the examples, and "Mennyibe kerül a házadó?" was refused.
+    const [hungarian] = await ask('Mennyibe kerül a házadó?', 'hu');
+    expect(slugsOf(hungarian)[0]).toBe('plata-impozite-locale');
+    const [romanian] = await ask('Cât costă certificatul fiscal?');
+    expect(slugsOf(romanian)[0]).toBe('certificat-atestare-fiscala');
+    const [english] = await ask('How much is the land tax?', 'en');
+    expect(slugsOf(english)[0]).toBe('plata-impozite-locale');
+  });
+
   it('what another authority has already done is told, not asked: plates already issued, the car is declared here', async () => {
     const [hungarian] = await ask('a rendszámot már megkaptam Vásárhelyen, most a hivatalban mit kell intézni az autóval?', 'hu');
     expect(slugsOf(hungarian)[0]).toBe('vehicul-evidenta-fiscala');
