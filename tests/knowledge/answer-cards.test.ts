@@ -51,6 +51,9 @@ describe('answer cards without a language model', () => {
         expect(card, `${procedure.slug} ${language}`).not.toMatch(/\b(art|nr|alin)\.( \(|$)/m);
       }
     }
+    // Nor is a Hungarian ordinal's: the local taxes' fee line was cut to "…462., 467., 472. (a hivatalban megerősítendő)".
+    const localTaxes = real.procedures.find((procedure) => procedure.slug === 'plata-impozite-locale')!;
+    expect(renderProcedureCard(localTaxes, 'hu')).toContain('472. cikk)');
   });
 
   it('says a fact the procedure still has to confirm is to be confirmed at the counter', () => {
