@@ -3,7 +3,7 @@ import { maskPersonalData } from '../privacy/masking.ts';
 import { chunkRedirects, redirectOwner, type KnowledgeChunk } from './chunking.ts';
 import type { VectorMatch } from './chroma-store.ts';
 import type { Embedder } from './embedder.ts';
-import { ExampleQuestionIndex, type ExampleVote } from './example-questions.ts';
+import { ExampleQuestionIndex, townHallAnswer, type ExampleVote } from './example-questions.ts';
 import { KeywordMatcher, KeywordVocabulary } from './keyword-matcher.ts';
 import { LifeEventMatcher } from './life-event-matcher.ts';
 import type { LifeEvent, OutOfScopeRedirect, Procedure, RefusalWords, RetrievedProcedure, Retrieval, TownHall, TownHallTopic, TownHallTopicId } from './knowledge-base.ts';
@@ -406,7 +406,7 @@ export class Retriever {
     const question = withoutPersonalData(asked);
     const settings = settingsOverride ? { ...this.settings, ...settingsOverride } : this.settings;
     const vote = once(() => this.examples.vote(withoutDoneClauses(question)));
-    return this.exampleAnswerFirst(await this.decide(question, language, settings, vectorSearch, vote), question, vote, settings);
+    return this.exampleAnswerFirst(await this.decide(question, language, settings, vectorSearch, vote), question, language, vote, settings);
   }
 
   /**
@@ -418,7 +418,7 @@ export class Retriever {
    * likely not the town hall's business (`unlikelyTownHallBusiness`). An answer about the town hall itself, a
    * refusal or a redirect is left as it is.
    */
-  private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, votes: () => ExampleVote | undefined, settings: RetrievalSettings): DetailedRetrieval {
+  private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, language: Language, votes: () => ExampleVote | undefined, settings: RetrievalSettings): DetailedRetrieval {
     if (retrieval.decision === 'out_of_scope') return retrieval;
     const vote = votes();
     if (vote === undefined) return retrieval;
@@ -436,6 +436,7 @@ export class Retriever {
     }
     if (retrieval.townHallTopic) return retrieval;
     const slug = vote.answer;
+    if (slug === townHallAnswer) return this.townHallAsVoted(retrieval, question, language, vote, settings);
     if (!this.proceduresBySlug.has(slug)) return retrieval;
     // "Szia, adóigazolás hogy megy?": the words hesitated between a few procedures, the questions like it
     // agree on the first of them.
@@ -453,6 +454,19 @@ export class Retriever {
       candidates: [chosen, ...retrieval.candidates.filter((candidate) => candidate !== chosen)],
       ...(previousFirst ? { secondary: previousFirst } : {}),
     };
+  }
+
+  /**
+   * "Hol van pontosan a hivatal? … Van előtte parkoló?": no rule found the town hall's own topic in the words,
+   * which a procedure's texts share ("templom", "parkoló"), but the questions most like it were all about the
+   * town hall itself. When they agree closely, no keyword or life event names a procedure, and a topic's words
+   * are there, the topic is answered.
+   */
+  private townHallAsVoted(retrieval: DetailedRetrieval, question: string, language: Language, vote: ExampleVote, settings: RetrievalSettings): DetailedRetrieval {
+    if (retrieval.diagnostics.procedureNamed || vote.similarity < settings.exampleTopicSimilarity || vote.share < settings.exampleTopicShare) return retrieval;
+    const topic = this.townHallTopicKeywords.match(question, language)[0]?.owner as TownHallTopicId | undefined;
+    if (topic === undefined) return retrieval;
+    return { decision: 'answer', candidates: [], townHallTopic: topic, diagnostics: retrieval.diagnostics };
   }
 
   /**
