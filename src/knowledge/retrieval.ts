@@ -58,6 +58,9 @@ export interface RetrievalSettings {
   /** An answer about the town hall itself is refused when the nearest were out of scope only from this likeness and share. */
   exampleTopicSimilarity: number;
   exampleTopicShare: number;
+  /** Another authority named more plainly than a procedure leaves that procedure first only when the nearest agree on it from this likeness and share. */
+  exampleOverRedirectSimilarity: number;
+  exampleOverRedirectShare: number;
   /** Below the bar to go first, from this likeness and share a procedure the examples lean to is answered second. */
   exampleBesideSimilarity: number;
   exampleBesideShare: number;
@@ -91,6 +94,8 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   exampleShare: 0.5,
   exampleTopicSimilarity: 0.3,
   exampleTopicShare: 0.7,
+  exampleOverRedirectSimilarity: 0.4,
+  exampleOverRedirectShare: 0.6,
   exampleBesideSimilarity: 0.15,
   exampleBesideShare: 0.35,
   outOfScopeLikelihood: 0.3,
@@ -419,7 +424,7 @@ export class Retriever {
    * refusal or a redirect is left as it is.
    */
   private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, language: Language, votes: () => ExampleVote | undefined, settings: RetrievalSettings): DetailedRetrieval {
-    if (retrieval.decision === 'out_of_scope') return retrieval;
+    if (retrieval.decision === 'out_of_scope') return retrieval.redirect ? this.procedureBesideRedirect(retrieval, votes, settings) : retrieval;
     const vote = votes();
     if (vote === undefined) return retrieval;
     if (leansOutOfScope(retrieval, question, vote)) return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics };
@@ -454,6 +459,19 @@ export class Retriever {
       candidates: [chosen, ...retrieval.candidates.filter((candidate) => candidate !== chosen)],
       ...(previousFirst ? { secondary: previousFirst } : {}),
     };
+  }
+
+  /**
+   * "Mi-am cumpărat mașină din Germania, am adus-o acasă cu numere provizorii": the plates are another
+   * authority's, named more plainly than anything the town hall does, but the questions most like it were
+   * answered with the car's tax record. When they agree, that procedure is answered and the other authority
+   * given beside it, rather than sending the citizen away with half the answer. The nearest must agree more
+   * closely than to put a procedure first: many that were another authority's look like a procedure's too.
+   */
+  private procedureBesideRedirect(retrieval: DetailedRetrieval, votes: () => ExampleVote | undefined, settings: RetrievalSettings): DetailedRetrieval {
+    const vote = votes();
+    if (!vote || vote.answer === null || !this.proceduresBySlug.has(vote.answer) || vote.similarity < settings.exampleOverRedirectSimilarity || vote.share < settings.exampleOverRedirectShare) return retrieval;
+    return { decision: 'answer', candidates: [this.candidateFor(vote.answer, retrieval)], alsoRedirect: retrieval.redirect, diagnostics: retrieval.diagnostics };
   }
 
   /**

@@ -544,6 +544,14 @@ describe('what is refused, and what is asked about instead', () => {
     expect(slugsOf(english)[0]).toBe('vehicul-evidenta-fiscala');
   });
 
+  it('another authority named more plainly than the town hall\'s procedure, in a message like those answered with it: the procedure, the authority beside it', async () => {
+    const [car] = await ask('Fiul meu lucreaza in Germania si mi-a adus un Audi de acolo, are numere rosii provizorii. Vrem sa-l inmatriculam pe numele meu, am fost la RAR. Ce hartie imi trebuie de la primarie?');
+    expect(slugsOf(car)[0]).toBe('vehicul-evidenta-fiscala');
+    expect(car?.text).toMatch(/SPCRPCIV/);
+    const [divorce] = await ask('Válni szeretnénk a férjemmel, gyerekünk nincs. Ezt el lehet intézni a hivatalban, bíróság nélkül?', 'hu');
+    expect(slugsOf(divorce)[0]).toBe('divort-administrativ');
+  });
+
   it('a divorce through the court goes to the courts, not the town hall\'s divorce by agreement', async () => {
     const [reply] = await ask('Válni szeretnék, de a férjem nem egyezik bele, és van két kiskorú gyerekünk. Hogyan indítsam el a pert a bíróságon?', 'hu');
     expect(reply?.sources).toEqual([]);
