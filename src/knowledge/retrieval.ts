@@ -61,6 +61,9 @@ export interface RetrievalSettings {
   /** Another authority named more plainly than a procedure leaves that procedure first only when the nearest agree on it from this likeness and share. */
   exampleOverRedirectSimilarity: number;
   exampleOverRedirectShare: number;
+  /** A message that names a procedure is refused when the nearest were out of scope from this likeness and share. */
+  exampleNamedOutOfScopeSimilarity: number;
+  exampleNamedOutOfScopeShare: number;
   /** Below the bar to go first, from this likeness and share a procedure the examples lean to is answered second. */
   exampleBesideSimilarity: number;
   exampleBesideShare: number;
@@ -96,6 +99,8 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   exampleTopicShare: 0.7,
   exampleOverRedirectSimilarity: 0.4,
   exampleOverRedirectShare: 0.6,
+  exampleNamedOutOfScopeSimilarity: 0.45,
+  exampleNamedOutOfScopeShare: 0.9,
   exampleBesideSimilarity: 0.15,
   exampleBesideShare: 0.35,
   outOfScopeLikelihood: 0.3,
@@ -437,7 +442,18 @@ export class Retriever {
       // most like it were not the town hall's business. An answer about the town hall itself is refused only
       // when they agree more closely: "until what time are you open, my son drives me" is no small talk.
       const closeEnough = !retrieval.townHallTopic || (vote.similarity >= settings.exampleTopicSimilarity && vote.share >= settings.exampleTopicShare);
-      return closeEnough && !retrieval.diagnostics.procedureNamed ? { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics } : retrieval;
+      if (closeEnough && !retrieval.diagnostics.procedureNamed) return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics };
+      // "Am făcut deja… anexa pentru notar. Cât ia notarul pe certificatul de moștenitor?": a keyword names a
+      // procedure, but nearly all of the closest questions were another authority's business. Sent to the
+      // authority it names, or refused with the named procedure offered, unless it asks for that by its title.
+      const best = retrieval.candidates[0];
+      const nearlyAllOut = vote.similarity >= settings.exampleNamedOutOfScopeSimilarity && vote.share >= settings.exampleNamedOutOfScopeShare;
+      if (retrieval.diagnostics.procedureNamed && !retrieval.townHallTopic && nearlyAllOut && !(best && namesTitle(question, best.procedure))) {
+        const named = this.redirectKeywords.match(withoutDoneClauses(question), language)[0];
+        if (named) return { decision: 'out_of_scope', candidates: [], redirect: this.redirectsById.get(named.owner)!, diagnostics: retrieval.diagnostics };
+        return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics, ...(best ? { offered: best } : {}) };
+      }
+      return retrieval;
     }
     if (retrieval.townHallTopic) return retrieval;
     const slug = vote.answer;

@@ -552,6 +552,12 @@ describe('what is refused, and what is asked about instead', () => {
     expect(slugsOf(divorce)[0]).toBe('divort-administrativ');
   });
 
+  it('the notary\'s own fee, asked after the town hall\'s part is done, goes to the notary, though the town hall\'s procedure is named', async () => {
+    const [reply] = await ask('Tata a murit în mai, certificatul de deces l-am luat de la voi și am făcut și anexa pentru notar. Cât costă la notar certificatul de moștenitor și cât durează?');
+    expect(reply?.sources).toEqual([]);
+    expect(reply?.text).toMatch(/Notarul public/);
+  });
+
   it('a divorce through the court goes to the courts, not the town hall\'s divorce by agreement', async () => {
     const [reply] = await ask('Válni szeretnék, de a férjem nem egyezik bele, és van két kiskorú gyerekünk. Hogyan indítsam el a pert a bíróságon?', 'hu');
     expect(reply?.sources).toEqual([]);
