@@ -148,8 +148,25 @@ function shorten(text: string, limit: number): string {
   if (sentenceEnd >= limit * 0.4) return text.slice(0, sentenceEnd + 1);
   const clauseEnd = Math.max(...[', ', ' – ', ' (', '; '].map((mark) => head.lastIndexOf(mark)));
   // A clause must not end on the word that joined it to the next: "certificatul de naștere și, după caz".
-  if (clauseEnd >= limit * 0.4) return closeBrackets(text.slice(0, clauseEnd).replace(danglingJoin, '').replace(/[\s,;:–-]+$/, ''));
+  if (clauseEnd >= limit * 0.4) return withoutShortLastClause(closeBrackets(text.slice(0, clauseEnd).replace(danglingJoin, '').replace(/[\s,;:–-]+$/, '')));
   return text;
+}
+
+/** Fewer words than this after the last sentence end or semicolon of a cut text is the start of a thought, not one. */
+const shortestLastClauseWords = 4;
+
+/**
+ * "…se eliberează fără taxă. O eventuală taxă", "…ca dreptul să curgă din luna următoare nașterii; pentru
+ * indemnizație": a cut that keeps only the first words of a new sentence or of a clause after a semicolon leaves
+ * a fragment, so it ends at that sentence or semicolon instead. A longer last part says something of its own
+ * ("The vehicle tax is set by Bălăușeri Local Council decision").
+ */
+function withoutShortLastClause(cut: string): string {
+  const sentenceEnd = lastSentenceEnd(`${cut} `);
+  const semicolon = cut.lastIndexOf('; ');
+  const boundary = Math.max(sentenceEnd, semicolon);
+  if (boundary < 0 || cut.slice(boundary + 1).trim().split(/\s+/u).length >= shortestLastClauseWords) return cut;
+  return boundary === sentenceEnd ? cut.slice(0, boundary + 1) : cut.slice(0, boundary);
 }
 
 /** Position of the full stop (or ! ?) that ends the last whole sentence of `text`, or -1. */

@@ -56,6 +56,24 @@ describe('answer cards without a language model', () => {
     expect(renderProcedureCard(localTaxes, 'hu')).toContain('472. cikk)');
   });
 
+  it('a cut field never ends on the first words of a new sentence or of a clause after a semicolon', () => {
+    // "Taxă: De regulă certificatul se eliberează fără taxă. O eventuală taxă" and "…nașterii; pentru indemnizație" were.
+    const confirmMark = /\s*\((de confirmat la ghișeu|a hivatalban megerősítendő|to be confirmed at the counter)\)$/u;
+    for (const procedure of real.procedures) {
+      for (const language of languages) {
+        for (const compact of [false, true]) {
+          for (const line of renderProcedureCard(procedure, language, { compact }).split('\n')) {
+            const field = /^[^:•]{2,30}: (.+)$/u.exec(line.replace(confirmMark, ''))?.[1];
+            if (field === undefined || /[.!?]$/u.test(field)) continue;
+            const lastPart = field.split(/(?<=[.!?]) (?=\p{Lu})|(?<=;) /u).at(-1)!;
+            if (lastPart === field) continue;
+            expect(lastPart.split(/\s+/u).length, `${procedure.slug} ${language}${compact ? ' compact' : ''}: ${line}`).toBeGreaterThanOrEqual(4);
+          }
+        }
+      }
+    }
+  });
+
   it('says a fact the procedure still has to confirm is to be confirmed at the counter', () => {
     const procedure = { ...real.procedures.find((candidate) => candidate.slug === 'certificat-urbanism')!, toConfirm: ['Cuantumul taxei stabilit prin HCL pentru anul în curs.'] };
     expect(renderProcedureCard(procedure, 'ro')).toMatch(/^Taxă: .*\(de confirmat la ghișeu\)$/m);
