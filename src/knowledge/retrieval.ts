@@ -425,8 +425,11 @@ export class Retriever {
    * procedure goes first, and what the words found comes beside it. When they agree that such questions
    * were not the town hall's business (or only lean that way, and the town hall is not named either), and no
    * keyword or life event names a procedure, it is refused; so is a message that all the examples together find
-   * likely not the town hall's business (`unlikelyTownHallBusiness`). An answer about the town hall itself, a
-   * refusal or a redirect is left as it is.
+   * likely not the town hall's business (`unlikelyTownHallBusiness`). An answer about the town hall itself and a
+   * refusal are left as they are; a redirect, unless the nearest agree closely on a procedure
+   * (`procedureBesideRedirect`). When they agree the message is about the town hall itself, its topic is answered
+   * (`townHallAsVoted`); when nearly all were out of scope, a named procedure does not keep it
+   * (`namedButNearlyAllOut`).
    */
   private exampleAnswerFirst(retrieval: DetailedRetrieval, question: string, language: Language, votes: () => ExampleVote | undefined, settings: RetrievalSettings): DetailedRetrieval {
     if (retrieval.decision === 'out_of_scope') return retrieval.redirect ? this.procedureBesideRedirect(retrieval, votes, settings) : retrieval;
@@ -443,17 +446,7 @@ export class Retriever {
       // when they agree more closely: "until what time are you open, my son drives me" is no small talk.
       const closeEnough = !retrieval.townHallTopic || (vote.similarity >= settings.exampleTopicSimilarity && vote.share >= settings.exampleTopicShare);
       if (closeEnough && !retrieval.diagnostics.procedureNamed) return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics };
-      // "Am făcut deja… anexa pentru notar. Cât ia notarul pe certificatul de moștenitor?": a keyword names a
-      // procedure, but nearly all of the closest questions were another authority's business. Sent to the
-      // authority it names, or refused with the named procedure offered, unless it asks for that by its title.
-      const best = retrieval.candidates[0];
-      const nearlyAllOut = vote.similarity >= settings.exampleNamedOutOfScopeSimilarity && vote.share >= settings.exampleNamedOutOfScopeShare;
-      if (retrieval.diagnostics.procedureNamed && !retrieval.townHallTopic && nearlyAllOut && !(best && namesTitle(question, best.procedure))) {
-        const named = this.redirectKeywords.match(withoutDoneClauses(question), language)[0];
-        if (named) return { decision: 'out_of_scope', candidates: [], redirect: this.redirectsById.get(named.owner)!, diagnostics: retrieval.diagnostics };
-        return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics, ...(best ? { offered: best } : {}) };
-      }
-      return retrieval;
+      return this.namedButNearlyAllOut(retrieval, question, language, vote, settings) ?? retrieval;
     }
     if (retrieval.townHallTopic) return retrieval;
     const slug = vote.answer;
@@ -478,9 +471,24 @@ export class Retriever {
   }
 
   /**
-   * "Mi-am cumpărat mașină din Germania, am adus-o acasă cu numere provizorii": the plates are another
-   * authority's, named more plainly than anything the town hall does, but the questions most like it were
-   * answered with the car's tax record. When they agree, that procedure is answered and the other authority
+   * "Am făcut deja… anexa pentru notar. Cât ia notarul pe certificatul de moștenitor?": a keyword names a
+   * procedure, but nearly all of the closest questions were another authority's business. Sent to the authority
+   * it names, or refused with the named procedure offered, unless it asks for that procedure by its title.
+   */
+  private namedButNearlyAllOut(retrieval: DetailedRetrieval, question: string, language: Language, vote: ExampleVote, settings: RetrievalSettings): DetailedRetrieval | undefined {
+    if (!retrieval.diagnostics.procedureNamed || retrieval.townHallTopic) return undefined;
+    if (vote.similarity < settings.exampleNamedOutOfScopeSimilarity || vote.share < settings.exampleNamedOutOfScopeShare) return undefined;
+    const best = retrieval.candidates[0];
+    if (best && namesTitle(question, best.procedure)) return undefined;
+    const named = this.redirectKeywords.match(withoutDoneClauses(question), language)[0];
+    if (named) return { decision: 'out_of_scope', candidates: [], redirect: this.redirectsById.get(named.owner)!, diagnostics: retrieval.diagnostics };
+    return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics, ...(best ? { offered: best } : {}) };
+  }
+
+  /**
+   * "Fiul meu mi-a adus un Audi din Germania, are numere roșii provizorii… ce hârtie îmi trebuie de la primărie?":
+   * the plates are another authority's, named more plainly than anything the town hall does, but the questions
+   * most like it were answered with the car's tax record. When they agree, that procedure is answered and the other authority
    * given beside it, rather than sending the citizen away with half the answer. The nearest must agree more
    * closely than to put a procedure first: many that were another authority's look like a procedure's too.
    */
