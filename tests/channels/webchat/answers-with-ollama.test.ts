@@ -74,12 +74,12 @@ describe('answers written by the local language model', () => {
     expect(testApp.logLines.some((line) => JSON.stringify(line).includes('FV_ERR_LLM_ABORTED'))).toBe(false);
   });
 
-  it("streams the model's answer about a death at home, then names the family doctor's authority beside it", async () => {
-    nextAnswer = { chunks: 'Decesul se declară la starea civilă în 3 zile, cu certificatul medical constatator [inregistrare-deces].'.split(/(?<= )/) };
-    const { stream, reply } = await askWhileListening('Mama a murit azi-noapte acasă, în Chendu. A venit doctorul de familie și ne-a dat o hârtie. Ce facem ca s-o putem îngropa sâmbătă?');
-    expect(reply?.sources[0]?.slug).toBe('inregistrare-deces');
-    expect(reply?.text).toContain('certificatul medical constatator');
-    expect(reply?.text).toMatch(/Casa de Asigurări de Sănătate/);
+  it("streams the model's answer about a car brought from Germany, then names the plates' authority beside it", async () => {
+    nextAnswer = { chunks: 'Mașina se declară la impozite locale în 30 de zile de la dobândire, cu contractul sau factura [vehicul-evidenta-fiscala].'.split(/(?<= )/) };
+    const { stream, reply } = await askWhileListening('Fiul meu lucreaza in Germania si mi-a adus un Audi de acolo, are numere rosii provizorii. Vrem sa-l inmatriculam pe numele meu, am fost la RAR. Ce hartie imi trebuie de la primarie?');
+    expect(reply?.sources[0]?.slug).toBe('vehicul-evidenta-fiscala');
+    expect(reply?.text).toContain('în 30 de zile');
+    expect(reply?.text).toMatch(/SPCRPCIV/);
     await stream.finished;
     const streamed = stream.events.filter((event) => event.event === 'token').map((event) => String(event.data.delta)).join('');
     expect(streamed.replace(/\s+/g, ' ').trim()).toBe(reply?.text.replace(/\s+/g, ' ').trim());
