@@ -92,8 +92,32 @@ function withJoinedPrefixes(tokens: string[]): string[] {
   return joined;
 }
 
+/** Texts whose words are remembered per language: one message, its sentences, its parts and their variants. */
+const rememberedTexts = 256;
+
+/** A word of a text as the indexes read it: folded, and its stem in the text's language. */
+export interface AnalyzedWord {
+  readonly token: string;
+  readonly stem: string;
+}
+
+/**
+ * The texts analyzed lately, per language. A long message is read by a dozen rules, each asking for the words
+ * of the message, its sentences and its parts again; analyzing them anew each time made a long message's
+ * retrieval about a tenth slower. Shared between callers, so read-only.
+ */
+const recentAnalyses: Record<Language, RecentResults<string, readonly AnalyzedWord[]>> = {
+  ro: new RecentResults(rememberedTexts),
+  hu: new RecentResults(rememberedTexts),
+  en: new RecentResults(rememberedTexts),
+};
+
 /** Content words of a text with their stems, in order; stop words removed. */
-export function analyze(text: string, language: Language): { token: string; stem: string }[] {
+export function analyze(text: string, language: Language): readonly AnalyzedWord[] {
+  return recentAnalyses[language].get(text, () => analyzeAnew(text, language));
+}
+
+function analyzeAnew(text: string, language: Language): AnalyzedWord[] {
   const tokens = tokenize(text);
   return (language === 'hu' ? withJoinedPrefixes(tokens) : tokens)
     .filter((token) => !isStopWord(token))
