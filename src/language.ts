@@ -4,6 +4,11 @@ export const languages = ['ro', 'hu', 'en'] as const;
 export type Language = (typeof languages)[number];
 export type Localized<T = string> = Record<Language, T>;
 
+/** One of something per language, each made by `make` (a memory, a counter…). */
+export function perLanguage<T>(make: (language: Language) => T): Localized<T> {
+  return { ro: make('ro'), hu: make('hu'), en: make('en') };
+}
+
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (languages as readonly string[]).includes(value);
 }

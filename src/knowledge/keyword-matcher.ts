@@ -1,4 +1,4 @@
-import { foldDiacritics, languages, type Language, type Localized } from '../language.ts';
+import { foldDiacritics, languages, perLanguage, type Language, type Localized } from '../language.ts';
 import { RecentResults } from '../recent-results.ts';
 import { boundedEditDistance } from './edit-distance.ts';
 import { tellingsOf } from './question-parts.ts';
@@ -58,7 +58,11 @@ export class KeywordVocabulary {
   private readonly wordsByToken = new Map<string, number[]>();
   private readonly wordsByStem = new Map<string, number[]>();
   private readonly wordsByInitialAndLength = new Map<string, number[]>();
-  private readonly matchesByToken = new RecentResults<string, readonly number[]>(rememberedTokens);
+  /** Per reading (typos or not) and language, keyed by the word itself: a key built per word cost more than the lookup. */
+  private readonly matchesByToken: Record<'typos' | 'exact', Record<Language, RecentResults<string, readonly number[]>>> = {
+    typos: perLanguage(() => new RecentResults(rememberedTokens)),
+    exact: perLanguage(() => new RecentResults(rememberedTokens)),
+  };
   /** The last texts read, with the words each sentence matched: every list asks about the same message. */
   private readonly recentTexts = new RecentResults<string, readonly ReadonlySet<number>[]>(rememberedTexts);
 
@@ -81,7 +85,7 @@ export class KeywordVocabulary {
     file(this.wordsByStem, `${language}:${word.stem}`);
     file(this.wordsByInitialAndLength, `${word.token[0]}:${word.token.length}`);
     // Words added after a message was read may match it: what was remembered is forgotten.
-    this.matchesByToken.clear();
+    for (const byLanguage of Object.values(this.matchesByToken)) for (const remembered of Object.values(byLanguage)) remembered.clear();
     this.recentTexts.clear();
     return position;
   }
@@ -102,7 +106,7 @@ export class KeywordVocabulary {
    * the same words many times (the message, its sentences, its parts): remembered.
    */
   private wordsMatching(token: string, language: Language, typos: boolean): readonly number[] {
-    return this.matchesByToken.get(`${typos ? 't' : 'n'}${language}:${token}`, () => this.wordsMatchingAnew(token, language, typos));
+    return this.matchesByToken[typos ? 'typos' : 'exact'][language].get(token, () => this.wordsMatchingAnew(token, language, typos));
   }
 
   private wordsMatchingAnew(token: string, language: Language, typos: boolean): readonly number[] {

@@ -1,4 +1,4 @@
-import { languages, type Language } from '../language.ts';
+import { languages, perLanguage, type Language } from '../language.ts';
 import type { KnowledgeChunk } from './chunking.ts';
 import { RecentResults } from '../recent-results.ts';
 import { boundedEditDistance, typoAllowance } from './edit-distance.ts';
@@ -69,7 +69,8 @@ export class LexicalIndex {
   private readonly chunksBySlug = new Map<string, IndexedChunk[]>();
   /** Which chunks contain a term: scoring visits only chunks that share a term with the question. */
   private readonly postings = new Map<string, Posting>();
-  private readonly readingsByToken = new RecentResults<string, ReadonlyMap<string, number>>(rememberedTokens);
+  /** Per language, keyed by the word itself (a key built per word cost more than the lookup). */
+  private readonly readingsByToken: Record<Language, RecentResults<string, ReadonlyMap<string, number>>> = perLanguage(() => new RecentResults(rememberedTokens));
   /** Scratch space of scoreChunks, one slot per chunk, zero between calls (scoring is synchronous). */
   private readonly chunkTotals: Float64Array;
   private readonly termBest: Float64Array;
@@ -157,7 +158,7 @@ export class LexicalIndex {
    * with the whole vocabulary (a long message spent a third of its time there): remembered.
    */
   private readingsOf(token: string, language: Language): ReadonlyMap<string, number> {
-    return this.readingsByToken.get(`${language}:${token}`, () => this.readingsAnew(token, language));
+    return this.readingsByToken[language].get(token, () => this.readingsAnew(token, language));
   }
 
   private readingsAnew(token: string, language: Language): ReadonlyMap<string, number> {

@@ -1,5 +1,5 @@
 import snowball from 'snowball-stemmers';
-import { foldDiacritics, type Language } from '../language.ts';
+import { foldDiacritics, perLanguage, type Language } from '../language.ts';
 import { RecentResults } from '../recent-results.ts';
 
 // Shared by the offline embedding and the lexical index, so that a question and a document are
@@ -10,8 +10,10 @@ const stemmers = new Map(
   (Object.keys(stemmerNames) as Language[]).map((language) => [language, snowball.newStemmer(stemmerNames[language])]),
 );
 
-// Stemming is the hot path of ingest and of every question; the vocabulary is small, so remember it.
-const stemCache = new RecentResults<string, string>(200_000);
+// Stemming is the hot path of ingest and of every question; the vocabulary is small, so remember it. One
+// memory per language, keyed by the word itself: a key built per word ("ro:casa") cost more than the lookup.
+const rememberedStems = 200_000;
+const stemCaches: Record<Language, RecentResults<string, string>> = perLanguage(() => new RecentResults(rememberedStems));
 
 /**
  * Function words and the filler people type around a question ("buna ziua", "va rog", "kérem").
@@ -61,7 +63,7 @@ export function isStopWord(token: string): boolean {
 
 export function stem(token: string, language: Language): string {
   // Numbers (law numbers such as 544 or 196) are identifiers, not words.
-  return stemCache.get(`${language}:${token}`, () => (/^\d+$/.test(token) ? token : (stemmers.get(language)?.stem(token) ?? token)));
+  return stemCaches[language].get(token, () => (/^\d+$/.test(token) ? token : (stemmers.get(language)?.stem(token) ?? token)));
 }
 
 /** Hungarian verbal prefixes that stand apart from their verb ("meghalt" → "halt meg", "el kell adni"). Folded. */
@@ -106,11 +108,7 @@ export interface AnalyzedWord {
  * of the message, its sentences and its parts again; analyzing them anew each time made a long message's
  * retrieval about a tenth slower. Shared between callers, so read-only.
  */
-const recentAnalyses: Record<Language, RecentResults<string, readonly AnalyzedWord[]>> = {
-  ro: new RecentResults(rememberedTexts),
-  hu: new RecentResults(rememberedTexts),
-  en: new RecentResults(rememberedTexts),
-};
+const recentAnalyses: Record<Language, RecentResults<string, readonly AnalyzedWord[]>> = perLanguage(() => new RecentResults(rememberedTexts));
 
 /** Content words of a text with their stems, in order; stop words removed. */
 export function analyze(text: string, language: Language): readonly AnalyzedWord[] {
