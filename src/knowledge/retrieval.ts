@@ -64,6 +64,9 @@ export interface RetrievalSettings {
   /** A message that names a procedure is refused when the nearest were out of scope from this likeness and share. */
   exampleNamedOutOfScopeSimilarity: number;
   exampleNamedOutOfScopeShare: number;
+  /** A message that names a procedure is answered with the town hall's own topic when the nearest were about the town hall from this likeness and share. */
+  exampleNamedTopicSimilarity: number;
+  exampleNamedTopicShare: number;
   /** Below the bar to go first, from this likeness and share a procedure the examples lean to is answered second. */
   exampleBesideSimilarity: number;
   exampleBesideShare: number;
@@ -101,6 +104,8 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   exampleOverRedirectShare: 0.6,
   exampleNamedOutOfScopeSimilarity: 0.45,
   exampleNamedOutOfScopeShare: 0.9,
+  exampleNamedTopicSimilarity: 0.35,
+  exampleNamedTopicShare: 0.8,
   exampleBesideSimilarity: 0.15,
   exampleBesideShare: 0.35,
   outOfScopeLikelihood: 0.3,
@@ -502,13 +507,17 @@ export class Retriever {
    * "Hol van pontosan a hivatal? … Van előtte parkoló?": no rule found the town hall's own topic in the words,
    * which a procedure's texts share ("templom", "parkoló"), but the questions most like it were all about the
    * town hall itself. When they agree closely, no keyword or life event names a procedure, and a topic's words
-   * are there, the topic is answered.
+   * are there, the topic is answered. "La ce număr sun pentru registrul agricol? Și biroul lor e la parter?"
+   * names a procedure, and asks about its office: when the nearest agree more closely still, the topic is
+   * answered with the named procedure beside it.
    */
   private townHallAsVoted(retrieval: DetailedRetrieval, question: string, language: Language, vote: ExampleVote, settings: RetrievalSettings): DetailedRetrieval {
-    if (retrieval.diagnostics.procedureNamed || vote.similarity < settings.exampleTopicSimilarity || vote.share < settings.exampleTopicShare) return retrieval;
+    const named = retrieval.diagnostics.procedureNamed === true;
+    const [similarity, share] = named ? [settings.exampleNamedTopicSimilarity, settings.exampleNamedTopicShare] : [settings.exampleTopicSimilarity, settings.exampleTopicShare];
+    if (vote.similarity < similarity || vote.share < share) return retrieval;
     const topic = this.townHallTopicKeywords.match(question, language)[0]?.owner as TownHallTopicId | undefined;
     if (topic === undefined) return retrieval;
-    return { decision: 'answer', candidates: [], townHallTopic: topic, diagnostics: retrieval.diagnostics };
+    return { decision: 'answer', candidates: named ? retrieval.candidates : [], townHallTopic: topic, diagnostics: retrieval.diagnostics };
   }
 
   /**

@@ -338,6 +338,14 @@ describe("the town hall's own facts", () => {
     expect(slugsOf(reply)).toEqual(['town-hall']);
   });
 
+  it('which office keeps a procedure, asked the way such questions were asked before, is the list of offices with the procedure beside it', async () => {
+    // The office word ties with the procedure's name; the nearest example questions all asked about the town hall itself.
+    const [reply] = await ask('La ce birou se ocupa cineva de registrul agricol? Am fost de doua ori si m-au trimis de la o usa la alta.', 'ro');
+    expect(slugsOf(reply)[0]).toBe('town-hall');
+    expect(reply?.text).toContain('Compartimentul registru agricol');
+    expect(slugsOf(reply)).toContain('registru-agricol-animale');
+  });
+
   it('whether a village belongs to the commune is the villages fact', async () => {
     const [reply] = await ask('Szentdemeter Balavasarhoz tartozik?', 'hu');
     expect(slugsOf(reply)[0]).toBe('town-hall');
