@@ -55,9 +55,12 @@ export interface RetrievalSettings {
   exampleSimilarity: number;
   /** …and this share of the nearest questions' likeness agrees on it. */
   exampleShare: number;
-  /** An answer about the town hall itself is refused when the nearest were out of scope only from this likeness and share. */
+  /** A message that names no procedure is answered with the town hall's own topic when the nearest were about the town hall from this likeness and share. */
   exampleTopicSimilarity: number;
   exampleTopicShare: number;
+  /** An answer about the town hall itself is refused when the nearest were out of scope only from this likeness and share. */
+  exampleTopicRefusalSimilarity: number;
+  exampleTopicRefusalShare: number;
   /** Another authority named more plainly than a procedure leaves that procedure first only when the nearest agree on it from this likeness and share. */
   exampleOverRedirectSimilarity: number;
   exampleOverRedirectShare: number;
@@ -100,6 +103,8 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   exampleShare: 0.5,
   exampleTopicSimilarity: 0.3,
   exampleTopicShare: 0.7,
+  exampleTopicRefusalSimilarity: 0.4,
+  exampleTopicRefusalShare: 0.85,
   exampleOverRedirectSimilarity: 0.4,
   exampleOverRedirectShare: 0.6,
   exampleNamedOutOfScopeSimilarity: 0.45,
@@ -449,7 +454,7 @@ export class Retriever {
       // "Mesélj egy viccet a polgármesterről": no keyword or life event names a procedure, and the questions
       // most like it were not the town hall's business. An answer about the town hall itself is refused only
       // when they agree more closely: "until what time are you open, my son drives me" is no small talk.
-      const closeEnough = !retrieval.townHallTopic || (vote.similarity >= settings.exampleTopicSimilarity && vote.share >= settings.exampleTopicShare);
+      const closeEnough = !retrieval.townHallTopic || (vote.similarity >= settings.exampleTopicRefusalSimilarity && vote.share >= settings.exampleTopicRefusalShare);
       if (closeEnough && !retrieval.diagnostics.procedureNamed) return { decision: 'out_of_scope', candidates: [], diagnostics: retrieval.diagnostics };
       return this.namedButNearlyAllOut(retrieval, question, language, vote, settings) ?? retrieval;
     }

@@ -107,6 +107,28 @@ describe('examples that lean to a procedure without agreeing enough to put it fi
   });
 });
 
+describe('the town hall\'s own fact beside questions that were not its business', () => {
+  it('is answered unless the nearest agree closely that such messages were not the town hall\'s: "Karácsony után… dolgoznak?" is no Christmas small talk', async () => {
+    const message = 'Karácsony után, 27-én dolgoznak?';
+    const knowledgeDirectory = copyKnowledge(realKnowledgeDirectory);
+    const dataDirectory = temporaryDataDirectory();
+    // The town hall's own examples, without this very question: the nearest left are mostly Christmas greetings.
+    const file = path.join(knowledgeDirectory, exampleQuestionsFile);
+    const { examples } = parseExampleQuestions(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, examples.filter((example) => example.question !== message).map((example) => `${JSON.stringify(example)}\n`).join(''));
+    const knowledgeBase = await createKnowledgeBase({ config: knowledgeConfig({ dataDirectory, knowledgeDirectory }), logger: recordingLogger(), watch: false });
+    try {
+      const retrieval = await knowledgeBase.retrieve(message, 'hu');
+      expect(retrieval.decision).toBe('answer');
+      expect(retrieval.townHallTopic).toBe('hours');
+    } finally {
+      await knowledgeBase.close();
+      fs.rmSync(knowledgeDirectory, { recursive: true, force: true });
+      fs.rmSync(dataDirectory, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a citizen on the web chat asks in words no procedure uses', () => {
   let testApp: TestApp;
   let knowledgeDirectory: string;
