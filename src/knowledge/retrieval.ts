@@ -847,7 +847,8 @@ export class Retriever {
     // a message that tells and asks nothing is not a question about an office because it names one.
     if (words > statementWithTopicWords && reading.parts().length === 0) return undefined;
     // "Unde e primăria?", "Hol van a hivatal?": where the town hall is, with no other topic named.
-    if (matches.length === 0 && shortQuestionAboutTownHall && procedureEvidence === 0 && asksWhere.test(folded)) return 'address';
+    // "Pontosan hol van a polgármesteri hivatal? A templom melletti sárga épület az?": one short sentence asks it.
+    if (matches.length === 0 && procedureEvidence === 0 && (shortQuestionAboutTownHall ? asksWhere.test(folded) : this.asksWhereInShortSentence(question))) return 'address';
     // "When does the mayor hold public audiences?": when, about the procedure of asking for one, is the
     // audience hours (the procedure is cited beside them).
     // "…stau în Bălăușeri pe strada principală… De unde încep?": in a long message, a topic named only in what
@@ -901,6 +902,11 @@ export class Retriever {
       return topic;
     }
     return undefined;
+  }
+
+  /** Whether one sentence of the message is a short question where the town hall is. */
+  private asksWhereInShortSentence(question: string): boolean {
+    return sentencesOf(question).some((sentence) => isShortQuestionAboutTownHall(sentence) && asksWhere.test(foldDiacritics(sentence)));
   }
 
   /**

@@ -355,6 +355,11 @@ describe("the town hall's own facts", () => {
     expect(slugsOf(reply)).toContain('registru-agricol-animale');
   });
 
+  it('where the town hall is, asked in one short sentence of a longer message, is its address', async () => {
+    const [reply] = await ask('Pontosan hol van a hivatal Szentdemeteren? A bolt melletti piros épület az, vagy a kultúrotthon?', 'hu');
+    expect(slugsOf(reply)).toEqual(['town-hall']);
+  });
+
   it('whether a village belongs to the commune is the villages fact', async () => {
     const [reply] = await ask('Szentdemeter Balavasarhoz tartozik?', 'hu');
     expect(slugsOf(reply)[0]).toBe('town-hall');
