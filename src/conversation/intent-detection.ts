@@ -19,7 +19,8 @@ const statusPatterns = [
   /\b(ce se (mai )?intampla|unde (a )?ajuns|s-a rezolvat|cum sta|a fost rezolvat).*\b(cerer|petiti|sesizar|dosar|solicitar)/,
   /\b(cererea|petitia|sesizarea|dosarul|solicitarea) (mea|meu|nr|numarul|numar)\b/,
   /\b(hol tart|mi lett|allapot|allasa).*(kerelem|kervény|kerveny|bejelentes|panasz|ugy)/,
-  /\b(kerelmem|kervenyem|bejelentesem|ugyem)\b/,
+  // "Nincs semmi ügyem, csak beszélgetnék": no case of one's own is no status question.
+  /(?<!\bnincs(?:en)? (?:semmi |semmilyen |mas |mar )?)\b(kerelmem|kervenyem|bejelentesem|ugyem)\b/,
   /\b(status|where is|what happened|progress)\b.*\b(request|complaint|petition|ticket|application)\b/,
   /\bmy (request|complaint|petition|ticket|application)\b/,
   /^\/?(stare|status|allapot)\b/,

@@ -36,6 +36,8 @@ describe('intent rules (offline)', () => {
     ['ce se intampla cu cererea 12/2026?', 'status'],
     ['stadiul cererii mele', 'status'],
     ['hol tart a kérelmem?', 'status'],
+    ['Mi van az ügyemmel? Mi lett az ügyem?', 'status'],
+    ['Jó estét. Nincs semmi ügyem, csak olyan csend van a házban. Beszélgetnél velem egy kicsit?', 'procedure'],
     ['what is the status of my request 3/2026', 'status'],
     ['vreau sa vorbesc cu un om', 'handover'],
     ['as vrea sa vorbesc cu un functionar', 'handover'],
