@@ -82,6 +82,9 @@ export class KeywordVocabulary {
       index.set(key, positions);
     };
     file(this.wordsByToken, word.token);
+    // Found by the prefixes of a question word, like the word itself: "jövedelmünkről" starts with "jövedelm".
+    const elided = language === 'hu' && !word.exact ? elidedStem(word.token) : undefined;
+    if (elided !== undefined) file(this.wordsByToken, elided);
     file(this.wordsByStem, `${language}:${word.stem}`);
     file(this.wordsByInitialAndLength, `${word.token[0]}:${word.token.length}`);
     // Words added after a message was read may match it: what was remembered is forgotten.
@@ -235,6 +238,15 @@ export function analyzeKeyword(keyword: string, language: Language): { token: st
 }
 
 /** Whether a question word stands for one word of a keyword; exported for the tests' full scan. */
+/** Folded Hungarian nouns of this shape drop their last vowel before an ending ("jövedelem", "kérelem", "bizalom"). */
+const elidingWord = /^(.{3,}[bcdfghjklmnprstvz])[aeo]([lmr])$/u;
+
+/** The form a Hungarian word takes before a vowel ending when its last vowel drops ("jovedelem" → "jovedelm"), if it does. */
+function elidedStem(token: string): string | undefined {
+  const match = elidingWord.exec(token);
+  return match ? `${match[1]}${match[2]}` : undefined;
+}
+
 export function wordMatches(word: { token: string; stem: string; exact?: boolean }, language: Language, queryWord: QueryWord): boolean {
   if (queryWord.token === word.token) return true;
   if (word.exact) return false;
@@ -248,6 +260,11 @@ export function wordMatches(word: { token: string; stem: string; exact?: boolean
   if (queryStem === word.stem || queryStem === word.token) return true;
   // Agglutinated and inflected forms the stemmer misses: "nyugdíjazáshoz", "pașaportul".
   if (word.token.length >= longerFormMinimum && queryWord.token.startsWith(word.token)) return true;
+  // A Hungarian word whose last vowel drops before an ending: "jövedelem" → "jövedelmünkről", "kérelem" → "kérelmet".
+  if (language === 'hu' && queryWord.language === 'hu') {
+    const elided = elidedStem(word.token);
+    if (elided !== undefined && queryWord.token.startsWith(elided)) return true;
+  }
   // A Hungarian compound holds the word it is after its first part, before its endings ("kisteherautóját" is an
   // "autó", "termőföldet" a "föld").
   if (language === 'hu' && queryWord.language === 'hu' && word.token.length >= compoundHeadMinimum && queryWord.token.indexOf(word.token, compoundModifierMinimum) > 0) return true;

@@ -8,6 +8,8 @@ const matcher = new KeywordMatcher([
   { id: 'permit', keywords: { ...none, ro: ['autorizatie'] } },
   { id: 'house', keywords: { ...none, hu: ['új ház'] } },
   { id: 'tax', keywords: { ...none, hu: ['adó'] } },
+  { id: 'income', keywords: { ...none, hu: ['mezőgazdasági jövedelem'] } },
+  { id: 'request', keywords: { ...none, hu: ['kérelem'] } },
 ]);
 
 describe('Hungarian compounds', () => {
@@ -31,5 +33,12 @@ describe('short Hungarian words', () => {
     expect(matcher.match('am o casa noua, hazat', 'ro')).toEqual([]);
     expect(matcher.match('ki adja ki az igazolást?', 'hu')).toEqual([]);
     expect(matcher.match('mennyi az adó?', 'hu').map((match) => match.owner)).toEqual(['tax']);
+  });
+});
+
+describe('Hungarian words whose last vowel drops before an ending', () => {
+  it('match their inflected forms, which the stemmer misses: "jövedelmünkről" is a "jövedelem", "kérelmünket" a "kérelem"', () => {
+    expect(matcher.match('igazolás a mezogazdasagi jovedelmunkrol', 'hu').map((match) => match.owner)).toEqual(['income']);
+    expect(matcher.match('beadtuk a kérelmünket', 'hu').map((match) => match.owner)).toEqual(['request']);
   });
 });
