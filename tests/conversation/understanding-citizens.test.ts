@@ -84,6 +84,13 @@ describe('life events lead to their procedures', () => {
       'en',
       /^(certificat-urbanism|autorizatie-construire)$/,
     ],
+    [
+      'an old roof to be redone with new beams and metal tiles, told in English, is building',
+      'We moved back from Spain. The roof of our house in Chendu is from the seventies, we want new beams and metal tiles and maybe a room in the attic. What do we need from you first?',
+      'en',
+      /^(certificat-urbanism|autorizatie-construire)$/,
+    ],
+    ['a couple that agreed to split, told in English, is the divorce by agreement', 'We agreed to split, my wife and I, no children. Can the town hall do it, instead of going to court?', 'en', /^divort-administrativ$/],
     ['a timber garden office is building', 'We would like a small garden office behind the house in Kend, just a timber one. Anything to sort with the town hall before we order it?', 'en', /^(certificat-urbanism|autorizatie-construire)$/],
     ['losing one\'s job told only by small words', 'Munkanélküli lettem, a férjem elhagyott, két kicsi gyerekkel maradtam minden jövedelem nélkül.', 'hu', /^venit-minim-incluziune$/],
     ['a birth told with another country is a birth abroad', 'Our baby was born in Ireland and we have just moved back to Chendu. What paperwork do we need in Romania?', 'en', /^transcriere-acte-straine$/],
@@ -408,12 +415,13 @@ describe('what is refused, and what is asked about instead', () => {
     expect(chat?.sources).toEqual([]);
   });
 
-  it('a question nothing names, most like others that were not the town hall\'s, is refused; one that names the town hall is asked about', async () => {
-    const [ticket] = await ask('Cat costa un bilet de avion spre Londra?');
-    expect(ticket?.sources).toEqual([]);
-    expect(ticket?.text).toMatch(/vă pot ajuta doar cu procedurile/);
-    const [atTheTownHall] = await ask('Primaria vinde bilete de avion spre Londra?');
-    expect(atTheTownHall?.text).toContain('La care dintre acestea');
+  it('a question nothing names, most like others that were not the town hall\'s, is refused, also when it asks whether the town hall does it', async () => {
+    // The example questions hold flights home from Luton and Dublin: they agree that tickets are no town-hall business.
+    for (const text of ['Cat costa un bilet de avion spre Londra?', 'Primaria vinde bilete de avion spre Londra?']) {
+      const [reply] = await ask(text);
+      expect(reply?.sources, text).toEqual([]);
+      expect(reply?.text, text).toMatch(/vă pot ajuta doar cu procedurile/);
+    }
   });
 
   it('holiday wishes alone get the welcome, worded for any town hall name', async () => {
