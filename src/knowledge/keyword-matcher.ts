@@ -237,7 +237,6 @@ export function analyzeKeyword(keyword: string, language: Language): { token: st
   return analyze(keyword, language).map((word) => (capitals.has(word.token) ? { ...word, exact: true } : word));
 }
 
-/** Whether a question word stands for one word of a keyword; exported for the tests' full scan. */
 /** Folded Hungarian nouns of this shape drop their last vowel before an ending ("jövedelem", "kérelem", "bizalom"). */
 const elidingWord = /^(.{3,}[bcdfghjklmnprstvz])[aeo]([lmr])$/u;
 
@@ -247,6 +246,7 @@ function elidedStem(token: string): string | undefined {
   return match ? `${match[1]}${match[2]}` : undefined;
 }
 
+/** Whether a question word stands for one word of a keyword; exported for the tests' full scan. */
 export function wordMatches(word: { token: string; stem: string; exact?: boolean }, language: Language, queryWord: QueryWord): boolean {
   if (queryWord.token === word.token) return true;
   if (word.exact) return false;
