@@ -73,6 +73,12 @@ export interface RetrievalSettings {
   /** Below the bar to go first, from this likeness and share a procedure the examples lean to is answered second. */
   exampleBesideSimilarity: number;
   exampleBesideShare: number;
+  /** One procedure answered, another part of the message gets what the questions most like that part agree on, from this likeness and share. */
+  examplePartSimilarity: number;
+  examplePartShare: number;
+  /** …and replaces a second procedure that the words found for that part from this likeness and share. */
+  examplePartOverWordsSimilarity: number;
+  examplePartOverWordsShare: number;
   /**
    * From this likelihood (0–1) that the message is not the town hall's business, judged on all the example
    * questions at once, it is refused; when a keyword or a life event names a procedure or the message names the
@@ -113,6 +119,10 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   exampleNamedTopicShare: 0.8,
   exampleBesideSimilarity: 0.15,
   exampleBesideShare: 0.35,
+  examplePartSimilarity: 0.25,
+  examplePartShare: 0.6,
+  examplePartOverWordsSimilarity: 0.35,
+  examplePartOverWordsShare: 0.8,
   outOfScopeLikelihood: 0.3,
   namedOutOfScopeLikelihood: 0.4,
   topicOutOfScopeLikelihood: 0.5,
@@ -295,6 +305,8 @@ function withoutPersonalData(question: string): string {
 interface QuestionReading {
   parts: () => string[];
   events: () => EventProcedure[];
+  /** What the example questions most like each part were answered with. */
+  partVotes: () => (ExampleVote | undefined)[];
 }
 
 /** A procedure a life event leads to, how plainly it was told, and whether as the main step of an event abroad. */
@@ -426,7 +438,51 @@ export class Retriever {
     const question = withoutPersonalData(asked);
     const settings = settingsOverride ? { ...this.settings, ...settingsOverride } : this.settings;
     const vote = once(() => this.examples.vote(withoutDoneClauses(question)));
-    return this.exampleAnswerFirst(await this.decide(question, language, settings, vectorSearch, vote), question, language, vote, settings);
+    const parts = once(() => questionParts(question, (sentence) => this.tellsRequest(sentence, language)));
+    const reading: QuestionReading = {
+      parts,
+      events: once(() => this.lifeEventProcedures(question, language)),
+      partVotes: once(() => (parts().length < 2 ? [] : parts().map((part) => this.examples.vote(withoutDoneClauses(part))))),
+    };
+    const decided = this.exampleAnswerFirst(await this.decide(question, language, settings, vectorSearch, vote, reading), question, language, vote, settings);
+    return this.secondAsPartsVoted(decided, language, reading, settings);
+  }
+
+  /**
+   * "Am vândut Loganul… cum îl scot de la impozit? Și restul de impozit pe casă se poate plăti online?": one
+   * procedure was answered, and the words of another part did not name a second one plainly enough. When the
+   * example questions most like that part agree on another procedure (or on the town hall itself, whose topic
+   * the part names), it is answered beside the first, in the order the message asked them. A second procedure
+   * the words found for that part gives way only when they agree more closely still.
+   */
+  private secondAsPartsVoted(retrieval: DetailedRetrieval, language: Language, reading: QuestionReading, settings: RetrievalSettings): DetailedRetrieval {
+    const first = retrieval.candidates[0];
+    if (retrieval.decision !== 'answer' || !first || retrieval.townHallTopic || retrieval.alsoRedirect) return retrieval;
+    const parts = reading.parts();
+    if (parts.length < 2) return retrieval;
+    const firstSlug = first.procedure.slug;
+    const secondSlug = retrieval.secondary?.procedure.slug;
+    const votes = reading.partVotes();
+    const events = reading.events();
+    const wordsFind = (index: number) => this.bestLexicalProcedure(parts[index]!, language, events, firstSlug)?.slug;
+    const aboutFirst = parts.findIndex((_, index) => votes[index]?.answer === firstSlug || wordsFind(index) === firstSlug);
+    if (aboutFirst < 0) return retrieval;
+    let best: { answer: string; share: number; index: number } | undefined;
+    for (const [index, vote] of votes.entries()) {
+      if (index === aboutFirst || !vote || vote.answer === null || vote.answer === firstSlug || vote.answer === secondSlug) continue;
+      if (vote.answer !== townHallAnswer && !this.proceduresBySlug.has(vote.answer)) continue;
+      const [similarity, share] = secondSlug ? [settings.examplePartOverWordsSimilarity, settings.examplePartOverWordsShare] : [settings.examplePartSimilarity, settings.examplePartShare];
+      if (vote.similarity < similarity || vote.share < share) continue;
+      if (secondSlug && wordsFind(index) !== secondSlug) continue;
+      if (!best || vote.share > best.share) best = { answer: vote.answer, share: vote.share, index };
+    }
+    if (!best) return retrieval;
+    const askedFirst = best.index < aboutFirst;
+    if (best.answer !== townHallAnswer) return { ...retrieval, secondary: this.candidateFor(best.answer, retrieval), secondaryAskedFirst: askedFirst };
+    // A topic that is a procedure's practical side (its office, the cashier) is answered by that procedure already.
+    const topic = this.topicOfPart(parts[best.index]!, language);
+    if (topic === undefined) return retrieval;
+    return { ...retrieval, townHallTopic: topic, secondary: first, secondaryAskedFirst: !askedFirst };
   }
 
   /**
@@ -567,11 +623,14 @@ export class Retriever {
   }
 
   /** @param whileWaiting work that needs the CPU anyway, done while Chroma answers rather than after. */
-  private async decide(question: string, language: Language, settings: RetrievalSettings, vectorSearch: VectorSearch | undefined, whileWaiting: () => unknown): Promise<DetailedRetrieval> {
-    const reading: QuestionReading = {
-      parts: once(() => questionParts(question, (sentence) => this.tellsRequest(sentence, language))),
-      events: once(() => this.lifeEventProcedures(question, language)),
-    };
+  private async decide(
+    question: string,
+    language: Language,
+    settings: RetrievalSettings,
+    vectorSearch: VectorSearch | undefined,
+    whileWaiting: () => unknown,
+    reading: QuestionReading,
+  ): Promise<DetailedRetrieval> {
     const scores = new Map<string, ProcedureScore>();
     const scoreFor = (slug: string): ProcedureScore => {
       let score = scores.get(slug);
@@ -804,7 +863,7 @@ export class Retriever {
    */
   private readWhileWaiting(question: string, language: Language, reading: QuestionReading): void {
     this.steers(question, language);
-    reading.parts();
+    reading.partVotes();
     this.redirectKeywords.match(withoutDoneClauses(question), language);
     this.chitchatKeywords.match(question, language);
     this.townHallTopicKeywords.match(question, language);

@@ -193,6 +193,19 @@ describe('two questions in one message', () => {
     expect(slugsOf(reply).sort()).toEqual(['certificate-stare-civila-duplicat', 'transcriere-acte-straine']);
   });
 
+  it('a part that names its procedure in other words gets the one that questions like it were answered with', async () => {
+    const [romanian] = await ask('Vreau sa deschid o frizerie in Balauseri, ce autorizatie de functionare imi trebuie? Si spatiul cumparat pentru ea cum il declar la impozit?');
+    expect(slugsOf(romanian)).toEqual(['autorizatie-functionare-comert', 'declarare-cladire-teren']);
+    const [hungarian] = await ask('Vettünk egy kis boltot Fületelkén, milyen működési engedély kell a hivataltól? És a bolt épületét hogyan jelentsük be az adónál?', 'hu');
+    expect(slugsOf(hungarian)).toEqual(['autorizatie-functionare-comert', 'declarare-cladire-teren']);
+  });
+
+  it('a second procedure that one word suggested gives way to the town hall fact the part asks about', async () => {
+    const [reply] = await ask('Lucrez in Austria si mi-am luat o masina de acolo, o aduc acasa de Craciun. Cum o trec la impozit la voi? Si inca ceva, vinerea pana la ce ora e deschis la primarie?');
+    expect(slugsOf(reply)).toEqual(['vehicul-evidenta-fiscala', 'town-hall']);
+    expect(reply?.text).toContain('Programul cu publicul');
+  });
+
   it('are answered in the order they were asked, whichever procedure the whole message leans to', async () => {
     const [reply] = await ask('Hol lehet igényelni a fűtéstámogatást? Ja, és kiégett a lámpa a szentdemeteri buszmegállónál, azt kinek szóljak?', 'hu');
     expect(slugsOf(reply)).toEqual(['ajutor-incalzire', 'sesizare-problema-locala']);
