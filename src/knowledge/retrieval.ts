@@ -87,6 +87,9 @@ export interface RetrievalSettings {
   outOfScopeLikelihood: number;
   namedOutOfScopeLikelihood: number;
   topicOutOfScopeLikelihood: number;
+  /** A named procedure that explains this share of the message or more is refused only from this likelihood. */
+  plainlyNamedConfidence: number;
+  plainlyNamedOutOfScopeLikelihood: number;
 }
 
 export const defaultRetrievalSettings: RetrievalSettings = {
@@ -126,10 +129,12 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   outOfScopeLikelihood: 0.3,
   namedOutOfScopeLikelihood: 0.4,
   topicOutOfScopeLikelihood: 0.5,
+  plainlyNamedConfidence: 0.6,
+  plainlyNamedOutOfScopeLikelihood: 0.6,
 };
 
 /** Settings under which the example questions' out-of-scope likelihood refuses nothing. */
-const neverLikelyOutOfScope: Partial<RetrievalSettings> = { outOfScopeLikelihood: 2, namedOutOfScopeLikelihood: 2, topicOutOfScopeLikelihood: 2 };
+const neverLikelyOutOfScope: Partial<RetrievalSettings> = { outOfScopeLikelihood: 2, namedOutOfScopeLikelihood: 2, topicOutOfScopeLikelihood: 2, plainlyNamedOutOfScopeLikelihood: 2 };
 
 export type VectorSearch = (embedding: number[], limit: number) => Promise<VectorMatch[]>;
 
@@ -587,7 +592,8 @@ export class Retriever {
    * higher when a keyword or a life event names a procedure or the message names the town hall itself
    * ("Primăria vinde bilete de avion?": the citizen thinks it is town-hall business, and is asked which), and
    * higher still for the town hall's own facts ("when does the mayor receive people?" shares its words with
-   * jokes about the mayor).
+   * jokes about the mayor), and for a question that a named procedure explains nearly whole ("Cum fac programare la primar?" shares
+   * its appointment with the family doctor's and the number plates').
    */
   private unlikelyTownHallBusiness(retrieval: DetailedRetrieval, question: string, settings: RetrievalSettings): boolean {
     // Asked by its own title, the procedure is what the message is about, whatever else it says.
@@ -595,7 +601,9 @@ export class Retriever {
     if (best && namesTitle(question, best)) return false;
     const bar = retrieval.townHallTopic
       ? settings.topicOutOfScopeLikelihood
-      : retrieval.diagnostics.procedureNamed || namesTownHall(tokenize(question))
+      : retrieval.diagnostics.procedureNamed && retrieval.diagnostics.confidence >= settings.plainlyNamedConfidence
+        ? settings.plainlyNamedOutOfScopeLikelihood
+        : retrieval.diagnostics.procedureNamed || namesTownHall(tokenize(question))
         ? settings.namedOutOfScopeLikelihood
         : settings.outOfScopeLikelihood;
     // "A rendszámot már megkaptam, most mit kell intézni az autóval?": the plates are done, the car is asked about.

@@ -129,6 +129,30 @@ describe('the town hall\'s own fact beside questions that were not its business'
   });
 });
 
+describe('a short question that a named procedure explains nearly whole', () => {
+  it('is answered although other authorities\' questions share its words: extending a permit, an appointment with the mayor (not the family doctor)', async () => {
+    const messages = ['mi expira autorizatia de construtie, cum o prelungesc', 'Cum fac programare la primar?'];
+    const knowledgeDirectory = copyKnowledge(realKnowledgeDirectory);
+    const dataDirectory = temporaryDataDirectory();
+    // The town hall's own examples, without these very questions: an appointment ("programare") is then mostly the family doctor's or the number plates'.
+    const file = path.join(knowledgeDirectory, exampleQuestionsFile);
+    const { examples } = parseExampleQuestions(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, examples.filter((example) => !messages.includes(example.question)).map((example) => `${JSON.stringify(example)}\n`).join(''));
+    const knowledgeBase = await createKnowledgeBase({ config: knowledgeConfig({ dataDirectory, knowledgeDirectory }), logger: recordingLogger(), watch: false });
+    try {
+      const [permit, audience] = await Promise.all(messages.map((message) => knowledgeBase.retrieve(message, 'ro')));
+      expect(permit?.decision).toBe('answer');
+      expect(permit?.candidates[0]?.procedure.slug).toBe('autorizatie-construire');
+      expect(audience?.decision).toBe('answer');
+      expect(audience?.candidates[0]?.procedure.slug).toBe('audienta-primar');
+    } finally {
+      await knowledgeBase.close();
+      fs.rmSync(knowledgeDirectory, { recursive: true, force: true });
+      fs.rmSync(dataDirectory, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a citizen on the web chat asks in words no procedure uses', () => {
   let testApp: TestApp;
   let knowledgeDirectory: string;
