@@ -457,8 +457,9 @@ export class Retriever {
    * "Am vândut Loganul… cum îl scot de la impozit? Și restul de impozit pe casă se poate plăti online?": one
    * procedure was answered, and the words of another part did not name a second one plainly enough. When the
    * example questions most like that part agree on another procedure (or on the town hall itself, whose topic
-   * the part names), it is answered beside the first, in the order the message asked them. A second procedure
-   * the words found for that part gives way only when they agree more closely still.
+   * the part names), it is answered beside the first, in the order the message asked them. It also replaces a
+   * second procedure that the whole message suggested but no part asks; one that the words found for that part
+   * gives way only when they agree more closely still.
    */
   private secondAsPartsVoted(retrieval: DetailedRetrieval, language: Language, reading: QuestionReading, settings: RetrievalSettings): DetailedRetrieval {
     const first = retrieval.candidates[0];
@@ -473,16 +474,20 @@ export class Retriever {
     const aboutFirst = parts.findIndex((_, index) => votes[index]?.answer === firstSlug || wordsFind(index) === firstSlug);
     if (aboutFirst < 0) return retrieval;
     let best: { answer: string; share: number; index: number } | undefined;
+    // A second procedure the words found for a part of its own gives way only to a closer agreement; one that
+    // came from the whole message (a runner-up, a life event's next step) to what a part is asking.
+    const secondOfPart = secondSlug !== undefined && parts.some((_, index) => index !== aboutFirst && wordsFind(index) === secondSlug);
     for (const [index, vote] of votes.entries()) {
       if (index === aboutFirst || !vote || vote.answer === null || vote.answer === firstSlug || vote.answer === secondSlug) continue;
       if (vote.answer !== townHallAnswer && !this.proceduresBySlug.has(vote.answer)) continue;
-      const [similarity, share] = secondSlug ? [settings.examplePartOverWordsSimilarity, settings.examplePartOverWordsShare] : [settings.examplePartSimilarity, settings.examplePartShare];
+      const [similarity, share] = secondOfPart ? [settings.examplePartOverWordsSimilarity, settings.examplePartOverWordsShare] : [settings.examplePartSimilarity, settings.examplePartShare];
       if (vote.similarity < similarity || vote.share < share) continue;
-      if (secondSlug && wordsFind(index) !== secondSlug) continue;
+      if (secondOfPart && wordsFind(index) !== secondSlug) continue;
       if (!best || vote.share > best.share) best = { answer: vote.answer, share: vote.share, index };
     }
     if (!best) return retrieval;
-    const askedFirst = best.index < aboutFirst;
+    // Replacing a second answer keeps the first one first: the message's own words put it there.
+    const askedFirst = secondSlug === undefined && best.index < aboutFirst;
     if (best.answer !== townHallAnswer) return { ...retrieval, secondary: this.candidateFor(best.answer, retrieval), secondaryAskedFirst: askedFirst };
     // A topic that is a procedure's practical side (its office, the cashier) is answered by that procedure already.
     const topic = this.topicOfPart(parts[best.index]!, language);

@@ -206,6 +206,11 @@ describe('two questions in one message', () => {
     expect(reply?.text).toContain('Programul cu publicul');
   });
 
+  it('a second procedure that no part asks about gives way to the one a part does: a lost birth certificate beside a wedding is a new copy', async () => {
+    const [reply] = await ask('Ne casatorim in august. Ce acte trebuie pentru declaratia de casatorie? Si nu mai gasesc certificatul meu de nastere, pot sa cer altul de la voi, ca m-am nascut in Balauseri?');
+    expect(slugsOf(reply)).toEqual(['casatorie', 'certificate-stare-civila-duplicat']);
+  });
+
   it('are answered in the order they were asked, whichever procedure the whole message leans to', async () => {
     const [reply] = await ask('Hol lehet igényelni a fűtéstámogatást? Ja, és kiégett a lámpa a szentdemeteri buszmegállónál, azt kinek szóljak?', 'hu');
     expect(slugsOf(reply)).toEqual(['ajutor-incalzire', 'sesizare-problema-locala']);
