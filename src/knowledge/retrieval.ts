@@ -876,7 +876,7 @@ export class Retriever {
    */
   private readWhileWaiting(question: string, language: Language, reading: QuestionReading): void {
     this.steers(question, language);
-    reading.partVotes();
+    reading.parts();
     this.redirectKeywords.match(withoutDoneClauses(question), language);
     this.chitchatKeywords.match(question, language);
     this.townHallTopicKeywords.match(question, language);
