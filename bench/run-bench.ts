@@ -122,7 +122,11 @@ const benchmarks: Benchmark[] = [
       const chunks = chunkProcedures(knowledge.procedures);
       const { store, embedder, results } = await ingestAndMeasure(chroma, 'bench-real', chunks, `real (${chunks.length} chunks)`);
       // With the example questions, as the app answers: each question is also compared with them.
-      const [examples, examplesMs] = await time(async () => new ExampleQuestionIndex(knowledge.examples));
+      const [examples, examplesMs] = await time(async () => {
+        const index = new ExampleQuestionIndex(knowledge.examples);
+        index.prepare();
+        return index;
+      });
       const createRetriever = () => new Retriever({ procedures: knowledge.procedures, chunks, redirects: knowledge.outOfScope, lifeEvents: knowledge.lifeEvents, refusals: knowledge.refusals, townHall: knowledge.townHall, examples, embedder });
       const [, retrieverMs] = await time(async () => createRetriever());
       results.push(

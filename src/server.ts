@@ -33,6 +33,8 @@ export async function runServer(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
   app.log.info(`Funcționar Virtual serving on ${config.publicUrl ?? `http://localhost:${config.port}`}/ (answer mode: ${app.answering.mode()})`);
+  // About a second and a half of learning, done now rather than while the first citizen waits for an answer.
+  setImmediate(() => app.answering.knowledge?.prepare());
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -270,6 +270,7 @@ export async function createKnowledgeBase(options: CreateKnowledgeBaseOptions): 
       if (!indexed) return { ready: false, reason: vectorProblem ?? 'the vector index is not built' };
       return { ready: true };
     },
+    prepare: () => state.examples.prepare(),
     problems: () => [...state.loaded.problems],
     chunks: () => state.chunks,
     knowledgeDirectory: () => config.knowledgeDirectory,

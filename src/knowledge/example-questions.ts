@@ -73,10 +73,11 @@ export class ExampleQuestionIndex {
   private readonly piecesByWord = new RecentResults<string, WordPieces>(rememberedWords);
   private lastLikelihood: { message: string; likelihood: number } | undefined;
 
-  private readonly outOfScope: OutOfScopeClassifier;
+  private readonly examples: readonly ExampleQuestion[];
+  private classifier: OutOfScopeClassifier | undefined;
 
   constructor(examples: readonly ExampleQuestion[]) {
-    this.outOfScope = new OutOfScopeClassifier(examples);
+    this.examples = examples;
     this.answers = examples.map((example) => (example.expected.length > 0 ? example.expected : [null]));
     // Most words recur across the examples: their pieces are numbered once.
     const learnt = new Map<string, readonly number[]>();
@@ -158,10 +159,24 @@ export class ExampleQuestionIndex {
     return norm > 0 ? weights.map((weight) => weight / norm) : weights;
   }
 
+  /**
+   * Trains the out-of-scope likelihood, once: about a second and a half for four thousand examples, which a
+   * start or a reload leaves to the first question (most of what the CLI and the clerks do never asks one)
+   * and the server does in the background as soon as it listens.
+   */
+  prepare(): void {
+    this.outOfScope();
+  }
+
+  private outOfScope(): OutOfScopeClassifier {
+    this.classifier ??= new OutOfScopeClassifier(this.examples);
+    return this.classifier;
+  }
+
   /** From 0 to 1: how likely the message is, judging by all the examples, not the town hall's business. */
   outOfScopeLikelihood(message: string): number {
     // Worked out while Chroma answers, then asked for again by the rules that need it.
-    if (this.lastLikelihood?.message !== message) this.lastLikelihood = { message, likelihood: this.outOfScope.likelihood(message) };
+    if (this.lastLikelihood?.message !== message) this.lastLikelihood = { message, likelihood: this.outOfScope().likelihood(message) };
     return this.lastLikelihood.likelihood;
   }
 

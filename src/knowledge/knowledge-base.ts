@@ -171,6 +171,8 @@ export interface KnowledgeBase {
   /** Which embedding the vector index was built with, e.g. "offline-hash-v1" or "ollama:bge-m3". */
   embeddingName(): string;
   readiness(): { ready: boolean; reason?: string };
+  /** Learns now what the first question would otherwise wait for (the out-of-scope likelihood of the examples). */
+  prepare(): void;
   /** Where the files live (KNOWLEDGE_DIR). */
   knowledgeDirectory(): string;
   /**
