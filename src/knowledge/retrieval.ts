@@ -76,7 +76,7 @@ export interface RetrievalSettings {
   /** One procedure answered, another part of the message gets what the questions most like that part agree on, from this likeness and share. */
   examplePartSimilarity: number;
   examplePartShare: number;
-  /** …and replaces a second procedure that the words found for that part from this likeness and share. */
+  /** …and replaces a second procedure that the words found for that part, or goes beside the town hall's topic, from this likeness and share. */
   examplePartOverWordsSimilarity: number;
   examplePartOverWordsShare: number;
   /**
@@ -462,6 +462,7 @@ export class Retriever {
    * gives way only when they agree more closely still.
    */
   private secondAsPartsVoted(retrieval: DetailedRetrieval, language: Language, reading: QuestionReading, settings: RetrievalSettings): DetailedRetrieval {
+    if (retrieval.decision === 'answer' && retrieval.townHallTopic && !retrieval.secondary && !retrieval.alsoRedirect) return this.procedureBesideTopicAsVoted(retrieval, retrieval.townHallTopic, language, reading, settings);
     const first = retrieval.candidates[0];
     if (retrieval.decision !== 'answer' || !first || retrieval.townHallTopic || retrieval.alsoRedirect) return retrieval;
     const parts = reading.parts();
@@ -493,6 +494,30 @@ export class Retriever {
     const topic = this.topicOfPart(parts[best.index]!, language);
     if (topic === undefined) return retrieval;
     return { ...retrieval, townHallTopic: topic, secondary: first, secondaryAskedFirst: !askedFirst };
+  }
+
+  /**
+   * "Vreau să-mi schimb prenumele, cum se face? Și pe ce adresă de mail vă pot trimite actele?": the town hall's
+   * topic answers one part; another part gets the procedure the questions most like it agree on closely, when
+   * its words did not name one plainly enough. Closely: a story told beside the topic ("my grandmother is 85
+   * and cannot walk far") is like many questions about procedures.
+   */
+  private procedureBesideTopicAsVoted(retrieval: DetailedRetrieval, topic: TownHallTopicId, language: Language, reading: QuestionReading, settings: RetrievalSettings): DetailedRetrieval {
+    const parts = reading.parts();
+    if (parts.length < 2) return retrieval;
+    const namesTopic = (part: string) => this.townHallTopicKeywords.match(part, language).some((match) => match.owner === topic);
+    const topicIndex = parts.findIndex(namesTopic);
+    if (topicIndex < 0) return retrieval;
+    const ownProcedure = this.townHallTopicsById.get(topic)?.procedure;
+    const votes = reading.partVotes();
+    let best: { slug: string; share: number; index: number } | undefined;
+    for (const [index, vote] of votes.entries()) {
+      if (index === topicIndex || namesTopic(parts[index]!) || !vote || vote.answer === null || vote.answer === ownProcedure || !this.proceduresBySlug.has(vote.answer)) continue;
+      if (vote.similarity < settings.examplePartOverWordsSimilarity || vote.share < settings.examplePartOverWordsShare) continue;
+      if (!best || vote.share > best.share) best = { slug: vote.answer, share: vote.share, index };
+    }
+    if (!best) return retrieval;
+    return { ...retrieval, secondary: this.candidateFor(best.slug, retrieval), secondaryAskedFirst: best.index < topicIndex };
   }
 
   /**

@@ -231,6 +231,14 @@ describe('a question about the town hall itself beside a procedure', () => {
     expect(slugsOf(second)).toEqual(['sesizare-problema-locala', 'town-hall']);
   });
 
+  it('a procedure told in other words beside the opening hours gets the one questions like it were answered with, in the order asked', async () => {
+    const [reply] = await ask(
+      'A feleségemmel úgy döntöttünk, hogy külön utakon megyünk, közös gyerekünk már felnőtt. Ezt el lehet intézni nálatok? És pénteken meddig vagytok bent?',
+      'hu',
+    );
+    expect(slugsOf(reply)).toEqual(['divort-administrativ', 'town-hall']);
+  });
+
   it('a single procedure told with the town hall in passing stays that procedure alone', async () => {
     const [reply] = await ask('Lucrez în ture și nu prind programul primăriei. Cum pot plăti impozitul pe casă cu cardul, de acasă?');
     expect(slugsOf(reply)[0]).toBe('plata-impozite-locale');
