@@ -952,7 +952,10 @@ export class Retriever {
     // is told (where one lives, a shop's opening) is not what is asked when a procedure answers it.
     const asked = (topic: string) => !longMessage || reading.parts().some((part) => this.townHallTopicKeywords.match(part, language).some((match) => match.owner === topic));
     const audience = this.townHallTopicsById.get('audience');
-    if (audience?.procedure !== undefined && audience.procedure === topSlug && asksWhen.test(folded)) return 'audience';
+    // "Joia până la ce oră aveți program?" names the opening hours, not the mayor's: another topic named
+    // without the audience keeps its own.
+    const namesOtherTopic = matches.length > 0 && !matches.some((match) => match.owner === 'audience');
+    if (audience?.procedure !== undefined && audience.procedure === topSlug && asksWhen.test(folded) && !namesOtherTopic) return 'audience';
     for (const match of matches) {
       const topic = match.owner as TownHallTopicId;
       // …unless nothing else would answer: the town hall's fact is better than a refusal.

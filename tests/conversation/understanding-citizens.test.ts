@@ -271,6 +271,12 @@ describe('two procedures that fit about equally', () => {
 });
 
 describe("the town hall's own facts", () => {
+  it('until what time the office is open on a weekday is the opening hours, not the mayor\'s audiences', async () => {
+    const [reply] = await ask('joia pana la ce ora aveti program?');
+    expect(slugsOf(reply)).toEqual(['town-hall']);
+    expect(reply?.text).toContain('Programul cu publicul');
+  });
+
   it('opening hours in Romanian, with town-hall.md as the source', async () => {
     const [reply] = await ask('care e programul primariei?');
     expect(slugsOf(reply)).toEqual(['town-hall']);
