@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { setClerkPassword } from '../admin/clerk-accounts.ts';
-import { openConfiguredDatabase } from '../database/connection.ts';
 import { AppError } from '../errors.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
+import { openCommandDatabase } from './with-database.ts';
 
 // `functionar clerks set-password`: the web inbox's passwords are set by the administrator, never typed
 // on a command line (where they would stay in the shell history and the process list).
@@ -81,7 +80,8 @@ export const registerAdminCommands: CommandRegistrar = (program, environment) =>
         process.exitCode = 2;
         return;
       }
-      const database = await openConfiguredDatabase(environment.config());
+      const { setClerkPassword } = await import('../admin/clerk-accounts.ts');
+      const database = await openCommandDatabase(environment.config());
       try {
         const clerk = await setClerkPassword(database.db, options.name, password);
         console.log(`Password set for "${clerk.name}"; they sign in at /admin.`);

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
-import { openConfiguredDatabase } from '../database/connection.ts';
-import { sendDigest } from '../tickets/deadline-digest.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
+import { openCommandDatabase } from './with-database.ts';
 
 // `functionar digest [--dry-run]`: the morning deadline digest, now. The running server's outbox sends
 // what this queues (it polls every OUTBOX_POLL_MS); the scheduler will not send another one today.
@@ -22,7 +21,8 @@ export const registerDeadlineCommands: CommandRegistrar = (program: Command, env
     .option('--dry-run', 'print the messages without queueing them')
     .action(async (options: { dryRun?: boolean }) => {
       const config = environment.config();
-      const database = await openConfiguredDatabase(config);
+      const { sendDigest } = await import('../tickets/deadline-digest.ts');
+      const database = await openCommandDatabase(config);
       try {
         const report = await sendDigest(database.db, { now: new Date(), timeZone: config.deadlines.timeZone, channels: enabledStaffChannels(config), dryRun: options.dryRun });
         if (report.departments.length === 0) {

@@ -1,14 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
-import { exportArchive } from '../archive/archive-export.ts';
-import { loadNomenclator } from '../archive/nomenclator.ts';
-import { checkDocumentFile } from '../documents/document-file-check.ts';
-import { createDocumentService, useDocumentServiceFactory } from '../documents/document-registry.ts';
-import { documentLabel } from '../documents/document-storage.ts';
-import { readTownHall } from '../receipts/town-hall-source.ts';
 import { localDate } from '../tickets/deadlines.ts';
-import { findClerk } from '../tickets/clerk-directory.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
 import { withDatabase } from './with-database.ts';
 
@@ -28,11 +21,6 @@ function parseYear(value: string): number {
 }
 
 export const registerDocumentCommands: CommandRegistrar = (program: Command, environment) => {
-  // `functionar command "/emite …"` registers the document here; the running server makes and sends it.
-  useDocumentServiceFactory((database) =>
-    createDocumentService({ config: environment.config(), database, logger: { error: (details, message) => console.error(message, details) }, finishInBackground: false }),
-  );
-
   const documents = program.command('documents').description('documents the town hall issued (the outgoing register)');
   documents
     .command('verify')
@@ -47,6 +35,8 @@ export const registerDocumentCommands: CommandRegistrar = (program: Command, env
         process.exitCode = 2;
         return;
       }
+      const { checkDocumentFile } = await import('../documents/document-file-check.ts');
+      const { documentLabel } = await import('../documents/document-storage.ts');
       await withDatabase(environment, async (_config, database) => {
         const result = await checkDocumentFile(database, bytes);
         if (result.unreadable) {
@@ -67,6 +57,9 @@ export const registerDocumentCommands: CommandRegistrar = (program: Command, env
     .option('--clerk <name>', 'the clerk who decided it (recorded in the audit trail)')
     .action((reference: { number: number; year: number }, options: { reason: string; clerk?: string }) =>
       withDatabase(environment, async (config, database) => {
+        const { findClerk } = await import('../tickets/clerk-directory.ts');
+        const { createDocumentService } = await import('../documents/document-registry.ts');
+        const { documentLabel } = await import('../documents/document-storage.ts');
         const clerk = options.clerk ? await findClerk(database, 'name', options.clerk) : undefined;
         if (options.clerk && !clerk) {
           console.error(`No clerk named "${options.clerk}".`);
@@ -90,6 +83,9 @@ export const registerDocumentCommands: CommandRegistrar = (program: Command, env
     .requiredOption('--out <dir>', 'the folder to write (created if missing)')
     .action((options: { year: number; out: string }) =>
       withDatabase(environment, async (config, database) => {
+        const { exportArchive } = await import('../archive/archive-export.ts');
+        const { loadNomenclator } = await import('../archive/nomenclator.ts');
+        const { readTownHall } = await import('../receipts/town-hall-source.ts');
         const summary = await exportArchive(database, {
           year: options.year,
           outputDirectory: options.out,

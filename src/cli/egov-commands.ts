@@ -2,28 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Config } from '../config.ts';
-import { openConfiguredDatabase, type DatabaseHandle } from '../database/connection.ts';
+import type { DatabaseHandle } from '../database/connection.ts';
 import { AppError } from '../errors.ts';
-import { writeOpenExport } from '../exports/open-export.ts';
-import { findContactBySelector } from '../gdpr/contact-selector.ts';
-import { archiveIndexForErasure } from '../gdpr/document-erasure.ts';
-import { eraseContact } from '../gdpr/erasure.ts';
-import { buildPersonalDataZip } from '../gdpr/personal-data-export.ts';
-import { scrubStorage, type StorageScrubOutcome } from '../gdpr/storage-scrub.ts';
-import { runRetention } from '../gdpr/retention.ts';
-import { loadKnowledge } from '../knowledge/knowledge-loader.ts';
-import { checkReceiptFile } from '../receipts/receipt-file-check.ts';
-import { computeIndicators } from '../reports/indicators.ts';
+import type { StorageScrubOutcome } from '../gdpr/storage-scrub.ts';
 import { renderReport, reportFormats, type ReportFormat } from '../reports/report-formats.ts';
-import { localDate } from '../tickets/deadlines.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
+import { openCommandDatabase } from './with-database.ts';
 
 // The e-government commands: indicators, personal data (export, erase, retention), open exports and
 // registration receipts. Each opens the database itself, so they work while the server runs.
 
 /** Opens the database for one command; it is closed only once the (awaited) work is over. */
 async function withDatabase<T>(config: Config, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
-  const database = await openConfiguredDatabase(config);
+  const database = await openCommandDatabase(config);
   try {
     return await work(database);
   } finally {
@@ -56,6 +47,7 @@ function parseFormat(value: string): ReportFormat {
 }
 
 async function procedureTitles(config: Config): Promise<(slug: string) => string | undefined> {
+  const { loadKnowledge } = await import('../knowledge/knowledge-loader.ts');
   try {
     const knowledge = await loadKnowledge(config.knowledgeDirectory);
     const titles = new Map(knowledge.procedures.map((procedure) => [procedure.slug, procedure.title.ro]));
@@ -73,6 +65,8 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
     .option('--format <format>', `${reportFormats.join(' | ')} (default md)`, parseFormat, 'md' as ReportFormat)
     .action(async (options: { year?: number; format: ReportFormat }) => {
       const config = environment.config();
+      const { computeIndicators } = await import('../reports/indicators.ts');
+      const { localDate } = await import('../tickets/deadlines.ts');
       const titleOf = await procedureTitles(config);
       const year = options.year ?? Number(localDate(new Date()).slice(0, 4));
       await withDatabase(config, async ({ db }) => {
@@ -88,6 +82,8 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
     .option('--out <file>', 'ZIP file to write (default: gdpr-export-contact-<id>.zip)')
     .action(async (options: { contact: string; out?: string }) => {
       const config = environment.config();
+      const { findContactBySelector } = await import('../gdpr/contact-selector.ts');
+      const { buildPersonalDataZip } = await import('../gdpr/personal-data-export.ts');
       await withDatabase(config, async ({ db }) => {
         try {
           const contact = await findContactBySelector(db, options.contact);
@@ -108,6 +104,10 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
     .requiredOption('--contact <id>', 'contact id, channel:id (whatsapp:+40740123456) or ticket:N/YYYY')
     .action(async (options: { contact: string }) => {
       const config = environment.config();
+      const { findContactBySelector } = await import('../gdpr/contact-selector.ts');
+      const { archiveIndexForErasure } = await import('../gdpr/document-erasure.ts');
+      const { eraseContact } = await import('../gdpr/erasure.ts');
+      const { scrubStorage } = await import('../gdpr/storage-scrub.ts');
       await withDatabase(config, async (database) => {
         const { db } = database;
         try {
@@ -126,7 +126,9 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
     .command('scrub')
     .description('rebuild the database file and empty its WAL so nothing erased is left in free space (run by `gdpr erase`)')
     .action(async () => {
-      await withDatabase(environment.config(), async (database) => {
+      const config = environment.config();
+      const { scrubStorage } = await import('../gdpr/storage-scrub.ts');
+      await withDatabase(config, async (database) => {
         try {
           reportScrub(await scrubStorage(database));
         } catch (error) {
@@ -146,6 +148,7 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
         console.log('RETENTION_DAYS=0: conversations are kept; nothing deleted.');
         return;
       }
+      const { runRetention } = await import('../gdpr/retention.ts');
       await withDatabase(config, async ({ db }) => {
         const summary = await runRetention(db, { days: config.retentionDays });
         console.log(
@@ -169,6 +172,7 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
         process.exitCode = 2;
         return;
       }
+      const { checkReceiptFile } = await import('../receipts/receipt-file-check.ts');
       await withDatabase(config, async ({ db }) => {
         const check = await checkReceiptFile(db, bytes);
         console.log(`Receipt ${path.basename(file)}${check.ticket ? ` (request ${check.ticket})` : ''}`);
@@ -190,6 +194,7 @@ export const registerEgovCommands: CommandRegistrar = (program: Command, environ
     .option('--masked-texts', 'with --without-personal-data: keep texts, with CNPs, phones, e-mails and names masked (for a contractor)')
     .action(async (options: { out: string; withoutPersonalData?: boolean; maskedTexts?: boolean }) => {
       const config = environment.config();
+      const { writeOpenExport } = await import('../exports/open-export.ts');
       await withDatabase(config, async ({ db }) => {
         const summary = await writeOpenExport(db, path.resolve(options.out), { withPersonalData: !options.withoutPersonalData, maskTexts: options.maskedTexts ?? false });
         for (const file of summary.files) console.log(`${file.name.padEnd(20)} ${String(file.rows).padStart(7)} rows  sha256 ${file.sha256}`);

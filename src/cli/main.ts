@@ -1,22 +1,16 @@
 import readline from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigurationError, loadConfig, readEnvironment, type Config } from '../config.ts';
-import { backupDatabase } from '../database/backup.ts';
-import { openConfiguredDatabase, type DatabaseHandle } from '../database/connection.ts';
-import { createLogger } from '../logger.ts';
+import type { DatabaseHandle } from '../database/connection.ts';
 import { isLanguage, type Language } from '../language.ts';
-import { addClerk, listClerks } from '../tickets/clerk-directory.ts';
-import { ClerkCommandRunner } from '../tickets/clerk-command-runner.ts';
-import { renderTicketDetails } from '../tickets/clerk-command-texts.ts';
-import { ticketDetails } from '../tickets/ticket-details.ts';
-import { renderThread } from '../tickets/thread-text.ts';
 import { departmentIds, isDepartmentId, statusLabel } from '../tickets/ticket-labels.ts';
-import { findTicket, listTickets, ticketLabel, ticketStatuses, type TicketStatus } from '../tickets/ticket-store.ts';
-import { formatDate } from '../tickets/deadlines.ts';
+import { ticketStatuses, type TicketStatus } from '../tickets/ticket-states.ts';
 import { AppError } from '../errors.ts';
-import { askQuestion } from './ask.ts';
-import { runIngestCommand } from './ingest.ts';
 import { extraCommandRegistrars } from './command-registrars.ts';
+import { openCommandDatabase } from './with-database.ts';
+
+// Each action loads what it needs when it runs (`await import`), so `--help` and a quick command such as
+// `questions list` do not evaluate the answering, PDF, archive and channel code of the other commands.
 
 function config(): Config {
   try {
@@ -32,7 +26,7 @@ function config(): Config {
 
 /** Opens the database for one command; it is closed only once the (awaited) work is over. */
 async function withDatabase<T>(work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
-  const database = await openConfiguredDatabase(config());
+  const database = await openCommandDatabase(config());
   try {
     return await work(database);
   } finally {
@@ -67,6 +61,7 @@ program
   .description('index knowledge/ into Chroma (incremental)')
   .option('--rebuild', 'drop the index and embed everything again')
   .action(async (options: { rebuild?: boolean }) => {
+    const { runIngestCommand } = await import('./ingest.ts');
     process.exitCode = await runIngestCommand(config(), Boolean(options.rebuild));
   });
 
@@ -88,6 +83,7 @@ program
       process.exitCode = 2;
       return;
     }
+    const { askQuestion } = await import('./ask.ts');
     await askQuestion(config(), questions, { json: Boolean(options.json), language: options.lang });
   });
 
@@ -101,6 +97,8 @@ tickets
       process.exitCode = 2;
       return;
     }
+    const { listTickets, ticketLabel } = await import('../tickets/ticket-store.ts');
+    const { formatDate } = await import('../tickets/deadlines.ts');
     await withDatabase(async ({ db }) => {
       const rows = await listTickets(db, { status: options.status });
       if (rows.length === 0) console.log('No tickets.');
@@ -115,6 +113,10 @@ tickets
   .command('show')
   .argument('<number>', 'N or N/YYYY', parseTicketArgument)
   .action(async (reference: { number: number; year: number }) => {
+    const { findTicket } = await import('../tickets/ticket-store.ts');
+    const { ticketDetails } = await import('../tickets/ticket-details.ts');
+    const { renderTicketDetails } = await import('../tickets/clerk-command-texts.ts');
+    const { renderThread } = await import('../tickets/thread-text.ts');
     await withDatabase(async ({ db }) => {
       const ticket = await findTicket(db, reference);
       if (!ticket) {
@@ -145,6 +147,7 @@ clerks
       process.exitCode = 2;
       return;
     }
+    const { addClerk } = await import('../tickets/clerk-directory.ts');
     await withDatabase(async ({ db }) => {
       try {
         const clerk = await addClerk(db, { name: options.name, department: options.department, telegramId: options.telegram, teamsId: options.teams, whatsapp: options.whatsapp, editor: options.editor === true });
@@ -157,6 +160,7 @@ clerks
     });
   });
 clerks.command('list').action(async () => {
+  const { listClerks } = await import('../tickets/clerk-directory.ts');
   await withDatabase(async ({ db }) => {
     const rows = await listClerks(db);
     if (rows.length === 0) console.log('No clerks yet: add one with `functionar clerks add --name … --department …`.');
@@ -173,6 +177,13 @@ program
   .requiredOption('--clerk <name>', 'a registered clerk name')
   .argument('<text>')
   .action(async (text: string, options: { clerk: string }) => {
+    const { ClerkCommandRunner } = await import('../tickets/clerk-command-runner.ts');
+    const { createLogger } = await import('../logger.ts');
+    const { createDocumentService, useDocumentServiceFactory } = await import('../documents/document-registry.ts');
+    // "/emite …" registers the document through this service; the running server makes and sends it.
+    useDocumentServiceFactory((database) =>
+      createDocumentService({ config: config(), database, logger: { error: (details, message) => console.error(message, details) }, finishInBackground: false }),
+    );
     await withDatabase(async ({ db }) => {
       // The running server's outbox delivers what this queues (it polls every OUTBOX_POLL_MS).
       const runner = new ClerkCommandRunner(db, createLogger('silent'), () => undefined);
@@ -187,7 +198,8 @@ program
   .description('consistent online copy of the database (safe while the server runs)')
   .argument('<file>')
   .action(async (file: string) => {
-    const database = await openConfiguredDatabase(config());
+    const { backupDatabase } = await import('../database/backup.ts');
+    const database = await openCommandDatabase(config());
     try {
       await backupDatabase(database, file);
       console.log(`Backup written to ${file}`);

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import { openConfiguredDatabase, openDatabase, type DatabaseHandle } from '../database/connection.ts';
-import { copyToPostgres, type CopyProgress, type NextNumber } from '../database/copy-to-postgres.ts';
+import type { DatabaseHandle } from '../database/connection.ts';
+import type { CopyProgress, NextNumber } from '../database/copy-to-postgres.ts';
 import { AppError } from '../errors.ts';
-import { localDate } from '../tickets/deadlines.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
-import { ensureNotInUse, RestoreError } from './restore-commands.ts';
+import { openCommandDatabase } from './with-database.ts';
 
 // `functionar migrate --to postgres://…` (★ DESIGN §4): copies the configured SQLite installation into an
 // empty PostgreSQL database (src/database/copy-to-postgres.ts) and says what to change in .env. The SQLite
@@ -32,14 +31,15 @@ function withoutPassword(url: string): string {
 
 async function openTarget(databasePath: string, url: string): Promise<DatabaseHandle> {
   try {
-    return await openConfiguredDatabase({ databasePath, databaseUrl: url });
+    return await openCommandDatabase({ databasePath, databaseUrl: url });
   } catch (error) {
     throw new AppError('FV_ERR_MIGRATE_TARGET_UNREACHABLE', `Cannot open ${withoutPassword(url)}: ${(error as Error).message}. Create the database first (createdb) and check the URL.`, 503, { cause: error });
   }
 }
 
 /** What a running server writes after the copy's snapshot would be lost (numbers told to citizens included). */
-function ensureServerStopped(databasePath: string): void {
+async function ensureServerStopped(databasePath: string): Promise<void> {
+  const { ensureNotInUse, RestoreError } = await import('../database/restore.ts');
   try {
     ensureNotInUse(databasePath);
   } catch (error) {
@@ -73,17 +73,20 @@ export const registerMigrateCommands: CommandRegistrar = (program, environment) 
       try {
         const url = checkedTarget(options.to);
         if (!fs.existsSync(databasePath)) throw new AppError('FV_ERR_MIGRATE_SOURCE_MISSING', `No SQLite database at ${databasePath} (DATA_DIR / DATABASE_PATH): nothing to migrate.`, 404);
-        ensureServerStopped(databasePath);
+        await ensureServerStopped(databasePath);
+        const { openDatabase } = await import('../database/connection.ts');
         // Opening migrates the SQLite file to the current schema, so its columns are PostgreSQL's columns.
         source = openDatabase(databasePath);
         target = await openTarget(databasePath, url);
         if (source.engine !== 'sqlite' || target.engine !== 'postgres') throw new AppError('FV_ERR_MIGRATE_ENGINES', 'migrate copies SQLite into PostgreSQL only.', 400);
         console.log(`Copying ${databasePath} into ${withoutPassword(url)} …`);
+        const { copyToPostgres } = await import('../database/copy-to-postgres.ts');
         const outcome = await copyToPostgres(source, target, { onProgress: progressReporter() });
 
         const width = Math.max(...outcome.tables.map((table) => table.table.length));
         console.log('Copied (rows per table, counts checked on both):');
         for (const { table, rows } of outcome.tables) console.log(`  ${table.padEnd(width)}  ${rows}`);
+        const { localDate } = await import('../tickets/deadlines.ts');
         const year = Number(localDate(new Date(), timeZone).slice(0, 4));
         const next = (register: NextNumber['register']) => `${outcome.nextNumbers.find((entry) => entry.register === register && entry.year === year)?.next ?? 1}/${year}`;
         console.log(`Next ticket number: ${next('tickets')}; next outgoing document number: ${next('documents')} (the same as on SQLite).`);

@@ -1,9 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { openConfiguredDatabase } from '../database/connection.ts';
-import { loadKnowledge } from '../knowledge/knowledge-loader.ts';
-import { listUnansweredQuestions, teachQuestion, type UnansweredQuestion } from '../questions/unanswered-questions.ts';
+import type { UnansweredQuestion } from '../questions/unanswered-questions.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
-import { withDatabase } from './with-database.ts';
+import { openCommandDatabase, withDatabase } from './with-database.ts';
 
 // `functionar questions list [--json]` and `functionar questions teach ID SLUG | --out-of-scope` (★ DESIGN §4):
 // the questions the bot could not answer, most asked first, and teaching one. The running server sees a
@@ -26,7 +24,8 @@ export const registerQuestionsCommands: CommandRegistrar = (program: Command, en
     .description('most asked first: id, text (masked), language, count, last asked')
     .option('--json', 'one JSON array: id, text, language, count, lastAskedAt, outcome, taughtSlug, taughtOutOfScope')
     .action(async (options: { json?: boolean }) => {
-      const database = await openConfiguredDatabase(environment.config());
+      const { listUnansweredQuestions } = await import('../questions/unanswered-questions.ts');
+      const database = await openCommandDatabase(environment.config());
       try {
         const rows = await listUnansweredQuestions(database.db);
         if (options.json) {
@@ -61,6 +60,8 @@ export const registerQuestionsCommands: CommandRegistrar = (program: Command, en
         process.exitCode = 2;
         return;
       }
+      const { loadKnowledge } = await import('../knowledge/knowledge-loader.ts');
+      const { teachQuestion } = await import('../questions/unanswered-questions.ts');
       const knownSlugs = new Set((await loadKnowledge(environment.config().knowledgeDirectory)).procedures.map((procedure) => procedure.slug));
       await withDatabase(environment, async (_config, database) => {
         const taught = await teachQuestion(database, { id, taught: slug ? { kind: 'procedure', slug } : { kind: 'out_of_scope' }, clerkId: null, channel: 'cli', knownSlugs }, new Date());

@@ -1,11 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { buildTeamsAppPackage, TeamsPackageError } from '../../channels/teams/app-package.ts';
-import { knownConversations, teamsChannelId } from '../../channels/teams/conversation-references.ts';
-import { ChannelStateStore } from '../gateway/channel-state-store.ts';
-import { openConfiguredDatabase } from '../database/connection.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
+import { openCommandDatabase } from './with-database.ts';
 
 // `functionar teams package | conversations`: what an administrator needs to install the Teams
 // app and to pick the staff channel (README "Teams").
@@ -17,7 +14,8 @@ export const registerTeamsCommands: CommandRegistrar = (program: Command, enviro
     .command('package')
     .description('write the Teams app package (manifest.json from teams/ filled from .env, and the two icons) as a zip to upload in Teams')
     .option('--out <file>', 'where to write the zip', 'functionar-teams.zip')
-    .action((options: { out: string }) => {
+    .action(async (options: { out: string }) => {
+      const { buildTeamsAppPackage, TeamsPackageError } = await import('../../channels/teams/app-package.ts');
       try {
         const appPackage = buildTeamsAppPackage(environment.config());
         fs.writeFileSync(options.out, appPackage.zip);
@@ -37,7 +35,9 @@ export const registerTeamsCommands: CommandRegistrar = (program: Command, enviro
     .description('list the Teams channels and clerk chats the bot has seen (for TEAMS_STAFF_CONVERSATION_ID)')
     .action(async () => {
       const config = environment.config();
-      const database = await openConfiguredDatabase(config);
+      const { knownConversations, teamsChannelId } = await import('../../channels/teams/conversation-references.ts');
+      const { ChannelStateStore } = await import('../gateway/channel-state-store.ts');
+      const database = await openCommandDatabase(config);
       try {
         const rows = await knownConversations(new ChannelStateStore(database.db, teamsChannelId));
         if (rows.length === 0) {

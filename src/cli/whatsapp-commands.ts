@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { GraphApiClient, defaultGraphApiRoot } from '../../channels/whatsapp/cloud/graph-api-client.ts';
 import type { Config } from '../config.ts';
 import type { CommandRegistrar } from './command-registrars.ts';
 
@@ -21,6 +20,7 @@ export async function checkWhatsapp(config: Config): Promise<CheckLine[]> {
   const lines: CheckLine[] = [];
   if (whatsapp.cloudToken && whatsapp.phoneNumberId && whatsapp.appSecret && whatsapp.verifyToken) {
     lines.push({ ok: true, text: 'Driver: WhatsApp Cloud API (official)' });
+    const { GraphApiClient, defaultGraphApiRoot } = await import('../../channels/whatsapp/cloud/graph-api-client.ts');
     const graph = new GraphApiClient({ root: whatsapp.graphApiRoot ?? defaultGraphApiRoot, token: whatsapp.cloudToken, phoneNumberId: whatsapp.phoneNumberId });
     try {
       const info = await graph.phoneNumberInfo();

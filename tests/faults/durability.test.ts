@@ -177,7 +177,7 @@ describe('backup and restore', () => {
     const dataDirectory = newDataDirectory();
     const serving = await startTestApp({}, { dataDirectory });
     cleanups.push(() => serving.close());
-    const { restoreDatabase } = await import('../../src/cli/restore-commands.ts');
+    const { restoreDatabase } = await import('../../src/database/restore.ts');
     const backupFile = path.join(newDataDirectory(), 'backup.db');
     await sqliteConnectionOf(serving.app.functionar.database).backup(backupFile);
     await expect(restoreDatabase(backupFile, serving.config.databasePath)).rejects.toThrow(/in use: stop the server/);
