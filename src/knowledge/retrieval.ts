@@ -440,6 +440,9 @@ export class Retriever {
   }
 
   private async retrieveUnderstood(asked: string, language: Language, vectorSearch?: VectorSearch, settingsOverride?: Partial<RetrievalSettings>): Promise<DetailedRetrieval> {
+    // The first question after a start or a reload learns the out-of-scope likelihood (a second or more): before
+    // the vector query leaves, or that query would time out while the learning holds the process.
+    this.examples.prepare();
     const question = withoutPersonalData(asked);
     const settings = settingsOverride ? { ...this.settings, ...settingsOverride } : this.settings;
     const vote = once(() => this.examples.vote(withoutDoneClauses(question)));

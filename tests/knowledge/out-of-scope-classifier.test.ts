@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { exampleQuestionsFile, parseExampleQuestions, type ExampleQuestion } from '../../src/knowledge/example-questions.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { chunkProcedures } from '../../src/knowledge/chunking.ts';
+import { ExampleQuestionIndex, exampleQuestionsFile, parseExampleQuestions, type ExampleQuestion } from '../../src/knowledge/example-questions.ts';
+import { loadKnowledge } from '../../src/knowledge/knowledge-loader.ts';
+import { createOfflineEmbedder } from '../../src/knowledge/offline-embedding.ts';
 import { languageBalance, OutOfScopeClassifier } from '../../src/knowledge/out-of-scope-classifier.ts';
-import { defaultRetrievalSettings } from '../../src/knowledge/retrieval.ts';
+import { defaultRetrievalSettings, Retriever } from '../../src/knowledge/retrieval.ts';
 import { realKnowledgeDirectory } from '../helpers/chroma.ts';
 
 const { examples } = parseExampleQuestions(fs.readFileSync(path.join(realKnowledgeDirectory, exampleQuestionsFile), 'utf8'));
@@ -41,5 +44,20 @@ describe('the out-of-scope likelihood learnt from the example questions', () => 
     expect(new Set(weights.slice(0, 20))).toEqual(new Set([0.5]));
     // In-scope examples, and the out-of-scope ones of a language with fewer of them, keep their full weight.
     expect(new Set(weights.slice(20))).toEqual(new Set([1]));
+  });
+});
+
+describe('the first question after a start or a reload', () => {
+  it('learns the likelihood before the vector query leaves, so that the learning cannot make Chroma look timed out', async () => {
+    const knowledge = await loadKnowledge(realKnowledgeDirectory);
+    const index = new ExampleQuestionIndex(examples);
+    const prepare = vi.spyOn(index, 'prepare');
+    const vectorSearch = vi.fn(async () => []);
+    const retriever = new Retriever({ procedures: knowledge.procedures, chunks: chunkProcedures(knowledge.procedures), redirects: knowledge.outOfScope, lifeEvents: knowledge.lifeEvents, refusals: knowledge.refusals, townHall: knowledge.townHall, examples: index, embedder: createOfflineEmbedder() });
+    const retrieval = await retriever.retrieve('Cât costă certificatul de urbanism pentru o casă?', 'ro', vectorSearch);
+    expect(retrieval.candidates[0]?.procedure.slug).toBe('certificat-urbanism');
+    expect(vectorSearch).toHaveBeenCalledTimes(1);
+    expect(prepare).toHaveBeenCalled();
+    expect(prepare.mock.invocationCallOrder[0]).toBeLessThan(vectorSearch.mock.invocationCallOrder[0]!);
   });
 });
