@@ -162,7 +162,7 @@ export class ExampleQuestionIndex {
   /**
    * Trains the out-of-scope likelihood, once: about a second and a half for four thousand examples, which a
    * start or a reload leaves to the first question (most of what the CLI and the clerks do never asks one)
-   * and the server does in the background as soon as it listens.
+   * and the server does before it listens.
    */
   prepare(): void {
     this.outOfScope();
