@@ -474,7 +474,12 @@ export class Retriever {
     const secondSlug = retrieval.secondary?.procedure.slug;
     const votes = reading.partVotes();
     const events = reading.events();
-    const wordsFind = (index: number) => this.bestLexicalProcedure(parts[index]!, language, events, firstSlug)?.slug;
+    // Each part's own best procedure, by its words: asked for up to three times per part below.
+    const wordsFound = new Map<number, string | undefined>();
+    const wordsFind = (index: number): string | undefined => {
+      if (!wordsFound.has(index)) wordsFound.set(index, this.bestLexicalProcedure(parts[index]!, language, events, firstSlug)?.slug);
+      return wordsFound.get(index);
+    };
     const aboutFirst = parts.findIndex((_, index) => votes[index]?.answer === firstSlug || wordsFind(index) === firstSlug);
     if (aboutFirst < 0) return retrieval;
     let best: { answer: string; share: number; index: number } | undefined;
