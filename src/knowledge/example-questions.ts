@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { languages, type Language } from '../language.ts';
 import { RecentResults } from '../recent-results.ts';
 import { forEachPieceOfWord, tokenize } from './text-analysis.ts';
+import { ExampleFeatures } from './example-features.ts';
 import { OutOfScopeClassifier } from './out-of-scope-classifier.ts';
+import { ProcedureClassifier, type ProcedureReading } from './procedure-classifier.ts';
 
 // Questions citizens really asked, each with the procedures that answer it (none: not the town hall's
 // business). Keywords and life events name what a question is about; a message written in nobody's
@@ -74,7 +76,8 @@ export class ExampleQuestionIndex {
   private lastLikelihood: { message: string; likelihood: number } | undefined;
 
   private readonly examples: readonly ExampleQuestion[];
-  private classifier: OutOfScopeClassifier | undefined;
+  private classifiers: { outOfScope: OutOfScopeClassifier; procedure: ProcedureClassifier } | undefined;
+  private lastReading: { message: string; readings: ProcedureReading[] } | undefined;
 
   constructor(examples: readonly ExampleQuestion[]) {
     this.examples = examples;
@@ -160,24 +163,33 @@ export class ExampleQuestionIndex {
   }
 
   /**
-   * Trains the out-of-scope likelihood, once: about a second and a half for four thousand examples, which a
-   * start or a reload leaves to the first question (most of what the CLI and the clerks do never asks one)
-   * and the server does before it listens.
+   * Trains the out-of-scope likelihood and the reading of the procedure, once: about three seconds for four
+   * thousand examples, which a start or a reload leaves to the first question (most of what the CLI and the
+   * clerks do never asks one) and the server does before it listens.
    */
   prepare(): void {
-    this.outOfScope();
+    this.learnt();
   }
 
-  private outOfScope(): OutOfScopeClassifier {
-    this.classifier ??= new OutOfScopeClassifier(this.examples);
-    return this.classifier;
+  private learnt(): { outOfScope: OutOfScopeClassifier; procedure: ProcedureClassifier } {
+    if (!this.classifiers) {
+      const features = new ExampleFeatures(this.examples.map((example) => example.question));
+      this.classifiers = { outOfScope: new OutOfScopeClassifier(this.examples, features), procedure: new ProcedureClassifier(this.examples, features) };
+    }
+    return this.classifiers;
   }
 
   /** From 0 to 1: how likely the message is, judging by all the examples, not the town hall's business. */
   outOfScopeLikelihood(message: string): number {
     // Worked out while Chroma answers, then asked for again by the rules that need it.
-    if (this.lastLikelihood?.message !== message) this.lastLikelihood = { message, likelihood: this.outOfScope().likelihood(message) };
+    if (this.lastLikelihood?.message !== message) this.lastLikelihood = { message, likelihood: this.learnt().outOfScope.likelihood(message) };
     return this.lastLikelihood.likelihood;
+  }
+
+  /** The two answers most likely asked, judging by all the example questions at once; none with too few of them. */
+  readProcedure(message: string): ProcedureReading[] {
+    if (this.lastReading?.message !== message) this.lastReading = { message, readings: this.learnt().procedure.read(message) };
+    return this.lastReading.readings;
   }
 
   /** The answer the nearest example questions agree on most, or undefined when none shares anything. */

@@ -1,7 +1,6 @@
 import { languages } from '../language.ts';
-import { RecentResults } from '../recent-results.ts';
 import type { ExampleQuestion } from './example-questions.ts';
-import { forEachPieceOfWord, stem, tokenize } from './text-analysis.ts';
+import { ExampleFeatures, type FeatureVector } from './example-features.ts';
 
 // "Az APIA mennyit fizet hektáronként idén? A registrul agricol-os hölgy szerint késik": the nearest example
 // questions may each share a word with town-hall business (the agricultural register), but what the
@@ -12,8 +11,6 @@ import { forEachPieceOfWord, stem, tokenize } from './text-analysis.ts';
 // is one the town hall does not handle. It is trained in a fixed order: the same examples, the same answers;
 // no language counts as out of scope in itself (`languageBalance`).
 
-const smallestPiece = 4;
-const largestPiece = 5;
 /**
  * Passes over the examples, with steps shrinking pass after pass: the weights settle, so that another order of
  * the examples gives the same refusals (with steps of one size the validation part moved by three messages).
@@ -41,16 +38,6 @@ const weightDecay = 1e-2;
 const shuffleSeed = 7;
 
 /**
- * Every piece of four and five letters of a word (padded with spaces), the whole word, and its stem in each
- * language. Pieces of three letters joined unrelated words ("bizonyítvány" and "jogosítvány" share "ítv").
- */
-function forEachFeatureOfWord(word: string, visit: (feature: string) => void): void {
-  forEachPieceOfWord(word, smallestPiece, largestPiece, visit);
-  visit(`word:${word}`);
-  for (const language of languages) visit(`${language}:${stem(word, language)}`);
-}
-
-/**
  * A weight for each example: out-of-scope examples of a language that has more of them (against its in-scope
  * ones) than all languages together count less, down to that common share. Helpers wrote more English jokes
  * and jailbreaks than English questions, and the likelihood learnt that English itself leans out of scope: an
@@ -70,112 +57,31 @@ export function languageBalance(examples: readonly ExampleQuestion[]): number[] 
   return examples.map((example) => (example.expected.length === 0 ? (weightOf.get(example.language) ?? 1) : 1));
 }
 
-/** Words whose known features are remembered between messages; the memory is emptied when full. */
-const rememberedWords = 20_000;
-
-/** Features by number with their TF-IDF weights, of length 1. */
-interface FeatureVector {
-  features: number[];
-  weights: number[];
-}
-
 export class OutOfScopeClassifier {
-  private readonly featureNumbers = new Map<string, number>();
-  private readonly inverseFrequency: Float64Array;
   private readonly coefficients: Float64Array;
   private intercept = 0;
   private readonly trained: boolean;
-  /** A message's words are mostly words asked before: their features are looked up once. */
-  private readonly featuresByWord = new RecentResults<string, readonly number[]>(rememberedWords);
 
-  constructor(examples: readonly ExampleQuestion[]) {
+  /** @param features learnt from the same examples, in the same order (shared with the reading of the procedure). */
+  constructor(
+    examples: readonly ExampleQuestion[],
+    private readonly features: ExampleFeatures = new ExampleFeatures(examples.map((example) => example.question)),
+  ) {
     const outOfScopeCount = examples.filter((example) => example.expected.length === 0).length;
     this.trained = Math.min(outOfScopeCount, examples.length - outOfScopeCount) >= fewestExamplesOfEachKind;
-    const training = this.trained ? examples : [];
-    // Most words recur across the examples: their pieces and stems are worked out once.
-    const learnt = new Map<string, readonly number[]>();
-    const counted = training.map((example) =>
-      this.countFeatures(
-        example.question,
-        (word) => learnt.get(word) ?? learnt.set(word, this.learnFeatures(word)).get(word)!,
-        (pair) => this.numberOf(pair),
-      ),
-    );
-    const frequency = new Int32Array(this.featureNumbers.size);
-    for (const counts of counted) for (const feature of counts.keys()) frequency[feature]! += 1;
-    const total = Math.max(1, training.length);
-    this.inverseFrequency = Float64Array.from(frequency, (count) => Math.log(total / (1 + count)) + 1);
-    this.coefficients = new Float64Array(frequency.length);
+    this.coefficients = new Float64Array(this.trained ? features.size : 0);
+    if (!this.trained) return;
     this.train(
-      counted.map((counts) => this.vectorOf(counts)),
-      training.map((example) => (example.expected.length === 0 ? 1 : 0)),
-      languageBalance(training),
+      features.exampleVectors,
+      examples.map((example) => (example.expected.length === 0 ? 1 : 0)),
+      languageBalance(examples),
     );
   }
 
   /** From 0 to 1: how likely the message is not the town hall's business; 0 with too few examples to learn from. */
   likelihood(message: string): number {
     if (!this.trained) return 0;
-    const counts = this.countFeatures(
-      message,
-      (word) => this.knownFeatures(word),
-      (pair) => this.featureNumbers.get(pair),
-    );
-    return this.likelihoodOf(this.vectorOf(counts));
-  }
-
-  /**
-   * @param pairFeature the number of a pair of neighbouring words ("la notar", "kell fizetni", "my ex"), which
-   * tells what a word means next to another; undefined when no example had it.
-   */
-  private countFeatures(text: string, featuresOf: (word: string) => readonly number[], pairFeature: (pair: string) => number | undefined): Map<number, number> {
-    const counts = new Map<number, number>();
-    const add = (feature: number) => counts.set(feature, (counts.get(feature) ?? 0) + 1);
-    let previous: string | undefined;
-    for (const word of tokenize(text)) {
-      for (const feature of featuresOf(word)) add(feature);
-      if (previous !== undefined) {
-        const pair = pairFeature(`pair:${previous} ${word}`);
-        if (pair !== undefined) add(pair);
-      }
-      previous = word;
-    }
-    return counts;
-  }
-
-  private learnFeatures(word: string): number[] {
-    const features: number[] = [];
-    forEachFeatureOfWord(word, (feature) => features.push(this.numberOf(feature)));
-    return features;
-  }
-
-  /** A feature's number, the next free one when it is new. */
-  private numberOf(feature: string): number {
-    let number = this.featureNumbers.get(feature);
-    if (number === undefined) {
-      number = this.featureNumbers.size;
-      this.featureNumbers.set(feature, number);
-    }
-    return number;
-  }
-
-  /** A feature no example had is left out: it has no weight to add. */
-  private knownFeatures(word: string): readonly number[] {
-    return this.featuresByWord.get(word, () => {
-      const features: number[] = [];
-      forEachFeatureOfWord(word, (feature) => {
-        const number = this.featureNumbers.get(feature);
-        if (number !== undefined) features.push(number);
-      });
-      return features;
-    });
-  }
-
-  private vectorOf(counts: Map<number, number>): FeatureVector {
-    const features = [...counts.keys()];
-    const weights = features.map((feature) => (1 + Math.log(counts.get(feature)!)) * this.inverseFrequency[feature]!);
-    const norm = Math.sqrt(weights.reduce((sum, weight) => sum + weight * weight, 0));
-    return { features, weights: norm > 0 ? weights.map((weight) => weight / norm) : weights };
+    return this.likelihoodOf(this.features.vectorOf(message));
   }
 
   private likelihoodOf({ features, weights }: FeatureVector): number {

@@ -90,6 +90,12 @@ export interface RetrievalSettings {
   /** A named procedure that explains this share of the message or more is refused only from this likelihood. */
   plainlyNamedConfidence: number;
   plainlyNamedOutOfScopeLikelihood: number;
+  /**
+   * What all the example questions read a message as (0–1), when no answer cites it: from the first it goes
+   * first, the words' first answer second; from the second it replaces a second answer.
+   */
+  readingFirstProbability: number;
+  readingSecondProbability: number;
 }
 
 export const defaultRetrievalSettings: RetrievalSettings = {
@@ -131,6 +137,8 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   topicOutOfScopeLikelihood: 0.5,
   plainlyNamedConfidence: 0.6,
   plainlyNamedOutOfScopeLikelihood: 0.6,
+  readingFirstProbability: 0.5,
+  readingSecondProbability: 0.3,
 };
 
 /** Settings under which the example questions' out-of-scope likelihood refuses nothing. */
@@ -453,7 +461,31 @@ export class Retriever {
       partVotes: once(() => (parts().length < 2 ? [] : parts().map((part) => this.examples.vote(withoutDoneClauses(part))))),
     };
     const decided = this.exampleAnswerFirst(await this.decide(question, language, settings, vectorSearch, vote, reading), question, language, vote, settings);
-    return this.secondAsPartsVoted(decided, language, reading, settings);
+    return this.readingBeside(this.secondAsPartsVoted(decided, language, reading, settings), question, settings);
+  }
+
+  /**
+   * "I keep bees and a few sheep. How do I get a producer certificate, and do I also need to register the
+   * animals…?": the words found the producer's certificate, and the register's certificate came second. What all
+   * the example questions at once read the message as (`readProcedure`), when no answer cites it yet: from `readingFirstProbability` it goes first and the
+   * words' first answer second; from `readingSecondProbability` it takes the place of a second answer, which
+   * came from weaker signs (a runner-up, a part's words) than the reading. The town hall's own facts are left
+   * to their topics.
+   */
+  private readingBeside(retrieval: DetailedRetrieval, question: string, settings: RetrievalSettings): DetailedRetrieval {
+    const first = retrieval.candidates[0];
+    if (retrieval.decision !== 'answer' || !first) return retrieval;
+    const [read] = this.examples.readProcedure(withoutDoneClauses(question));
+    if (!read || !this.proceduresBySlug.has(read.answer)) return retrieval;
+    const cited = [retrieval.townHallTopic ? undefined : first.procedure.slug, retrieval.secondary?.procedure.slug];
+    if (cited.includes(read.answer)) return retrieval;
+    const readCandidate = this.candidateFor(read.answer, retrieval);
+    if (read.probability >= settings.readingFirstProbability && !retrieval.townHallTopic) {
+      return { ...retrieval, candidates: [readCandidate, ...retrieval.candidates.filter((candidate) => candidate !== readCandidate)], secondary: first, secondaryAskedFirst: false };
+    }
+    const bar = retrieval.secondary ? settings.readingSecondProbability : settings.readingFirstProbability;
+    if (read.probability < bar) return retrieval;
+    return { ...retrieval, secondary: readCandidate, ...(retrieval.townHallTopic ? {} : { secondaryAskedFirst: false }) };
   }
 
   /**
