@@ -137,8 +137,8 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   topicOutOfScopeLikelihood: 0.5,
   plainlyNamedConfidence: 0.6,
   plainlyNamedOutOfScopeLikelihood: 0.6,
-  readingFirstProbability: 0.5,
-  readingSecondProbability: 0.3,
+  readingFirstProbability: 0.4,
+  readingSecondProbability: 0.25,
 };
 
 /** Settings under which the example questions' out-of-scope likelihood refuses nothing. */

@@ -18,7 +18,8 @@ describe('the reading of the procedure learnt from all the example questions at 
     const messages: [string, string][] = [
       ['Jó napot, a lányom születési certificatját kéne duplicatba kérni, mert elázott. Kérhetem én helyette?', 'certificate-stare-civila-duplicat'],
       ['am dat masina unui vecin luna trecuta, nu vreau sa mai vina impozitul pe mine, ce acte aduc?', 'vehicul-evidenta-fiscala'],
-      ['We want to knock down the old barn behind the house, do we need a paper from you first?', 'autorizatie-desfiintare'],
+      ['We want to pull down the old barn behind our house, which permit do we need for that?', 'autorizatie-desfiintare'],
+      ['vrem sa daram grajdul vechi din spatele casei, ce autorizatie ne trebuie?', 'autorizatie-desfiintare'],
     ];
     for (const [message, expected] of messages) {
       const [best] = classifier.read(message);
