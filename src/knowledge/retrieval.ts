@@ -96,6 +96,8 @@ export interface RetrievalSettings {
    */
   readingFirstProbability: number;
   readingSecondProbability: number;
+  /** Read as about the town hall itself from this probability, a message that names one of its topics gets it, the procedure beside. */
+  readingTopicProbability: number;
 }
 
 export const defaultRetrievalSettings: RetrievalSettings = {
@@ -139,6 +141,7 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   plainlyNamedOutOfScopeLikelihood: 0.6,
   readingFirstProbability: 0.4,
   readingSecondProbability: 0.25,
+  readingTopicProbability: 0.6,
 };
 
 /** Settings under which the example questions' out-of-scope likelihood refuses nothing. */
@@ -461,7 +464,7 @@ export class Retriever {
       partVotes: once(() => (parts().length < 2 ? [] : parts().map((part) => this.examples.vote(withoutDoneClauses(part))))),
     };
     const decided = this.exampleAnswerFirst(await this.decide(question, language, settings, vectorSearch, vote, reading), question, language, vote, settings);
-    return this.readingBeside(this.secondAsPartsVoted(decided, language, reading, settings), question, settings);
+    return this.readingBeside(this.secondAsPartsVoted(decided, language, reading, settings), question, language, settings);
   }
 
   /**
@@ -469,13 +472,18 @@ export class Retriever {
    * animals…?": the words found the producer's certificate, and the register's certificate came second. What all
    * the example questions at once read the message as (`readProcedure`), when no answer cites it yet: from `readingFirstProbability` it goes first and the
    * words' first answer second; from `readingSecondProbability` it takes the place of a second answer, which
-   * came from weaker signs (a runner-up, a part's words) than the reading. The town hall's own facts are left
-   * to their topics.
+   * came from weaker signs (a runner-up, a part's words) than the reading. Read as about the town hall itself
+   * ("La primărie, biroul de la registrul agricol e la parter sau sus?") from `readingTopicProbability`, the
+   * topic the message names is answered, the procedure beside it.
    */
-  private readingBeside(retrieval: DetailedRetrieval, question: string, settings: RetrievalSettings): DetailedRetrieval {
+  private readingBeside(retrieval: DetailedRetrieval, question: string, language: Language, settings: RetrievalSettings): DetailedRetrieval {
     const first = retrieval.candidates[0];
     if (retrieval.decision !== 'answer' || !first) return retrieval;
     const [read] = this.examples.readProcedure(withoutDoneClauses(question));
+    if (read?.answer === townHallAnswer && !retrieval.townHallTopic && read.probability >= settings.readingTopicProbability) {
+      const topic = this.townHallTopicKeywords.match(question, language)[0]?.owner as TownHallTopicId | undefined;
+      if (topic !== undefined) return { ...retrieval, townHallTopic: topic, secondary: first, secondaryAskedFirst: false };
+    }
     if (!read || !this.proceduresBySlug.has(read.answer)) return retrieval;
     const cited = [retrieval.townHallTopic ? undefined : first.procedure.slug, retrieval.secondary?.procedure.slug];
     if (cited.includes(read.answer)) return retrieval;

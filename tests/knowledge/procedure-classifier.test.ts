@@ -53,6 +53,7 @@ describe('a citizen on the web chat whose words found another procedure than the
       'Am cumpărat un Logan second-hand de la un om din Sighișoara, cum îl trec pe numele meu la taxe locale? Iar lampa de pe stâlpul din fața casei nr. 112 din Chendu nu mai arde de două săptămâni.',
     beesAndSheep: 'I keep bees and a few sheep. How do I get a producer certificate, and do I also need to register the animals in the agricultural register?',
     demolishAndBuild: 'vreau sa darim casa batrana a bunicii si sa fac alta noua in locul ei. ce hartii imi trebe pt daramat si ce pt construit?',
+    officeFloor: 'La primărie, biroul de la registrul agricol e la parter sau sus? Merg cu cârja și nu pot urca scări.',
     marriedAbroad: 'Ausztriában házasodtunk össze tavaly. Hogyan lehet ezt itthon bejegyeztetni? Meg kérnék egy többnyelvű születési kivonatot is az osztrák hivatalnak.',
   };
   let testApp: TestApp;
@@ -100,5 +101,11 @@ describe('a citizen on the web chat whose words found another procedure than the
     const sources = await citizenAsks(messages.marriedAbroad);
     expect(sources).toContain('transcriere-acte-straine');
     expect(sources).toContain('certificate-stare-civila-duplicat');
+  });
+
+  it('gets the town hall\'s own fact when it is read as about the town hall: which floor the office is on, the procedure beside it', async () => {
+    const sources = await citizenAsks(messages.officeFloor);
+    expect(sources[0]).toBe('town-hall');
+    expect(sources).toContain('registru-agricol-animale');
   });
 });
