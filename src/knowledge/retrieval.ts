@@ -98,6 +98,8 @@ export interface RetrievalSettings {
   readingSecondProbability: number;
   /** Read as about the town hall itself from this probability, a message that names one of its topics gets it, the procedure beside. */
   readingTopicProbability: number;
+  /** A part of the message read as a procedure no answer cites from this probability takes the second place. */
+  readingPartProbability: number;
 }
 
 export const defaultRetrievalSettings: RetrievalSettings = {
@@ -142,6 +144,7 @@ export const defaultRetrievalSettings: RetrievalSettings = {
   readingFirstProbability: 0.4,
   readingSecondProbability: 0.25,
   readingTopicProbability: 0.6,
+  readingPartProbability: 0.3,
 };
 
 /** Settings under which the example questions' out-of-scope likelihood refuses nothing. */
@@ -464,7 +467,7 @@ export class Retriever {
       partVotes: once(() => (parts().length < 2 ? [] : parts().map((part) => this.examples.vote(withoutDoneClauses(part))))),
     };
     const decided = this.exampleAnswerFirst(await this.decide(question, language, settings, vectorSearch, vote, reading), question, language, vote, settings);
-    return this.readingBeside(this.secondAsPartsVoted(decided, language, reading, settings), question, language, settings);
+    return this.partsAsRead(this.readingBeside(this.secondAsPartsVoted(decided, language, reading, settings), question, language, settings), reading, settings);
   }
 
   /**
@@ -478,6 +481,7 @@ export class Retriever {
    */
   private readingBeside(retrieval: DetailedRetrieval, question: string, language: Language, settings: RetrievalSettings): DetailedRetrieval {
     const first = retrieval.candidates[0];
+    // A clarifying question is left as it is: with a model, the uncertain message is the model's to pick.
     if (retrieval.decision !== 'answer' || !first) return retrieval;
     const [read] = this.examples.readProcedure(withoutDoneClauses(question));
     if (read?.answer === townHallAnswer && !retrieval.townHallTopic && read.probability >= settings.readingTopicProbability) {
@@ -494,6 +498,33 @@ export class Retriever {
     const bar = retrieval.secondary ? settings.readingSecondProbability : settings.readingFirstProbability;
     if (read.probability < bar) return retrieval;
     return { ...retrieval, secondary: readCandidate, ...(retrieval.townHallTopic ? {} : { secondaryAskedFirst: false }) };
+  }
+
+  /**
+   * "am construit un garaj nou, trebuie declarat la impozite? si pot plati online pe ghiseul.ro?": the garage's
+   * permit came first by its words, the payment second. Each part is read as all the example questions read it:
+   * when one part is read as the first answer and another as a procedure no answer cites, from
+   * `readingPartProbability`, that procedure takes the second place, unless a part is read as the second already.
+   */
+  private partsAsRead(retrieval: DetailedRetrieval, reading: QuestionReading, settings: RetrievalSettings): DetailedRetrieval {
+    const first = retrieval.candidates[0];
+    if (retrieval.decision !== 'answer' || !first || retrieval.townHallTopic) return retrieval;
+    const parts = reading.parts();
+    if (parts.length < 2) return retrieval;
+    const firstSlug = first.procedure.slug;
+    const secondSlug = retrieval.secondary?.procedure.slug;
+    const reads = parts.map((part) => this.examples.readProcedure(withoutDoneClauses(part))[0]);
+    const aboutFirst = reads.findIndex((read) => read?.answer === firstSlug);
+    if (aboutFirst < 0) return retrieval;
+    if (reads.some((read, index) => index !== aboutFirst && read?.answer === secondSlug)) return retrieval;
+    let best: { answer: string; probability: number } | undefined;
+    for (const [index, read] of reads.entries()) {
+      if (index === aboutFirst || !read || read.answer === firstSlug || !this.proceduresBySlug.has(read.answer) || read.probability < settings.readingPartProbability) continue;
+      if (!best || read.probability > best.probability) best = read;
+    }
+    if (!best) return retrieval;
+    // The words' first answer stays first: put second, a part read as asked first lost more first answers than it won.
+    return { ...retrieval, secondary: this.candidateFor(best.answer, retrieval), secondaryAskedFirst: false };
   }
 
   /**

@@ -53,6 +53,8 @@ describe('a citizen on the web chat whose words found another procedure than the
       'Am cumpărat un Logan second-hand de la un om din Sighișoara, cum îl trec pe numele meu la taxe locale? Iar lampa de pe stâlpul din fața casei nr. 112 din Chendu nu mai arde de două săptămâni.',
     beesAndSheep: 'I keep bees and a few sheep. How do I get a producer certificate, and do I also need to register the animals in the agricultural register?',
     demolishAndBuild: 'vreau sa darim casa batrana a bunicii si sa fac alta noua in locul ei. ce hartii imi trebe pt daramat si ce pt construit?',
+    garageAndPayment: 'am construit un garaj nou, trebuie declarat la impozite? si pot plati online pe ghiseul.ro?',
+    houseAndNumber: 'am cumparat o casa in Chendu si vreau s-o declar la impozit, plus am nevoie de numar la poarta ca n-are',
     officeFloor: 'La primărie, biroul de la registrul agricol e la parter sau sus? Merg cu cârja și nu pot urca scări.',
     marriedAbroad: 'Ausztriában házasodtunk össze tavaly. Hogyan lehet ezt itthon bejegyeztetni? Meg kérnék egy többnyelvű születési kivonatot is az osztrák hivatalnak.',
   };
@@ -107,5 +109,17 @@ describe('a citizen on the web chat whose words found another procedure than the
     const sources = await citizenAsks(messages.officeFloor);
     expect(sources[0]).toBe('town-hall');
     expect(sources).toContain('registru-agricol-animale');
+  });
+
+  it('gets each part as all the examples read it: the new garage declared, the payment online', async () => {
+    const sources = await citizenAsks(messages.garageAndPayment);
+    expect(sources).toContain('declarare-cladire-teren');
+    expect(sources).toContain('plata-impozite-locale');
+  });
+
+  it('gets each part as all the examples read it: the house bought declared, and a number on the gate', async () => {
+    const sources = await citizenAsks(messages.houseAndNumber);
+    expect(sources).toContain('declarare-cladire-teren');
+    expect(sources).toContain('certificat-nomenclatura-adresa');
   });
 });
