@@ -1,6 +1,7 @@
 import { languages } from '../language.ts';
 import type { ExampleQuestion } from './example-questions.ts';
 import { ExampleFeatures, type FeatureVector } from './example-features.ts';
+import { shuffleWithSeed } from './seeded-shuffle.ts';
 
 // "Az APIA mennyit fizet hektáronként idén? A registrul agricol-os hölgy szerint késik": the nearest example
 // questions may each share a word with town-hall business (the agricultural register), but what the
@@ -107,13 +108,7 @@ export class OutOfScopeClassifier {
     const summed = new Float64Array(coefficients.length);
     let summedIntercept = 0;
     for (let pass = 0; pass < trainingPasses; pass += 1) {
-      for (let index = order.length - 1; index > 0; index -= 1) {
-        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-        const other = seed % (index + 1);
-        const swapped = order[index]!;
-        order[index] = order[other]!;
-        order[other] = swapped;
-      }
+      seed = shuffleWithSeed(order, seed);
       const step = firstStep / (1 + pass / passesToHalveStep);
       for (const example of order) {
         const from = offsets[example]!;

@@ -1,5 +1,6 @@
 import type { ExampleQuestion } from './example-questions.ts';
 import type { ExampleFeatures, FeatureVector } from './example-features.ts';
+import { shuffleWithSeed } from './seeded-shuffle.ts';
 
 // "I keep bees and a few sheep. How do I get a producer certificate, and do I also need to register the animals
 // in the agricultural register?": the words found the producer's certificate, and the register's certificate
@@ -95,13 +96,7 @@ export class ProcedureClassifier {
     const order = Int32Array.from(vectors.keys());
     let seed = shuffleSeed;
     for (let pass = 0; pass < trainingPasses; pass += 1) {
-      for (let index = order.length - 1; index > 0; index -= 1) {
-        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-        const other = seed % (index + 1);
-        const swapped = order[index]!;
-        order[index] = order[other]!;
-        order[other] = swapped;
-      }
+      seed = shuffleWithSeed(order, seed);
       const step = firstStep / (1 + pass / passesToHalveStep);
       for (const example of order) {
         const vector = vectors[example]!;
