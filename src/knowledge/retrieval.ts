@@ -473,11 +473,11 @@ export class Retriever {
   /**
    * "I keep bees and a few sheep. How do I get a producer certificate, and do I also need to register the
    * animals…?": the words found the producer's certificate, and the register's certificate came second. What all
-   * the example questions at once read the message as (`readProcedure`), when no answer cites it yet: from `readingFirstProbability` it goes first and the
-   * words' first answer second; from `readingSecondProbability` it takes the place of a second answer, which
-   * came from weaker signs (a runner-up, a part's words) than the reading. Read as about the town hall itself
-   * ("La primărie, biroul de la registrul agricol e la parter sau sus?") from `readingTopicProbability`, the
-   * topic the message names is answered, the procedure beside it.
+   * the example questions at once read the message as (`readProcedure`), when no answer cites it yet: from
+   * `readingFirstProbability` it goes first and the words' first answer second; from `readingSecondProbability`
+   * it takes the place of a second answer, which came from weaker signs (a runner-up, a part's words) than the
+   * reading. Read as about the town hall itself ("La primărie, biroul de la registrul agricol e la parter sau
+   * sus?") from `readingTopicProbability`, the topic the message names is answered, the procedure beside it.
    */
   private readingBeside(retrieval: DetailedRetrieval, question: string, language: Language, settings: RetrievalSettings): DetailedRetrieval {
     const first = retrieval.candidates[0];
